@@ -1,0 +1,3 @@
+from reflectjournal.cli.main import main
+
+raise SystemExit(main())

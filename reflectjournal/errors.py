@@ -1,0 +1,65 @@
+"""Exceptions whose message is one sentence a user can act on.
+
+Services raise these and never print; the CLI and GUI show ``str(exc)`` and log the
+traceback of anything else.
+"""
+
+
+class ReflectJournalError(Exception):
+    """Base class: ``str(exc)`` is a complete, user-facing sentence."""
+
+    exit_code = 1
+
+
+class UsageError(ReflectJournalError):
+    """The request itself is malformed (bad date, mood out of range, unknown option value)."""
+
+    exit_code = 2
+
+
+class JournalLocked(ReflectJournalError):
+    """No key could be found to unlock the journal."""
+
+
+class WrongPassphrase(ReflectJournalError):
+    """The key did not open the journal (or the file is not a journal)."""
+
+
+class JournalNotFound(ReflectJournalError):
+    pass
+
+
+class JournalExists(ReflectJournalError):
+    pass
+
+
+class NotAJournal(ReflectJournalError):
+    """The file opened but it is not a ReflectJournal journal, or it is damaged."""
+
+
+class JournalBusy(ReflectJournalError):
+    """Another program holds the journal's write lock."""
+
+
+class ReadOnlyJournal(ReflectJournalError):
+    pass
+
+
+class NotFound(ReflectJournalError):
+    """An id, slug or name the user gave does not exist."""
+
+
+class StorageFull(ReflectJournalError):
+    pass
+
+
+class ImportFailed(ReflectJournalError):
+    """An import was refused; nothing was written."""
+
+
+class PacketRejected(ReflectJournalError):
+    """A share, feedback or contact file was refused; nothing was written."""
+
+
+class PrivacyCheckFailed(ReflectJournalError):
+    """Likely patient identifiers were found in content about to leave the machine."""
