@@ -1,0 +1,1 @@
+"""Sharing with mentors and coaches: identities, contact cards, signed and encrypted packets."""
