@@ -1,0 +1,403 @@
+"""Validate the framework and reflection-model TOML files shipped in reflectjournal/resources.
+
+These tests read the files with tomllib only (no Qt, no project imports), so a broken data file
+is caught even before the loader that consumes it exists or changes.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+RESOURCES = Path(__file__).resolve().parents[2] / "reflectjournal" / "resources"
+FRAMEWORK_DIR = RESOURCES / "frameworks"
+MODEL_DIR = RESOURCES / "models"
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+FRAMEWORK_KEYS_REQUIRED = {"slug": str, "name": str, "version": int, "description": str}
+FRAMEWORK_KEYS_OPTIONAL = {"default": bool, "rating_scale": list}
+CATEGORY_KEYS_REQUIRED = {"slug": str, "name": str, "description": str}
+ITEM_KEYS_REQUIRED = {
+    "slug": str,
+    "name": str,
+    "category": str,
+    "description": str,
+    "keywords": list,
+    "questions": list,
+}
+ITEM_KEYS_OPTIONAL = {"related": list, "calls_for": list}
+MODEL_KEYS_REQUIRED = {"slug": str, "name": str, "kind": str, "description": str}
+SECTION_KEYS_REQUIRED = {"key": str, "title": str, "prompt": str}
+SECTION_KEYS_OPTIONAL = {"actionable": bool}
+
+EXPECTED_FRAMEWORKS = {"healthcare-leadership", "nhs-healthcare-leadership-model", "leads"}
+EXPECTED_MODELS = {"gibbs", "what-so-what-now-what", "kolb", "cpd", "free", "grow"}
+MODELS_WITH_ONE_ACTION = {"gibbs", "what-so-what-now-what", "kolb", "cpd", "grow"}
+
+DEFAULT_LABELS: dict[str, list[str]] = {
+    "challenge": [
+        "Workforce pressures",
+        "Demand management",
+        "Change fatigue",
+        "Conflicting priorities",
+        "Professional tensions",
+        "External pressures",
+        "Personal sustainability",
+    ],
+    "capability": [
+        "Clinical credibility",
+        "Systems thinking",
+        "Quality improvement",
+        "Compassionate leadership",
+        "Collaborative leadership",
+        "Resilience",
+        "Change leadership",
+        "Financial acumen",
+        "Regulatory navigation",
+        "Ethical reasoning",
+    ],
+    "context": [
+        "Life and death stakes",
+        "Professional autonomy",
+        "Regulatory complexity",
+        "Multiple bottom lines",
+        "Emotional intensity",
+        "Rapid change",
+        "Resource constraints",
+    ],
+    "level": ["Team", "Service", "Organisational", "System", "Professional"],
+    "leadership-type": ["Clinical", "Managerial", "Hybrid"],
+    "development-method": [
+        "Leadership programme",
+        "Action learning",
+        "QI training",
+        "Coaching and mentoring",
+        "Cross-boundary experience",
+        "Multi-source feedback",
+        "Protected reflection time",
+    ],
+    "outcome": [
+        "Patient mortality",
+        "Infection rates",
+        "Staff engagement",
+        "Burnout",
+        "Turnover",
+        "Financial performance",
+    ],
+}
+
+CONTEXT_CALLS_FOR = {
+    "Life and death stakes": ["judgment", "composure"],
+    "Professional autonomy": ["collaborative leadership"],
+    "Regulatory complexity": ["systems management"],
+    "Multiple bottom lines": ["balanced decision-making"],
+    "Emotional intensity": ["emotional intelligence"],
+    "Rapid change": ["learning orientation"],
+    "Resource constraints": ["ethical reasoning"],
+}
+
+NHS_DIMENSIONS = [
+    "Inspiring shared purpose",
+    "Leading with care",
+    "Evaluating information",
+    "Connecting our service",
+    "Sharing the vision",
+    "Engaging the team",
+    "Holding to account",
+    "Developing capability",
+    "Influencing for results",
+]
+
+LEADS_DOMAINS = [
+    "lead-self",
+    "engage-others",
+    "achieve-results",
+    "develop-coalitions",
+    "systems-transformation",
+]
+
+
+def _load(path: Path) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+FRAMEWORK_FILES = sorted(FRAMEWORK_DIR.glob("*.toml"))
+MODEL_FILES = sorted(MODEL_DIR.glob("*.toml"))
+FRAMEWORKS: dict[str, dict[str, Any]] = {p.stem: _load(p) for p in FRAMEWORK_FILES}
+MODELS: dict[str, dict[str, Any]] = {p.stem: _load(p) for p in MODEL_FILES}
+
+
+def _check_table(
+    table: Any,
+    required: dict[str, type],
+    optional: dict[str, type],
+    where: str,
+) -> None:
+    assert isinstance(table, dict), f"{where}: expected a table"
+    for key in required:
+        assert key in table, f"{where}: missing key {key!r}"
+    allowed = required | optional
+    unknown = set(table) - set(allowed)
+    assert not unknown, f"{where}: unknown keys {sorted(unknown)}"
+    for key, value in table.items():
+        typ = allowed[key]
+        # bool is a subclass of int: do not let `true` pass as a version number.
+        ok = isinstance(value, typ) and not (typ is int and isinstance(value, bool))
+        assert ok, f"{where}: {key!r} should be {typ.__name__}, got {type(value).__name__}"
+        if typ is str:
+            assert value.strip(), f"{where}: {key!r} is empty"
+
+
+def _check_str_list(values: list[Any], where: str) -> None:
+    assert values, f"{where}: empty list"
+    for value in values:
+        assert isinstance(value, str) and value.strip(), f"{where}: bad entry {value!r}"
+    dupes = [v for v, n in Counter(values).items() if n > 1]
+    assert not dupes, f"{where}: duplicates {dupes}"
+
+
+def _items_by_category(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for item in data["items"]:
+        grouped.setdefault(item["category"], []).append(item)
+    return grouped
+
+
+# ---------------------------------------------------------------------------------------------
+# Frameworks
+# ---------------------------------------------------------------------------------------------
+
+
+def test_expected_framework_files_exist() -> None:
+    assert EXPECTED_FRAMEWORKS <= set(FRAMEWORKS)
+
+
+@pytest.mark.parametrize("path", FRAMEWORK_FILES, ids=lambda p: p.name)
+def test_framework_schema(path: Path) -> None:
+    data = _load(path)
+    assert set(data) == {"framework", "categories", "items"}, f"{path.name}: top-level tables"
+
+    fw = data["framework"]
+    _check_table(fw, FRAMEWORK_KEYS_REQUIRED, FRAMEWORK_KEYS_OPTIONAL, f"{path.name} [framework]")
+    assert SLUG_RE.match(fw["slug"]), f"{path.name}: bad framework slug {fw['slug']!r}"
+    assert fw["slug"] == path.stem, f"{path.name}: slug should match the file name"
+    assert fw["version"] >= 1
+    if "rating_scale" in fw:
+        _check_str_list(fw["rating_scale"], f"{path.name} rating_scale")
+        assert len(fw["rating_scale"]) >= 2
+
+    categories = data["categories"]
+    assert isinstance(categories, list) and categories, f"{path.name}: no categories"
+    for i, cat in enumerate(categories):
+        where = f"{path.name} categories[{i}]"
+        _check_table(cat, CATEGORY_KEYS_REQUIRED, {}, where)
+        assert SLUG_RE.match(cat["slug"]), f"{where}: bad slug {cat['slug']!r}"
+    cat_slugs = [c["slug"] for c in categories]
+    assert len(cat_slugs) == len(set(cat_slugs)), f"{path.name}: duplicate category slugs"
+
+    items = data["items"]
+    assert isinstance(items, list) and items, f"{path.name}: no items"
+    item_slugs = {it.get("slug") for it in items}
+    for i, item in enumerate(items):
+        where = f"{path.name} item {item.get('slug', i)!r}"
+        _check_table(item, ITEM_KEYS_REQUIRED, ITEM_KEYS_OPTIONAL, where)
+        assert SLUG_RE.match(item["slug"]), f"{where}: bad slug"
+        assert item["category"] in cat_slugs, f"{where}: unknown category {item['category']!r}"
+
+        keywords = item["keywords"]
+        _check_str_list(keywords, f"{where} keywords")
+        assert 8 <= len(keywords) <= 20, f"{where}: {len(keywords)} keywords, want 8-20"
+        for kw in keywords:
+            assert kw == kw.lower(), f"{where}: keyword {kw!r} is not lower-case"
+            assert kw == kw.strip(), f"{where}: keyword {kw!r} has stray whitespace"
+
+        questions = item["questions"]
+        _check_str_list(questions, f"{where} questions")
+        assert 2 <= len(questions) <= 4, f"{where}: {len(questions)} questions, want 2-4"
+        for q in questions:
+            assert q.rstrip().endswith("?"), f"{where}: question {q!r} should end with '?'"
+
+        for rel in item.get("related", []):
+            assert isinstance(rel, str), f"{where}: related entry {rel!r}"
+            assert rel in item_slugs, f"{where}: related slug {rel!r} not in this file"
+            assert rel != item["slug"], f"{where}: relates to itself"
+        if "related" in item:
+            _check_str_list(item["related"], f"{where} related")
+
+        if "calls_for" in item:
+            assert item["category"] == "context", f"{where}: calls_for only on context items"
+            _check_str_list(item["calls_for"], f"{where} calls_for")
+
+    every_category_used = {it["category"] for it in items}
+    assert every_category_used == set(cat_slugs), f"{path.name}: empty categories"
+
+
+def test_keywords_discriminative_within_each_framework() -> None:
+    # Keywords drive tag suggestions: one phrase should point at one item of a framework.
+    for name, data in FRAMEWORKS.items():
+        owners: dict[str, list[str]] = {}
+        for item in data["items"]:
+            for kw in item["keywords"]:
+                owners.setdefault(kw, []).append(item["slug"])
+        shared = {kw: slugs for kw, slugs in owners.items() if len(slugs) > 1}
+        assert not shared, f"{name}: keywords shared between items: {shared}"
+
+
+def test_slugs_unique_across_all_frameworks() -> None:
+    fw_slugs = [d["framework"]["slug"] for d in FRAMEWORKS.values()]
+    assert len(fw_slugs) == len(set(fw_slugs))
+    counts = Counter(it["slug"] for d in FRAMEWORKS.values() for it in d["items"])
+    dupes = sorted(s for s, n in counts.items() if n > 1)
+    assert not dupes, f"item slugs used more than once: {dupes}"
+
+
+def test_exactly_one_default_framework() -> None:
+    defaults = [n for n, d in FRAMEWORKS.items() if d["framework"].get("default") is True]
+    assert defaults == ["healthcare-leadership"]
+
+
+def test_default_framework_categories_and_labels() -> None:
+    data = FRAMEWORKS["healthcare-leadership"]
+    assert [c["slug"] for c in data["categories"]] == list(DEFAULT_LABELS)
+    grouped = _items_by_category(data)
+    for cat, labels in DEFAULT_LABELS.items():
+        assert [it["name"] for it in grouped.get(cat, [])] == labels, f"category {cat!r}"
+    burnout = [it for it in data["items"] if it["name"] == "Burnout"]
+    assert len(burnout) == 1 and burnout[0]["slug"] == "burnout"
+
+
+def test_default_framework_context_calls_for() -> None:
+    items = FRAMEWORKS["healthcare-leadership"]["items"]
+    by_name = {it["name"]: it for it in items}
+    capability_slugs = {it["slug"] for it in items if it["category"] == "capability"}
+    for name, calls_for in CONTEXT_CALLS_FOR.items():
+        item = by_name[name]
+        assert item["calls_for"] == calls_for, name
+        related = item.get("related", [])
+        assert related and set(related) <= capability_slugs, f"{name}: related capabilities"
+    # Where the called-for quality is itself one of our capabilities, it must be linked.
+    assert "collaborative-leadership" in by_name["Professional autonomy"]["related"]
+    assert "ethical-reasoning" in by_name["Resource constraints"]["related"]
+
+
+def test_default_framework_challenges_link_capabilities() -> None:
+    items = FRAMEWORKS["healthcare-leadership"]["items"]
+    capability_slugs = {it["slug"] for it in items if it["category"] == "capability"}
+    for item in items:
+        if item["category"] == "challenge":
+            related = set(item.get("related", []))
+            assert related and related <= capability_slugs, item["slug"]
+
+
+def test_nhs_model() -> None:
+    data = FRAMEWORKS["nhs-healthcare-leadership-model"]
+    assert data["framework"]["rating_scale"] == ["Essential", "Proficient", "Strong", "Exemplary"]
+    assert [c["slug"] for c in data["categories"]] == ["dimension"]
+    assert [it["name"] for it in data["items"]] == NHS_DIMENSIONS
+    for item in data["items"]:
+        assert item["slug"].startswith("nhs-"), item["slug"]
+
+
+def test_leads_framework() -> None:
+    data = FRAMEWORKS["leads"]
+    assert [c["slug"] for c in data["categories"]] == LEADS_DOMAINS
+    grouped = _items_by_category(data)
+    for domain in LEADS_DOMAINS:
+        assert len(grouped[domain]) == 4, domain
+    assert len(data["items"]) == 20
+    for item in data["items"]:
+        assert item["slug"].startswith("leads-"), item["slug"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reflection models
+# ---------------------------------------------------------------------------------------------
+
+
+def test_expected_model_files_exist() -> None:
+    assert EXPECTED_MODELS <= set(MODELS)
+
+
+@pytest.mark.parametrize("path", MODEL_FILES, ids=lambda p: p.name)
+def test_model_schema(path: Path) -> None:
+    data = _load(path)
+    assert set(data) == {"model", "sections"}, f"{path.name}: top-level tables"
+    model = data["model"]
+    _check_table(model, MODEL_KEYS_REQUIRED, {}, f"{path.name} [model]")
+    assert SLUG_RE.match(model["slug"]), f"{path.name}: bad slug"
+    assert model["slug"] == path.stem, f"{path.name}: slug should match the file name"
+    assert model["kind"] in {"reflection", "session"}
+
+    sections = data["sections"]
+    assert isinstance(sections, list) and sections, f"{path.name}: no sections"
+    for i, section in enumerate(sections):
+        where = f"{path.name} sections[{i}]"
+        _check_table(section, SECTION_KEYS_REQUIRED, SECTION_KEYS_OPTIONAL, where)
+        assert SLUG_RE.match(section["key"]), f"{where}: bad key {section['key']!r}"
+        assert "?" in section["prompt"], f"{where}: prompt should ask guiding questions"
+    keys = [s["key"] for s in sections]
+    assert len(keys) == len(set(keys)), f"{path.name}: duplicate section keys"
+    actionable = [s["key"] for s in sections if s.get("actionable") is True]
+    assert len(actionable) <= 1, f"{path.name}: more than one actionable section"
+    assert all(s.get("actionable", True) is True for s in sections), (
+        "write actionable = true or omit"
+    )
+
+
+def test_model_slugs_unique() -> None:
+    slugs = [d["model"]["slug"] for d in MODELS.values()]
+    assert len(slugs) == len(set(slugs))
+
+
+@pytest.mark.parametrize(
+    ("slug", "keys", "action_key"),
+    [
+        (
+            "gibbs",
+            ["description", "feelings", "evaluation", "analysis", "conclusion", "action-plan"],
+            "action-plan",
+        ),
+        ("what-so-what-now-what", ["what", "so-what", "now-what"], "now-what"),
+        (
+            "kolb",
+            [
+                "concrete-experience",
+                "reflective-observation",
+                "abstract-conceptualisation",
+                "active-experimentation",
+            ],
+            "active-experimentation",
+        ),
+        (
+            "cpd",
+            ["what-happened", "what-i-learned", "what-i-changed", "professional-code"],
+            "what-i-changed",
+        ),
+        ("grow", ["goal", "reality", "options", "way-forward"], "way-forward"),
+    ],
+)
+def test_structured_models(slug: str, keys: list[str], action_key: str) -> None:
+    assert slug in MODELS_WITH_ONE_ACTION
+    data = MODELS[slug]
+    assert [s["key"] for s in data["sections"]] == keys
+    actionable = [s["key"] for s in data["sections"] if s.get("actionable")]
+    assert actionable == [action_key]
+
+
+def test_model_kinds() -> None:
+    assert MODELS["grow"]["model"]["kind"] == "session"
+    for slug in EXPECTED_MODELS - {"grow"}:
+        assert MODELS[slug]["model"]["kind"] == "reflection", slug
+
+
+def test_free_model_is_single_free_section() -> None:
+    sections = MODELS["free"]["sections"]
+    assert len(sections) == 1
+    assert not sections[0].get("actionable")
