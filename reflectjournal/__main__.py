@@ -1,3 +1,3 @@
-from reflectjournal.cli.main import main
+from reflectjournal.launcher import main
 
 raise SystemExit(main())

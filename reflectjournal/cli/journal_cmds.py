@@ -1,0 +1,354 @@
+"""Journal commands: init add edit delete show list search tags frameworks rate passphrase gui."""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import contextmanager
+from pathlib import Path
+
+from reflectjournal.cli import output
+
+
+def _scale(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number from 1 to 5") from None
+    if not 1 <= value <= 5:
+        raise argparse.ArgumentTypeError(f"{value} is not from 1 to 5")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be zero or more")
+    return value
+
+
+def add_filters(p: argparse.ArgumentParser) -> None:
+    """The filters shared by list, search and every export (CLI.md)."""
+    p.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="SLUG",
+        help="only entries with this tag (repeat: all of them)",
+    )
+    p.add_argument("--since", metavar="DATE", help="on or after DATE")
+    p.add_argument("--until", metavar="DATE", help="on or before DATE")
+    p.add_argument("--kind", choices=("reflection", "session", "shared"))
+    p.add_argument("--limit", type=_count, metavar="N")
+    p.add_argument("--starred", action="store_true", default=None, help="only starred entries")
+    p.add_argument("--visibility", choices=("private", "mentor", "coach"))
+
+
+def entry_filter(args: argparse.Namespace):
+    from reflectjournal.services.entries import EntryFilter
+    from reflectjournal.services.timeutil import range_end, range_start
+
+    return EntryFilter(
+        tags=list(args.tag),
+        since=range_start(args.since),
+        until=range_end(args.until),
+        kind=args.kind,
+        limit=args.limit,
+        starred=args.starred,
+        visibility=args.visibility,
+    )
+
+
+@contextmanager
+def workspace(args: argparse.Namespace):
+    from reflectjournal.cli.context import open_workspace
+
+    ws = open_workspace(args)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+def _entry_options(p: argparse.ArgumentParser, *, editing: bool) -> None:
+    p.add_argument(
+        "text", nargs="?", metavar="TEXT|-", help="the entry text; - reads standard input"
+    )
+    p.add_argument("--title", metavar="T")
+    p.add_argument(
+        "--tag",
+        action="append",
+        default=None,
+        metavar="SLUG",
+        help="tag (repeatable)" + ("; replaces all tags" if editing else ""),
+    )
+    p.add_argument("--date", metavar="ISO", help="when it happened (default: now)")
+    p.add_argument("--mood", type=_scale, metavar="1-5")
+    p.add_argument("--energy", type=_scale, metavar="1-5")
+    p.add_argument(
+        "--model",
+        metavar="SLUG",
+        help="reflection model: gibbs, what-so-what-now-what, kolb, cpd, free",
+    )
+    p.add_argument("--visibility", choices=("private", "mentor", "coach"))
+    p.add_argument("--starred", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--json", action="store_true", help="print the entry as JSON")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("init", help="create a new journal")
+    p.add_argument("--name", default="", help="the owner's name (shown to mentors and coaches)")
+    p.add_argument(
+        "--no-keyring", action="store_true", help="do not remember the key in the system keyring"
+    )
+    p.add_argument("--unencrypted", action="store_true", help="create a journal without encryption")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("add", help="write a new reflection")
+    _entry_options(p, editing=False)
+    p.set_defaults(handler=cmd_add)
+
+    p = sub.add_parser("edit", help="change an entry")
+    p.add_argument("id", metavar="ID")
+    _entry_options(p, editing=True)
+    p.add_argument("--add-tag", action="append", default=[], metavar="SLUG")
+    p.add_argument("--remove-tag", action="append", default=[], metavar="SLUG")
+    p.set_defaults(handler=cmd_edit)
+
+    p = sub.add_parser("delete", help="remove an entry")
+    p.add_argument("id", metavar="ID")
+    p.set_defaults(handler=cmd_delete)
+
+    p = sub.add_parser("show", help="show one entry")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--html", action="store_true", help="print the sanitised, rendered HTML")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("list", help="entries, newest first")
+    add_filters(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("search", help="full-text search, best match first")
+    p.add_argument("query", metavar="QUERY")
+    add_filters(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("tags", help="every framework item and free tag with its use count")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--used", action="store_true", help="only tags used at least once")
+    p.set_defaults(handler=cmd_tags)
+
+    p = sub.add_parser("frameworks", help="installed frameworks; 'frameworks add FILE.toml'")
+    p.add_argument("action", nargs="?", choices=("add",))
+    p.add_argument("file", nargs="?", metavar="FILE.toml")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_frameworks)
+
+    p = sub.add_parser("rate", help="a dated self-rating of a capability")
+    p.add_argument("slug", metavar="SLUG")
+    p.add_argument("value", type=_count, metavar="1-5")
+    p.add_argument("--date", metavar="ISO")
+    p.add_argument("--note", default="", metavar="TEXT")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_rate)
+
+    p = sub.add_parser("passphrase", help="change the passphrase")
+    p.add_argument("action", choices=("change",))
+    p.add_argument(
+        "--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE"
+    )
+    p.set_defaults(handler=cmd_passphrase)
+
+    p = sub.add_parser("gui", help="open the desktop app")
+    p.add_argument(
+        "--demo", action="store_true", help="open a generated demo journal in a temporary place"
+    )
+    p.set_defaults(handler=cmd_gui)
+
+
+def cmd_init(args) -> int:
+    from reflectjournal.cli.context import init_passphrase, journal_path, keyring_store
+    from reflectjournal.errors import JournalExists
+    from reflectjournal.services.workspace import Workspace
+
+    path = journal_path(args)
+    if path.exists():
+        raise JournalExists(f"{path} already exists; nothing was changed.")
+    passphrase = None if args.unencrypted else init_passphrase(args)
+    ws = Workspace.create(path, passphrase, owner=args.name, keyring=keyring_store(args))
+    ws.close()
+    kind = "unencrypted journal" if args.unencrypted else "encrypted journal"
+    output.say(f"Created {kind} {path}")
+    return 0
+
+
+def _when(args):
+    from reflectjournal.services.timeutil import parse_datetime
+
+    return parse_datetime(args.date) if args.date else None
+
+
+def cmd_add(args) -> int:
+    from reflectjournal.cli.context import read_text_argument
+
+    text = read_text_argument(args.text)
+    with workspace(args) as ws:
+        entry_id = ws.journal.add(
+            text,
+            title=args.title,
+            tags=args.tag or [],
+            when=_when(args),
+            mood=args.mood,
+            energy=args.energy,
+            model=args.model,
+            visibility=args.visibility or "private",
+            starred=bool(args.starred),
+        )
+        if args.json:
+            output.emit_json(ws.journal.get(entry_id))
+        else:
+            output.say(str(entry_id))
+    return 0
+
+
+def cmd_edit(args) -> int:
+    from reflectjournal.cli.context import read_text_argument
+
+    changes = {}
+    text = read_text_argument(args.text, required=False)
+    if text is not None:
+        changes["body"] = text
+    if args.title is not None:
+        changes["title"] = args.title
+    if args.mood is not None:
+        changes["mood"] = args.mood
+    if args.energy is not None:
+        changes["energy"] = args.energy
+    if args.model is not None:
+        changes["model"] = args.model
+    when = _when(args)
+    with workspace(args) as ws:
+        ws.journal.edit(
+            args.id,
+            tags=args.tag,
+            add_tags=args.add_tag,
+            remove_tags=args.remove_tag,
+            when=when,
+            visibility=args.visibility,
+            starred=args.starred,
+            **changes,
+        )
+        if args.json:
+            output.emit_json(ws.journal.get(args.id))
+        else:
+            output.say(f"Entry {args.id} changed.")
+    return 0
+
+
+def cmd_delete(args) -> int:
+    with workspace(args) as ws:
+        ws.journal.delete(args.id)
+    output.say(f"Entry {args.id} deleted.")
+    return 0
+
+
+def cmd_show(args) -> int:
+    with workspace(args) as ws:
+        entry = ws.journal.get(args.id)
+    if args.html:
+        from reflectjournal.services.rendering import render_markdown
+
+        output.say(render_markdown(entry["body"]))
+    elif args.json:
+        output.emit_json(entry)
+    else:
+        output.entry_detail(entry)
+    return 0
+
+
+def cmd_list(args) -> int:
+    with workspace(args) as ws:
+        entries = ws.journal.list(entry_filter(args))
+    output.emit_json(entries) if args.json else output.entry_lines(entries)
+    return 0
+
+
+def cmd_search(args) -> int:
+    with workspace(args) as ws:
+        entries = ws.journal.search(args.query, entry_filter(args))
+    output.emit_json(entries) if args.json else output.entry_lines(entries)
+    return 0
+
+
+def cmd_tags(args) -> int:
+    with workspace(args) as ws:
+        tags = ws.journal.tag_counts()
+    if args.used:
+        tags = [t for t in tags if t["count"]]
+    if args.json:
+        output.emit_json(tags)
+        return 0
+    current = object()
+    for t in tags:
+        group = (t["framework"], t["category"])
+        if group != current:
+            current = group
+            output.say(f"\n{t['framework'] or 'free tags'} · {t['category']}")
+        output.say(f"  {t['count']:>5}  {t['slug']}")
+    return 0
+
+
+def cmd_frameworks(args) -> int:
+    with workspace(args) as ws:
+        if args.action == "add":
+            if not args.file:
+                from reflectjournal.errors import UsageError
+
+                raise UsageError("Name the framework file: reflectjournal frameworks add FILE.toml")
+            spec = ws.frameworks.add_file(Path(args.file))
+            output.say(f"Added framework '{spec.name}' with {len(spec.items)} items.")
+            return 0
+        frameworks = ws.frameworks.list()
+    if args.json:
+        output.emit_json(frameworks)
+        return 0
+    for fw in frameworks:
+        marker = " (default)" if fw["default"] else ""
+        output.say(f"{fw['slug']}{marker}: {fw['name']}, {len(fw['items'])} items")
+    return 0
+
+
+def cmd_rate(args) -> int:
+    with workspace(args) as ws:
+        rating_id = ws.journal.rate(args.slug, args.value, args.date, args.note)
+        if args.json:
+            rating = next(r for r in ws.journal.ratings(args.slug) if r["id"] == rating_id)
+            output.emit_json(rating)
+        else:
+            output.say(f"Rated {args.slug} {args.value}.")
+    return 0
+
+
+def cmd_passphrase(args) -> int:
+    from reflectjournal.cli.context import keyring_store, new_passphrase
+
+    with workspace(args) as ws:
+        passphrase = new_passphrase(
+            args,
+            file_option=args.new_passphrase_file,
+            env_name="REFLECTJOURNAL_NEW_PASSPHRASE",
+        )
+        ws.change_passphrase(passphrase, keyring=keyring_store(args))
+    output.say("Passphrase changed; the journal was re-encrypted and verified.")
+    return 0
+
+
+def cmd_gui(args) -> int:
+    from reflectjournal.errors import UsageError
+
+    raise UsageError("Start the desktop app with the 'reflectjournal' command.")

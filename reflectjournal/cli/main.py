@@ -1,0 +1,77 @@
+"""The command-line front end (CLI.md). Nothing here imports Qt."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from reflectjournal import __version__
+from reflectjournal.errors import ReflectJournalError
+
+log = logging.getLogger("reflectjournal.cli")
+
+# Each module has ``register(subparsers)``; handlers import services lazily so that a command
+# pays only for what it uses.
+COMMAND_MODULES = ("journal_cmds",)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as CLI.md asks
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="reflectjournal",
+        description="A private, encrypted journal for healthcare leaders, mentors and coaches.",
+    )
+    parser.add_argument(
+        "--journal",
+        metavar="PATH",
+        help="journal file (default: $REFLECTJOURNAL_JOURNAL or the user data folder)",
+    )
+    parser.add_argument("--passphrase-file", metavar="FILE", help="read the passphrase from FILE")
+    parser.add_argument("--version", action="version", version=f"reflectjournal {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"reflectjournal.cli.{name}").register(sub)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed command; every failure becomes one line on stderr."""
+    from reflectjournal.config import setup_logging
+
+    log_path = setup_logging()
+    try:
+        return int(args.handler(args) or 0)
+    except ReflectJournalError as exc:
+        log.info("command failed: %s", exc)
+        sys.stderr.write(f"reflectjournal: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("reflectjournal: interrupted; nothing more was written.\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the user gets one line; the traceback goes to the log
+        log.exception("unexpected error")
+        where = f"; details are in {log_path}" if log_path else ""
+        sys.stderr.write(f"reflectjournal: unexpected error ({type(exc).__name__}){where}.\n")
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    return run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

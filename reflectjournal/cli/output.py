@@ -1,0 +1,55 @@
+"""Printing: exactly one JSON document with --json, a readable table otherwise."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+
+
+def emit_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def say(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _short_date(iso: str) -> str:
+    return iso[:16].replace("T", " ")
+
+
+def entry_lines(entries: Iterable[dict]) -> None:
+    rows = list(entries)
+    if not rows:
+        say("No entries.")
+        return
+    width = max(len(e["id"]) for e in rows)
+    for e in rows:
+        tags = " ".join("@" + t for t in e["tags"])
+        kind = "" if e["kind"] == "reflection" else f"[{e['kind']}] "
+        line = f"{e['id']:>{width}}  {_short_date(e['created'])}  {kind}{e['title']}"
+        say(line + (f"  {tags}" if tags else ""))
+
+
+def entry_detail(e: dict) -> None:
+    say(e["title"])
+    meta = [_short_date(e["created"]), e["kind"], e["visibility"]]
+    if e.get("from"):
+        meta.append(f"from {e['from']}")
+    if e.get("model"):
+        meta.append(f"model {e['model']}")
+    if e.get("mood") is not None:
+        meta.append(f"mood {e['mood']}/5")
+    if e.get("energy") is not None:
+        meta.append(f"energy {e['energy']}/5")
+    say(" · ".join(meta))
+    if e["tags"]:
+        say(" ".join("@" + t for t in e["tags"]))
+    say()
+    say(e["body"])
+    for c in e.get("comments", []):
+        say()
+        note = " (on an earlier version)" if c.get("earlier_version") else ""
+        say(f"— {c['author']}, {_short_date(c['created'])}{note}:")
+        say(c["text"])

@@ -1,0 +1,214 @@
+"""The journal's tables, declared once in SQLModel.
+
+These classes are the schema's source of truth: Alembic migrations are written from them and a
+test checks that a migrated journal matches them column for column. Hot read paths query the
+same tables with SQL through the storage layer, because importing SQLModel (and pydantic)
+costs more start-up time than a whole `list` command is allowed (see README, "Performance").
+
+Times are stored as ISO-8601 text in UTC (`...+00:00`), which sorts correctly as text; the
+writer's UTC offset in minutes is kept beside it so local days and weeks can be rebuilt.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+class Entry(SQLModel, table=True):
+    __tablename__ = "entry"
+    __table_args__ = (Index("ix_entry_kind_created", "kind", "created"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True, index=True)
+    kind: str = Field(default="reflection", index=True)  # reflection | session | shared
+    title: str = ""
+    body: str = ""
+    created: str = Field(index=True)
+    created_offset: int = 0
+    updated: str
+    mood: int | None = None
+    energy: int | None = None
+    visibility: str = "private"  # private | mentor | coach
+    model: str | None = None
+    starred: bool = False
+    sender_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    origin_hash: str | None = None  # content hash as received, for shared entries
+    import_key: str | None = Field(default=None, index=True)  # dedupe key of an imported record
+
+
+class EntrySection(SQLModel, table=True):
+    __tablename__ = "entry_section"
+
+    entry_id: int = Field(foreign_key="entry.id", primary_key=True, ondelete="CASCADE")
+    key: str = Field(primary_key=True)
+    position: int = 0
+    body: str = ""
+
+
+class Framework(SQLModel, table=True):
+    __tablename__ = "framework"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
+    name: str
+    version: int = 1
+    description: str = ""
+    builtin: bool = True
+    is_default: bool = False
+    rating_scale: str = "[]"  # JSON list of labels
+    source: str = ""  # the TOML text it was loaded from, so a user framework survives its file
+
+
+class Tag(SQLModel, table=True):
+    """A framework item or a free tag; slugs are unique across the whole journal."""
+
+    __tablename__ = "tag"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
+    name: str
+    category: str = Field(default="free", index=True)
+    framework_id: int | None = Field(default=None, foreign_key="framework.id", ondelete="CASCADE")
+    description: str = ""
+    keywords: str = "[]"  # JSON list
+    questions: str = "[]"  # JSON list of coaching questions
+    calls_for: str = "[]"  # JSON list of free-text capabilities (context items)
+    position: int = 0
+    private: bool = False  # never leaves the machine in a share packet
+
+
+class TagRelation(SQLModel, table=True):
+    __tablename__ = "tag_relation"
+
+    tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
+    related_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
+    kind: str = "calls-for"
+
+
+class EntryTag(SQLModel, table=True):
+    __tablename__ = "entry_tag"
+    # Covering index: "entries with tag X" never touches the table itself.
+    __table_args__ = (Index("ix_entry_tag_tag_entry", "tag_id", "entry_id"),)
+
+    entry_id: int = Field(foreign_key="entry.id", primary_key=True, ondelete="CASCADE")
+    tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
+    source: str = "user"  # user | suggested | import | shared
+
+
+class Rating(SQLModel, table=True):
+    __tablename__ = "rating"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tag_id: int = Field(foreign_key="tag.id", index=True, ondelete="CASCADE")
+    value: int
+    date: str  # ISO date
+    note: str = ""
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    name: str = Field(index=True)
+    role: str  # coachee | mentor | coach
+    email: str = ""
+    sign_public: bytes | None = None
+    enc_public: bytes | None = None
+    fingerprint: str | None = Field(default=None, index=True)
+    created: str
+    notes: str = ""
+
+
+class Identity(SQLModel, table=True):
+    """The journal owner's keys; at most one row. Private halves never leave the file."""
+
+    __tablename__ = "identity"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = ""
+    sign_private: bytes | None = None
+    enc_private: bytes | None = None
+    sign_public: bytes | None = None
+    enc_public: bytes | None = None
+    created: str = ""
+
+
+class CoachingSession(SQLModel, table=True):
+    """A coaching conversation; its notes, tags and search live in an `entry` of kind session."""
+
+    __tablename__ = "coaching_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", unique=True, ondelete="CASCADE")
+    person_id: int | None = Field(
+        default=None, foreign_key="person.id", index=True, ondelete="SET NULL"
+    )
+    date: str = Field(index=True)  # ISO date-time of the conversation
+    agenda: str = ""
+
+
+class SessionEntryLink(SQLModel, table=True):
+    """Shared entries discussed in a session."""
+
+    __tablename__ = "session_entry_link"
+
+    session_id: int = Field(foreign_key="coaching_session.id", primary_key=True, ondelete="CASCADE")
+    entry_id: int = Field(foreign_key="entry.id", primary_key=True, ondelete="CASCADE")
+
+
+class Action(SQLModel, table=True):
+    __tablename__ = "action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    text: str
+    owner_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    due: str | None = Field(default=None, index=True)  # ISO date
+    status: str = Field(default="open", index=True)  # open | done | dropped
+    created: str
+    closed: str | None = None
+    entry_id: int | None = Field(default=None, foreign_key="entry.id", ondelete="SET NULL")
+    session_id: int | None = Field(
+        default=None, foreign_key="coaching_session.id", ondelete="SET NULL"
+    )
+    section_key: str | None = None  # the reflection section it was born from
+
+
+class Comment(SQLModel, table=True):
+    __tablename__ = "comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True, ondelete="CASCADE")
+    author: str
+    author_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    text: str
+    created: str
+    entry_hash: str = ""  # content hash of the entry version commented on
+    outgoing: bool = False  # written here, waiting to travel back in a feedback packet
+    sent: bool = False
+
+
+class PacketLog(SQLModel, table=True):
+    """Packets seen or sent: makes imports idempotent and refuses replays."""
+
+    __tablename__ = "packet_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    packet_id: str = Field(index=True)
+    direction: str  # in | out
+    kind: str  # share | feedback
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    seq: int | None = None
+    created: str
+
+
+class Setting(SQLModel, table=True):
+    """Journal-level preferences that must travel with the file (kept encrypted)."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True)
+    value: str = ""

@@ -1,0 +1,134 @@
+"""Entry values, their JSON shape (CLI.md), and reflection-model sections."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+from reflectjournal.errors import UsageError
+from reflectjournal.services.frameworks import ReflectionModel
+from reflectjournal.services.timeutil import from_storage
+
+KINDS = ("reflection", "session", "shared")
+VISIBILITIES = ("private", "mentor", "coach")
+TITLE_MAX = 120
+ENTRY_MAX_BYTES = 16 * 1024 * 1024
+
+
+@dataclass
+class EntryFilter:
+    tags: list[str] = field(default_factory=list)
+    since: str | None = None  # UTC ISO lower bound
+    until: str | None = None  # UTC ISO exclusive upper bound
+    kind: str | None = None
+    mood_min: int | None = None
+    mood_max: int | None = None
+    visibility: str | None = None
+    starred: bool | None = None
+    sender_id: int | None = None
+    limit: int | None = None
+    offset: int = 0
+
+
+def check_scale(name: str, value: int | None) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or not 1 <= value <= 5:
+        raise UsageError(f"{name} must be a whole number from 1 to 5, not '{value}'.")
+    return value
+
+
+def check_choice(name: str, value: str | None, choices: tuple[str, ...]) -> str | None:
+    if value is not None and value not in choices:
+        raise UsageError(f"{name} must be one of {', '.join(choices)}, not '{value}'.")
+    return value
+
+
+def check_text(text: str, what: str = "The entry") -> str:
+    if "\x00" in text:
+        raise UsageError(f"{what} contains a NUL character, which a journal cannot store.")
+    if len(text.encode("utf-8", "surrogatepass")) > ENTRY_MAX_BYTES:
+        raise UsageError(f"{what} is larger than 16 MB; split it into several entries.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{what} contains text that is not valid Unicode.") from None
+    return text
+
+
+def derive_title(body: str) -> str:
+    """A title from the first sentence of the first line of prose (headings as a fallback)."""
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    prose = [line for line in lines if not line.startswith("#")]
+    for line in prose[:1] or [line.lstrip("#").strip() for line in lines[:1]]:
+        match = re.match(r"(.+?[.!?])(\s|$)", line)
+        title = match.group(1) if match else line
+        return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1].rstrip() + "…"
+    return "Untitled"
+
+
+def compose_body(model: ReflectionModel, sections: dict[str, str]) -> str:
+    """Markdown for a structured entry: one ``##`` heading per non-empty section."""
+    parts = []
+    for section in model.sections:
+        text = sections.get(section.key, "").strip()
+        if text:
+            parts.append(f"## {section.title}\n\n{text}")
+    return "\n\n".join(parts)
+
+
+def split_sections(model: ReflectionModel, body: str) -> dict[str, str]:
+    """Sections back out of a body written with the model's headings (any heading level).
+
+    Text before the first recognised heading goes to the first section, so a model entry
+    typed as plain text is still fully kept.
+    """
+    by_title = {_norm(s.title): s.key for s in model.sections}
+    by_title.update({_norm(s.key.replace("-", " ")): s.key for s in model.sections})
+    current = model.sections[0].key if model.sections else None
+    collected: dict[str, list[str]] = {}
+    for line in body.splitlines():
+        heading = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if heading and _norm(heading.group(1)) in by_title:
+            current = by_title[_norm(heading.group(1))]
+            continue
+        if current is not None:
+            collected.setdefault(current, []).append(line)
+    return {k: "\n".join(v).strip() for k, v in collected.items() if "\n".join(v).strip()}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def entry_json(row, tags: list[str], comments: list[dict] | None = None, **extra) -> dict:
+    """The CLI.md entry object."""
+    created = from_storage(row["created"], row["created_offset"]).isoformat()
+    updated = from_storage(row["updated"], row["created_offset"]).isoformat()
+    data = {
+        "id": str(row["id"]),
+        "kind": row["kind"],
+        "title": row["title"],
+        "body": row["body"],
+        "created": created,
+        "updated": updated,
+        "tags": tags,
+        "mood": row["mood"],
+        "energy": row["energy"],
+        "visibility": row["visibility"],
+        "model": row["model"],
+        "starred": bool(row["starred"]),
+        "comments": comments if comments is not None else [],
+    }
+    data.update(extra)
+    return data
+
+
+def content_hash(title: str, body: str) -> str:
+    """Identity of one version of an entry's text; comments are bound to it."""
+    canonical = json.dumps(
+        {"body": body, "title": title}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

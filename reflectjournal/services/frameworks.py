@@ -1,0 +1,315 @@
+"""Frameworks (taxonomies of challenges, capabilities, ...) and reflection models, as data.
+
+Built-in files live in ``reflectjournal/resources`` and are found with importlib.resources so
+an installed wheel and a frozen build find them too. A framework is copied into the journal
+when installed (its TOML text kept), so a user's own framework survives its file being moved.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from reflectjournal.errors import NotFound, UsageError
+from reflectjournal.services.tags import slugify
+from reflectjournal.storage.database import Database
+
+_MAX_FRAMEWORK_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    prompt: str = ""
+    actionable: bool = False
+
+
+@dataclass(frozen=True)
+class ReflectionModel:
+    slug: str
+    name: str
+    kind: str
+    description: str
+    sections: tuple[Section, ...]
+
+    def actionable_section(self) -> Section | None:
+        return next((s for s in self.sections if s.actionable), None)
+
+
+@dataclass
+class FrameworkSpec:
+    slug: str
+    name: str
+    version: int
+    description: str
+    default: bool
+    rating_scale: list[str]
+    categories: list[dict]
+    items: list[dict]
+    source: str = field(repr=False, default="")
+
+
+def _resource_texts(folder: str) -> list[str]:
+    base = resources.files("reflectjournal.resources") / folder
+    return [
+        entry.read_text(encoding="utf-8")
+        for entry in sorted(base.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".toml")
+    ]
+
+
+def parse_framework(text: str, where: str = "framework file") -> FrameworkSpec:
+    """Validate a framework TOML document; errors name the problem in one sentence."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"The {where} is not valid TOML: {exc}.") from None
+    head = data.get("framework")
+    if not isinstance(head, dict) or not head.get("name"):
+        raise UsageError(f"The {where} needs a [framework] table with a name.")
+    slug = slugify(str(head.get("slug") or head["name"]))
+    categories = data.get("categories") or []
+    items = data.get("items") or []
+    if not isinstance(categories, list) or not isinstance(items, list) or not items:
+        raise UsageError(f"The {where} needs at least one [[items]] entry.")
+    category_slugs = {slugify(str(c.get("slug", ""))) for c in categories if isinstance(c, dict)}
+    seen = set()
+    for index, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or not item.get("name"):
+            raise UsageError(f"Item {index} of the {where} has no name.")
+        item_slug = slugify(str(item.get("slug") or item["name"]))
+        if item_slug in seen:
+            raise UsageError(f"The {where} lists the item '{item_slug}' twice.")
+        seen.add(item_slug)
+        category = slugify(str(item.get("category", "")))
+        if category_slugs and category not in category_slugs:
+            raise UsageError(
+                f"Item '{item_slug}' of the {where} has an unknown category '{category}'."
+            )
+    return FrameworkSpec(
+        slug=slug,
+        name=str(head["name"]),
+        version=int(head.get("version", 1)),
+        description=str(head.get("description", "")),
+        default=bool(head.get("default", False)),
+        rating_scale=[str(x) for x in head.get("rating_scale", [])],
+        categories=[c for c in categories if isinstance(c, dict)],
+        items=items,
+        source=text,
+    )
+
+
+@cache
+def builtin_frameworks() -> tuple[FrameworkSpec, ...]:
+    return tuple(parse_framework(text) for text in _resource_texts("frameworks"))
+
+
+@cache
+def reflection_models() -> dict[str, ReflectionModel]:
+    models = {}
+    for text in _resource_texts("models"):
+        data = tomllib.loads(text)
+        head = data["model"]
+        sections = tuple(
+            Section(
+                key=s["key"],
+                title=s["title"],
+                prompt=s.get("prompt", ""),
+                actionable=bool(s.get("actionable", False)),
+            )
+            for s in data.get("sections", [])
+        )
+        models[head["slug"]] = ReflectionModel(
+            slug=head["slug"],
+            name=head["name"],
+            kind=head.get("kind", "reflection"),
+            description=head.get("description", ""),
+            sections=sections,
+        )
+    return models
+
+
+def get_model(slug: str | None) -> ReflectionModel | None:
+    if not slug:
+        return None
+    models = reflection_models()
+    if slug not in models:
+        known = ", ".join(sorted(models))
+        raise UsageError(f"There is no reflection model '{slug}'; choose one of: {known}.")
+    return models[slug]
+
+
+class FrameworkService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def install_builtins(self) -> None:
+        """Install or update the shipped frameworks (cheap when they are current)."""
+        current = {
+            row[0]: row[1]
+            for row in self.db.query("SELECT slug, version FROM framework WHERE builtin = 1")
+        }
+        with self.db.transaction():
+            for spec in builtin_frameworks():
+                if current.get(spec.slug) != spec.version:
+                    self._install(spec, builtin=True)
+
+    def add_file(self, path: Path) -> FrameworkSpec:
+        try:
+            if path.stat().st_size > _MAX_FRAMEWORK_BYTES:
+                raise UsageError(f"{path} is too large to be a framework file (over 2 MB).")
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UsageError(f"There is no file {path}.") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{path} could not be read as UTF-8 text: {exc}.") from None
+        spec = parse_framework(text, where=f"framework file {path.name}")
+        spec.default = False
+        builtin = {f.slug for f in builtin_frameworks()}
+        if spec.slug in builtin:
+            raise UsageError(
+                f"'{spec.slug}' is the name of a built-in framework; give yours another slug."
+            )
+        with self.db.transaction():
+            self._install(spec, builtin=False)
+        return spec
+
+    def _install(self, spec: FrameworkSpec, builtin: bool) -> None:
+        db = self.db
+        row = db.query_one("SELECT id FROM framework WHERE slug = ?", (spec.slug,))
+        values = (
+            spec.name,
+            spec.version,
+            spec.description,
+            int(builtin),
+            int(spec.default),
+            json.dumps(spec.rating_scale),
+            spec.source,
+        )
+        if row is None:
+            framework_id = db.execute(
+                "INSERT INTO framework(name, version, description, builtin, is_default, "
+                "rating_scale, source, slug) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, spec.slug),
+            ).lastrowid
+        else:
+            framework_id = row[0]
+            db.execute(
+                "UPDATE framework SET name=?, version=?, description=?, builtin=?, "
+                "is_default=?, rating_scale=?, source=? WHERE id=?",
+                (*values, framework_id),
+            )
+        ids: dict[str, int] = {}
+        for position, item in enumerate(spec.items):
+            slug = slugify(str(item.get("slug") or item["name"]))
+            existing = db.query_one("SELECT id, framework_id FROM tag WHERE slug = ?", (slug,))
+            if existing is not None and existing[1] not in (None, framework_id):
+                slug = f"{spec.slug}-{slug}"  # another framework owns the bare slug
+                existing = db.query_one("SELECT id FROM tag WHERE slug = ?", (slug,))
+            fields = (
+                str(item["name"]),
+                slugify(str(item.get("category", ""))) or "item",
+                framework_id,
+                str(item.get("description", "")),
+                json.dumps([str(k).lower() for k in item.get("keywords", [])]),
+                json.dumps([str(q) for q in item.get("questions", [])]),
+                json.dumps([str(c) for c in item.get("calls_for", [])]),
+                position,
+            )
+            if existing is None:
+                tag_id = db.execute(
+                    "INSERT INTO tag(name, category, framework_id, description, keywords, "
+                    "questions, calls_for, position, private, slug) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                    (*fields, slug),
+                ).lastrowid
+            else:
+                # A free tag the user made earlier is adopted by the framework, keeping its links.
+                tag_id = existing[0]
+                db.execute(
+                    "UPDATE tag SET name=?, category=?, framework_id=?, description=?, "
+                    "keywords=?, questions=?, calls_for=?, position=? WHERE id=?",
+                    (*fields, tag_id),
+                )
+            ids[slugify(str(item.get("slug") or item["name"]))] = tag_id
+        db.execute(
+            "DELETE FROM tag_relation WHERE tag_id IN (SELECT id FROM tag WHERE framework_id = ?)",
+            (framework_id,),
+        )
+        relations = [
+            (ids[slugify(str(item.get("slug") or item["name"]))], ids[slugify(str(rel))])
+            for item in spec.items
+            for rel in item.get("related", [])
+            if slugify(str(rel)) in ids
+        ]
+        db.executemany(
+            "INSERT OR IGNORE INTO tag_relation(tag_id, related_id, kind) VALUES (?, ?, 'calls-for')",
+            relations,
+        )
+
+    def list(self) -> list[dict]:
+        frameworks = []
+        for fw in self.db.query(
+            "SELECT id, slug, name, version, description, builtin, is_default, rating_scale "
+            "FROM framework ORDER BY is_default DESC, builtin DESC, name"
+        ):
+            items = [
+                {
+                    "slug": t["slug"],
+                    "name": t["name"],
+                    "category": t["category"],
+                    "description": t["description"],
+                }
+                for t in self.db.query(
+                    "SELECT slug, name, category, description FROM tag "
+                    "WHERE framework_id = ? ORDER BY position",
+                    (fw["id"],),
+                )
+            ]
+            frameworks.append(
+                {
+                    "slug": fw["slug"],
+                    "name": fw["name"],
+                    "version": fw["version"],
+                    "description": fw["description"],
+                    "builtin": bool(fw["builtin"]),
+                    "default": bool(fw["is_default"]),
+                    "rating_scale": json.loads(fw["rating_scale"] or "[]"),
+                    "items": items,
+                }
+            )
+        return frameworks
+
+    def item(self, slug: str) -> dict:
+        row = self.db.query_one(
+            "SELECT t.*, f.slug AS framework FROM tag t LEFT JOIN framework f "
+            "ON f.id = t.framework_id WHERE t.slug = ?",
+            (slugify(slug),),
+        )
+        if row is None:
+            raise NotFound(f"There is no framework item or tag '{slug}'.")
+        related = [
+            r[0]
+            for r in self.db.query(
+                "SELECT t.slug FROM tag_relation r JOIN tag t ON t.id = r.related_id "
+                "WHERE r.tag_id = ?",
+                (row["id"],),
+            )
+        ]
+        return {
+            "id": row["id"],
+            "slug": row["slug"],
+            "name": row["name"],
+            "category": row["category"],
+            "framework": row["framework"],
+            "description": row["description"],
+            "keywords": json.loads(row["keywords"] or "[]"),
+            "questions": json.loads(row["questions"] or "[]"),
+            "calls_for": json.loads(row["calls_for"] or "[]"),
+            "related": related,
+        }

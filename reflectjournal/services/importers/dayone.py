@@ -1,0 +1,180 @@
+"""Day One JSON exports: ``Journal.json`` (one file per journal) or the export ``.zip``.
+
+Shape read: ``{"metadata": {...}, "entries": [{"uuid", "creationDate": "…Z",
+"timeZone": "Europe/London", "text": markdown, "richText"?, "tags": [...], "starred",
+"photos"/"videos"/"audios"/"pdfAttachments": [...]}]}``.
+
+* ``created`` is ``creationDate`` (UTC) shown in the entry's own ``timeZone`` when that zone
+  is known, otherwise in UTC; either way it is the same instant.
+* the title is the first non-blank line (a leading ``#`` heading marker and Day One's
+  Markdown backslash escapes removed); the body is the rest. A first line longer than
+  120 characters is a paragraph, not a title: the title is then its first sentence and the
+  body keeps the whole text.
+* photos, videos, audio and PDFs are not imported: they are counted in
+  ``attachments_skipped`` and their ``dayone-moment:`` references are taken out of the body.
+* not handled: Day One classic ``.dayone`` folders (plist files), location and weather.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+from reflectjournal.errors import ImportFailed
+
+from .records import (
+    ImportedEntry,
+    ParseResult,
+    Skipped,
+    dedupe_tags,
+    in_range,
+    zone_named,
+)
+from .safety import MAX_FILE_BYTES, load_json_strict, read_bytes_capped, safe_zip_members
+
+_MOMENT = re.compile(r"!?\[[^\]\n]*\]\(dayone-moment:/{1,2}[^)\s]*\)")
+_EXTRA_BLANKS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+_HEADING = re.compile(r"^#{1,6}\s+")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_SENTENCE_END = re.compile(r"[.!?\u2026\u3002](?:\s|$)")
+_ATTACHMENT_KEYS = ("photos", "videos", "audios", "pdfAttachments")
+TITLE_MAX = 120
+
+
+def parse_dayone(path: Path) -> ParseResult:
+    """Entries of a Day One export, given its ``.json`` or its ``.zip``."""
+    path = Path(path)
+    if path.suffix.lower() == ".zip":
+        return _parse_zip(path)
+    return parse_dayone_json(read_bytes_capped(path, MAX_FILE_BYTES), name=path.name)
+
+
+def _wanted(member: str) -> bool:
+    parts = PurePosixPath(member.replace("\\", "/")).parts
+    return (
+        member.lower().endswith(".json")
+        and not any(part.startswith(".") or part == "__MACOSX" for part in parts)
+    )
+
+
+def _parse_zip(path: Path) -> ParseResult:
+    members = sorted(safe_zip_members(path, want=_wanted), key=lambda m: m.name)
+    result = ParseResult()
+    journals = 0
+    for member in members:
+        try:
+            part = parse_dayone_json(member.data, name=member.name)
+        except ImportFailed as exc:
+            result.skipped.append(Skipped(member.name, str(exc)))
+            continue
+        journals += 1
+        result.entries.extend(part.entries)
+        prefix = f"{member.name} " if len(members) > 1 else ""
+        result.skipped.extend(Skipped(prefix + s.where, s.reason) for s in part.skipped)
+    if not journals:
+        raise ImportFailed(
+            f"{path.name} holds no Day One journal; export from Day One as JSON and "
+            "import that zip."
+        )
+    return result
+
+
+def parse_dayone_json(data: bytes, *, name: str = "The Day One export") -> ParseResult:
+    """Entries of one Day One journal JSON document."""
+    document = load_json_strict(data, name)
+    if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
+        raise ImportFailed(f"{name} is not a Day One export: it has no list of entries.")
+    result = ParseResult()
+    for index, item in enumerate(document["entries"], start=1):
+        entry = _entry(item)
+        if isinstance(entry, str):
+            result.skipped.append(Skipped(f"entry {index}", entry))
+        else:
+            result.entries.append(entry)
+    return result
+
+
+def _rich_text(value: object) -> str:
+    """Plain text from Day One's ``richText`` JSON, used only when ``text`` is missing."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        contents = json.loads(value).get("contents", [])
+        return "".join(c["text"] for c in contents if isinstance(c.get("text"), str))
+    except (ValueError, AttributeError, TypeError, RecursionError):
+        return ""
+
+
+def _created(item: dict) -> datetime | str:
+    raw = item.get("creationDate")
+    if not isinstance(raw, str):
+        return "it has no creationDate"
+    try:
+        when = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        return f"the creationDate '{raw[:40]}' could not be read"
+    if when.tzinfo is None:  # Day One stores UTC
+        when = when.replace(tzinfo=UTC)
+    if not in_range(when):
+        return f"the creationDate '{raw[:40]}' is out of range"
+    zone = zone_named(item.get("timeZone"))
+    return when.astimezone(zone) if zone is not None else when.astimezone(UTC)
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """Title and body from a Day One entry's Markdown (see the module notes)."""
+    lines = text.strip("\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        return "", ""
+    first = lines[0].strip()
+    heading = bool(_HEADING.match(first))
+    plain = _ESCAPE.sub(r"\1", _HEADING.sub("", first)).strip()
+    if heading or len(plain) <= TITLE_MAX:
+        return plain, "\n".join(lines[1:]).strip()
+    match = _SENTENCE_END.search(plain)
+    title = plain[: match.end()].strip() if match else plain
+    if len(title) > TITLE_MAX:
+        title = title[: TITLE_MAX - 1].rstrip() + "\u2026"
+    return title, "\n".join(lines).strip()
+
+
+def _entry(item: object) -> ImportedEntry | str:
+    if not isinstance(item, dict):
+        return "it is not a JSON object"
+    created = _created(item)
+    if isinstance(created, str):
+        return created
+    text = item.get("text")
+    if text is None:
+        text = _rich_text(item.get("richText"))
+    if not isinstance(text, str):
+        return "its text is not text"
+    refs = _MOMENT.findall(text)
+    text = _EXTRA_BLANKS.sub("\n\n", _MOMENT.sub("", text.replace("\r\n", "\n")))
+    attached = sum(len(v) for k in _ATTACHMENT_KEYS if isinstance(v := item.get(k), list))
+    attachments = max(attached, len(refs))
+    title, body = split_title(text)
+    if not title and not body:
+        if attachments:
+            return f"it has no text, only {attachments} attachment(s), which are not imported"
+        return "the entry is empty"
+    tags = item.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        return "'tags' is not a list of text"
+    starred = item.get("starred", False)
+    if not isinstance(starred, bool):
+        return "'starred' is not true or false"
+    uuid = item.get("uuid")
+    return ImportedEntry(
+        title=title,
+        body=body,
+        created=created,
+        tags=dedupe_tags(tags),
+        starred=starred,
+        source_id=uuid if isinstance(uuid, str) and uuid else None,
+        attachments_skipped=attachments,
+    )

@@ -1,0 +1,308 @@
+"""Defences every importer goes through: size caps, strict UTF-8, safe zips, safe walks.
+
+Nothing here writes to disk: zip members are read into memory (capped), and folders are
+walked without following symbolic links.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reflectjournal.errors import ImportFailed
+
+from .records import Skipped
+
+MiB = 1024 * 1024
+
+#: Largest single file an importer reads (a jrnl journal, a Day One JSON, our export).
+MAX_FILE_BYTES = 256 * MiB
+#: Largest single Markdown note; bigger notes are skipped, not fatal.
+MAX_NOTE_BYTES = 16 * MiB
+#: Most files a folder import looks at.
+MAX_WALK_FILES = 100_000
+
+_BOM = b"\xef\xbb\xbf"
+_CHUNK = 64 * 1024
+
+
+def decode_strict(data: bytes, name: str) -> str:
+    """Decode UTF-8 strictly (a leading BOM is dropped); ImportFailed names the bad byte."""
+    skip = len(_BOM) if data.startswith(_BOM) else 0
+    try:
+        return data[skip:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            f"{name} is not UTF-8 text (unreadable byte at offset {exc.start + skip}); "
+            "save it as UTF-8 and import it again."
+        ) from None
+
+
+def read_bytes_capped(path: Path, limit_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, refusing anything that is not a regular file or is over the cap."""
+    path = Path(path)
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ImportFailed(f"{path.name} is not a regular file, so it cannot be imported.")
+        if info.st_size > limit_bytes:
+            raise ImportFailed(
+                f"{path.name} is {_size(info.st_size)}, more than the {_size(limit_bytes)} "
+                "an import accepts."
+            )
+        with path.open("rb") as handle:
+            data = handle.read(limit_bytes + 1)
+    except FileNotFoundError:
+        raise ImportFailed(f"{path} does not exist; check the path and try again.") from None
+    except PermissionError:
+        raise ImportFailed(f"{path} cannot be read: permission denied.") from None
+    except IsADirectoryError:
+        raise ImportFailed(f"{path} is a folder, not a file.") from None
+    except OSError as exc:
+        raise ImportFailed(f"{path} cannot be read ({exc.strerror or exc}).") from None
+    if len(data) > limit_bytes:  # grew while we looked
+        raise ImportFailed(f"{path.name} is more than the {_size(limit_bytes)} an import accepts.")
+    return data
+
+
+def read_text_strict(path: Path, limit_bytes: int = MAX_FILE_BYTES) -> str:
+    """A text file as str: size-capped, strict UTF-8 (BOM allowed), newlines left as found."""
+    path = Path(path)
+    return decode_strict(read_bytes_capped(path, limit_bytes), path.name)
+
+
+def _reject_constant(value: str) -> Any:
+    raise ValueError(f"{value} is not allowed")
+
+
+def load_json_strict(data: bytes | str, name: str) -> Any:
+    """Parse JSON strictly: UTF-8, no NaN/Infinity, bounded nesting; errors give line and column."""
+    text = decode_strict(data, name) if isinstance(data, bytes) else data
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(
+            f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from None
+    except RecursionError:
+        raise ImportFailed(f"{name} is nested too deeply to be a journal export.") from None
+    except ValueError as exc:  # NaN/Infinity, or an integer with thousands of digits
+        raise ImportFailed(f"{name} is not valid JSON ({exc}).") from None
+
+
+# --- zip archives --------------------------------------------------------------------------
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _unsafe_name_reason(name: str) -> str | None:
+    if "\x00" in name:
+        return "has a NUL character in its name"
+    posix = name.replace("\\", "/")
+    if posix.startswith("/") or _DRIVE.match(posix):
+        return "has an absolute path"
+    if ".." in PurePosixPath(posix).parts:
+        return "points outside the archive (../)"
+    return None
+
+
+@dataclass
+class ZipMember:
+    name: str
+    data: bytes
+
+
+def safe_zip_members(
+    zip_path: Path,
+    *,
+    want: Callable[[str], bool] = lambda name: True,
+    max_total: int = 512 * MiB,
+    max_member: int = 256 * MiB,
+    max_ratio: int = 100,
+    ratio_floor: int = 1 * MiB,
+    max_files: int = 100_000,
+) -> list[ZipMember]:
+    """Read the files of a zip that ``want`` selects into memory, after checking the archive.
+
+    The whole archive is refused when it holds more than ``max_files`` members or when any
+    member, read or not, has a name outside the archive (``../``, an absolute path, a drive
+    letter), is a symbolic link or appears twice. The selected members must not be
+    password-protected and must declare sizes within ``max_member`` each and ``max_total``
+    together; those bigger than ``ratio_floor`` may not expand more than ``max_ratio`` times.
+    While reading, decompressed bytes are counted again, so a member that lies about its size
+    is stopped at the cap.
+    """
+    zip_path = Path(zip_path)
+    label = zip_path.name
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except FileNotFoundError:
+        raise ImportFailed(f"{zip_path} does not exist; check the path and try again.") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ImportFailed(f"{label} is not a readable zip archive.") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > max_files:
+            raise ImportFailed(
+                f"{label} holds {len(infos)} files, more than the {max_files} an import accepts."
+            )
+        wanted = []
+        seen: set[str] = set()
+        for info in infos:
+            member = info.filename
+            reason = _unsafe_name_reason(member)
+            if reason:
+                raise ImportFailed(f"{label} was refused: the member '{member}' {reason}.")
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise ImportFailed(
+                    f"{label} was refused: the member '{member}' is a symbolic link."
+                )
+            if member in seen:
+                raise ImportFailed(f"{label} was refused: the member '{member}' appears twice.")
+            seen.add(member)
+            if not info.is_dir() and want(member):
+                wanted.append(info)
+
+        # Sizes only matter for what is unpacked: an export's photos and videos are never read.
+        declared_total = 0
+        for info in wanted:
+            member = info.filename
+            if info.flag_bits & 0x1:
+                raise ImportFailed(
+                    f"{label} was refused: the member '{member}' is password-protected."
+                )
+            if info.file_size > max_member:
+                raise ImportFailed(
+                    f"{label} was refused: the member '{member}' declares {_size(info.file_size)}, "
+                    f"more than the {_size(max_member)} allowed for one file."
+                )
+            declared_total += info.file_size
+            if declared_total > max_total:
+                raise ImportFailed(
+                    f"{label} was refused: its files add up to more than {_size(max_total)} "
+                    "when unpacked."
+                )
+            if info.file_size > ratio_floor and info.file_size > max_ratio * max(
+                info.compress_size, 1
+            ):
+                raise ImportFailed(
+                    f"{label} was refused: the member '{member}' expands more than {max_ratio} "
+                    "times, which is what a zip bomb does."
+                )
+
+        members: list[ZipMember] = []
+        read_total = 0
+        for info in wanted:
+            chunks: list[bytes] = []
+            size = 0
+            try:
+                with archive.open(info) as handle:
+                    while chunk := handle.read(_CHUNK):
+                        size += len(chunk)
+                        read_total += len(chunk)
+                        if size > max_member or size > max(info.file_size, 0):
+                            raise ImportFailed(
+                                f"{label} was refused: the member '{info.filename}' unpacks to "
+                                "more than it declares, which is what a zip bomb does."
+                            )
+                        if read_total > max_total:
+                            raise ImportFailed(
+                                f"{label} was refused: its files add up to more than "
+                                f"{_size(max_total)} when unpacked."
+                            )
+                        chunks.append(chunk)
+            except ImportFailed:
+                raise
+            except Exception as exc:  # BadZipFile (bad CRC), zlib.error, EOFError, OSError...
+                raise ImportFailed(
+                    f"{label} is damaged: the member '{info.filename}' cannot be unpacked."
+                ) from exc
+            members.append(ZipMember(info.filename, b"".join(chunks)))
+        return members
+
+
+# --- folders -------------------------------------------------------------------------------
+
+
+@dataclass
+class Walk:
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def safe_walk(
+    folder: Path,
+    *,
+    include: Callable[[Path], bool] = lambda path: True,
+    max_files: int = MAX_WALK_FILES,
+) -> Walk:
+    """Regular files under ``folder`` (sorted), never following symbolic links.
+
+    Symbolic links (to files or folders, inside or outside) are reported as skipped rather
+    than followed, so a link cannot lead the import out of the folder or round in a loop.
+    Hidden files and folders (``.obsidian``, ``.trash``, ``.git``) are not visited.
+    ``include`` picks which regular files are returned (for example ``*.md``).
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise ImportFailed(f"{root} is not a folder; choose the folder that holds the notes.")
+    walk = Walk()
+    count = 0
+
+    def on_error(exc: OSError) -> None:
+        walk.skipped.append(Skipped(str(exc.filename or root), "folder cannot be read"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=on_error):
+        here = Path(dirpath)
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith("."):
+                continue
+            if (here / name).is_symlink():
+                walk.skipped.append(
+                    Skipped(str((here / name).relative_to(root)), "symbolic link not followed")
+                )
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = here / name
+            rel = path.relative_to(root)
+            if path.is_symlink():
+                if include(path):
+                    walk.skipped.append(Skipped(str(rel), "symbolic link not followed"))
+                continue
+            if not include(path):
+                continue
+            try:
+                regular = stat.S_ISREG(path.lstat().st_mode)
+            except OSError:
+                regular = False
+            if not regular:
+                walk.skipped.append(Skipped(str(rel), "not a regular file"))
+                continue
+            count += 1
+            if count > max_files:
+                raise ImportFailed(
+                    f"{root.name} holds more than {max_files} files; import a smaller folder."
+                )
+            walk.files.append(path)
+    walk.files.sort()
+    return walk
+
+
+def _size(n: int) -> str:
+    if n >= MiB:
+        return f"{n / MiB:.0f} MiB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KiB"
+    return f"{n} bytes"

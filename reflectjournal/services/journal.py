@@ -1,0 +1,405 @@
+"""Writing, changing, finding and counting entries."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from reflectjournal.errors import NotFound, UsageError
+from reflectjournal.services import entries as E
+from reflectjournal.services.entries import EntryFilter
+from reflectjournal.services.frameworks import get_model
+from reflectjournal.services.tags import ensure_tags, slugify
+from reflectjournal.services.timeutil import now_utc, parse_date, to_storage
+from reflectjournal.storage.database import Database
+from reflectjournal.storage.fts import to_match_query
+
+_UNSET = object()
+_ENTRY_COLUMNS = (
+    "e.id, e.uid, e.kind, e.title, e.body, e.created, e.created_offset, e.updated, e.mood, "
+    "e.energy, e.visibility, e.model, e.starred, e.sender_id, e.origin_hash"
+)
+
+
+class JournalService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def add(
+        self,
+        body: str = "",
+        *,
+        title: str | None = None,
+        tags: Iterable[str] = (),
+        when: datetime | None = None,
+        mood: int | None = None,
+        energy: int | None = None,
+        model: str | None = None,
+        sections: dict[str, str] | None = None,
+        visibility: str = "private",
+        kind: str = "reflection",
+        starred: bool = False,
+        uid: str | None = None,
+        import_key: str | None = None,
+        sender_id: int | None = None,
+        origin_hash: str | None = None,
+        tag_source: str = "user",
+    ) -> int:
+        reflection_model = get_model(model)
+        if sections and reflection_model is None:
+            raise UsageError("Sections need a reflection model; choose one with --model.")
+        if sections and reflection_model is not None:
+            body = E.compose_body(reflection_model, sections)
+        E.check_text(body)
+        E.check_text(title or "", "The title")
+        E.check_scale("Mood", mood)
+        E.check_scale("Energy", energy)
+        E.check_choice("Visibility", visibility, E.VISIBILITIES)
+        E.check_choice("Kind", kind, E.KINDS)
+        title = (title or "").strip() or E.derive_title(body)
+        created, offset = to_storage(when or now_utc().astimezone())
+        updated = to_storage(now_utc())[0]
+        with self.db.transaction():
+            entry_id = self.db.execute(
+                "INSERT INTO entry(uid, kind, title, body, created, created_offset, updated, "
+                "mood, energy, visibility, model, starred, sender_id, origin_hash, import_key) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    uid or uuid.uuid4().hex,
+                    kind,
+                    title,
+                    body,
+                    created,
+                    offset,
+                    updated,
+                    mood,
+                    energy,
+                    visibility,
+                    reflection_model.slug if reflection_model else None,
+                    int(starred),
+                    sender_id,
+                    origin_hash,
+                    import_key,
+                ),
+            ).lastrowid
+            self._set_tags(entry_id, list(tags), tag_source)
+            self._store_sections(entry_id, reflection_model, body)
+        return entry_id
+
+    def edit(
+        self,
+        entry_id: int,
+        *,
+        body: str | object = _UNSET,
+        title: str | object = _UNSET,
+        tags: list[str] | None = None,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+        when: datetime | None = None,
+        mood: int | None | object = _UNSET,
+        energy: int | None | object = _UNSET,
+        model: str | None | object = _UNSET,
+        sections: dict[str, str] | None = None,
+        visibility: str | None = None,
+        starred: bool | None = None,
+    ) -> None:
+        row = self._row(entry_id)
+        if row["kind"] == "shared":
+            raise UsageError("Entries shared with you are read-only; add a comment instead.")
+        changes: dict[str, object] = {}
+        model_slug = row["model"] if model is _UNSET else model
+        reflection_model = get_model(model_slug)  # validates a new slug
+        if model is not _UNSET:
+            changes["model"] = reflection_model.slug if reflection_model else None
+        if sections is not None:
+            if reflection_model is None:
+                raise UsageError("Sections need a reflection model; choose one with --model.")
+            body = E.compose_body(reflection_model, sections)
+        if body is not _UNSET:
+            changes["body"] = E.check_text(body)
+        if title is not _UNSET:
+            new_title = E.check_text(title or "", "The title").strip()
+            changes["title"] = new_title or E.derive_title(changes.get("body", row["body"]))
+        if mood is not _UNSET:
+            changes["mood"] = E.check_scale("Mood", mood)
+        if energy is not _UNSET:
+            changes["energy"] = E.check_scale("Energy", energy)
+        if visibility is not None:
+            changes["visibility"] = E.check_choice("Visibility", visibility, E.VISIBILITIES)
+        if starred is not None:
+            changes["starred"] = int(starred)
+        if when is not None:
+            changes["created"], changes["created_offset"] = to_storage(when)
+        changes["updated"] = to_storage(now_utc())[0]
+        with self.db.transaction():
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            self.db.execute(
+                f"UPDATE entry SET {assignments} WHERE id = ?", (*changes.values(), entry_id)
+            )
+            if tags is not None:
+                self.db.execute("DELETE FROM entry_tag WHERE entry_id = ?", (entry_id,))
+                self._set_tags(entry_id, tags, "user")
+            if add_tags:
+                self._set_tags(entry_id, list(add_tags), "user")
+            removing = [slugify(t) for t in remove_tags]
+            if removing:
+                marks = ",".join("?" * len(removing))
+                self.db.execute(
+                    f"DELETE FROM entry_tag WHERE entry_id = ? AND tag_id IN "
+                    f"(SELECT id FROM tag WHERE slug IN ({marks}))",
+                    (entry_id, *removing),
+                )
+            if "body" in changes or "model" in changes:
+                self._store_sections(entry_id, reflection_model, changes.get("body", row["body"]))
+
+    def delete(self, entry_id: int) -> None:
+        self._row(entry_id)
+        with self.db.transaction():
+            self.db.execute("DELETE FROM entry WHERE id = ?", (entry_id,))
+
+    def _set_tags(self, entry_id: int, names: list[str], source: str) -> None:
+        ids = ensure_tags(self.db, names)
+        self.db.executemany(
+            "INSERT OR IGNORE INTO entry_tag(entry_id, tag_id, source) VALUES (?, ?, ?)",
+            [(entry_id, tag_id, source) for tag_id in ids],
+        )
+
+    def _store_sections(self, entry_id: int, model, body: str) -> None:
+        self.db.execute("DELETE FROM entry_section WHERE entry_id = ?", (entry_id,))
+        if model is None:
+            return
+        sections = E.split_sections(model, body)
+        order = {s.key: i for i, s in enumerate(model.sections)}
+        self.db.executemany(
+            "INSERT INTO entry_section(entry_id, key, position, body) VALUES (?, ?, ?, ?)",
+            [(entry_id, key, order[key], text) for key, text in sections.items()],
+        )
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def _row(self, entry_id: int | str):
+        try:
+            number = int(entry_id)
+        except (TypeError, ValueError):
+            raise NotFound(f"'{entry_id}' is not an entry id; ids are numbers.") from None
+        row = self.db.query_one(f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE e.id = ?", (number,))
+        if row is None:
+            raise NotFound(f"There is no entry {entry_id}; 'reflectjournal list' shows the ids.")
+        return row
+
+    def get(self, entry_id: int | str) -> dict:
+        row = self._row(entry_id)
+        tags = self._tags_for([row["id"]]).get(row["id"], [])
+        current = E.content_hash(row["title"], row["body"])
+        comments = [
+            {
+                "author": c["author"],
+                "text": c["text"],
+                "created": c["created"],
+                "earlier_version": bool(c["entry_hash"]) and c["entry_hash"] != current,
+            }
+            for c in self.db.query(
+                "SELECT author, text, created, entry_hash FROM comment "
+                "WHERE entry_id = ? ORDER BY created, id",
+                (row["id"],),
+            )
+        ]
+        sections = {
+            r["key"]: r["body"]
+            for r in self.db.query(
+                "SELECT key, body FROM entry_section WHERE entry_id = ? ORDER BY position",
+                (row["id"],),
+            )
+        }
+        extra = {"sections": sections}
+        if row["kind"] == "shared":
+            extra["from"] = self._sender_name(row["sender_id"])
+        return E.entry_json(row, tags, comments, **extra)
+
+    def _sender_name(self, sender_id: int | None) -> str | None:
+        if sender_id is None:
+            return None
+        return self.db.scalar("SELECT name FROM person WHERE id = ?", (sender_id,))
+
+    def _tags_for(self, ids: list[int]) -> dict[int, list[str]]:
+        result: dict[int, list[str]] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            for entry_id, slug in self.db.query(
+                f"SELECT et.entry_id, t.slug FROM entry_tag et JOIN tag t ON t.id = et.tag_id "
+                f"WHERE et.entry_id IN ({marks}) ORDER BY t.framework_id IS NULL, t.position, t.slug",
+                chunk,
+            ):
+                result.setdefault(entry_id, []).append(slug)
+        return result
+
+    def _where(self, f: EntryFilter) -> tuple[list[str], list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        for name in f.tags:
+            clauses.append(
+                "e.id IN (SELECT et.entry_id FROM entry_tag et JOIN tag t ON t.id = et.tag_id "
+                "WHERE t.slug = ?)"
+            )
+            params.append(slugify(name))
+        if f.since:
+            clauses.append("e.created >= ?")
+            params.append(f.since)
+        if f.until:
+            clauses.append("e.created < ?")
+            params.append(f.until)
+        if f.kind:
+            E.check_choice("Kind", f.kind, E.KINDS)
+            clauses.append("e.kind = ?")
+            params.append(f.kind)
+        if f.mood_min is not None:
+            clauses.append("e.mood >= ?")
+            params.append(f.mood_min)
+        if f.mood_max is not None:
+            clauses.append("e.mood <= ?")
+            params.append(f.mood_max)
+        if f.visibility:
+            clauses.append("e.visibility = ?")
+            params.append(f.visibility)
+        if f.starred is not None:
+            clauses.append("e.starred = ?")
+            params.append(int(f.starred))
+        if f.sender_id is not None:
+            clauses.append("e.sender_id = ?")
+            params.append(f.sender_id)
+        return clauses, params
+
+    @staticmethod
+    def _page(f: EntryFilter) -> tuple[str, list[object]]:
+        if f.limit is None:
+            return (" LIMIT -1 OFFSET ?", [f.offset]) if f.offset else ("", [])
+        if f.limit < 0:
+            raise UsageError("The limit must be zero or more.")
+        return " LIMIT ? OFFSET ?", [f.limit, f.offset]
+
+    def list_rows(self, f: EntryFilter | None = None) -> list:
+        """Rows (newest first) without tags: what the GUI's list model pages through."""
+        f = f or EntryFilter()
+        clauses, params = self._where(f)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        page, page_params = self._page(f)
+        return self.db.query(
+            f"SELECT {_ENTRY_COLUMNS} FROM entry e{where} ORDER BY e.created DESC, e.id DESC{page}",
+            (*params, *page_params),
+        )
+
+    def count(self, f: EntryFilter | None = None, query: str | None = None) -> int:
+        f = f or EntryFilter()
+        clauses, params = self._where(f)
+        if query is not None:
+            match = to_match_query(query)
+            if match is None:
+                return 0
+            clauses.append("e.id IN (SELECT rowid FROM entry_fts WHERE entry_fts MATCH ?)")
+            params.append(match)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        return self.db.scalar(f"SELECT count(*) FROM entry e{where}", params)
+
+    def list(self, f: EntryFilter | None = None) -> list[dict]:
+        return self._with_tags(self.list_rows(f))
+
+    def search_rows(self, query: str, f: EntryFilter | None = None) -> list:
+        """Best match first; any text is a valid query (nothing searchable → no rows)."""
+        f = f or EntryFilter()
+        match = to_match_query(query)
+        if match is None:
+            return []
+        clauses, params = self._where(f)
+        where = "".join(" AND " + c for c in clauses)
+        page, page_params = self._page(f)
+        return self.db.query(
+            f"SELECT {_ENTRY_COLUMNS} FROM entry_fts JOIN entry e ON e.id = entry_fts.rowid "
+            f"WHERE entry_fts MATCH ?{where} "
+            f"ORDER BY bm25(entry_fts, 4.0, 1.0, 2.0), e.created DESC{page}",
+            (match, *params, *page_params),
+        )
+
+    def search(self, query: str, f: EntryFilter | None = None) -> list[dict]:
+        return self._with_tags(self.search_rows(query, f))
+
+    def _with_tags(self, rows: list) -> list[dict]:
+        tags = self._tags_for([r["id"] for r in rows])
+        senders: dict[int, str | None] = {}
+        result = []
+        for row in rows:
+            extra = {}
+            if row["kind"] == "shared":
+                sid = row["sender_id"]
+                if sid not in senders:
+                    senders[sid] = self._sender_name(sid)
+                extra["from"] = senders[sid]
+            result.append(E.entry_json(row, tags.get(row["id"], []), **extra))
+        return result
+
+    def tags_for(self, entry_id: int) -> list[str]:
+        return self._tags_for([entry_id]).get(entry_id, [])
+
+    # ---- tags and ratings ------------------------------------------------------------------
+
+    def tag_counts(self) -> list[dict]:
+        rows = self.db.query(
+            "SELECT t.slug, t.name, t.category, f.slug AS framework, "
+            "(SELECT count(*) FROM entry_tag et WHERE et.tag_id = t.id) AS count "
+            "FROM tag t LEFT JOIN framework f ON f.id = t.framework_id "
+            "ORDER BY f.is_default DESC, f.id IS NULL, f.id, t.position, t.slug"
+        )
+        return [
+            {
+                "slug": r["slug"],
+                "name": r["name"],
+                "category": r["category"],
+                "framework": r["framework"],
+                "count": r["count"],
+            }
+            for r in rows
+        ]
+
+    def rate(self, slug: str, value: int, day: str | None = None, note: str = "") -> int:
+        tag = self.db.query_one("SELECT id, framework_id FROM tag WHERE slug = ?", (slugify(slug),))
+        if tag is None:
+            raise NotFound(
+                f"There is no capability '{slug}'; 'reflectjournal tags' lists the slugs."
+            )
+        scale = 5
+        if tag["framework_id"] is not None:
+            import json
+
+            labels = json.loads(
+                self.db.scalar(
+                    "SELECT rating_scale FROM framework WHERE id = ?", (tag["framework_id"],)
+                )
+                or "[]"
+            )
+            scale = len(labels) or 5
+        if not isinstance(value, int) or not 1 <= value <= scale:
+            raise UsageError(f"A rating must be a whole number from 1 to {scale}.")
+        when = parse_date(day).isoformat() if day else now_utc().astimezone().date().isoformat()
+        E.check_text(note, "The note")
+        with self.db.transaction():
+            return self.db.execute(
+                "INSERT INTO rating(tag_id, value, date, note) VALUES (?, ?, ?, ?)",
+                (tag["id"], value, when, note),
+            ).lastrowid
+
+    def ratings(self, slug: str | None = None) -> list[dict]:
+        sql = (
+            "SELECT r.id, t.slug, t.name, r.value, r.date, r.note FROM rating r "
+            "JOIN tag t ON t.id = r.tag_id"
+        )
+        params: tuple = ()
+        if slug:
+            sql += " WHERE t.slug = ?"
+            params = (slugify(slug),)
+        return [
+            dict(zip(r.keys(), tuple(r), strict=True))
+            for r in self.db.query(sql + " ORDER BY r.date, r.id", params)
+        ]

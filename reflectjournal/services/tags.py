@@ -1,0 +1,67 @@
+"""Tag names as people type them, and the journal's tag rows."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from reflectjournal.storage.database import Database
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """``@Workforce Pressures`` → ``workforce-pressures``; ASCII, lower case, hyphens."""
+    stripped = text.strip().lstrip("@#").strip()
+    ascii_text = (
+        unicodedata.normalize("NFKD", stripped).encode("ascii", "ignore").decode("ascii").lower()
+    )
+    return _NON_SLUG.sub("-", ascii_text).strip("-")
+
+
+def display_name(text: str) -> str:
+    cleaned = " ".join(text.strip().lstrip("@#").replace("-", " ").split())
+    return cleaned[:1].upper() + cleaned[1:] if cleaned else cleaned
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    id: int
+    slug: str
+    name: str
+    category: str
+    framework: str | None
+    description: str = ""
+    count: int = 0
+
+
+def find_tag_ids(db: Database, slugs: list[str]) -> dict[str, int]:
+    if not slugs:
+        return {}
+    marks = ",".join("?" * len(slugs))
+    rows = db.query(f"SELECT slug, id FROM tag WHERE slug IN ({marks})", slugs)
+    return {row[0]: row[1] for row in rows}
+
+
+def ensure_tags(db: Database, names: list[str]) -> list[int]:
+    """Ids for the given tag names; unknown slugs become free tags. Order kept, no repeats."""
+    slugs: list[str] = []
+    names_by_slug: dict[str, str] = {}
+    for name in names:
+        slug = slugify(name)
+        if slug and slug not in names_by_slug:
+            slugs.append(slug)
+            names_by_slug[slug] = name
+    known = find_tag_ids(db, slugs)
+    ids = []
+    for slug in slugs:
+        if slug not in known:
+            cursor = db.execute(
+                "INSERT INTO tag(slug, name, category, description, keywords, questions, "
+                "calls_for, position, private) VALUES (?, ?, 'free', '', '[]', '[]', '[]', 0, 0)",
+                (slug, display_name(names_by_slug[slug])),
+            )
+            known[slug] = cursor.lastrowid
+        ids.append(known[slug])
+    return ids

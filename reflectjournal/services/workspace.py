@@ -1,0 +1,88 @@
+"""An open journal and the services over it, built by the CLI or the GUI and passed down."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from reflectjournal.services.frameworks import FrameworkService
+from reflectjournal.services.journal import JournalService
+from reflectjournal.storage import rekey, unlock
+from reflectjournal.storage.database import Database
+from reflectjournal.storage.keyring_store import KeyringStore
+from reflectjournal.storage.unlock import KeySources
+
+log = logging.getLogger(__name__)
+
+OWNER_SETTING = "owner.name"
+
+
+class Workspace:
+    def __init__(self, db: Database, unlocked_by: str = ""):
+        self.db = db
+        self.unlocked_by = unlocked_by
+        self.journal = JournalService(db)
+        self.frameworks = FrameworkService(db)
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    @classmethod
+    def open(cls, path: Path, sources: KeySources) -> Workspace:
+        opened = unlock.unlock(path, sources)
+        workspace = cls(opened.db, opened.source)
+        if _writable(path):
+            workspace.frameworks.install_builtins()
+        return workspace
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        passphrase: str | None,
+        owner: str = "",
+        keyring: KeyringStore | None = None,
+    ) -> Workspace:
+        db = unlock.create(path, passphrase)
+        workspace = cls(db, "created")
+        workspace.frameworks.install_builtins()
+        if owner:
+            workspace.set_setting(OWNER_SETTING, owner)
+        if keyring is not None and db.key is not None:
+            if not keyring.set(path, db.key.hex()):
+                log.info("keyring unavailable; the journal opens with its passphrase only")
+        return workspace
+
+    def setting(self, key: str, default: str = "") -> str:
+        value = self.db.scalar("SELECT value FROM setting WHERE key = ?", (key,))
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO setting(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    @property
+    def owner_name(self) -> str:
+        return self.setting(OWNER_SETTING)
+
+    def change_passphrase(self, new_passphrase: str, keyring: KeyringStore | None = None) -> None:
+        """Re-encrypt, verify, swap; then (only then) replace the keyring's copy of the key."""
+        self.db = rekey.change_passphrase(self.db, new_passphrase)
+        self.journal = JournalService(self.db)
+        self.frameworks = FrameworkService(self.db)
+        if keyring is not None and self.db.key is not None and keyring.get(self.path):
+            keyring.set(self.path, self.db.key.hex())
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _writable(path: Path) -> bool:
+    import os
+
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)

@@ -1,0 +1,47 @@
+"""Encrypted copies of a journal that keep its salt, so the same passphrase opens them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from reflectjournal.errors import ReflectJournalError
+from reflectjournal.storage.database import Database, DatabaseError, connect, translate_error
+from reflectjournal.storage.keys import RawKey, read_salt
+
+
+def copy_to(db: Database, dest: Path, key: RawKey | None = None) -> None:
+    """Write a consistent, verified copy of ``db`` to ``dest`` (which must not exist).
+
+    The copy is keyed with ``key`` (default: the journal's own key and salt) and then reopened
+    and integrity-checked; a copy that fails the check is removed and an error raised.
+    """
+    if dest.exists():
+        raise ReflectJournalError(f"{dest} already exists; choose another name.")
+    if db.key is not None and key is None:
+        key = RawKey(db.key.key, read_salt(db.path))
+    tmp = dest.with_name(dest.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    try:
+        target = connect(tmp, key)
+        try:
+            with db._lock:
+                db.conn.backup(target)
+        finally:
+            target.close()
+        check = Database(connect(tmp, RawKey(key.key) if key else None), tmp, key)
+        try:
+            if not check.integrity_ok():
+                raise ReflectJournalError(
+                    "The copy did not pass its integrity check; nothing kept."
+                )
+            check.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            check.close()
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, dest)
+    except DatabaseError as exc:
+        raise translate_error(exc, dest) from exc
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)

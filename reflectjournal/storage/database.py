@@ -1,0 +1,192 @@
+"""One open journal: a verified SQLCipher connection with the pragmas we rely on.
+
+The connection runs in autocommit mode; every write goes through ``transaction()``, which
+takes the write lock up front (``BEGIN IMMEDIATE``) so two writers queue instead of failing
+half-way, and turns SQLite's errors into sentences a user can act on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlcipher3 import dbapi2
+
+from reflectjournal.errors import (
+    JournalBusy,
+    NotAJournal,
+    ReadOnlyJournal,
+    ReflectJournalError,
+    StorageFull,
+    WrongPassphrase,
+)
+from reflectjournal.storage.keys import RawKey
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+Row = dbapi2.Row
+DatabaseError = dbapi2.DatabaseError
+
+
+def translate_error(exc: Exception, path: Path | None = None) -> ReflectJournalError:
+    """Map a SQLite error to one clear sentence."""
+    text = str(exc).lower()
+    where = f" ({path})" if path else ""
+    if "locked" in text or "busy" in text:
+        return JournalBusy(
+            f"The journal{where} is in use by another program; close it there or try again."
+        )
+    if "full" in text:
+        return StorageFull("The disk is full, so nothing was saved; free some space and try again.")
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyJournal(
+            f"The journal{where} is read-only; make the file and its folder writable and try again."
+        )
+    if "not a database" in text:
+        return WrongPassphrase(
+            f"Could not unlock the journal{where}: the passphrase is wrong "
+            "or the file is not a ReflectJournal journal."
+        )
+    if "malformed" in text or "corrupt" in text:
+        return NotAJournal(
+            f"The journal{where} is damaged; restore it from a backup "
+            "(reflectjournal restore) and keep the damaged file aside."
+        )
+    if "unable to open" in text:
+        return ReadOnlyJournal(
+            f"The journal{where} could not be opened; check that its folder exists and is writable."
+        )
+    return ReflectJournalError(f"The journal{where} could not be used: {exc}.")
+
+
+def connect(path: Path, key: RawKey | None, *, read_only: bool = False) -> sqlcipher3.Connection:
+    """Open and verify a connection; raises WrongPassphrase if the key does not fit."""
+    target = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+    try:
+        conn = sqlcipher3.connect(
+            target, uri=True, isolation_level=None, check_same_thread=False, timeout=5
+        )
+    except dbapi2.Error as exc:
+        raise translate_error(exc, path) from exc
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        (version,) = conn.execute("PRAGMA cipher_version").fetchone() or (None,)
+        if not version:
+            raise ReflectJournalError(
+                "This installation's SQLite has no encryption support; reinstall ReflectJournal."
+            )
+        if key is not None:
+            conn.execute(f"PRAGMA key = {key.pragma_value()}")
+        # Reading the schema is the cheapest proof the key is right.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not read_only:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+    except ReflectJournalError:
+        conn.close()
+        raise
+    except dbapi2.Error as exc:
+        conn.close()
+        raise translate_error(exc, path) from exc
+    conn.row_factory = Row
+    return conn
+
+
+class Database:
+    """A verified connection to one journal file.
+
+    Access is serialised with a lock so a GUI worker thread and the UI thread can share it.
+    """
+
+    def __init__(self, conn: sqlcipher3.Connection, path: Path, key: RawKey | None):
+        self.conn = conn
+        self.path = path
+        self.key = key
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
+
+    def query(self, sql: str, params: Sequence[Any] | dict = ()) -> list[Row]:
+        with self._lock:
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except dbapi2.Error as exc:
+                raise translate_error(exc, self.path) from exc
+
+    def query_one(self, sql: str, params: Sequence[Any] | dict = ()) -> Row | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict = ()) -> Any:
+        row = self.query_one(sql, params)
+        return row[0] if row is not None else None
+
+    def execute(self, sql: str, params: Sequence[Any] | dict = ()) -> dbapi2.Cursor:
+        """Run one statement; callers doing several writes wrap them in ``transaction()``."""
+        with self._lock:
+            try:
+                return self.conn.execute(sql, params)
+            except dbapi2.Error as exc:
+                raise translate_error(exc, self.path) from exc
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._lock:
+            try:
+                self.conn.executemany(sql, rows)
+            except dbapi2.Error as exc:
+                raise translate_error(exc, self.path) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """All-or-nothing writes; nested calls join the outer transaction."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                return
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except dbapi2.Error as exc:
+                raise translate_error(exc, self.path) from exc
+            self._depth = 1
+            try:
+                yield self
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except dbapi2.Error:
+                    log.exception("rollback failed")
+                if isinstance(exc, dbapi2.Error):
+                    raise translate_error(exc, self.path) from exc
+                raise
+            finally:
+                self._depth = 0
+
+    def integrity_ok(self) -> bool:
+        rows = self.query("PRAGMA integrity_check")
+        return len(rows) == 1 and rows[0][0] == "ok"
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self.conn.execute("PRAGMA optimize")
+            except dbapi2.Error:
+                pass
+            self.conn.close()

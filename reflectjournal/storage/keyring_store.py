@@ -1,0 +1,108 @@
+"""The OS keyring, used only when it is a real, secure backend and answers in time.
+
+`keyring` may hang (a locked Secret Service waiting for a prompt nobody sees), raise, or be a
+backend that stores secrets in plain text. Every call here runs in a worker thread with a
+timeout, refuses insecure backends, and reports failure as ``None``/``False``: losing the
+keyring must never lose the journal, because the passphrase always still works.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+SERVICE = "ReflectJournal"
+DEFAULT_TIMEOUT = 3.0
+
+# Backends that "work" but must not hold a journal key.
+_REFUSED_BACKENDS = (
+    "keyring.backends.fail.Keyring",
+    "keyring.backends.null.Keyring",
+    "keyrings.alt.file.PlaintextKeyring",
+    "keyrings.alt.file.EncryptedKeyring",  # asks for its own password on a terminal
+)
+
+
+def _account(journal: Path) -> str:
+    return str(journal.resolve())
+
+
+class KeyringStore:
+    """Stores a journal's derived key under (service, absolute journal path)."""
+
+    def __init__(self, backend: Any | None = None, timeout: float = DEFAULT_TIMEOUT):
+        self._backend = backend
+        self._timeout = timeout
+
+    def _get_backend(self) -> Any | None:
+        if self._backend is None:
+            try:
+                import keyring
+
+                self._backend = keyring.get_keyring()
+            except Exception:  # a broken keyring install must not stop the journal opening
+                log.exception("keyring could not be loaded")
+                return None
+        return self._backend
+
+    def usable(self) -> bool:
+        backend = self._get_backend()
+        if backend is None:
+            return False
+        return self._secure(backend)
+
+    @staticmethod
+    def _secure(backend: Any) -> bool:
+        name = f"{type(backend).__module__}.{type(backend).__qualname__}"
+        if name in _REFUSED_BACKENDS:
+            return False
+        if name == "keyring.backends.chainer.ChainerBackend":
+            return any(KeyringStore._secure(b) for b in getattr(backend, "backends", []))
+        priority = getattr(backend, "priority", 1)
+        try:
+            return float(priority) >= 1
+        except (TypeError, ValueError):
+            return False
+
+    def _call(self, fn: Callable[[], Any]) -> tuple[bool, Any]:
+        result: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                result["value"] = fn()
+            except Exception as exc:  # reported to the caller as a failure
+                result["error"] = exc
+
+        worker = threading.Thread(target=run, name="keyring-call", daemon=True)
+        worker.start()
+        worker.join(self._timeout)
+        if worker.is_alive():
+            log.warning("keyring did not answer within %.1f s", self._timeout)
+            return False, None
+        if "error" in result:
+            log.warning("keyring call failed: %s", result["error"])
+            return False, None
+        return True, result.get("value")
+
+    def get(self, journal: Path) -> str | None:
+        if not self.usable():
+            return None
+        ok, value = self._call(lambda: self._backend.get_password(SERVICE, _account(journal)))
+        return value if ok and isinstance(value, str) else None
+
+    def set(self, journal: Path, secret: str) -> bool:
+        if not self.usable():
+            return False
+        ok, _ = self._call(lambda: self._backend.set_password(SERVICE, _account(journal), secret))
+        return ok
+
+    def delete(self, journal: Path) -> bool:
+        if not self.usable():
+            return False
+        ok, _ = self._call(lambda: self._backend.delete_password(SERVICE, _account(journal)))
+        return ok

@@ -1,0 +1,69 @@
+"""Schema migrations with Alembic, run at open after a verified backup copy.
+
+Alembic and SQLModel are only imported when the schema is not current, so an ordinary open
+costs one indexed read of ``alembic_version``.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+
+from reflectjournal.errors import NotAJournal
+from reflectjournal.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+# The newest revision in migrations/versions; a unit test keeps this in step with Alembic.
+SCHEMA_HEAD = "0001"
+
+
+def current_revision(db: Database) -> str | None:
+    has_table = db.scalar(
+        "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+    )
+    if not has_table:
+        return None
+    return db.scalar("SELECT version_num FROM alembic_version")
+
+
+def is_empty(db: Database) -> bool:
+    return not db.scalar("SELECT count(*) FROM sqlite_master")
+
+
+def needs_upgrade(db: Database) -> bool:
+    revision = current_revision(db)
+    if revision is None and not is_empty(db):
+        raise NotAJournal(f"{db.path} is a database, but not a ReflectJournal journal.")
+    return revision != SCHEMA_HEAD
+
+
+def _alembic_config(db: Database):
+    from alembic.config import Config
+
+    config = Config()
+    location = resources.files("reflectjournal.storage") / "migrations"
+    config.set_main_option("script_location", str(location))
+    config.attributes["connection_factory"] = lambda: db.conn
+    return config
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` inside the caller's connection."""
+    from alembic import command
+
+    log.info("migrating %s from %s to %s", db.path, current_revision(db), revision)
+    with db._lock:
+        command.upgrade(_alembic_config(db), revision)
+
+
+def script_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    location = resources.files("reflectjournal.storage") / "migrations"
+    return ScriptDirectory(str(location)).get_current_head()
+
+
+def backup_path_for(path: Path, revision: str | None) -> Path:
+    return path.with_name(f"{path.name}.pre-migration-{revision or 'empty'}.bak")

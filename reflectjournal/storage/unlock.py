@@ -1,0 +1,178 @@
+"""Finding the key: passphrase file → environment → OS keyring → prompt → "locked"."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reflectjournal.errors import (
+    JournalExists,
+    JournalLocked,
+    JournalNotFound,
+    ReflectJournalError,
+    UsageError,
+    WrongPassphrase,
+)
+from reflectjournal.storage import migrate
+from reflectjournal.storage.copy import copy_to
+from reflectjournal.storage.database import Database, connect
+from reflectjournal.storage.keyring_store import KeyringStore
+from reflectjournal.storage.keys import (
+    RawKey,
+    derive_key,
+    is_plain_sqlite,
+    new_key,
+    passphrase_problem,
+    read_salt,
+)
+
+log = logging.getLogger(__name__)
+
+ENV_PASSPHRASE = "REFLECTJOURNAL_PASSPHRASE"
+PROMPT_ATTEMPTS = 3
+
+
+@dataclass
+class KeySources:
+    """Where a passphrase may come from, in the order they are tried."""
+
+    passphrase_file: Path | None = None
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    keyring: KeyringStore | None = None
+    # Called with a message; returns a passphrase, or None when the user gives up.
+    prompt: Callable[[str], str | None] | None = None
+
+
+def read_passphrase_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"The passphrase file {path} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"The passphrase file {path} could not be read: {exc}.") from None
+    passphrase = text.rstrip("\r\n")
+    if not passphrase:
+        raise UsageError(f"The passphrase file {path} is empty.")
+    return passphrase
+
+
+@dataclass
+class Unlocked:
+    db: Database
+    source: str  # "passphrase-file" | "environment" | "keyring" | "prompt" | "unencrypted"
+
+
+def _try_key(path: Path, key: RawKey) -> Database | None:
+    try:
+        return Database(connect(path, key), path, key)
+    except WrongPassphrase:
+        return None
+
+
+def key_for(path: Path, passphrase: str) -> RawKey:
+    salt = read_salt(path)
+    if salt is None:
+        raise WrongPassphrase(f"{path} is too short to be a ReflectJournal journal.")
+    return derive_key(passphrase, salt)
+
+
+def unlock(path: Path, sources: KeySources) -> Unlocked:
+    """Open an existing journal with the first key that fits, migrating it if needed."""
+    if not path.exists():
+        raise JournalNotFound(
+            f"No journal at {path}; create one with 'reflectjournal init' or give --journal."
+        )
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder, not a journal file.")
+    unlocked = _unlock_key(path, sources)
+    prepare_schema(unlocked.db)
+    return unlocked
+
+
+def _unlock_key(path: Path, sources: KeySources) -> Unlocked:
+    if is_plain_sqlite(path):
+        return Unlocked(Database(connect(path, None), path, None), "unencrypted")
+
+    explicit: list[tuple[str, str]] = []
+    if sources.passphrase_file is not None:
+        explicit.append(("passphrase-file", read_passphrase_file(sources.passphrase_file)))
+    elif sources.environ.get(ENV_PASSPHRASE):
+        explicit.append(("environment", sources.environ[ENV_PASSPHRASE]))
+    for source, passphrase in explicit:
+        db = _try_key(path, key_for(path, passphrase))
+        if db is None:
+            raise WrongPassphrase(
+                f"Could not unlock {path}: the passphrase from the {source.replace('-', ' ')} "
+                "is wrong, or the file is not a ReflectJournal journal."
+            )
+        return Unlocked(db, source)
+
+    if sources.keyring is not None:
+        stored = sources.keyring.get(path)
+        key = RawKey.from_hex(stored) if stored else None
+        if key is not None:
+            db = _try_key(path, key)
+            if db is not None:
+                return Unlocked(db, "keyring")
+            log.warning("the keyring holds a stale key for %s; ignoring it", path)
+
+    if sources.prompt is not None:
+        message = f"Passphrase for {path.name}: "
+        for _ in range(PROMPT_ATTEMPTS):
+            passphrase = sources.prompt(message)
+            if passphrase is None:
+                break
+            db = _try_key(path, key_for(path, passphrase))
+            if db is not None:
+                return Unlocked(db, "prompt")
+            message = "That passphrase did not open the journal; try again: "
+        else:
+            raise WrongPassphrase(
+                f"Could not unlock {path}: the passphrase is wrong, "
+                "or the file is not a ReflectJournal journal."
+            )
+    raise JournalLocked(
+        "journal is locked: give --passphrase-file FILE, set REFLECTJOURNAL_PASSPHRASE, "
+        "or run in a terminal to type the passphrase."
+    )
+
+
+def prepare_schema(db: Database) -> None:
+    """Migrate an older journal to the current schema, after a verified backup copy."""
+    if not migrate.needs_upgrade(db):
+        return
+    revision = migrate.current_revision(db)
+    if revision is not None:
+        backup = migrate.backup_path_for(db.path, revision)
+        if not backup.exists():
+            copy_to(db, backup)
+        log.info("backed up %s to %s before migrating", db.path, backup)
+    migrate.upgrade(db)
+
+
+def create(path: Path, passphrase: str | None) -> Database:
+    """Create a new journal; ``passphrase=None`` makes an unencrypted one."""
+    if path.exists():
+        raise JournalExists(f"{path} already exists; nothing was changed.")
+    if passphrase is not None:
+        problem = passphrase_problem(passphrase)
+        if problem:
+            raise UsageError(problem)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReflectJournalError(f"Could not create the folder {path.parent}: {exc}.") from None
+    key = new_key(passphrase) if passphrase is not None else None
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    try:
+        db = Database(connect(path, key), path, RawKey(key.key) if key else None)
+        migrate.upgrade(db)
+    except BaseException:
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return db
