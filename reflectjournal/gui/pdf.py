@@ -1,0 +1,44 @@
+"""HTML to PDF through Qt's PDF writer; works without a screen (offscreen platform).
+
+This is the one piece of Qt the command line may use (for `export pdf` and
+`session prep --out FILE.pdf`); import-linter allows exactly those imports.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _ensure_gui_app():
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    if app is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication(["reflectjournal"])
+    return app
+
+
+def html_to_pdf(html: str, path: Path, title: str = "ReflectJournal") -> None:
+    """Write ``html`` (already sanitised) as an A4 PDF at ``path``."""
+    _ensure_gui_app()
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+    writer = QPdfWriter(str(path))
+    writer.setTitle(title)
+    writer.setCreator("ReflectJournal")
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(18, 18, 18, 18),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    document = QTextDocument()
+    document.setHtml(html)
+    document.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size().toSizeF())
+    document.print_(writer)
