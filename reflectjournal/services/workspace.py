@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 from pathlib import Path
 
 from reflectjournal.services.frameworks import FrameworkService
 from reflectjournal.services.journal import JournalService
+from reflectjournal.services.people import PeopleService
 from reflectjournal.storage import rekey, unlock
 from reflectjournal.storage.database import Database
 from reflectjournal.storage.keyring_store import KeyringStore
@@ -23,6 +25,11 @@ class Workspace:
         self.unlocked_by = unlocked_by
         self.journal = JournalService(db)
         self.frameworks = FrameworkService(db)
+
+    # Feature services are built on first use, so a command pays only for what it touches.
+    @cached_property
+    def people(self) -> PeopleService:
+        return PeopleService(self.db)
 
     @property
     def path(self) -> Path:
@@ -73,6 +80,9 @@ class Workspace:
     def change_passphrase(self, new_passphrase: str, keyring: KeyringStore | None = None) -> None:
         """Re-encrypt, verify, swap; then (only then) replace the keyring's copy of the key."""
         self.db = rekey.change_passphrase(self.db, new_passphrase)
+        # Drop every service bound to the old connection.
+        for name in [k for k, v in vars(self).items() if hasattr(v, "db")]:
+            del self.__dict__[name]
         self.journal = JournalService(self.db)
         self.frameworks = FrameworkService(self.db)
         if keyring is not None and self.db.key is not None and keyring.get(self.path):
