@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# GUI tests need no screen; unit tests never import Qt, so this is harmless for them.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 PASSPHRASE = "correct horse battery staple"
 
 
@@ -21,6 +24,11 @@ def isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.setenv("TZ", os.environ.get("TZ", "UTC"))
     return home
+
+
+@pytest.fixture
+def passphrase() -> str:
+    return PASSPHRASE
 
 
 @pytest.fixture
