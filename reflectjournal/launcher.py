@@ -1,19 +1,40 @@
 """Entry point: the desktop app when no command (or ``gui``) is given, else the CLI.
 
-It sits above both front ends so that the CLI package itself never imports Qt.
+It sits above both front ends so that the CLI package itself never imports Qt. A bare file
+argument (``reflectjournal notes.rj``, as a file manager passes it) opens the desktop app on
+that file.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+PACKET_SUFFIXES = (".rjshare", ".rjfeedback", ".rjcontact")
+
+
+def _file_argument(argv: list[str], commands: set[str]) -> list[str]:
+    """Rewrite ``[options] FILE`` into the equivalent ``gui`` invocation."""
+    positional = [a for a in argv if not a.startswith("-")]
+    if len(positional) != 1 or positional[0] in commands:
+        return argv
+    candidate = Path(positional[0])
+    if not candidate.is_file():
+        return argv
+    rest = [a for a in argv if a != positional[0]]
+    if candidate.suffix in PACKET_SUFFIXES:
+        return [*rest, "gui", "--open", str(candidate)]
+    return ["--journal", str(candidate), *rest, "gui"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from reflectjournal.cli.main import build_parser, run
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    raw = list(sys.argv[1:] if argv is None else argv)
+    commands = set(parser._subparsers._group_actions[0].choices)  # the registered verbs
+    args = parser.parse_args(_file_argument(raw, commands))
     if args.command in (None, "gui"):
         try:
             from reflectjournal.gui.app import run_gui
