@@ -53,9 +53,8 @@ def parse_dayone(path: Path) -> ParseResult:
 
 def _wanted(member: str) -> bool:
     parts = PurePosixPath(member.replace("\\", "/")).parts
-    return (
-        member.lower().endswith(".json")
-        and not any(part.startswith(".") or part == "__MACOSX" for part in parts)
+    return member.lower().endswith(".json") and not any(
+        part.startswith(".") or part == "__MACOSX" for part in parts
     )
 
 

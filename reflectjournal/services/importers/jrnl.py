@@ -86,7 +86,10 @@ def _bytes_look_encrypted(data: bytes) -> bool:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            return True
+            # Ciphertext looks random; a text file in a legacy encoding is mostly ASCII.
+            sample = data[:4096]
+            texty = sum(1 for b in sample if 32 <= b < 127 or b in (9, 10, 13))
+            return texty < 0.8 * len(sample)
     return False
 
 

@@ -1,0 +1,431 @@
+"""A folder of Markdown notes (Obsidian vault, Logseq graph, plain notes), read recursively.
+
+Each ``*.md``/``*.markdown`` file is one entry. Hidden files and folders (``.obsidian``,
+``.trash``), Logseq's ``logseq/bak`` and ``logseq/version-files``, and symbolic links are
+not read.
+
+Front matter: a first line ``---``, then ``key: value`` lines, closed by ``---`` (or ``...``).
+It is read by a small strict parser for this subset of YAML (every accepted form means the
+same thing in YAML)::
+
+    title: Handover after a hard night     plain, 'single' or "double" quoted text
+    date: 2024-03-31 07:45                 YYYY-MM-DD, with optional time, seconds, offset or Z
+    tags: [Burnout, "workforce pressures"] a flow list of plain or quoted items, or
+    tags:                                  a block list of "- item" lines, or
+      - Burnout
+    tags: burnout, resilience              a comma-separated string
+    mood: 2                                whole numbers 1-5
+    energy: 4
+    starred: true                          true/false (yes/no)
+
+Blank lines and ``# comments`` are allowed, and ``" #"`` starts a comment after a plain
+value, as in YAML. ``created`` is read as ``date`` and ``tag`` as ``tags``. Other keys are
+ignored with whatever is indented under them. For the keys above, anything outside the
+subset (block scalars ``|``/``>``, nested maps, anchors, ``{…}``), a duplicated key, a date
+that does not parse or a mood outside 1-5 skips the note with the line named. Logseq page
+properties (``title:: …``, ``tags:: a, [[b c]]`` lines at the top) are read the same way.
+
+Without front matter: the date comes from a ``YYYY-MM-DD`` (or ``YYYY_MM_DD``) file name,
+else the file's modification time; the title from the first ``# heading``, else the file
+name. Date-only values are placed at 09:00 local time. Inline ``#tags`` and Logseq
+``#[[multi word]]`` tags are collected from the body, except in code, URLs, link targets and
+HTML entities; ``# Heading`` is not a tag.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, time, tzinfo
+from pathlib import Path
+
+from reflectjournal.errors import ImportFailed
+
+from .records import (
+    ImportedEntry,
+    ParseResult,
+    Skipped,
+    dedupe_tags,
+    in_range,
+    local_timezone,
+    localise,
+)
+from .safety import MAX_NOTE_BYTES, decode_strict, read_bytes_capped, safe_walk
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+DEFAULT_TIME = time(9, 0)
+
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w -]*?)\s*:(?:\s+(.*?))?\s*$")
+_LIST_ITEM = re.compile(r"^\s*-(?:\s+(.*?))?\s*$")
+_LOGSEQ_PROP = re.compile(r"^([A-Za-z][\w-]*):: ?(.*?)\s*$")
+_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_.](\d{2})[-_.](\d{2})(?!\d)")
+_H1 = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_URLISH = re.compile(r"<[^>\s]+>|\]\([^)]*\)|\b[a-zA-Z][\w+.-]*://\S+|\bwww\.\S+|&#\w+;")
+_INLINE_TAG = re.compile(r"(?<![\w/&#\\])#(?:\[\[([^\]\n]+)\]\]|([\w/-]+))")
+_WIKILINK = re.compile(r"^\[\[(.*)\]\]$")
+
+_ALIASES = {"created": "date", "tag": "tags"}
+_READ_KEYS = {"title", "date", "tags", "mood", "energy", "starred"}
+_BOOLEANS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+class _BadNote(Exception):
+    """A note that cannot be imported; str() is the reason."""
+
+
+# --- front matter ----------------------------------------------------------------------------
+
+
+def _scalar(raw: str, line: int) -> str:
+    """A plain or quoted YAML scalar from the subset."""
+    raw = raw.strip()
+    if raw.startswith('"'):
+        match = re.fullmatch(r'"((?:[^"\\]|\\.)*)"(\s+#.*)?', raw)
+        if not match:
+            raise _BadNote(f"front matter line {line}: the quoted text is not closed")
+        escapes = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "/": "/"}
+        out, chars = [], iter(match.group(1))
+        for ch in chars:
+            if ch == "\\":
+                nxt = next(chars)
+                if nxt not in escapes:
+                    raise _BadNote(f"front matter line {line}: unsupported escape \\{nxt}")
+                out.append(escapes[nxt])
+            else:
+                out.append(ch)
+        return "".join(out)
+    if raw.startswith("'"):
+        match = re.fullmatch(r"'((?:[^']|'')*)'(\s+#.*)?", raw)
+        if not match:
+            raise _BadNote(f"front matter line {line}: the quoted text is not closed")
+        return match.group(1).replace("''", "'")
+    if raw[:1] in {"|", ">", "{", "&", "*", "!", "%", "@", "`"}:
+        raise _BadNote(
+            f"front matter line {line}: '{raw[:1]}' values are not supported; "
+            "use plain text, quotes or a list"
+        )
+    value = re.split(r"\s+#", raw, maxsplit=1)[0].strip()
+    if ": " in value or value.endswith(":"):
+        raise _BadNote(f"front matter line {line}: put text containing ': ' in quotes")
+    return value
+
+
+def _flow_list(raw: str, line: int) -> list[str]:
+    """``[a, "b c", 'd']``: a flow list of scalars, nothing nested."""
+    text = raw.strip()
+    items: list[str] = []
+    current: list[str] = []
+    quote: str | None = None
+    i = 1
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            current.append(ch)
+            if quote == '"' and ch == "\\" and i + 1 < len(text):
+                current.append(text[i + 1])
+                i += 1
+            elif ch == quote and quote == "'" and text[i + 1 : i + 2] == "'":
+                current.append("'")
+                i += 1
+            elif ch == quote:
+                quote = None
+        elif ch in "\"'" and not "".join(current).strip():
+            quote = ch
+            current.append(ch)
+        elif ch in "[{":
+            raise _BadNote(f"front matter line {line}: nested lists are not supported")
+        elif ch == ",":
+            items.append("".join(current))
+            current = []
+        elif ch == "]":
+            items.append("".join(current))
+            rest = text[i + 1 :].strip()
+            if rest and not rest.startswith("#"):
+                raise _BadNote(f"front matter line {line}: unexpected text after the list")
+            return [s for s in (_scalar(item, line) for item in items if item.strip()) if s]
+        else:
+            current.append(ch)
+        i += 1
+    raise _BadNote(f"front matter line {line}: the list is not closed with ']'")
+
+
+@dataclass
+class _Field:
+    line: int
+    value: str | list[str]
+
+
+@dataclass
+class _Front:
+    fields: dict[str, _Field] = field(default_factory=dict)
+    body_start: int = 0  # index of the first body line
+
+
+def _front_matter(lines: list[str]) -> _Front:
+    """Parse a leading ``---`` block (or Logseq ``key:: value`` lines); see the module notes."""
+    if lines and lines[0].rstrip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in {"---", "..."}), None)
+        if end is not None:
+            return _yaml_block(lines[1:end], first_line=2, body_start=end + 1)
+    front = _Front()
+    i = 0
+    while i < len(lines) and (match := _LOGSEQ_PROP.match(lines[i].lstrip("- ").rstrip())):
+        key = _ALIASES.get(match.group(1).lower(), match.group(1).lower())
+        if key in _READ_KEYS:
+            _put(front, key, _Field(i + 1, match.group(2)))
+        i += 1
+    if front.fields or i:
+        front.body_start = i
+    return front
+
+
+def _put(front: _Front, key: str, value: _Field) -> None:
+    if key in front.fields:
+        raise _BadNote(f"front matter line {value.line}: '{key}' is given twice")
+    front.fields[key] = value
+
+
+def _yaml_block(block: list[str], first_line: int, body_start: int) -> _Front:
+    front = _Front(body_start=body_start)
+    i = 0
+    while i < len(block):
+        number, text = first_line + i, block[i]
+        i += 1
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        if text[0] in " \t":
+            raise _BadNote(f"front matter line {number}: unexpected indentation")
+        match = _KEY_LINE.match(text)
+        if not match:
+            raise _BadNote(f"front matter line {number} is not 'key: value'")
+        key = _ALIASES.get(match.group(1).strip().lower(), match.group(1).strip().lower())
+        raw = match.group(2) or ""
+        # Lines under the key: indented, "- item" list entries, blanks and comments.
+        children: list[tuple[int, str]] = []
+        while i < len(block) and (
+            not block[i].strip()
+            or block[i][0] in " \t"
+            or block[i].startswith("-")
+            or block[i].lstrip().startswith("#")
+        ):
+            if block[i].strip() and not block[i].lstrip().startswith("#"):
+                children.append((first_line + i, block[i]))
+            i += 1
+        if key not in _READ_KEYS:
+            continue
+        if raw.startswith("#"):
+            raise _BadNote(
+                f"front matter line {number}: a value starting with '#' is a YAML comment; "
+                "put it in quotes"
+            )
+        if raw and children:
+            if not raw.startswith("["):
+                _scalar(raw, number)  # reports block scalars ("|", ">") before indentation
+            raise _BadNote(f"front matter line {children[0][0]}: unexpected indentation")
+        if children:
+            items = []
+            for child_line, child in children:
+                item = _LIST_ITEM.match(child)
+                if not item:
+                    raise _BadNote(
+                        f"front matter line {child_line}: only '- item' lists are supported "
+                        f"under '{key}'"
+                    )
+                value = item.group(1) or ""
+                if value.startswith(("[", "- ")) or _KEY_LINE.match(value):
+                    raise _BadNote(
+                        f"front matter line {child_line}: nested values are not supported"
+                    )
+                if value:
+                    items.append(_scalar(value, child_line))
+            _put(front, key, _Field(number, [s for s in items if s]))
+        elif raw.startswith("["):
+            _put(front, key, _Field(number, _flow_list(raw, number)))
+        else:
+            _put(front, key, _Field(number, _scalar(raw, number)))
+    return front
+
+
+def _text_field(front: _Front, key: str) -> str | None:
+    item = front.fields.get(key)
+    if item is None:
+        return None
+    if isinstance(item.value, list):
+        raise _BadNote(f"front matter line {item.line}: '{key}' must be text, not a list")
+    return item.value
+
+
+def _tags_field(front: _Front) -> list[str]:
+    item = front.fields.get("tags")
+    if item is None:
+        return []
+    values = item.value if isinstance(item.value, list) else item.value.split(",")
+    tags = []
+    for value in values:
+        value = value.strip().lstrip("#").strip()
+        wiki = _WIKILINK.match(value)
+        tags.append(wiki.group(1).strip() if wiki else value)
+    return tags
+
+
+def _scale_field(front: _Front, key: str) -> int | None:
+    raw = _text_field(front, key)
+    if raw is None or raw == "" or raw.lower() in {"null", "~"}:
+        return None
+    if not re.fullmatch(r"[1-5]", raw.strip()):
+        line = front.fields[key].line
+        raise _BadNote(f"front matter line {line}: {key} must be a whole number from 1 to 5")
+    return int(raw)
+
+
+def _date_field(front: _Front, tz: tzinfo) -> datetime | None:
+    raw = _text_field(front, "date")
+    if not raw:
+        return None
+    line = front.fields["date"].line
+    try:
+        when = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise _BadNote(
+            f"front matter line {line}: the date '{raw[:40]}' could not be read"
+        ) from None
+    if len(raw.strip()) == 10:  # a date alone
+        when = datetime.combine(when.date(), DEFAULT_TIME)
+    when = localise(when, tz) if when.tzinfo is None else when
+    if not in_range(when):
+        raise _BadNote(f"front matter line {line}: the date '{raw[:40]}' is out of range")
+    return when
+
+
+# --- body ------------------------------------------------------------------------------------
+
+
+def inline_tags(body: str) -> list[str]:
+    """``#tags`` and ``#[[multi word]]`` tags outside code, URLs and headings."""
+    found: list[str] = []
+    fence: str | None = None
+    for line in body.split("\n"):
+        marker = _FENCE.match(line)
+        if fence is not None:
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = None
+            continue
+        if marker:
+            fence = marker.group(1)
+            continue
+        line = _URLISH.sub(" ", _INLINE_CODE.sub(" ", line))
+        for wiki, plain in _INLINE_TAG.findall(line):
+            tag = wiki.strip() if wiki else plain.rstrip("/-")
+            if tag and any(ch.isalpha() for ch in tag):
+                found.append(tag)
+    return found
+
+
+def _title_from_heading(body_lines: list[str]) -> tuple[str | None, list[str]]:
+    """The first level-1 heading outside code; removed from the body when it leads it."""
+    fence: str | None = None
+    first_content = next((i for i, line in enumerate(body_lines) if line.strip()), None)
+    for i, line in enumerate(body_lines):
+        marker = _FENCE.match(line)
+        if fence is not None:
+            if marker and marker.group(1)[0] == fence[0]:
+                fence = None
+            continue
+        if marker:
+            fence = marker.group(1)
+            continue
+        heading = _H1.match(line)
+        if heading:
+            if i == first_content:
+                return heading.group(1).strip(), body_lines[i + 1 :]
+            return heading.group(1).strip(), body_lines
+    return None, body_lines
+
+
+# --- the folder ------------------------------------------------------------------------------
+
+
+def _included(root: Path, path: Path) -> bool:
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        return False
+    parts = path.relative_to(root).parts
+    return parts[:2] not in {("logseq", "bak"), ("logseq", "version-files")}
+
+
+def parse_markdown_note(text: str, name: str, mtime: float, tz: tzinfo) -> ImportedEntry:
+    """One note's entry; raises _BadNote with the reason it cannot be imported."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    front = _front_matter(lines)
+    body_lines = lines[front.body_start :]
+    title = _text_field(front, "title")
+    if not title:
+        title, body_lines = _title_from_heading(body_lines)
+    stem = Path(name).stem
+    created = _date_field(front, tz)
+    if created is None:
+        match = _DATE_IN_NAME.search(stem)
+        if match:
+            try:
+                day = datetime(int(match[1]), int(match[2]), int(match[3]))
+                created = localise(datetime.combine(day.date(), DEFAULT_TIME), tz)
+            except ValueError:
+                created = None
+        if created is None or not in_range(created):
+            created = datetime.fromtimestamp(mtime, tz)
+    body = "\n".join(body_lines).strip()
+    if not body and not title:
+        raise _BadNote("the note is empty")
+    starred_raw = _text_field(front, "starred")
+    starred = False
+    if starred_raw:
+        if starred_raw.lower() not in _BOOLEANS:
+            line = front.fields["starred"].line
+            raise _BadNote(f"front matter line {line}: starred must be true or false")
+        starred = _BOOLEANS[starred_raw.lower()]
+    return ImportedEntry(
+        title=title or stem,
+        body=body,
+        created=created,
+        tags=dedupe_tags(_tags_field(front) + inline_tags(body)),
+        starred=starred,
+        mood=_scale_field(front, "mood"),
+        energy=_scale_field(front, "energy"),
+    )
+
+
+def parse_markdown_folder(path: Path, tz: tzinfo | None = None) -> ParseResult:
+    """One entry per Markdown note under ``path``; naive dates read in ``tz`` (default local)."""
+    root = Path(path)
+    tz = tz or local_timezone()
+    walk = safe_walk(root, include=lambda p: _included(root, p))
+    if not walk.files:
+        raise ImportFailed(
+            f"{root.name or root} contains no Markdown notes (*.md); choose the folder that "
+            "holds them."
+        )
+    result = ParseResult(skipped=list(walk.skipped))
+    for file in walk.files:
+        rel = str(file.relative_to(root))
+        try:
+            data = read_bytes_capped(file, MAX_NOTE_BYTES)
+            text = decode_strict(data, rel)
+            mtime = file.stat().st_mtime
+            result.entries.append(parse_markdown_note(text, file.name, mtime, tz))
+        except ImportFailed as exc:
+            result.skipped.append(Skipped(rel, _reason(str(exc), rel)))
+        except (_BadNote, OSError) as exc:
+            result.skipped.append(Skipped(rel, str(exc)))
+    return result
+
+
+def _reason(message: str, rel: str) -> str:
+    """An ImportFailed sentence about one file, turned into a reason for that file."""
+    prefix = f"{rel} is "
+    if message.startswith(prefix):
+        return message[len(prefix) :].split(";")[0].rstrip(".")
+    name_prefix = f"{Path(rel).name} is "
+    if message.startswith(name_prefix):
+        return message[len(name_prefix) :].split(";")[0].rstrip(".")
+    return message
