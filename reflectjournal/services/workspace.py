@@ -31,6 +31,12 @@ class Workspace:
     def people(self) -> PeopleService:
         return PeopleService(self.db)
 
+    @cached_property
+    def sharing(self):
+        from reflectjournal.services.sharing.service import SharingService
+
+        return SharingService(self.db)
+
     @property
     def path(self) -> Path:
         return self.db.path

@@ -1,0 +1,322 @@
+"""Sharing commands: identity, contact, share, comment, feedback, privacy (CLI.md, Sharing)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reflectjournal.cli import output
+
+
+def register(sub) -> None:
+    p = sub.add_parser("identity", help="this journal's owner name and public fingerprint")
+    p.add_argument("--set-name", metavar="NAME", help="the name your contacts will see")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_identity)
+
+    contact = sub.add_parser("contact", help="exchange contact cards")
+    verbs = contact.add_subparsers(dest="verb", metavar="VERB", required=True)
+    p = verbs.add_parser("export", help="write your contact card to FILE")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--role", choices=("leader", "mentor", "coach", "coachee"), help="your role")
+    p.set_defaults(handler=cmd_contact_export)
+    p = verbs.add_parser("import", help="add the person on a contact card")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--role", choices=("mentor", "coach", "coachee"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_contact_import)
+    p = verbs.add_parser("list", help="contacts with keys")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_contact_list)
+
+    share = sub.add_parser("share", help="send entries to a mentor or coach, or receive them")
+    verbs = share.add_subparsers(dest="verb", metavar="VERB", required=True)
+    p = verbs.add_parser("export", help="write a share packet for PERSON")
+    _share_options(p)
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument(
+        "--allow-identifiers",
+        action="store_true",
+        help="write even if the privacy check finds likely patient identifiers",
+    )
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.set_defaults(handler=cmd_share_export)
+    p = verbs.add_parser("preview", help="print exactly what a share would send")
+    _share_options(p)
+    p.set_defaults(handler=cmd_share_preview)
+    p = verbs.add_parser("import", help="receive a share packet")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_share_import)
+
+    p = sub.add_parser("comment", help="comment on an entry shared with you")
+    p.add_argument("entry_id", metavar="ENTRY_ID")
+    p.add_argument("text", metavar="TEXT|-")
+    p.set_defaults(handler=cmd_comment)
+
+    feedback = sub.add_parser("feedback", help="send comments back, or receive them")
+    verbs = feedback.add_subparsers(dest="verb", metavar="VERB", required=True)
+    p = verbs.add_parser("export", help="write your unsent comments for PERSON")
+    p.add_argument("--to", required=True, metavar="PERSON")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_feedback_export)
+    p = verbs.add_parser("import", help="receive comments on your entries")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_feedback_import)
+
+    privacy = sub.add_parser("privacy", help="the patient-data check")
+    verbs = privacy.add_subparsers(dest="verb", metavar="VERB", required=True)
+    p = verbs.add_parser("names", help="names the check always flags")
+    p.add_argument("action", choices=("list", "add", "remove"))
+    p.add_argument("name", nargs="?", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_privacy_names)
+    p = verbs.add_parser("scan", help="check TEXT (or - for standard input)")
+    p.add_argument("text", metavar="TEXT|-")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_privacy_scan)
+
+
+def _share_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--to", required=True, metavar="PERSON", help="a contact's name")
+    p.add_argument("--tag", action="append", default=[], metavar="SLUG")
+    p.add_argument("--since", metavar="DATE")
+    p.add_argument("--include-mood", action="store_true", help="also send mood and energy")
+    p.add_argument("--redact", action="store_true", help="replace every privacy finding")
+    p.add_argument("--json", action="store_true")
+
+
+def _workspace(args):
+    from reflectjournal.cli.journal_cmds import workspace
+
+    return workspace(args)
+
+
+def _request(args):
+    from reflectjournal.services.sharing.share import ShareRequest
+    from reflectjournal.services.timeutil import range_start
+
+    return ShareRequest(
+        to=args.to,
+        tags=list(args.tag),
+        since=range_start(args.since),
+        include_mood=args.include_mood,
+        redact=args.redact,
+    )
+
+
+def cmd_identity(args) -> int:
+    with _workspace(args) as ws:
+        if args.set_name is not None:
+            ws.sharing.identity.set_name(args.set_name)
+        info = ws.sharing.identity.summary()
+    if args.json:
+        output.emit_json(info)
+    else:
+        output.say(f"Name:        {info['name'] or '(not set: use --set-name NAME)'}")
+        output.say(f"Fingerprint: {info['fingerprint']}")
+    return 0
+
+
+def cmd_contact_export(args) -> int:
+    from reflectjournal.services.sharing.files import write_atomically
+
+    with _workspace(args) as ws:
+        card = ws.sharing.identity.contact_card(args.role)
+        fingerprint = ws.sharing.identity.get().fingerprint
+        write_atomically(args.file, card)
+    output.say(f"Wrote your contact card to {args.file}.")
+    output.say(f"Your fingerprint: {fingerprint}")
+    return 0
+
+
+def cmd_contact_import(args) -> int:
+    from reflectjournal.services.sharing.crypto import MAX_CONTACT_CARD_BYTES
+    from reflectjournal.services.sharing.files import read_packet_file
+
+    data = read_packet_file(args.file, limit=MAX_CONTACT_CARD_BYTES)
+    with _workspace(args) as ws:
+        result = ws.sharing.contacts.import_card(data, args.role)
+    if args.json:
+        output.emit_json(result)
+        return 0
+    verb = {"added": "Added", "linked": "Linked keys to", "unchanged": "Already had"}
+    output.say(f"{verb[result['status']]} {result['name']} ({result['role']}).")
+    output.say(f"Fingerprint: {result['fingerprint']}")
+    output.say("Compare it with theirs by phone or in person before sharing anything.")
+    return 0
+
+
+def cmd_contact_list(args) -> int:
+    with _workspace(args) as ws:
+        rows = ws.sharing.contacts.list()
+    if args.json:
+        output.emit_json(rows)
+    elif not rows:
+        output.say("No contacts yet; import a contact card with 'contact import FILE'.")
+    for r in [] if args.json else rows:
+        output.say(f"{r['name']} ({r['role']})  {r['fingerprint']}")
+    return 0
+
+
+def _print_findings(findings: list[dict], stream=None) -> None:
+    write = (stream or sys.stdout).write
+    for f in findings:
+        write(
+            f"  {f['date']} \u201c{f['entry']}\u201d, {f['field']}: {f['label']}: {f['context']}\n"
+        )
+
+
+def cmd_share_preview(args) -> int:
+    with _workspace(args) as ws:
+        plan = ws.sharing.plan(_request(args))
+    if args.json:
+        output.emit_json(
+            {"to": plan.person["name"], "payload": plan.payload, "findings": plan.findings}
+        )
+        return 0
+    output.say(f"To {plan.person['name']} ({plan.person['fingerprint']}): {plan.count} entries.")
+    for item in plan.payload["entries"]:
+        output.say()
+        output.say(f"## {item['title']}  ({item['date']})")
+        if item["tags"]:
+            output.say(" ".join("@" + t for t in item["tags"]))
+        if "mood" in item:
+            output.say(f"mood {item['mood']} · energy {item['energy']}")
+        output.say(item["body"])
+    output.say()
+    if plan.findings:
+        output.say(f"Privacy check: {len(plan.findings)} likely patient identifier(s):")
+        _print_findings(plan.findings)
+    else:
+        output.say("Privacy check: nothing found.")
+    return 0
+
+
+def cmd_share_export(args) -> int:
+    from pathlib import Path
+
+    from reflectjournal.errors import PrivacyCheckFailed, UsageError
+
+    if Path(args.out).exists() and not args.force:
+        raise UsageError(f"{args.out} already exists; choose another name or add --force.")
+    with _workspace(args) as ws:
+        try:
+            plan = ws.sharing.export_share(_request(args), args.out, args.allow_identifiers)
+        except PrivacyCheckFailed as exc:
+            findings = getattr(exc, "findings", [])
+            if args.json:
+                output.emit_json({"written": False, "entries": 0, "findings": findings})
+            else:
+                sys.stderr.write("Likely patient identifiers:\n")
+                _print_findings(findings, sys.stderr)
+            raise
+    summary = {
+        "written": True,
+        "to": plan.person["name"],
+        "fingerprint": plan.person["fingerprint"],
+        "out": str(args.out),
+        "entries": plan.count,
+        "findings": plan.findings,
+    }
+    if args.json:
+        output.emit_json(summary)
+    else:
+        output.say(f"Wrote {plan.count} entries for {plan.person['name']} to {args.out}.")
+        if plan.findings:
+            output.say(f"Sent anyway with {len(plan.findings)} privacy finding(s).")
+    return 0
+
+
+def cmd_share_import(args) -> int:
+    with _workspace(args) as ws:
+        summary = ws.sharing.import_share(args.file)
+    if args.json:
+        output.emit_json(summary)
+    elif summary["already_imported"]:
+        output.say(f"This packet from {summary['from']} was already imported; nothing changed.")
+    else:
+        output.say(
+            f"From {summary['from']} ({summary['fingerprint']}): {summary['added']} new, "
+            f"{summary['updated']} updated, {summary['unchanged']} unchanged."
+        )
+    return 0
+
+
+def cmd_comment(args) -> int:
+    from reflectjournal.cli.context import read_text_argument
+
+    text = read_text_argument(args.text)
+    with _workspace(args) as ws:
+        comment_id = ws.sharing.comment(args.entry_id, text)
+    output.say(f"Comment {comment_id} saved; send it with 'feedback export'.")
+    return 0
+
+
+def cmd_feedback_export(args) -> int:
+    from pathlib import Path
+
+    from reflectjournal.errors import UsageError
+
+    if Path(args.out).exists() and not args.force:
+        raise UsageError(f"{args.out} already exists; choose another name or add --force.")
+    with _workspace(args) as ws:
+        summary = ws.sharing.export_feedback(args.to, args.out)
+    if args.json:
+        output.emit_json(summary)
+    else:
+        output.say(f"Wrote {summary['comments']} comment(s) for {summary['to']} to {args.out}.")
+    return 0
+
+
+def cmd_feedback_import(args) -> int:
+    with _workspace(args) as ws:
+        summary = ws.sharing.import_feedback(args.file)
+    if args.json:
+        output.emit_json(summary)
+    else:
+        output.say(f"From {summary['from']}: {summary['attached']} comment(s) attached.")
+        if summary["unmatched"]:
+            output.say(f"{summary['unmatched']} were about entries no longer in this journal.")
+    return 0
+
+
+def cmd_privacy_names(args) -> int:
+    from reflectjournal.errors import UsageError
+
+    if args.action != "list" and not args.name:
+        raise UsageError(f"Give the name to {args.action}.")
+    with _workspace(args) as ws:
+        if args.action == "add":
+            names = ws.sharing.add_sensitive_name(args.name)
+        elif args.action == "remove":
+            names = ws.sharing.remove_sensitive_name(args.name)
+        else:
+            names = ws.sharing.sensitive_names()
+    if args.json:
+        output.emit_json(names)
+    else:
+        output.say("\n".join(names) if names else "No sensitive names.")
+    return 0
+
+
+def cmd_privacy_scan(args) -> int:
+    from reflectjournal.cli.context import read_text_argument
+
+    text = read_text_argument(args.text)
+    with _workspace(args) as ws:
+        findings = ws.sharing.scan(text)
+    rows = [
+        {"kind": f.kind, "label": f.label, "text": f.text, "context": f.context} for f in findings
+    ]
+    if args.json:
+        output.emit_json(rows)
+    else:
+        for r in rows:
+            output.say(f"{r['label']}: {r['context']}")
+        if not rows:
+            output.say("Nothing found.")
+    return 0

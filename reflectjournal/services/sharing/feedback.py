@@ -1,0 +1,226 @@
+"""Comments on shared entries, and the feedback packets that carry them back.
+
+The mentor's side: ``comment`` stores an outgoing comment bound to the content hash of the
+version read; ``export`` seals every unsent one for one person with the next sequence number.
+The leader's side: ``receive`` finds its own entries by the opaque ids it gave them, refuses
+anything not newer than the last feedback from that person, and keeps each comment's binding
+so an entry edited since shows the comment as "on an earlier version".
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from reflectjournal.errors import NotFound, PacketRejected, UsageError
+from reflectjournal.services import entries as E
+from reflectjournal.services.sharing import packets
+from reflectjournal.services.sharing.files import read_packet_file, write_atomically
+from reflectjournal.services.sharing.identity import Contacts, IdentityStore
+from reflectjournal.services.timeutil import now_utc
+from reflectjournal.storage.database import Database
+
+PAYLOAD_FORMAT = "reflectjournal-feedback"
+PAYLOAD_VERSION = 1
+COMMENT_MAX_CHARS = 20_000
+_HEX32 = re.compile(r"\A[0-9a-f]{32}\Z")
+_HEX64 = re.compile(r"\A[0-9a-f]{64}\Z")
+_MALFORMED = "This packet's contents are not in the expected layout, so it was refused."
+
+
+class FeedbackService:
+    def __init__(self, db: Database, identity: IdentityStore, contacts: Contacts):
+        self.db = db
+        self.identity = identity
+        self.contacts = contacts
+
+    # ---- the reader's side ---------------------------------------------------------------
+
+    def comment(self, entry_id: int | str, text: str) -> int:
+        text = E.check_text(text or "", "The comment").strip()
+        if not text:
+            raise UsageError("A comment needs some text.")
+        if len(text) > COMMENT_MAX_CHARS:
+            raise UsageError(f"A comment may be at most {COMMENT_MAX_CHARS} characters.")
+        try:
+            number = int(entry_id)
+        except (TypeError, ValueError):
+            raise NotFound(f"'{entry_id}' is not an entry id; ids are numbers.") from None
+        row = self.db.query_one("SELECT id, kind, title, body FROM entry WHERE id = ?", (number,))
+        if row is None:
+            raise NotFound(f"There is no entry {entry_id}; 'reflectjournal list' shows the ids.")
+        if row["kind"] != "shared":
+            raise UsageError(
+                "Comments travel back to the person who shared an entry; this entry is your own."
+            )
+        author = self.identity.name() or "Me"
+        with self.db.transaction():
+            return self.db.execute(
+                "INSERT INTO comment(uid, entry_id, author, author_id, text, created, entry_hash, "
+                "outgoing, sent) VALUES (?, ?, ?, NULL, ?, ?, ?, 1, 0)",
+                (
+                    uuid.uuid4().hex,
+                    row["id"],
+                    author,
+                    text,
+                    now_utc().isoformat(),
+                    E.content_hash(row["title"], row["body"]),
+                ),
+            ).lastrowid
+
+    def pending(self, person_id: int) -> list:
+        return self.db.query(
+            "SELECT c.id, c.uid, c.text, c.created, c.entry_hash, e.title, e.body, "
+            "e.origin_hash, e.import_key FROM comment c JOIN entry e ON e.id = c.entry_id "
+            "WHERE c.outgoing = 1 AND c.sent = 0 AND e.kind = 'shared' AND e.sender_id = ? "
+            "ORDER BY c.created, c.id",
+            (person_id,),
+        )
+
+    def export(self, to: str, out) -> dict:
+        person = self.contacts.get(to)
+        rows = self.pending(person["id"])
+        if not rows:
+            raise UsageError(
+                f"There are no new comments for {person['name']}; nothing was written."
+            )
+        comments = []
+        for r in rows:
+            current = E.content_hash(r["title"], r["body"])
+            # Commented on the version we still hold: send the sender's own binding for it.
+            # Otherwise the old hash travels, and the sender sees "on an earlier version".
+            binding = r["origin_hash"] if r["entry_hash"] == current else r["entry_hash"]
+            comments.append(
+                {
+                    "uid": r["uid"],
+                    "entry": r["import_key"].removeprefix("share:"),
+                    "binding": binding,
+                    "text": r["text"],
+                    "created": r["created"],
+                }
+            )
+        seq = 1 + (
+            self.db.scalar(
+                "SELECT max(seq) FROM packet_log WHERE direction = 'out' AND kind = 'feedback' "
+                "AND person_id = ?",
+                (person["id"],),
+            )
+            or 0
+        )
+        packet_id = packets.new_packet_id()
+        data = packets.seal_feedback(
+            {"format": PAYLOAD_FORMAT, "version": PAYLOAD_VERSION, "comments": comments},
+            self.identity.get(),
+            self.identity.require_name(),
+            bytes(person["sign_public"]),
+            bytes(person["enc_public"]),
+            seq,
+            packet_id=packet_id,
+        )
+        with self.db.transaction():
+            self.db.executemany(
+                "UPDATE comment SET sent = 1 WHERE id = ?", [(r["id"],) for r in rows]
+            )
+            self.db.execute(
+                "INSERT INTO packet_log(packet_id, direction, kind, person_id, seq, created) "
+                "VALUES (?, 'out', 'feedback', ?, ?, ?)",
+                (packet_id, person["id"], seq, now_utc().isoformat()),
+            )
+            write_atomically(out, data)  # inside: a failed write leaves the comments unsent
+        return {"to": person["name"], "comments": len(comments), "seq": seq}
+
+    # ---- the writer's side ---------------------------------------------------------------
+
+    def receive(self, path) -> dict:
+        data = read_packet_file(path)
+        opened = packets.open_packet(data, self.identity.get(), self.contacts.known_signers())
+        if opened.kind != "feedback":
+            raise PacketRejected(
+                "This is a share packet, not feedback; receive it with 'share import'."
+            )
+        sender = self.contacts.by_fingerprint(opened.sender_fingerprint)
+        last = self.db.scalar(
+            "SELECT max(seq) FROM packet_log WHERE direction = 'in' AND kind = 'feedback' "
+            "AND person_id = ?",
+            (sender["id"],),
+        )
+        if last is not None and opened.seq <= last:
+            raise PacketRejected(
+                f"This feedback from {sender['name']} (number {opened.seq}) is not newer than "
+                f"the last one received (number {last}), so it was refused as a replay."
+            )
+        comments = _validated_comments(opened.payload)
+        own = self._own_entries(sender["fingerprint"])
+        attached, unmatched = 0, 0
+        with self.db.transaction():
+            for c in comments:
+                target = own.get(c["entry"])
+                if target is None:
+                    unmatched += 1  # the entry was deleted here since it was shared
+                    continue
+                entry_id, current_hash = target
+                now_binding = self.identity.binding(sender["fingerprint"], current_hash)
+                entry_hash = current_hash if c["binding"] == now_binding else c["binding"]
+                cursor = self.db.execute(
+                    "INSERT OR IGNORE INTO comment(uid, entry_id, author, author_id, text, "
+                    "created, entry_hash, outgoing, sent) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)",
+                    (
+                        c["uid"],
+                        entry_id,
+                        sender["name"],
+                        sender["id"],
+                        c["text"],
+                        c["created"],
+                        entry_hash,
+                    ),
+                )
+                attached += cursor.rowcount
+            self.db.execute(
+                "INSERT INTO packet_log(packet_id, direction, kind, person_id, seq, created) "
+                "VALUES (?, 'in', 'feedback', ?, ?, ?)",
+                (opened.packet_id, sender["id"], opened.seq, opened.created),
+            )
+        return {
+            "from": sender["name"],
+            "fingerprint": sender["fingerprint"],
+            "seq": opened.seq,
+            "comments": len(comments),
+            "attached": attached,
+            "unmatched": unmatched,
+        }
+
+    def _own_entries(self, recipient_fp: str) -> dict[str, tuple[int, str]]:
+        """Opaque id → (entry id, current content hash), for every entry of ours."""
+        return {
+            self.identity.opaque_id(recipient_fp, r["uid"]): (
+                r["id"],
+                E.content_hash(r["title"], r["body"]),
+            )
+            for r in self.db.query("SELECT id, uid, title, body FROM entry WHERE kind != 'shared'")
+        }
+
+
+def _validated_comments(payload: dict) -> list[dict]:
+    bad = PacketRejected(_MALFORMED)
+    if payload.get("format") != PAYLOAD_FORMAT or payload.get("version") != PAYLOAD_VERSION:
+        raise bad
+    comments = payload.get("comments")
+    if not isinstance(comments, list):
+        raise bad
+    for c in comments:
+        if not isinstance(c, dict) or not all(
+            isinstance(c.get(k), str) for k in ("uid", "entry", "binding", "text", "created")
+        ):
+            raise bad
+        if not (_HEX32.match(c["uid"]) and _HEX32.match(c["entry"]) and _HEX64.match(c["binding"])):
+            raise bad
+        if not c["text"].strip() or len(c["text"]) > COMMENT_MAX_CHARS:
+            raise bad
+        try:
+            E.check_text(c["text"], "A comment")
+            from datetime import datetime
+
+            datetime.fromisoformat(c["created"])
+        except (ValueError, UsageError):
+            raise bad from None
+    return comments

@@ -1,0 +1,213 @@
+"""This journal's own keys, and contacts: people whose public keys we hold.
+
+The private halves live only in the ``identity`` table of the encrypted journal; they are made
+the first time they are needed (``identity`` or a first share), so a journal that never shares
+never has keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+
+from reflectjournal.errors import NotFound, PacketRejected, UsageError
+from reflectjournal.services.sharing import crypto
+from reflectjournal.services.timeutil import now_utc
+from reflectjournal.storage.database import Database
+
+OWNER_SETTING = "owner.name"  # the same key Workspace.owner_name reads
+_OPAQUE_DOMAIN = b"reflectjournal-opaque-entry-id-v1\x00"
+_BINDING_DOMAIN = b"reflectjournal-content-binding-v1\x00"
+
+
+class IdentityStore:
+    def __init__(self, db: Database):
+        self.db = db
+        self._identity: crypto.Identity | None = None
+
+    def exists(self) -> bool:
+        return bool(self.db.scalar("SELECT count(*) FROM identity"))
+
+    def get(self) -> crypto.Identity:
+        """The journal's keys, made (and stored, encrypted with the journal) on first use."""
+        if self._identity is not None:
+            return self._identity
+        row = self.db.query_one(
+            "SELECT sign_private, enc_private FROM identity ORDER BY id LIMIT 1"
+        )
+        if row is None:
+            fresh = crypto.generate_identity()
+            with self.db.transaction():
+                # Re-check inside the write lock: two windows must not make two identities.
+                row = self.db.query_one(
+                    "SELECT sign_private, enc_private FROM identity ORDER BY id LIMIT 1"
+                )
+                if row is None:
+                    self.db.execute(
+                        "INSERT INTO identity(name, sign_private, enc_private, sign_public, "
+                        "enc_public, created) VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            self.name(),
+                            fresh.sign_private,
+                            fresh.enc_private,
+                            fresh.sign_public,
+                            fresh.enc_public,
+                            now_utc().isoformat(),
+                        ),
+                    )
+                    self._identity = fresh
+                    return fresh
+        self._identity = crypto.identity_from_private(
+            bytes(row["sign_private"]), bytes(row["enc_private"])
+        )
+        return self._identity
+
+    def name(self) -> str:
+        return self.db.scalar("SELECT value FROM setting WHERE key = ?", (OWNER_SETTING,)) or ""
+
+    def set_name(self, name: str) -> str:
+        name = crypto.check_name(" ".join(name.split()))
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO setting(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (OWNER_SETTING, name),
+            )
+            self.db.execute("UPDATE identity SET name = ?", (name,))
+        return name
+
+    def require_name(self) -> str:
+        name = self.name()
+        if crypto.name_problem(name) is not None:
+            raise UsageError(
+                "Your journal has no owner name yet; set the name your contacts will see with "
+                "'reflectjournal identity --set-name NAME'."
+            )
+        return name
+
+    def summary(self) -> dict:
+        ident = self.get()
+        return {"name": self.name(), "fingerprint": ident.fingerprint}
+
+    def contact_card(self, role_hint: str | None = None) -> bytes:
+        return crypto.make_contact_card(self.require_name(), self.get(), role_hint)
+
+    # Per-recipient derived values: one recipient's ids say nothing about another's.
+    def _secret(self) -> bytes:
+        return hashlib.sha256(_OPAQUE_DOMAIN + self.get().sign_private).digest()
+
+    def opaque_id(self, recipient_fingerprint: str, entry_uid: str) -> str:
+        message = f"{recipient_fingerprint}\x00{entry_uid}".encode()
+        return hmac.new(self._secret(), message, hashlib.sha256).hexdigest()[:32]
+
+    def binding(self, recipient_fingerprint: str, content_hash: str) -> str:
+        """A keyed stand-in for a content hash: the recipient cannot test guesses against it
+        (it may stand for text that was redacted before sending)."""
+        message = _BINDING_DOMAIN + f"{recipient_fingerprint}\x00{content_hash}".encode()
+        return hmac.new(self._secret(), message, hashlib.sha256).hexdigest()
+
+
+class Contacts:
+    """People with public keys; stored as ``person`` rows."""
+
+    def __init__(self, db: Database, identity: IdentityStore):
+        self.db = db
+        self.identity = identity
+
+    def import_card(self, data: bytes, role: str | None = None) -> dict:
+        """Add or link the card's person; returns the person plus ``status``
+        (added / linked / unchanged)."""
+        card = crypto.read_contact_card(data)
+        if role is not None and role not in ("mentor", "coach", "coachee"):
+            raise UsageError(f"A role must be one of mentor, coach, coachee, not '{role}'.")
+        if self.identity.exists() and card.fingerprint == self.identity.get().fingerprint:
+            raise UsageError("This is your own contact card; import the other person's card.")
+        known = self.db.query_one("SELECT * FROM person WHERE fingerprint = ?", (card.fingerprint,))
+        if known is not None:
+            return self._result(known["id"], card, "unchanged")
+        by_name = self.db.query_one(
+            "SELECT * FROM person WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1", (card.name,)
+        )
+        if by_name is not None and by_name["fingerprint"]:
+            # A new key under a known name is how an impostor would look: never swap silently.
+            raise PacketRejected(
+                f"You already have '{by_name['name']}' with a different fingerprint "
+                f"({by_name['fingerprint']}); rename that contact first if this is a new card."
+            )
+        with self.db.transaction():
+            if by_name is not None:
+                person_id, status = by_name["id"], "linked"
+                self.db.execute(
+                    "UPDATE person SET sign_public = ?, enc_public = ?, fingerprint = ?"
+                    + (", role = ?" if role else "")
+                    + " WHERE id = ?",
+                    (card.sign_public, card.enc_public, card.fingerprint)
+                    + ((role,) if role else ())
+                    + (person_id,),
+                )
+            else:
+                hinted = card.role_hint if card.role_hint in ("mentor", "coach") else "coachee"
+                person_id = self.db.execute(
+                    "INSERT INTO person(uid, name, role, email, sign_public, enc_public, "
+                    "fingerprint, created, notes) VALUES (?, ?, ?, '', ?, ?, ?, ?, '')",
+                    (
+                        uuid.uuid4().hex,
+                        card.name,
+                        role or hinted,
+                        card.sign_public,
+                        card.enc_public,
+                        card.fingerprint,
+                        now_utc().isoformat(),
+                    ),
+                ).lastrowid
+                status = "added"
+        return self._result(person_id, card, status)
+
+    def _result(self, person_id: int, card: crypto.ContactCard, status: str) -> dict:
+        row = self.db.query_one("SELECT id, name, role FROM person WHERE id = ?", (person_id,))
+        return {
+            "id": row["id"],
+            "name": row["name"],
+            "role": row["role"],
+            "fingerprint": card.fingerprint,
+            "status": status,
+        }
+
+    def get(self, name_or_id: str | int) -> dict:
+        """A person who can receive packets (has keys); one clear sentence otherwise."""
+        text = str(name_or_id).strip()
+        row = self.db.query_one(
+            "SELECT * FROM person WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1", (text,)
+        )
+        if row is None and text.isdigit():
+            row = self.db.query_one("SELECT * FROM person WHERE id = ?", (int(text),))
+        if row is None:
+            raise NotFound(
+                f"There is nobody called '{text}'; import their contact card with "
+                "'reflectjournal contact import FILE'."
+            )
+        if not row["fingerprint"]:
+            raise UsageError(
+                f"{row['name']} has no keys yet; import their contact card first "
+                "('reflectjournal contact import FILE')."
+            )
+        return dict(zip(row.keys(), tuple(row), strict=True))
+
+    def list(self) -> list[dict]:
+        rows = self.db.query(
+            "SELECT id, name, role, fingerprint FROM person WHERE fingerprint IS NOT NULL "
+            "ORDER BY name COLLATE NOCASE"
+        )
+        return [dict(zip(r.keys(), tuple(r), strict=True)) for r in rows]
+
+    def by_fingerprint(self, fp: str) -> dict | None:
+        row = self.db.query_one("SELECT * FROM person WHERE fingerprint = ?", (fp,))
+        return dict(zip(row.keys(), tuple(row), strict=True)) if row is not None else None
+
+    def known_signers(self) -> dict[str, bytes]:
+        rows = self.db.query(
+            "SELECT fingerprint, sign_public FROM person "
+            "WHERE fingerprint IS NOT NULL AND sign_public IS NOT NULL"
+        )
+        return {r["fingerprint"]: bytes(r["sign_public"]) for r in rows}

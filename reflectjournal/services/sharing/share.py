@@ -1,0 +1,366 @@
+"""Share packets: choosing what a mentor or coach may see, sealing it, and receiving it.
+
+What leaves (payload ``entries``): a per-recipient opaque id, title, body, the local date
+only, public tags, the reflection model and its sections, mood/energy only when asked, and a
+keyed binding of the content hash that feedback comes back against. Never: internal ids, uids,
+exact times, private tags, other entries.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from reflectjournal.errors import PacketRejected, UsageError
+from reflectjournal.services import entries as E
+from reflectjournal.services.frameworks import reflection_models
+from reflectjournal.services.sharing import packets, privacy
+from reflectjournal.services.sharing.files import read_packet_file, write_atomically
+from reflectjournal.services.sharing.identity import Contacts, IdentityStore
+from reflectjournal.services.tags import ensure_tags
+from reflectjournal.services.timeutil import from_storage, now_utc
+from reflectjournal.storage.database import Database
+
+PAYLOAD_FORMAT = "reflectjournal-share"
+PAYLOAD_VERSION = 1
+VISIBILITY_FOR_ROLE = {"mentor": "mentor", "coach": "coach"}
+_OPAQUE_RE = re.compile(r"\A[0-9a-f]{32}\Z")
+_HASH_RE = re.compile(r"\A[0-9a-f]{64}\Z")
+_MALFORMED = "This packet's contents are not in the expected layout, so it was refused."
+
+
+@dataclass
+class ShareRequest:
+    to: str
+    tags: list[str] = field(default_factory=list)
+    since: str | None = None  # UTC ISO lower bound, as EntryFilter has it
+    include_mood: bool = False
+    redact: bool = False  # replace every privacy finding with a marker before sealing
+
+
+@dataclass
+class SharePlan:
+    """Exactly what would be sealed, and what the privacy check found in it."""
+
+    person: dict
+    payload: dict
+    findings: list[dict]
+
+    @property
+    def count(self) -> int:
+        return len(self.payload["entries"])
+
+
+class ShareService:
+    def __init__(self, db: Database, identity: IdentityStore, contacts: Contacts, names):
+        self.db = db
+        self.identity = identity
+        self.contacts = contacts
+        self._sensitive_names = names  # callable → list of names
+
+    # ---- sending -------------------------------------------------------------------------
+
+    def plan(self, request: ShareRequest) -> SharePlan:
+        person = self.contacts.get(request.to)
+        visibility = VISIBILITY_FOR_ROLE.get(person["role"])
+        if visibility is None:
+            raise UsageError(
+                f"{person['name']} is a {person['role']}; entries are shared only with a mentor "
+                "or a coach (change their role with contact import --role)."
+            )
+        recipient_fp = person["fingerprint"]
+        names = self._sensitive_names()
+        entries, findings = [], []
+        for row in self._rows(visibility, request):
+            item = self._outgoing(row, recipient_fp, request.include_mood)
+            hits = self._scan(item, names)
+            if request.redact and hits:
+                item = _redacted(item, names)
+                hits = []
+            findings.extend(hits)
+            entries.append(item)
+        payload = {"format": PAYLOAD_FORMAT, "version": PAYLOAD_VERSION, "entries": entries}
+        return SharePlan(person=person, payload=payload, findings=findings)
+
+    def _rows(self, visibility: str, request: ShareRequest) -> list:
+        sql = (
+            "SELECT e.id, e.uid, e.title, e.body, e.created, e.created_offset, e.mood, e.energy, "
+            "e.model FROM entry e WHERE e.visibility = ? AND e.kind != 'shared'"
+        )
+        params: list[object] = [visibility]
+        for tag in request.tags:
+            from reflectjournal.services.tags import slugify
+
+            sql += (
+                " AND e.id IN (SELECT et.entry_id FROM entry_tag et JOIN tag t "
+                "ON t.id = et.tag_id WHERE t.slug = ?)"
+            )
+            params.append(slugify(tag))
+        if request.since:
+            sql += " AND e.created >= ?"
+            params.append(request.since)
+        return self.db.query(sql + " ORDER BY e.created, e.id", params)
+
+    def _outgoing(self, row, recipient_fp: str, include_mood: bool) -> dict:
+        tags = [
+            r["slug"]
+            for r in self.db.query(
+                "SELECT t.slug FROM entry_tag et JOIN tag t ON t.id = et.tag_id "
+                "WHERE et.entry_id = ? AND t.private = 0 ORDER BY t.slug",
+                (row["id"],),
+            )
+        ]
+        sections = {
+            r["key"]: r["body"]
+            for r in self.db.query(
+                "SELECT key, body FROM entry_section WHERE entry_id = ? ORDER BY position",
+                (row["id"],),
+            )
+        }
+        local_day = from_storage(row["created"], row["created_offset"]).date().isoformat()
+        item = {
+            "id": self.identity.opaque_id(recipient_fp, row["uid"]),
+            "title": row["title"],
+            "body": row["body"],
+            "date": local_day,
+            "tags": tags,
+            "model": row["model"],
+            "sections": sections,
+            "binding": self.identity.binding(
+                recipient_fp, E.content_hash(row["title"], row["body"])
+            ),
+        }
+        if include_mood:
+            item["mood"], item["energy"] = row["mood"], row["energy"]
+        return item
+
+    @staticmethod
+    def _scan(item: dict, names: list[str]) -> list[dict]:
+        hits = []
+        fields = [("title", item["title"]), ("body", item["body"])]
+        # A model entry's sections are cut from its body: report a hit once, not twice.
+        fields += [
+            (f"section {k}", v) for k, v in item["sections"].items() if v not in item["body"]
+        ]
+        for where, text in fields:
+            for f in privacy.scan(text, names):
+                hits.append(
+                    {
+                        "entry": item["title"],
+                        "date": item["date"],
+                        "field": where,
+                        "kind": f.kind,
+                        "label": f.label,
+                        "text": f.text,
+                        "context": f.context,
+                    }
+                )
+        return hits
+
+    def export(self, request: ShareRequest, out, allow_identifiers: bool = False) -> SharePlan:
+        plan = self.plan(request)
+        if plan.findings and not allow_identifiers:
+            from reflectjournal.errors import PrivacyCheckFailed
+
+            exc = PrivacyCheckFailed(
+                f"The privacy check found {len(plan.findings)} likely patient identifier(s), so "
+                "nothing was written; edit or redact them, or send anyway with "
+                "--allow-identifiers."
+            )
+            exc.findings = plan.findings  # type: ignore[attr-defined]
+            raise exc
+        if not plan.count:
+            raise UsageError(
+                f"No entries are shared with {plan.person['name']} "
+                f"(visibility '{VISIBILITY_FOR_ROLE[plan.person['role']]}' with these filters); "
+                "nothing was written."
+            )
+        sender_name = self.identity.require_name()
+        packet_id = packets.new_packet_id()
+        data = packets.seal_share(
+            plan.payload,
+            self.identity.get(),
+            sender_name,
+            bytes(plan.person["sign_public"]),
+            bytes(plan.person["enc_public"]),
+            packet_id=packet_id,
+        )
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO packet_log(packet_id, direction, kind, person_id, seq, created) "
+                "VALUES (?, 'out', 'share', ?, NULL, ?)",
+                (packet_id, plan.person["id"], now_utc().isoformat()),
+            )
+            # Written inside the transaction: if the file cannot be written, nothing is logged.
+            write_atomically(out, data)
+        return plan
+
+    # ---- receiving -----------------------------------------------------------------------
+
+    def receive(self, path) -> dict:
+        data = read_packet_file(path)
+        opened = packets.open_packet(data, self.identity.get(), self.contacts.known_signers())
+        if opened.kind != "share":
+            raise PacketRejected(
+                "This is a feedback packet, not a share; receive it with 'feedback import'."
+            )
+        sender = self.contacts.by_fingerprint(opened.sender_fingerprint)
+        items = _validated_entries(opened.payload)
+        summary = {
+            "from": sender["name"],
+            "fingerprint": opened.sender_fingerprint,
+            "packet": opened.packet_id,
+            "entries": len(items),
+            "added": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "already_imported": False,
+        }
+        if self.db.scalar(
+            "SELECT count(*) FROM packet_log WHERE packet_id = ? AND direction = 'in'",
+            (opened.packet_id,),
+        ):
+            summary["already_imported"] = True
+            summary["unchanged"] = len(items)
+            return summary
+        newest = self.db.scalar(
+            "SELECT max(created) FROM packet_log WHERE direction = 'in' AND kind = 'share' "
+            "AND person_id = ?",
+            (sender["id"],),
+        )
+        # An older packet arriving late may add entries but never rolls back newer text.
+        stale = newest is not None and opened.created < newest
+        models = reflection_models()
+        with self.db.transaction():
+            for item in items:
+                summary[self._store(item, sender["id"], models, stale)] += 1
+            self.db.execute(
+                "INSERT INTO packet_log(packet_id, direction, kind, person_id, seq, created) "
+                "VALUES (?, 'in', 'share', ?, NULL, ?)",
+                (opened.packet_id, sender["id"], opened.created),
+            )
+        return summary
+
+    def _store(self, item: dict, sender_id: int, models: dict, stale: bool) -> str:
+        key = "share:" + item["id"]
+        model = item["model"] if item["model"] in models else None
+        existing = self.db.query_one(
+            "SELECT id, title, body, created, origin_hash, mood, energy, model FROM entry "
+            "WHERE kind = 'shared' AND sender_id = ? AND import_key = ?",
+            (sender_id, key),
+        )
+        created = f"{item['date']}T12:00:00+00:00"  # the sender sent a day, not a time
+        values = (item["title"], item["body"], created, item.get("mood"), item.get("energy"))
+        if existing is not None:
+            same = (
+                existing["origin_hash"] == item["binding"]
+                and (existing["created"], existing["mood"], existing["energy"])
+                == (created, item.get("mood"), item.get("energy"))
+                and self._tags(existing["id"]) == sorted(set(item["tags"]))
+            )
+            if same or stale:
+                return "unchanged"
+            entry_id = existing["id"]
+            self.db.execute(
+                "UPDATE entry SET title = ?, body = ?, created = ?, mood = ?, energy = ?, "
+                "model = ?, origin_hash = ?, updated = ? WHERE id = ?",
+                (*values, model, item["binding"], now_utc().isoformat(), entry_id),
+            )
+            self.db.execute("DELETE FROM entry_tag WHERE entry_id = ?", (entry_id,))
+            outcome = "updated"
+        else:
+            entry_id = self.db.execute(
+                "INSERT INTO entry(uid, kind, title, body, created, created_offset, updated, "
+                "mood, energy, visibility, model, starred, sender_id, origin_hash, import_key) "
+                "VALUES (?, 'shared', ?, ?, ?, 0, ?, ?, ?, 'private', ?, 0, ?, ?, ?)",
+                (
+                    uuid.uuid4().hex,
+                    item["title"],
+                    item["body"],
+                    created,
+                    now_utc().isoformat(),
+                    item.get("mood"),
+                    item.get("energy"),
+                    model,
+                    sender_id,
+                    item["binding"],
+                    key,
+                ),
+            ).lastrowid
+            outcome = "added"
+        tag_ids = ensure_tags(self.db, item["tags"])
+        self.db.executemany(
+            "INSERT OR IGNORE INTO entry_tag(entry_id, tag_id, source) VALUES (?, ?, 'shared')",
+            [(entry_id, t) for t in tag_ids],
+        )
+        self.db.execute("DELETE FROM entry_section WHERE entry_id = ?", (entry_id,))
+        order = {s.key: i for i, s in enumerate(models[model].sections)} if model else {}
+        self.db.executemany(
+            "INSERT INTO entry_section(entry_id, key, position, body) VALUES (?, ?, ?, ?)",
+            [(entry_id, k, order.get(k, 99), v) for k, v in item["sections"].items()],
+        )
+        return outcome
+
+    def _tags(self, entry_id: int) -> list[str]:
+        return sorted(
+            r[0]
+            for r in self.db.query(
+                "SELECT t.slug FROM entry_tag et JOIN tag t ON t.id = et.tag_id "
+                "WHERE et.entry_id = ?",
+                (entry_id,),
+            )
+        )
+
+
+def _redacted(item: dict, names: list[str]) -> dict:
+    clean = dict(item)
+    clean["title"] = privacy.redact(item["title"], sensitive_names=names)
+    clean["body"] = privacy.redact(item["body"], sensitive_names=names)
+    clean["sections"] = {
+        k: privacy.redact(v, sensitive_names=names) for k, v in item["sections"].items()
+    }
+    return clean
+
+
+def _validated_entries(payload: dict) -> list[dict]:
+    """The payload's entries, checked field by field: a signed packet is still outside input."""
+    bad = PacketRejected(_MALFORMED)
+    if payload.get("format") != PAYLOAD_FORMAT or payload.get("version") != PAYLOAD_VERSION:
+        raise bad
+    entries = payload.get("entries")
+    if not isinstance(entries, list):
+        raise bad
+    seen: set[str] = set()
+    for item in entries:
+        if not isinstance(item, dict):
+            raise bad
+        strings = ("id", "title", "body", "date", "binding")
+        if not all(isinstance(item.get(k), str) for k in strings):
+            raise bad
+        if not _OPAQUE_RE.match(item["id"]) or not _HASH_RE.match(item["binding"]):
+            raise bad
+        if item["id"] in seen:
+            raise bad
+        seen.add(item["id"])
+        try:
+            date.fromisoformat(item["date"])
+            E.check_text(item["title"], "A shared title")
+            E.check_text(item["body"], "A shared entry")
+        except (ValueError, UsageError):
+            raise bad from None
+        tags, sections = item.get("tags"), item.get("sections")
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise bad
+        if not isinstance(sections, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in sections.items()
+        ):
+            raise bad
+        if item.get("model") is not None and not isinstance(item["model"], str):
+            raise bad
+        for scale in ("mood", "energy"):
+            value = item.get(scale)
+            if value is not None and (type(value) is not int or not 1 <= value <= 5):
+                raise bad
+    return entries
