@@ -37,6 +37,12 @@ class Workspace:
 
         return SharingService(self.db)
 
+    @cached_property
+    def coaching(self):  # -> CoachingService, imported only when a command needs it
+        from reflectjournal.services.coaching import CoachingService
+
+        return CoachingService(self.db, self.journal, self.people)
+
     @property
     def path(self) -> Path:
         return self.db.path

@@ -1,0 +1,361 @@
+"""Coaching commands: person, session, action, reminders (CLI.md, Coaching)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from reflectjournal.cli import output
+from reflectjournal.cli.journal_cmds import workspace
+
+
+def register(sub) -> None:
+    person = sub.add_parser("person", help="coachees, mentors and coaches")
+    verbs = person.add_subparsers(dest="verb", metavar="VERB", required=True)
+    p = verbs.add_parser("add", help="add a person")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--role", required=True, choices=("coachee", "mentor", "coach"))
+    p.add_argument("--email", default="", metavar="E")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_person_add)
+    p = verbs.add_parser("list", help="everyone this journal knows")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_person_list)
+    p = verbs.add_parser(
+        "delete", help="remove a person; say what happens to their sessions with --sessions"
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument(
+        "--sessions",
+        choices=("keep", "delete"),
+        help="keep their session notes (their open actions are dropped) or delete them too",
+    )
+    p.set_defaults(handler=cmd_person_delete)
+
+    session = sub.add_parser("session", help="coaching session notes and the prep brief")
+    verbs = session.add_subparsers(dest="verb", metavar="VERB", required=True)
+    p = verbs.add_parser("add", help="record a session")
+    p.add_argument("--with", dest="person", required=True, metavar="PERSON")
+    p.add_argument("--date", metavar="ISO", help="when it took place (a future date: planned)")
+    p.add_argument("--title", metavar="T")
+    p.add_argument("--agenda", default="", metavar="TEXT")
+    p.add_argument("--tag", action="append", default=[], metavar="SLUG")
+    p.add_argument(
+        "--action",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="an action agreed, owned by the coachee (repeatable)",
+    )
+    p.add_argument(
+        "--link", action="append", default=[], metavar="ID", help="a shared entry discussed"
+    )
+    p.add_argument("text", nargs="?", metavar="TEXT|-", help="the notes; - reads standard input")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_session_add)
+    p = verbs.add_parser("list", help="sessions, newest first")
+    p.add_argument("--with", dest="person", metavar="PERSON")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_session_list)
+    p = verbs.add_parser("show", help="one session with its notes and actions")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_session_show)
+    p = verbs.add_parser("delete", help="remove a session and its notes (actions stay)")
+    p.add_argument("id", metavar="ID")
+    p.set_defaults(handler=cmd_session_delete)
+    p = verbs.add_parser("prep", help="the prep brief for the next session with PERSON")
+    p.add_argument("person", metavar="PERSON")
+    p.add_argument("--out", metavar="FILE.md|FILE.pdf")
+    p.add_argument("--as-of", metavar="DATE", help="prepare as things stood on DATE (past only)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_session_prep)
+
+    action = sub.add_parser("action", help="actions from sessions and reflections")
+    verbs = action.add_subparsers(dest="verb", metavar="VERB", required=True)
+    p = verbs.add_parser("add", help="a new open action")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--owner", metavar="PERSON", help="who will do it (default: me)")
+    p.add_argument("--due", metavar="DATE")
+    p.add_argument("--entry", metavar="ID", help="the entry it came from")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_action_add)
+    p = verbs.add_parser("list", help="actions, open ones first by due date")
+    p.add_argument("--open", action="store_true", help="only open actions")
+    p.add_argument("--status", choices=("open", "done", "dropped"))
+    p.add_argument("--with", dest="person", metavar="PERSON")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_action_list)
+    for verb, status, text in (
+        ("done", "done", "mark an action done"),
+        ("drop", "dropped", "drop an action that will not be done"),
+        ("reopen", "open", "open a closed action again"),
+    ):
+        p = verbs.add_parser(verb, help=text)
+        p.add_argument("id", metavar="ID")
+        p.set_defaults(handler=cmd_action_status, status=status)
+    p = verbs.add_parser(
+        "from-entry", help="turn a reflection's action plan into actions, one per item"
+    )
+    p.add_argument("entry", metavar="ENTRY_ID")
+    p.add_argument("--due", metavar="DATE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_action_from_entry)
+
+    p = sub.add_parser("reminders", help="actions due today or overdue, sessions coming up")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_reminders)
+
+
+# ---- people ----------------------------------------------------------------------------------
+
+
+def cmd_person_add(args) -> int:
+    with workspace(args) as ws:
+        person_id = ws.people.add(args.name, args.role, args.email)
+        person = ws.people.get(person_id)
+    if args.json:
+        output.emit_json(person)
+    else:
+        output.say(f"Added {person['name']} ({person['role']}).")
+    return 0
+
+
+def cmd_person_list(args) -> int:
+    with workspace(args) as ws:
+        people = ws.people.list()
+    if args.json:
+        output.emit_json(people)
+    elif not people:
+        output.say("Nobody yet; add someone with 'reflectjournal person add NAME --role coachee'.")
+    else:
+        for p in people:
+            output.say(f"{p['name']}  ({p['role']})" + (f"  <{p['email']}>" if p["email"] else ""))
+    return 0
+
+
+def cmd_person_delete(args) -> int:
+    with workspace(args) as ws:
+        result = ws.coaching.delete_person(args.name, sessions=args.sessions or "")
+    if result["mode"] == "keep":
+        output.say(
+            f"Removed {result['name']}; {result['sessions']} session(s) kept "
+            "and their open actions dropped."
+        )
+    else:
+        output.say(
+            f"Removed {result['name']} with {result['sessions']} session(s) "
+            f"and {result['actions']} action(s)."
+        )
+    return 0
+
+
+# ---- sessions --------------------------------------------------------------------------------
+
+
+def cmd_session_add(args) -> int:
+    from reflectjournal.cli.context import read_text_argument
+    from reflectjournal.services.timeutil import parse_datetime
+
+    notes = read_text_argument(args.text, required=False) or ""
+    when = parse_datetime(args.date) if args.date else None
+    with workspace(args) as ws:
+        session_id = ws.coaching.add_session(
+            args.person,
+            notes=notes,
+            when=when,
+            title=args.title,
+            agenda=args.agenda,
+            tags=args.tag,
+            actions=args.action,
+            linked_entries=args.link,
+        )
+        session = ws.coaching.get_session(session_id)
+    if args.json:
+        output.emit_json(session)
+    else:
+        output.say(session["id"])
+    return 0
+
+
+def cmd_session_list(args) -> int:
+    with workspace(args) as ws:
+        sessions = ws.coaching.list_sessions(args.person)
+    if args.json:
+        output.emit_json(sessions)
+        return 0
+    if not sessions:
+        output.say("No sessions.")
+    width = max((len(s["id"]) for s in sessions), default=1)
+    for s in sessions:
+        ahead = "  (coming up)" if s["upcoming"] else ""
+        opened = f"  {s['open_actions']} open action(s)" if s["open_actions"] else ""
+        output.say(
+            f"{s['id']:>{width}}  {s['date'][:16].replace('T', ' ')}  {s['title']}{ahead}{opened}"
+        )
+    return 0
+
+
+def cmd_session_show(args) -> int:
+    with workspace(args) as ws:
+        session = ws.coaching.get_session(args.id)
+    if args.json:
+        output.emit_json(session)
+        return 0
+    output.say(session["title"])
+    output.say(
+        f"{session['date'][:16].replace('T', ' ')} · with {session['with'] or 'someone removed'}"
+    )
+    if session["tags"]:
+        output.say(" ".join("@" + t for t in session["tags"]))
+    if session["agenda"]:
+        output.say(f"Agenda: {session['agenda']}")
+    output.say()
+    output.say(session["notes"])
+    if session["linked_entries"]:
+        output.say()
+        output.say("Shared entries discussed:")
+        for e in session["linked_entries"]:
+            output.say(f"  {e['id']}  {e['created'][:10]}  {e['title']}")
+    if session["actions"]:
+        output.say()
+        output.say("Actions:")
+        _action_lines(session["actions"])
+    return 0
+
+
+def cmd_session_delete(args) -> int:
+    with workspace(args) as ws:
+        ws.coaching.delete_session(args.id)
+    output.say(f"Session {args.id} and its notes deleted; its actions were kept.")
+    return 0
+
+
+def cmd_session_prep(args) -> int:
+    from reflectjournal.errors import UsageError
+    from reflectjournal.services import prep
+    from reflectjournal.services.timeutil import parse_datetime
+
+    out = Path(args.out).expanduser() if args.out else None
+    suffix = out.suffix.lower() if out else ""
+    if out is not None and suffix not in (".md", ".markdown", ".pdf"):
+        raise UsageError(
+            "The brief can be written as Markdown (.md) or PDF (.pdf); name the file so."
+        )
+    if out is not None and not out.parent.is_dir():
+        raise UsageError(f"The folder {out.parent} does not exist; nothing was written.")
+    as_of = parse_datetime(args.as_of) if args.as_of else None
+    with workspace(args) as ws:
+        brief = prep.build_brief(ws, args.person, as_of=as_of)
+    markdown = prep.to_markdown(brief)
+    if out is not None:
+        if suffix == ".pdf":
+            from reflectjournal.gui.pdf import html_to_pdf
+
+            html_to_pdf(prep.to_html(markdown, brief), out, title=prep.title(brief))
+        else:
+            out.write_text(markdown, encoding="utf-8")
+    if args.json:
+        data = brief.to_json()
+        data["markdown"] = markdown
+        if out is not None:
+            data["out"] = str(out)
+        output.emit_json(data)
+    elif out is not None:
+        output.say(f"Wrote the prep brief for {brief.person['name']} to {out}.")
+    else:
+        output.say(markdown)
+    return 0
+
+
+# ---- actions ---------------------------------------------------------------------------------
+
+
+def _warn_if_past(action: dict) -> None:
+    if action["state"] == "overdue":
+        sys.stderr.write(
+            f"reflectjournal: note: action {action['id']} is due {action['due']}, "
+            "which has already passed, so it shows as overdue.\n"
+        )
+
+
+def cmd_action_add(args) -> int:
+    with workspace(args) as ws:
+        action_id = ws.coaching.add_action(
+            args.text, owner=args.owner, due=args.due, entry_id=args.entry
+        )
+        action = ws.coaching.get_action(action_id)
+    _warn_if_past(action)
+    output.emit_json(action) if args.json else output.say(action["id"])
+    return 0
+
+
+def cmd_action_list(args) -> int:
+    with workspace(args) as ws:
+        actions = ws.coaching.list_actions(
+            status=args.status, open_only=args.open, person=args.person
+        )
+    if args.json:
+        output.emit_json(actions)
+    elif not actions:
+        output.say("No actions.")
+    else:
+        _action_lines(actions)
+    return 0
+
+
+def cmd_action_status(args) -> int:
+    with workspace(args) as ws:
+        action = ws.coaching.set_status(args.id, args.status)
+    words = {"done": "done", "dropped": "dropped", "open": "open again"}
+    output.say(f"Action {action['id']} is {words[args.status]}: {action['text']}")
+    return 0
+
+
+def cmd_action_from_entry(args) -> int:
+    with workspace(args) as ws:
+        ids = ws.coaching.actions_from_entry(args.entry, due=args.due)
+        actions = [ws.coaching.get_action(i) for i in ids]
+    if args.json:
+        output.emit_json(actions)
+    elif actions:
+        _action_lines(actions)
+    else:
+        output.say("Every item of that action plan is already an action; nothing was added.")
+    return 0
+
+
+def cmd_reminders(args) -> int:
+    with workspace(args) as ws:
+        reminders = ws.coaching.reminders()
+    if args.json:
+        output.emit_json(reminders)
+        return 0
+    if not reminders["actions"] and not reminders["sessions"]:
+        output.say("Nothing due today and no sessions coming up.")
+    if reminders["actions"]:
+        output.say("Due today or overdue:")
+        _action_lines(reminders["actions"])
+    for s in reminders["sessions"]:
+        output.say(f"Coming up: {s['date'][:16].replace('T', ' ')}  {s['title']}")
+    return 0
+
+
+_STATE_LABELS = {
+    "overdue": "OVERDUE",
+    "due-today": "due today",
+    "due-soon": "due soon",
+    "open": "open",
+    "done": "done",
+    "dropped": "dropped",
+}
+
+
+def _action_lines(actions: list[dict]) -> None:
+    width = max(len(a["id"]) for a in actions)
+    for a in actions:
+        due = f" due {a['due']}" if a["due"] else ""
+        owner = a["owner"] or "me"
+        output.say(
+            f"{a['id']:>{width}}  [{_STATE_LABELS[a['state']]}]{due}  {a['text']}  ({owner})"
+        )

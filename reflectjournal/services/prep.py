@@ -1,0 +1,526 @@
+"""The session prep brief: what a coach needs to walk into the next session with someone.
+
+Everything comes from two sources only: entries the person chose to share (kind ``shared``,
+sent by them) and the coach's own sessions with them. Nothing else in the journal, above all
+no private entry, is ever read here.
+
+"This period" runs from the last session up to the moment of preparing; "the period before"
+runs from the session before that to the last one. Themes are counted per item (an entry or a
+session note), so one long entry counts once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from statistics import mean
+
+from reflectjournal.errors import UsageError
+from reflectjournal.services.timeutil import from_storage, now_utc, to_storage
+
+EXCERPT_CHARS = 220
+MAX_QUESTIONS = 8
+# Framework categories that describe setting or scope rather than a capability being built.
+_NOT_CAPABILITY = {"challenge", "context", "level", "leadership-type", "development-method"}
+_NOT_CAPABILITY |= {"outcome", "free", "item"}
+
+
+@dataclass
+class Theme:
+    slug: str
+    name: str
+    category: str
+    recent: int  # items in this period
+    previous: int  # items in the period before
+    earlier: int  # items at any time before this period
+    questions: list[str] = field(default_factory=list)
+    framework: bool = True
+
+    @property
+    def recurring(self) -> bool:
+        return self.recent >= 1 and self.earlier >= 1
+
+    @property
+    def rising(self) -> bool:
+        return self.recent >= 2 and self.recent > self.previous
+
+
+@dataclass
+class Brief:
+    person: dict
+    as_of: datetime
+    last_session: dict | None
+    next_session: dict | None
+    shared: list[dict]
+    open_actions: list[dict]
+    closed_actions: list[dict]
+    challenges: list[Theme]
+    focus: list[Theme]
+    neglected: list[dict]
+    other_themes: list[Theme]
+    mood: dict
+    questions: list[dict]
+
+    def to_json(self) -> dict:
+        def theme(t: Theme) -> dict:
+            return {
+                "slug": t.slug,
+                "name": t.name,
+                "category": t.category,
+                "recent": t.recent,
+                "previous": t.previous,
+                "recurring": t.recurring,
+                "rising": t.rising,
+            }
+
+        return {
+            "person": self.person["name"],
+            "as_of": self.as_of.isoformat(),
+            "last_session": self.last_session,
+            "next_session": self.next_session,
+            "shared": self.shared,
+            "open_actions": self.open_actions,
+            "closed_actions": self.closed_actions,
+            "challenges": [theme(t) for t in self.challenges],
+            "capabilities_in_focus": [theme(t) for t in self.focus],
+            "capabilities_neglected": self.neglected,
+            "other_themes": [theme(t) for t in self.other_themes],
+            "mood": self.mood,
+            "questions": self.questions,
+        }
+
+
+def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> Brief:
+    """The brief for the next session with ``person``, as things stood at ``as_of`` (now)."""
+    now = now_utc()
+    if as_of is not None and as_of.astimezone() > now.astimezone():
+        raise UsageError(
+            f"A prep brief is built from what has already happened, and "
+            f"{as_of.date().isoformat()} is still to come; leave out --as-of to prepare now."
+        )
+    moment = (as_of or now).astimezone()
+    until = to_storage(moment)[0]
+    today = moment.date()
+    db = workspace.db
+    coaching = workspace.coaching
+    who = workspace.people.get(person)
+    pid = who["id"]
+
+    sessions = db.query(
+        "SELECT id, entry_id, date FROM coaching_session WHERE person_id = ? ORDER BY date, id",
+        (pid,),
+    )
+    past = [s for s in sessions if s["date"] <= until]
+    ahead = [s for s in sessions if s["date"] > until]
+    last = past[-1] if past else None
+    before_last = past[-2] if len(past) > 1 else None
+    since = last["date"] if last else None
+
+    # Every item (shared entry or session note) about this person up to the brief's moment.
+    items = db.query(
+        "SELECT e.id, e.kind, e.title, e.body, e.created, e.created_offset, e.mood, e.energy "
+        "FROM entry e WHERE e.created <= ? AND ((e.kind = 'shared' AND e.sender_id = ?) OR "
+        "e.id IN (SELECT entry_id FROM coaching_session WHERE person_id = ?)) "
+        "ORDER BY e.created, e.id",
+        (until, pid, pid),
+    )
+    tags = _tags(db, [r["id"] for r in items])
+    last_entry = last["entry_id"] if last else None
+
+    def period(row) -> str:
+        # The last session itself belongs to this period: it is what was discussed last time.
+        if since is None or row["id"] == last_entry or row["created"] > since:
+            return "recent"
+        if before_last is not None and row["created"] >= before_last["date"]:
+            return "previous"
+        return "older"
+
+    counts: dict[str, Counter] = {"recent": Counter(), "previous": Counter(), "earlier": Counter()}
+    for row in items:
+        where = period(row)
+        for tag_id in tags.get(row["id"], []):
+            counts["recent" if where == "recent" else "earlier"][tag_id] += 1
+            if where == "previous":
+                counts["previous"][tag_id] += 1
+
+    info = _tag_info(db, {t for ids in tags.values() for t in ids})
+    themes = [
+        Theme(
+            slug=info[t]["slug"],
+            name=info[t]["name"],
+            category=info[t]["category"],
+            recent=counts["recent"][t],
+            previous=counts["previous"][t],
+            earlier=counts["earlier"][t],
+            questions=json.loads(info[t]["questions"] or "[]"),
+            framework=info[t]["framework_id"] is not None,
+        )
+        for t in counts["recent"]
+    ]
+    themes.sort(key=lambda t: (-t.recent, -t.earlier, t.name))
+    challenges = [t for t in themes if t.category == "challenge"]
+    focus = [t for t in themes if t.framework and t.category not in _NOT_CAPABILITY]
+    other = [t for t in themes if t not in challenges and t not in focus]
+    ids_by_slug = {v["slug"]: k for k, v in info.items()}
+    neglected = _neglected(db, ids_by_slug, challenges, counts["recent"])
+
+    shared_rows = [r for r in items if r["kind"] == "shared"]
+    shared = [
+        _shared_item(r, [info[t]["name"] for t in tags.get(r["id"], [])])
+        for r in shared_rows
+        if since is None or r["created"] > since
+    ]
+
+    actions = coaching.list_actions(person=pid, today=today)
+    open_actions = [a for a in actions if a["status"] == "open"]
+    closed = [
+        a
+        for a in actions
+        if a["status"] != "open" and a["closed"] and (since is None or a["closed"] > since)
+    ]
+
+    return Brief(
+        person=who,
+        as_of=moment,
+        last_session=coaching.get_session(last["id"], today=today) if last else None,
+        next_session=coaching.get_session(ahead[0]["id"], today=today) if ahead else None,
+        shared=list(reversed(shared)),
+        open_actions=open_actions,
+        closed_actions=closed,
+        challenges=challenges,
+        focus=focus,
+        neglected=neglected,
+        other_themes=other,
+        mood=_mood(shared_rows, since),
+        questions=_questions(challenges + focus, neglected),
+    )
+
+
+def _tags(db, entry_ids: list[int]) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = {}
+    for start in range(0, len(entry_ids), 900):
+        chunk = entry_ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        for entry_id, tag_id in db.query(
+            f"SELECT et.entry_id, et.tag_id FROM entry_tag et JOIN tag t ON t.id = et.tag_id "
+            f"WHERE et.entry_id IN ({marks}) ORDER BY t.position, t.slug",
+            chunk,
+        ):
+            result.setdefault(entry_id, []).append(tag_id)
+    return result
+
+
+def _tag_info(db, ids: set[int]) -> dict[int, dict]:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = db.query(
+        f"SELECT id, slug, name, category, framework_id, questions FROM tag WHERE id IN ({marks})",
+        sorted(ids),
+    )
+    return {r["id"]: dict(zip(r.keys(), tuple(r), strict=True)) for r in rows}
+
+
+def _neglected(db, by_slug: dict[str, int], challenges: list[Theme], recent: Counter) -> list[dict]:
+    """Capabilities the framework links to this period's challenges that never came up."""
+    if not challenges:
+        return []
+    ids = [by_slug[c.slug] for c in challenges]
+    marks = ",".join("?" * len(ids))
+    rows = db.query(
+        "SELECT r.tag_id, t.id, t.slug, t.name, t.questions FROM tag_relation r "
+        f"JOIN tag t ON t.id = r.related_id WHERE r.tag_id IN ({marks}) ORDER BY t.position",
+        ids,
+    )
+    names = {by_slug[c.slug]: c.name for c in challenges}
+    found: dict[str, dict] = {}
+    for r in rows:
+        if recent[r["id"]]:
+            continue
+        item = found.setdefault(
+            r["slug"],
+            {
+                "slug": r["slug"],
+                "name": r["name"],
+                "called_for_by": [],
+                "questions": json.loads(r["questions"] or "[]"),
+            },
+        )
+        item["called_for_by"].append(names[r["tag_id"]])
+    return sorted(found.values(), key=lambda n: (-len(n["called_for_by"]), n["name"]))
+
+
+def _shared_item(row, tag_names: list[str]) -> dict:
+    return {
+        "id": str(row["id"]),
+        "title": row["title"],
+        "created": from_storage(row["created"], row["created_offset"]).isoformat(),
+        "tags": tag_names,
+        "excerpt": excerpt(row["body"]),
+        "mood": row["mood"],
+        "energy": row["energy"],
+    }
+
+
+def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
+    """A short plain-text opening of someone's entry: headings and markup dropped."""
+    text = re.sub(r"^\s{0,3}#{1,6}\s+.*$", " ", body, flags=re.M)
+    text = re.sub(r"<[^>]*>", "", text)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*_`>|~]+", "", text)
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
+
+
+def _mood(rows, since: str | None) -> dict:
+    def stats(subset, key) -> float | None:
+        values = [r[key] for r in subset if r[key] is not None]
+        return round(mean(values), 1) if values else None
+
+    recent = [r for r in rows if since is None or r["created"] > since]
+    before = [r for r in rows if since is not None and r["created"] <= since]
+    result: dict = {
+        "points": [
+            {
+                "date": from_storage(r["created"], r["created_offset"]).date().isoformat(),
+                "mood": r["mood"],
+                "energy": r["energy"],
+            }
+            for r in recent
+            if r["mood"] is not None or r["energy"] is not None
+        ]
+    }
+    for key in ("mood", "energy"):
+        now_mean, then_mean = stats(recent, key), stats(before, key)
+        result[key] = {
+            "recent": now_mean,
+            "before": then_mean,
+            "trend": _trend(now_mean, then_mean),
+        }
+    return result
+
+
+def _trend(now: float | None, then: float | None) -> str | None:
+    if now is None or then is None:
+        return None
+    if now - then >= 0.5:
+        return "rising"
+    if then - now >= 0.5:
+        return "falling"
+    return "steady"
+
+
+def _questions(themes: list[Theme], neglected: list[dict]) -> list[dict]:
+    """Up to two questions for each theme in order of weight, one for each gap, at most 8."""
+    picked: list[dict] = []
+    for theme in themes:
+        for question in theme.questions[:2]:
+            picked.append({"theme": theme.name, "question": question})
+    for gap in neglected[:2]:
+        for question in gap["questions"][:1]:
+            picked.append({"theme": gap["name"], "question": question})
+    seen, result = set(), []
+    for q in picked:
+        if q["question"] not in seen:
+            seen.add(q["question"])
+            result.append(q)
+    return result[:MAX_QUESTIONS]
+
+
+# ---- Markdown ------------------------------------------------------------------------------
+
+# Enough to stop someone's text from becoming a link, image, emphasis, code, table or raw HTML
+# in our Markdown; list and heading markers only matter at the start of a line.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_LEADING = re.compile(r"^(\s*)([#+\-=])")
+_MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
+
+
+def md_escape(text: str) -> str:
+    """Someone else's text, made inert inside our Markdown (no links, headings or HTML)."""
+    flat = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    flat = _MD_LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), flat)
+    return _MD_NUMBERED.sub(lambda m: m.group(1) + "\\" + m.group(2), flat)
+
+
+def _day(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%a %d %b %Y")
+
+
+def _due(action: dict) -> str:
+    if not action["due"]:
+        return ""
+    label = {"overdue": "overdue since", "due-today": "due today,"}.get(action["state"], "due")
+    return f" — {label} {date.fromisoformat(action['due']).strftime('%d %b')}"
+
+
+def _owner(action: dict) -> str:
+    return md_escape(action["owner"]) if action["owner"] else "me"
+
+
+def to_markdown(brief: Brief) -> str:
+    name = md_escape(brief.person["name"])
+    out: list[str] = [f"# Session prep: {name}", ""]
+    meta = [f"Prepared {brief.as_of.strftime('%d %b %Y, %H:%M')}"]
+    if brief.last_session:
+        meta.append(f"last session {_day(brief.last_session['date'])}")
+    else:
+        meta.append("no session recorded yet")
+    if brief.next_session:
+        meta.append(f"next session {_day(brief.next_session['date'])}")
+    out += [" · ".join(meta), ""]
+
+    overdue = [a for a in brief.open_actions if a["state"] == "overdue"]
+    rising = [t.name for t in brief.challenges if t.rising]
+    glance = [
+        f"**{len(brief.shared)}** shared {'entry' if len(brief.shared) == 1 else 'entries'} since "
+        + ("the last session" if brief.last_session else "you began"),
+        f"**{len(brief.open_actions)}** open actions, **{len(overdue)}** overdue",
+    ]
+    if rising:
+        glance.append("rising: " + ", ".join(md_escape(r) for r in rising))
+    out += ["## At a glance", "", *[f"- {g}" for g in glance], ""]
+
+    out += ["## Actions", ""]
+    if brief.open_actions:
+        for a in brief.open_actions:
+            flag = "**Overdue:** " if a["state"] == "overdue" else ""
+            out.append(f"- [ ] {flag}{md_escape(a['text'])} ({_owner(a)}{_due(a)})")
+    else:
+        out.append("No open actions.")
+    if brief.closed_actions:
+        out += ["", "Closed since last time:", ""]
+        for a in brief.closed_actions:
+            mark = "x" if a["status"] == "done" else " "
+            note = "" if a["status"] == "done" else " (dropped)"
+            out.append(f"- [{mark}] {md_escape(a['text'])}{note}")
+    out.append("")
+
+    out += ["## Challenges", ""]
+    if brief.challenges:
+        for t in brief.challenges:
+            labels = [x for x, on in (("rising", t.rising), ("recurring", t.recurring)) if on]
+            label = f" — {', '.join(labels)}" if labels else ""
+            before = f"; {t.previous} in the period before" if t.previous else ""
+            out.append(f"- **{md_escape(t.name)}**: {t.recent} this period{before}{label}")
+    else:
+        out.append("No challenges tagged in this period.")
+    out.append("")
+
+    out += ["## Capabilities", ""]
+    if brief.focus:
+        out.append(
+            "In focus: " + ", ".join(f"{md_escape(t.name)} ({t.recent})" for t in brief.focus) + "."
+        )
+    if brief.neglected:
+        out += ["", "Called for but not mentioned:", ""]
+        for n in brief.neglected:
+            causes = [md_escape(c) for c in n["called_for_by"]]
+            why = " and ".join([", ".join(causes[:-1]), causes[-1]] if len(causes) > 1 else causes)
+            verb = "call" if len(causes) > 1 else "calls"
+            out.append(f"- **{md_escape(n['name'])}**, which {why} {verb} for")
+    if not brief.focus and not brief.neglected:
+        out.append("No capabilities tagged in this period.")
+    out.append("")
+
+    out += ["## Mood and energy", "", _mood_line(brief.mood), ""]
+
+    out += ["## Shared with you", ""]
+    if brief.shared:
+        for s in brief.shared:
+            tags = f" · {', '.join(md_escape(t) for t in s['tags'])}" if s["tags"] else ""
+            out.append(f"### {md_escape(s['title'])}")
+            out.append("")
+            out.append(f"*{_day(s['created'])}{tags}*")
+            if s["excerpt"]:
+                out += ["", f"> {md_escape(s['excerpt'])}"]
+            out.append("")
+    else:
+        out += ["Nothing shared since the last session.", ""]
+
+    out += ["## Your notes from last time", ""]
+    if brief.last_session:
+        session = brief.last_session
+        out.append(f"*{_day(session['date'])} — {md_escape(session['title'])}*")
+        out.append("")
+        if session["agenda"]:
+            out += [f"Agenda: {md_escape(session['agenda'])}", ""]
+        # The coach's own notes are their Markdown; demote headings below the brief's own.
+        notes = re.sub(r"^(\s{0,3})(#{1,6})", r"\1###\2", session["notes"].strip(), flags=re.M)
+        out += [notes or "No notes were written.", ""]
+    else:
+        out += ["This will be your first session together.", ""]
+
+    out += ["## Questions to consider", ""]
+    if brief.questions:
+        for i, q in enumerate(brief.questions, start=1):
+            out.append(f"{i}. {md_escape(q['question'])} *({md_escape(q['theme'])})*")
+    else:
+        out.append("No themes were tagged, so no framework questions were drawn.")
+    out.append("")
+    return "\n".join(out)
+
+
+def _mood_line(mood: dict) -> str:
+    parts = []
+    for key in ("mood", "energy"):
+        m = mood[key]
+        if m["recent"] is None:
+            continue
+        text = f"{key.capitalize()} averaged {m['recent']}/5"
+        if m["before"] is not None:
+            text += f" (before: {m['before']}/5, {m['trend']})"
+        parts.append(text)
+    if not parts:
+        return "No mood or energy was recorded in the entries shared this period."
+    points = ", ".join(
+        f"{date.fromisoformat(p['date']).strftime('%d %b')}: {p['mood'] or '–'}/{p['energy'] or '–'}"
+        for p in mood["points"]
+    )
+    return "; ".join(parts) + f". Mood/energy by entry: {points}."
+
+
+# ---- HTML, for the app and for PDF --------------------------------------------------------
+
+# Qt's rich-text engine understands a small CSS subset; this is chosen to print well in black
+# and white on A4 (serif body, clear section rules, compact lists).
+BRIEF_CSS = """
+body { font-family: 'DejaVu Serif', Georgia, serif; font-size: 10.5pt; color: #1a1a1a; }
+h1 { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 17pt; color: #0b4f6c;
+     margin-bottom: 2px; }
+h2 { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 12pt; color: #0b4f6c;
+     border-bottom: 1px solid #9fb8c4; margin-top: 14px; margin-bottom: 4px; }
+h3 { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 10.5pt; margin-top: 8px;
+     margin-bottom: 0px; }
+h4, h5, h6 { font-size: 10.5pt; font-style: italic; margin-bottom: 0px; }
+p { margin-top: 3px; margin-bottom: 3px; }
+li { margin-bottom: 2px; }
+blockquote { color: #333333; margin-left: 14px; font-style: italic; }
+em { color: #4a4a4a; }
+"""
+
+
+def title(brief: Brief) -> str:
+    return f"Session prep: {brief.person['name']}"
+
+
+def to_html(markdown_text: str, brief: Brief) -> str:
+    """A whole HTML document: the sanitised rendering of the brief with our print style.
+
+    Only the body comes from rendering (which sanitises it); the head is our own constant text.
+    """
+    from html import escape
+
+    from reflectjournal.services.rendering import render_markdown
+
+    body = render_markdown(markdown_text)
+    return (
+        f'<html><head><meta charset="utf-8"><title>{escape(title(brief))}</title>'
+        f"<style>{BRIEF_CSS}</style></head><body>{body}</body></html>"
+    )
