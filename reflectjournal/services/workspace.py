@@ -38,6 +38,12 @@ class Workspace:
         return SharingService(self.db)
 
     @cached_property
+    def patterns(self):
+        from reflectjournal.services.patterns import PatternService
+
+        return PatternService(self.db)
+
+    @cached_property
     def coaching(self):  # -> CoachingService, imported only when a command needs it
         from reflectjournal.services.coaching import CoachingService
 

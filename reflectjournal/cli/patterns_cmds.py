@@ -1,0 +1,148 @@
+"""Patterns over time, tag suggestions and the weekly review: patterns, suggest, review."""
+
+from __future__ import annotations
+
+import argparse
+
+from reflectjournal.cli import output
+from reflectjournal.cli.journal_cmds import workspace
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def register(sub) -> None:
+    p = sub.add_parser("patterns", help="patterns over time")
+    p.add_argument("--since", metavar="DATE", help="only entries on or after DATE")
+    p.add_argument("--until", metavar="DATE", help="only entries on or before DATE")
+    p.add_argument("--framework", metavar="SLUG", help="only this framework's items")
+    p.add_argument(
+        "--window", type=_positive, default=28, metavar="DAYS", help="trend window (default 28)"
+    )
+    p.add_argument(
+        "--min-count",
+        type=_positive,
+        default=3,
+        metavar="N",
+        help="fewest entries before a change is called a trend (default 3)",
+    )
+    p.add_argument(
+        "--neglect-weeks",
+        type=_positive,
+        default=6,
+        metavar="N",
+        help="a capability is neglected after N weeks without an entry (default 6)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_patterns)
+
+    p = sub.add_parser("suggest", help="tags that fit a piece of text")
+    p.add_argument("text", metavar="TEXT|-", help="the text; - reads standard input")
+    p.add_argument("--top", type=_positive, default=5, metavar="N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_suggest)
+
+    p = sub.add_parser("review", help="a summary of the last seven days")
+    p.add_argument("--date", metavar="DATE", help="the last day of the week (default today)")
+    p.add_argument("--save", action="store_true", help="save the review as a new reflection")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_review)
+
+
+def cmd_patterns(args) -> int:
+    from reflectjournal.services.patterns import PatternOptions
+    from reflectjournal.services.timeutil import range_end, range_start
+
+    options = PatternOptions(
+        since=range_start(args.since),
+        until=range_end(args.until),
+        framework=args.framework,
+        window_days=args.window,
+        min_count=args.min_count,
+        neglect_weeks=args.neglect_weeks,
+    )
+    with workspace(args) as ws:
+        data = ws.patterns.compute(options)
+    if args.json:
+        output.emit_json(data)
+    else:
+        _print_patterns(data)
+    return 0
+
+
+def _print_patterns(d: dict) -> None:
+    say = output.say
+    if not d["total_entries"]:
+        say("No entries in this range yet, so there are no patterns to show.")
+        return
+    say(f"{d['total_entries']} entries from {d['first']} to {d['last']}.")
+    s = d["streaks"]
+    say(f"Writing streak: {s['current']} days now, {s['longest']} at most; "
+        f"{s['days_written']} days written.")  # fmt: skip
+    if d["tags"]:
+        say()
+        say("Themes (last window vs the one before):")
+        for t in d["tags"][:12]:
+            arrow = {"rising": "↑", "falling": "↓"}.get(t["trend"], " ")
+            say(f"  {arrow} {t['slug']:<28} {t['count']:>5}   {t['recent']} vs {t['previous']}")
+    for gap in d["gaps"][:5]:
+        say(f"  · {gap['message']}")
+    if d["neglected"]:
+        say()
+        say(f"Not reflected on for {d['settings']['neglect_weeks']} weeks or more: "
+            + ", ".join(d["neglected"]))  # fmt: skip
+    if d["mood"]:
+        say()
+        say("Mood by month: " + ", ".join(f"{m['period']} {m['mean']:.1f}" for m in d["mood"]))
+    a = d["actions"]
+    say()
+    say(f"Actions: {a['open']} open ({a['overdue']} overdue), {a['done']} done.")
+    loop = d["reflection_loop"]
+    if loop["plans"]:
+        say(f"Action plans written: {loop['plans']}; {loop['acted_on']} became actions, "
+            f"and {loop['done']} of {loop['actions']} of those actions are done.")  # fmt: skip
+    if d["untagged_terms"]:
+        say("Recurring in untagged entries: "
+            + ", ".join(f"{t['term']} ({t['entries']})" for t in d["untagged_terms"][:8]))  # fmt: skip
+
+
+def cmd_suggest(args) -> int:
+    from reflectjournal.cli.context import read_text_argument
+    from reflectjournal.services.suggest import TagSuggester
+
+    text = read_text_argument(args.text) or ""
+    with workspace(args) as ws:
+        found = TagSuggester(ws.db).suggest(text, top=args.top)
+    if args.json:
+        output.emit_json([{"slug": s, "score": score, "reason": r} for s, score, r in found])
+    elif not found:
+        output.say("No suggestions for this text.")
+    else:
+        for slug, score, reason in found:
+            output.say(f"@{slug:<30} {score:.2f}  {reason}")
+    return 0
+
+
+def cmd_review(args) -> int:
+    from reflectjournal.services.review import WeeklyReview
+    from reflectjournal.services.timeutil import parse_date
+
+    asof = parse_date(args.date) if args.date else None
+    with workspace(args) as ws:
+        data = WeeklyReview(ws.db).build(asof)
+        if args.save:
+            data["saved_id"] = str(ws.journal.add(data["markdown"], title=data["title"]))
+    if args.json:
+        output.emit_json(data)
+    else:
+        output.say(data["markdown"])
+        if args.save:
+            output.say(f"Saved as entry {data['saved_id']}.")
+    return 0

@@ -1,0 +1,482 @@
+"""Patterns over time: the numbers behind ``reflectjournal patterns`` and the Patterns view.
+
+SQL does the counting. Each computation first copies the entries in range into an in-memory
+TEMP table with each entry's *local* day, ISO week and month worked out once (``created`` is
+UTC; ``created_offset`` is the writer's own UTC offset at that moment, so an entry written at
+00:30 on the morning the clocks change lands on the day the writer saw). Every GROUP BY then
+joins that small table to ``entry_tag`` through its primary key instead of recomputing dates.
+
+What counts: the leader's own writing (reflections and session notes). Entries other people
+shared are their words, not the leader's patterns, so they are left out everywhere here.
+Actions are a current to-do list, so their counts are the state today, not limited to a range.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from reflectjournal.errors import UsageError
+from reflectjournal.services.frameworks import reflection_models
+from reflectjournal.services.patterns import rules, words
+from reflectjournal.services.tags import slugify
+from reflectjournal.storage.database import Database
+
+LOCAL_DAY = "date(e.created, e.created_offset || ' minutes')"
+OWN_WRITING = "e.kind != 'shared'"
+CAPABILITY_CATEGORIES = ("capability", "dimension")
+
+
+@dataclass(frozen=True)
+class PatternOptions:
+    since: str | None = None  # UTC ISO lower bound (timeutil.range_start)
+    until: str | None = None  # UTC ISO exclusive upper bound (timeutil.range_end)
+    asof: date | None = None  # reference day for trends, streaks, neglect; default today
+    framework: str | None = None  # only this framework's items
+    window_days: int = rules.TREND_WINDOW_DAYS
+    min_count: int = rules.TREND_MIN_COUNT
+    neglect_weeks: int = rules.NEGLECT_WEEKS
+
+    def reference_day(self) -> date:
+        if self.asof is not None:
+            return self.asof
+        today = datetime.now().astimezone().date()
+        if self.until:
+            bound = datetime.fromisoformat(self.until) - timedelta(seconds=1)
+            return min(today, bound.astimezone().date())
+        return today
+
+
+class PatternService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # ---- the whole picture -----------------------------------------------------------------
+
+    def compute(self, options: PatternOptions | None = None) -> dict:
+        o = options or PatternOptions()
+        if o.window_days < 1 or o.min_count < 1 or o.neglect_weeks < 1:
+            raise UsageError("Pattern windows and counts must be whole numbers of 1 or more.")
+        asof = o.reference_day()
+        framework_id = self._framework_id(o.framework)
+        with self._entries_in_range(o) as p:
+            result = self._summary(p)
+            tag_rows = self._tag_rows(p, framework_id, asof, o)
+            result["tags"] = [
+                {k: r[k] for k in ("slug", "name", "category", "framework", "count")}
+                | {"recent": r["recent"], "previous": r["previous"], "trend": r["trend"]}
+                for r in tag_rows
+            ]
+            result["timeline"] = self._timeline(p, framework_id, "month")
+            result["timeline_weeks"] = self._timeline(p, framework_id, "week")
+            pairs = self._cooccurrence(p, framework_id)
+            result["cooccurrence"] = pairs
+            result["gaps"] = self._gaps(tag_rows, pairs, framework_id, o.min_count)
+            calendar = self._calendar(p)
+            result["calendar"] = calendar
+            result["streaks"] = rules.streaks((c["day"] for c in calendar), asof)
+            for measure in ("mood", "energy"):
+                result[measure] = self._by_period(p, measure, "month", span=3)
+                result[f"{measure}_weeks"] = self._by_period(p, measure, "week", span=4)
+            result["mood_by_tag"], result["energy_by_tag"] = self._associations(p, tag_rows)
+            result["reflection_loop"] = self._reflection_loop(p)
+            result["untagged_terms"] = self._untagged_terms(p)
+        neglect = self._neglected(o, asof, framework_id)
+        result["neglected"] = [n["slug"] for n in neglect]
+        result["neglected_detail"] = neglect
+        result["ratings"] = self._ratings(o, framework_id)
+        result["actions"] = self.action_counts(asof)
+        result["settings"] = {
+            "asof": asof.isoformat(),
+            "window_days": o.window_days,
+            "min_count": o.min_count,
+            "neglect_weeks": o.neglect_weeks,
+            "framework": o.framework,
+        }
+        return result
+
+    def _framework_id(self, slug: str | None) -> int | None:
+        if not slug:
+            return None
+        found = self.db.scalar("SELECT id FROM framework WHERE slug = ?", (slugify(slug),))
+        if found is None:
+            known = ", ".join(r[0] for r in self.db.query("SELECT slug FROM framework"))
+            raise UsageError(f"There is no framework '{slug}'; choose one of: {known}.")
+        return found
+
+    @contextmanager
+    def _entries_in_range(self, o: PatternOptions) -> Iterator[str]:
+        # A unique name lets a background recomputation and a UI-thread drill-down share the
+        # connection without tripping over each other's table.
+        name = f"temp.rj_pattern_{uuid.uuid4().hex[:12]}"
+        clauses, params = [OWN_WRITING], []
+        if o.since:
+            clauses.append("e.created >= ?")
+            params.append(o.since)
+        if o.until:
+            clauses.append("e.created < ?")
+            params.append(o.until)
+        self.db.execute(
+            f"CREATE TABLE {name} (id INTEGER PRIMARY KEY, day TEXT, week TEXT, month TEXT, "
+            "mood INTEGER, energy INTEGER)"
+        )
+        try:
+            self.db.execute(
+                f"INSERT INTO {name} SELECT id, d, strftime('%G-W%V', d), substr(d, 1, 7), "
+                f"mood, energy FROM (SELECT e.id, {LOCAL_DAY} AS d, e.mood, e.energy "
+                f"FROM entry e WHERE {' AND '.join(clauses)})",
+                params,
+            )
+            yield name
+        finally:
+            self.db.execute(f"DROP TABLE IF EXISTS {name}")
+
+    @staticmethod
+    def _tag_clause(framework_id: int | None, alias: str = "t") -> tuple[str, tuple]:
+        if framework_id is None:
+            return "", ()
+        return f" AND {alias}.framework_id = ?", (framework_id,)
+
+    def _summary(self, p: str) -> dict:
+        row = self.db.query_one(f"SELECT count(*), min(day), max(day) FROM {p}")
+        return {"total_entries": row[0], "first": row[1], "last": row[2]}
+
+    def _tag_rows(self, p: str, framework_id: int | None, asof: date, o: PatternOptions):
+        previous_start, recent_start, end = rules.windows(asof, o.window_days)
+        where, params = self._tag_clause(framework_id)
+        rows = self.db.query(
+            "SELECT t.id, t.slug, t.name, t.category, f.slug AS framework, count(*) AS n, "
+            "sum(p.day >= ? AND p.day <= ?) AS recent, "
+            "sum(p.day >= ? AND p.day < ?) AS previous, "
+            "sum(p.mood) AS mood_sum, count(p.mood) AS mood_n, "
+            "sum(p.energy) AS energy_sum, count(p.energy) AS energy_n "
+            f"FROM {p} p JOIN entry_tag et ON et.entry_id = p.id JOIN tag t ON t.id = et.tag_id "
+            f"LEFT JOIN framework f ON f.id = t.framework_id WHERE 1{where} "
+            "GROUP BY t.id ORDER BY n DESC, t.slug",
+            (recent_start, end, previous_start, recent_start, *params),
+        )
+        return [
+            {
+                "id": r["id"],
+                "slug": r["slug"],
+                "name": r["name"],
+                "category": r["category"],
+                "framework": r["framework"],
+                "count": r["n"],
+                "recent": r["recent"],
+                "previous": r["previous"],
+                "trend": rules.trend(r["recent"], r["previous"], o.min_count),
+                "mood_sum": r["mood_sum"] or 0,
+                "mood_n": r["mood_n"],
+                "energy_sum": r["energy_sum"] or 0,
+                "energy_n": r["energy_n"],
+            }
+            for r in rows
+        ]
+
+    def _timeline(self, p: str, framework_id: int | None, unit: str) -> list[dict]:
+        where, params = self._tag_clause(framework_id)
+        column = "p.month" if unit == "month" else "p.week"
+        return [
+            {"period": r[0], "slug": r[1], "count": r[2]}
+            for r in self.db.query(
+                f"SELECT {column}, t.slug, count(*) FROM {p} p "
+                "JOIN entry_tag et ON et.entry_id = p.id JOIN tag t ON t.id = et.tag_id "
+                f"WHERE 1{where} GROUP BY {column}, t.id ORDER BY {column}, t.slug",
+                params,
+            )
+        ]
+
+    def _cooccurrence(self, p: str, framework_id: int | None) -> list[dict]:
+        where_a, params_a = self._tag_clause(framework_id, "ta")
+        where_b, params_b = self._tag_clause(framework_id, "tb")
+        rows = self.db.query(
+            f"SELECT ta.slug, tb.slug, count(*) AS n FROM {p} p "
+            "JOIN entry_tag a ON a.entry_id = p.id "
+            "JOIN entry_tag b ON b.entry_id = p.id AND b.tag_id != a.tag_id "
+            "JOIN tag ta ON ta.id = a.tag_id JOIN tag tb ON tb.id = b.tag_id "
+            f"WHERE ta.slug < tb.slug{where_a}{where_b} "
+            "GROUP BY a.tag_id, b.tag_id ORDER BY n DESC, ta.slug, tb.slug",
+            (*params_a, *params_b),
+        )
+        return [{"a": r[0], "b": r[1], "count": r[2]} for r in rows]
+
+    def _gaps(
+        self, tag_rows: list[dict], pairs: list[dict], framework_id: int | None, min_count: int
+    ) -> list[dict]:
+        """Items written about often whose related capabilities never appear alongside them."""
+        counts = {r["slug"]: r for r in tag_rows}
+        together = {(c["a"], c["b"]): c["count"] for c in pairs}
+        where, params = self._tag_clause(framework_id, "s")
+        relations = self.db.query(
+            "SELECT s.slug, s.name, s.category, r.slug, r.name FROM tag_relation tr "
+            "JOIN tag s ON s.id = tr.tag_id JOIN tag r ON r.id = tr.related_id "
+            f"WHERE r.category IN ('capability', 'dimension'){where} ORDER BY s.position, r.position",
+            params,
+        )
+        gaps = []
+        for slug, name, category, related, related_name in relations:
+            row = counts.get(slug)
+            if row is None or row["count"] < min_count:
+                continue
+            both = together.get(tuple(sorted((slug, related))), 0)
+            if both:
+                continue
+            related_count = counts[related]["count"] if related in counts else 0
+            elsewhere = "and never about" if not related_count else "but never together with"
+            gaps.append(
+                {
+                    "tag": slug,
+                    "category": category,
+                    "count": row["count"],
+                    "calls_for": related,
+                    "calls_for_count": related_count,
+                    "together": 0,
+                    "message": (
+                        f"You wrote {row['count']} times about {name} in this period, "
+                        f"{elsewhere} {related_name}."
+                    ),
+                }
+            )
+        gaps.sort(key=lambda g: (-g["count"], g["tag"], g["calls_for"]))
+        return gaps
+
+    def _calendar(self, p: str) -> list[dict]:
+        return [
+            {"day": r[0], "count": r[1]}
+            for r in self.db.query(f"SELECT day, count(*) FROM {p} GROUP BY day ORDER BY day")
+        ]
+
+    def _by_period(self, p: str, measure: str, unit: str, span: int) -> list[dict]:
+        column = "month" if unit == "month" else "week"
+        rows = [
+            {"period": r[0], "sum": r[1], "n": r[2]}
+            for r in self.db.query(
+                f"SELECT {column}, sum({measure}), count({measure}) FROM {p} "
+                f"WHERE {measure} IS NOT NULL GROUP BY {column} ORDER BY {column}"
+            )
+        ]
+        return rules.with_rolling(rows, span)
+
+    def _associations(self, p: str, tag_rows: list[dict]) -> tuple[list[dict], list[dict]]:
+        totals = self.db.query_one(
+            f"SELECT sum(mood), count(mood), sum(energy), count(energy) FROM {p}"
+        )
+        result = []
+        for measure, (total_sum, total_n) in (
+            ("mood", (totals[0] or 0, totals[1])),
+            ("energy", (totals[2] or 0, totals[3])),
+        ):
+            found = []
+            for r in tag_rows:
+                stats = rules.association(
+                    r[f"{measure}_sum"], r[f"{measure}_n"], total_sum, total_n
+                )
+                if stats is not None:
+                    found.append({"slug": r["slug"]} | stats)
+            found.sort(key=lambda a: (-abs(a["difference"]), a["slug"]))
+            result.append(found)
+        return result[0], result[1]
+
+    def _reflection_loop(self, p: str) -> dict:
+        """Of the "action plan / now what" sections written, how many became actions, and of
+        those actions how many are done."""
+        pairs = [
+            (slug, section.key)
+            for slug, model in reflection_models().items()
+            if (section := model.actionable_section()) is not None
+        ]
+        empty = {"plans": 0, "acted_on": 0, "share_acted_on": None, "actions": 0, "done": 0,
+                 "share_done": None}  # fmt: skip
+        if not pairs:
+            return empty
+        match = " OR ".join("(e.model = ? AND s.key = ?)" for _ in pairs)
+        flat = [value for pair in pairs for value in pair]
+        row = self.db.query_one(
+            "WITH plans AS (SELECT DISTINCT s.entry_id FROM entry_section s "
+            f"JOIN {p} p ON p.id = s.entry_id JOIN entry e ON e.id = s.entry_id "
+            f"WHERE ({match}) AND trim(s.body) != '') "
+            "SELECT (SELECT count(*) FROM plans), "
+            "(SELECT count(DISTINCT a.entry_id) FROM action a JOIN plans ON plans.entry_id = a.entry_id), "
+            "(SELECT count(*) FROM action a JOIN plans ON plans.entry_id = a.entry_id), "
+            "(SELECT count(*) FROM action a JOIN plans ON plans.entry_id = a.entry_id "
+            " WHERE a.status = 'done')",
+            flat,
+        )
+        plans, acted, actions, done = row
+        return {
+            "plans": plans,
+            "acted_on": acted,
+            "share_acted_on": round(acted / plans, 2) if plans else None,
+            "actions": actions,
+            "done": done,
+            "share_done": round(done / actions, 2) if actions else None,
+        }
+
+    def _untagged_terms(self, p: str) -> list[dict]:
+        rows = self.db.query(
+            f"SELECT e.id, e.title, e.body FROM {p} p JOIN entry e ON e.id = p.id "
+            "WHERE NOT EXISTS (SELECT 1 FROM entry_tag et WHERE et.entry_id = p.id) "
+            "ORDER BY p.day DESC, p.id DESC LIMIT ?",
+            (words.MAX_ENTRIES,),
+        )
+        return words.recurring_terms(((r[0], f"{r[1]}\n{r[2]}") for r in rows), self._known_terms())
+
+    def _known_terms(self) -> set[str]:
+        """Words and phrases a tag already covers: its name, slug and keywords."""
+        known: set[str] = set()
+        for slug, name, keywords in self.db.query("SELECT slug, name, keywords FROM tag"):
+            phrases = [slug.replace("-", " "), name.lower(), *json.loads(keywords or "[]")]
+            # Whole phrases only: "bed pressures" is covered, but "bed" alone is not.
+            known.update(" ".join(words.tokens(phrase)) for phrase in phrases)
+        return known
+
+    # ---- measures that look past the date range ---------------------------------------------
+
+    def _capability_ids(self, framework_id: int | None) -> dict[int, tuple[str, str]]:
+        marks = ",".join("?" * len(CAPABILITY_CATEGORIES))
+        sql = (
+            "SELECT t.id, t.slug, t.name FROM tag t LEFT JOIN framework f ON f.id = t.framework_id "
+            "WHERE (t.category = 'capability' AND f.is_default = 1) "
+            f"OR (t.category IN ({marks}) AND EXISTS "
+            "(SELECT 1 FROM entry_tag et WHERE et.tag_id = t.id)) "
+            "OR EXISTS (SELECT 1 FROM rating r WHERE r.tag_id = t.id)"
+        )
+        params: list = list(CAPABILITY_CATEGORIES)
+        if framework_id is not None:
+            # A chosen framework: its capabilities, plus any of its items the leader has used.
+            sql = (
+                f"SELECT id, slug, name FROM ({sql}) WHERE id IN "
+                "(SELECT id FROM tag WHERE framework_id = ?) UNION "
+                "SELECT t.id, t.slug, t.name FROM tag t WHERE t.framework_id = ? AND "
+                f"(t.category IN ({marks}) OR EXISTS "
+                "(SELECT 1 FROM entry_tag et WHERE et.tag_id = t.id))"
+            )
+            params += [framework_id, framework_id, *CAPABILITY_CATEGORIES]
+        return {r[0]: (r[1], r[2]) for r in self.db.query(sql + " ORDER BY 2", params)}
+
+    def _neglected(self, o: PatternOptions, asof: date, framework_id: int | None) -> list[dict]:
+        """Capabilities with no entry in the ``neglect_weeks`` weeks up to the reference day."""
+        capabilities = self._capability_ids(framework_id)
+        if not capabilities:
+            return []
+        cutoff = asof - timedelta(weeks=o.neglect_weeks)
+        marks = ",".join("?" * len(capabilities))
+        # max(created) picks the row whose offset SQLite hands back with it (bare-column rule).
+        last = {
+            r[0]: r[1]
+            for r in self.db.query(
+                f"SELECT et.tag_id, date(max(e.created), e.created_offset || ' minutes') "
+                f"FROM entry_tag et JOIN entry e ON e.id = et.entry_id "
+                f"WHERE et.tag_id IN ({marks}) AND {OWN_WRITING} AND {LOCAL_DAY} <= ? "
+                "GROUP BY et.tag_id",
+                (*capabilities, asof.isoformat()),
+            )
+        }
+        result = []
+        for tag_id, (slug, name) in capabilities.items():
+            seen = last.get(tag_id)
+            if seen is not None and seen > cutoff.isoformat():
+                continue
+            weeks = (asof - date.fromisoformat(seen)).days // 7 if seen else None
+            result.append({"slug": slug, "name": name, "last": seen, "weeks_since": weeks})
+        # Never reflected on first, then the longest silence.
+        result.sort(key=lambda n: (n["last"] is not None, n["last"] or "", n["slug"]))
+        return result
+
+    def _ratings(self, o: PatternOptions, framework_id: int | None) -> list[dict]:
+        clauses, params = [], []
+        if o.since:
+            clauses.append("r.date >= ?")
+            params.append(datetime.fromisoformat(o.since).astimezone().date().isoformat())
+        if o.until:
+            bound = datetime.fromisoformat(o.until) - timedelta(seconds=1)
+            clauses.append("r.date <= ?")
+            params.append(bound.astimezone().date().isoformat())
+        if framework_id is not None:
+            clauses.append("t.framework_id = ?")
+            params.append(framework_id)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        series: dict[str, dict] = {}
+        for slug, name, day, value in self.db.query(
+            f"SELECT t.slug, t.name, r.date, r.value FROM rating r JOIN tag t ON t.id = r.tag_id"
+            f"{where} ORDER BY t.slug, r.date, r.id",
+            params,
+        ):
+            item = series.setdefault(slug, {"slug": slug, "name": name, "points": []})
+            item["points"].append({"date": day, "value": value})
+        for item in series.values():
+            points = item["points"]
+            item["first"], item["latest"] = points[0]["value"], points[-1]["value"]
+            item["change"] = points[-1]["value"] - points[0]["value"]
+        return list(series.values())
+
+    def action_counts(self, asof: date | None = None) -> dict:
+        today = (asof or datetime.now().astimezone().date()).isoformat()
+        row = self.db.query_one(
+            "SELECT sum(status = 'open'), sum(status = 'done'), sum(status = 'dropped'), "
+            "sum(status = 'open' AND due IS NOT NULL AND due != '' AND due < ?) FROM action",
+            (today,),
+        )
+        return {
+            "open": row[0] or 0,
+            "done": row[1] or 0,
+            "overdue": row[3] or 0,
+            "dropped": row[2] or 0,
+        }
+
+    # ---- drill-down: the entries behind a number ---------------------------------------------
+
+    def entry_ids(
+        self,
+        options: PatternOptions | None = None,
+        *,
+        tag: str | None = None,
+        with_tag: str | None = None,
+        period: str | None = None,
+        day: str | None = None,
+        term: str | None = None,
+        limit: int = 500,
+    ) -> list[int]:
+        """Ids (newest first) of the entries counted under one number of ``compute``.
+
+        ``period`` is a month (``2026-11``) or an ISO week (``2026-W48``); ``term`` picks the
+        untagged entries containing a recurring word or phrase.
+        """
+        o = options or PatternOptions()
+        clauses, params = [OWN_WRITING], []
+        if o.since:
+            clauses.append("e.created >= ?")
+            params.append(o.since)
+        if o.until:
+            clauses.append("e.created < ?")
+            params.append(o.until)
+        for slug in (tag, with_tag):
+            if slug:
+                clauses.append(
+                    "e.id IN (SELECT et.entry_id FROM entry_tag et JOIN tag t "
+                    "ON t.id = et.tag_id WHERE t.slug = ?)"
+                )
+                params.append(slugify(slug))
+        if period:
+            form = "%G-W%V" if "-W" in period else "%Y-%m"
+            clauses.append(f"strftime('{form}', {LOCAL_DAY}) = ?")
+            params.append(period)
+        if day:
+            clauses.append(f"{LOCAL_DAY} = ?")
+            params.append(day)
+        if term:
+            clauses.append("NOT EXISTS (SELECT 1 FROM entry_tag et WHERE et.entry_id = e.id)")
+        rows = self.db.query(
+            f"SELECT e.id, e.title, e.body FROM entry e WHERE {' AND '.join(clauses)} "
+            "ORDER BY e.created DESC, e.id DESC",
+            params,
+        )
+        ids = [
+            r[0] for r in rows if not term or words.contains_term(f"{r[1]}\n{r[2]}", term.lower())
+        ]
+        return ids[:limit]

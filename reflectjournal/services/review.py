@@ -1,0 +1,182 @@
+"""The weekly review: the last seven local days, as data and as Markdown ready to become a new
+reflection (the leader edits it, then answers the questions at the end)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from reflectjournal.services.patterns.service import LOCAL_DAY, OWN_WRITING
+from reflectjournal.services.timeutil import to_storage
+from reflectjournal.storage.database import Database
+
+DAYS = 7
+
+
+def _bound(day: date) -> str:
+    """UTC text a day (and a half) wider than the local range, so every time zone's entries are
+    fetched; the exact local-day test then happens in SQL."""
+    return to_storage(datetime(day.year, day.month, day.day, 12).astimezone())[0]
+
+
+class WeeklyReview:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def build(self, asof: date | None = None) -> dict:
+        end = asof or datetime.now().astimezone().date()
+        start = end - timedelta(days=DAYS - 1)
+        before = start - timedelta(days=DAYS)
+        entries = self._entries(start, end)
+        themes = self._themes(start, end, before)
+        mood = self._measure("mood", start, end, before)
+        energy = self._measure("energy", start, end, before)
+        actions = self._open_actions(end)
+        data = {
+            "since": start.isoformat(),
+            "until": end.isoformat(),
+            "entries": entries,
+            "themes": themes,
+            "mood": mood,
+            "energy": energy,
+            "open_actions": actions,
+            "overdue": sum(1 for a in actions if a["overdue"]),
+        }
+        data["title"] = f"Weekly review, {_span(start, end)}"
+        data["markdown"] = to_markdown(data)
+        return data
+
+    def _between(self, start: date, end: date) -> tuple[str, list]:
+        return (
+            f"{OWN_WRITING} AND e.created >= ? AND e.created < ? AND {LOCAL_DAY} BETWEEN ? AND ?",
+            [
+                _bound(start - timedelta(days=2)),
+                _bound(end + timedelta(days=2)),
+                start.isoformat(),
+                end.isoformat(),
+            ],
+        )
+
+    def _entries(self, start: date, end: date) -> list[dict]:
+        where, params = self._between(start, end)
+        rows = self.db.query(
+            f"SELECT e.id, e.title, {LOCAL_DAY} AS day, e.mood, e.energy, "
+            "(SELECT group_concat(t.slug, ' ') FROM entry_tag et JOIN tag t ON t.id = et.tag_id "
+            " WHERE et.entry_id = e.id) AS tags "
+            f"FROM entry e WHERE {where} ORDER BY e.created, e.id",
+            params,
+        )
+        return [
+            {
+                "id": str(r["id"]),
+                "title": r["title"],
+                "day": r["day"],
+                "mood": r["mood"],
+                "energy": r["energy"],
+                "tags": (r["tags"] or "").split(),
+            }
+            for r in rows
+        ]
+
+    def _themes(self, start: date, end: date, before: date) -> list[dict]:
+        where, params = self._between(before, end)
+        rows = self.db.query(
+            f"SELECT t.slug, t.name, sum({LOCAL_DAY} >= ?) AS this_week, "
+            f"sum({LOCAL_DAY} < ?) AS last_week FROM entry e "
+            "JOIN entry_tag et ON et.entry_id = e.id JOIN tag t ON t.id = et.tag_id "
+            f"WHERE {where} GROUP BY t.id HAVING this_week > 0 "
+            "ORDER BY this_week DESC, t.slug",
+            [start.isoformat(), start.isoformat(), *params],
+        )
+        return [{"slug": r[0], "name": r[1], "count": r[2], "previous_week": r[3]} for r in rows]
+
+    def _measure(self, column: str, start: date, end: date, before: date) -> dict:
+        where, params = self._between(before, end)
+        row = self.db.query_one(
+            f"SELECT avg(CASE WHEN {LOCAL_DAY} >= ? THEN e.{column} END), "
+            f"count(CASE WHEN {LOCAL_DAY} >= ? THEN e.{column} END), "
+            f"avg(CASE WHEN {LOCAL_DAY} < ? THEN e.{column} END) FROM entry e WHERE {where}",
+            [start.isoformat()] * 3 + params,
+        )
+        mean, n, previous = row
+        return {
+            "mean": round(mean, 2) if mean is not None else None,
+            "n": n,
+            "previous_mean": round(previous, 2) if previous is not None else None,
+        }
+
+    def _open_actions(self, today: date) -> list[dict]:
+        rows = self.db.query(
+            "SELECT a.id, a.text, a.due, p.name FROM action a "
+            "LEFT JOIN person p ON p.id = a.owner_id WHERE a.status = 'open' "
+            "ORDER BY a.due IS NULL OR a.due = '', a.due, a.id"
+        )
+        return [
+            {
+                "id": str(r[0]),
+                "text": r[1],
+                "due": r[2] or None,
+                "owner": r[3],
+                "overdue": bool(r[2]) and r[2] < today.isoformat(),
+            }
+            for r in rows
+        ]
+
+
+def _span(start: date, end: date) -> str:
+    return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
+
+
+def _mood_line(label: str, m: dict) -> str:
+    if m["mean"] is None:
+        return f"- {label}: not recorded this week"
+    line = f"- {label}: {m['mean']:.1f} / 5 over {m['n']} entries"
+    if m["previous_mean"] is not None:
+        delta = m["mean"] - m["previous_mean"]
+        direction = "up" if delta > 0.05 else "down" if delta < -0.05 else "level"
+        line += f" ({direction} from {m['previous_mean']:.1f} the week before)"
+    return line
+
+
+def to_markdown(data: dict) -> str:
+    """Markdown built only from the leader's own data; titles are escaped so a heading or link
+    typed in a title stays literal text in the review."""
+    lines = [f"# {data['title']}", ""]
+    entries = data["entries"]
+    lines += ["## What I wrote", ""]
+    if entries:
+        for e in entries:
+            tags = " ".join(f"@{t}" for t in e["tags"])
+            lines.append(f"- {e['day']}: {_escape(e['title'])}" + (f" — {tags}" if tags else ""))
+    else:
+        lines.append("- Nothing this week. That is worth noticing too.")
+    lines += ["", "## Themes", ""]
+    if data["themes"]:
+        for t in data["themes"]:
+            change = t["count"] - t["previous_week"]
+            note = f"{change:+d} on the week before" if t["previous_week"] else "new this week"
+            lines.append(f"- {t['name']}: {t['count']} ({note})")
+    else:
+        lines.append("- No tagged themes this week.")
+    lines += ["", "## Mood and energy", "", _mood_line("Mood", data["mood"])]
+    lines.append(_mood_line("Energy", data["energy"]))
+    lines += ["", "## Open actions", ""]
+    if data["open_actions"]:
+        for a in data["open_actions"]:
+            due = f" (due {a['due']}{', overdue' if a['overdue'] else ''})" if a["due"] else ""
+            lines.append(f"- [ ] {_escape(a['text'])}{due}")
+    else:
+        lines.append("- None open.")
+    lines += [
+        "",
+        "## Looking back, looking ahead",
+        "",
+        "- What stands out from this week, and why?",
+        "- Which open action matters most now, and what is the first step?",
+        "- What do I want to pay attention to next week?",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _escape(text: str) -> str:
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in " ".join(text.split()))

@@ -1,0 +1,430 @@
+"""Patterns on small hand-built journals whose right answers are worked out by hand."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from reflectjournal.errors import UsageError
+from reflectjournal.services.patterns import PatternOptions, trend
+from reflectjournal.services.patterns.rules import period_index, streaks, with_rolling
+
+DEFAULT_CAPABILITIES = {
+    "clinical-credibility",
+    "systems-thinking",
+    "quality-improvement",
+    "compassionate-leadership",
+    "collaborative-leadership",
+    "resilience",
+    "change-leadership",
+    "financial-acumen",
+    "regulatory-navigation",
+    "ethical-reasoning",
+}
+
+
+def add(ws, day: str, *tags: str, mood=None, energy=None, text="A note.", hour=9, tz=UTC, **kw):
+    y, m, d = map(int, day.split("-"))
+    return ws.journal.add(
+        text, tags=list(tags), when=datetime(y, m, d, hour, 0, tzinfo=tz), mood=mood,
+        energy=energy, **kw,
+    )  # fmt: skip
+
+
+def action(ws, text, status="open", due=None, entry_id=None):
+    with ws.db.transaction():
+        ws.db.execute(
+            "INSERT INTO action(uid, text, status, due, created, entry_id) VALUES (?,?,?,?,?,?)",
+            (uuid.uuid4().hex, text, status, due, "2026-11-01T09:00:00+00:00", entry_id),
+        )
+
+
+def compute(ws, asof="2026-11-30", **kw):
+    return ws.patterns.compute(PatternOptions(asof=date.fromisoformat(asof), **kw))
+
+
+# ---- the trend rule --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "recent, previous, expected",
+    [
+        (0, 0, "steady"),
+        (2, 0, "steady"),  # below the minimum count: too few to call
+        (3, 0, "rising"),  # at the minimum, clear jump
+        (0, 3, "falling"),
+        (3, 2, "steady"),  # a one-entry wobble
+        (3, 1, "rising"),  # difference 2 meets the floor of 2 (sqrt 4 = 2)
+        (10, 6, "rising"),  # 4 >= sqrt(16)
+        (10, 7, "steady"),  # 3 < sqrt(17)
+        (6, 10, "falling"),
+        (100, 80, "rising"),  # 20 >= sqrt(180) = 13.4
+        (100, 90, "steady"),  # 10 < sqrt(190) = 13.8
+    ],
+)
+def test_trend_rule_edges(recent, previous, expected):
+    assert trend(recent, previous) == expected
+
+
+def test_trend_minimum_count_is_adjustable():
+    assert trend(2, 0, min_count=2) == "rising"
+    assert trend(3, 0, min_count=4) == "steady"
+
+
+def test_streaks_count_back_from_today_or_yesterday():
+    days = ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-05", "2026-11-06"]
+    assert streaks(days, date(2026, 11, 6)) == {
+        "current": 2, "longest": 3, "days_written": 5, "last_day": "2026-11-06",
+    }  # fmt: skip
+    # Today not written yet: the run up to yesterday still stands.
+    assert streaks(days, date(2026, 11, 7))["current"] == 2
+    # Two days without: the streak is broken.
+    assert streaks(days, date(2026, 11, 8))["current"] == 0
+    assert streaks([], date(2026, 11, 8)) == {
+        "current": 0, "longest": 0, "days_written": 0, "last_day": None,
+    }  # fmt: skip
+
+
+def test_rolling_mean_uses_calendar_periods_and_weights_by_count():
+    rows = [
+        {"period": "2026-W40", "sum": 4, "n": 1},
+        {"period": "2026-W44", "sum": 2, "n": 1},  # W40 is 4 weeks back: outside a span of 4
+        {"period": "2026-W45", "sum": 16, "n": 5},
+    ]
+    result = with_rolling(rows, span=4)
+    assert [r["rolling"] for r in result] == [4.0, 2.0, 3.0]  # (2 + 16) / 6
+    assert [r["mean"] for r in result] == [4.0, 2.0, 3.2]
+    assert period_index("2026-01") - period_index("2025-12") == 1
+    assert period_index("2026-W01") - period_index("2025-W52") == 1
+
+
+# ---- empty and tiny journals -------------------------------------------------------------------
+
+
+def test_empty_journal(workspace):
+    d = compute(workspace)
+    assert d["total_entries"] == 0 and d["first"] is None and d["last"] is None
+    assert d["tags"] == d["timeline"] == d["cooccurrence"] == d["mood"] == d["calendar"] == []
+    assert d["streaks"]["current"] == 0 and d["streaks"]["longest"] == 0
+    assert set(d["neglected"]) == DEFAULT_CAPABILITIES
+    assert d["actions"] == {"open": 0, "done": 0, "overdue": 0, "dropped": 0}
+    assert d["reflection_loop"]["plans"] == 0 and d["reflection_loop"]["share_acted_on"] is None
+    json.dumps(d)  # the CLI prints it as it is
+
+
+def test_single_entry(workspace):
+    add(workspace, "2026-11-30", "resilience", mood=4)
+    d = compute(workspace)
+    assert (d["total_entries"], d["first"], d["last"]) == (1, "2026-11-30", "2026-11-30")
+    assert d["tags"][0] | {} == {
+        "slug": "resilience", "name": "Resilience", "category": "capability",
+        "framework": "healthcare-leadership", "count": 1, "recent": 1, "previous": 0,
+        "trend": "steady",
+    }  # fmt: skip
+    assert d["streaks"]["current"] == 1 and d["streaks"]["longest"] == 1
+    assert d["mood"] == [{"period": "2026-11", "mean": 4.0, "n": 1, "rolling": 4.0}]
+    assert "resilience" not in d["neglected"] and len(d["neglected"]) == 9
+    assert d["mood_by_tag"] == []  # one entry cannot be compared with anything
+
+
+# ---- counts, trends, co-occurrence, gaps ----------------------------------------------------
+
+
+@pytest.fixture
+def busy(workspace):
+    """Workforce pressures 5 times in November (4 in the last 28 days to 30 Nov), never with
+    resilience; resilience twice in October with change fatigue once."""
+    ws = workspace
+    add(ws, "2026-10-05", "resilience", "change-fatigue", mood=4, energy=4)
+    add(ws, "2026-10-20", "resilience", mood=5, energy=4)
+    add(ws, "2026-11-01", "workforce-pressures", "burnout", mood=2, energy=2)
+    add(ws, "2026-11-03", "workforce-pressures", "burnout", mood=1, energy=2)
+    add(ws, "2026-11-04", "workforce-pressures", mood=2, energy=3)
+    add(ws, "2026-11-16", "workforce-pressures", "compassionate-leadership", mood=3)
+    add(ws, "2026-11-30", "workforce-pressures", mood=3)
+    return ws
+
+
+def test_tag_counts_windows_and_trend(busy):
+    d = compute(busy)  # recent = 3-30 Nov, previous = 6 Oct - 2 Nov
+    tags = {t["slug"]: t for t in d["tags"]}
+    wp = tags["workforce-pressures"]
+    assert (wp["count"], wp["recent"], wp["previous"], wp["trend"]) == (5, 4, 1, "rising")
+    res = tags["resilience"]
+    assert (res["count"], res["recent"], res["previous"], res["trend"]) == (2, 0, 1, "steady")
+    assert tags["burnout"]["category"] == "outcome"
+    assert d["tags"][0]["slug"] == "workforce-pressures"  # busiest first
+
+
+def test_timeline_by_month_and_iso_week(busy):
+    d = compute(busy)
+    months = {(t["period"], t["slug"]): t["count"] for t in d["timeline"]}
+    assert months[("2026-11", "workforce-pressures")] == 5
+    assert months[("2026-10", "resilience")] == 2
+    weeks = {(t["period"], t["slug"]): t["count"] for t in d["timeline_weeks"]}
+    # 1 Nov 2026 is a Sunday (week 44); 3 and 4 Nov are in week 45.
+    assert weeks[("2026-W44", "workforce-pressures")] == 1
+    assert weeks[("2026-W45", "workforce-pressures")] == 2
+    assert weeks[("2026-W47", "workforce-pressures")] == 1
+    assert weeks[("2026-W49", "workforce-pressures")] == 1
+
+
+def test_cooccurrence_and_gaps(busy):
+    d = compute(busy)
+    pairs = {(c["a"], c["b"]): c["count"] for c in d["cooccurrence"]}
+    assert pairs == {
+        ("burnout", "workforce-pressures"): 2,
+        ("change-fatigue", "resilience"): 1,
+        ("compassionate-leadership", "workforce-pressures"): 1,
+    }
+    gaps = {(g["tag"], g["calls_for"]): g for g in d["gaps"]}
+    # Workforce pressures calls for resilience, compassionate and collaborative leadership.
+    assert ("workforce-pressures", "compassionate-leadership") not in gaps  # written together
+    wp_res = gaps[("workforce-pressures", "resilience")]
+    assert wp_res["count"] == 5 and wp_res["calls_for_count"] == 2
+    assert wp_res["message"] == (
+        "You wrote 5 times about Workforce pressures in this period, "
+        "but never together with Resilience."
+    )
+    assert gaps[("workforce-pressures", "collaborative-leadership")]["message"].endswith(
+        "and never about Collaborative leadership."
+    )
+    # Change fatigue (1 entry) is below the minimum count, so no gap is claimed for it.
+    assert not any(g["tag"] == "change-fatigue" for g in d["gaps"])
+
+
+def test_mood_energy_by_period_and_by_tag(busy):
+    d = compute(busy)
+    assert d["mood"] == [
+        {"period": "2026-10", "mean": 4.5, "n": 2, "rolling": 4.5},
+        {"period": "2026-11", "mean": 2.2, "n": 5, "rolling": 2.86},  # (9 + 11) / 7
+    ]
+    assert [(e["period"], e["n"]) for e in d["energy"]] == [("2026-10", 2), ("2026-11", 3)]
+    by_tag = {m["slug"]: m for m in d["mood_by_tag"]}
+    # With workforce pressures: 2,1,2,3,3 (mean 2.2); without: 4,5 — only 2, too few.
+    assert "workforce-pressures" not in by_tag
+    assert by_tag == {}
+    add(busy, "2026-09-01", mood=4)  # a third mood without the tag
+    by_tag = {m["slug"]: m for m in compute(busy)["mood_by_tag"]}
+    assert by_tag["workforce-pressures"] == {
+        "slug": "workforce-pressures", "mean_with": 2.2, "n_with": 5, "mean_without": 4.33,
+        "n_without": 3, "difference": -2.13,
+    }  # fmt: skip
+
+
+def test_calendar_and_streaks(busy):
+    d = compute(busy)
+    assert [c["day"] for c in d["calendar"]][:3] == ["2026-10-05", "2026-10-20", "2026-11-01"]
+    assert all(c["count"] == 1 for c in d["calendar"])
+    assert d["streaks"] == {
+        "current": 1, "longest": 2, "days_written": 7, "last_day": "2026-11-30",
+    }  # fmt: skip
+    add(busy, "2026-11-02")
+    add(busy, "2026-11-02", hour=20)  # the same day twice is still one day
+    d = compute(busy)
+    assert d["streaks"]["longest"] == 4  # 1, 2, 3 and 4 November (3 and 4 alone made 2)
+    assert {c["day"]: c["count"] for c in d["calendar"]}["2026-11-02"] == 2
+
+
+def test_date_range_limits_every_count(busy):
+    from reflectjournal.services.timeutil import range_end, range_start
+
+    d = busy.patterns.compute(
+        PatternOptions(since=range_start("2026-11-01"), until=range_end("2026-11-04"))
+    )
+    assert d["total_entries"] == 3 and (d["first"], d["last"]) == ("2026-11-01", "2026-11-04")
+    assert d["settings"]["asof"] == "2026-11-04"
+    assert {t["slug"]: t["count"] for t in d["tags"]} == {"workforce-pressures": 3, "burnout": 2}
+
+
+def test_framework_filter(busy):
+    d = compute(busy, framework="healthcare-leadership")
+    assert "burnout" in {t["slug"] for t in d["tags"]}  # an outcome of that framework
+    add(busy, "2026-11-29", "my-own-tag")
+    d = compute(busy, framework="healthcare-leadership")
+    assert "my-own-tag" not in {t["slug"] for t in d["tags"]}
+    assert "my-own-tag" in {t["slug"] for t in compute(busy)["tags"]}
+    with pytest.raises(UsageError, match="no framework 'nope'"):
+        compute(busy, framework="nope")
+
+
+# ---- neglect, ratings, actions, the reflection loop ----------------------------------------
+
+
+def test_neglected_after_six_weeks(workspace):
+    add(workspace, "2026-10-20", "resilience")  # 41 days before 30 Nov: 5 weeks
+    add(workspace, "2026-10-10", "systems-thinking")  # 51 days: 7 weeks
+    add(workspace, "2026-10-19", "ethical-reasoning")  # 42 days: exactly 6 weeks: neglected
+    d = compute(workspace)
+    detail = {n["slug"]: n for n in d["neglected_detail"]}
+    assert "resilience" not in detail
+    assert detail["systems-thinking"]["last"] == "2026-10-10"
+    assert detail["systems-thinking"]["weeks_since"] == 7
+    assert detail["ethical-reasoning"]["weeks_since"] == 6
+    assert detail["financial-acumen"]["last"] is None
+    assert d["neglected"][-2:] == ["systems-thinking", "ethical-reasoning"]  # longest silence last
+    assert len(d["neglected"]) == 9
+    # A shorter threshold frees ethical reasoning and systems thinking does not change.
+    d = compute(workspace, neglect_weeks=7)
+    assert "ethical-reasoning" not in d["neglected"] and "systems-thinking" in d["neglected"]
+
+
+def test_rated_capability_from_another_framework_counts_for_neglect(workspace):
+    workspace.journal.rate("nhs-engaging-the-team", 3, "2026-11-01")
+    assert "nhs-engaging-the-team" in compute(workspace)["neglected"]
+
+
+def test_ratings_over_time(workspace):
+    j = workspace.journal
+    j.rate("resilience", 2, "2026-09-01")
+    j.rate("resilience", 4, "2026-11-01")
+    j.rate("systems-thinking", 3, "2026-10-01")
+    d = compute(workspace)
+    series = {s["slug"]: s for s in d["ratings"]}
+    assert series["resilience"]["points"] == [
+        {"date": "2026-09-01", "value": 2},
+        {"date": "2026-11-01", "value": 4},
+    ]
+    assert series["resilience"]["change"] == 2 and series["systems-thinking"]["change"] == 0
+    from reflectjournal.services.timeutil import range_start
+
+    limited = workspace.patterns.compute(
+        PatternOptions(since=range_start("2026-10-01"), asof=date(2026, 11, 30))
+    )
+    assert [
+        p["value"] for p in {s["slug"]: s for s in limited["ratings"]}["resilience"]["points"]
+    ] == [4]
+
+
+def test_actions_counts(workspace):
+    action(workspace, "call the matron", due="2026-11-20")  # overdue on 30 Nov
+    action(workspace, "book a 1:1", due="2026-12-05")
+    action(workspace, "no date")
+    action(workspace, "done one", status="done", due="2026-11-01")
+    action(workspace, "dropped one", status="dropped")
+    assert compute(workspace)["actions"] == {"open": 3, "done": 1, "overdue": 1, "dropped": 1}
+
+
+def test_reflection_loop(workspace):
+    plan = {"what": "A hard whiteboard.", "so-what": "It matters.", "now-what": "Talk to the team."}
+    first = add(workspace, "2026-11-02", model="what-so-what-now-what", sections=plan)
+    second = add(workspace, "2026-11-03", model="what-so-what-now-what", sections=plan)
+    add(workspace, "2026-11-04", model="what-so-what-now-what", sections={"what": "No plan."})
+    add(workspace, "2026-11-05", model="gibbs", sections={"action-plan": "Ask for help."})
+    action(workspace, "talk to the team", status="done", entry_id=first)
+    action(workspace, "write it up", entry_id=first)
+    action(workspace, "follow up", status="done", entry_id=second)
+    loop = compute(workspace)["reflection_loop"]
+    assert loop == {
+        "plans": 3, "acted_on": 2, "share_acted_on": 0.67, "actions": 3, "done": 2,
+        "share_done": 0.67,
+    }  # fmt: skip
+
+
+# ---- words nobody tagged ---------------------------------------------------------------------
+
+
+def test_recurring_words_in_untagged_entries(workspace):
+    add(workspace, "2026-11-01", text="The whiteboard ran late again; bed meeting was tense.")
+    add(workspace, "2026-11-02", text="Another whiteboard where the bed meeting overran.")
+    add(workspace, "2026-11-03", text="Quiet whiteboard today. Bed meeting cancelled.")
+    add(workspace, "2026-11-04", "resilience", text="Handover whiteboard whiteboard.")  # tagged
+    add(workspace, "2026-11-05", text="Staffing and rota again, and the rota again.")
+    add(workspace, "2026-11-06", text="Rota.")
+    add(workspace, "2026-11-07", text="Rota and staffing.")
+    terms = {t["term"]: t for t in compute(workspace)["untagged_terms"]}
+    assert terms["whiteboard"]["entries"] == 3  # the tagged entry does not count
+    assert terms["bed meeting"]["entries"] == 3
+    assert "bed" not in terms and "meeting" not in terms  # only ever inside the phrase
+    assert "rota" not in terms and "staffing" not in terms  # framework keywords already
+    assert "again" not in terms
+
+
+# ---- time zones and daylight saving --------------------------------------------------------
+
+
+def test_local_day_across_clock_change_and_zones(workspace):
+    london, new_york = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
+    # 00:30 BST on 25 Oct 2026, the night the clocks go back, is 23:30 UTC on the 24th.
+    e1 = add(workspace, "2026-10-25", "resilience", hour=0, tz=london)
+    # 23:30 EST on Sunday 1 Nov 2026 (just after the US change) is 04:30 UTC on Monday.
+    e2 = workspace.journal.add(
+        "late", tags=["resilience"], when=datetime(2026, 11, 1, 23, 30, tzinfo=new_york)
+    )
+    d = compute(workspace)
+    assert [c["day"] for c in d["calendar"]] == ["2026-10-25", "2026-11-01"]
+    weeks = {t["period"] for t in d["timeline_weeks"]}
+    assert weeks == {"2026-W43", "2026-W44"}  # both Sundays: the weeks they end, not the next
+    assert workspace.patterns.entry_ids(day="2026-10-25") == [e1]
+    assert workspace.patterns.entry_ids(period="2026-W44") == [e2]
+    assert workspace.patterns.entry_ids(period="2026-10") == [e1]
+
+
+def test_streak_spans_time_zones(workspace):
+    tokyo = ZoneInfo("Asia/Tokyo")
+    add(workspace, "2026-11-28", hour=23, tz=UTC)
+    add(workspace, "2026-11-29", hour=7, tz=tokyo)  # 28 Nov 22:00 UTC, but the 29th in Tokyo
+    add(workspace, "2026-11-30", hour=12, tz=UTC)
+    assert compute(workspace)["streaks"]["current"] == 3
+
+
+# ---- drill-down ------------------------------------------------------------------------------
+
+
+def test_drill_down_returns_the_entries_behind_each_number(busy):
+    p = busy.patterns
+    wp_nov = p.entry_ids(tag="workforce-pressures", period="2026-11")
+    assert len(wp_nov) == 5
+    assert p.entry_ids(tag="workforce-pressures", period="2026-W45") == wp_nov[-3:-1]
+    pair = p.entry_ids(tag="burnout", with_tag="workforce-pressures")
+    assert len(pair) == 2 and set(pair) <= set(wp_nov)
+    d = compute(busy)
+    counts = {(t["period"], t["slug"]): t["count"] for t in d["timeline"]}
+    for (period, slug), n in counts.items():
+        assert len(p.entry_ids(tag=slug, period=period)) == n
+
+
+def test_shared_entries_from_others_are_not_patterns(workspace):
+    add(workspace, "2026-11-10", "burnout")
+    add(workspace, "2026-11-11", "burnout", kind="shared")
+    d = compute(workspace)
+    assert d["total_entries"] == 1 and d["tags"][0]["count"] == 1
+
+
+def test_bad_settings_are_refused(workspace):
+    with pytest.raises(UsageError):
+        workspace.patterns.compute(PatternOptions(window_days=0))
+
+
+# ---- command line ----------------------------------------------------------------------------
+
+
+def test_cli_patterns_json_has_the_contract_shape(cli):
+    assert cli("init", "--name", "T")[0] == 0
+    assert cli("add", "Rota gaps", "--tag", "workforce-pressures", "--mood", "2")[0] == 0
+    code, out, err = cli("patterns", "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    for key in ("total_entries", "first", "last", "tags", "timeline", "cooccurrence",
+                "streaks", "mood", "neglected", "actions"):  # fmt: skip
+        assert key in d
+    assert d["total_entries"] == 1
+    assert d["tags"][0]["slug"] == "workforce-pressures"
+    assert set(d["tags"][0]) >= {"slug", "count", "recent", "previous", "trend"}
+    assert set(d["actions"]) >= {"open", "done", "overdue"}
+    code, out, _ = cli("patterns")
+    assert code == 0 and "1 entries" in out
+
+
+def test_cli_patterns_bad_input_is_one_sentence(cli):
+    cli("init", "--name", "T")
+    code, out, err = cli("patterns", "--since", "last tuesday", "--json")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "not a date" in err
+    code, _, err = cli("patterns", "--framework", "nope")
+    assert code == 2 and "no framework 'nope'" in err
+    code, _, err = cli("patterns", "--window", "0")
+    assert code == 2 and err.count("\n") == 1
