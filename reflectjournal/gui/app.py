@@ -1,0 +1,294 @@
+"""Start-up: the QApplication, one instance per journal, unlock, and the lock cycle.
+
+``run_gui(args)`` is called by the launcher. There is no global app object: the Workspace
+is built here and handed to the main window; locking closes it and builds a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from reflectjournal.errors import JournalLocked, ReflectJournalError, WrongPassphrase
+
+log = logging.getLogger(__name__)
+
+
+# ---- one instance per journal ---------------------------------------------------------------
+
+
+class SingleInstance(QObject):
+    """A local socket named after the journal: a second launch hands its argv to the first."""
+
+    message = Signal(list)
+
+    def __init__(self, journal: Path, parent=None):
+        super().__init__(parent)
+        digest = hashlib.sha256(str(journal.expanduser().resolve()).encode()).hexdigest()[:16]
+        user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "")
+        self.name = f"reflectjournal-{user}-{digest}"
+        self.server: QLocalServer | None = None
+
+    def send_to_running(self, argv: list[str], timeout_ms: int = 500) -> bool:
+        socket = QLocalSocket()
+        socket.connectToServer(self.name)
+        if not socket.waitForConnected(timeout_ms):
+            return False
+        socket.write(json.dumps(argv).encode("utf-8"))
+        socket.flush()
+        socket.waitForBytesWritten(timeout_ms)
+        socket.disconnectFromServer()
+        return True
+
+    def listen(self) -> bool:
+        self.server = QLocalServer(self)
+        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not self.server.listen(self.name):
+            # A crashed earlier run can leave its socket file behind.
+            QLocalServer.removeServer(self.name)
+            if not self.server.listen(self.name):
+                log.warning("single-instance socket unavailable: %s", self.server.errorString())
+                return False
+        self.server.newConnection.connect(self._incoming)
+        return True
+
+    def _incoming(self) -> None:
+        while self.server is not None and self.server.hasPendingConnections():
+            socket = self.server.nextPendingConnection()
+            buffer = bytearray()
+
+            def read(s=socket, b=buffer) -> None:
+                b.extend(bytes(s.readAll()))
+
+            def finished(s=socket, b=buffer) -> None:
+                read(s, b)
+                s.deleteLater()
+                try:
+                    argv = json.loads(b.decode("utf-8"))
+                except ValueError:
+                    return
+                if isinstance(argv, list):
+                    self.message.emit([str(a) for a in argv])
+
+            socket.readyRead.connect(read)
+            socket.disconnected.connect(finished)
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+
+
+# ---- the lock cycle -------------------------------------------------------------------------
+
+
+def keyring_store():
+    if os.environ.get("REFLECTJOURNAL_NO_KEYRING"):
+        return None
+    from reflectjournal.storage.keyring_store import KeyringStore
+
+    return KeyringStore()
+
+
+class AppController(QObject):
+    """Owns the open Workspace and its window; locking swaps both for fresh ones."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        keyring=None,
+        passphrase_file: Path | None = None,
+        title_suffix: str = "",
+        parent=None,
+    ):
+        super().__init__(parent)
+        self.path = path
+        self.keyring = keyring
+        self.passphrase_file = passphrase_file
+        self.title_suffix = title_suffix
+        self.window = None
+        self.workspace = None
+        self.lock_hint = ""
+
+    def first_workspace(self):
+        """Create (welcome), or open with file/env/keyring, else ask; None if they give up."""
+        from reflectjournal.gui.dialogs import WelcomeDialog
+        from reflectjournal.services.workspace import Workspace
+        from reflectjournal.storage.unlock import KeySources
+
+        if not self.path.exists():
+            welcome = WelcomeDialog(self.path, self.keyring)
+            if welcome.exec() != QDialog.DialogCode.Accepted:
+                return None
+            if welcome.workspace is not None:
+                return welcome.workspace
+            self.path = welcome.opened_path
+        sources = KeySources(passphrase_file=self.passphrase_file, keyring=self.keyring)
+        try:
+            return Workspace.open(self.path, sources)
+        except JournalLocked:
+            return self.ask_unlock()
+        except WrongPassphrase as exc:
+            return self.ask_unlock(str(exc))
+
+    def ask_unlock(self, message: str = ""):
+        from reflectjournal.gui.dialogs import UnlockDialog
+
+        dialog = UnlockDialog(self.path, self.keyring, message=message)
+        self.unlock_dialog = dialog
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        self.unlock_dialog = None
+        return dialog.workspace if accepted else None
+
+    def show(self, workspace):
+        from reflectjournal.gui.main_window import MainWindow
+
+        self.workspace = workspace
+        self.window = MainWindow(workspace, self.title_suffix)
+        self.window.lock_requested.connect(self.lock, Qt.ConnectionType.QueuedConnection)
+        self.window.show()
+        QTimer.singleShot(0, self.window.offer_drafts)
+        return self.window
+
+    def lock(self) -> None:
+        """Close the journal, then ask for the passphrase again (the keyring is not used)."""
+        if self.window is None:
+            return
+        app = QApplication.instance()
+        quit_on_close = app.quitOnLastWindowClosed()
+        app.setQuitOnLastWindowClosed(False)
+        window, self.window = self.window, None
+        window.finish()
+        window.hide()
+        window.deleteLater()
+        self.close_workspace()
+        workspace = self.ask_unlock(
+            "The journal is locked. Type the passphrase to open it again." + self.lock_hint
+        )
+        app.setQuitOnLastWindowClosed(quit_on_close)
+        if workspace is None:
+            app.quit()
+            return
+        self.show(workspace)
+
+    def raise_window(self, _argv=None) -> None:
+        target = self.window or getattr(self, "unlock_dialog", None)
+        if target is not None:
+            target.showNormal()
+            target.raise_()
+            target.activateWindow()
+
+    def close_workspace(self) -> None:
+        if self.workspace is not None:
+            try:
+                self.workspace.close()
+            except ReflectJournalError:
+                log.exception("closing the journal failed")
+            self.workspace = None
+
+
+# ---- application set-up ---------------------------------------------------------------------
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(argv or ["reflectjournal"])
+    from reflectjournal import __version__
+    from reflectjournal.gui.theme import apply_theme, follow_system
+
+    app.setOrganizationName("ReflectJournal")
+    app.setApplicationName("ReflectJournal")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("reflectjournal")
+    app.setWindowIcon(app_icon())
+    apply_theme(app)
+    follow_system(app)
+    return app
+
+
+def app_icon() -> QIcon:
+    from importlib import resources
+
+    icon = resources.files("reflectjournal.resources") / "icons" / "reflectjournal.svg"
+    return QIcon(str(icon))
+
+
+def install_excepthook() -> None:
+    from reflectjournal.config import log_file
+
+    def hook(exc_type, exc, tb) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.error("unexpected error", exc_info=(exc_type, exc, tb))
+        if isinstance(exc, ReflectJournalError):
+            text = str(exc)
+        else:
+            text = (
+                f"Something went wrong ({exc_type.__name__}); your saved entries are safe. "
+                f"The details are in {log_file()}."
+            )
+        QMessageBox.warning(None, "ReflectJournal", text)
+
+    sys.excepthook = hook
+
+
+def run_gui(args) -> int:
+    from reflectjournal.config import default_journal_path, setup_logging
+
+    setup_logging()
+    app = make_app(sys.argv[:1])
+    install_excepthook()
+    if getattr(args, "demo", False):
+        return _run_demo(app)
+    path = Path(args.journal).expanduser() if args.journal else default_journal_path()
+    instance = SingleInstance(path)
+    if instance.send_to_running(sys.argv):
+        log.info("%s is already open; raised the running window", path)
+        return 0
+    instance.listen()
+    passphrase_file = Path(args.passphrase_file) if args.passphrase_file else None
+    controller = AppController(path, keyring=keyring_store(), passphrase_file=passphrase_file)
+    instance.message.connect(controller.raise_window)
+    try:
+        workspace = controller.first_workspace()
+    except ReflectJournalError as exc:
+        QMessageBox.critical(None, "ReflectJournal", str(exc))
+        return 1
+    if workspace is None:
+        return 0
+    controller.show(workspace)
+    code = app.exec()
+    controller.close_workspace()
+    instance.close()
+    return code
+
+
+def _run_demo(app: QApplication) -> int:
+    import tempfile
+
+    from reflectjournal.services import demo
+
+    with tempfile.TemporaryDirectory(prefix="reflectjournal-demo-") as folder:
+        # Encrypted like any journal, with a fixed passphrase nobody has to type.
+        workspace = demo.generate(Path(folder) / "demo.rj")
+        controller = AppController(workspace.path, title_suffix=" (demo: changes vanish on exit)")
+        controller.lock_hint = f" The demo passphrase is: {demo.DEMO_PASSPHRASE}"
+        controller.show(workspace)
+        code = app.exec()
+        controller.close_workspace()
+    return code

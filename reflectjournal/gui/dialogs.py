@@ -1,0 +1,248 @@
+"""First run (create or open a journal), unlock, keyboard shortcuts and About."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reflectjournal.errors import ReflectJournalError, WrongPassphrase
+from reflectjournal.storage.keys import passphrase_problem, strength_hint
+
+log = logging.getLogger(__name__)
+
+LOSS_WARNING = (
+    "Your passphrase is the only way into this journal. Nobody, including us, can recover "
+    "it or the entries if it is lost, so keep it somewhere safe."
+)
+
+
+def _keyring_box(keyring, text: str) -> QCheckBox:
+    box = QCheckBox(text)
+    box.setAccessibleName("Remember the key in the system keyring")
+    usable = keyring is not None and keyring.usable()
+    box.setChecked(usable)
+    box.setVisible(usable)
+    return box
+
+
+class WelcomeDialog(QDialog):
+    """Create a new journal, or pick an existing file. ``workspace`` is set on success."""
+
+    def __init__(self, path: Path, keyring=None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to ReflectJournal")
+        self.path = path
+        self.keyring = keyring
+        self.workspace = None
+        self.opened_path: Path | None = None
+
+        intro = QLabel(
+            "<h2>Welcome to ReflectJournal</h2><p>A private place to reflect on your "
+            "leadership. Everything you write stays on this computer, encrypted.</p>"
+        )
+        intro.setWordWrap(True)
+        self.name = QLineEdit(placeholderText="How the journal should address you")
+        self.name.setAccessibleName("Your name")
+        self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Passphrase")
+        self.passphrase.setPlaceholderText("At least 8 characters; a few words work well")
+        self.repeat = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.repeat.setAccessibleName("Repeat the passphrase")
+        self.strength = QProgressBar(maximum=4, textVisible=False)
+        self.strength.setFixedHeight(6)
+        self.strength.setAccessibleName("Passphrase strength")
+        self.hint = QLabel(" ")
+        self.remember = _keyring_box(keyring, "Remember the key in the system keyring")
+        warning = QLabel(LOSS_WARNING)
+        warning.setWordWrap(True)
+        warning.setObjectName("warning")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #d64545")
+        self.location = QLabel(f"It will be saved as {path}")
+        self.location.setWordWrap(True)
+        self.location.setEnabled(False)
+
+        form = QFormLayout()
+        form.addRow("Your name", self.name)
+        form.addRow("Passphrase", self.passphrase)
+        form.addRow("", self.strength)
+        form.addRow("", self.hint)
+        form.addRow("Repeat", self.repeat)
+        form.addRow("", self.remember)
+        self.create_button = QPushButton("Create journal")
+        self.create_button.setDefault(True)
+        self.open_button = QPushButton("Open an existing journal…")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.create_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(warning)
+        layout.addWidget(self.location)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(520)
+
+        self.passphrase.textChanged.connect(self._strength)
+        self.create_button.clicked.connect(self.create)
+        self.open_button.clicked.connect(self.choose_existing)
+
+    def _strength(self, text: str) -> None:
+        score, hint = strength_hint(text) if text else (0, " ")
+        self.strength.setValue(score)
+        self.hint.setText(hint)
+
+    def create(self) -> None:
+        from reflectjournal.services.workspace import Workspace
+
+        passphrase = self.passphrase.text()
+        problem = passphrase_problem(passphrase)
+        if problem is None and passphrase != self.repeat.text():
+            problem = "The two passphrases differ; type the same one twice."
+        if problem:
+            self.error.setText(problem)
+            return
+        keyring = self.keyring if self.remember.isVisible() and self.remember.isChecked() else None
+        try:
+            self.workspace = Workspace.create(
+                self.path, passphrase, owner=self.name.text().strip(), keyring=keyring
+            )
+        except ReflectJournalError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+    def choose_existing(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Open a journal", str(self.path.parent), "ReflectJournal journals (*.rj)"
+        )
+        if name:
+            self.opened_path = Path(name)
+            self.accept()
+
+
+class UnlockDialog(QDialog):
+    """Ask for the passphrase until it opens the journal; a wrong one changes nothing."""
+
+    def __init__(self, path: Path, keyring=None, parent=None, message: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle("Unlock journal")
+        self.path = path
+        self.keyring = keyring
+        self.workspace = None
+        title = QLabel(f"<h3>Unlock {path.name}</h3>")
+        info = QLabel(message or "Type the passphrase for this journal.")
+        info.setWordWrap(True)
+        self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Passphrase")
+        self.remember = _keyring_box(keyring, "Remember the key in the system keyring")
+        self.remember.setChecked(False)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #d64545")
+        self.error.setAccessibleName("Unlock error")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Unlock")
+        buttons.accepted.connect(self.try_unlock)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (title, info, self.passphrase, self.remember, self.error):
+            layout.addWidget(widget)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def try_unlock(self) -> None:
+        from reflectjournal.services.workspace import Workspace
+        from reflectjournal.storage.unlock import ENV_PASSPHRASE, KeySources
+
+        passphrase = self.passphrase.text()
+        if not passphrase:
+            self.error.setText("Type the passphrase first.")
+            return
+        # The typed passphrase goes in as the only source: no file, no keyring, no prompt.
+        sources = KeySources(environ={ENV_PASSPHRASE: passphrase})
+        try:
+            self.workspace = Workspace.open(self.path, sources)
+        except WrongPassphrase:
+            self.error.setText("That passphrase did not open the journal. Check it and try again.")
+            self.passphrase.selectAll()
+            self.passphrase.setFocus()
+            return
+        except ReflectJournalError as exc:
+            self.error.setText(str(exc))
+            return
+        if self.remember.isVisible() and self.remember.isChecked() and self.workspace.db.key:
+            self.keyring.set(self.path, self.workspace.db.key.hex())
+        self.accept()
+
+
+def shortcuts_dialog(rows: list[tuple[str, str]], parent: QWidget | None = None) -> QDialog:
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Keyboard shortcuts")
+    table = QTableWidget(len(rows), 2)
+    table.setHorizontalHeaderLabels(["Action", "Keys"])
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setAccessibleName("Keyboard shortcuts")
+    for number, (action, keys) in enumerate(rows):
+        table.setItem(number, 0, QTableWidgetItem(action))
+        table.setItem(number, 1, QTableWidgetItem(keys))
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setStretchLastSection(True)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(table)
+    layout.addWidget(buttons)
+    dialog.resize(460, 520)
+    return dialog
+
+
+def about(parent: QWidget | None = None) -> None:
+    from reflectjournal import __version__
+    from reflectjournal.config import log_file
+
+    QMessageBox.about(
+        parent,
+        "About ReflectJournal",
+        f"<h3>ReflectJournal {__version__}</h3>"
+        "<p>A private, encrypted journal for healthcare leaders, their mentors and coaches.</p>"
+        f"<p>Errors are logged (never your entries) to:<br><code>{log_file()}</code></p>",
+    )
+
+
+def ask_minutes(parent: QWidget, current: int) -> int | None:
+    from PySide6.QtWidgets import QInputDialog
+
+    value, ok = QInputDialog.getInt(
+        parent,
+        "Lock automatically",
+        "Lock the journal after this many idle minutes (0 = never):",
+        current,
+        0,
+        240,
+    )
+    return value if ok else None

@@ -1,0 +1,42 @@
+"""Crash-safe drafts, kept inside the encrypted journal (the ``setting`` table).
+
+Unsaved editor state is written here a moment after each change and removed once the entry
+itself is saved, so a crash or a killed process loses at most a fraction of a second of
+typing, and nothing ever lands on disk as plain text.
+"""
+
+from __future__ import annotations
+
+import json
+
+PREFIX = "draft."
+
+
+def key_for(entry_id: int | None) -> str:
+    return f"{PREFIX}{entry_id if entry_id is not None else 'new'}"
+
+
+def save(workspace, entry_id: int | None, state: dict) -> None:
+    workspace.set_setting(key_for(entry_id), json.dumps(state, ensure_ascii=False))
+
+
+def discard(workspace, entry_id: int | None) -> None:
+    with workspace.db.transaction():
+        workspace.db.execute("DELETE FROM setting WHERE key = ?", (key_for(entry_id),))
+
+
+def pending(workspace) -> list[tuple[int | None, dict]]:
+    """Drafts left behind by an earlier run: (entry id or None for a new entry, state)."""
+    found = []
+    for row in workspace.db.query(
+        "SELECT key, value FROM setting WHERE key LIKE 'draft.%' ORDER BY key"
+    ):
+        suffix = row[0][len(PREFIX) :]
+        try:
+            state = json.loads(row[1])
+        except ValueError:
+            continue
+        entry_id = int(suffix) if suffix.isdigit() else None
+        if suffix.isdigit() or suffix == "new":
+            found.append((entry_id, state))
+    return found

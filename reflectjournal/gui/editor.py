@@ -1,0 +1,494 @@
+"""The entry editor: Markdown (or a reflection model's sections), preview, tags, autosave."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import drafts
+from reflectjournal.gui.preview import PreviewBrowser, render
+from reflectjournal.gui.tag_picker import TagCatalogue, TagPicker
+from reflectjournal.gui.theme import VISIBILITY_COLOURS
+from reflectjournal.services import entries as E
+from reflectjournal.services.frameworks import get_model, reflection_models
+
+log = logging.getLogger(__name__)
+
+AUTOSAVE_MS = 1500
+DRAFT_MS = 300
+PREVIEW_MS = 300
+LIVE_PREVIEW_LIMIT = 100_000  # characters; above this the preview renders on request
+SCALE = ("—", "1 · very low", "2 · low", "3 · steady", "4 · good", "5 · very good")
+VISIBILITY_LABELS = {
+    "private": "Private: only you",
+    "mentor": "Mentor may see it",
+    "coach": "Coach may see it",
+}
+
+
+def _dot(colour: str) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+class MarkdownEdit(QPlainTextEdit):
+    def __init__(self, placeholder: str = "", name: str = "Entry text", parent=None):
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setAccessibleName(name)
+        self.setTabChangesFocus(True)
+
+    def wrap(self, marker: str) -> None:
+        cursor = self.textCursor()
+        text = cursor.selectedText()
+        cursor.insertText(f"{marker}{text}{marker}")
+        if not text:
+            cursor.movePosition(QTextCursor.MoveOperation.Left, n=len(marker))
+            self.setTextCursor(cursor)
+
+    def prefix_lines(self, prefix: str) -> None:
+        """Add ``prefix`` to each selected line, or remove it where every line has it."""
+        cursor = self.textCursor()
+        start, end = sorted((cursor.selectionStart(), cursor.selectionEnd()))
+        document = self.document()
+        first, last = document.findBlock(start), document.findBlock(end)
+        blocks = [first]
+        while blocks[-1] != last and blocks[-1].next().isValid():
+            blocks.append(blocks[-1].next())
+        removing = all(b.text().startswith(prefix) for b in blocks)
+        cursor.beginEditBlock()
+        for block in blocks:
+            edit = QTextCursor(block)
+            if removing:
+                edit.movePosition(
+                    QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, len(prefix)
+                )
+                edit.removeSelectedText()
+            else:
+                edit.insertText(prefix)
+        cursor.endEditBlock()
+
+
+class EntryEditor(QWidget):
+    saved = Signal(int)  # entry id, after every successful save
+    status = Signal(str)
+
+    def __init__(self, workspace, catalogue: TagCatalogue, parent=None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.journal = workspace.journal
+        self.entry_id: int | None = None
+        self.kind = "reflection"
+        self.dirty = False
+        self._loading = False
+        self._loaded_when: QDateTime | None = None
+        self._sections: dict[str, MarkdownEdit] = {}
+        self.body: MarkdownEdit | None = None
+        self._sections_model: str | None = None
+
+        self.title = QLineEdit(placeholderText="Title (optional: taken from the first sentence)")
+        self.title.setAccessibleName("Title")
+        self.when = QDateTimeEdit(calendarPopup=True)
+        self.when.setDisplayFormat("dd MMM yyyy  HH:mm")
+        self.when.setAccessibleName("Date and time")
+        self.model_box = QComboBox()
+        self.model_box.setAccessibleName("Reflection model")
+        self.model_box.addItem("Free writing (Markdown)", None)
+        for model in reflection_models().values():
+            if model.slug != "free":
+                self.model_box.addItem(model.name, model.slug)
+        self.mood = QComboBox()
+        self.mood.addItems(SCALE)
+        self.mood.setAccessibleName("Mood")
+        self.energy = QComboBox()
+        self.energy.addItems(SCALE)
+        self.energy.setAccessibleName("Energy")
+        self.visibility = QComboBox()
+        self.visibility.setAccessibleName("Who may see this entry")
+        for key, label in VISIBILITY_LABELS.items():
+            self.visibility.addItem(_dot(VISIBILITY_COLOURS[key]), label, key)
+        self.tags = TagPicker(catalogue)
+        self.tags.setAccessibleName("Tags")
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.state_label = QLabel("")
+        self.state_label.setAccessibleName("Save status")
+
+        self.sections_host = QWidget()
+        self.sections_layout = QVBoxLayout(self.sections_host)
+        self.sections_layout.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.sections_host)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.preview = PreviewBrowser()
+        self.render_button = QPushButton("Render preview")
+        self.render_button.setToolTip("This entry is long, so the preview updates only on request")
+        self.render_button.hide()
+        preview_box = QWidget()
+        preview_layout = QVBoxLayout(preview_box)
+        preview_layout.setContentsMargins(0, 0, 0, 0)
+        preview_layout.addWidget(self.render_button)
+        preview_layout.addWidget(self.preview)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.addWidget(scroll)
+        self.split.addWidget(preview_box)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setSizes([600, 400])
+        self.split.setObjectName("editorSplit")
+
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.when)
+        meta = QHBoxLayout()
+        meta.addWidget(self.model_box, 2)
+        for label, widget in (("Mood", self.mood), ("Energy", self.energy)):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            meta.addWidget(caption)
+            meta.addWidget(widget, 1)
+        meta.addWidget(self.visibility, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(self.banner)
+        layout.addLayout(head)
+        layout.addLayout(meta)
+        layout.addWidget(self.tags)
+        layout.addWidget(self.split, 1)
+        layout.addWidget(self.state_label)
+
+        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save)
+        self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_MS)
+        self._draft_timer.timeout.connect(self.write_draft)
+        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_MS)
+        self._preview_timer.timeout.connect(self.update_preview)
+        self.render_button.clicked.connect(self.render_in_background)
+
+        for signal in (
+            self.title.textEdited,
+            self.when.dateTimeChanged,
+            self.mood.currentIndexChanged,
+            self.energy.currentIndexChanged,
+            self.visibility.currentIndexChanged,
+            self.tags.changed,
+        ):
+            signal.connect(self._changed)
+        self.model_box.currentIndexChanged.connect(self._model_changed)
+        self._add_format_actions()
+        self.new_entry()
+
+    # ---- formatting ---------------------------------------------------------------------
+
+    def _add_format_actions(self) -> None:
+        self.format_actions = []
+        for text, keys, handler in (
+            ("Bold", QKeySequence.StandardKey.Bold, lambda e: e.wrap("**")),
+            ("Italic", QKeySequence.StandardKey.Italic, lambda e: e.wrap("*")),
+            ("Heading", QKeySequence("Ctrl+H"), lambda e: e.prefix_lines("## ")),
+            ("Bulleted list", QKeySequence("Ctrl+Shift+L"), lambda e: e.prefix_lines("- ")),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(keys)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _=False, h=handler: self._format(h))
+            self.addAction(action)
+            self.format_actions.append(action)
+
+    def _format(self, handler) -> None:
+        editor = self.focusWidget()
+        if not isinstance(editor, MarkdownEdit):
+            editor = self.body or next(iter(self._sections.values()), None)
+        if editor is not None and not editor.isReadOnly():
+            handler(editor)
+
+    # ---- layout of the writing area ---------------------------------------------------------
+
+    def current_model(self):
+        return get_model(self.model_box.currentData())
+
+    def _clear_writing_area(self) -> None:
+        while self.sections_layout.count():
+            widget = self.sections_layout.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()  # deleteLater waits for the event loop; hide it now
+                widget.deleteLater()
+        self._sections = {}
+        self.body = None
+
+    def _lay_out(self, body: str, sections: dict[str, str] | None) -> None:
+        """One Markdown box, or one box per section of the chosen model with our prompts."""
+        self._clear_writing_area()
+        model = self.current_model()
+        if model is None:
+            self.body = MarkdownEdit(
+                "Write freely. Markdown works: **bold**, *italic*, ## headings."
+            )
+            self.body.setPlainText(body)
+            self.body.textChanged.connect(self._changed)
+            self.sections_layout.addWidget(self.body)
+            return
+        sections = sections if sections is not None else E.split_sections(model, body)
+        for section in model.sections:
+            label = QLabel(f"<b>{section.title}</b>")
+            editor = MarkdownEdit(section.prompt, f"{model.name}: {section.title}")
+            editor.setMinimumHeight(90)
+            editor.setPlainText(sections.get(section.key, ""))
+            editor.textChanged.connect(self._changed)
+            label.setBuddy(editor)
+            self.sections_layout.addWidget(label)
+            self.sections_layout.addWidget(editor)
+            self._sections[section.key] = editor
+
+    def _model_changed(self) -> None:
+        if self._loading:
+            return
+        # Carry the text across: sections are joined under headings, or split back out.
+        previous = self._compose()
+        self._lay_out(previous, None)
+        self._changed()
+
+    def _section_texts(self) -> dict[str, str]:
+        return {key: edit.toPlainText() for key, edit in self._sections.items()}
+
+    def _compose(self) -> str:
+        """The text as Markdown, read with the model the boxes were laid out for."""
+        if self.body is not None:
+            return self.body.toPlainText()
+        model = get_model(self._sections_model)
+        return E.compose_body(model, self._section_texts()) if model else ""
+
+    # ---- loading ----------------------------------------------------------------------------
+
+    def new_entry(self, state: dict | None = None) -> None:
+        self._load({"title": "", "body": "", "model": None, "sections": {}, "tags": []}, None)
+        if state:
+            self.apply_state(state)
+
+    def load_entry(self, entry_id: int) -> None:
+        if self.dirty:
+            self.save()
+        self._load(self.journal.get(entry_id), entry_id)
+
+    def _load(self, entry: dict, entry_id: int | None) -> None:
+        self._stop_timers()
+        self._loading = True
+        try:
+            self.entry_id = entry_id
+            self.kind = entry.get("kind", "reflection")
+            self.title.setText(entry["title"])
+            created = entry.get("created")
+            moment = datetime.fromisoformat(created).astimezone() if created else datetime.now()
+            self.when.setDateTime(QDateTime(moment.replace(tzinfo=None)))
+            self._loaded_when = self.when.dateTime()
+            index = max(0, self.model_box.findData(entry["model"])) if entry["model"] else 0
+            self.model_box.setCurrentIndex(index)
+            self._sections_model = entry["model"]
+            self.mood.setCurrentIndex(entry.get("mood") or 0)
+            self.energy.setCurrentIndex(entry.get("energy") or 0)
+            self.visibility.setCurrentIndex(
+                max(0, self.visibility.findData(entry.get("visibility", "private")))
+            )
+            self.tags.set_tags(entry["tags"])
+            self._lay_out(entry["body"], entry.get("sections") or None)
+            read_only = self.kind == "shared"
+            self._set_read_only(read_only)
+            if read_only:
+                sender = entry.get("from") or "someone"
+                self.banner.setText(f"Shared with you by {sender}. It is read-only here.")
+            self.banner.setVisible(read_only)
+        finally:
+            self._loading = False
+        self.dirty = False
+        self._show_state("")
+        self.update_preview()
+
+    def _set_read_only(self, read_only: bool) -> None:
+        for widget in (self.title, self.when, self.model_box, self.mood, self.energy):
+            widget.setEnabled(not read_only)
+        self.visibility.setEnabled(not read_only)
+        self.tags.setEnabled(not read_only)
+        for editor in [self.body, *self._sections.values()]:
+            if editor is not None:
+                editor.setReadOnly(read_only)
+
+    # ---- state, drafts and saving ---------------------------------------------------------
+
+    def state(self) -> dict:
+        return {
+            "title": self.title.text(),
+            "when": self.when.dateTime().toPython().isoformat(),
+            "model": self.model_box.currentData(),
+            "body": self.body.toPlainText() if self.body is not None else "",
+            "sections": self._section_texts(),
+            "mood": self.mood.currentIndex() or None,
+            "energy": self.energy.currentIndex() or None,
+            "visibility": self.visibility.currentData(),
+            "tags": self.tags.tags(),
+        }
+
+    def apply_state(self, state: dict) -> None:
+        """Put a draft's contents into the editor (it then counts as unsaved)."""
+        self._loading = True
+        try:
+            self.title.setText(state.get("title", ""))
+            if state.get("when"):
+                self.when.setDateTime(QDateTime(datetime.fromisoformat(state["when"])))
+            model = state.get("model")
+            self.model_box.setCurrentIndex(max(0, self.model_box.findData(model)) if model else 0)
+            self._sections_model = model
+            self.mood.setCurrentIndex(state.get("mood") or 0)
+            self.energy.setCurrentIndex(state.get("energy") or 0)
+            self.visibility.setCurrentIndex(
+                max(0, self.visibility.findData(state.get("visibility")))
+            )
+            self.tags.set_tags(state.get("tags", []))
+            self._lay_out(state.get("body", ""), state.get("sections") if model else None)
+        finally:
+            self._loading = False
+        self._changed()
+
+    def _changed(self, *_args) -> None:
+        if self._loading or self.kind == "shared":
+            return
+        self._sections_model = self.model_box.currentData()
+        self.dirty = True
+        self._show_state("Unsaved changes")
+        self._draft_timer.start()
+        self._autosave.start()
+        self._preview_timer.start()
+
+    def _empty(self) -> bool:
+        state = self.state()
+        return not (state["title"].strip() or state["body"].strip()) and not any(
+            t.strip() for t in state["sections"].values()
+        )
+
+    def write_draft(self) -> None:
+        if self.dirty:
+            try:
+                drafts.save(self.workspace, self.entry_id, self.state())
+            except ReflectJournalError as exc:
+                self._show_state(str(exc))
+
+    def save(self) -> int | None:
+        """Save now if anything changed; returns the entry id (None if nothing to save)."""
+        self._stop_timers()
+        if not self.dirty or self.kind == "shared":
+            return self.entry_id
+        if self.entry_id is None and self._empty():
+            return None
+        state = self.state()
+        options = {
+            "title": state["title"],
+            "tags": state["tags"],
+            "mood": state["mood"],
+            "energy": state["energy"],
+            "visibility": state["visibility"],
+            "model": state["model"],
+        }
+        if state["model"]:
+            options["sections"] = state["sections"]
+        else:
+            options["body"] = state["body"]
+        if self.entry_id is None or self.when.dateTime() != self._loaded_when:
+            options["when"] = self.when.dateTime().toPython()
+        try:
+            if self.entry_id is None:
+                body = options.pop("body", "")
+                new_id = self.journal.add(body, **options)
+                drafts.discard(self.workspace, None)
+                self.entry_id = new_id
+            else:
+                self.journal.edit(self.entry_id, **options)
+                drafts.discard(self.workspace, self.entry_id)
+        except ReflectJournalError as exc:
+            # Nothing is lost: the draft stays in the journal and the text stays on screen.
+            self.write_draft()
+            self._show_state(str(exc))
+            self.status.emit(str(exc))
+            return None
+        self._loaded_when = self.when.dateTime()
+        self.dirty = False
+        self._show_state(f"Saved {datetime.now():%H:%M}")
+        self.saved.emit(self.entry_id)
+        return self.entry_id
+
+    def discard_changes(self) -> None:
+        """Forget unsaved edits (and their draft) without saving."""
+        self._stop_timers()
+        drafts.discard(self.workspace, self.entry_id)
+        self.dirty = False
+
+    def _stop_timers(self) -> None:
+        for timer in (self._autosave, self._draft_timer):
+            timer.stop()
+
+    def _show_state(self, text: str) -> None:
+        self.state_label.setText(text)
+
+    # ---- preview ----------------------------------------------------------------------------
+
+    def _markdown(self) -> str:
+        model = self.current_model()
+        if model is None or self.body is not None:
+            return self.body.toPlainText() if self.body is not None else ""
+        return E.compose_body(model, self._section_texts())
+
+    def update_preview(self) -> None:
+        text = self._markdown()
+        too_big = len(text) > LIVE_PREVIEW_LIMIT
+        self.render_button.setVisible(too_big)
+        if too_big:
+            if not self.preview.property("stale"):
+                self.preview.setPlainText(
+                    "This entry is long, so the preview is not updated while you type. "
+                    "Press “Render preview” to see it."
+                )
+                self.preview.setProperty("stale", True)
+            return
+        self.preview.setProperty("stale", False)
+        self.preview.setHtml(render(text) if text.strip() else "")
+
+    def render_in_background(self) -> None:
+        from reflectjournal.gui.tasks import run_task
+
+        text = self._markdown()
+        self.render_button.setEnabled(False)
+        self.render_button.setText("Rendering…")
+        self._render_task = run_task(lambda ctx: render(text), parent=self)
+        self._render_task.finished.connect(self._rendered)
+        self._render_task.failed.connect(self._render_failed)
+
+    def _rendered(self, html: str) -> None:
+        self.preview.setHtml(html)
+        self.preview.setProperty("stale", False)
+        self._reset_render_button()
+
+    def _render_failed(self, message: str) -> None:
+        self.preview.setPlainText(message)
+        self._reset_render_button()
+
+    def _reset_render_button(self) -> None:
+        self.render_button.setEnabled(True)
+        self.render_button.setText("Render preview")

@@ -1,0 +1,216 @@
+"""The Frameworks page: browse frameworks and items, add a framework file, rate yourself."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui.tag_picker import CATEGORY_TITLES
+from reflectjournal.services.tags import display_name
+
+SlugRole = Qt.ItemDataRole.UserRole
+
+
+class FrameworksView(QWidget):
+    status = Signal(str)
+
+    def __init__(self, workspace, parent=None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.scales: dict[str, list[str]] = {}
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName("Frameworks and their items")
+        self.add_button = QPushButton("Add a framework file…")
+        self.add_button.setToolTip("Install your own framework from a TOML file")
+        self.details = QTextBrowser()
+        self.details.setOpenLinks(False)
+        self.details.setAccessibleName("Item description")
+
+        self.rating = QSpinBox()
+        self.rating.setRange(1, 5)
+        self.rating.setAccessibleName("Self-rating")
+        self.scale_label = QLabel()
+        self.rating_date = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.rating_date.setAccessibleName("Date of the rating")
+        self.note = QLineEdit(placeholderText="What makes you give this rating today?")
+        self.note.setAccessibleName("Note for the rating")
+        self.rate_button = QPushButton("Record rating")
+        self.history = QTableWidget(0, 3)
+        self.history.setHorizontalHeaderLabels(["Date", "Rating", "Note"])
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.verticalHeader().hide()
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.history.setAccessibleName("Past ratings")
+        self.rate_box = QGroupBox("Rate yourself")
+        form = QFormLayout(self.rate_box)
+        row = QHBoxLayout()
+        row.addWidget(self.rating)
+        row.addWidget(self.scale_label, 1)
+        form.addRow("Rating", row)
+        form.addRow("Date", self.rating_date)
+        form.addRow("Note", self.note)
+        form.addRow("", self.rate_button)
+        form.addRow(self.history)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 8, 0, 8)
+        left_layout.addWidget(self.tree, 1)
+        left_layout.addWidget(self.add_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 8, 8, 8)
+        right_layout.addWidget(self.details, 3)
+        right_layout.addWidget(self.rate_box, 2)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([360, 700])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+
+        self.tree.currentItemChanged.connect(lambda item, _prev: self.show_item(item))
+        self.add_button.clicked.connect(self.choose_file)
+        self.rate_button.clicked.connect(self.record_rating)
+        self.rating.valueChanged.connect(self._scale_text)
+        self.reload()
+
+    def reload(self) -> None:
+        self.tree.clear()
+        self.scales.clear()
+        for framework in self.workspace.frameworks.list():
+            top = QTreeWidgetItem(self.tree, [framework["name"]])
+            top.setData(0, SlugRole, ("framework", framework))
+            self.scales[framework["slug"]] = framework["rating_scale"]
+            groups: dict[str, QTreeWidgetItem] = {}
+            for item in framework["items"]:
+                category = item["category"]
+                if category not in groups:
+                    title = CATEGORY_TITLES.get(category, display_name(category))
+                    groups[category] = QTreeWidgetItem(top, [title])
+                leaf = QTreeWidgetItem(groups[category], [item["name"]])
+                leaf.setData(0, SlugRole, ("item", item["slug"]))
+        if self.tree.topLevelItemCount():
+            first = self.tree.topLevelItem(0)
+            first.setExpanded(True)
+            self.tree.setCurrentItem(first)
+        else:
+            self.show_item(None)
+
+    def show_item(self, item: QTreeWidgetItem | None) -> None:
+        data = item.data(0, SlugRole) if item is not None else None
+        self.current_slug = None
+        if not data:
+            self.details.setHtml(
+                "<p>Choose a framework or one of its items to read about it.</p>"
+                if item is not None or self.tree.topLevelItemCount()
+                else "<p>No frameworks are installed yet. Add one from a file below.</p>"
+            )
+            self.rate_box.setEnabled(False)
+            return
+        kind, value = data
+        if kind == "framework":
+            self.details.setHtml(
+                f"<h2>{html.escape(value['name'])}</h2><p>{html.escape(value['description'])}</p>"
+                f"<p>{len(value['items'])} items. Choose one to read its description, the "
+                "questions it raises and to rate yourself on it.</p>"
+            )
+            self.rate_box.setEnabled(False)
+            return
+        info = self.workspace.frameworks.item(value)
+        self.current_slug = info["slug"]
+        parts = [
+            f"<h2>{html.escape(info['name'])}</h2>",
+            f"<p><i>{html.escape(CATEGORY_TITLES.get(info['category'], info['category']))}</i></p>",
+            f"<p>{html.escape(info['description'])}</p>",
+        ]
+        if info["questions"]:
+            parts.append("<h3>Questions to ask yourself</h3><ul>")
+            parts += [f"<li>{html.escape(q)}</li>" for q in info["questions"]]
+            parts.append("</ul>")
+        if info["related"]:
+            names = ", ".join(html.escape(display_name(s)) for s in info["related"])
+            parts.append(f"<p><b>Related:</b> {names}</p>")
+        if info["calls_for"]:
+            parts.append(f"<p><b>Calls for:</b> {html.escape(', '.join(info['calls_for']))}</p>")
+        self.details.setHtml("".join(parts))
+        scale = self.scales.get(info["framework"] or "", [])
+        self.current_scale = scale
+        self.rating.setRange(1, len(scale) or 5)
+        self._scale_text()
+        self.rate_box.setEnabled(True)
+        self.rate_box.setTitle(f"Rate yourself: {info['name']}")
+        self._fill_history()
+
+    def _scale_text(self) -> None:
+        scale = getattr(self, "current_scale", [])
+        value = self.rating.value()
+        label = scale[value - 1] if 0 < value <= len(scale) else ""
+        self.scale_label.setText(f"{label} (of {self.rating.maximum()})".strip())
+
+    def _fill_history(self) -> None:
+        ratings = list(reversed(self.workspace.journal.ratings(self.current_slug)))
+        self.history.setRowCount(len(ratings))
+        for number, rating in enumerate(ratings):
+            for column, value in enumerate((rating["date"], str(rating["value"]), rating["note"])):
+                self.history.setItem(number, column, QTableWidgetItem(value))
+        self.history.resizeColumnsToContents()
+        self.history.horizontalHeader().setStretchLastSection(True)
+
+    def record_rating(self) -> None:
+        if not self.current_slug:
+            return
+        try:
+            self.workspace.journal.rate(
+                self.current_slug,
+                self.rating.value(),
+                self.rating_date.date().toString("yyyy-MM-dd"),
+                note=self.note.text().strip(),
+            )
+        except ReflectJournalError as exc:
+            self.status.emit(str(exc))
+            return
+        self.note.clear()
+        self._fill_history()
+        self.status.emit("Rating recorded.")
+
+    def choose_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Add a framework", str(Path.home()), "Framework files (*.toml)"
+        )
+        if name:
+            self.add_file(Path(name))
+
+    def add_file(self, path: Path) -> bool:
+        try:
+            spec = self.workspace.frameworks.add_file(path)
+        except ReflectJournalError as exc:
+            self.status.emit(str(exc))
+            return False
+        self.reload()
+        self.status.emit(f"Added the framework “{spec.name}” with {len(spec.items)} items.")
+        return True

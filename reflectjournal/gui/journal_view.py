@@ -1,0 +1,324 @@
+"""The Journal page: search with filter chips, the entry list, and the editor beside it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui.editor import EntryEditor
+from reflectjournal.gui.entry_model import EntryDelegate, EntryIdRole, EntryListModel
+from reflectjournal.gui.tag_picker import TagCatalogue
+from reflectjournal.services.entries import EntryFilter
+from reflectjournal.services.timeutil import range_end, range_start
+
+SEARCH_DEBOUNCE_MS = 150
+MOODS = {"Low (1–2)": (1, 2), "Steady (3)": (3, 3), "Good (4–5)": (4, 5)}
+KINDS = {"Reflections": "reflection", "Session notes": "session", "Shared with me": "shared"}
+
+
+class DateRangeDialog(QDialog):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Date range")
+        today = QDate.currentDate()
+        self.since = QDateEdit(today.addMonths(-1), calendarPopup=True)
+        self.until = QDateEdit(today, calendarPopup=True)
+        self.since.setAccessibleName("From")
+        self.until.setAccessibleName("Until")
+        form = QFormLayout(self)
+        form.addRow("From", self.since)
+        form.addRow("Until (included)", self.until)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class JournalView(QWidget):
+    status = Signal(str)
+
+    def __init__(self, workspace, parent=None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.catalogue = TagCatalogue(workspace.journal, workspace.frameworks)
+        self.filter = EntryFilter()
+        self.filter_labels: dict[str, str] = {}
+
+        self.search = QLineEdit(placeholderText="Search your journal (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search")
+        self.filter_button = QToolButton(text="Filter ▾")
+        self.filter_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.filter_button.setAccessibleName("Add a filter")
+        self.filter_button.setMenu(self._filter_menu())
+        self.new_button = QPushButton("New entry")
+        self.new_button.setToolTip("Start a new entry (Ctrl+N)")
+        self.chips = QHBoxLayout()
+        self.chips.setContentsMargins(0, 0, 0, 0)
+
+        self.model = EntryListModel(workspace.journal, self.catalogue.names, self)
+        self.list = QListView()
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(EntryDelegate(self.list))
+        self.list.setUniformItemSizes(True)
+        self.list.setAccessibleName("Entries")
+        self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setMargin(24)
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.list)
+        self.list_stack.addWidget(self.empty)
+
+        self.editor = EntryEditor(workspace, self.catalogue)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 8, 0, 4)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.filter_button)
+        left_layout.addLayout(bar)
+        left_layout.addLayout(self.chips)
+        left_layout.addWidget(self.list_stack, 1)
+        left_layout.addWidget(self.new_button)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.setObjectName("journalSplit")
+        self.split.addWidget(left)
+        self.split.addWidget(self.editor)
+        self.split.setStretchFactor(0, 2)
+        self.split.setStretchFactor(1, 5)
+        self.split.setSizes([400, 880])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.split)
+
+        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.apply_search)
+        self.list.selectionModel().currentChanged.connect(self._open_current)
+        self.new_button.clicked.connect(self.new_entry)
+        self.editor.saved.connect(self._entry_saved)
+        self.editor.status.connect(self.status)
+        self._draw_chips()
+        self._update_empty()
+
+    # ---- search and filters -------------------------------------------------------------
+
+    def _filter_menu(self) -> QMenu:
+        menu = QMenu(self)
+        menu.addAction("Tag…", self.choose_tag)
+        menu.addAction("Date range…", self.choose_dates)
+        kinds = menu.addMenu("Kind")
+        for label, kind in KINDS.items():
+            kinds.addAction(label, lambda k=kind, lab=label: self.set_filter(kind=k, label=lab))
+        moods = menu.addMenu("Mood")
+        for label, (low, high) in MOODS.items():
+            moods.addAction(
+                label,
+                lambda lo=low, hi=high, lab=label: self.set_filter(
+                    mood_min=lo, mood_max=hi, label=f"Mood {lab.lower()}"
+                ),
+            )
+        menu.addSeparator()
+        menu.addAction("Clear all filters", self.clear_filters)
+        return menu
+
+    def choose_tag(self) -> None:
+        names = [row["name"] for row in self.catalogue.rows]
+        name, ok = QInputDialog.getItem(self, "Filter by tag", "Tag", names, 0, False)
+        if ok and name:
+            slug = next(r["slug"] for r in self.catalogue.rows if r["name"] == name)
+            self.add_tag_filter(slug)
+
+    def add_tag_filter(self, slug: str) -> None:
+        if slug not in self.filter.tags:
+            self.filter = replace(self.filter, tags=[*self.filter.tags, slug])
+        self._refilter()
+
+    def choose_dates(self) -> None:
+        dialog = DateRangeDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        since = dialog.since.date().toString("yyyy-MM-dd")
+        until = dialog.until.date().toString("yyyy-MM-dd")
+        self.set_filter(
+            since=range_start(since), until=range_end(until), label=f"{since} – {until}"
+        )
+
+    def set_filter(self, *, label: str, **changes) -> None:
+        self.filter = replace(self.filter, **changes)
+        key = next(iter(changes))
+        self.filter_labels[key] = label
+        self._refilter()
+
+    def clear_filters(self) -> None:
+        self.filter = EntryFilter()
+        self.filter_labels.clear()
+        self._refilter()
+
+    def _remove_chip(self, key: str, value: str | None = None) -> None:
+        if key == "tags":
+            self.filter = replace(self.filter, tags=[t for t in self.filter.tags if t != value])
+        else:
+            reset = {
+                "kind": {"kind": None},
+                "mood_min": {"mood_min": None, "mood_max": None},
+                "since": {"since": None, "until": None},
+            }[key]
+            self.filter = replace(self.filter, **reset)
+            self.filter_labels.pop(key, None)
+        self._refilter()
+
+    def _refilter(self) -> None:
+        self._draw_chips()
+        self.apply_search()
+
+    def _draw_chips(self) -> None:
+        while self.chips.count():
+            widget = self.chips.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        chips: list[tuple[str, str | None, str]] = [
+            ("tags", slug, f"Tag: {self.catalogue.name(slug)}") for slug in self.filter.tags
+        ]
+        for key in ("kind", "mood_min", "since"):
+            if getattr(self.filter, key) is not None:
+                chips.append((key, None, self.filter_labels.get(key, key)))
+        for key, value, text in chips:
+            chip = QPushButton(f"{text}  ✕")
+            chip.setObjectName("chip")
+            chip.setFlat(True)
+            chip.setAccessibleName(f"Remove filter {text}")
+            chip.clicked.connect(lambda _=False, k=key, v=value: self._remove_chip(k, v))
+            self.chips.addWidget(chip)
+        self.chips.addStretch(1)
+
+    def apply_search(self) -> None:
+        self._debounce.stop()
+        try:
+            self.model.set_search(self.search.text(), self.filter)
+        except ReflectJournalError as exc:
+            self.status.emit(str(exc))
+        self._update_empty()
+
+    def _update_empty(self) -> None:
+        if self.model.rowCount():
+            self.list_stack.setCurrentWidget(self.list)
+            return
+        if self.model.is_filtered():
+            text = (
+                "No entries match this search or these filters. Try fewer words, or clear a filter."
+            )
+        else:
+            text = (
+                "Your journal is empty.\n\nPress New entry (Ctrl+N) to write your first "
+                "reflection; pick a reflection model such as Gibbs if you want prompts."
+            )
+        self.empty.setText(text)
+        self.list_stack.setCurrentWidget(self.empty)
+
+    # ---- entries ------------------------------------------------------------------------
+
+    def _open_current(self, current, _previous) -> None:
+        if not current.isValid():
+            return
+        entry_id = current.data(EntryIdRole)
+        if entry_id != self.editor.entry_id:
+            try:
+                self.editor.load_entry(entry_id)
+            except ReflectJournalError as exc:
+                self.status.emit(str(exc))
+
+    def select_entry(self, entry_id: int) -> None:
+        row = self.model.row_of(entry_id)
+        if row >= 0:
+            self.list.selectionModel().setCurrentIndex(
+                self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+            self.list.scrollTo(self.model.index(row))
+        else:
+            self.editor.load_entry(entry_id)
+
+    def new_entry(self, state: dict | None = None) -> None:
+        self.editor.save()
+        self.list.selectionModel().clearSelection()
+        self.list.selectionModel().setCurrentIndex(
+            self.model.index(-1), QItemSelectionModel.SelectionFlag.Clear
+        )
+        self.editor.new_entry(state)
+        self.editor.title.setFocus()
+
+    def _entry_saved(self, entry_id: int) -> None:
+        self.model.entry_changed(entry_id)
+        self._update_empty()
+        row = self.model.row_of(entry_id)
+        if row >= 0 and self.list.currentIndex().row() != row:
+            self.list.selectionModel().blockSignals(True)
+            self.list.selectionModel().setCurrentIndex(
+                self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+            self.list.selectionModel().blockSignals(False)
+            self.list.viewport().update()
+        self.status.emit("Saved.")
+
+    def delete_current(self) -> None:
+        entry_id = self.editor.entry_id
+        if entry_id is None:
+            self.editor.discard_changes()
+            self.editor.new_entry()
+            return
+        answer = QMessageBox.question(
+            self,
+            "Delete entry?",
+            "Delete this entry for good? It cannot be brought back.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.editor.discard_changes()
+        self.workspace.journal.delete(entry_id)
+        self.model.entry_removed(entry_id)
+        self.editor.new_entry()
+        self._update_empty()
+        self.status.emit("Entry deleted.")
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def save_now(self) -> None:
+        self.editor.save()
+
+    def restore_draft(self, entry_id: int | None, state: dict) -> None:
+        if entry_id is None:
+            self.new_entry(state)
+        else:
+            self.select_entry(entry_id)
+            self.editor.apply_state(state)

@@ -1,0 +1,283 @@
+"""The main window: navigation over the registered views, menus, shortcuts, auto-lock."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from reflectjournal.gui import drafts, views
+from reflectjournal.gui.dialogs import about, ask_minutes, shortcuts_dialog
+
+log = logging.getLogger(__name__)
+
+AUTOLOCK_SETTING = "gui.autolock_minutes"
+DEFAULT_AUTOLOCK_MINUTES = 15
+_INPUT_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.Wheel,
+    QEvent.Type.MouseMove,
+}
+
+
+def gui_settings() -> QSettings:
+    """Window layout only (geometry, splitters); never entry text."""
+    from reflectjournal.config import config_dir
+
+    return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+class IdleWatcher(QObject):
+    """Notes the time of the last key press or mouse action anywhere in the app."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.last_input = time.monotonic()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() in _INPUT_EVENTS:
+            self.last_input = time.monotonic()
+        return False
+
+
+class MainWindow(QMainWindow):
+    lock_requested = Signal()
+
+    def __init__(self, workspace, title_suffix: str = "", parent=None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle(f"ReflectJournal — {workspace.path.name}{title_suffix}")
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Sections")
+        self.nav.setObjectName("nav")
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for view in views.VIEWS:
+            self.nav.addItem(view.title)
+            placeholder = QWidget()
+            placeholder.setObjectName(f"unbuilt-{view.key}")
+            self.stack.addWidget(placeholder)
+        self.nav.setFixedWidth(max(150, self.nav.sizeHintForColumn(0) + 36))
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 4, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self.show_page)
+        self._build_menus()
+        self.nav.setCurrentRow(0)
+        self.statusBar().showMessage(f"Unlocked {workspace.path.name}.", 4000)
+
+        self.idle = IdleWatcher(self)
+        QApplication.instance().installEventFilter(self.idle)
+        self.autolock_timer = QTimer(self, interval=15_000)
+        self.autolock_timer.timeout.connect(self.check_idle)
+        self.autolock_timer.start()
+        self._restore_layout()
+
+    # ---- pages --------------------------------------------------------------------------
+
+    def page(self, key: str) -> QWidget:
+        """The page for ``key``, built on first use."""
+        if key not in self.pages:
+            index = next(i for i, v in enumerate(views.VIEWS) if v.key == key)
+            view = views.VIEWS[index]
+            widget = view.factory(self.workspace, self)
+            status = getattr(widget, "status", None)
+            if status is not None:
+                status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            old = self.stack.widget(index)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.pages[key] = widget
+        return self.pages[key]
+
+    def show_page(self, index: int) -> None:
+        if index < 0:
+            return
+        self.page(views.VIEWS[index].key)
+        self.stack.setCurrentIndex(index)
+
+    def go(self, key: str) -> QWidget:
+        index = next(i for i, v in enumerate(views.VIEWS) if v.key == key)
+        self.nav.setCurrentRow(index)
+        return self.page(key)
+
+    @property
+    def journal_view(self):
+        return self.page("journal")
+
+    # ---- menus and shortcuts --------------------------------------------------------------
+
+    def _action(self, menu, text: str, keys, handler) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(handler)
+        menu.addAction(action)
+        self.shortcut_rows.append(
+            (
+                text.replace("&", "").rstrip("…"),
+                action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+            )
+        )
+        return action
+
+    def _build_menus(self) -> None:
+        self.shortcut_rows: list[tuple[str, str]] = []
+        bar = self.menuBar()
+        journal = bar.addMenu("&Journal")
+        self._action(journal, "&New entry", QKeySequence.StandardKey.New, self.new_entry)
+        self._action(journal, "&Save entry", QKeySequence.StandardKey.Save, self.save_entry)
+        self._action(journal, "&Delete entry…", "Ctrl+Shift+Backspace", self.delete_entry)
+        journal.addSeparator()
+        self._action(journal, "&Lock now", "Ctrl+L", self.lock_requested.emit)
+        self._action(journal, "Lock &automatically…", None, self.choose_autolock)
+        journal.addSeparator()
+        self._action(journal, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        edit = bar.addMenu("&Edit")
+        self._action(edit, "&Find in journal", QKeySequence.StandardKey.Find, self.find)
+        self._action(edit, "&Tags", "Ctrl+T", self.open_tags)
+        self._action(
+            edit, "Clear &filters", "Ctrl+Shift+F", lambda: self.journal_view.clear_filters()
+        )
+        edit.addSeparator()
+        self.shortcut_rows += [
+            ("Bold", "Ctrl+B"),
+            ("Italic", "Ctrl+I"),
+            ("Heading", "Ctrl+H"),
+            ("Bulleted list", "Ctrl+Shift+L"),
+            ("Next field", "Tab"),
+        ]
+        view = bar.addMenu("&View")
+        for number, page in enumerate(views.VIEWS):
+            self._action(
+                view, page.title, page.shortcut, lambda _=False, n=number: self.nav.setCurrentRow(n)
+            )
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts)
+        self._action(help_menu, "&About ReflectJournal", None, lambda: about(self))
+
+    def new_entry(self) -> None:
+        self.go("journal").new_entry()
+
+    def save_entry(self) -> None:
+        self.journal_view.save_now()
+
+    def delete_entry(self) -> None:
+        self.go("journal").delete_current()
+
+    def find(self) -> None:
+        self.go("journal").focus_search()
+
+    def open_tags(self) -> None:
+        self.go("journal").editor.tags.open_list()
+
+    def show_shortcuts(self) -> None:
+        shortcuts_dialog([r for r in self.shortcut_rows if r[1]], self).exec()
+
+    # ---- locking ----------------------------------------------------------------------
+
+    def autolock_minutes(self) -> int:
+        try:
+            return int(self.workspace.setting(AUTOLOCK_SETTING, str(DEFAULT_AUTOLOCK_MINUTES)))
+        except ValueError:
+            return DEFAULT_AUTOLOCK_MINUTES
+
+    def choose_autolock(self) -> None:
+        minutes = ask_minutes(self, self.autolock_minutes())
+        if minutes is not None:
+            self.workspace.set_setting(AUTOLOCK_SETTING, str(minutes))
+            self.statusBar().showMessage(
+                f"The journal locks after {minutes} idle minutes."
+                if minutes
+                else "Auto-lock is off.",
+                5000,
+            )
+
+    def check_idle(self) -> None:
+        minutes = self.autolock_minutes()
+        if minutes and time.monotonic() - self.idle.last_input >= minutes * 60:
+            log.info("locking after %s idle minutes", minutes)
+            self.lock_requested.emit()
+
+    # ---- start and finish -------------------------------------------------------------
+
+    def offer_drafts(self) -> None:
+        """Offer text left unsaved by a crash or a killed process."""
+        found = drafts.pending(self.workspace)
+        if not found:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Restore unsaved text?",
+            "Some text you wrote last time was not saved before the app closed. Restore it now?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
+            QMessageBox.StandardButton.Yes,
+        )
+        self.restore_drafts(found, answer == QMessageBox.StandardButton.Yes)
+
+    def restore_drafts(self, found, restore: bool) -> None:
+        view = self.go("journal")
+        for entry_id, state in found:
+            if not restore:
+                drafts.discard(self.workspace, entry_id)
+                continue
+            try:
+                view.restore_draft(entry_id, state)
+            except Exception:  # a draft for a deleted entry comes back as a new one
+                log.exception("draft for entry %s could not be restored in place", entry_id)
+                drafts.discard(self.workspace, entry_id)
+                view.restore_draft(None, state)
+            view.editor.save()
+
+    def finish(self) -> None:
+        """Save the open entry and remember the layout; the caller closes the journal."""
+        if "journal" in self.pages:
+            self.pages["journal"].save_now()
+        self.autolock_timer.stop()
+        QApplication.instance().removeEventFilter(self.idle)
+        self._save_layout()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.finish()
+        super().closeEvent(event)
+
+    def _splitters(self) -> list[QSplitter]:
+        return [s for s in self.findChildren(QSplitter) if s.objectName()]
+
+    def _restore_layout(self) -> None:
+        settings = gui_settings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        self.journal_view  # noqa: B018 - build the first page so its splitters can be restored
+        for splitter in self._splitters():
+            state = settings.value(f"splitters/{splitter.objectName()}")
+            if state is not None:
+                splitter.restoreState(state)
+
+    def _save_layout(self) -> None:
+        settings = gui_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        for splitter in self._splitters():
+            settings.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
+        settings.sync()

@@ -1,0 +1,57 @@
+"""Markdown preview: sanitised HTML in a QTextBrowser that never follows a link by itself."""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlparse
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox, QTextBrowser
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def render(markdown_text: str) -> str:
+    """Sanitised HTML for the preview (the rendering service owns the rules)."""
+    try:
+        from reflectjournal.services.rendering import render_markdown
+    except ImportError:  # rendering service not installed: show the text, escaped
+        return f"<p style='white-space: pre-wrap'>{html.escape(markdown_text)}</p>"
+    return render_markdown(markdown_text)
+
+
+def is_safe_link(url: str) -> bool:
+    try:
+        from reflectjournal.services.rendering import is_safe_link as service_check
+    except ImportError:
+        return urlparse(url).scheme.lower() in SAFE_SCHEMES
+    return service_check(url)
+
+
+class PreviewBrowser(QTextBrowser):
+    """Links ask first and open only if they are http(s)/mailto; no resources are loaded."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setAccessibleName("Preview")
+        self.anchorClicked.connect(self.confirm_link)
+
+    def loadResource(self, kind, url):  # noqa: N802 - Qt override; no remote or local images
+        return None
+
+    def confirm_link(self, url: QUrl) -> bool:
+        target = url.toString()
+        if not is_safe_link(target):
+            QMessageBox.information(
+                self, "Link not opened", "Only web and e-mail links can be opened from an entry."
+            )
+            return False
+        answer = QMessageBox.question(
+            self, "Open link?", f"Open this link in your browser?\n\n{target}"
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        return QDesktopServices.openUrl(url)

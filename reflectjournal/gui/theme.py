@@ -1,0 +1,101 @@
+"""Fusion style with a palette that follows the system's light or dark scheme."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+# Visibility colours, chosen to read on both light and dark backgrounds.
+VISIBILITY_COLOURS = {"private": "#6b7280", "mentor": "#2f80ed", "coach": "#27ae60"}
+MOOD_COLOURS = {1: "#d64545", 2: "#e8833a", 3: "#d4b106", 4: "#7bb342", 5: "#2e9e5b"}
+
+
+# Palette-relative, so the same rules serve light and dark.
+STYLE = """
+QPushButton#chip { border: 1px solid palette(mid); border-radius: 10px; padding: 2px 10px;
+                   background: palette(button); }
+QPushButton#chip:hover { border-color: palette(highlight); }
+QListWidget#nav { border: none; background: palette(window); font-size: 11pt; }
+QListWidget#nav::item { padding: 8px 12px; border-radius: 6px; margin: 2px 6px; }
+QListWidget#nav::item:selected { background: palette(highlight); color: palette(highlighted-text); }
+QLabel#warning { padding: 8px; border: 1px solid #e8833a; border-radius: 6px; }
+"""
+
+
+def is_dark(app: QApplication | None = None) -> bool:
+    app = app or QApplication.instance()
+    return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def wanted_scheme(app: QApplication) -> str:
+    forced = os.environ.get("REFLECTJOURNAL_THEME", "").lower()
+    if forced in ("light", "dark"):
+        return forced
+    scheme = app.styleHints().colorScheme()
+    return "dark" if scheme == Qt.ColorScheme.Dark else "light"
+
+
+def apply_theme(app: QApplication, scheme: str | None = None) -> None:
+    app.setStyle("Fusion")
+    app.setPalette(_dark_palette() if (scheme or wanted_scheme(app)) == "dark" else _light())
+    app.setStyleSheet(STYLE)
+
+
+def follow_system(app: QApplication) -> None:
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
+
+
+def _light() -> QPalette:
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#f4f5f7",
+        QPalette.ColorRole.WindowText: "#1f2328",
+        QPalette.ColorRole.Base: "#ffffff",
+        QPalette.ColorRole.AlternateBase: "#f0f2f5",
+        QPalette.ColorRole.Text: "#1f2328",
+        QPalette.ColorRole.Button: "#eceef1",
+        QPalette.ColorRole.ButtonText: "#1f2328",
+        QPalette.ColorRole.Highlight: "#2f6fd6",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#ffffff",
+        QPalette.ColorRole.ToolTipText: "#1f2328",
+        QPalette.ColorRole.PlaceholderText: "#8a9099",
+        QPalette.ColorRole.Link: "#2f6fd6",
+        QPalette.ColorRole.Mid: "#c9ced6",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+def _dark_palette() -> QPalette:
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#202226",
+        QPalette.ColorRole.WindowText: "#e6e8eb",
+        QPalette.ColorRole.Base: "#17181b",
+        QPalette.ColorRole.AlternateBase: "#25272c",
+        QPalette.ColorRole.Text: "#e6e8eb",
+        QPalette.ColorRole.Button: "#2b2e33",
+        QPalette.ColorRole.ButtonText: "#e6e8eb",
+        QPalette.ColorRole.Highlight: "#3d7be0",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#2b2e33",
+        QPalette.ColorRole.ToolTipText: "#e6e8eb",
+        QPalette.ColorRole.PlaceholderText: "#7d838c",
+        QPalette.ColorRole.Link: "#6ea2ff",
+        QPalette.ColorRole.Mid: "#3a3d43",
+        QPalette.ColorRole.BrightText: "#ffffff",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7078"))
+    return palette

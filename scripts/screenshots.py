@@ -1,0 +1,107 @@
+"""Drive the real app offscreen and save the README screenshots into resources/screenshots/.
+
+    .venv/bin/python scripts/screenshots.py [OUT_DIR]
+
+Uses a generated demo journal in a temporary folder, so no personal data is ever captured.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("REFLECTJOURNAL_NO_KEYRING", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (1280, 800)
+
+
+def settle(app, rounds: int = 5) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def main(out: Path) -> int:
+    temp = tempfile.TemporaryDirectory(prefix="rj-shots-")
+    # Keep the window layout (QSettings) of the person running this out of the pictures.
+    for name in ("DATA", "STATE", "CONFIG"):
+        os.environ[f"REFLECTJOURNAL_{name}_DIR"] = str(Path(temp.name) / name.lower())
+    from reflectjournal.gui.app import make_app
+    from reflectjournal.gui.dialogs import WelcomeDialog
+    from reflectjournal.gui.entry_model import EntryRole
+    from reflectjournal.gui.main_window import MainWindow
+    from reflectjournal.gui.theme import apply_theme
+    from reflectjournal.services import demo
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = make_app(["screenshots"])
+    apply_theme(app, "light")
+    workspace = demo.generate(Path(temp.name) / "demo.rj", today=date(2026, 11, 26))
+    window = MainWindow(workspace)
+    window.resize(*SIZE)
+    window.show()
+    view = window.journal_view
+    gibbs = next(
+        row
+        for row in range(view.model.rowCount())
+        if view.model.index(row).data(EntryRole)["model"] == "gibbs"
+    )
+    view.list.setCurrentIndex(view.model.index(gibbs))
+    settle(app)
+    window.grab().save(str(out / "journal.png"))
+
+    view.editor.tags.open_list()
+    view.editor.tags.filter.setText("pressure")
+    settle(app)
+    window.grab().save(str(out / "editor.png"))
+    view.editor.tags.filter.clear()
+    view.editor.tags.toggle.setChecked(False)
+
+    apply_theme(app, "dark")
+    view.search.setText("discharge")
+    view.apply_search()
+    view.list.setCurrentIndex(view.model.index(0))
+    settle(app)
+    window.grab().save(str(out / "dark.png"))
+    apply_theme(app, "light")
+    view.search.clear()
+    view.apply_search()
+
+    frameworks = window.go("frameworks")
+    tree = frameworks.tree
+    top = tree.topLevelItem(0)
+    top.setExpanded(True)
+    capabilities = top.child(1)
+    capabilities.setExpanded(True)
+    resilience = next(
+        capabilities.child(i)
+        for i in range(capabilities.childCount())
+        if capabilities.child(i).text(0) == "Resilience"
+    )
+    tree.setCurrentItem(resilience)
+    settle(app)
+    window.grab().save(str(out / "frameworks.png"))
+    window.finish()
+    window.close()
+    workspace.close()
+
+    welcome = WelcomeDialog(Path(temp.name) / "new.rj")
+    welcome.name.setText("Alex Morgan")
+    welcome.passphrase.setText("lantern orchard velvet compass")
+    welcome.repeat.setText("lantern orchard velvet compass")
+    welcome.show()
+    settle(app)
+    welcome.grab().save(str(out / "welcome.png"))
+    welcome.close()
+    temp.cleanup()
+    print(f"screenshots written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "resources" / "screenshots"
+    raise SystemExit(main(target))

@@ -1,0 +1,60 @@
+"""The demo journal generator: encrypted, deterministic, and varied enough to show off."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reflectjournal.services import demo
+from reflectjournal.services.entries import EntryFilter
+from reflectjournal.storage.keys import is_plain_sqlite
+
+TODAY = date(2026, 11, 26)
+
+
+def test_demo_journal_is_encrypted_and_populated(tmp_path):
+    path = tmp_path / "demo.rj"
+    ws = demo.generate(path, today=TODAY)
+    try:
+        journal = ws.journal
+        expected = (
+            len(demo.SCENES) + len(demo.NOTES) + demo.CHECK_INS_PER_MONTH * 4 + 2
+        )  # + sessions
+        assert journal.count() == expected
+        assert ws.owner_name == demo.DEMO_OWNER
+        entries = journal.list()
+        assert {e["model"] for e in entries} >= {"gibbs", "what-so-what-now-what", "kolb", "cpd"}
+        assert len({e["mood"] for e in entries} - {None}) >= 4  # varied moods, not one value
+        oldest = min(e["created"] for e in entries)[:10]
+        newest = max(e["created"] for e in entries)[:10]
+        assert "2026-07-29" <= oldest and newest <= "2026-11-26"
+        # Gibbs entries are stored with their structured sections.
+        gibbs = next(e for e in entries if e["model"] == "gibbs")
+        assert set(journal.get(gibbs["id"])["sections"]) == {
+            "description",
+            "feelings",
+            "evaluation",
+            "analysis",
+            "conclusion",
+            "action-plan",
+        }
+        counts = {t["slug"]: t["count"] for t in journal.tag_counts()}
+        assert counts["workforce-pressures"] >= 3 and counts["compassionate-leadership"] >= 3
+        assert journal.count(EntryFilter(kind="session")) == 2
+        assert {p["name"] for p in ws.people.list()} == {demo.MENTOR, demo.COACH}
+        assert ws.db.scalar("SELECT count(*) FROM coaching_session") == 2
+        assert ws.db.scalar("SELECT count(*) FROM action WHERE status = 'open'") == 1
+        assert len(journal.ratings("resilience")) == 4
+        assert journal.search("discharge")  # the full-text index was kept up to date
+    finally:
+        ws.close()
+    assert not is_plain_sqlite(path)
+    assert b"discharge" not in path.read_bytes()
+
+
+def test_demo_is_deterministic_for_a_seed(tmp_path):
+    titles = []
+    for name in ("a.rj", "b.rj"):
+        ws = demo.generate(tmp_path / name, today=TODAY, seed=3)
+        titles.append([(e["title"], e["created"], e["mood"]) for e in ws.journal.list()])
+        ws.close()
+    assert titles[0] == titles[1]
