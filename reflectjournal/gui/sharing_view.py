@@ -1,0 +1,482 @@
+"""Sharing in the app: "Shared with me", Contacts, and the share dialog.
+
+Everything others wrote (entries, comments, names) is shown as plain text, never as HTML, so a
+hostile packet cannot put markup or links in front of the user. Errors appear in a status line
+on the page rather than in modal boxes, so the user keeps their place.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reflectjournal.errors import ReflectJournalError
+
+ENTRY_ROLE = Qt.ItemDataRole.UserRole
+PACKET_FILTER = "ReflectJournal packets (*.rjp);;All files (*)"
+CARD_FILTER = "Contact cards (*.rjcard *.json);;All files (*)"
+
+
+def _status_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def entry_text(entry: dict) -> str:
+    """A received entry as the reader sees it, in plain text."""
+    lines = [entry["title"], f"{entry['created'][:10]} · from {entry.get('from') or 'unknown'}"]
+    if entry["tags"]:
+        lines.append(" ".join("@" + t for t in entry["tags"]))
+    if entry.get("mood") is not None:
+        lines.append(f"mood {entry['mood']}/5 · energy {entry.get('energy') or '–'}/5")
+    lines += ["", entry["body"]]
+    return "\n".join(lines)
+
+
+def comments_text(comments: list[dict]) -> str:
+    parts = []
+    for c in comments:
+        note = " (on an earlier version)" if c.get("earlier_version") else ""
+        parts.append(f"{c['author']}, {c['created'][:16].replace('T', ' ')}{note}:\n{c['text']}")
+    return "\n\n".join(parts) if parts else "No comments yet."
+
+
+class SharingView(QWidget):
+    """Shared with me: entries grouped by sender, read-only, with comments written here."""
+
+    changed = Signal()
+
+    def __init__(self, workspace, parent=None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.sharing = workspace.sharing
+        self.setAccessibleName("Shared with me")
+
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["From / entry", "Date"])
+        self.tree.setColumnWidth(0, 260)
+        self.tree.currentItemChanged.connect(self._show_current)
+        self.reader = QPlainTextEdit(readOnly=True)
+        self.reader.setAccessibleName("Shared entry")
+        self.comments = QPlainTextEdit(readOnly=True)
+        self.comments.setAccessibleName("Comments")
+        self.comments.setMaximumHeight(140)
+        self.new_comment = QPlainTextEdit()
+        self.new_comment.setPlaceholderText("Write a comment for the person who shared this…")
+        self.new_comment.setMaximumHeight(80)
+        self.add_button = QPushButton("Add comment")
+        self.add_button.clicked.connect(self.add_comment)
+        self.status = _status_label()
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.reader, 3)
+        rl.addWidget(QLabel("Comments"))
+        rl.addWidget(self.comments, 1)
+        rl.addWidget(self.new_comment)
+        rl.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignRight)
+        splitter = QSplitter()
+        splitter.addWidget(self.tree)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 2)
+
+        bar = QHBoxLayout()
+        for text, slot in (
+            ("Receive packet…", self._choose_packet),
+            ("Send feedback…", self._choose_feedback),
+            ("Share my entries…", self._open_share),
+            ("Contacts…", self._open_contacts),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            bar.addWidget(button)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+        self.refresh()
+
+    # ---- contents ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        from reflectjournal.services.entries import EntryFilter
+
+        keep = self.current_entry_id()  # a refresh must not lose the reader's place
+        self.tree.clear()
+        for sender in self.sharing.senders():
+            top = QTreeWidgetItem([f"{sender['name']}  ({sender['entries']})", ""])
+            top.setToolTip(0, f"Fingerprint {sender['fingerprint']}")
+            fp = QTreeWidgetItem([f"Fingerprint {sender['fingerprint']}", ""])
+            fp.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            top.addChild(fp)
+            for e in self.workspace.journal.list(
+                EntryFilter(kind="shared", sender_id=sender["id"])
+            ):
+                child = QTreeWidgetItem([e["title"], e["created"][:10]])
+                child.setData(0, ENTRY_ROLE, int(e["id"]))
+                top.addChild(child)
+            self.tree.addTopLevelItem(top)
+            top.setExpanded(True)
+        if not self.tree.topLevelItemCount():
+            self.reader.setPlainText(
+                "Nothing has been shared with you yet. When a leader sends you a packet, "
+                "choose “Receive packet…” to read it here."
+            )
+        if keep is not None:
+            self.select_entry(keep)
+        self._show_current()
+
+    def current_entry_id(self) -> int | None:
+        item = self.tree.currentItem()
+        return item.data(0, ENTRY_ROLE) if item is not None else None
+
+    def select_entry(self, entry_id: int) -> None:
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            for j in range(top.childCount()):
+                if top.child(j).data(0, ENTRY_ROLE) == entry_id:
+                    self.tree.setCurrentItem(top.child(j))
+                    return
+
+    def _show_current(self, *_):
+        entry_id = self.current_entry_id()
+        self.add_button.setEnabled(entry_id is not None)
+        self.new_comment.setEnabled(entry_id is not None)
+        if entry_id is None:
+            self.comments.clear()
+            return
+        entry = self.workspace.journal.get(entry_id)
+        self.reader.setPlainText(entry_text(entry))
+        self.comments.setPlainText(comments_text(entry["comments"]))
+
+    # ---- actions (each callable with a path, so tests need no file dialogs) ---------------
+
+    def _report(self, text: str) -> None:
+        self.status.setText(text)
+
+    def add_comment(self) -> bool:
+        entry_id = self.current_entry_id()
+        try:
+            self.sharing.comment(entry_id, self.new_comment.toPlainText())
+        except ReflectJournalError as exc:
+            self._report(str(exc))
+            return False
+        self.new_comment.clear()
+        self._show_current()
+        self._report("Comment saved; it travels with your next feedback packet.")
+        return True
+
+    def import_packet(self, path) -> dict | None:
+        try:
+            summary = self.sharing.import_share(path)
+        except ReflectJournalError as exc:
+            self._report(str(exc))
+            return None
+        self.refresh()
+        self.changed.emit()
+        if summary["already_imported"]:
+            self._report(f"This packet from {summary['from']} was already received.")
+        else:
+            self._report(
+                f"From {summary['from']}: {summary['added']} new, {summary['updated']} updated."
+            )
+        return summary
+
+    def export_feedback(self, person: str, path) -> dict | None:
+        try:
+            summary = self.sharing.export_feedback(person, path)
+        except ReflectJournalError as exc:
+            self._report(str(exc))
+            return None
+        self._report(f"Saved {summary['comments']} comment(s) for {summary['to']} in {path}.")
+        return summary
+
+    def _choose_packet(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Receive a packet", "", PACKET_FILTER)
+        if path:
+            self.import_packet(path)
+
+    def _choose_feedback(self) -> None:
+        senders = [s["name"] for s in self.sharing.senders()]
+        if not senders:
+            self._report("Nobody has shared entries with you, so there is no one to reply to.")
+            return
+        person = senders[0]
+        if self.current_entry_id() is not None:
+            person = self.workspace.journal.get(self.current_entry_id()).get("from") or person
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Feedback for {person}", f"feedback-{person}.rjp", PACKET_FILTER
+        )
+        if path:
+            self.export_feedback(person, path)
+
+    def _open_share(self) -> None:
+        ShareDialog(self.workspace, self).exec()
+
+    def _open_contacts(self) -> None:
+        ContactsDialog(self.workspace, self).exec()
+        self.refresh()
+
+
+class ContactsDialog(QDialog):
+    """Your identity and fingerprint; contacts; exchanging cards with a fingerprint check."""
+
+    def __init__(self, workspace, parent=None, confirm=None):
+        super().__init__(parent)
+        self.setWindowTitle("Contacts")
+        self.sharing = workspace.sharing
+        # confirm(name, fingerprint) -> bool; a question box unless a test supplies one.
+        self.confirm = confirm or self._ask
+        info = self.sharing.identity.summary()
+        self.name_edit = QLineEdit(info["name"])
+        self.fingerprint = QLabel(info["fingerprint"])
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fingerprint.setStyleSheet("font-family: monospace; font-size: 13pt;")
+        save_name = QPushButton("Save name")
+        save_name.clicked.connect(self.save_name)
+        form = QFormLayout()
+        row = QHBoxLayout()
+        row.addWidget(self.name_edit, 1)
+        row.addWidget(save_name)
+        form.addRow("Your name", row)
+        form.addRow("Your fingerprint", self.fingerprint)
+        self.list = QListWidget()
+        self.status = _status_label()
+        export = QPushButton("Export my card…")
+        export.clicked.connect(self._choose_export)
+        import_ = QPushButton("Import a card…")
+        import_.clicked.connect(self._choose_import)
+        buttons = QHBoxLayout()
+        buttons.addWidget(export)
+        buttons.addWidget(import_)
+        buttons.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        hint = QLabel(
+            "Read your fingerprints to each other by phone or in person: if they match, "
+            "no one has swapped the cards on the way."
+        )
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        layout.addWidget(QLabel("Contacts"))
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addWidget(close)
+        self.resize(560, 420)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.list.clear()
+        for c in self.sharing.contacts.list():
+            self.list.addItem(f"{c['name']} ({c['role']})   {c['fingerprint']}")
+
+    def save_name(self) -> None:
+        try:
+            self.sharing.identity.set_name(self.name_edit.text())
+            self.status.setText("Name saved.")
+        except ReflectJournalError as exc:
+            self.status.setText(str(exc))
+
+    def export_card(self, path) -> bool:
+        from reflectjournal.services.sharing.files import write_atomically
+
+        try:
+            write_atomically(path, self.sharing.identity.contact_card())
+        except ReflectJournalError as exc:
+            self.status.setText(str(exc))
+            return False
+        self.status.setText(f"Saved your card in {path}.")
+        return True
+
+    def import_card(self, path, role: str | None = None) -> dict | None:
+        from reflectjournal.services.sharing.crypto import (
+            MAX_CONTACT_CARD_BYTES,
+            read_contact_card,
+        )
+        from reflectjournal.services.sharing.files import read_packet_file
+
+        try:
+            data = read_packet_file(path, limit=MAX_CONTACT_CARD_BYTES)
+            card = read_contact_card(data)
+            if not self.confirm(card.name, card.fingerprint):
+                self.status.setText("Not imported: the fingerprint was not confirmed.")
+                return None
+            result = self.sharing.contacts.import_card(data, role)
+        except ReflectJournalError as exc:
+            self.status.setText(str(exc))
+            return None
+        self.status.setText(f"{result['name']} is now a contact ({result['role']}).")
+        self.refresh()
+        return result
+
+    def _ask(self, name: str, fingerprint: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Check the fingerprint",
+            f"Ask {name} to read their fingerprint to you. Does it match this one?\n\n"
+            f"{fingerprint}",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save your card", "me.rjcard", CARD_FILTER)
+        if path:
+            self.export_card(path)
+
+    def _choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a card", "", CARD_FILTER)
+        if path:
+            self.import_card(path)
+
+
+class ShareDialog(QDialog):
+    """Shows exactly what will be sent and the privacy check's hits before writing a file."""
+
+    def __init__(self, workspace, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Share entries")
+        self.sharing = workspace.sharing
+        self.plan = None
+        self.to = QComboBox()
+        for c in self.sharing.contacts.list():
+            if c["role"] in ("mentor", "coach"):
+                self.to.addItem(f"{c['name']} ({c['role']})", c["name"])
+        self.tags = QLineEdit(placeholderText="tags, separated by commas (optional)")
+        self.since = QLineEdit(placeholderText="e.g. 2026-09-01 (optional)")
+        self.include_mood = QCheckBox("Include mood and energy")
+        self.redacted = False
+        form = QFormLayout()
+        form.addRow("Send to", self.to)
+        form.addRow("Only tags", self.tags)
+        form.addRow("Since", self.since)
+        form.addRow("", self.include_mood)
+        self.preview = QPlainTextEdit(readOnly=True)
+        self.preview.setAccessibleName("What will be sent")
+        self.findings = QListWidget()
+        self.findings.setAccessibleName("Privacy check")
+        self.findings.setMaximumHeight(130)
+        self.summary = _status_label()
+        self.redact_button = QPushButton("Redact all")
+        self.redact_button.clicked.connect(self.redact_all)
+        self.send_button = QPushButton("Save packet…")
+        self.send_button.clicked.connect(self._choose_out)
+        cancel = QPushButton("Cancel")
+        cancel.clicked.connect(self.reject)
+        for widget in (self.tags, self.since):
+            widget.editingFinished.connect(self.refresh)
+        self.to.currentIndexChanged.connect(self.refresh)
+        self.include_mood.toggled.connect(self.refresh)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.redact_button)
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Exactly what will be sent"))
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(QLabel("Privacy check"))
+        layout.addWidget(self.findings)
+        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
+        self.resize(680, 620)
+        self.refresh()
+
+    def request(self):
+        from reflectjournal.services.sharing.share import ShareRequest
+        from reflectjournal.services.timeutil import range_start
+
+        tags = [t.strip() for t in self.tags.text().split(",") if t.strip()]
+        return ShareRequest(
+            to=self.to.currentData() or "",
+            tags=tags,
+            since=range_start(self.since.text().strip() or None),
+            include_mood=self.include_mood.isChecked(),
+            redact=self.redacted,
+        )
+
+    def refresh(self) -> None:
+        self.findings.clear()
+        if self.to.count() == 0:
+            self.plan = None
+            self.preview.setPlainText(
+                "You have no mentor or coach among your contacts yet; use Contacts… to import "
+                "their card first."
+            )
+            self.send_button.setEnabled(False)
+            self.redact_button.setEnabled(False)
+            return
+        try:
+            self.plan = self.sharing.plan(self.request())
+        except ReflectJournalError as exc:
+            self.plan = None
+            self.summary.setText(str(exc))
+            self.send_button.setEnabled(False)
+            return
+        # The payload itself, pretty-printed: what is shown is byte for byte what is sealed.
+        self.preview.setPlainText(json.dumps(self.plan.payload, ensure_ascii=False, indent=2))
+        for f in self.plan.findings:
+            self.findings.addItem(f"{f['label']} in “{f['entry']}” ({f['field']}): {f['context']}")
+        count = len(self.plan.findings)
+        self.redact_button.setEnabled(count > 0)
+        self.send_button.setEnabled(self.plan.count > 0)
+        self.send_button.setText("Send anyway…" if count else "Save packet…")
+        text = f"{self.plan.count} entries for {self.plan.person['name']}."
+        if count:
+            text += (
+                f" {count} likely patient identifier(s): edit the entries, redact, or send anyway."
+            )
+        elif self.redacted:
+            text += " Identifiers are replaced with markers in what is sent."
+        self.summary.setText(text)
+
+    def redact_all(self) -> None:
+        self.redacted = True
+        self.refresh()
+
+    def save_to(self, path) -> bool:
+        """Write the packet as previewed; identifiers still present were accepted by the user."""
+        try:
+            self.sharing.export_share(self.request(), path, allow_identifiers=True)
+        except ReflectJournalError as exc:
+            self.summary.setText(str(exc))
+            return False
+        self.summary.setText(f"Saved in {path}.")
+        return True
+
+    def _choose_out(self) -> None:
+        name = self.to.currentData() or "share"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the packet", str(Path.home() / f"share-{name}.rjp"), PACKET_FILTER
+        )
+        if path and self.save_to(path):
+            self.accept()
