@@ -16,6 +16,9 @@ from reflectjournal.storage.database import Database
 from reflectjournal.storage.fts import to_match_query
 
 _UNSET = object()
+# Searches matching more entries than this rank them in windows of the newest this many
+# (see search_ids): bm25 over 2,000 matches takes ~2 ms; over 50,000 it takes ~50 ms.
+RANK_WINDOW = 2000
 _ENTRY_COLUMNS = (
     "e.id, e.uid, e.kind, e.title, e.body, e.created, e.created_offset, e.updated, e.mood, "
     "e.energy, e.visibility, e.model, e.starred, e.sender_id, e.origin_hash"
@@ -241,8 +244,11 @@ class JournalService:
         clauses: list[str] = []
         params: list[object] = []
         for name in f.tags:
+            # The unary + keeps SQLite from driving the query by this id list (which fetches
+            # and sorts every tagged row, 0.4 s for a common tag at 100k): it walks the
+            # created index newest first instead and stops at the page's last row.
             clauses.append(
-                "e.id IN (SELECT et.entry_id FROM entry_tag et JOIN tag t ON t.id = et.tag_id "
+                "+e.id IN (SELECT et.entry_id FROM entry_tag et JOIN tag t ON t.id = et.tag_id "
                 "WHERE t.slug = ?)"
             )
             params.append(slugify(name))
@@ -310,18 +316,63 @@ class JournalService:
     def search_rows(self, query: str, f: EntryFilter | None = None) -> list:
         """Best match first; any text is a valid query (nothing searchable → no rows)."""
         f = f or EntryFilter()
+        ids = self.search_ids(query, f)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.db.query(f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE e.id IN ({marks})", ids)
+        by_id = {row["id"]: row for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def search_ids(self, query: str, f: EntryFilter | None = None) -> list[int]:
+        """Entry ids, one page of them, best match first (ties: the newer-written first).
+
+        Ranking reads only the full-text index: joining ``entry`` here would load and sort
+        every matching row (1 KB each) just to keep 200. bm25 still costs about a microsecond
+        per match, too much for a word in half of 100k entries while someone types, so when
+        more than ``RANK_WINDOW`` entries match, they are ranked in windows: the most recently
+        written ``RANK_WINDOW`` matches by bm25 first, then the next window, and so on. Each
+        page is then exact for that order, however deep the offset.
+        """
+        f = f or EntryFilter()
         match = to_match_query(query)
         if match is None:
             return []
         clauses, params = self._where(f)
-        where = "".join(" AND " + c for c in clauses)
-        page, page_params = self._page(f)
-        return self.db.query(
-            f"SELECT {_ENTRY_COLUMNS} FROM entry_fts JOIN entry e ON e.id = entry_fts.rowid "
-            f"WHERE entry_fts MATCH ?{where} "
-            f"ORDER BY bm25(entry_fts, 4.0, 1.0, 2.0), e.created DESC{page}",
-            (match, *params, *page_params),
-        )
+        restrict = ""
+        if clauses:
+            restrict = (
+                " AND rowid IN (SELECT e.id FROM entry e WHERE " + " AND ".join(clauses) + ")"
+            )
+        base = f"SELECT rowid FROM entry_fts WHERE entry_fts MATCH ?{restrict}"
+        base_params = (match, *params)
+        if f.limit is not None and f.limit < 0:
+            raise UsageError("The limit must be zero or more.")
+        want = f.limit if f.limit is not None else -1
+        offset = f.offset
+        ids: list[int] = []
+        while want != 0:
+            window, skip = divmod(offset, RANK_WINDOW)
+            # This window's rowids (and the first one past it) in one pass over the index.
+            edge = self.db.query(
+                f"SELECT min(rowid), max(rowid), count(*) FROM ({base} "
+                "ORDER BY rowid DESC LIMIT ? OFFSET ?)",
+                (*base_params, RANK_WINDOW, window * RANK_WINDOW),
+            )[0]
+            if not edge[2]:
+                break
+            page = self.db.query(
+                f"{base} AND rowid BETWEEN ? AND ? "
+                "ORDER BY bm25(entry_fts, 4.0, 1.0, 2.0), rowid DESC LIMIT ? OFFSET ?",
+                (*base_params, edge[0], edge[1], want, skip),
+            )
+            ids += [row[0] for row in page]
+            if edge[2] < RANK_WINDOW:
+                break  # that was the last window
+            taken = len(page)
+            want = -1 if want < 0 else want - taken
+            offset = (window + 1) * RANK_WINDOW if want else offset + taken
+        return ids
 
     def search(self, query: str, f: EntryFilter | None = None) -> list[dict]:
         return self._with_tags(self.search_rows(query, f))

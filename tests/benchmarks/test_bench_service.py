@@ -1,0 +1,198 @@
+"""In-process service timings on the benchmark corpus: unlock, add, list, search, tags,
+patterns, backup and import. Each test checks its answer against what the corpus is known to
+hold, so a fast wrong answer fails."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+
+import pytest
+from conftest import COMMON_TAG, COMMON_WORD, RARE_WORD, SIZE
+
+from reflectjournal.services.entries import EntryFilter
+from reflectjournal.services.workspace import Workspace
+from reflectjournal.storage.unlock import KeySources
+
+IN_APP_BUDGET = 0.030  # DESIGN.md §7: search / tag filter to the first 200 results
+PATTERNS_BUDGET = 0.300
+IMPORT_BUDGET = 15.0  # for a 20k-entry jrnl journal
+
+
+class _KeyringWithKey:
+    """Stands in for KeyringStore: the raw key, as the OS keyring would hand it back."""
+
+    def __init__(self, key_hex: str):
+        self.key_hex = key_hex
+
+    def get(self, path):
+        return self.key_hex
+
+
+@pytest.fixture(scope="module")
+def ws(journal_copy):
+    from conftest import corpus_tools
+
+    workspace = Workspace.open(
+        journal_copy,
+        KeySources(
+            passphrase_file=None, environ={"REFLECTJOURNAL_PASSPHRASE": corpus_tools.PASSPHRASE}
+        ),
+    )
+    yield workspace
+    workspace.close()
+
+
+def _rounds(fast: bool) -> dict:
+    return {"rounds": 30 if fast else 7, "iterations": 1, "warmup_rounds": 2}
+
+
+def test_open_with_passphrase(benchmark, recorder, corpus, journal_copy):
+    sources = KeySources(passphrase_file=corpus.passphrase_file, environ={})
+    benchmark.pedantic(lambda: Workspace.open(journal_copy, sources).close(), **_rounds(False))
+    recorder.from_benchmark(
+        "open + unlock, passphrase (scrypt)", benchmark, note="scrypt n=2^15 costs most of it"
+    )
+
+
+def test_open_with_keyring_key(benchmark, recorder, corpus, journal_copy):
+    key = corpus.key_file.read_text(encoding="utf-8").strip()
+    sources = KeySources(keyring=_KeyringWithKey(key), environ={})
+    opened = Workspace.open(journal_copy, sources)
+    assert opened.unlocked_by == "keyring"
+    opened.close()
+    benchmark.pedantic(lambda: Workspace.open(journal_copy, sources).close(), **_rounds(True))
+    recorder.from_benchmark("open + unlock, raw key from keyring", benchmark)
+
+
+def test_add(benchmark, recorder, ws):
+    body = "A long day on the ward. " * 40  # ~1 KB, like the corpus
+    added: list[int] = []
+
+    def add():
+        added.append(ws.journal.add(body, tags=["burnout", "bench-added"], mood=3))
+
+    before = ws.journal.count()
+    benchmark.pedantic(add, **_rounds(True))
+    assert ws.journal.count() == before + len(added)
+    assert ws.journal.search("ward", EntryFilter(tags=["bench-added"], limit=1))
+    with ws.db.transaction():  # leave the copy as the corpus made it, for the other counts
+        for entry_id in added:
+            ws.journal.delete(entry_id)
+        ws.db.execute("DELETE FROM tag WHERE slug = 'bench-added'")
+    recorder.from_benchmark("add one entry (1 KB, 2 tags, fsync)", benchmark)
+
+
+def test_list_by_tag(benchmark, recorder, ws, corpus):
+    expected = min(200, corpus.meta()["tag_counts"][COMMON_TAG])
+    f = EntryFilter(tags=[COMMON_TAG], limit=200)
+    rows = benchmark.pedantic(lambda: ws.journal.list(f), **_rounds(True))
+    assert len(rows) == expected
+    assert all(COMMON_TAG in r["tags"] for r in rows)
+    assert [r["created"] for r in rows] == sorted((r["created"] for r in rows), reverse=True)
+    recorder.from_benchmark(
+        f"in-app tag filter, first 200 (@{COMMON_TAG})", benchmark, budget_s=IN_APP_BUDGET
+    )
+
+
+def test_list_newest(benchmark, recorder, ws):
+    rows = benchmark.pedantic(lambda: ws.journal.list(EntryFilter(limit=200)), **_rounds(True))
+    newest = ws.db.scalar("SELECT max(created) FROM entry")
+    assert len(rows) == min(200, SIZE)
+    assert rows[0]["created"].startswith(newest[:19])
+    recorder.from_benchmark("in-app list, newest 200", benchmark, budget_s=IN_APP_BUDGET)
+
+
+@pytest.mark.parametrize("word", [RARE_WORD, COMMON_WORD])
+def test_search(benchmark, recorder, ws, word):
+    f = EntryFilter(limit=200)
+    rows = benchmark.pedantic(lambda: ws.journal.search(word, f), **_rounds(True))
+    total = ws.journal.count(query=word)
+    assert 0 < len(rows) == min(200, total)
+    # The index also holds tag names, and "handover" is a free tag in the corpus.
+    assert all(word in (r["title"] + r["body"] + " ".join(r["tags"])).lower() for r in rows)
+    recorder.from_benchmark(
+        f"in-app search, first 200 ('{word}', {total} hits)", benchmark, budget_s=IN_APP_BUDGET
+    )
+
+
+def test_tag_counts(benchmark, recorder, ws, corpus):
+    counts = benchmark.pedantic(ws.journal.tag_counts, **_rounds(True))
+    used = {t["slug"]: t["count"] for t in counts if t["count"]}
+    assert used == corpus.meta()["tag_counts"]
+    recorder.from_benchmark("in-app tag counts", benchmark, budget_s=IN_APP_BUDGET)
+
+
+def test_patterns(benchmark, recorder, ws):
+    if importlib.util.find_spec("reflectjournal.services.patterns") is None:
+        pytest.skip("services/patterns is not in this checkout yet")
+    result = benchmark.pedantic(ws.patterns.compute, **_rounds(False))
+    assert result["total_entries"] == SIZE
+    recorder.from_benchmark("patterns dashboard recomputation", benchmark, budget_s=PATTERNS_BUDGET)
+
+
+def test_backup_copy(benchmark, recorder, ws, bench_home):
+    from reflectjournal.storage.copy import copy_to
+
+    target = bench_home / "backup.rj"
+
+    def backup():
+        target.unlink(missing_ok=True)
+        copy_to(ws.db, target)
+
+    benchmark.pedantic(backup, rounds=3, iterations=1, warmup_rounds=0)
+    copy = Workspace.open(target, KeySources(keyring=_KeyringWithKey(ws.db.key.hex()), environ={}))
+    assert copy.journal.count() == SIZE
+    copy.close()
+    recorder.from_benchmark(
+        "backup (storage.copy.copy_to, encrypted copy)",
+        benchmark,
+        note="the verified backup command is another engineer's; this times its copy step",
+    )
+
+
+def test_import_jrnl_20k_estimate(benchmark, recorder, tmp_path_factory):
+    """No import service exists yet (only the parsers), so this times the work any import
+    must do: parse the 20k jrnl file, then JournalService.add every entry in one transaction
+    into a fresh encrypted journal."""
+    from conftest import corpus_tools
+
+    from reflectjournal.services.importers.jrnl import parse_jrnl
+
+    source = corpus_tools.build(20_000).jrnl_file
+
+    def run():
+        folder = tmp_path_factory.mktemp("import")
+        target = Workspace.create(folder / "j.rj", corpus_tools.PASSPHRASE)
+        try:
+            parsed = parse_jrnl(source)
+            with target.db.transaction():
+                for e in parsed.entries:
+                    target.journal.add(
+                        e.body, title=e.title, tags=e.tags, when=e.created, starred=e.starred
+                    )
+            return target.journal.count()
+        finally:
+            target.close()
+            shutil.rmtree(folder, ignore_errors=True)
+
+    assert benchmark.pedantic(run, rounds=3, iterations=1, warmup_rounds=0) == 20_000
+    recorder.from_benchmark(
+        "import a 20k-entry jrnl journal (estimate: parser + add in one transaction)",
+        benchmark,
+        budget_s=IMPORT_BUDGET,
+        note="no import service yet; parser and JournalService.add are the real code",
+    )
+
+
+def test_parse_jrnl_20k(benchmark, recorder):
+    """The parsing half of importing: the jrnl reader over the 20k corpus file."""
+    from conftest import corpus_tools
+
+    from reflectjournal.services.importers.jrnl import parse_jrnl
+
+    source = corpus_tools.build(20_000).jrnl_file
+    result = benchmark.pedantic(lambda: parse_jrnl(source), rounds=3, iterations=1)
+    assert len(result.entries) == 20_000, sys.stderr
+    recorder.from_benchmark("parse a 20k-entry jrnl file (importers.jrnl)", benchmark)
