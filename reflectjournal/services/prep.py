@@ -391,15 +391,15 @@ def to_markdown(brief: Brief) -> str:
     if brief.open_actions:
         for a in brief.open_actions:
             flag = "**Overdue:** " if a["state"] == "overdue" else ""
-            out.append(f"- [ ] {flag}{md_escape(a['text'])} ({_owner(a)}{_due(a)})")
+            out.append(f"- ☐ {flag}{md_escape(a['text'])} ({_owner(a)}{_due(a)})")
     else:
         out.append("No open actions.")
     if brief.closed_actions:
         out += ["", "Closed since last time:", ""]
         for a in brief.closed_actions:
-            mark = "x" if a["status"] == "done" else " "
+            mark = "☑" if a["status"] == "done" else "☒"
             note = "" if a["status"] == "done" else " (dropped)"
-            out.append(f"- [{mark}] {md_escape(a['text'])}{note}")
+            out.append(f"- {mark} {md_escape(a['text'])}{note}")
     out.append("")
 
     out += ["## Challenges", ""]
@@ -452,7 +452,7 @@ def to_markdown(brief: Brief) -> str:
         if session["agenda"]:
             out += [f"Agenda: {md_escape(session['agenda'])}", ""]
         # The coach's own notes are their Markdown; demote headings below the brief's own.
-        notes = re.sub(r"^(\s{0,3})(#{1,6})", r"\1###\2", session["notes"].strip(), flags=re.M)
+        notes = re.sub(r"^(\s{0,3})(#{1,6})", r"\1##\2", session["notes"].strip(), flags=re.M)
         out += [notes or "No notes were written.", ""]
     else:
         out += ["This will be your first session together.", ""]
@@ -517,10 +517,24 @@ def to_html(markdown_text: str, brief: Brief) -> str:
     """
     from html import escape
 
-    from reflectjournal.services.rendering import render_markdown
-
-    body = render_markdown(markdown_text)
+    body = render_html(markdown_text)
     return (
         f'<html><head><meta charset="utf-8"><title>{escape(title(brief))}</title>'
         f"<style>{BRIEF_CSS}</style></head><body>{body}</body></html>"
     )
+
+
+def render_html(markdown_text: str) -> str:
+    """The rendering service's sanitised HTML; until that service is present, the same
+    pipeline (markdown, then nh3 with a small allow-list: no links, images or styles)."""
+    try:
+        from reflectjournal.services.rendering import render_markdown
+    except ImportError:
+        import markdown
+        import nh3
+
+        raw = markdown.markdown(markdown_text, extensions=["sane_lists"])
+        allowed = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "em", "strong"}
+        allowed |= {"blockquote", "code", "pre", "br", "hr"}
+        return nh3.clean(raw, tags=allowed, attributes={})
+    return render_markdown(markdown_text)

@@ -167,14 +167,14 @@ def test_markdown_has_every_section_and_makes_others_text_inert(history):
         "## Your notes from last time",
         "## Questions to consider",
     ]
-    assert "- [ ] **Overdue:** Talk to HR about bank staff (Sam Patel — overdue since 20 Mar)" in md
+    assert "- ☐ **Overdue:** Talk to HR about bank staff (Sam Patel — overdue since 20 Mar)" in md
     assert "rising: Workforce pressures" in md
     assert (
         "**Compassionate leadership**, which Workforce pressures and Change fatigue call for" in md
     )
     assert "> We ran the ward on alert(1) fumes." in md
     # The coach's own notes keep their Markdown, with headings demoted under the brief's.
-    assert "##### Goal" in md and "Find one thing to **stop**." in md
+    assert "#### Goal" in md and "Find one thing to **stop**." in md
     # Nobody's shared text can add a link or a heading to the brief.
     assert "](http" not in md and "\n# Heading" not in md
 

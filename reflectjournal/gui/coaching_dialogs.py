@@ -1,0 +1,327 @@
+"""Dialogs of the Coaching page: a person, a session's notes, and the prep brief."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui.preview import PreviewBrowser
+from reflectjournal.services import prep
+from reflectjournal.services.coaching import ActionDraft
+from reflectjournal.services.frameworks import get_model
+
+
+def show_error(parent: QWidget, exc: ReflectJournalError) -> None:
+    QMessageBox.warning(parent, "ReflectJournal", str(exc))
+
+
+class PersonDialog(QDialog):
+    def __init__(self, workspace, parent=None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.person_id: int | None = None
+        self.setWindowTitle("Add a person")
+        self.name = QLineEdit(placeholderText="Full name")
+        self.name.setAccessibleName("Name")
+        self.role = QComboBox()
+        self.role.addItems(["coachee", "mentor", "coach"])
+        self.role.setAccessibleName("Role")
+        self.email = QLineEdit(placeholderText="optional")
+        self.email.setAccessibleName("E-mail")
+        form = QFormLayout(self)
+        form.addRow("Name", self.name)
+        form.addRow("Role", self.role)
+        form.addRow("E-mail", self.email)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def save(self) -> None:
+        try:
+            self.person_id = self.workspace.people.add(
+                self.name.text(), self.role.currentText(), self.email.text()
+            )
+        except ReflectJournalError as exc:
+            show_error(self, exc)
+            return
+        self.accept()
+
+
+class SessionDialog(QDialog):
+    """Session notes: date, agenda, Markdown notes (free or GROW sections) with a sanitised
+    preview, tags, shared entries discussed and the actions agreed."""
+
+    def __init__(self, workspace, person: dict, session_id: int | None = None, parent=None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.person = person
+        self.session_id = session_id
+        self.setWindowTitle(f"Session with {person['name']}")
+        self.resize(980, 720)
+        self.when = QDateTimeEdit(QDateTime.currentDateTime())
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")
+        self.when.setAccessibleName("Date and time")
+        self.title = QLineEdit(placeholderText=f"Session with {person['name']}")
+        self.title.setAccessibleName("Title")
+        self.agenda = QLineEdit(placeholderText="What the coachee wants to bring")
+        self.agenda.setAccessibleName("Agenda")
+        self.tags = QLineEdit(placeholderText="workforce-pressures, resilience, …")
+        self.tags.setAccessibleName("Tags")
+        slugs = [t["slug"] for t in workspace.journal.tag_counts()]
+        completer = QCompleter(slugs, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.tags.setCompleter(completer)
+
+        # Notes: one free Markdown field, or the GROW template as four sections.
+        self.use_grow = QCheckBox("Use the GROW template (goal, reality, options, way forward)")
+        self.notes = QPlainTextEdit(placeholderText="Notes (Markdown)")
+        self.notes.setAccessibleName("Notes")
+        self.sections: dict[str, QPlainTextEdit] = {}
+        grow = QWidget()
+        grow_form = QFormLayout(grow)
+        for section in get_model("grow").sections:
+            edit = QPlainTextEdit(placeholderText=section.prompt)
+            edit.setAccessibleName(section.title)
+            edit.setTabChangesFocus(True)
+            self.sections[section.key] = edit
+            grow_form.addRow(section.title, edit)
+            edit.textChanged.connect(self._schedule_preview)
+        self.note_tabs = QTabWidget()
+        self.note_tabs.tabBar().hide()
+        self.note_tabs.addTab(self.notes, "Notes")
+        self.note_tabs.addTab(grow, "GROW")
+        self.use_grow.toggled.connect(lambda on: self.note_tabs.setCurrentIndex(int(on)))
+        self.use_grow.toggled.connect(self._schedule_preview)
+        self.preview = PreviewBrowser()
+        self.preview.setAccessibleName("Notes preview")
+        split = QSplitter()
+        split.addWidget(self.note_tabs)
+        split.addWidget(self.preview)
+        self._timer = QTimer(self, singleShot=True, interval=250)
+        self._timer.timeout.connect(self.update_preview)
+        self.notes.textChanged.connect(self._schedule_preview)
+
+        self.linked = QListWidget()
+        self.linked.setAccessibleName("Shared entries discussed")
+        for e in workspace.coaching.person_overview(person["id"])["shared"]:
+            item = QListWidgetItem(f"{e['created'][:10]}  {e['title']}")
+            item.setData(Qt.ItemDataRole.UserRole, int(e["id"]))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.linked.addItem(item)
+        self.linked.setMaximumHeight(90)
+
+        self.actions = QTableWidget(0, 3)
+        self.actions.setHorizontalHeaderLabels(["Action agreed", "Owner", "Due (YYYY-MM-DD)"])
+        self.actions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.actions.setAccessibleName("Actions agreed")
+        self.actions.setMaximumHeight(150)
+        add_action = QPushButton("Add action")
+        add_action.clicked.connect(lambda: self.add_action_row())
+
+        form = QFormLayout()
+        form.addRow("When", self.when)
+        form.addRow("Title", self.title)
+        form.addRow("Agenda", self.agenda)
+        form.addRow("Tags", self.tags)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.use_grow)
+        layout.addWidget(split, 1)
+        layout.addWidget(QLabel("Shared entries discussed"))
+        layout.addWidget(self.linked)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Actions agreed (new ones; existing actions are on the Actions tab)"))
+        row.addStretch(1)
+        row.addWidget(add_action)
+        layout.addLayout(row)
+        layout.addWidget(self.actions)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        if session_id is not None:
+            self._load(session_id)
+
+    def _load(self, session_id: int) -> None:
+        s = self.workspace.coaching.get_session(session_id)
+        self.when.setDateTime(QDateTime(datetime.fromisoformat(s["date"]).astimezone()))
+        self.title.setText(s["title"])
+        self.agenda.setText(s["agenda"])
+        self.tags.setText(", ".join(s["tags"]))
+        if s["model"] == "grow":
+            self.use_grow.setChecked(True)
+            for key, edit in self.sections.items():
+                edit.setPlainText(s["sections"].get(key, ""))
+        else:
+            self.notes.setPlainText(s["notes"])
+        linked = {int(e["id"]) for e in s["linked_entries"]}
+        for i in range(self.linked.count()):
+            item = self.linked.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) in linked:
+                item.setCheckState(Qt.CheckState.Checked)
+
+    def add_action_row(self, text: str = "", mine: bool = False, due: str = "") -> None:
+        row = self.actions.rowCount()
+        self.actions.insertRow(row)
+        self.actions.setItem(row, 0, QTableWidgetItem(text))
+        owner = QComboBox()
+        owner.addItems([self.person["name"], "me"])
+        owner.setCurrentIndex(1 if mine else 0)
+        self.actions.setCellWidget(row, 1, owner)
+        self.actions.setItem(row, 2, QTableWidgetItem(due))
+
+    def _schedule_preview(self, *_args) -> None:
+        self._timer.start()
+
+    def markdown(self) -> str:
+        if self.use_grow.isChecked():
+            from reflectjournal.services.entries import compose_body
+
+            return compose_body(get_model("grow"), self._section_texts())
+        return self.notes.toPlainText()
+
+    def _section_texts(self) -> dict[str, str]:
+        return {k: e.toPlainText() for k, e in self.sections.items() if e.toPlainText().strip()}
+
+    def update_preview(self) -> None:
+        # The brief's renderer: the rendering service's sanitised HTML (see prep.render_html).
+        self.preview.setHtml(prep.render_html(self.markdown()))
+
+    def _drafts(self) -> list[ActionDraft]:
+        drafts = []
+        for row in range(self.actions.rowCount()):
+            text = (self.actions.item(row, 0) or QTableWidgetItem()).text().strip()
+            if not text:
+                continue
+            owner = self.actions.cellWidget(row, 1).currentText()
+            due = (self.actions.item(row, 2) or QTableWidgetItem()).text().strip() or None
+            drafts.append(ActionDraft(text, None if owner == "me" else self.person["id"], due))
+        return drafts
+
+    def save(self) -> None:
+        coaching = self.workspace.coaching
+        when = self.when.dateTime().toPython().astimezone()
+        tags = [t for t in self.tags.text().replace(",", " ").split() if t]
+        links = [
+            self.linked.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.linked.count())
+            if self.linked.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        grow = self.use_grow.isChecked()
+        try:
+            if self.session_id is None:
+                self.session_id = coaching.add_session(
+                    self.person["id"],
+                    notes="" if grow else self.notes.toPlainText(),
+                    sections=self._section_texts() if grow else None,
+                    when=when,
+                    title=self.title.text(),
+                    agenda=self.agenda.text(),
+                    tags=tags,
+                    actions=self._drafts(),
+                    linked_entries=links,
+                )
+            else:
+                with self.workspace.db.transaction():
+                    coaching.edit_session(
+                        self.session_id,
+                        notes=None if grow else self.notes.toPlainText(),
+                        sections=self._section_texts() if grow else None,
+                        when=when,
+                        title=self.title.text(),
+                        agenda=self.agenda.text(),
+                        tags=tags,
+                        linked_entries=links,
+                    )
+                    for d in self._drafts():
+                        coaching.add_action(
+                            d.text, owner=d.owner, due=d.due, session_id=self.session_id
+                        )
+        except ReflectJournalError as exc:
+            show_error(self, exc)  # nothing was written: the dialog keeps every field
+            return
+        self.accept()
+
+
+class BriefDialog(QDialog):
+    """The prep brief, rendered and sanitised, with export to Markdown and PDF."""
+
+    def __init__(self, workspace, person: str | int, parent=None):
+        super().__init__(parent)
+        self.brief = prep.build_brief(workspace, person)
+        self.markdown = prep.to_markdown(self.brief)
+        self.html = prep.to_html(self.markdown, self.brief)
+        self.setWindowTitle(prep.title(self.brief))
+        self.resize(760, 900)
+        self.view = PreviewBrowser()
+        self.view.setAccessibleName("Prep brief")
+        self.view.document().setDefaultStyleSheet(prep.BRIEF_CSS)
+        self.view.setHtml(self.html)
+        export_md = QPushButton("Export Markdown…")
+        export_pdf = QPushButton("Export PDF…")
+        close = QPushButton("Close")
+        export_md.clicked.connect(lambda: self._ask_and_export(".md"))
+        export_pdf.clicked.connect(lambda: self._ask_and_export(".pdf"))
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(export_md)
+        buttons.addWidget(export_pdf)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+
+    def _ask_and_export(self, suffix: str) -> None:
+        kind = "PDF (*.pdf)" if suffix == ".pdf" else "Markdown (*.md)"
+        name = f"prep-{self.brief.person['name'].lower().replace(' ', '-')}{suffix}"
+        path, _ = QFileDialog.getSaveFileName(self, "Export the prep brief", name, kind)
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        try:
+            if path.suffix.lower() == ".pdf":
+                from reflectjournal.gui.pdf import html_to_pdf
+
+                html_to_pdf(self.html, path, title=prep.title(self.brief))
+            else:
+                path.write_text(self.markdown, encoding="utf-8")
+        except OSError as exc:
+            QMessageBox.warning(self, "ReflectJournal", f"Could not write {path}: {exc.strerror}.")
