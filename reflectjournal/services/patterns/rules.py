@@ -93,10 +93,15 @@ def with_rolling(rows: Sequence[dict], span: int) -> list[dict]:
     """
     indexed = [(period_index(r["period"]), r) for r in rows]
     result = []
+    first = total = n = 0
     for index, row in indexed:
-        window = [r for i, r in indexed if index - span < i <= index]
-        total = sum(r["sum"] for r in window)
-        n = sum(r["n"] for r in window)
+        total += row["sum"]
+        n += row["n"]
+        # Slide the window's start forward past periods that are now too old.
+        while indexed[first][0] <= index - span:
+            total -= indexed[first][1]["sum"]
+            n -= indexed[first][1]["n"]
+            first += 1
         result.append(
             {
                 "period": row["period"],

@@ -71,8 +71,7 @@ class PatternService:
                 | {"recent": r["recent"], "previous": r["previous"], "trend": r["trend"]}
                 for r in tag_rows
             ]
-            result["timeline"] = self._timeline(p, framework_id, "month")
-            result["timeline_weeks"] = self._timeline(p, framework_id, "week")
+            result["timeline"], result["timeline_weeks"] = self._timelines(p, framework_id)
             pairs = self._cooccurrence(p, framework_id)
             result["cooccurrence"] = pairs
             result["gaps"] = self._gaps(tag_rows, pairs, framework_id, o.min_count)
@@ -178,17 +177,22 @@ class PatternService:
             for r in rows
         ]
 
-    def _timeline(self, p: str, framework_id: int | None, unit: str) -> list[dict]:
+    def _timelines(self, p: str, framework_id: int | None) -> tuple[list[dict], list[dict]]:
+        """Per-month and per-ISO-week counts from one pass (weeks can straddle two months)."""
         where, params = self._tag_clause(framework_id)
-        column = "p.month" if unit == "month" else "p.week"
+        months: dict[tuple[str, str], int] = {}
+        weeks: dict[tuple[str, str], int] = {}
+        for month, week, slug, n in self.db.query(
+            f"SELECT p.month, p.week, t.slug, count(*) FROM {p} p "
+            "JOIN entry_tag et ON et.entry_id = p.id JOIN tag t ON t.id = et.tag_id "
+            f"WHERE 1{where} GROUP BY p.month, p.week, t.id",
+            params,
+        ):
+            months[month, slug] = months.get((month, slug), 0) + n
+            weeks[week, slug] = weeks.get((week, slug), 0) + n
         return [
-            {"period": r[0], "slug": r[1], "count": r[2]}
-            for r in self.db.query(
-                f"SELECT {column}, t.slug, count(*) FROM {p} p "
-                "JOIN entry_tag et ON et.entry_id = p.id JOIN tag t ON t.id = et.tag_id "
-                f"WHERE 1{where} GROUP BY {column}, t.id ORDER BY {column}, t.slug",
-                params,
-            )
+            [{"period": k[0], "slug": k[1], "count": n} for k, n in sorted(counts.items())]
+            for counts in (months, weeks)
         ]
 
     def _cooccurrence(self, p: str, framework_id: int | None) -> list[dict]:

@@ -16,7 +16,7 @@ MIN_ENTRIES = 3
 MIN_LENGTH = 4
 # Beyond this many untagged entries the most recent ones tell the story well enough, and the
 # cap keeps full recomputation inside its budget on very large journals.
-MAX_ENTRIES = 1500
+MAX_ENTRIES = 300
 
 _WORD = re.compile(r"[a-z][a-z'\-]*[a-z]")
 

@@ -1,0 +1,86 @@
+"""The weekly review: the last seven local days, as data and Markdown."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+
+def add(ws, day, *tags, mood=None, title=None, hour=9, tz=UTC):
+    y, m, d = map(int, day.split("-"))
+    return ws.journal.add(
+        "text", title=title, tags=list(tags), mood=mood, when=datetime(y, m, d, hour, tzinfo=tz)
+    )
+
+
+def action(ws, text, status="open", due=None):
+    with ws.db.transaction():
+        ws.db.execute(
+            "INSERT INTO action(uid, text, status, due, created) VALUES (?, ?, ?, ?, ?)",
+            (uuid.uuid4().hex, text, status, due, "2026-11-01T09:00:00+00:00"),
+        )
+
+
+def build(ws, asof="2026-11-29"):
+    from reflectjournal.services.review import WeeklyReview
+
+    return WeeklyReview(ws.db).build(date.fromisoformat(asof))
+
+
+def test_empty_week(workspace):
+    r = build(workspace)
+    assert (r["since"], r["until"]) == ("2026-11-23", "2026-11-29")
+    assert r["entries"] == [] and r["themes"] == [] and r["mood"]["mean"] is None
+    assert "Nothing this week" in r["markdown"] and "None open." in r["markdown"]
+
+
+def test_week_summary_numbers(workspace):
+    ws = workspace
+    add(ws, "2026-11-16", "burnout", mood=4)  # the week before
+    add(ws, "2026-11-22", "burnout", mood=2)  # the week before (Sunday)
+    add(ws, "2026-11-23", "burnout", "resilience", mood=3, title="Monday")
+    add(ws, "2026-11-29", "burnout", mood=2, title="Sunday")
+    add(ws, "2026-11-30", "burnout", mood=5)  # after the week
+    # 23:30 in New York on the 29th is the 30th in UTC: still this week for its writer.
+    add(ws, "2026-11-29", hour=23, tz=ZoneInfo("America/New_York"), title="Late", mood=1)
+    action(ws, "call the matron", due="2026-11-20")
+    action(ws, "book a 1:1", due="2026-12-05")
+    action(ws, "closed", status="done")
+    r = build(ws)
+    assert [e["title"] for e in r["entries"]] == ["Monday", "Sunday", "Late"]
+    assert set(r["entries"][0]["tags"]) == {"burnout", "resilience"}
+    themes = {t["slug"]: t for t in r["themes"]}
+    assert (themes["burnout"]["count"], themes["burnout"]["previous_week"]) == (2, 2)
+    assert themes["resilience"]["count"] == 1
+    assert r["mood"] == {"mean": 2.0, "n": 3, "previous_mean": 3.0}
+    assert [a["text"] for a in r["open_actions"]] == ["call the matron", "book a 1:1"]
+    assert r["overdue"] == 1
+    md = r["markdown"]
+    assert md.startswith("# Weekly review, 23 Nov – 29 Nov 2026")
+    assert "- Burnout: 2 (+0 on the week before)" in md
+    assert "- Resilience: 1 (new this week)" in md
+    assert "Mood: 2.0 / 5 over 3 entries (down from 3.0 the week before)" in md
+    assert "- [ ] call the matron (due 2026-11-20, overdue)" in md
+
+
+def test_titles_stay_literal_markdown(workspace):
+    add(workspace, "2026-11-25", title="# not a heading [link](http://x)")
+    md = build(workspace)["markdown"]
+    assert "\\# not a heading \\[link\\](http://x)" in md
+
+
+def test_cli_review_json_and_save(cli):
+    cli("init", "--name", "T")
+    cli("add", "A day", "--date", "2026-11-25T10:00", "--tag", "burnout")
+    code, out, err = cli("review", "--date", "2026-11-29", "--json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert len(r["entries"]) == 1 and r["markdown"].startswith("# Weekly review")
+    code, out, err = cli("review", "--date", "2026-11-29", "--save", "--json")
+    saved = json.loads(out)["saved_id"]
+    code, out, _ = cli("show", saved, "--json")
+    assert json.loads(out)["title"] == "Weekly review, 23 Nov – 29 Nov 2026"
+    code, _, err = cli("review", "--date", "someday")
+    assert code == 2 and "not a date" in err
