@@ -1,0 +1,298 @@
+"""Actions: agreed in a session or born from a reflection's action plan; one list for both.
+
+``owner_id`` NULL means the journal's owner ("me"). Status is open, done or dropped; the
+state shown to people (overdue, due today, due soon) is worked out from the due date.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, timedelta
+
+from reflectjournal.errors import NotFound, UsageError
+from reflectjournal.services.entries import check_text
+from reflectjournal.services.frameworks import get_model
+from reflectjournal.services.timeutil import now_utc, parse_date
+
+STATUSES = ("open", "done", "dropped")
+DUE_SOON_DAYS = 7
+ACTION_MAX_CHARS = 500
+
+
+class ActionsMixin:
+    """The action half of CoachingService (needs ``db``, ``journal`` and ``people``)."""
+
+    def add_action(
+        self,
+        text: str,
+        *,
+        owner: str | int | None = None,
+        due: str | date | None = None,
+        entry_id: int | str | None = None,
+        session_id: int | None = None,
+        section_key: str | None = None,
+    ) -> int:
+        """A new open action. A due date already past is allowed (actions are often recorded
+        after the fact); callers can warn with `is_overdue`."""
+        text = " ".join(check_text(text, "The action").split())
+        if not text:
+            raise UsageError("An action needs some text saying what will be done.")
+        if len(text) > ACTION_MAX_CHARS:
+            raise UsageError(
+                f"An action is limited to {ACTION_MAX_CHARS} characters; "
+                "put the detail in the session notes."
+            )
+        owner_id = self.people.get(owner)["id"] if owner not in (None, "", "me") else None
+        due_text = _due(due)
+        if entry_id is not None:
+            entry_id = self.journal._row(entry_id)["id"]
+        with self.db.transaction():
+            return self.db.execute(
+                "INSERT INTO action(uid, text, owner_id, due, status, created, entry_id, "
+                "session_id, section_key) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?)",
+                (
+                    uuid.uuid4().hex,
+                    text,
+                    owner_id,
+                    due_text,
+                    now_utc().isoformat(),
+                    entry_id,
+                    session_id,
+                    section_key,
+                ),
+            ).lastrowid
+
+    def set_status(self, action_id: int | str, status: str) -> dict:
+        if status not in STATUSES:
+            raise UsageError(f"An action's status is one of {', '.join(STATUSES)}, not '{status}'.")
+        row = self._action_row(action_id)
+        closed = None if status == "open" else now_utc().isoformat()
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE action SET status = ?, closed = ? WHERE id = ?", (status, closed, row["id"])
+            )
+        return self.get_action(row["id"])
+
+    def edit_action(
+        self,
+        action_id: int | str,
+        *,
+        text: str | None = None,
+        owner: str | int | None | object = ...,
+        due: str | date | None | object = ...,
+    ) -> None:
+        row = self._action_row(action_id)
+        changes: dict = {}
+        if text is not None:
+            changes["text"] = " ".join(check_text(text, "The action").split())
+            if not changes["text"]:
+                raise UsageError("An action needs some text saying what will be done.")
+        if owner is not ...:
+            changes["owner_id"] = (
+                self.people.get(owner)["id"] if owner not in (None, "", "me") else None
+            )
+        if due is not ...:
+            changes["due"] = _due(due)
+        if changes:
+            sets = ", ".join(f"{k} = ?" for k in changes)
+            with self.db.transaction():
+                self.db.execute(
+                    f"UPDATE action SET {sets} WHERE id = ?", (*changes.values(), row["id"])
+                )
+
+    def delete_action(self, action_id: int | str) -> None:
+        row = self._action_row(action_id)
+        with self.db.transaction():
+            self.db.execute("DELETE FROM action WHERE id = ?", (row["id"],))
+
+    def _action_row(self, action_id: int | str):
+        try:
+            number = int(action_id)
+        except (TypeError, ValueError):
+            raise NotFound(f"'{action_id}' is not an action id; ids are numbers.") from None
+        row = self.db.query_one("SELECT * FROM action WHERE id = ?", (number,))
+        if row is None:
+            raise NotFound(
+                f"There is no action {action_id}; 'reflectjournal action list' shows the ids."
+            )
+        return row
+
+    def get_action(self, action_id: int | str, today: date | None = None) -> dict:
+        row = self._action_row(action_id)
+        return self._actions_json([row["id"]], today)[0]
+
+    def list_actions(
+        self,
+        *,
+        status: str | None = None,
+        open_only: bool = False,
+        person: str | int | None = None,
+        session_id: int | None = None,
+        entry_id: int | None = None,
+        today: date | None = None,
+    ) -> list[dict]:
+        """Actions, open ones first by due date. ``person`` means owned by them or agreed in
+        one of their sessions."""
+        clauses, params = [], []
+        if open_only:
+            status = "open"
+        if status:
+            if status not in STATUSES:
+                raise UsageError(f"An action's status is one of {', '.join(STATUSES)}.")
+            clauses.append("a.status = ?")
+            params.append(status)
+        if person is not None:
+            pid = self.people.get(person)["id"]
+            clauses.append(
+                "(a.owner_id = ? OR a.session_id IN "
+                "(SELECT id FROM coaching_session WHERE person_id = ?))"
+            )
+            params += [pid, pid]
+        if session_id is not None:
+            clauses.append("a.session_id = ?")
+            params.append(int(session_id))
+        if entry_id is not None:
+            clauses.append("a.entry_id = ?")
+            params.append(int(entry_id))
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        ids = [
+            r[0]
+            for r in self.db.query(
+                f"SELECT a.id FROM action a{where} ORDER BY a.status != 'open', "
+                "a.due IS NULL, a.due, a.id",
+                params,
+            )
+        ]
+        return self._actions_json(ids, today)
+
+    def _actions_json(self, ids: list[int], today: date | None) -> list[dict]:
+        if not ids:
+            return []
+        today = today or date.today()
+        marks = ",".join("?" * len(ids))
+        rows = self.db.query(
+            "SELECT a.*, p.name AS owner_name, s.person_id AS session_person, "
+            "sp.name AS session_with, e.title AS entry_title FROM action a "
+            "LEFT JOIN person p ON p.id = a.owner_id "
+            "LEFT JOIN coaching_session s ON s.id = a.session_id "
+            "LEFT JOIN person sp ON sp.id = s.person_id "
+            f"LEFT JOIN entry e ON e.id = a.entry_id WHERE a.id IN ({marks})",
+            ids,
+        )
+        by_id = {r["id"]: r for r in rows}
+        result = []
+        for action_id in ids:
+            r = by_id[action_id]
+            result.append(
+                {
+                    "id": str(r["id"]),
+                    "text": r["text"],
+                    "owner": r["owner_name"],
+                    "due": r["due"],
+                    "status": r["status"],
+                    "state": action_state(r["status"], r["due"], today),
+                    "created": r["created"],
+                    "closed": r["closed"],
+                    "session_id": str(r["session_id"]) if r["session_id"] else None,
+                    "session_with": r["session_with"],
+                    "entry_id": str(r["entry_id"]) if r["entry_id"] else None,
+                    "entry_title": r["entry_title"],
+                    "section": r["section_key"],
+                }
+            )
+        return result
+
+    def actions_from_entry(
+        self, entry_id: int | str, *, due: str | date | None = None
+    ) -> list[int]:
+        """Turn a reflection's action-plan section into open actions, one per item.
+
+        Running it again adds only items that are not yet actions, so a second click is safe.
+        """
+        entry = self.journal.get(entry_id)
+        model = get_model(entry["model"])
+        section = model.actionable_section() if model else None
+        if section is None:
+            raise UsageError(
+                f"Entry {entry_id} was not written with a reflection model that has an action "
+                "plan; add the action with 'reflectjournal action add' instead."
+            )
+        items = split_items(entry.get("sections", {}).get(section.key, ""))
+        if not items:
+            raise UsageError(f"The '{section.title}' section of entry {entry_id} is empty.")
+        existing = {
+            r[0]
+            for r in self.db.query(
+                "SELECT text FROM action WHERE entry_id = ? AND section_key = ?",
+                (int(entry["id"]), section.key),
+            )
+        }
+        created = []
+        with self.db.transaction():
+            for item in items:
+                if item in existing:
+                    continue
+                created.append(
+                    self.add_action(
+                        item, due=due, entry_id=int(entry["id"]), section_key=section.key
+                    )
+                )
+        return created
+
+
+def action_state(status: str, due: str | None, today: date) -> str:
+    """open → due-today / overdue / due-soon / open; closed actions keep their status."""
+    if status != "open" or not due:
+        return status
+    day = date.fromisoformat(due)
+    if day < today:
+        return "overdue"
+    if day == today:
+        return "due-today"
+    if day <= today + timedelta(days=DUE_SOON_DAYS):
+        return "due-soon"
+    return "open"
+
+
+def is_overdue(due: str | None, today: date | None = None) -> bool:
+    return bool(due) and date.fromisoformat(due) < (today or date.today())
+
+
+def _due(value: str | date | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return parse_date(value).isoformat()
+
+
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|\[[ xX]\])\s+")
+
+
+def split_items(text: str) -> list[str]:
+    """List items (or, without a list, non-empty lines) of an action-plan section.
+
+    A wrapped list item's continuation lines join the item before them.
+    """
+    lines = [line.rstrip() for line in text.splitlines()]
+    has_list = any(_BULLET.match(line) for line in lines)
+    items: list[str] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        if has_list:
+            if _BULLET.match(line):
+                items.append(_BULLET.sub("", line, count=1))
+            elif items and line[:1].isspace():
+                items[-1] += " " + line.strip()
+            else:
+                items.append(line.strip())
+        else:
+            items.append(line.strip())
+    cleaned = []
+    for item in items:
+        item = " ".join(re.sub(r"^\[[ xX]\]\s+", "", item).split())
+        if item and item not in cleaned:
+            cleaned.append(item[:ACTION_MAX_CHARS])
+    return cleaned
