@@ -49,6 +49,24 @@ class Workspace:
 
         return CoachingService(self.db, self.journal, self.people)
 
+    @cached_property
+    def imports(self):  # -> ImportService
+        from reflectjournal.services.importers.service import ImportService
+
+        return ImportService(self.db)
+
+    @cached_property
+    def exports(self):  # -> ExportService; the CLI/GUI set .pdf_writer (Qt lives in gui)
+        from reflectjournal.services.exporters import ExportService
+
+        return ExportService(self.db, self.journal, self.owner_name)
+
+    @cached_property
+    def backups(self):  # -> BackupService
+        from reflectjournal.services.backup import BackupService
+
+        return BackupService(self.db, self.setting)
+
     @property
     def path(self) -> Path:
         return self.db.path

@@ -1,0 +1,146 @@
+"""import, export, backup, restore (CLI.md, "Import, export, backup")."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from reflectjournal.cli import output
+from reflectjournal.cli.journal_cmds import add_filters, entry_filter, workspace
+
+IMPORT_FORMATS = ("jrnl", "dayone", "markdown", "json")
+EXPORT_FORMATS = ("markdown", "json", "html", "pdf", "cpd")
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "import",
+        help="bring entries in from jrnl, Day One, a Markdown folder or our JSON export",
+    )
+    p.add_argument("format", choices=IMPORT_FORMATS)
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser(
+        "export",
+        help="write entries as Markdown, JSON, HTML, PDF or CPD accounts",
+        description="OUT ending in .md makes one Markdown file; any other name, a folder of "
+        "notes. cpd picks Markdown, HTML or PDF from OUT's ending.",
+    )
+    p.add_argument("format", choices=EXPORT_FORMATS)
+    p.add_argument("out", metavar="OUT")
+    add_filters(p)
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.add_argument("--json", action="store_true", help="print a summary as JSON")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("backup", help="write a verified, encrypted copy of the journal")
+    p.add_argument("out", metavar="OUT")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser(
+        "restore", help="restore a backup into a new journal file (named by --journal)"
+    )
+    p.add_argument("source", metavar="IN")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_restore)
+
+
+def _progress(verb: str):
+    """A one-line counter on stderr, only when a person is watching a terminal."""
+    try:
+        if not sys.stderr.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+
+    def report(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r{verb} {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return report
+
+
+def cmd_import(args) -> int:
+    with workspace(args) as ws:
+        report = ws.imports.run(
+            args.format, Path(args.path).expanduser(), progress=_progress("Importing")
+        )
+    if args.json:
+        output.emit_json(report.to_json())
+        return 0
+    tags = f"{report.tags} tag{'s' if report.tags != 1 else ''}"
+    line = f"Imported {report.entries} entr{'y' if report.entries == 1 else 'ies'} with {tags}"
+    if report.tags:
+        line += f" ({report.tags_mapped} framework items, {report.tags_new} new free tags)"
+    output.say(line + ".")
+    if report.duplicates:
+        output.say(f"{report.duplicates} already in the journal, left as they were.")
+    if report.attachments_skipped:
+        output.say(f"{report.attachments_skipped} photos or other attachments were not imported.")
+    if report.skipped:
+        output.say(f"Skipped {len(report.skipped)}:")
+        for item in report.skipped:
+            output.say(f"  {item.where}: {item.reason}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    f = entry_filter(args)
+    with workspace(args) as ws:
+        exports = ws.exports
+        if args.format == "pdf" or Path(args.out).suffix.lower() == ".pdf":
+            from reflectjournal.gui.pdf import html_to_pdf
+
+            exports.pdf_writer = html_to_pdf
+        report = exports.run(
+            args.format,
+            Path(args.out),
+            f,
+            overwrite=args.force,
+            progress=_progress("Exporting"),
+        )
+    if args.json:
+        output.emit_json(report.to_json())
+    else:
+        n = report.entries
+        output.say(f"Exported {n} entr{'y' if n == 1 else 'ies'} to {report.path}.")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    with workspace(args) as ws:
+        report = ws.backups.backup(Path(args.out))
+    if args.json:
+        output.emit_json(report.to_json())
+    else:
+        lock = "encrypted, " if report.encrypted else "NOT encrypted (the journal is not), "
+        output.say(
+            f"Backed up {report.entries} entries to {report.path} ({lock}verified); "
+            "it opens with the journal's passphrase."
+        )
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from reflectjournal.cli.context import _tty, journal_path, keyring_store, terminal_prompt
+    from reflectjournal.services.backup import restore
+    from reflectjournal.storage.unlock import KeySources
+
+    sources = KeySources(
+        passphrase_file=Path(args.passphrase_file) if args.passphrase_file else None,
+        keyring=keyring_store(args),
+        prompt=terminal_prompt if _tty() else None,
+    )
+    report = restore(Path(args.source), journal_path(args), sources)
+    if args.json:
+        output.emit_json(report.to_json())
+    else:
+        output.say(
+            f"Restored {report.entries} entries from {report.source} into {report.path}; "
+            "it opens with the backup's passphrase."
+        )
+    return 0

@@ -1,0 +1,159 @@
+"""Exports: Markdown, JSON, HTML, PDF and CPD accounts, through the same filters as ``list``.
+
+Every export is written to a temporary file (or folder) beside its target and renamed into
+place only when complete, so a failed or cancelled export leaves nothing half-written.
+PDF needs Qt's PDF writer, which lives in the gui layer: the CLI or GUI hands in its
+``html_to_pdf`` as ``pdf_writer``, so this package never imports Qt itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reflectjournal.errors import UsageError
+from reflectjournal.services.entries import EntryFilter
+
+from .common import (
+    CancelCheck,
+    ExportCancelled,
+    Progress,
+    atomic_file,
+    atomic_folder,
+    check_target,
+    entry_ids,
+    iter_entries,
+    reflections_only,
+    write_text,
+)
+
+FORMATS = ("markdown", "json", "html", "pdf", "cpd")
+CPD_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".pdf")
+
+__all__ = ["FORMATS", "ExportCancelled", "ExportReport", "ExportService"]
+
+
+@dataclass
+class ExportReport:
+    format: str
+    path: str
+    entries: int
+
+    def to_json(self) -> dict:
+        return {"format": self.format, "path": self.path, "entries": self.entries}
+
+
+def _period(f: EntryFilter) -> str:
+    since = f.since[:10] if f.since else ""
+    until = f.until[:10] if f.until else ""
+    if since and until:
+        return f"Entries from {since} to before {until}"
+    if since:
+        return f"Entries from {since}"
+    if until:
+        return f"Entries before {until}"
+    return ""
+
+
+class ExportService:
+    def __init__(
+        self,
+        db,
+        journal,
+        owner_name: str = "",
+        pdf_writer: Callable[[str, Path, str], None] | None = None,
+    ):
+        self.db = db
+        self.journal = journal
+        self.owner_name = owner_name
+        self.pdf_writer = pdf_writer  # html_to_pdf(html, path, title), from the gui layer
+
+    def run(
+        self,
+        kind: str,
+        out: Path,
+        f: EntryFilter | None = None,
+        *,
+        overwrite: bool = False,
+        progress: Progress | None = None,
+        cancelled: CancelCheck | None = None,
+    ) -> ExportReport:
+        if kind not in FORMATS:
+            raise UsageError(
+                f"'{kind}' is not an export format; choose one of {', '.join(FORMATS)}."
+            )
+        out = check_target(Path(out), overwrite=overwrite, journal=self.db.path)
+        f = f or EntryFilter()
+        wants_pdf = kind == "pdf" or (kind == "cpd" and out.suffix.lower() == ".pdf")
+        if wants_pdf and self.pdf_writer is None:
+            raise UsageError("PDF output is not available here; export HTML and print it instead.")
+        if kind == "cpd":
+            f = reflections_only(f)
+            if out.suffix.lower() not in CPD_SUFFIXES:
+                raise UsageError(
+                    "Name the CPD file .md, .html or .pdf; the ending picks the layout."
+                )
+        ids = entry_ids(self.db, self.journal, f)
+        entries = iter_entries(self.db, ids, progress=progress, cancelled=cancelled)
+        title = "ReflectJournal" + (f": {self.owner_name}" if self.owner_name else "")
+        count = getattr(self, f"_{kind}")(entries, out, title, _period(f))
+        return ExportReport(kind, str(out), count)
+
+    # ---- one method per format -------------------------------------------------------------
+
+    @staticmethod
+    def _json(entries, out: Path, title: str, period: str) -> int:
+        from .json_export import write_json
+
+        with atomic_file(out) as tmp:
+            return write_json(entries, tmp)
+
+    @staticmethod
+    def _markdown(entries, out: Path, title: str, period: str) -> int:
+        from .markdown_export import write_folder, write_single
+
+        if out.suffix.lower() in (".md", ".markdown"):
+            with atomic_file(out) as tmp:
+                return write_single(entries, tmp, title)
+        with atomic_folder(out) as tmp:
+            return write_folder(entries, tmp)
+
+    @staticmethod
+    def _html(entries, out: Path, title: str, period: str) -> int:
+        from .html_export import build_html
+
+        html, count = build_html(entries, title, period)
+        with atomic_file(out) as tmp:
+            write_text(tmp, html)
+        return count
+
+    def _pdf(self, entries, out: Path, title: str, period: str) -> int:
+        from .html_export import build_html
+
+        html, count = build_html(entries, title, period)
+        self._write_pdf(html, out, title)
+        return count
+
+    def _cpd(self, entries, out: Path, title: str, period: str) -> int:
+        from .cpd import document_markdown
+
+        markdown, count = document_markdown(entries, self.owner_name, period)
+        suffix = out.suffix.lower()
+        if suffix in (".md", ".markdown"):
+            with atomic_file(out) as tmp:
+                write_text(tmp, markdown)
+            return count
+        from .html_export import document, render_markdown
+
+        html = document("Reflective accounts for revalidation", render_markdown(markdown))
+        if suffix == ".pdf":
+            self._write_pdf(html, out, "Reflective accounts for revalidation")
+        else:
+            with atomic_file(out) as tmp:
+                write_text(tmp, html)
+        return count
+
+    def _write_pdf(self, html: str, out: Path, title: str) -> None:
+        with atomic_file(out) as tmp:
+            self.pdf_writer(html, tmp, title)

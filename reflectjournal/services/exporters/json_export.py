@@ -1,0 +1,35 @@
+"""Our own JSON export: complete and re-importable (importers/ours.py reads it back).
+
+Written entry by entry so 20k entries never sit in memory as one big string.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from reflectjournal.services.importers.ours import FORMAT, VERSION
+from reflectjournal.services.timeutil import now_utc
+
+# Exactly the fields a version 1 export carries (importers/ours.py refuses any other).
+FIELDS = (
+    "uid", "id", "kind", "title", "body", "created", "updated", "tags", "mood", "energy",
+    "visibility", "model", "sections", "starred", "comments", "from",
+)  # fmt: skip
+
+
+def export_record(entry: dict) -> dict:
+    return {key: entry.get(key) for key in FIELDS}
+
+
+def write_json(entries, path: Path) -> int:
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        head = {"format": FORMAT, "version": VERSION, "exported": now_utc().isoformat()}
+        out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "entries": [')
+        for entry in entries:
+            out.write("\n" if count == 0 else ",\n")
+            out.write(json.dumps(export_record(entry), ensure_ascii=False))
+            count += 1
+        out.write("\n]}\n")
+    return count

@@ -1,0 +1,110 @@
+"""Markdown: one note per entry with front matter (a folder), or everything in one file.
+
+The front matter uses the YAML subset our own Markdown-folder importer reads (and Obsidian
+shows as properties), so an exported folder can be imported back.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from reflectjournal.services.tags import slugify
+
+from .common import write_text
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def quoted(text: str) -> str:
+    """A YAML double-quoted scalar using only the escapes every reader knows."""
+    text = _CONTROL.sub(" ", text)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return '"' + escaped.replace("\t", "\\t") + '"'
+
+
+def front_matter(entry: dict) -> str:
+    lines = [
+        "---",
+        f"title: {quoted(entry['title'])}",
+        f"date: {entry['created']}",
+        "tags: [" + ", ".join(quoted(t) for t in entry["tags"]) + "]",
+    ]
+    for key in ("mood", "energy"):
+        if entry.get(key) is not None:
+            lines.append(f"{key}: {entry[key]}")
+    lines.append(f"starred: {'true' if entry.get('starred') else 'false'}")
+    lines.append(f"kind: {entry['kind']}")
+    lines.append(f"visibility: {entry['visibility']}")
+    if entry.get("model"):
+        lines.append(f"model: {entry['model']}")
+    if entry.get("from"):
+        lines.append(f"from: {quoted(entry['from'])}")
+    lines.append(f"uid: {entry['uid']}")
+    lines.append("---")
+    return "\n".join(lines)
+
+
+def _comments(entry: dict) -> str:
+    if not entry.get("comments"):
+        return ""
+    parts = ["", "## Comments", ""]
+    for c in entry["comments"]:
+        # Others' words are quoted, never run as Markdown of ours.
+        quoted_text = "\n".join("> " + line for line in c["text"].splitlines() or [""])
+        parts += [f"**{c['author']}**, {c['created'][:16].replace('T', ' ')}:", "", quoted_text, ""]
+    return "\n".join(parts)
+
+
+def note(entry: dict) -> str:
+    body = entry["body"].rstrip()
+    # No "# title" heading: the title is in the front matter, where importers look first.
+    return f"{front_matter(entry)}\n\n{body}\n{_comments(entry)}"
+
+
+def file_name(entry: dict, taken: set[str]) -> str:
+    stamp = entry["created"][:16].replace("T", "-").replace(":", "")
+    slug = slugify(entry["title"])[:60].strip("-") or "entry"
+    name = f"{stamp}-{slug}"
+    candidate, n = name, 2
+    while candidate.lower() in taken:
+        candidate = f"{name}-{n}"
+        n += 1
+    taken.add(candidate.lower())
+    return candidate + ".md"
+
+
+def write_folder(entries, folder: Path) -> int:
+    taken: set[str] = set()
+    count = 0
+    for entry in entries:
+        write_text(folder / file_name(entry, taken), note(entry))
+        count += 1
+    return count
+
+
+def write_single(entries, path: Path, title: str) -> int:
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        out.write(f"# {title}\n")
+        for entry in entries:
+            meta = [entry["created"][:16].replace("T", " ")]
+            if entry["tags"]:
+                meta.append(" ".join("#" + t for t in entry["tags"]))
+            if entry.get("mood") is not None:
+                meta.append(f"mood {entry['mood']}/5")
+            if entry.get("starred"):
+                meta.append("starred")
+            out.write(f"\n## {entry['title']}\n\n*{' · '.join(meta)}*\n\n")
+            out.write(_demote(entry["body"].rstrip()) + "\n")
+            out.write(_comments(entry))
+            count += 1
+    return count
+
+
+_HEADING = re.compile(r"^(#{1,5})(\s)", re.MULTILINE)
+
+
+def _demote(body: str) -> str:
+    """Push an entry's own headings one level down, under its ``##`` title."""
+    return _HEADING.sub(lambda m: "#" + m.group(1) + m.group(2), body)
