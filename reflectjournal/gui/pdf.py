@@ -40,5 +40,6 @@ def html_to_pdf(html: str, path: Path, title: str = "ReflectJournal") -> None:
     )
     document = QTextDocument()
     document.setHtml(html)
-    document.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size().toSizeF())
+    # No setPageSize here: print_() then lays the text out at the printer's real scale (a page
+    # size in printer pixels would make it print at a few points high).
     document.print_(writer)

@@ -128,12 +128,6 @@ def test_bad_action_date_keeps_the_dialog_and_writes_nothing(qtbot, workspace, w
     assert view.all_actions.topLevelItemCount() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gui/pdf.py sets the document's page size in printer pixels, so the text is laid "
-    "out for a ~9900 px wide page and prints microscopic; dropping that setPageSize call lets "
-    "QTextDocument.print_ scale it (then this test passes: remove the marker)",
-)
 def test_pdf_brief_is_printed_at_a_readable_size(qtbot, workspace, tmp_path):
     from PySide6.QtPdf import QPdfDocument
 
