@@ -525,16 +525,7 @@ def to_html(markdown_text: str, brief: Brief) -> str:
 
 
 def render_html(markdown_text: str) -> str:
-    """The rendering service's sanitised HTML; until that service is present, the same
-    pipeline (markdown, then nh3 with a small allow-list: no links, images or styles)."""
-    try:
-        from reflectjournal.services.rendering import render_markdown
-    except ImportError:
-        import markdown
-        import nh3
+    """The brief's body as sanitised HTML (the rendering service's allow-list)."""
+    from reflectjournal.services.rendering import render_markdown
 
-        raw = markdown.markdown(markdown_text, extensions=["sane_lists"])
-        allowed = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "em", "strong"}
-        allowed |= {"blockquote", "code", "pre", "br", "hr"}
-        return nh3.clean(raw, tags=allowed, attributes={})
     return render_markdown(markdown_text)
