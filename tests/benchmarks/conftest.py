@@ -57,16 +57,42 @@ class Result:
 
 
 class Recorder:
-    def __init__(self) -> None:
+    """Collects results and rewrites the results file after each one, so a crash late in a
+    long run (a Qt abort, a killed jrnl) still leaves every row measured before it."""
+
+    def __init__(self, info: dict, started: float) -> None:
         self.results: dict[str, Result] = {}
+        self.info = info
+        self.started = started
+        self.previous: dict = {}
+        if RESULTS.exists():  # a partial rerun (-k) keeps the other rows of the same size
+            try:
+                self.previous = json.loads(RESULTS.read_text(encoding="utf-8"))["results"]
+            except (OSError, ValueError, KeyError):
+                self.previous = {}
 
     def add(self, result: Result) -> Result:
         self.results[result.name] = result
+        self.save()
         return result
 
     def from_benchmark(self, name: str, benchmark, **extra) -> Result:
         stats = benchmark.stats.stats
         return self.add(Result(name, stats.median, stats.rounds, samples=list(stats.data), **extra))
+
+    def save(self) -> None:
+        rows = dict(self.previous)
+        rows.update({name: asdict(r) for name, r in self.results.items()})
+        info = dict(self.info, load_now=os.getloadavg()[0] if hasattr(os, "getloadavg") else None)
+        document = {
+            "size": SIZE,
+            "seed": SEED,
+            "machine": info,
+            "started": time.strftime("%Y-%m-%d %H:%M", time.localtime(self.started)),
+            "results": rows,
+        }
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(document, indent=1), encoding="utf-8")
 
 
 def machine() -> dict:
@@ -95,29 +121,10 @@ def machine() -> dict:
 
 @pytest.fixture(scope="session")
 def recorder():
-    rec = Recorder()
-    started = time.time()
-    info = machine()
+    rec = Recorder(machine(), time.time())
     yield rec
-    if not rec.results:
-        return
-    previous = {}
-    if RESULTS.exists():  # a partial rerun (-k) keeps the other rows of the same size
-        try:
-            previous = json.loads(RESULTS.read_text(encoding="utf-8")).get("results", {})
-        except (OSError, ValueError):
-            previous = {}
-    previous.update({name: asdict(r) for name, r in rec.results.items()})
-    info["load_at_end"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    document = {
-        "size": SIZE,
-        "seed": SEED,
-        "machine": info,
-        "started": time.strftime("%Y-%m-%d %H:%M", time.localtime(started)),
-        "results": previous,
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    if rec.results:
+        rec.save()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,136 @@
+"""The desktop app, offscreen: the entry list's first paint, search-as-you-type latency, and
+cold start to a painted main window (time and peak memory of a fresh process)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from conftest import COMMON_WORD, SIZE, Result, median_of, median_seconds, peak_rss_mb  # noqa: E402
+
+from reflectjournal.services.entries import EntryFilter  # noqa: E402
+from reflectjournal.services.workspace import Workspace  # noqa: E402
+from reflectjournal.storage.unlock import KeySources  # noqa: E402
+
+IN_APP_BUDGET = 0.030
+COLD_START_BUDGET = 2.0
+MEMORY_BUDGET_MB = 350.0
+HERE = Path(__file__).resolve().parent
+
+
+def _need(module: str) -> None:
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} is not in this checkout yet")
+
+
+class _Key:
+    def __init__(self, key_hex: str):
+        self.key_hex = key_hex
+
+    def get(self, path):
+        return self.key_hex
+
+
+@pytest.fixture(scope="module")
+def gui_ws(journal_copy, corpus):
+    key = corpus.key_file.read_text(encoding="utf-8").strip()
+    ws = Workspace.open(journal_copy, KeySources(keyring=_Key(key), environ={}))
+    yield ws
+    ws.close()
+
+
+def test_list_model_first_paint(benchmark, recorder, qapp, gui_ws):
+    _need("reflectjournal.gui.entry_model")
+    from PySide6.QtWidgets import QListView
+
+    from reflectjournal.gui.entry_model import PAGE_SIZE, EntryDelegate, EntryListModel
+
+    view = QListView()
+    view.resize(500, 900)
+    view.setItemDelegate(EntryDelegate(view))
+    view.show()
+
+    def first_paint():
+        # Parented to the view, as the app does: Qt then owns it and it outlives this frame.
+        model = EntryListModel(gui_ws.journal, parent=view)
+        view.setModel(model)
+        view.grab()  # lays out and paints the visible rows
+        return model
+
+    model = benchmark.pedantic(first_paint, rounds=15, iterations=1, warmup_rounds=2)
+    assert model.rowCount() == min(PAGE_SIZE, SIZE)
+    view.close()
+    view.deleteLater()
+    recorder.from_benchmark(
+        "GUI entry list: first page loaded and painted", benchmark, budget_s=IN_APP_BUDGET
+    )
+
+
+def test_search_as_you_type(benchmark, recorder, qapp, gui_ws):
+    _need("reflectjournal.gui.entry_model")
+    from PySide6.QtWidgets import QListView
+
+    from reflectjournal.gui.entry_model import EntryDelegate, EntryListModel
+
+    view = QListView()
+    view.resize(500, 900)
+    view.setItemDelegate(EntryDelegate(view))
+    model = EntryListModel(gui_ws.journal, parent=view)
+    view.setModel(model)
+    view.show()
+    prefixes = [COMMON_WORD[:n] for n in range(2, len(COMMON_WORD) + 1)]
+    latencies: list[float] = []
+
+    def keystroke(text: str):
+        started = time.perf_counter()
+        model.set_search(text, EntryFilter())
+        view.grab()
+        latencies.append(time.perf_counter() - started)
+
+    def type_word():
+        for text in prefixes:
+            keystroke(text)
+
+    benchmark.pedantic(type_word, rounds=5, iterations=1, warmup_rounds=1)
+    assert model.rowCount() > 0
+    view.close()
+    view.deleteLater()
+    latencies.sort()
+    result = recorder.add(
+        Result(
+            f"GUI search-as-you-type, per keystroke ('{prefixes[0]}' … '{COMMON_WORD}')",
+            latencies[len(latencies) // 2],
+            len(latencies),
+            budget_s=IN_APP_BUDGET,
+            samples=latencies,
+        )
+    )
+    result.note = f"slowest keystroke {max(latencies) * 1000:.0f} ms (short prefixes match most)"
+
+
+def test_cold_start(benchmark, recorder, corpus, journal_copy, cli_env):
+    _need("reflectjournal.gui.main_window")
+    env = dict(cli_env, QT_QPA_PLATFORM="offscreen")
+    env["RJ_BENCH_KEY_HEX"] = corpus.key_file.read_text(encoding="utf-8").strip()
+    command = [sys.executable, str(HERE / "gui_cold_start.py"), str(journal_copy)]
+    runs: list = []
+    benchmark.pedantic(lambda: runs.extend(median_of(command, env, 1)), rounds=5, iterations=1)
+    assert all(r.returncode == 0 for r in runs), runs[-1].stderr.decode()[-500:]
+    peak = max(peak_rss_mb(command, env) for _ in range(2))
+    recorder.add(
+        Result(
+            "GUI cold start to a painted main window (keyring key)",
+            median_seconds(runs),
+            len(runs),
+            budget_s=COLD_START_BUDGET,
+            peak_rss_mb=peak,
+            budget_rss_mb=MEMORY_BUDGET_MB,
+            note="fresh process each run, offscreen; time from spawn to exit after first paint",
+        )
+    )

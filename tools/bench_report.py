@@ -1,0 +1,152 @@
+"""Run the benchmarks and write their results table into docs/benchmarks.md.
+
+    .venv/bin/python tools/bench_report.py --size 100000         # run, then write the table
+    .venv/bin/python tools/bench_report.py --size 100000 --no-run  # table from the last run
+
+The benchmarks (tests/benchmarks) write .bench-cache/results-<size>.json as they go; this
+script only turns that file into Markdown, so a partial run still gives a partial table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "benchmarks.md"
+MIN_RATIO = 10.0
+
+HEADER = """\
+# Performance at scale
+
+How ReflectJournal holds up on a large journal, measured against
+[jrnl](https://jrnl.sh) 4.6 reading the same entries. Regenerate this page with one command:
+
+```
+.venv/bin/python tools/bench_report.py --size 100000
+```
+
+It builds (or reuses) a seeded corpus with `tools/corpus.py` — entries over ten years,
+~1.2 KB Markdown bodies, 1–4 framework or free tags, moods, model sections, coaching
+sessions and actions — written both as our encrypted journal and as a jrnl plain-text file,
+then runs `pytest tests/benchmarks --benchmark-only`. Run the suite alone with
+`RJ_BENCH_SIZE=20000 .venv/bin/python -m pytest tests/benchmarks --benchmark-only`.
+
+Timings are medians. CLI rows are fresh processes (one warm-up, then the median of several
+runs, like hyperfine), and jrnl's runs are made in the same session so the ratio compares like
+with like. jrnl reads an unencrypted file; we decrypt SQLCipher pages. Budgets are those of
+DESIGN.md §7.
+"""
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _verdict(r: dict) -> str:
+    checks = []
+    if r.get("budget_s") is not None and r.get("median_s") is not None:
+        checks.append(r["median_s"] <= r["budget_s"])
+    if r.get("budget_rss_mb") is not None and r.get("peak_rss_mb") is not None:
+        checks.append(r["peak_rss_mb"] <= r["budget_rss_mb"])
+    if r["name"].startswith("CLI `") and r.get("median_s"):
+        jrnl = r.get("jrnl_median_s")
+        # jrnl that never finished is at least its timeout, so the ratio is a lower bound.
+        checks.append(jrnl is None or jrnl / r["median_s"] >= MIN_RATIO)
+    if not checks:
+        return "(no budget)"
+    return "met" if all(checks) else "**not met**"
+
+
+def _ratio(r: dict) -> str:
+    if not r["name"].startswith("CLI `"):
+        return ""
+    if r.get("jrnl_median_s") is None:
+        return f"jrnl {r.get('jrnl_note') or 'not run'}"
+    return f"{r['jrnl_median_s'] / r['median_s']:.1f}× (jrnl {_ms(r['jrnl_median_s'])})"
+
+
+def _budget(r: dict) -> str:
+    parts = []
+    if r.get("budget_s") is not None:
+        parts.append(f"≤ {_ms(r['budget_s'])}")
+    if r.get("budget_rss_mb") is not None:
+        parts.append(f"≤ {r['budget_rss_mb']:.0f} MB")
+    if r["name"].startswith("CLI `"):
+        parts.append(f"≥ {MIN_RATIO:.0f}× jrnl")
+    return ", ".join(parts)
+
+
+def table(document: dict) -> str:
+    m = document["machine"]
+    load = [m.get("load_at_start"), m.get("load_now")]
+    lines = [
+        f"## {document['size']:,} entries (seed {document['seed']}, run {document['started']})",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, {m['system']}, "
+        f"Python {m['python']}. **The CPU is shared with other work** (load average "
+        + " → ".join(f"{x:.1f}" for x in load if x is not None)
+        + "), so single timings are noisy; medians are what to compare.",
+        "",
+        "| operation | median | peak memory | vs jrnl | budget | verdict | note |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in document["results"].values():
+        memory = f"{r['peak_rss_mb']:.0f} MB" if r.get("peak_rss_mb") is not None else ""
+        lines.append(
+            f"| {r['name']} | {_ms(r.get('median_s'))} | {memory} | {_ratio(r)} | "
+            f"{_budget(r)} | {_verdict(r)} | {r.get('note', '')} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+NOTES_MARK = "<!-- notes: kept when the tables are regenerated -->"
+
+
+def write(sizes: list[int]) -> Path:
+    """Tables for each size; anything below NOTES_MARK in the old page is kept as it was."""
+    notes = ""
+    if DOC.exists():
+        old = DOC.read_text(encoding="utf-8")
+        if NOTES_MARK in old:
+            notes = old[old.index(NOTES_MARK) :]
+    sections = [HEADER]
+    for size in sizes:
+        path = ROOT / ".bench-cache" / f"results-{size}.json"
+        if path.exists():
+            sections.append(table(json.loads(path.read_text(encoding="utf-8"))))
+    sections.append(notes or NOTES_MARK + "\n")
+    DOC.parent.mkdir(exist_ok=True)
+    DOC.write_text("\n".join(sections), encoding="utf-8")
+    return DOC
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, action="append", help="corpus size (repeatable)")
+    parser.add_argument("--no-run", action="store_true", help="only rewrite the table")
+    args = parser.parse_args(argv)
+    sizes = args.size or [100_000]
+    code = 0
+    if not args.no_run:
+        for size in sizes:
+            done = subprocess.run(
+                [sys.executable, "-m", "pytest", "tests/benchmarks", "--benchmark-only", "-q"],
+                cwd=ROOT,
+                env=dict(os.environ, RJ_BENCH_SIZE=str(size)),
+            )
+            code = code or done.returncode
+    print(write(sizes))
+    if code:
+        print(f"the benchmark run exited with {code}; the table shows what it measured")
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
