@@ -47,9 +47,9 @@ def _shared(workspace, parent):
 
 
 def _patterns(workspace, parent):
-    from reflectjournal.gui.placeholders import patterns_page
+    from reflectjournal.gui.patterns_view import PatternsView
 
-    return patterns_page(workspace, parent)
+    return PatternsView(workspace, parent)
 
 
 VIEWS: list[View] = [

@@ -1,0 +1,508 @@
+"""The Patterns dashboard: charts over the analytics service, with drill-down to entries.
+
+Every number can be clicked to list the entries behind it (the service's ``entry_ids``), so a
+chart is a way into the writing, never a verdict on its own. Recomputation runs in a worker
+(gui/tasks.py); the page stays usable while it runs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDate, QMarginsF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reflectjournal.gui.tasks import run_task
+from reflectjournal.services.patterns import PatternOptions
+from reflectjournal.services.timeutil import range_end, range_start
+
+PALETTE = ["#3b6ea5", "#d9822b", "#4c9a6a", "#b5485d", "#7d6bb3", "#a0a43a", "#8a8a8a"]
+TOP_TAGS = 6
+CALENDAR_WEEKS = 26
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class CalendarHeatMap(QWidget):
+    """Days written over the last weeks: one square per day, darker for more entries."""
+
+    day_clicked = Signal(str)
+    CELL = 13
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.counts: dict[str, int] = {}
+        self.end = date.today()
+        self.setMinimumSize(CALENDAR_WEEKS * self.CELL + 40, 7 * self.CELL + 24)
+
+    def set_data(self, calendar: list[dict], end: date) -> None:
+        self.counts = {c["day"]: c["count"] for c in calendar}
+        self.end = end
+        self.update()
+
+    def _origin(self) -> date:
+        last_monday = self.end - timedelta(days=self.end.weekday())
+        return last_monday - timedelta(weeks=CALENDAR_WEEKS - 1)
+
+    def _cell(self, day: date) -> QRectF:
+        offset = (day - self._origin()).days
+        return QRectF(30 + offset // 7 * self.CELL, 18 + offset % 7 * self.CELL, 11, 11)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        origin = self._origin()
+        for label, row in (("Mon", 0), ("Wed", 2), ("Fri", 4)):
+            painter.drawText(QRectF(0, 16 + row * self.CELL, 28, 14), label)
+        day = origin
+        while day <= self.end:
+            if day.day == 1:  # month names along the top, above the week they start in
+                painter.drawText(QPointF(self._cell(day).left(), 12), f"{day:%b}")
+            n = self.counts.get(day.isoformat(), 0)
+            shade = QColor("#e6e9ee") if not n else QColor(PALETTE[2]).darker(100 + 25 * min(n, 4))
+            painter.fillRect(self._cell(day), shade)
+            day += timedelta(days=1)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        day = self._origin()
+        while day <= self.end:
+            if self._cell(day).contains(event.position()):
+                self.day_clicked.emit(day.isoformat())
+                return
+            day += timedelta(days=1)
+
+
+class PatternsView(QWidget):
+    computed = Signal(dict)
+    drilled = Signal(list)  # entry ids shown in the drill-down list
+    open_entry = Signal(int)
+
+    def __init__(self, workspace, parent=None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.data: dict = {}
+        self.options = PatternOptions()
+        self._task = None
+        self._build()
+        self.refresh()
+
+    # ---- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.use_since = QCheckBox("From")
+        self.since = QDateEdit(QDate.currentDate().addMonths(-6), calendarPopup=True)
+        self.until = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.use_until = QCheckBox("to")
+        self.framework = QComboBox()
+        self.framework.addItem("All frameworks", None)
+        for fw in self.workspace.frameworks.list():
+            self.framework.addItem(fw["name"], fw["slug"])
+        self.unit = QComboBox()
+        self.unit.addItem("By week", "week")
+        self.unit.addItem("By month", "month")
+        refresh = QPushButton("Refresh")
+        review = QPushButton("Weekly review…")
+        pdf = QPushButton("Export PDF…")
+        for w in (self.use_since, self.since, self.use_until, self.until, self.framework,
+                  self.unit, refresh, review, pdf):  # fmt: skip
+            bar.addWidget(w)
+        bar.addStretch(1)
+        outer.addLayout(bar)
+        self.summary = QLabel("Working out your patterns…")
+        self.summary.setWordWrap(True)
+        outer.addWidget(self.summary)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.board = QWidget()
+        grid = QGridLayout(self.board)
+        self.timeline_view = self._chart_view()
+        self.mood_view = self._chart_view()
+        self.ratings_view = self._chart_view()
+        self.heat = QTableWidget()
+        self.heat.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.calendar = CalendarHeatMap()
+        self.neglected = QListWidget()
+        self.themes = QListWidget()
+        for widget in (self.neglected, self.themes):
+            widget.setWordWrap(True)
+        cards = [
+            ("Themes over time", self.timeline_view, 0, 0, 1, 2),
+            ("Mood and energy (weekly, with 4-week rolling mean)", self.mood_view, 1, 0, 1, 1),
+            ("Which themes appear together", self.heat, 1, 1, 1, 1),
+            ("Days written", self.calendar, 2, 0, 1, 1),
+            ("Capability self-ratings", self.ratings_view, 2, 1, 1, 1),
+            ("Rising themes and gaps", self.themes, 3, 0, 1, 1),
+            ("Not reflected on lately", self.neglected, 3, 1, 1, 1),
+        ]
+        for title, widget, row, col, rows, cols in cards:
+            grid.addWidget(self._card(title, widget), row, col, rows, cols)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.board)
+        split.addWidget(scroll)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        self.drill_label = QLabel("Click a bar, cell, day or row to see its entries.")
+        self.drill_label.setWordWrap(True)
+        self.drill_list = QListWidget()
+        self.drill_list.setWordWrap(True)
+        side_layout.addWidget(self.drill_label)
+        side_layout.addWidget(self.drill_list)
+        split.addWidget(side)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        split.setSizes([1100, 320])
+        outer.addWidget(split, 1)
+
+        refresh.clicked.connect(self.refresh)
+        for signal in (self.framework.currentIndexChanged, self.use_since.toggled,
+                       self.use_until.toggled):  # fmt: skip
+            signal.connect(self.refresh)
+        self.since.dateChanged.connect(lambda _: self.use_since.isChecked() and self.refresh())
+        self.until.dateChanged.connect(lambda _: self.use_until.isChecked() and self.refresh())
+        self.unit.currentIndexChanged.connect(lambda _: self._draw_timeline())
+        review.clicked.connect(self.weekly_review)
+        pdf.clicked.connect(lambda: self._ask_path("PDF", self.export_pdf))
+        self.heat.cellClicked.connect(self._heat_clicked)
+        self.calendar.day_clicked.connect(lambda day: self.drill(f"Entries on {day}", day=day))
+        self.themes.itemClicked.connect(self._list_clicked)
+        self.neglected.itemClicked.connect(self._list_clicked)
+        self.drill_list.itemDoubleClicked.connect(
+            lambda item: self.open_entry.emit(item.data(ID_ROLE))
+        )
+
+    def _chart_view(self) -> QChartView:
+        view = QChartView(QChart())
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setMinimumHeight(240)
+        return view
+
+    def _card(self, title: str, widget: QWidget) -> QGroupBox:
+        box = QGroupBox(title)
+        layout = QVBoxLayout(box)
+        layout.addWidget(widget)
+        if isinstance(widget, QChartView):
+            save = QPushButton("Save as PNG…")
+            save.clicked.connect(
+                lambda: self._ask_path("PNG", lambda p: self.export_png(widget, p))
+            )
+            layout.addWidget(save, alignment=Qt.AlignmentFlag.AlignRight)
+        return box
+
+    # ---- computing -------------------------------------------------------------------------
+
+    def current_options(self) -> PatternOptions:
+        since = self.since.date().toString("yyyy-MM-dd") if self.use_since.isChecked() else None
+        until = self.until.date().toString("yyyy-MM-dd") if self.use_until.isChecked() else None
+        return PatternOptions(
+            since=range_start(since), until=range_end(until), framework=self.framework.currentData()
+        )
+
+    def refresh(self) -> None:
+        self.options = self.current_options()
+        options, patterns = self.options, self.workspace.patterns
+        self.summary.setText("Working out your patterns…")
+        self._task = run_task(lambda ctx: patterns.compute(options), self)
+        self._task.finished.connect(self._show)
+        self._task.failed.connect(self.summary.setText)
+
+    def _show(self, data: dict) -> None:
+        self.data = data
+        s, a = data["streaks"], data["actions"]
+        if data["total_entries"]:
+            self.summary.setText(
+                f"{data['total_entries']} entries from {data['first']} to {data['last']} · "
+                f"streak {s['current']} days (longest {s['longest']}) · "
+                f"actions: {a['open']} open, {a['overdue']} overdue, {a['done']} done"
+            )
+        else:
+            self.summary.setText("No entries in this range yet, so there are no patterns.")
+        self._draw_timeline()
+        self._draw_mood()
+        self._draw_heat()
+        self.calendar.set_data(data["calendar"], date.fromisoformat(data["settings"]["asof"]))
+        self._draw_ratings()
+        self._fill_lists()
+        self.computed.emit(data)
+
+    # ---- charts ----------------------------------------------------------------------------
+
+    def _draw_timeline(self) -> None:
+        if not self.data:
+            return
+        unit = self.unit.currentData()
+        rows = self.data["timeline_weeks" if unit == "week" else "timeline"]
+        top = [t["slug"] for t in self.data["tags"][:TOP_TAGS]]
+        periods = sorted({r["period"] for r in rows})[-(26 if unit == "week" else 18) :]
+        counts = {(r["period"], r["slug"]): r["count"] for r in rows}
+        chart = QChart()
+        series = QStackedBarSeries()
+        names = {t["slug"]: t["name"] for t in self.data["tags"]}
+        for index, slug in enumerate(top):
+            bar_set = QBarSet(names.get(slug, slug))
+            bar_set.setColor(QColor(PALETTE[index % len(PALETTE)]))
+            bar_set.append([float(counts.get((p, slug), 0)) for p in periods])
+            bar_set.clicked.connect(
+                lambda i, slug=slug, periods=periods: self.drill(
+                    f"{names.get(slug, slug)} in {periods[i]}", tag=slug, period=periods[i]
+                )
+            )
+            series.append(bar_set)
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        # Short labels ("W48", "2026-11") so a half-year of weeks still fits under the bars.
+        axis_x.append([p.split("-")[1] if unit == "week" else p for p in periods] or [""])
+        axis_x.setLabelsAngle(-60)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%d")
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        axis_y.applyNiceNumbers()
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        chart.setMargins(QMarginsF(4, 4, 4, 4).toMargins())
+        self._swap_chart(self.timeline_view, chart)
+        self.timeline_series = series
+
+    def _draw_mood(self) -> None:
+        chart = QChart()
+        weeks = sorted({m["period"] for m in self.data["mood_weeks"] + self.data["energy_weeks"]})
+        index = {p: i for i, p in enumerate(weeks)}
+        for label, key, color in (("Mood", "mood_weeks", PALETTE[0]),
+                                  ("Energy", "energy_weeks", PALETTE[1])):  # fmt: skip
+            raw, rolling = QLineSeries(), QLineSeries()
+            raw.setName(f"{label} (week)")
+            rolling.setName(f"{label} (rolling)")
+            for m in self.data[key]:
+                raw.append(index[m["period"]], m["mean"])
+                rolling.append(index[m["period"]], m["rolling"])
+            pen = raw.pen()
+            pen.setColor(QColor(color).lighter(150))
+            raw.setPen(pen)
+            pen = rolling.pen()
+            pen.setColor(QColor(color))
+            pen.setWidth(3)
+            rolling.setPen(pen)
+            chart.addSeries(raw)
+            chart.addSeries(rolling)
+        chart.createDefaultAxes()
+        for axis in chart.axes(Qt.Orientation.Vertical):
+            axis.setRange(1, 5)
+        for axis in chart.axes(Qt.Orientation.Horizontal):
+            axis.setLabelFormat("%d")
+            axis.setTitleText(f"weeks ({weeks[0]} to {weeks[-1]})" if weeks else "weeks")
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self._swap_chart(self.mood_view, chart)
+
+    def _draw_ratings(self) -> None:
+        chart = QChart()
+        days = sorted({p["date"] for s in self.data["ratings"] for p in s["points"]})
+        index = {d: i for i, d in enumerate(days)}
+        for n, item in enumerate(self.data["ratings"]):
+            line = QLineSeries()
+            line.setName(item["name"])
+            line.setPointsVisible(True)
+            line.setColor(QColor(PALETTE[n % len(PALETTE)]))
+            for p in item["points"]:
+                line.append(index[p["date"]], p["value"])
+            chart.addSeries(line)
+        chart.createDefaultAxes()
+        for axis in chart.axes(Qt.Orientation.Vertical):
+            axis.setRange(1, 5)
+        for axis in chart.axes(Qt.Orientation.Horizontal):
+            axis.setLabelFormat("%d")
+            axis.setTitleText(f"ratings ({days[0]} to {days[-1]})" if days else "no ratings yet")
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self._swap_chart(self.ratings_view, chart)
+
+    @staticmethod
+    def _swap_chart(view: QChartView, chart: QChart) -> None:
+        old = view.chart()
+        view.setChart(chart)
+        if old is not None:
+            old.deleteLater()
+
+    def _draw_heat(self) -> None:
+        top = [t["slug"] for t in self.data["tags"][:6]]
+        pairs = {(c["a"], c["b"]): c["count"] for c in self.data["cooccurrence"]}
+        peak = max(pairs.values(), default=1)
+        self.heat.clear()
+        self.heat.setRowCount(len(top))
+        self.heat.setColumnCount(len(top))
+        # Numbered columns: full names only fit down the side.
+        self.heat.setHorizontalHeaderLabels([str(i + 1) for i in range(len(top))])
+        self.heat.setVerticalHeaderLabels(
+            [f"{i + 1}  {s.replace('-', ' ')}" for i, s in enumerate(top)]
+        )
+        for r, a in enumerate(top):
+            for c, b in enumerate(top):
+                n = 0 if a == b else pairs.get(tuple(sorted((a, b))), 0)
+                item = QTableWidgetItem(str(n) if n else "")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                item.setData(ID_ROLE, (a, b))
+                # White for never together, then deeper blue the more often they are.
+                colour = (
+                    QColor("#ffffff")
+                    if not n
+                    else QColor(PALETTE[0]).lighter(int(200 - 100 * n / peak))
+                )
+                item.setBackground(colour)
+                self.heat.setItem(r, c, item)
+        self.heat.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+    def _fill_lists(self) -> None:
+        self.themes.clear()
+        for t in self.data["tags"]:
+            if t["trend"] != "steady":
+                arrow = "↑" if t["trend"] == "rising" else "↓"
+                self._list_item(
+                    self.themes,
+                    f"{arrow} {t['name']}: {t['recent']} in the last "
+                    f"{self.data['settings']['window_days']} days, {t['previous']} before",
+                    t["slug"],
+                )
+        for gap in self.data["gaps"][:8]:
+            self._list_item(self.themes, gap["message"], gap["tag"])
+        if not self.themes.count():
+            self.themes.addItem("Nothing is clearly rising or falling yet.")
+        self.neglected.clear()
+        for n in self.data["neglected_detail"]:
+            when = f"last on {n['last']}" if n["last"] else "never yet"
+            self._list_item(self.neglected, f"{n['name']} — {when}", n["slug"])
+
+    @staticmethod
+    def _list_item(widget: QListWidget, text: str, slug: str) -> None:
+        item = QListWidgetItem(text)
+        item.setData(ID_ROLE, slug)
+        widget.addItem(item)
+
+    # ---- drill-down ------------------------------------------------------------------------
+
+    def drill(self, title: str, **criteria) -> list[int]:
+        ids = self.workspace.patterns.entry_ids(self.options, **criteria)
+        self.drill_label.setText(f"{title}: {len(ids)} entries")
+        self.drill_list.clear()
+        titles = self._titles(ids)
+        for entry_id in ids:
+            day, title_text = titles.get(entry_id, ("", ""))
+            item = QListWidgetItem(f"{day}  {title_text}")
+            item.setData(ID_ROLE, entry_id)
+            self.drill_list.addItem(item)
+        self.drilled.emit(ids)
+        return ids
+
+    def _titles(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        result = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            for row in self.workspace.db.query(
+                "SELECT id, date(created, created_offset || ' minutes'), title FROM entry "
+                f"WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                result[row[0]] = (row[1], row[2])
+        return result
+
+    def _heat_clicked(self, row: int, column: int) -> None:
+        item = self.heat.item(row, column)
+        if item is None or not item.text():
+            return
+        a, b = item.data(ID_ROLE)
+        self.drill(f"{a} with {b}", tag=a, with_tag=b)
+
+    def _list_clicked(self, item: QListWidgetItem) -> None:
+        slug = item.data(ID_ROLE)
+        if slug:
+            self.drill(f"Entries tagged {slug}", tag=slug)
+
+    # ---- export and the weekly review -----------------------------------------------------
+
+    def _ask_path(self, kind: str, action) -> None:
+        suffix = kind.lower()
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Save as {kind}", f"patterns.{suffix}", f"{kind} (*.{suffix})"
+        )
+        if path:
+            try:
+                action(Path(path))
+            except OSError as exc:
+                QMessageBox.warning(self, "Not saved", f"The file could not be written: {exc}.")
+
+    @staticmethod
+    def export_png(view: QWidget, path: Path) -> None:
+        if not view.grab().save(str(path), "PNG"):
+            raise OSError(f"Qt could not write {path}")
+
+    def export_pdf(self, path: Path) -> None:
+        """The dashboard as it looks now, scaled to fit an A4 landscape page."""
+        writer = QPdfWriter(str(path))
+        writer.setTitle("ReflectJournal patterns")
+        writer.setCreator("ReflectJournal")
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A4),
+                QPageLayout.Orientation.Landscape,
+                QMarginsF(12, 12, 12, 12),
+                QPageLayout.Unit.Millimeter,
+            )
+        )
+        image = self.board.grab()
+        painter = QPainter(writer)
+        page = writer.pageLayout().paintRectPixels(writer.resolution())
+        painter.drawText(0, 0, page.width(), 200, Qt.AlignmentFlag.AlignLeft, self.summary.text())
+        scale = min(page.width() / image.width(), (page.height() - 260) / image.height())
+        target = QRectF(0, 260, image.width() * scale, image.height() * scale)
+        painter.drawPixmap(target, image, QRectF(image.rect()))
+        painter.end()
+
+    def weekly_review(self) -> int | None:
+        """Turn the last seven days into a new reflection the leader can then edit."""
+        from reflectjournal.services.review import WeeklyReview
+
+        review = WeeklyReview(self.workspace.db).build()
+        answer = QMessageBox.question(
+            self,
+            "Weekly review",
+            f"Save “{review['title']}” as a new reflection? You can edit it afterwards.\n\n"
+            f"{len(review['entries'])} entries, {len(review['themes'])} themes, "
+            f"{len(review['open_actions'])} open actions.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        entry_id = self.workspace.journal.add(review["markdown"], title=review["title"])
+        self.open_entry.emit(entry_id)
+        self.refresh()
+        return entry_id

@@ -1,0 +1,109 @@
+"""Patterns dashboard: renders a known journal, drills down to the right entries, exports."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from datetime import UTC, datetime  # noqa: E402
+
+import pytest  # noqa: E402
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from reflectjournal.gui.patterns_view import ID_ROLE, PatternsView  # noqa: E402
+
+
+def _add(ws, day, *tags, mood=3, title="note"):
+    y, m, d = map(int, day.split("-"))
+    return ws.journal.add(
+        "text", title=title, tags=list(tags), mood=mood, when=datetime(y, m, d, 9, tzinfo=UTC)
+    )
+
+
+@pytest.fixture
+def view(qtbot, workspace):
+    ids = {
+        "a": _add(workspace, "2026-11-02", "workforce-pressures", "burnout", title="A"),
+        "b": _add(workspace, "2026-11-03", "workforce-pressures", title="B"),
+        "c": _add(workspace, "2026-11-10", "burnout", title="C"),
+    }
+    workspace.journal.rate("resilience", 2, "2026-10-01")
+    workspace.journal.rate("resilience", 3, "2026-11-01")
+    v = PatternsView(workspace)
+    qtbot.addWidget(v)
+    # The result arrives through the event loop (queued from the worker), so waiting after
+    # construction cannot miss it.
+    with qtbot.waitSignal(v.computed, timeout=15000):
+        pass
+    v.ids = ids
+    return v
+
+
+def test_dashboard_shows_the_numbers(view):
+    assert view.data["total_entries"] == 3
+    assert "3 entries from 2026-11-02 to 2026-11-10" in view.summary.text()
+    series = view.timeline_series
+    sets = {s.label(): s for s in series.barSets()}
+    assert set(sets) == {"Workforce pressures", "Burnout"}
+    # Weekly: W45 (2-8 Nov) and W46 (9-15 Nov).
+    assert [sets["Workforce pressures"].at(i) for i in range(2)] == [2.0, 0.0]
+    assert [sets["Burnout"].at(i) for i in range(2)] == [1.0, 1.0]
+    heat = {
+        (view.heat.verticalHeaderItem(r).text(), c): view.heat.item(r, c).text()
+        for r in range(view.heat.rowCount())
+        for c in range(view.heat.columnCount())
+    }
+    assert "1" in heat.values()  # workforce pressures with burnout, once
+    assert view.ratings_view.chart().series()[0].count() == 2
+    neglected = [view.neglected.item(i).text() for i in range(view.neglected.count())]
+    assert any(text.startswith("Resilience") for text in neglected)
+
+
+def test_clicking_a_bar_lists_its_entries(view, qtbot):
+    sets = {s.label(): s for s in view.timeline_series.barSets()}
+    with qtbot.waitSignal(view.drilled) as signal:
+        sets["Burnout"].clicked.emit(1)  # the second week
+    assert signal.args[0] == [view.ids["c"]]
+    assert view.drill_list.count() == 1 and "C" in view.drill_list.item(0).text()
+    assert "Burnout in 2026-W46: 1 entries" in view.drill_label.text()
+
+
+def test_heat_map_cell_and_list_row_drill_down(view):
+    cell = next(
+        (r, c)
+        for r in range(view.heat.rowCount())
+        for c in range(view.heat.columnCount())
+        if view.heat.item(r, c).text() == "1"
+    )
+    view._heat_clicked(*cell)
+    assert [view.drill_list.item(0).data(ID_ROLE)] == [view.ids["a"]]
+    view.unit.setCurrentIndex(1)  # by month: one bar per tag
+    sets = {s.label(): s for s in view.timeline_series.barSets()}
+    assert sets["Workforce pressures"].at(0) == 2.0
+
+
+def test_framework_filter_and_empty_range(view, qtbot):
+    with qtbot.waitSignal(view.computed, timeout=15000):
+        view.framework.setCurrentIndex(view.framework.findData("nhs-healthcare-leadership-model"))
+    assert view.data["tags"] == []
+    assert view.timeline_series.count() == 0
+
+
+def test_exports(view, tmp_path):
+    png, pdf = tmp_path / "chart.png", tmp_path / "patterns.pdf"
+    view.export_png(view.timeline_view, png)
+    view.export_pdf(pdf)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 5000
+
+
+def test_weekly_review_becomes_an_entry(view, qtbot, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(view.open_entry) as opened:
+        entry_id = view.weekly_review()
+    assert opened.args == [entry_id]
+    assert view.workspace.journal.get(entry_id)["title"].startswith("Weekly review")
