@@ -45,10 +45,10 @@ def front_matter(entry: dict) -> str:
     return "\n".join(lines)
 
 
-def _comments(entry: dict) -> str:
+def _comments(entry: dict, level: str = "##") -> str:
     if not entry.get("comments"):
         return ""
-    parts = ["", "## Comments", ""]
+    parts = ["", f"{level} Comments", ""]
     for c in entry["comments"]:
         # Others' words are quoted, never run as Markdown of ours.
         quoted_text = "\n".join("> " + line for line in c["text"].splitlines() or [""])
@@ -97,7 +97,7 @@ def write_single(entries, path: Path, title: str) -> int:
                 meta.append("starred")
             out.write(f"\n## {entry['title']}\n\n*{' · '.join(meta)}*\n\n")
             out.write(_demote(entry["body"].rstrip()) + "\n")
-            out.write(_comments(entry))
+            out.write(_comments(entry, "###"))
             count += 1
     return count
 
