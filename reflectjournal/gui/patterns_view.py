@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.tasks import run_task
 from reflectjournal.services.patterns import PatternOptions
 from reflectjournal.services.timeutil import range_end, range_start
@@ -104,6 +105,8 @@ class CalendarHeatMap(QWidget):
 
 class PatternsView(QWidget):
     computed = Signal(dict)
+    _result = Signal(int, dict)
+    _failed = Signal(int, str)
     drilled = Signal(list)  # entry ids shown in the drill-down list
     open_entry = Signal(int)
 
@@ -113,6 +116,9 @@ class PatternsView(QWidget):
         self.data: dict = {}
         self.options = PatternOptions()
         self._task = None
+        self._generation = 0
+        self._result.connect(self._on_result)
+        self._failed.connect(self._on_failed)
         self._build()
         self.refresh()
 
@@ -234,9 +240,32 @@ class PatternsView(QWidget):
         self.options = self.current_options()
         options, patterns = self.options, self.workspace.patterns
         self.summary.setText("Working out your patterns…")
-        self._task = run_task(lambda ctx: patterns.compute(options), self)
-        self._task.finished.connect(self._show)
-        self._task.failed.connect(self.summary.setText)
+        self._generation += 1
+        generation = self._generation
+
+        # The worker reports through this view's own signals, connected once in __init__:
+        # connecting to the task after run_task() has started it could miss a quick result.
+        def work(ctx):
+            try:
+                data = patterns.compute(options)
+            except ReflectJournalError as exc:
+                self._failed.emit(generation, str(exc))
+                raise
+            except Exception:
+                self._failed.emit(generation, "The patterns could not be worked out.")
+                raise
+            self._result.emit(generation, data)
+            return data
+
+        self._task = run_task(work, self)
+
+    def _on_result(self, generation: int, data: dict) -> None:
+        if generation == self._generation:  # an older range's answer is stale
+            self._show(data)
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self.summary.setText(message)
 
     def _show(self, data: dict) -> None:
         self.data = data
