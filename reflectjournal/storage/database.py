@@ -8,6 +8,7 @@ half-way, and turns SQLite's errors into sentences a user can act on.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -34,8 +35,15 @@ Row = dbapi2.Row
 DatabaseError = dbapi2.DatabaseError
 
 
-def translate_error(exc: Exception, path: Path | None = None) -> ReflectJournalError:
-    """Map a SQLite error to one clear sentence."""
+def translate_error(
+    exc: Exception, path: Path | None = None, *, opened: bool = False
+) -> ReflectJournalError:
+    """Map a SQLite error to one clear sentence.
+
+    ``opened`` says the key was already verified on this connection: SQLCipher then reports a
+    page that fails its authentication check as "not a database", which means damage, not a
+    wrong passphrase.
+    """
     text = str(exc).lower()
     where = f" ({path})" if path else ""
     if "locked" in text or "busy" in text:
@@ -48,29 +56,61 @@ def translate_error(exc: Exception, path: Path | None = None) -> ReflectJournalE
         return ReadOnlyJournal(
             f"The journal{where} is read-only; make the file and its folder writable and try again."
         )
+    if opened and ("not a database" in text or "malformed" in text or "corrupt" in text):
+        return damaged(path)
     if "not a database" in text:
         return WrongPassphrase(
             f"Could not unlock the journal{where}: the passphrase is wrong "
             "or the file is not a ReflectJournal journal."
         )
     if "malformed" in text or "corrupt" in text:
-        return NotAJournal(
-            f"The journal{where} is damaged; restore it from a backup "
-            "(reflectjournal restore) and keep the damaged file aside."
-        )
+        return damaged(path)
     if "unable to open" in text:
         return ReadOnlyJournal(
-            f"The journal{where} could not be opened; check that its folder exists and is writable."
+            f"The journal{where} could not be opened; check that it and its folder exist "
+            "and are writable (a journal needs to write small lock files beside itself)."
+        )
+    if "disk i/o error" in text:
+        return ReflectJournalError(
+            f"The disk failed while reading or writing the journal{where}, so nothing was saved; "
+            "check the disk and try again."
         )
     return ReflectJournalError(f"The journal{where} could not be used: {exc}.")
 
 
+def damaged(path: Path | None) -> NotAJournal:
+    """The one message for a damaged file; we never delete, move or rewrite such a file."""
+    where = f" {path}" if path else ""
+    return NotAJournal(
+        f"The journal{where} is damaged and was left untouched; move it aside and restore "
+        "your latest backup with 'reflectjournal restore BACKUP'."
+    )
+
+
+class JournalMoved(ReflectJournalError):
+    """The path no longer names the file this connection has open."""
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
 def connect(path: Path, key: RawKey | None, *, read_only: bool = False) -> sqlcipher3.Connection:
     """Open and verify a connection; raises WrongPassphrase if the key does not fit."""
+    identity = file_identity(path)
     target = f"file:{path}?mode=ro" if read_only else f"file:{path}"
     try:
         conn = sqlcipher3.connect(
-            target, uri=True, isolation_level=None, check_same_thread=False, timeout=5
+            target,
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            factory=_Connection,
         )
     except dbapi2.Error as exc:
         raise translate_error(exc, path) from exc
@@ -99,7 +139,15 @@ def connect(path: Path, key: RawKey | None, *, read_only: bool = False) -> sqlci
         conn.close()
         raise translate_error(exc, path) from exc
     conn.row_factory = Row
+    # Taken before the open, so a file swapped in during the open is caught, not trusted.
+    conn.identity = identity
     return conn
+
+
+class _Connection(sqlcipher3.Connection):
+    """A connection that remembers which file (device, inode) it opened."""
+
+    identity: tuple[int, int] | None = None
 
 
 class Database:
@@ -114,6 +162,7 @@ class Database:
         self.key = key
         self._lock = threading.RLock()
         self._depth = 0
+        self._identity = getattr(conn, "identity", None) or file_identity(path)
 
     @property
     def encrypted(self) -> bool:
@@ -124,7 +173,7 @@ class Database:
             try:
                 return self.conn.execute(sql, params).fetchall()
             except dbapi2.Error as exc:
-                raise translate_error(exc, self.path) from exc
+                raise translate_error(exc, self.path, opened=True) from exc
 
     def query_one(self, sql: str, params: Sequence[Any] | dict = ()) -> Row | None:
         rows = self.query(sql, params)
@@ -140,14 +189,14 @@ class Database:
             try:
                 return self.conn.execute(sql, params)
             except dbapi2.Error as exc:
-                raise translate_error(exc, self.path) from exc
+                raise translate_error(exc, self.path, opened=True) from exc
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self._lock:
             try:
                 self.conn.executemany(sql, rows)
             except dbapi2.Error as exc:
-                raise translate_error(exc, self.path) from exc
+                raise translate_error(exc, self.path, opened=True) from exc
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -163,9 +212,13 @@ class Database:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except dbapi2.Error as exc:
-                raise translate_error(exc, self.path) from exc
+                raise translate_error(exc, self.path, opened=True) from exc
             self._depth = 1
             try:
+                # Under the write lock: a journal replaced (passphrase change in another
+                # window, a restore, a file manager) or deleted while we held it open must not
+                # receive writes that would vanish with the old file.
+                self._check_same_file()
                 yield self
                 self.conn.execute("COMMIT")
             except BaseException as exc:
@@ -174,10 +227,18 @@ class Database:
                 except dbapi2.Error:
                     log.exception("rollback failed")
                 if isinstance(exc, dbapi2.Error):
-                    raise translate_error(exc, self.path) from exc
+                    raise translate_error(exc, self.path, opened=True) from exc
                 raise
             finally:
                 self._depth = 0
+
+    def _check_same_file(self) -> None:
+        if self._identity is None or file_identity(self.path) == self._identity:
+            return
+        raise JournalMoved(
+            f"The journal {self.path} was moved, replaced or deleted while it was open, "
+            "so nothing was saved; open it again."
+        )
 
     def integrity_ok(self) -> bool:
         rows = self.query("PRAGMA integrity_check")

@@ -5,20 +5,81 @@ SQLCipher has been known to report success), the journal can end up unreadable. 
 write a complete copy under the new key and salt, reopen and check it, and only then swap it
 over the old file with an atomic rename. At every instant the path holds either the old file
 (old passphrase) or the new one (new passphrase).
+
+While the copy is made and swapped in, this connection must be the journal's only one and no
+one may write: a write landing in the old file after the copy would vanish with it. So the
+journal leaves WAL mode first (SQLite refuses that while any other connection is open) and a
+read transaction is held until after the swap, which keeps other writers waiting (and then
+refused: ``Database`` checks that its file was not replaced before every write).
+
+A kill at any point leaves at most a ``.rekey`` staging file, which ``unlock`` sweeps away.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
-from reflectjournal.errors import ReadOnlyJournal, ReflectJournalError, UsageError
+from reflectjournal.errors import JournalBusy, ReadOnlyJournal, ReflectJournalError, UsageError
 from reflectjournal.storage.copy import copy_to
-from reflectjournal.storage.database import Database, connect
+from reflectjournal.storage.database import Database, DatabaseError, connect
 from reflectjournal.storage.keys import RawKey, derive_key, new_key, passphrase_problem, read_salt
 
 log = logging.getLogger(__name__)
+
+# Called with the name of each step ("sole", "staged", "verified", "swapped"); the crash tests
+# use it to kill the process at exact points. None in normal use.
+STAGE_HOOK: Callable[[str], None] | None = None
+
+
+def _stage(name: str) -> None:
+    if STAGE_HOOK is not None:
+        STAGE_HOOK(name)
+
+
+def staging_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}.rekey")
+
+
+def leftovers(path: Path) -> list[Path]:
+    """Files an interrupted passphrase change may leave beside the journal."""
+    staged = staging_path(path)
+    partial = staged.with_name(staged.name + ".partial")
+    return [Path(f"{base}{suffix}") for base in (staged, partial) for suffix in _SUFFIXES]
+
+
+_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def _take_sole_access(db: Database) -> None:
+    try:
+        with db._lock:
+            db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            mode = db.conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+            if str(mode).lower() != "delete":
+                raise DatabaseError("database is locked")
+            db.conn.execute("BEGIN")
+            db.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except DatabaseError as exc:
+        _release(db)
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise JournalBusy(
+                f"The journal {db.path} is open in another window or program; close it there "
+                "and change the passphrase again (nothing was changed)."
+            ) from None
+        raise
+
+
+def _release(db: Database) -> None:
+    with db._lock:
+        try:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            db.conn.execute("PRAGMA journal_mode = WAL")
+        except DatabaseError:
+            log.exception("could not return %s to WAL mode", db.path)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -37,8 +98,8 @@ def _fsync_dir(folder: Path) -> None:
 def change_passphrase(db: Database, new_passphrase: str) -> Database:
     """Re-encrypt the journal under ``new_passphrase``; returns the reopened journal.
 
-    ``db`` is closed by this call whether it succeeds or not; on failure the old file, still
-    under the old passphrase, is reopened and returned inside the raised error's context.
+    On success ``db`` is closed (its file is gone); on failure nothing changed and ``db`` is
+    still open and usable under the old passphrase.
     """
     if db.key is None:
         raise UsageError(
@@ -53,31 +114,47 @@ def change_passphrase(db: Database, new_passphrase: str) -> Database:
         raise ReadOnlyJournal(
             f"The journal {path} or its folder is read-only, so the passphrase was not changed."
         )
-    fresh = new_key(new_passphrase)
-    staged = path.with_name(f"{path.name}.rekey")
-    staged.unlink(missing_ok=True)
-    rows_before = db.scalar("SELECT count(*) FROM entry")
-    copy_to(db, staged, key=fresh)
-
-    # Verify by reopening with a key derived again from the passphrase and the file's salt.
-    check_key = derive_key(new_passphrase, read_salt(staged) or b"")
+    fresh = new_key(new_passphrase)  # slow key stretching before any lock is taken
+    staged = staging_path(path)
+    for leftover in leftovers(path):
+        leftover.unlink(missing_ok=True)
+    _take_sole_access(db)
+    _stage("sole")
     try:
-        check = Database(connect(staged, check_key), staged, check_key)
-        rows_after = check.scalar("SELECT count(*) FROM entry")
-        check.close()
-    except ReflectJournalError:
-        staged.unlink(missing_ok=True)
-        raise ReflectJournalError(
-            "The re-encrypted copy could not be verified, so the passphrase was not changed."
-        ) from None
-    if rows_after != rows_before:
-        staged.unlink(missing_ok=True)
-        raise ReflectJournalError(
-            "The re-encrypted copy was incomplete, so the passphrase was not changed."
-        )
-
-    db.close()  # checkpoints and removes the old -wal before the swap
-    os.replace(staged, path)
+        rows_before = db.scalar("SELECT count(*) FROM entry")
+        copy_to(db, staged, key=fresh)
+        _stage("staged")
+        # Verify by reopening with a key derived again from the passphrase and the file's salt.
+        check_key = derive_key(new_passphrase, read_salt(staged) or b"")
+        try:
+            check = Database(connect(staged, check_key), staged, check_key)
+            rows_after = check.scalar("SELECT count(*) FROM entry")
+            intact = check.integrity_ok()
+            check.close()
+        except ReflectJournalError:
+            raise ReflectJournalError(
+                "The re-encrypted copy could not be verified, so the passphrase was not changed."
+            ) from None
+        if rows_after != rows_before or not intact:
+            raise ReflectJournalError(
+                "The re-encrypted copy was incomplete, so the passphrase was not changed."
+            )
+        _stage("verified")
+        os.replace(staged, path)
+    except BaseException:
+        for leftover in leftovers(path):
+            leftover.unlink(missing_ok=True)
+        _release(db)
+        raise
     _fsync_dir(path.parent)
+    _stage("swapped")
+    # The old connection now holds an unlinked file: end its read transaction and close it
+    # without "PRAGMA optimize", which could write a rollback journal beside the new file.
+    with db._lock:
+        try:
+            db.conn.execute("ROLLBACK")
+        except DatabaseError:
+            pass
+        db.conn.close()
     log.info("passphrase of %s changed", path)
     return Database(connect(path, RawKey(check_key.key)), path, RawKey(check_key.key))

@@ -16,7 +16,7 @@ from reflectjournal.errors import (
     UsageError,
     WrongPassphrase,
 )
-from reflectjournal.storage import migrate
+from reflectjournal.storage import migrate, rekey
 from reflectjournal.storage.copy import copy_to
 from reflectjournal.storage.database import Database, connect
 from reflectjournal.storage.keyring_store import KeyringStore
@@ -88,8 +88,25 @@ def unlock(path: Path, sources: KeySources) -> Unlocked:
     if path.is_dir():
         raise UsageError(f"{path} is a folder, not a journal file.")
     unlocked = _unlock_key(path, sources)
+    sweep_leftovers(path)
     prepare_schema(unlocked.db)
     return unlocked
+
+
+def sweep_leftovers(path: Path) -> None:
+    """Remove the staging files of a passphrase change that was killed before its swap.
+
+    The journal itself is then still the old file under the old passphrase (the swap is one
+    atomic rename), so the staged copy is an unconfirmed duplicate, encrypted, safe to drop.
+    We hold an open connection here, which keeps any other passphrase change from starting.
+    """
+    for leftover in rekey.leftovers(path):
+        try:
+            leftover.unlink(missing_ok=True)
+        except OSError:  # a read-only folder: harmless, it is swept on a later open
+            log.info("could not remove %s", leftover)
+        else:
+            log.debug("swept %s", leftover)
 
 
 def _unlock_key(path: Path, sources: KeySources) -> Unlocked:
