@@ -154,10 +154,12 @@ class FrameworkService:
             row[0]: row[1]
             for row in self.db.query("SELECT slug, version FROM framework WHERE builtin = 1")
         }
+        stale = [s for s in builtin_frameworks() if current.get(s.slug) != s.version]
+        if not stale:  # no write lock taken: a reader must not wait for (or block) a writer
+            return
         with self.db.transaction():
-            for spec in builtin_frameworks():
-                if current.get(spec.slug) != spec.version:
-                    self._install(spec, builtin=True)
+            for spec in stale:
+                self._install(spec, builtin=True)
 
     def add_file(self, path: Path) -> FrameworkSpec:
         try:

@@ -246,8 +246,10 @@ class Database:
 
     def close(self) -> None:
         with self._lock:
-            try:
-                self.conn.execute("PRAGMA optimize")
-            except dbapi2.Error:
-                pass
+            # Only after writes: a read-only session must leave the file byte-identical.
+            if self.conn.total_changes:
+                try:
+                    self.conn.execute("PRAGMA optimize")
+                except dbapi2.Error:
+                    pass
             self.conn.close()

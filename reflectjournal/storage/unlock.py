@@ -111,6 +111,7 @@ def sweep_leftovers(path: Path) -> None:
 
 def _unlock_key(path: Path, sources: KeySources) -> Unlocked:
     if is_plain_sqlite(path):
+        _check_plain_journal(path)
         return Unlocked(Database(connect(path, None), path, None), "unencrypted")
 
     explicit: list[tuple[str, str]] = []
@@ -155,6 +156,19 @@ def _unlock_key(path: Path, sources: KeySources) -> Unlocked:
         "journal is locked: give --passphrase-file FILE, set REFLECTJOURNAL_PASSPHRASE, "
         "or run in a terminal to type the passphrase."
     )
+
+
+def _check_plain_journal(path: Path) -> None:
+    """Refuse an unrelated SQLite file before opening it for writing.
+
+    A normal open switches the file to WAL mode, which rewrites its header: looking first,
+    read-only, keeps someone else's database byte-identical.
+    """
+    probe = Database(connect(path, None, read_only=True), path, None)
+    try:
+        migrate.needs_upgrade(probe)  # raises NotAJournal for a database that is not ours
+    finally:
+        probe.conn.close()
 
 
 def prepare_schema(db: Database) -> None:

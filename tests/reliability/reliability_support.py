@@ -51,7 +51,7 @@ def run_cli(
 def assert_one_line_error(result: subprocess.CompletedProcess, code: int | None = None) -> str:
     """A failure reported as exactly one line on stderr, no traceback; returns the line."""
     err = result.stderr.decode("utf-8", "replace")
-    assert result.returncode != 0, f"expected a failure, got exit 0: {result.stdout!r}"
+    assert result.returncode != 0, f"expected a failure, got exit 0: {result.stdout[:300]!r}"
     if code is not None:
         assert result.returncode == code, (result.returncode, err)
     assert "Traceback" not in err, err
@@ -96,3 +96,44 @@ def new_journal(path: Path, passphrase: str = PASSPHRASE, entries: int = 0):
         ws.journal.add(f"known entry {i} wordw{i}x " + "steady text " * 20, tags=["burnout"])
     ws.close()
     return path
+
+
+# ---- faults the operating system can produce -----------------------------------------------
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def make_read_only(path: Path) -> bool:
+    """Make ``path`` unwritable even for root (immutable flag); False if impossible here."""
+    if not IS_ROOT:
+        path.chmod(0o500 if path.is_dir() else 0o400)
+        return True
+    result = subprocess.run(["chattr", "+i", str(path)], capture_output=True)
+    return result.returncode == 0
+
+
+def make_writable(path: Path) -> None:
+    if IS_ROOT:
+        subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+    else:
+        path.chmod(0o700 if path.is_dir() else 0o600)
+
+
+def mount_tmpfs(folder: Path, size_kb: int) -> bool:
+    """A tiny filesystem of our own (root only); False when this machine cannot mount."""
+    if not IS_ROOT:
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(folder)],
+        capture_output=True,
+    )
+    return result.returncode == 0
+
+
+def remount(folder: Path, mode: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,{mode}", str(folder)], check=True)
+
+
+def unmount(folder: Path) -> None:
+    subprocess.run(["umount", "-l", str(folder)], capture_output=True)
