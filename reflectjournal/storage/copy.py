@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.storage.database import Database, DatabaseError, connect, translate_error
-from reflectjournal.storage.keys import RawKey, read_salt
+from reflectjournal.storage.keys import RawKey
 
 
 def copy_to(db: Database, dest: Path, key: RawKey | None = None) -> None:
@@ -19,7 +19,9 @@ def copy_to(db: Database, dest: Path, key: RawKey | None = None) -> None:
     if dest.exists():
         raise ReflectJournalError(f"{dest} already exists; choose another name.")
     if db.key is not None and key is None:
-        key = RawKey(db.key.key, read_salt(db.path))
+        # Asked of SQLCipher, not read from the file: opening and closing the journal file
+        # ourselves would silently drop every POSIX lock this process holds on it.
+        key = RawKey(db.key.key, bytes.fromhex(db.scalar("PRAGMA cipher_salt")))
     tmp = dest.with_name(dest.name + ".partial")
     tmp.unlink(missing_ok=True)
     try:
