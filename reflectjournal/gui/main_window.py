@@ -173,6 +173,9 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts)
         self._action(help_menu, "&About ReflectJournal", None, lambda: about(self))
+        from reflectjournal.gui.io_dialogs import install_file_menu  # File: import/export/backup
+
+        install_file_menu(self, self.workspace)
 
     def new_entry(self) -> None:
         self.go("journal").new_entry()

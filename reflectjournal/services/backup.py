@@ -55,10 +55,14 @@ class BackupReport:
         }
 
 
-def default_folder() -> Path:
-    from reflectjournal.config import data_dir
+def default_folder(journal: Path) -> Path:
+    """Automatic backups of ``journal`` live beside it, in a folder of their own.
 
-    return data_dir() / "backups"
+    Per journal, so rotating the backups of one journal (a demo, a restored copy) can never
+    delete another's.
+    """
+    journal = Path(journal)
+    return journal.parent / "backups" / journal.stem
 
 
 class BackupService:
@@ -80,12 +84,18 @@ class BackupService:
         return BackupReport(str(out), entries, self.db.key is not None, out.stat().st_size)
 
     def keep(self) -> int:
+        """How many automatic backups to keep; 0 turns them off."""
         raw = self._setting(KEEP_SETTING, str(DEFAULT_KEEP)) if self._setting else ""
         try:
             value = int(raw)
         except ValueError:
             return DEFAULT_KEEP
-        return max(1, value)
+        return max(0, value)
+
+    def on_close(self, folder: Path | None = None) -> Path | None:
+        """The automatic backup taken when the app closes, unless the setting is 0."""
+        keep = self.keep()
+        return self.rotate(folder, keep) if keep else None
 
     def rotate(self, folder: Path | None = None, keep: int | None = None) -> Path:
         """Write ``journal-YYYYmmdd-HHMMSS.rj.bak`` into ``folder`` and keep only the newest N.
@@ -93,7 +103,7 @@ class BackupService:
         Only files with that name pattern are ever deleted, and only after the new backup
         has been written and verified.
         """
-        folder = Path(folder) if folder is not None else default_folder()
+        folder = Path(folder) if folder is not None else default_folder(self.db.path)
         keep = self.keep() if keep is None else keep
         if keep < 1:
             raise UsageError("Keep at least one automatic backup.")

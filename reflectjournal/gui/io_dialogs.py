@@ -1,0 +1,287 @@
+"""File menu: Import…, Export…, Back up now…, Restore…, each running off the UI thread.
+
+``install_file_menu(window, workspace)`` is the only entry point the main window calls. The
+work itself is the services' (ImportService, ExportService, BackupService, restore); this
+module only asks what to do, shows a progress bar with Cancel, and reports the outcome.
+A cancelled import or export writes nothing: the services roll back or discard their temp file.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QInputDialog,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressDialog,
+)
+
+from reflectjournal.gui.tasks import Cancelled, Task, run_task
+
+log = logging.getLogger(__name__)
+
+IMPORT_CHOICES = [
+    ("jrnl", "jrnl journal (plain text or JSON export)"),
+    ("dayone", "Day One export (.json or .zip)"),
+    ("markdown", "Folder of Markdown notes"),
+    ("json", "ReflectJournal JSON export"),
+]
+EXPORT_CHOICES = [
+    ("markdown", "Markdown notes (a folder; name it .md for one file)", ""),
+    ("json", "ReflectJournal JSON (complete, re-importable)", ".json"),
+    ("html", "HTML page (printable)", ".html"),
+    ("pdf", "PDF", ".pdf"),
+    ("cpd", "CPD / revalidation accounts (.md, .html or .pdf)", ".pdf"),
+]
+
+
+def install_file_menu(window: QMainWindow, workspace) -> QMenu:
+    """Add the File menu (first in the bar) and the automatic backup on close."""
+    controller = FileActions(window, workspace)
+    bar = window.menuBar()
+    menu = QMenu("&File", window)
+    first = bar.actions()[0] if bar.actions() else None
+    if first is not None:
+        bar.insertMenu(first, menu)
+    else:
+        bar.addMenu(menu)
+    menu.addAction("&Import…", controller.import_dialog)
+    menu.addAction("&Export…", controller.export_dialog)
+    menu.addSeparator()
+    menu.addAction("&Back up now…", controller.backup_dialog)
+    menu.addAction("&Restore…", controller.restore_dialog)
+    window.installEventFilter(controller)
+    window.file_actions = controller  # kept alive with the window; tests drive it directly
+    return menu
+
+
+class FileActions(QObject):
+    def __init__(self, window: QMainWindow, workspace, pool: QThreadPool | None = None):
+        super().__init__(window)
+        self.window = window
+        self.workspace = workspace
+        self.pool = pool
+        self.last_message = ""
+        self.task: Task | None = None
+
+    # ---- running a task with a progress bar ----------------------------------------------
+
+    def _run(self, label: str, fn, on_done) -> Task:
+        progress = QProgressDialog(label, "Cancel", 0, 0, self.window)
+        progress.setWindowTitle("ReflectJournal")
+        progress.setMinimumDuration(300)  # quick jobs finish before any dialog flashes up
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        task = run_task(fn, self, self.pool)
+        self.task = task
+        progress.canceled.connect(task.cancel)
+
+        def moved(done: int, total: int) -> None:
+            progress.setMaximum(max(total, 1))
+            progress.setValue(min(done, max(total, 1)))
+
+        task.progress.connect(moved)
+        task.finished.connect(lambda result: self._tell(on_done(result)))
+        task.failed.connect(lambda text: self._tell(text, error=True))
+        task.cancelled.connect(
+            lambda: self._tell(f"{label.rstrip('…')} cancelled; nothing was written.")
+        )
+        task.done.connect(progress.close)
+        task.done.connect(progress.deleteLater)
+        return task
+
+    def _tell(self, text: str, *, error: bool = False) -> None:
+        self.last_message = text
+        self.window.statusBar().showMessage(text, 10_000)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information,
+            "ReflectJournal",
+            text,
+            QMessageBox.StandardButton.Ok,
+            self.window,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not exec(): never block the event loop
+
+    def _refresh(self) -> None:
+        page = getattr(self.window, "pages", {}).get("journal")
+        model = getattr(page, "model", None)
+        if model is not None and hasattr(model, "reload"):
+            model.reload()
+
+    # ---- import --------------------------------------------------------------------------
+
+    def start_import(self, kind: str, path: Path) -> Task:
+        service = self.workspace.imports
+
+        def work(ctx):
+            from reflectjournal.services.importers.service import ImportCancelled
+
+            try:
+                return service.run(kind, path, progress=ctx.report, cancelled=lambda: ctx.cancelled)
+            except ImportCancelled:
+                raise Cancelled() from None
+
+        def done(report) -> str:
+            self._refresh()
+            text = f"Imported {report.entries} entries with {report.tags} tags"
+            extras = []
+            if report.duplicates:
+                extras.append(f"{report.duplicates} already in the journal")
+            if report.skipped:
+                first = report.skipped[0]
+                extras.append(
+                    f"{len(report.skipped)} skipped (first: {first.where}, {first.reason})"
+                )
+            return text + (f"; {'; '.join(extras)}." if extras else ".")
+
+        return self._run("Importing…", work, done)
+
+    def import_dialog(self) -> None:
+        dialog = QDialog(self.window)
+        dialog.setWindowTitle("Import entries")
+        form = QFormLayout(dialog)
+        kinds = QComboBox()
+        for key, label in IMPORT_CHOICES:
+            kinds.addItem(label, key)
+        form.addRow("From", kinds)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        kind = kinds.currentData()
+        if kind == "markdown":
+            chosen = QFileDialog.getExistingDirectory(self.window, "Folder of Markdown notes")
+        else:
+            chosen, _ = QFileDialog.getOpenFileName(self.window, "File to import")
+        if chosen:
+            self.start_import(kind, Path(chosen))
+
+    # ---- export --------------------------------------------------------------------------
+
+    def current_filter(self):
+        from reflectjournal.services.entries import EntryFilter
+
+        page = getattr(self.window, "pages", {}).get("journal")
+        return getattr(page, "filter", None) or EntryFilter()
+
+    def start_export(self, kind: str, out: Path, f=None, *, overwrite: bool = False) -> Task:
+        from reflectjournal.gui.pdf import html_to_pdf
+        from reflectjournal.services.exporters import ExportCancelled, ExportService
+
+        ws = self.workspace
+        service = ExportService(ws.db, ws.journal, ws.owner_name, pdf_writer=html_to_pdf)
+
+        def work(ctx):
+            try:
+                return service.run(
+                    kind, out, f, overwrite=overwrite, progress=ctx.report,
+                    cancelled=lambda: ctx.cancelled,
+                )  # fmt: skip
+            except ExportCancelled:
+                raise Cancelled() from None
+
+        return self._run("Exporting…", work, lambda r: f"Exported {r.entries} entries to {r.path}.")
+
+    def export_dialog(self) -> None:
+        dialog = QDialog(self.window)
+        dialog.setWindowTitle("Export entries")
+        form = QFormLayout(dialog)
+        kinds = QComboBox()
+        for key, label, _suffix in EXPORT_CHOICES:
+            kinds.addItem(label, key)
+        form.addRow("As", kinds)
+        filtered = QCheckBox("Only the entries the journal list shows now (its filters)")
+        form.addRow(filtered)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        kind = kinds.currentData()
+        suffix = next(s for k, _, s in EXPORT_CHOICES if k == kind)
+        # The save dialog asks before replacing a file, so the service may then overwrite.
+        chosen, _ = QFileDialog.getSaveFileName(self.window, "Export to", f"reflectjournal{suffix}")
+        if chosen:
+            f = self.current_filter() if filtered.isChecked() else None
+            self.start_export(kind, Path(chosen), f, overwrite=True)
+
+    # ---- backup and restore --------------------------------------------------------------
+
+    def start_backup(self, out: Path) -> Task:
+        service = self.workspace.backups
+        return self._run(
+            "Backing up…",
+            lambda ctx: service.backup(out),
+            lambda r: f"Backed up {r.entries} entries to {r.path} (verified).",
+        )
+
+    def backup_dialog(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self.window,
+            "Back up to",
+            "journal-backup.rj",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if chosen:
+            self.start_backup(Path(chosen))
+
+    def start_restore(self, source: Path, target: Path, passphrase: str) -> Task:
+        from reflectjournal.services.backup import restore
+        from reflectjournal.storage.unlock import ENV_PASSPHRASE, KeySources
+
+        sources = KeySources(environ={ENV_PASSPHRASE: passphrase})
+        return self._run(
+            "Restoring…",
+            lambda ctx: restore(source, target, sources),
+            lambda r: f"Restored {r.entries} entries into {r.path}; open it to use it.",
+        )
+
+    def restore_dialog(self) -> None:
+        source, _ = QFileDialog.getOpenFileName(self.window, "Backup to restore")
+        if not source:
+            return
+        target, _ = QFileDialog.getSaveFileName(
+            self.window, "Restore into a new journal file", "restored.rj",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )  # fmt: skip
+        if not target:
+            return
+        passphrase, ok = QInputDialog.getText(
+            self.window, "Restore", "Passphrase of the backup:", QLineEdit.EchoMode.Password
+        )
+        if ok and passphrase:
+            self.start_restore(Path(source), Path(target), passphrase)
+
+    # ---- automatic backup on close -------------------------------------------------------
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.backup_on_close()
+        return False
+
+    def backup_on_close(self) -> Path | None:
+        """Rotate the automatic backups; never stands in the way of closing."""
+        try:
+            return self.workspace.backups.on_close()
+        except Exception:  # a closed or read-only journal, a full disk: log, do not block
+            log.exception("automatic backup on close failed")
+            return None

@@ -1,0 +1,134 @@
+"""File menu: import/export/backup/restore off the UI thread, with progress, cancel and PDF."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+import unicodedata
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRunnable, QThreadPool
+from PySide6.QtWidgets import QMainWindow
+
+from reflectjournal.gui.io_dialogs import FileActions, install_file_menu
+
+PDFTOTEXT = shutil.which("pdftotext")
+JRNL = "[2024-01-05 08:30] Night shift handover.\nShort staffed. @burnout\n\n" + "".join(
+    f"[2024-02-{d:02d} 09:00] Day {d}.\nBody {d}.\n\n" for d in range(1, 29)
+)
+
+
+@pytest.fixture
+def bare(qtbot, workspace):
+    win = QMainWindow()
+    win.menuBar().addMenu("&Journal")
+    qtbot.addWidget(win)
+    install_file_menu(win, workspace)
+    return win
+
+
+def wait(qtbot, task, signal: str = "finished"):
+    with qtbot.waitSignal(getattr(task, signal), timeout=30_000) as blocker:
+        pass
+    return blocker.args
+
+
+def test_file_menu_comes_first_with_four_actions(bare):
+    first = bare.menuBar().actions()[0]
+    assert first.text() == "&File"
+    texts = [a.text() for a in first.menu().actions() if not a.isSeparator()]
+    assert texts == ["&Import…", "&Export…", "&Back up now…", "&Restore…"]
+
+
+def test_import_runs_in_the_background_and_reports(qtbot, bare, workspace, tmp_path):
+    source = tmp_path / "j.txt"
+    source.write_text(JRNL, encoding="utf-8")
+    actions: FileActions = bare.file_actions
+    seen = []
+    task = actions.start_import("jrnl", source)
+    task.progress.connect(lambda d, t: seen.append((d, t)))
+    (report,) = wait(qtbot, task)
+    assert report.entries == 29 and workspace.journal.count() == 29
+    assert actions.last_message == "Imported 29 entries with 1 tags."
+    assert seen and seen[-1] == (29, 29)
+
+
+def test_cancelled_import_writes_nothing(qtbot, bare, workspace, tmp_path):
+    source = tmp_path / "j.txt"
+    source.write_text(JRNL, encoding="utf-8")
+    # One worker, held busy, so Cancel is pressed before the import has begun.
+    pool = QThreadPool()
+    pool.setMaxThreadCount(1)
+    release = threading.Event()
+
+    class Hold(QRunnable):
+        def run(self):
+            release.wait(10)
+
+    pool.start(Hold())
+    actions: FileActions = bare.file_actions
+    actions.pool = pool
+    task = actions.start_import("jrnl", source)
+    task.cancel()
+    release.set()
+    wait(qtbot, task, "cancelled")
+    assert workspace.journal.count() == 0
+    assert actions.last_message == "Importing cancelled; nothing was written."
+
+
+def _pdf_text(path: Path) -> str:
+    out = subprocess.run([PDFTOTEXT, str(path), "-"], capture_output=True, text=True, check=True)
+    return unicodedata.normalize("NFKC", out.stdout)  # Qt's fonts set "fl" as a ligature
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext is not installed to read the PDF back")
+def test_pdf_and_cpd_pdf_exports_read_back(qtbot, bare, workspace, tmp_path):
+    workspace.journal.add(
+        "The ward ran out of beds.", title="Bed crisis", tags=["demand-management"],
+        when=datetime(2024, 3, 1, 3, 15, tzinfo=UTC),
+    )  # fmt: skip
+    workspace.journal.add(
+        model="cpd",
+        sections={"what-happened": "A QI workshop.", "what-i-learned": "Run charts."},
+        title="QI workshop",
+    )
+    actions: FileActions = bare.file_actions
+    (report,) = wait(qtbot, actions.start_export("pdf", tmp_path / "all.pdf"))
+    assert report.entries == 2
+    data = (tmp_path / "all.pdf").read_bytes()
+    assert data.startswith(b"%PDF")
+    text = _pdf_text(tmp_path / "all.pdf")
+    assert "Bed crisis" in text and "QI workshop" in text and "ward ran out of beds" in text
+
+    (report,) = wait(qtbot, actions.start_export("cpd", tmp_path / "cpd.pdf"))
+    text = _pdf_text(tmp_path / "cpd.pdf")
+    assert "Reflective accounts for revalidation" in text
+    assert "How my practice changed" in text and "Run charts." in text
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".pdf") == [
+        "all.pdf", "cpd.pdf",
+    ]  # fmt: skip
+
+
+def test_backup_now_restore_and_backup_on_close(qtbot, bare, workspace, tmp_path, passphrase):
+    workspace.journal.add("Keep me.", title="Precious")
+    actions: FileActions = bare.file_actions
+    (backup,) = wait(qtbot, actions.start_backup(tmp_path / "b.rj"))
+    assert backup.entries == 1 and Path(backup.path).exists()
+
+    failed = actions.start_restore(tmp_path / "b.rj", tmp_path / "new.rj", "wrong passphrase")
+    (message,) = wait(qtbot, failed, "failed")
+    assert "passphrase is wrong" in message and not (tmp_path / "new.rj").exists()
+
+    (restored,) = wait(
+        qtbot, actions.start_restore(tmp_path / "b.rj", tmp_path / "new.rj", passphrase)
+    )
+    assert restored.entries == 1 and (tmp_path / "new.rj").exists()
+
+    from reflectjournal.services.backup import default_folder
+
+    bare.close()  # the automatic backup is taken as the window closes
+    made = list(default_folder(workspace.path).glob("journal-*.rj.bak"))
+    assert len(made) == 1 and made[0].parent == workspace.path.parent / "backups" / "journal"
