@@ -64,23 +64,23 @@ class SingleInstance(QObject):
     def _incoming(self) -> None:
         while self.server is not None and self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
-            buffer = bytearray()
-
-            def read(s=socket, b=buffer) -> None:
-                b.extend(bytes(s.readAll()))
-
-            def finished(s=socket, b=buffer) -> None:
-                read(s, b)
-                s.deleteLater()
-                try:
-                    argv = json.loads(b.decode("utf-8"))
-                except ValueError:
-                    return
-                if isinstance(argv, list):
-                    self.message.emit([str(a) for a in argv])
-
-            socket.readyRead.connect(read)
-            socket.disconnected.connect(finished)
+            # The sender writes a few hundred bytes and hangs up; reading them here
+            # (briefly blocking) avoids keeping Python closures alive on the socket.
+            data = bytearray()
+            while socket.waitForReadyRead(500) or socket.bytesAvailable():
+                data.extend(bytes(socket.readAll()))
+                if socket.state() != QLocalSocket.LocalSocketState.ConnectedState:
+                    break
+            data.extend(bytes(socket.readAll()))
+            socket.close()
+            socket.deleteLater()
+            try:
+                argv = json.loads(data.decode("utf-8"))
+            except ValueError:
+                log.warning("ignored a malformed message from a second launch")
+                continue
+            if isinstance(argv, list):
+                self.message.emit([str(a) for a in argv])
 
     def close(self) -> None:
         if self.server is not None:

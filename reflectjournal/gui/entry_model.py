@@ -50,7 +50,8 @@ class EntryListModel(QAbstractListModel):
         self._query = ""
         self._exhausted = False
         self.tag_names = tag_names or {}
-        self._fetch_page()
+        self._rows = [_summary(e) for e in self._load(0, PAGE_SIZE)]
+        self._exhausted = len(self._rows) < PAGE_SIZE
 
     # ---- Qt model interface ---------------------------------------------------------------
 
@@ -103,14 +104,24 @@ class EntryListModel(QAbstractListModel):
         self.endInsertRows()
 
     def set_search(self, query: str, entry_filter: EntryFilter) -> None:
-        """New query or filters: start over from the first page."""
-        self.beginResetModel()
+        """New query or filters: start over from the first page.
+
+        The first page is read before the reset (a refused query leaves the list as it was)
+        and swapped in inside it: views, and the model tester, may call fetchMore from their
+        modelReset handlers and must not find an insert in flight.
+        """
+        previous = (self._query, self._filter)
         self._query = query
         self._filter = replace(entry_filter, limit=None, offset=0)
-        self._rows = []
-        self._exhausted = False
+        try:
+            entries = self._load(0, PAGE_SIZE)
+        except Exception:
+            self._query, self._filter = previous
+            raise
+        self.beginResetModel()
+        self._rows = [_summary(e) for e in entries]
+        self._exhausted = len(entries) < PAGE_SIZE
         self.endResetModel()
-        self._fetch_page()
 
     def reload(self) -> None:
         self.set_search(self._query, self._filter)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
     def __init__(self, workspace, title_suffix: str = "", parent=None):
         super().__init__(parent)
         self.workspace = workspace
+        self.finished = False
         self.setWindowTitle(f"ReflectJournal — {workspace.path.name}{title_suffix}")
         self.nav = QListWidget()
         self.nav.setAccessibleName("Sections")
@@ -97,9 +98,17 @@ class MainWindow(QMainWindow):
         if key not in self.pages:
             index = next(i for i, v in enumerate(views.VIEWS) if v.key == key)
             view = views.VIEWS[index]
-            widget = view.factory(self.workspace, self)
+            try:
+                widget = view.factory(self.workspace, self)
+            except Exception:  # one broken page must not take the window down
+                log.exception("the %s page could not be built", view.key)
+                from reflectjournal.gui.placeholders import empty_state
+
+                widget = empty_state(
+                    view.title, ["This page could not be opened; the details are in the log."]
+                )
             status = getattr(widget, "status", None)
-            if status is not None:
+            if isinstance(status, SignalInstance):  # a page may announce one-line messages
                 status.connect(lambda text: self.statusBar().showMessage(text, 8000))
             old = self.stack.widget(index)
             self.stack.insertWidget(index, widget)
@@ -224,6 +233,8 @@ class MainWindow(QMainWindow):
 
     def offer_drafts(self) -> None:
         """Offer text left unsaved by a crash or a killed process."""
+        if self.finished:  # locked or closed before the offer came up
+            return
         found = drafts.pending(self.workspace)
         if not found:
             return
@@ -252,6 +263,9 @@ class MainWindow(QMainWindow):
 
     def finish(self) -> None:
         """Save the open entry and remember the layout; the caller closes the journal."""
+        if self.finished:
+            return
+        self.finished = True
         if "journal" in self.pages:
             self.pages["journal"].save_now()
         self.autolock_timer.stop()
