@@ -37,7 +37,7 @@ def _summary(entry: dict) -> dict:
         "energy": entry["energy"],
         "visibility": entry["visibility"],
         "model": entry["model"],
-        "snippet": " ".join(snippet.split())[:SNIPPET_CHARS],
+        "snippet": " ".join(snippet.replace("**", "").replace("__", "").split())[:SNIPPET_CHARS],
     }
 
 

@@ -55,6 +55,7 @@ class FrameworksView(QWidget):
         self.scale_label = QLabel()
         self.rating_date = QDateEdit(QDate.currentDate(), calendarPopup=True)
         self.rating_date.setAccessibleName("Date of the rating")
+        self.rating_date.setDisplayFormat("dd MMM yyyy")
         self.note = QLineEdit(placeholderText="What makes you give this rating today?")
         self.note.setAccessibleName("Note for the rating")
         self.rate_button = QPushButton("Record rating")
