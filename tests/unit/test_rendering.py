@@ -383,13 +383,26 @@ def test_one_megabyte_renders_in_a_couple_of_seconds():
     assert text.rstrip()[-20:].replace("'", "&#x27;").split()[-1] in out  # nothing is lost
 
 
-def test_one_megabyte_of_prose_is_fully_formatted():
+def test_one_megabyte_of_prose_is_fully_formatted(monkeypatch):
+    """The cost estimate never gives up on ordinary prose (the time budget is lifted here so
+    a busy machine cannot make this flaky; the budget itself is tested above)."""
+    monkeypatch.setattr(rendering, "RENDER_TIME_BUDGET_S", 120.0)
     sentence = "We agreed the *rota* changes with the team and I felt heard. "
     text = ("\n\n".join(sentence * 8 for _ in range(2200)))[:1_000_000]
     out, seconds = _timed(text)
     print(f"\n1 MB prose: {seconds:.2f}s")
-    assert seconds < 4
-    assert "shown without formatting" not in out and out.count("<em>rota</em>") > 15_000
+    assert seconds < 6
+    assert "shown without formatting" not in out
+    assert out.count("<em>rota</em>") == text.count("*rota*")
+
+
+def test_time_budget_turns_the_rest_into_plain_text(monkeypatch):
+    monkeypatch.setattr(rendering, "RENDER_TIME_BUDGET_S", 0.0)
+    text = ("**bold** paragraph with <b>tags</b>\n\n" * 4000)[: 3 * rendering.CHUNK_CHARS]
+    out = render_markdown(text)
+    audit(out)
+    assert "<strong>bold</strong>" in out  # the first chunk is always formatted
+    assert "shown without formatting" in out and "**bold**" in out and "&lt;b&gt;" in out
 
 
 def test_long_text_keeps_reference_links_across_chunks():
