@@ -62,7 +62,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["KINDS", "KIND_LABELS", "Finding", "nhs_number_is_valid", "redact", "scan"]
+__all__ = ["KINDS", "KIND_LABELS", "Finding", "nhs_number_is_valid", "quiet_scan", "redact", "scan"]
 
 KINDS = (
     "nhs-number",
@@ -80,7 +80,7 @@ KIND_LABELS = {
     "postcode": "postcode",
     "phone": "phone number",
     "email": "email address",
-    "sensitive-name": "name on your sensitive list",
+    "sensitive-name": "sensitive name",
 }
 UNCUED_DOB_MIN_YEARS = 16
 CONTEXT_CHARS = 30
@@ -362,9 +362,15 @@ def _names(text: str, names: Sequence[str]) -> Iterable[tuple[str, int, int, int
 
 
 def _context(text: str, start: int, end: int) -> str:
+    """The hit in [brackets] with a little text either side, on one line."""
     left = max(0, start - CONTEXT_CHARS)
     right = min(len(text), end + CONTEXT_CHARS)
-    snippet = " ".join(text[left:right].split())
+
+    def flat(part: str) -> str:
+        return " ".join(part.split())
+
+    before, hit, after = flat(text[left:start]), flat(text[start:end]), flat(text[end:right])
+    snippet = " ".join(p for p in (before, f"[{hit}]", after) if p)
     return f"{'…' if left > 0 else ''}{snippet}{'…' if right < len(text) else ''}"
 
 
@@ -411,12 +417,25 @@ def scan(
     ]
 
 
-def redact(text: str, findings: Iterable[Finding]) -> str:
-    """``text`` with each finding replaced by ``[redacted <kind>]``.
+def quiet_scan(text: str, sensitive_names: Sequence[str] = ()) -> dict[str, int]:
+    """Counts per kind, for a small unobtrusive warning in the editor."""
+    counts: dict[str, int] = {}
+    for finding in scan(text, sensitive_names):
+        counts[finding.kind] = counts.get(finding.kind, 0) + 1
+    return counts
 
-    Findings must come from scanning this very text (a finding whose offsets do not hold its
-    text raises ``ValueError``); overlapping findings are redacted once, as one span.
+
+def redact(
+    text: str, findings: Iterable[Finding] | None = None, *, sensitive_names: Sequence[str] = ()
+) -> str:
+    """``text`` with each finding replaced by a marker such as ``[NHS number removed]``.
+
+    Without ``findings`` the text is scanned first. Findings must come from scanning this very
+    text (a finding whose offsets do not hold its text raises ``ValueError``); overlapping
+    findings are redacted once, as one span.
     """
+    if findings is None:
+        findings = scan(text, sensitive_names)
     spans = sorted(findings, key=lambda f: (f.start, -f.end))
     out: list[str] = []
     position = 0
@@ -427,7 +446,7 @@ def redact(text: str, findings: Iterable[Finding]) -> str:
             position = max(position, finding.end)
             continue
         out.append(text[position : finding.start])
-        out.append(f"[redacted {finding.kind}]")
+        out.append(f"[{finding.label} removed]")
         position = finding.end
     out.append(text[position:])
     return "".join(out)

@@ -97,7 +97,7 @@ def test_privacy_check_lists_hits_and_writes_nothing(two, tmp_path):
     code, out, _ = leader("share", "export", "--to", "Bob Mentor", "--out", str(packet), "--json")
     report = json.loads(out)  # still exactly one JSON document
     assert code == 1 and report["written"] is False
-    assert {f["kind"] for f in report["findings"]} == {"name", "phone"}
+    assert {f["kind"] for f in report["findings"]} == {"sensitive-name", "phone"}
 
     code, out, _ = leader(
         "share", "export", "--to", "Bob Mentor", "--out", str(packet), "--allow-identifiers"

@@ -211,7 +211,7 @@ def test_privacy_check_blocks_redacts_or_sends_anyway(pair, tmp_path):
     with pytest.raises(PrivacyCheckFailed) as info:
         leader.sharing.export_share(ShareRequest(to="Bob Mentor"), out)
     kinds = sorted({f["kind"] for f in info.value.findings})
-    assert kinds == ["name", "nhs-number", "postcode"]
+    assert kinds == ["nhs-number", "postcode", "sensitive-name"]
     assert not out.exists()
     assert leader.db.scalar("SELECT count(*) FROM packet_log") == 0
 
@@ -230,8 +230,8 @@ def test_sensitive_names_setting(workspace):
     s = workspace.sharing
     assert s.add_sensitive_name("  Mr   Patel ") == ["Mr Patel"]
     assert s.add_sensitive_name("mr patel") == ["Mr Patel"]
-    assert [f.kind for f in s.scan("Met MR PATEL at clinic")] == ["name"]
-    assert s.quiet_scan("mr patel, mr patel") == {"name": 2}
+    assert [f.kind for f in s.scan("Met MR PATEL at clinic")] == ["sensitive-name"]
+    assert s.quiet_scan("mr patel, mr patel") == {"sensitive-name": 2}
     with pytest.raises(UsageError):
         s.remove_sensitive_name("nobody")
     assert s.remove_sensitive_name("MR PATEL") == []

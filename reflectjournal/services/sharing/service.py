@@ -6,7 +6,7 @@ import json
 from functools import cached_property
 
 from reflectjournal.errors import UsageError
-from reflectjournal.services.sharing import privacy
+from reflectjournal.services import privacy
 from reflectjournal.services.sharing.feedback import FeedbackService
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
 from reflectjournal.services.sharing.share import SharePlan, ShareRequest, ShareService

@@ -15,8 +15,9 @@ from datetime import date
 
 from reflectjournal.errors import PacketRejected, UsageError
 from reflectjournal.services import entries as E
+from reflectjournal.services import privacy
 from reflectjournal.services.frameworks import reflection_models
-from reflectjournal.services.sharing import packets, privacy
+from reflectjournal.services.sharing import packets
 from reflectjournal.services.sharing.files import read_packet_file, write_atomically
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
 from reflectjournal.services.tags import ensure_tags
