@@ -476,9 +476,12 @@ class EntryEditor(QWidget):
         text = self._markdown()
         self.render_button.setEnabled(False)
         self.render_button.setText("Rendering…")
-        self._render_task = run_task(lambda ctx: render(text), parent=self)
-        self._render_task.finished.connect(self._rendered)
-        self._render_task.failed.connect(self._render_failed)
+        self._render_task = run_task(
+            lambda ctx: render(text),
+            parent=self,
+            on_finished=self._rendered,
+            on_failed=self._render_failed,
+        )
 
     def _rendered(self, html: str) -> None:
         self.preview.setHtml(html)

@@ -2,11 +2,18 @@
 
 Usage::
 
-    task = run_task(lambda ctx: importer.run(progress=ctx.report, cancelled=ctx.check))
+    task = run_task(
+        lambda ctx: importer.run(progress=ctx.report, cancelled=ctx.check),
+        on_finished=on_done,                    # result of the function
+        on_failed=show_error,                   # one user-facing sentence
+    )
     task.progress.connect(bar.setValue2)        # (done, total)
-    task.finished.connect(on_done)              # result of the function
-    task.failed.connect(show_error)             # one user-facing sentence
     cancel_button.clicked.connect(task.cancel)
+
+The worker starts on the next turn of the event loop, never inside ``run_task``: a function
+that returns at once would otherwise report before the caller had connected anything, and
+its result would be lost. Callbacks passed in are connected before the task exists for
+anyone else; signals connected right after ``run_task`` returns are just as safe.
 
 The function receives a :class:`TaskContext`; it calls ``ctx.report(done, total)`` now and
 then and ``ctx.check()`` at safe points (raises :class:`Cancelled` once cancel was asked).
@@ -21,7 +28,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from reflectjournal.errors import ReflectJournalError
 
@@ -98,9 +105,35 @@ def run_task(
     fn: Callable[[TaskContext], Any],
     parent: QObject | None = None,
     pool: QThreadPool | None = None,
+    *,
+    on_finished: Callable[[Any], None] | None = None,
+    on_failed: Callable[[str], None] | None = None,
+    on_cancelled: Callable[[], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Task:
     task = Task(parent)
+    for signal, callback in (
+        (task.finished, on_finished),
+        (task.failed, on_failed),
+        (task.cancelled, on_cancelled),
+        (task.progress, on_progress),
+    ):
+        if callback is not None:
+            signal.connect(callback)
     _alive.add(task)
     task.done.connect(lambda: _alive.discard(task))
-    (pool or QThreadPool.globalInstance()).start(_Runner(task, fn))
+    runner = _Runner(task, fn)
+    target = pool or QThreadPool.globalInstance()
+
+    def start() -> None:
+        if task._cancel.is_set():  # cancelled before it ever ran: say so, run nothing
+            task.running = False
+            task.cancelled.emit()
+            task.done.emit()
+            return
+        target.start(runner)
+
+    # Deferred (see the module docstring); tied to the task, so a task deleted with its
+    # parent before the loop turns never starts.
+    QTimer.singleShot(0, task, start)
     return task

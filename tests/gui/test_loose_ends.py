@@ -91,3 +91,52 @@ def test_search_and_repaint_loop_keeps_the_process_alive(qtbot, workspace):
     assert model.rowCount() == 200 and model.canFetchMore()
     model.set_search("tagged", EntryFilter())
     assert [model.index(r).data(EntryIdRole) for r in range(model.rowCount())] == [tag]
+
+
+# ---- background tasks start only after the caller has connected ------------------------------
+
+
+def test_run_task_starts_on_the_next_loop_turn_so_a_quick_result_is_not_lost(qtbot):
+    import threading
+
+    from reflectjournal.gui.tasks import run_task
+
+    ran = threading.Event()
+
+    def instant(ctx):
+        ran.set()
+        return 42
+
+    task = run_task(instant)
+    # Not started yet: the worker waits for the event loop, whatever the thread pool does.
+    assert not ran.is_set()
+    with qtbot.waitSignal(task.finished, timeout=5000) as result:
+        pass  # connected after run_task returned, and still in time
+    assert result.args == [42] and ran.is_set()
+
+    got: list = []
+    with qtbot.waitSignal(run_task(lambda ctx: "quick", on_finished=got.append).done, timeout=5000):
+        pass
+    assert got == ["quick"]
+
+    refused: list = []
+    failing = run_task(
+        lambda ctx: (_ for _ in ()).throw(RuntimeError("boom")), on_failed=refused.append
+    )
+    with qtbot.waitSignal(failing.done, timeout=5000):
+        pass
+    assert refused == ["Something went wrong in the background (RuntimeError)."]
+
+
+def test_a_task_cancelled_before_it_starts_never_runs(qtbot):
+    import threading
+
+    from reflectjournal.gui.tasks import run_task
+
+    ran = threading.Event()
+    cancelled: list = []
+    task = run_task(lambda ctx: ran.set(), on_cancelled=lambda: cancelled.append(True))
+    task.cancel()
+    with qtbot.waitSignal(task.done, timeout=5000):
+        pass
+    assert cancelled == [True] and not ran.is_set() and not task.running
