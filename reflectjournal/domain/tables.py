@@ -17,7 +17,11 @@ from sqlmodel import Field, SQLModel
 
 class Entry(SQLModel, table=True):
     __tablename__ = "entry"
-    __table_args__ = (Index("ix_entry_kind_created", "kind", "created"),)
+    __table_args__ = (
+        Index("ix_entry_kind_created", "kind", "created"),
+        # Covers the patterns scan, which must not read the bodies (migration 0002).
+        Index("ix_entry_patterns", "created", "created_offset", "kind", "mood", "energy", "model"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True, index=True)

@@ -76,9 +76,10 @@ def test_schema_0001_journal_opens_with_content_intact(tmp_path):
     if migrate.SCHEMA_HEAD != "0001":
         # A real upgrade happened: the verified copy of the old file must be there and open.
         assert backup.exists()
-        old = _open(backup)
+        # Raw open: Workspace.open would migrate the backup too, hiding what it holds.
+        old = _open_raw(backup)
         try:
-            assert migrate.current_revision(old.db) == "0001"
+            assert migrate.current_revision(old) == "0001"
         finally:
             old.close()
     else:

@@ -1,10 +1,12 @@
 """Patterns over time: the numbers behind ``reflectjournal patterns`` and the Patterns view.
 
-SQL does the counting. Each computation first copies the entries in range into an in-memory
-TEMP table with each entry's *local* day, ISO week and month worked out once (``created`` is
-UTC; ``created_offset`` is the writer's own UTC offset at that moment, so an entry written at
-00:30 on the morning the clocks change lands on the day the writer saw). Every GROUP BY then
-joins that small table to ``entry_tag`` through its primary key instead of recomputing dates.
+SQL does the counting. One pass (``scan.py``) copies the leader's entries from a covering index
+into an in-memory TEMP table with each entry's *local* day number (``created`` is UTC;
+``created_offset`` is the writer's own UTC offset at that moment, so an entry written at 00:30 on
+the morning the clocks change lands on the day the writer saw). Two queries then read it: one
+row per day (counts, mood, energy and each entry's tag ids) and one row per tag (counts, window
+counts, sums, last day seen). Timelines, co-occurrence, the calendar and the mood series are
+summed from those rows in Python, a few thousand rows rather than one per entry.
 
 What counts: the leader's own writing (reflections and session notes). Entries other people
 shared are their words, not the leader's patterns, so they are left out everywhere here.
@@ -14,15 +16,12 @@ Actions are a current to-do list, so their counts are the state today, not limit
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from reflectjournal.errors import UsageError
 from reflectjournal.services.frameworks import reflection_models
-from reflectjournal.services.patterns import rules, words
+from reflectjournal.services.patterns import rules, scan, words
 from reflectjournal.services.tags import slugify
 from reflectjournal.storage.database import Database
 
@@ -63,28 +62,37 @@ class PatternService:
             raise UsageError("Pattern windows and counts must be whole numbers of 1 or more.")
         asof = o.reference_day()
         framework_id = self._framework_id(o.framework)
-        with self._entries_in_range(o) as p:
-            result = self._summary(p)
-            tag_rows = self._tag_rows(p, framework_id, asof, o)
+        tags = self._tags(framework_id)
+        with scan.entries(self.db, o.since, o.until) as p:
+            days = scan.days(self.db, p)
+            previous_start, recent_start, end = (
+                scan.day_number(date.fromisoformat(d)) for d in rules.windows(asof, o.window_days)
+            )
+            totals = scan.tag_totals(
+                self.db, p, (recent_start, end), (previous_start, recent_start), end
+            )
+            result = self._summary(days)
+            tag_rows = self._tag_rows(tags, totals, o)
             result["tags"] = [
                 {k: r[k] for k in ("slug", "name", "category", "framework", "count")}
                 | {"recent": r["recent"], "previous": r["previous"], "trend": r["trend"]}
                 for r in tag_rows
             ]
-            result["timeline"], result["timeline_weeks"] = self._timelines(p, framework_id)
-            pairs = self._cooccurrence(p, framework_id)
+            slugs = {str(tag_id): t["slug"] for tag_id, t in tags.items()}
+            result["timeline"], result["timeline_weeks"] = scan.timelines(days, slugs)
+            pairs = scan.cooccurrence(days, slugs)
             result["cooccurrence"] = pairs
             result["gaps"] = self._gaps(tag_rows, pairs, framework_id, o.min_count)
-            calendar = self._calendar(p)
+            calendar = [{"day": d.day, "count": d.count} for d in days]
             result["calendar"] = calendar
             result["streaks"] = rules.streaks((c["day"] for c in calendar), asof)
             for measure in ("mood", "energy"):
-                result[measure] = self._by_period(p, measure, "month", span=3)
-                result[f"{measure}_weeks"] = self._by_period(p, measure, "week", span=4)
-            result["mood_by_tag"], result["energy_by_tag"] = self._associations(p, tag_rows)
+                result[measure] = self._by_period(days, measure, "month", span=3)
+                result[f"{measure}_weeks"] = self._by_period(days, measure, "week", span=4)
+            result["mood_by_tag"], result["energy_by_tag"] = self._associations(days, tag_rows)
             result["reflection_loop"] = self._reflection_loop(p)
             result["untagged_terms"] = self._untagged_terms(p)
-        neglect = self._neglected(o, asof, framework_id)
+            neglect = self._neglected(o, asof, framework_id, totals)
         result["neglected"] = [n["slug"] for n in neglect]
         result["neglected_detail"] = neglect
         result["ratings"] = self._ratings(o, framework_id)
@@ -107,32 +115,17 @@ class PatternService:
             raise UsageError(f"There is no framework '{slug}'; choose one of: {known}.")
         return found
 
-    @contextmanager
-    def _entries_in_range(self, o: PatternOptions) -> Iterator[str]:
-        # A unique name lets a background recomputation and a UI-thread drill-down share the
-        # connection without tripping over each other's table.
-        name = f"temp.rj_pattern_{uuid.uuid4().hex[:12]}"
-        clauses, params = [OWN_WRITING], []
-        if o.since:
-            clauses.append("e.created >= ?")
-            params.append(o.since)
-        if o.until:
-            clauses.append("e.created < ?")
-            params.append(o.until)
-        self.db.execute(
-            f"CREATE TABLE {name} (id INTEGER PRIMARY KEY, day TEXT, week TEXT, month TEXT, "
-            "mood INTEGER, energy INTEGER)"
+    def _tags(self, framework_id: int | None) -> dict[int, dict]:
+        """The tags patterns may count: all of them, or only the chosen framework's."""
+        where, params = self._tag_clause(framework_id)
+        rows = self.db.query(
+            "SELECT t.id, t.slug, t.name, t.category, f.slug FROM tag t "
+            f"LEFT JOIN framework f ON f.id = t.framework_id WHERE 1{where}",
+            params,
         )
-        try:
-            self.db.execute(
-                f"INSERT INTO {name} SELECT id, d, strftime('%G-W%V', d), substr(d, 1, 7), "
-                f"mood, energy FROM (SELECT e.id, {LOCAL_DAY} AS d, e.mood, e.energy "
-                f"FROM entry e WHERE {' AND '.join(clauses)})",
-                params,
-            )
-            yield name
-        finally:
-            self.db.execute(f"DROP TABLE IF EXISTS {name}")
+        return {
+            r[0]: {"slug": r[1], "name": r[2], "category": r[3], "framework": r[4]} for r in rows
+        }
 
     @staticmethod
     def _tag_clause(framework_id: int | None, alias: str = "t") -> tuple[str, tuple]:
@@ -140,74 +133,24 @@ class PatternService:
             return "", ()
         return f" AND {alias}.framework_id = ?", (framework_id,)
 
-    def _summary(self, p: str) -> dict:
-        row = self.db.query_one(f"SELECT count(*), min(day), max(day) FROM {p}")
-        return {"total_entries": row[0], "first": row[1], "last": row[2]}
+    @staticmethod
+    def _summary(days: list[scan.Day]) -> dict:
+        return {
+            "total_entries": sum(d.count for d in days),
+            "first": days[0].day if days else None,
+            "last": days[-1].day if days else None,
+        }
 
-    def _tag_rows(self, p: str, framework_id: int | None, asof: date, o: PatternOptions):
-        previous_start, recent_start, end = rules.windows(asof, o.window_days)
-        where, params = self._tag_clause(framework_id)
-        rows = self.db.query(
-            "SELECT t.id, t.slug, t.name, t.category, f.slug AS framework, count(*) AS n, "
-            "sum(p.day >= ? AND p.day <= ?) AS recent, "
-            "sum(p.day >= ? AND p.day < ?) AS previous, "
-            "sum(p.mood) AS mood_sum, count(p.mood) AS mood_n, "
-            "sum(p.energy) AS energy_sum, count(p.energy) AS energy_n "
-            f"FROM {p} p JOIN entry_tag et ON et.entry_id = p.id JOIN tag t ON t.id = et.tag_id "
-            f"LEFT JOIN framework f ON f.id = t.framework_id WHERE 1{where} "
-            "GROUP BY t.id ORDER BY n DESC, t.slug",
-            (recent_start, end, previous_start, recent_start, *params),
-        )
-        return [
-            {
-                "id": r["id"],
-                "slug": r["slug"],
-                "name": r["name"],
-                "category": r["category"],
-                "framework": r["framework"],
-                "count": r["n"],
-                "recent": r["recent"],
-                "previous": r["previous"],
-                "trend": rules.trend(r["recent"], r["previous"], o.min_count),
-                "mood_sum": r["mood_sum"] or 0,
-                "mood_n": r["mood_n"],
-                "energy_sum": r["energy_sum"] or 0,
-                "energy_n": r["energy_n"],
-            }
-            for r in rows
+    @staticmethod
+    def _tag_rows(tags: dict[int, dict], totals: dict[int, dict], o: PatternOptions):
+        rows = [
+            {"id": tag_id, **tag, **counts}
+            | {"trend": rules.trend(counts["recent"], counts["previous"], o.min_count)}
+            for tag_id, tag in tags.items()
+            if (counts := totals.get(tag_id)) and counts["count"]
         ]
-
-    def _timelines(self, p: str, framework_id: int | None) -> tuple[list[dict], list[dict]]:
-        """Per-month and per-ISO-week counts from one pass (weeks can straddle two months)."""
-        where, params = self._tag_clause(framework_id)
-        months: dict[tuple[str, str], int] = {}
-        weeks: dict[tuple[str, str], int] = {}
-        for month, week, slug, n in self.db.query(
-            f"SELECT p.month, p.week, t.slug, count(*) FROM {p} p "
-            "JOIN entry_tag et ON et.entry_id = p.id JOIN tag t ON t.id = et.tag_id "
-            f"WHERE 1{where} GROUP BY p.month, p.week, t.id",
-            params,
-        ):
-            months[month, slug] = months.get((month, slug), 0) + n
-            weeks[week, slug] = weeks.get((week, slug), 0) + n
-        return [
-            [{"period": k[0], "slug": k[1], "count": n} for k, n in sorted(counts.items())]
-            for counts in (months, weeks)
-        ]
-
-    def _cooccurrence(self, p: str, framework_id: int | None) -> list[dict]:
-        where_a, params_a = self._tag_clause(framework_id, "ta")
-        where_b, params_b = self._tag_clause(framework_id, "tb")
-        rows = self.db.query(
-            f"SELECT ta.slug, tb.slug, count(*) AS n FROM {p} p "
-            "JOIN entry_tag a ON a.entry_id = p.id "
-            "JOIN entry_tag b ON b.entry_id = p.id AND b.tag_id != a.tag_id "
-            "JOIN tag ta ON ta.id = a.tag_id JOIN tag tb ON tb.id = b.tag_id "
-            f"WHERE ta.slug < tb.slug{where_a}{where_b} "
-            "GROUP BY a.tag_id, b.tag_id ORDER BY n DESC, ta.slug, tb.slug",
-            (*params_a, *params_b),
-        )
-        return [{"a": r[0], "b": r[1], "count": r[2]} for r in rows]
+        rows.sort(key=lambda r: (-r["count"], r["slug"]))
+        return rows
 
     def _gaps(
         self, tag_rows: list[dict], pairs: list[dict], framework_id: int | None, min_count: int
@@ -249,32 +192,31 @@ class PatternService:
         gaps.sort(key=lambda g: (-g["count"], g["tag"], g["calls_for"]))
         return gaps
 
-    def _calendar(self, p: str) -> list[dict]:
-        return [
-            {"day": r[0], "count": r[1]}
-            for r in self.db.query(f"SELECT day, count(*) FROM {p} GROUP BY day ORDER BY day")
-        ]
-
-    def _by_period(self, p: str, measure: str, unit: str, span: int) -> list[dict]:
-        column = "month" if unit == "month" else "week"
-        rows = [
-            {"period": r[0], "sum": r[1], "n": r[2]}
-            for r in self.db.query(
-                f"SELECT {column}, sum({measure}), count({measure}) FROM {p} "
-                f"WHERE {measure} IS NOT NULL GROUP BY {column} ORDER BY {column}"
-            )
-        ]
+    @staticmethod
+    def _by_period(days: list[scan.Day], measure: str, unit: str, span: int) -> list[dict]:
+        sums: dict[str, list[int]] = {}
+        for d in days:
+            n = getattr(d, f"{measure}_n")
+            if not n:
+                continue
+            day = scan.day_of(d.number)
+            if unit == "month":
+                period = f"{day.year:04d}-{day.month:02d}"
+            else:
+                year, week, _ = day.isocalendar()
+                period = f"{year:04d}-W{week:02d}"
+            found = sums.setdefault(period, [0, 0])
+            found[0] += getattr(d, f"{measure}_sum")
+            found[1] += n
+        rows = [{"period": k, "sum": v[0], "n": v[1]} for k, v in sorted(sums.items())]
         return rules.with_rolling(rows, span)
 
-    def _associations(self, p: str, tag_rows: list[dict]) -> tuple[list[dict], list[dict]]:
-        totals = self.db.query_one(
-            f"SELECT sum(mood), count(mood), sum(energy), count(energy) FROM {p}"
-        )
+    @staticmethod
+    def _associations(days: list[scan.Day], tag_rows: list[dict]) -> tuple[list[dict], list[dict]]:
         result = []
-        for measure, (total_sum, total_n) in (
-            ("mood", (totals[0] or 0, totals[1])),
-            ("energy", (totals[2] or 0, totals[3])),
-        ):
+        for measure in ("mood", "energy"):
+            total_sum = sum(getattr(d, f"{measure}_sum") for d in days)
+            total_n = sum(getattr(d, f"{measure}_n") for d in days)
             found = []
             for r in tag_rows:
                 stats = rules.association(
@@ -298,12 +240,12 @@ class PatternService:
                  "share_done": None}  # fmt: skip
         if not pairs:
             return empty
-        match = " OR ".join("(e.model = ? AND s.key = ?)" for _ in pairs)
+        match = " OR ".join("(p.model = ? AND s.key = ?)" for _ in pairs)
         flat = [value for pair in pairs for value in pair]
         row = self.db.query_one(
             "WITH plans AS (SELECT DISTINCT s.entry_id FROM entry_section s "
-            f"JOIN {p} p ON p.id = s.entry_id JOIN entry e ON e.id = s.entry_id "
-            f"WHERE ({match}) AND trim(s.body) != '') "
+            f"JOIN {p} p ON p.id = s.entry_id "
+            f"WHERE p.in_range AND ({match}) AND trim(s.body) != '') "
             "SELECT (SELECT count(*) FROM plans), "
             "(SELECT count(DISTINCT a.entry_id) FROM action a JOIN plans ON plans.entry_id = a.entry_id), "
             "(SELECT count(*) FROM action a JOIN plans ON plans.entry_id = a.entry_id), "
@@ -322,13 +264,22 @@ class PatternService:
         }
 
     def _untagged_terms(self, p: str) -> list[dict]:
-        rows = self.db.query(
-            f"SELECT e.id, e.title, e.body FROM {p} p JOIN entry e ON e.id = p.id "
-            "WHERE NOT EXISTS (SELECT 1 FROM entry_tag et WHERE et.entry_id = p.id) "
-            "ORDER BY p.day DESC, p.id DESC LIMIT ?",
-            (words.MAX_ENTRIES,),
-        )
-        return words.recurring_terms(((r[0], f"{r[1]}\n{r[2]}") for r in rows), self._known_terms())
+        # Ids first, bodies after: only the few hundred entries read are fetched from the table.
+        ids = [
+            r[0]
+            for r in self.db.query(
+                f"SELECT p.id FROM {p} p WHERE p.in_range AND NOT EXISTS "
+                "(SELECT 1 FROM entry_tag et WHERE et.entry_id = p.id) "
+                "ORDER BY p.dn DESC, p.id DESC LIMIT ?",
+                (words.MAX_ENTRIES,),
+            )
+        ]
+        texts: dict[int, str] = {}
+        if ids:
+            marks = ",".join("?" * len(ids))
+            for r in self.db.query(f"SELECT id, title, body FROM entry WHERE id IN ({marks})", ids):
+                texts[r[0]] = f"{r[1]}\n{r[2]}"
+        return words.recurring_terms(((i, texts[i]) for i in ids), self._known_terms())
 
     def _known_terms(self) -> set[str]:
         """Words and phrases a tag already covers: its name, slug and keywords."""
@@ -363,31 +314,30 @@ class PatternService:
             params += [framework_id, framework_id, *CAPABILITY_CATEGORIES]
         return {r[0]: (r[1], r[2]) for r in self.db.query(sql + " ORDER BY 2", params)}
 
-    def _neglected(self, o: PatternOptions, asof: date, framework_id: int | None) -> list[dict]:
-        """Capabilities with no entry in the ``neglect_weeks`` weeks up to the reference day."""
+    def _neglected(
+        self, o: PatternOptions, asof: date, framework_id: int | None, totals: dict[int, dict]
+    ) -> list[dict]:
+        """Capabilities with no entry in the ``neglect_weeks`` weeks up to the reference day.
+
+        ``totals[tag]["last"]`` is the local day of the tag's newest own entry on or before the
+        reference day, whatever the range."""
         capabilities = self._capability_ids(framework_id)
-        if not capabilities:
-            return []
         cutoff = asof - timedelta(weeks=o.neglect_weeks)
-        marks = ",".join("?" * len(capabilities))
-        # max(created) picks the row whose offset SQLite hands back with it (bare-column rule).
-        last = {
-            r[0]: r[1]
-            for r in self.db.query(
-                f"SELECT et.tag_id, date(max(e.created), e.created_offset || ' minutes') "
-                f"FROM entry_tag et JOIN entry e ON e.id = et.entry_id "
-                f"WHERE et.tag_id IN ({marks}) AND {OWN_WRITING} AND {LOCAL_DAY} <= ? "
-                "GROUP BY et.tag_id",
-                (*capabilities, asof.isoformat()),
-            )
-        }
         result = []
         for tag_id, (slug, name) in capabilities.items():
-            seen = last.get(tag_id)
-            if seen is not None and seen > cutoff.isoformat():
+            last = totals.get(tag_id, {}).get("last")
+            seen = scan.day_of(last) if last is not None else None
+            if seen is not None and seen > cutoff:
                 continue
-            weeks = (asof - date.fromisoformat(seen)).days // 7 if seen else None
-            result.append({"slug": slug, "name": name, "last": seen, "weeks_since": weeks})
+            weeks = (asof - seen).days // 7 if seen else None
+            result.append(
+                {
+                    "slug": slug,
+                    "name": name,
+                    "last": seen.isoformat() if seen else None,
+                    "weeks_since": weeks,
+                }
+            )
         # Never reflected on first, then the longest silence.
         result.sort(key=lambda n: (n["last"] is not None, n["last"] or "", n["slug"]))
         return result

@@ -1,0 +1,164 @@
+"""The one pass over the journal that every pattern is read from.
+
+Entries are copied into an in-memory TEMP table from ``ix_entry_patterns``, a covering index
+(migration 0002), so SQLite never reads the table pages that hold the bodies: at 100k entries
+those are ~120 MB to decrypt, and reading them was most of what the patterns used to cost.
+
+Each entry's *local* day is kept as a day number (days since 0001-01-01, the same count as
+``date.toordinal() - 1``) worked out with integer arithmetic from ``unixepoch(created)`` and the
+writer's ``created_offset`` minutes; text dates, ISO weeks and months are made in Python for the
+few thousand distinct days instead of once per entry.
+
+The TEMP table holds all of the leader's own entries with an ``in_range`` flag, because the
+neglected-capability measure looks back past the chosen range.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations
+
+from reflectjournal.storage.database import Database
+
+# Seconds from 0001-01-01 to 1970-01-01: shifting by it keeps the dividend positive, so integer
+# division floors for any date a journal can hold.
+_EPOCH_SHIFT = 62135596800
+DAY_NUMBER = f"((unixepoch(e.created) + e.created_offset * 60 + {_EPOCH_SHIFT}) / 86400)"
+# Packs (UTC second, local day number) into one integer so max() finds the newest entry and
+# carries its local day along (a day number is below 10**6 until the year 2738).
+_LAST_SEEN = 1_000_000
+
+
+def day_number(day: date) -> int:
+    return day.toordinal() - 1
+
+
+def day_of(number: int) -> date:
+    return date.fromordinal(number + 1)
+
+
+@contextmanager
+def entries(db: Database, since: str | None, until: str | None) -> Iterator[str]:
+    # A unique name lets a background recomputation and a UI-thread drill-down share the
+    # connection without tripping over each other's table.
+    name = f"temp.rj_pattern_{uuid.uuid4().hex[:12]}"
+    clauses, params = [], []
+    if since:
+        clauses.append("e.created >= ?")
+        params.append(since)
+    if until:
+        clauses.append("e.created < ?")
+        params.append(until)
+    in_range = f"({' AND '.join(clauses)})" if clauses else "1"
+    db.execute(
+        f"CREATE TABLE {name} (id INTEGER PRIMARY KEY, dn INTEGER, ts INTEGER, mood INTEGER, "
+        "energy INTEGER, model TEXT, in_range INTEGER)"
+    )
+    try:
+        db.execute(
+            f"INSERT INTO {name} SELECT e.id, {DAY_NUMBER}, unixepoch(e.created), e.mood, "
+            f"e.energy, e.model, {in_range} FROM entry e WHERE e.kind != 'shared'",
+            params,
+        )
+        yield name
+    finally:
+        db.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+@dataclass
+class Day:
+    number: int
+    count: int
+    mood_sum: int
+    mood_n: int
+    energy_sum: int
+    energy_n: int
+    tagsets: str  # each entry's tag ids joined by ',', entries joined by ';' ('' if none)
+
+    @property
+    def day(self) -> str:
+        return day_of(self.number).isoformat()
+
+
+def days(db: Database, p: str) -> list[Day]:
+    """Per local day in range: counts, mood and energy sums, and every entry's tag ids."""
+    rows = db.query(
+        "SELECT dn, count(*), sum(mood), count(mood), sum(energy), count(energy), "
+        "group_concat(tags, ';') FROM (SELECT p.dn, p.mood, p.energy, "
+        "(SELECT group_concat(et.tag_id) FROM entry_tag et WHERE et.entry_id = p.id) AS tags "
+        f"FROM {p} p WHERE p.in_range) GROUP BY dn ORDER BY dn"
+    )
+    return [Day(r[0], r[1], r[2] or 0, r[3], r[4] or 0, r[5], r[6] or "") for r in rows]
+
+
+def tag_totals(db: Database, p: str, recent: tuple[int, int], previous: tuple[int, int],
+               asof: int) -> dict[int, dict]:  # fmt: skip
+    """Per tag id: in-range count, recent and previous window counts, mood and energy sums,
+    and ``last``, the local day number of the newest entry up to ``asof`` (any range)."""
+    rows = db.query(
+        "SELECT et.tag_id, sum(p.in_range), "
+        "sum(p.in_range AND p.dn >= ? AND p.dn <= ?), sum(p.in_range AND p.dn >= ? AND p.dn < ?), "
+        "sum(CASE WHEN p.in_range THEN p.mood END), count(CASE WHEN p.in_range THEN p.mood END), "
+        "sum(CASE WHEN p.in_range THEN p.energy END), "
+        "count(CASE WHEN p.in_range THEN p.energy END), "
+        f"max(CASE WHEN p.dn <= ? THEN p.ts * {_LAST_SEEN} + p.dn END) "
+        f"FROM entry_tag et JOIN {p} p ON p.id = et.entry_id GROUP BY et.tag_id",
+        (*recent, *previous, asof),
+    )
+    return {
+        r[0]: {
+            "count": r[1],
+            "recent": r[2],
+            "previous": r[3],
+            "mood_sum": r[4] or 0,
+            "mood_n": r[5],
+            "energy_sum": r[6] or 0,
+            "energy_n": r[7],
+            "last": None if r[8] is None else r[8] % _LAST_SEEN,
+        }
+        for r in rows
+    }
+
+
+def timelines(day_rows: list[Day], slugs: dict[str, str]) -> tuple[list[dict], list[dict]]:
+    """Per-month and per-ISO-week counts of the tags in ``slugs`` (tag id text → slug)."""
+    months: dict[str, list[str]] = {}
+    weeks: dict[str, list[str]] = {}
+    for d in day_rows:
+        if not d.tagsets:
+            continue
+        day = day_of(d.number)
+        year, week, _ = day.isocalendar()
+        months.setdefault(f"{day.year:04d}-{day.month:02d}", []).append(d.tagsets)
+        weeks.setdefault(f"{year:04d}-W{week:02d}", []).append(d.tagsets)
+    result = []
+    for periods in (months, weeks):
+        rows = []
+        for period, parts in periods.items():
+            # One C-level count per period instead of a Python step per tagged entry.
+            counts = Counter(",".join(parts).replace(";", ",").split(","))
+            rows += [
+                {"period": period, "slug": slugs[t], "count": n}
+                for t, n in counts.items()
+                if t in slugs
+            ]
+        rows.sort(key=lambda r: (r["period"], r["slug"]))
+        result.append(rows)
+    return result[0], result[1]
+
+
+def cooccurrence(day_rows: list[Day], slugs: dict[str, str]) -> list[dict]:
+    """Pairs of tags in ``slugs`` written in the same entry, counted per distinct tag set."""
+    sets = Counter(s for d in day_rows if d.tagsets for s in d.tagsets.split(";") if "," in s)
+    pairs: Counter[tuple[str, str]] = Counter()
+    for tagset, n in sets.items():
+        names = sorted(slugs[t] for t in tagset.split(",") if t in slugs)
+        for pair in combinations(names, 2):
+            pairs[pair] += n
+    ranked = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [{"a": a, "b": b, "count": n} for (a, b), n in ranked]
