@@ -373,7 +373,16 @@ def parse_markdown_note(text: str, name: str, mtime: float, tz: tzinfo) -> Impor
             except ValueError:
                 created = None
         if created is None or not in_range(created):
-            created = datetime.fromtimestamp(mtime, tz)
+            try:
+                created = datetime.fromtimestamp(mtime, tz)
+            except (ValueError, OverflowError, OSError):
+                created = None
+            # A clock that was wrong when the file was saved is no date for an entry.
+            if created is None or not in_range(created):
+                raise _BadNote(
+                    "it has no date, and its modification time is not a believable one; "
+                    "add 'date: YYYY-MM-DD' front matter"
+                )
     body = "\n".join(body_lines).strip()
     if not body and not title:
         raise _BadNote("the note is empty")

@@ -26,7 +26,7 @@ from typing import Any
 from reflectjournal.errors import ImportFailed
 
 from .records import in_range
-from .safety import MAX_FILE_BYTES, load_json_strict, read_bytes_capped
+from .safety import MAX_FILE_BYTES, load_json_strict, read_bytes_capped, shown
 
 FORMAT = "reflectjournal-export"
 VERSION = 1
@@ -71,7 +71,7 @@ def _when(value: object, field: str) -> datetime:
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
-        raise _Bad(field, f"'{value[:40]}' is not an ISO date and time") from None
+        raise _Bad(field, f"'{shown(value)}' is not an ISO date and time") from None
     if when.tzinfo is None or when.utcoffset() is None:
         raise _Bad(field, "must include a UTC offset")
     if not in_range(when):
@@ -178,7 +178,7 @@ def parse_reflectjournal_json(data: bytes) -> list[dict[str, Any]]:
         try:
             entry = _entry(raw)
         except _Bad as bad:
-            where = "" if bad.field == "entry" else f"'{bad.field}' "
+            where = "" if bad.field == "entry" else f"'{shown(bad.field)}' "
             raise ImportFailed(
                 f"{_NAME} was refused: entry {number} {where}{bad.problem}."
             ) from None

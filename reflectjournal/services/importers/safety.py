@@ -33,6 +33,13 @@ _BOM = b"\xef\xbb\xbf"
 _CHUNK = 64 * 1024
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """Someone else's text quoted in a one-sentence message: cut to ``limit`` characters, with
+    line breaks, control characters and lone surrogates written as escapes, so that the
+    message stays one printable line."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text[:limit])
+
+
 def decode_strict(data: bytes, name: str) -> str:
     """Decode UTF-8 strictly (a leading BOM is dropped); ImportFailed names the bad byte."""
     skip = len(_BOM) if data.startswith(_BOM) else 0

@@ -14,7 +14,7 @@ back from their own stored SQL inside the same transaction, so a crash restores 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ from reflectjournal.services.timeutil import now_utc, to_storage
 from reflectjournal.storage.database import Database
 
 from .records import ImportedEntry, Skipped, fingerprint
+from .safety import shown
 
 FORMATS = ("jrnl", "dayone", "markdown", "json")
 BATCH = 500
@@ -71,7 +72,9 @@ class ImportReport:
             "tags_mapped": self.tags_mapped,
             "tags_new": self.tags_new,
             "attachments_skipped": self.attachments_skipped,
-            "skipped": [{"where": s.where, "reason": s.reason} for s in self.skipped],
+            "skipped": [
+                {"where": _printable(s.where), "reason": _printable(s.reason)} for s in self.skipped
+            ],
         }
 
 
@@ -122,7 +125,7 @@ def parse(kind: str, path: Path) -> tuple[list[_Row], list[Skipped], int]:
     attachments = 0
     for number, entry in enumerate(result.entries, start=1):
         attachments += entry.attachments_skipped
-        problem = _text_problem(entry.title, entry.body)
+        problem = _text_problem(entry.title, entry.body, entry.tags)
         if problem:
             skipped.append(Skipped(f"entry {number} ({entry.title[:40]!r})", problem))
             continue
@@ -130,13 +133,28 @@ def parse(kind: str, path: Path) -> tuple[list[_Row], list[Skipped], int]:
     return rows, skipped, attachments
 
 
-def _text_problem(title: str, body: str) -> str | None:
+def _text_problem(
+    title: str, body: str, others: Iterable[str] = (), what: str = "A tag"
+) -> str | None:
+    """Why this text cannot be stored (NUL, lone surrogates, too big), or None.
+
+    ``others`` (tags, comments, a sender's name) are checked too: SQLite refuses a lone
+    surrogate with UnicodeEncodeError, which must become a skipped entry, not a crash.
+    """
     try:
         E.check_text(body)
         E.check_text(title, "The title")
+        for text in others:
+            E.check_text(text, what)
     except UsageError as exc:
         return str(exc).rstrip(".")
     return None
+
+
+def _printable(text: str) -> str:
+    """Text for a report: file names that are not UTF-8 and lone surrogates (from JSON
+    escapes) become U+FFFD, so the report can be printed and saved as UTF-8."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def _row_from_foreign(entry: ImportedEntry) -> _Row:
@@ -156,7 +174,13 @@ def _row_from_foreign(entry: ImportedEntry) -> _Row:
 
 
 def _row_from_ours(data: dict, number: int) -> _Row:
-    problem = _text_problem(data["title"], data["body"])
+    problem = _text_problem(data["title"], data["body"], data["tags"]) or _text_problem(
+        "",
+        "",
+        [*data["sections"], *data["sections"].values(), data["from"] or ""]
+        + [c[k] for c in data["comments"] for k in ("author", "text")],
+        "A section, comment or sender",
+    )
     if problem:
         raise ImportFailed(f"The ReflectJournal export was refused: entry {number}: {problem}.")
     model = data["model"]
@@ -166,7 +190,7 @@ def _row_from_ours(data: dict, number: int) -> _Row:
         except UsageError:
             raise ImportFailed(
                 f"The ReflectJournal export was refused: entry {number} uses the reflection "
-                f"model '{model}', which this version does not know."
+                f"model '{shown(model)}', which this version does not know."
             ) from None
     return _Row(
         uid=data["uid"],
