@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from reflectjournal.gui import drafts, views
 from reflectjournal.gui.dialogs import about, ask_minutes, shortcuts_dialog
+from reflectjournal.gui.tray import DesktopReminders, ReminderBanner
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +75,16 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(placeholder)
         self.nav.setFixedWidth(max(150, self.nav.sizeHintForColumn(0) + 36))
         central = QWidget()
-        row = QHBoxLayout(central)
-        row.setContentsMargins(0, 4, 0, 0)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 4, 0, 0)
+        column.setSpacing(0)
+        self.banner = ReminderBanner()  # reminders without a tray, and the start-of-day list
+        column.addWidget(self.banner)
+        row = QHBoxLayout()
         row.setSpacing(0)
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
+        column.addLayout(row, 1)
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self.show_page)
         self._build_menus()
@@ -90,6 +97,9 @@ class MainWindow(QMainWindow):
         self.autolock_timer.timeout.connect(self.check_idle)
         self.autolock_timer.start()
         self._restore_layout()
+        self.reminders = DesktopReminders(self, workspace)
+        # After the first paint: what is due today never delays the window opening.
+        QTimer.singleShot(0, self.reminders.show_startup)
 
     # ---- pages --------------------------------------------------------------------------
 
@@ -158,6 +168,7 @@ class MainWindow(QMainWindow):
         journal.addSeparator()
         self._action(journal, "&Lock now", "Ctrl+L", self.lock_requested.emit)
         self._action(journal, "Lock &automatically…", None, self.choose_autolock)
+        self._action(journal, "Daily &reminder…", None, lambda: self.reminders.choose_time())
         journal.addSeparator()
         self._action(journal, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit = bar.addMenu("&Edit")
@@ -269,6 +280,7 @@ class MainWindow(QMainWindow):
         if "journal" in self.pages:
             self.pages["journal"].save_now()
         self.autolock_timer.stop()
+        self.reminders.stop()
         QApplication.instance().removeEventFilter(self.idle)
         self._save_layout()
 

@@ -22,6 +22,10 @@ QListWidget#nav { border: none; background: palette(window); font-size: 11pt; }
 QListWidget#nav::item { padding: 8px 12px; border-radius: 6px; margin: 2px 6px; }
 QListWidget#nav::item:selected { background: palette(highlight); color: palette(highlighted-text); }
 QLabel#warning { padding: 8px; border: 1px solid #e8833a; border-radius: 6px; }
+QFrame#reminderBanner { border: 1px solid palette(highlight); border-radius: 6px; margin: 2px 8px 4px 8px;
+                        background: palette(base); }
+QLabel#privacyHint { color: #d9822b; padding: 0 8px; }
+QLabel#commentsHeading { padding: 2px 0; }
 """
 
 
