@@ -6,14 +6,13 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QTextCursor
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -23,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import drafts
+from reflectjournal.gui.entry_aside import CommentsBox, PlanButton, PrivacyHint
+from reflectjournal.gui.markdown_edit import MarkdownEdit
 from reflectjournal.gui.preview import PreviewBrowser, render
 from reflectjournal.gui.tag_picker import TagCatalogue, TagPicker
 from reflectjournal.gui.theme import VISIBILITY_COLOURS
@@ -47,44 +48,6 @@ def _dot(colour: str) -> QIcon:
     pixmap = QPixmap(12, 12)
     pixmap.fill(QColor(colour))
     return QIcon(pixmap)
-
-
-class MarkdownEdit(QPlainTextEdit):
-    def __init__(self, placeholder: str = "", name: str = "Entry text", parent=None):
-        super().__init__(parent)
-        self.setPlaceholderText(placeholder)
-        self.setAccessibleName(name)
-        self.setTabChangesFocus(True)
-
-    def wrap(self, marker: str) -> None:
-        cursor = self.textCursor()
-        text = cursor.selectedText()
-        cursor.insertText(f"{marker}{text}{marker}")
-        if not text:
-            cursor.movePosition(QTextCursor.MoveOperation.Left, n=len(marker))
-            self.setTextCursor(cursor)
-
-    def prefix_lines(self, prefix: str) -> None:
-        """Add ``prefix`` to each selected line, or remove it where every line has it."""
-        cursor = self.textCursor()
-        start, end = sorted((cursor.selectionStart(), cursor.selectionEnd()))
-        document = self.document()
-        first, last = document.findBlock(start), document.findBlock(end)
-        blocks = [first]
-        while blocks[-1] != last and blocks[-1].next().isValid():
-            blocks.append(blocks[-1].next())
-        removing = all(b.text().startswith(prefix) for b in blocks)
-        cursor.beginEditBlock()
-        for block in blocks:
-            edit = QTextCursor(block)
-            if removing:
-                edit.movePosition(
-                    QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, len(prefix)
-                )
-                edit.removeSelectedText()
-            else:
-                edit.insertText(prefix)
-        cursor.endEditBlock()
 
 
 class EntryEditor(QWidget):
@@ -148,7 +111,19 @@ class EntryEditor(QWidget):
         preview_layout = QVBoxLayout(preview_box)
         preview_layout.setContentsMargins(0, 0, 0, 0)
         preview_layout.addWidget(self.render_button)
-        preview_layout.addWidget(self.preview)
+        preview_layout.addWidget(self.preview, 3)
+        self.comments = CommentsBox()
+        preview_layout.addWidget(self.comments, 2)
+        self.privacy_hint = PrivacyHint(
+            workspace,
+            lambda: (
+                self.title.text(),
+                self._markdown(),
+                self.visibility.currentData(),
+                self.kind,
+            ),
+        )
+        self.plan_button = PlanButton(workspace, self.save)
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(scroll)
         self.split.addWidget(preview_box)
@@ -175,7 +150,11 @@ class EntryEditor(QWidget):
         layout.addLayout(meta)
         layout.addWidget(self.tags)
         layout.addWidget(self.split, 1)
-        layout.addWidget(self.state_label)
+        footer = QHBoxLayout()
+        footer.addWidget(self.state_label, 1)
+        footer.addWidget(self.privacy_hint)
+        footer.addWidget(self.plan_button)
+        layout.addLayout(footer)
 
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save)
@@ -322,6 +301,8 @@ class EntryEditor(QWidget):
         self.dirty = False
         self._show_state("")
         self.update_preview()
+        self.comments.show_comments(entry.get("comments") or [])
+        self._aside_changed(now=True)
 
     def _set_read_only(self, read_only: bool) -> None:
         for widget in (self.title, self.when, self.model_box, self.mood, self.energy):
@@ -377,6 +358,11 @@ class EntryEditor(QWidget):
         self._draft_timer.start()
         self._autosave.start()
         self._preview_timer.start()
+        self._aside_changed()
+
+    def _aside_changed(self, now: bool = False) -> None:
+        self.plan_button.update_for(self.model_box.currentData(), self.kind)
+        self.privacy_hint.check_now() if now else self.privacy_hint.schedule()
 
     def _empty(self) -> bool:
         state = self.state()

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import html
-from urllib.parse import urlparse
-
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QTextBrowser
 
-SAFE_SCHEMES = ("http", "https", "mailto")
+from reflectjournal.services.rendering import is_safe_link, render_markdown
 
-
-def render(markdown_text: str) -> str:
-    """Sanitised HTML for the preview (the rendering service owns the rules)."""
-    try:
-        from reflectjournal.services.rendering import render_markdown
-    except ImportError:  # rendering service not installed: show the text, escaped
-        return f"<p style='white-space: pre-wrap'>{html.escape(markdown_text)}</p>"
-    return render_markdown(markdown_text)
-
-
-def is_safe_link(url: str) -> bool:
-    try:
-        from reflectjournal.services.rendering import is_safe_link as service_check
-    except ImportError:
-        return urlparse(url).scheme.lower() in SAFE_SCHEMES
-    return service_check(url)
+# The rendering service owns the rules (allow-listed tags, safe schemes); this module only
+# shows its output and asks before a link leaves the app.
+render = render_markdown
+__all__ = ["PreviewBrowser", "is_safe_link", "render"]
 
 
 class PreviewBrowser(QTextBrowser):

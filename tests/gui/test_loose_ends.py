@@ -140,3 +140,148 @@ def test_a_task_cancelled_before_it_starts_never_runs(qtbot):
     with qtbot.waitSignal(task.done, timeout=5000):
         pass
     assert cancelled == [True] and not ran.is_set() and not task.running
+
+
+# ---- the editor: privacy hint, comments from others, action plan -> actions --------------------
+
+
+def test_privacy_hint_text_counts_each_kind_in_plain_words():
+    from reflectjournal.gui.entry_aside import privacy_hint_text
+
+    assert privacy_hint_text({}) == ""
+    assert privacy_hint_text({"email": 1, "date-of-birth": 2, "nhs-number": 1}) == (
+        "Possible patient identifiers: 1 NHS number, 2 dates of birth, 1 email address"
+    )
+
+
+def _type_body(editor, text: str) -> None:
+    editor.body.setPlainText(text)  # textChanged -> the editor's _changed, like typing
+
+
+def test_editor_warns_quietly_about_patient_identifiers_when_an_entry_may_be_shared(qtbot, window):
+    editor = window.journal_view.editor
+    hint = editor.privacy_hint
+    _type_body(editor, "Bed 4: patient NHS 943 476 5919, daughter rang from 020 7946 0958.")
+    editor.privacy_hint.check_now()
+    assert hint.isHidden()  # private entries never leave the machine: no nagging
+    editor.visibility.setCurrentIndex(editor.visibility.findData("mentor"))
+    qtbot.waitUntil(hint.isVisible, timeout=5000)  # debounced, then shown
+    assert hint.text() == "Possible patient identifiers: 1 NHS number, 1 phone number"
+    _type_body(editor, "Bed 4: patient NHS 943 476 5918, daughter rang.")  # bad check digit
+    qtbot.waitUntil(hint.isHidden, timeout=5000)
+    assert hint.text() == ""
+    # Saved and reopened: the hint is worked out again at once.
+    _type_body(editor, "Met jo.bloggs@example.org about the audit.")
+    entry_id = editor.save()
+    editor.new_entry()
+    assert hint.isHidden()
+    editor.load_entry(entry_id)
+    assert hint.isVisible() and hint.text() == "Possible patient identifiers: 1 email address"
+
+
+def test_comments_from_others_show_as_plain_text_and_say_when_the_entry_changed(qtbot, window):
+    from reflectjournal.services.entries import content_hash
+
+    journal = window.workspace.journal
+    entry_id = journal.add("Handover went badly today.", title="Handover", visibility="mentor")
+    current = content_hash("Handover", "Handover went badly today.")
+    with window.workspace.db.transaction():
+        window.workspace.db.executemany(
+            "INSERT INTO comment(uid, entry_id, author, text, created, entry_hash, outgoing, "
+            "sent) VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
+            [
+                (
+                    "c1",
+                    entry_id,
+                    "Dr <i>Mentor</i>",
+                    "Earlier: <b>try</b> & <script>x</script>",
+                    "2026-11-01T10:00:00+00:00",
+                    "0" * 64,
+                ),
+                (
+                    "c2",
+                    entry_id,
+                    "Dr Mentor",
+                    "What did the team need?\nAsk them.",
+                    "2026-11-02T10:00:00+00:00",
+                    current,
+                ),
+            ],
+        )
+    other = journal.add("No comments here.")
+    view = window.journal_view
+    view.apply_search()
+    view.select_entry(entry_id)
+    box = view.editor.comments
+    assert box.isVisible() and box.heading.text() == "<b>2 comments from others</b>"
+    shown = box.view.toPlainText()
+    assert "Earlier: <b>try</b> & <script>x</script>" in shown  # typed characters, not markup
+    assert "Dr <i>Mentor</i>" in shown
+    assert shown.count("on an earlier version") == 1
+    assert shown.index("on an earlier version") < shown.index("What did the team need?")
+    assert "<script>" not in box.view.toHtml()  # escaped in the HTML the widget holds
+    view.select_entry(other)
+    assert box.isHidden() and box.view.toPlainText() == ""
+
+
+def test_action_plan_becomes_actions_in_one_step(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: told.append(text))
+    editor = window.journal_view.editor
+    assert editor.plan_button.isHidden()  # free writing has no action plan
+    editor.model_box.setCurrentIndex(editor.model_box.findData("gibbs"))
+    assert editor.plan_button.isVisible()
+    editor.title.setText("Night shift")
+    editor._sections["description"].setPlainText("Two staff off sick.")
+    editor._sections["action-plan"].setPlainText(
+        "- Book a debrief with the team\n- Ask for protected time"
+    )
+    editor.plan_button.click()  # saves first, then turns the plan into actions
+    assert editor.entry_id is not None and not editor.dirty
+    actions = window.workspace.coaching.list_actions()
+    assert sorted(a["text"] for a in actions) == [
+        "Ask for protected time",
+        "Book a debrief with the team",
+    ]
+    assert told == ["2 action(s) added from the action plan."]
+    editor.plan_button.click()
+    assert len(window.workspace.coaching.list_actions()) == 2
+    assert told[-1] == "Every item of that action plan is already an action."
+    editor.model_box.setCurrentIndex(0)
+    assert editor.plan_button.isHidden()
+
+
+# ---- the preview uses the rendering service's rules directly -----------------------------------
+
+
+def test_preview_renders_through_the_service_and_asks_before_links(qtbot, monkeypatch):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QMessageBox
+
+    from reflectjournal.gui import preview
+    from reflectjournal.services import rendering
+
+    assert preview.render is rendering.render_markdown
+    assert preview.is_safe_link is rendering.is_safe_link
+    html = preview.render("**bold** <script>alert(1)</script>")
+    assert "<strong>bold</strong>" in html and "<script" not in html
+
+    browser = preview.PreviewBrowser()
+    qtbot.addWidget(browser)
+    asked, refused, opened = [], [], []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No
+    )
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: refused.append(a[2]))
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    assert not browser.confirm_link(QUrl("javascript:alert(1)"))
+    assert asked == [] and len(refused) == 1
+    assert not browser.confirm_link(QUrl("https://example.org/page"))
+    assert asked == ["Open this link in your browser?\n\nhttps://example.org/page"]
+    assert opened == []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert browser.confirm_link(QUrl("https://example.org/page"))
+    assert [u.toString() for u in opened] == ["https://example.org/page"]
