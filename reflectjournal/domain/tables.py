@@ -11,7 +11,7 @@ writer's UTC offset in minutes is kept beside it so local days and weeks can be 
 
 from __future__ import annotations
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 
@@ -43,6 +43,10 @@ class Entry(SQLModel, table=True):
 
 class EntrySection(SQLModel, table=True):
     __tablename__ = "entry_section"
+    # Sections with text, for the patterns' reflection loop (migration 0002).
+    __table_args__ = (
+        Index("ix_entry_section_filled", "key", "entry_id", sqlite_where=text("trim(body) != ''")),
+    )
 
     entry_id: int = Field(foreign_key="entry.id", primary_key=True, ondelete="CASCADE")
     key: str = Field(primary_key=True)

@@ -96,16 +96,23 @@ def days(db: Database, p: str) -> list[Day]:
     return [Day(r[0], r[1], r[2] or 0, r[3], r[4] or 0, r[5], r[6] or "") for r in rows]
 
 
-def tag_totals(db: Database, p: str, recent: tuple[int, int], previous: tuple[int, int],
-               asof: int) -> dict[int, dict]:  # fmt: skip
+def tag_totals(db: Database, p: str, ranged: bool, recent: tuple[int, int],
+               previous: tuple[int, int], asof: int) -> dict[int, dict]:  # fmt: skip
     """Per tag id: in-range count, recent and previous window counts, mood and energy sums,
     and ``last``, the local day number of the newest entry up to ``asof`` (any range)."""
+    # Without a date range every row is in range, and leaving the test out of each sum saves a
+    # fifth of this query's time.
+    within = "p.in_range AND " if ranged else ""
+    only = (
+        (lambda column: f"CASE WHEN p.in_range THEN p.{column} END")
+        if ranged
+        else (lambda column: f"p.{column}")
+    )
     rows = db.query(
-        "SELECT et.tag_id, sum(p.in_range), "
-        "sum(p.in_range AND p.dn >= ? AND p.dn <= ?), sum(p.in_range AND p.dn >= ? AND p.dn < ?), "
-        "sum(CASE WHEN p.in_range THEN p.mood END), count(CASE WHEN p.in_range THEN p.mood END), "
-        "sum(CASE WHEN p.in_range THEN p.energy END), "
-        "count(CASE WHEN p.in_range THEN p.energy END), "
+        f"SELECT et.tag_id, {'sum(p.in_range)' if ranged else 'count(*)'}, "
+        f"sum({within}p.dn >= ? AND p.dn <= ?), sum({within}p.dn >= ? AND p.dn < ?), "
+        f"sum({only('mood')}), count({only('mood')}), "
+        f"sum({only('energy')}), count({only('energy')}), "
         f"max(CASE WHEN p.dn <= ? THEN p.ts * {_LAST_SEEN} + p.dn END) "
         f"FROM entry_tag et JOIN {p} p ON p.id = et.entry_id GROUP BY et.tag_id",
         (*recent, *previous, asof),

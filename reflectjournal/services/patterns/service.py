@@ -68,8 +68,9 @@ class PatternService:
             previous_start, recent_start, end = (
                 scan.day_number(date.fromisoformat(d)) for d in rules.windows(asof, o.window_days)
             )
+            ranged = bool(o.since or o.until)
             totals = scan.tag_totals(
-                self.db, p, (recent_start, end), (previous_start, recent_start), end
+                self.db, p, ranged, (recent_start, end), (previous_start, recent_start), end
             )
             result = self._summary(days)
             tag_rows = self._tag_rows(tags, totals, o)
@@ -241,16 +242,19 @@ class PatternService:
         if not pairs:
             return empty
         match = " OR ".join("(p.model = ? AND s.key = ?)" for _ in pairs)
-        flat = [value for pair in pairs for value in pair]
+        # The key list and the body test select ix_entry_section_filled, which answers this
+        # without reading section bodies.
+        key_list = sorted({key for _, key in pairs})
+        keys = ",".join("?" * len(key_list))
+        flat = [*key_list, *(value for pair in pairs for value in pair)]
         row = self.db.query_one(
-            "WITH plans AS (SELECT DISTINCT s.entry_id FROM entry_section s "
-            f"JOIN {p} p ON p.id = s.entry_id "
-            f"WHERE p.in_range AND ({match}) AND trim(s.body) != '') "
-            "SELECT (SELECT count(*) FROM plans), "
-            "(SELECT count(DISTINCT a.entry_id) FROM action a JOIN plans ON plans.entry_id = a.entry_id), "
-            "(SELECT count(*) FROM action a JOIN plans ON plans.entry_id = a.entry_id), "
-            "(SELECT count(*) FROM action a JOIN plans ON plans.entry_id = a.entry_id "
-            " WHERE a.status = 'done')",
+            "WITH plans AS MATERIALIZED (SELECT DISTINCT s.entry_id FROM entry_section s "
+            f"JOIN {p} p ON p.id = s.entry_id WHERE s.key IN ({keys}) "
+            f"AND p.in_range AND ({match}) AND trim(s.body) != '') "
+            # One pass over the actions, not one per number.
+            "SELECT (SELECT count(*) FROM plans), count(DISTINCT a.entry_id), count(a.id), "
+            "coalesce(sum(a.status = 'done'), 0) "
+            "FROM action a JOIN plans ON plans.entry_id = a.entry_id",
             flat,
         )
         plans, acted, actions, done = row
