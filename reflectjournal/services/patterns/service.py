@@ -254,7 +254,9 @@ class PatternService:
             # One pass over the actions, not one per number.
             "SELECT (SELECT count(*) FROM plans), count(DISTINCT a.entry_id), count(a.id), "
             "coalesce(sum(a.status = 'done'), 0) "
-            "FROM action a JOIN plans ON plans.entry_id = a.entry_id",
+            # IN, not JOIN: SQLite then scans the actions once against an index of the plans
+            # (as a JOIN it picked a nested scan of every action per plan: seconds at 100k).
+            "FROM action a WHERE a.entry_id IN (SELECT entry_id FROM plans)",
             flat,
         )
         plans, acted, actions, done = row
