@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
@@ -77,11 +78,19 @@ class PrivacyHint(QLabel):
         self.setVisible(bool(self.text()))
 
 
+def _day(iso: str) -> str:
+    try:
+        moment = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso[:10]
+    return f"{moment.day} {moment:%b %Y}"
+
+
 def comments_html(comments: list[dict]) -> str:
     """Others' words as plain text (nothing they typed is interpreted), newest last."""
     blocks = []
     for comment in comments:
-        when = html.escape(str(comment.get("created") or "")[:10])
+        when = html.escape(_day(str(comment.get("created") or "")))
         earlier = " · on an earlier version" if comment.get("earlier_version") else ""
         blocks.append(
             f"<p><b>{html.escape(comment.get('author') or 'Someone')}</b>"

@@ -48,6 +48,33 @@ def parse_reminder_time(text: str) -> time | None:
         return None
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def reminder_summary(reminders: dict) -> str:
+    """'1 action due today and 2 overdue. Next session: Sam Patel on Thu 3 Dec.' ('' if none)."""
+    states = [a.get("state") for a in reminders.get("actions", [])]
+    today, overdue = states.count("due-today"), states.count("overdue")
+    sentences = []
+    if today and overdue:
+        sentences.append(f"{_count(today, 'action')} due today and {overdue} overdue.")
+    elif today or overdue:
+        sentences.append(
+            f"{_count(today or overdue, 'action')} {'due today' if today else 'overdue'}."
+        )
+    sessions = reminders.get("sessions") or []
+    if sessions:
+        first = sessions[0]
+        try:
+            day = datetime.fromisoformat(first["date"]).astimezone()
+            when = f"{day:%a} {day.day} {day:%b}"
+        except (ValueError, TypeError):
+            when = str(first["date"])[:10]
+        sentences.append(f"Next session: {first.get('with') or 'someone'} on {when}.")
+    return " ".join(sentences)
+
+
 class ReminderBanner(QFrame):
     """A strip across the top of the window with one optional button and a dismiss cross."""
 
@@ -193,10 +220,8 @@ class DesktopReminders(QObject):
     # ---- reminders ----------------------------------------------------------------------
 
     def due_text(self) -> str:
-        from reflectjournal.gui.coaching_view import reminder_text
-
         try:
-            return reminder_text(self.workspace, self.clock().date())
+            return reminder_summary(self.workspace.coaching.reminders(self.clock().date()))
         except Exception:  # a reminder must never stop the window from opening
             log.exception("reminders could not be read")
             return ""
@@ -209,7 +234,7 @@ class DesktopReminders(QObject):
         if text:
             self.notify(
                 "Today",
-                text[0].upper() + text[1:] + ".",
+                text,
                 action_text="Open actions",
                 action=self.open_actions,
                 banner=True,

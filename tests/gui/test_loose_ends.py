@@ -218,6 +218,7 @@ def test_comments_from_others_show_as_plain_text_and_say_when_the_entry_changed(
     assert "Earlier: <b>try</b> & <script>x</script>" in shown  # typed characters, not markup
     assert "Dr <i>Mentor</i>" in shown
     assert shown.count("on an earlier version") == 1
+    assert "1 Nov 2026 · on an earlier version" in shown and "2 Nov 2026" in shown
     assert shown.index("on an earlier version") < shown.index("What did the team need?")
     assert "<script>" not in box.view.toHtml()  # escaped in the HTML the widget holds
     view.select_entry(other)

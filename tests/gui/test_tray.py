@@ -86,12 +86,29 @@ def test_due_actions_and_next_session_show_once_when_the_window_opens(qtbot, wor
     win.show()
     qtbot.waitUntil(win.banner.isVisible, timeout=5000)
     text = win.banner.label.text()
-    assert text.startswith("2 action(s) due today or overdue (1 overdue)"), text
-    assert "next session: Sam Patel on " in text
+    session_day = date.today() + timedelta(days=3)
+    assert text == (
+        "1 action due today and 1 overdue. Next session: Sam Patel on "
+        f"{session_day:%a} {session_day.day} {session_day:%b}."
+    )
     assert win.statusBar().currentMessage() == text  # the status bar says it too
     win.banner.action_button.click()  # "Open actions"
     assert win.stack.currentWidget() is win.pages["coaching"] and win.banner.isHidden()
     win.autolock_timer.stop()
+
+
+def test_reminder_summary_wording():
+    from reflectjournal.gui.tray import reminder_summary
+
+    overdue = {"state": "overdue"}
+    assert reminder_summary({"actions": [], "sessions": []}) == ""
+    assert reminder_summary({"actions": [overdue, overdue], "sessions": []}) == (
+        "2 actions overdue."
+    )
+    session = {"with": "", "date": "2026-12-03T09:30:00+00:00"}
+    assert reminder_summary({"actions": [], "sessions": [session]}) == (
+        "Next session: someone on Thu 3 Dec."
+    )
 
 
 def test_nothing_due_means_no_banner(window):
@@ -116,7 +133,7 @@ def test_tray_menu_new_reflection_due_lock_and_stop(qtbot, window, workspace):
 
     with qtbot.waitSignal(reminders.notified) as shown:
         reminders.tray_actions["due"].trigger()
-    assert shown.args[1] == "1 action(s) due today or overdue (0 overdue)"
+    assert shown.args[1] == "1 action due today."
     with qtbot.waitSignal(window.lock_requested):
         reminders.tray_actions["lock"].trigger()
     reminders.stop()
