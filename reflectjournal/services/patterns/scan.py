@@ -79,21 +79,31 @@ class Day:
     energy_sum: int
     energy_n: int
     tagsets: str  # each entry's tag ids joined by ',', entries joined by ';' ('' if none)
+    untagged: int
+    day: str = ""
+    month: str = ""
+    week: str = ""
 
-    @property
-    def day(self) -> str:
-        return day_of(self.number).isoformat()
+    def __post_init__(self) -> None:
+        # Worked out once per day, for the calendar, timelines and mood series alike.
+        d = day_of(self.number)
+        year, week, _ = d.isocalendar()
+        self.day, self.month, self.week = (
+            d.isoformat(),
+            d.isoformat()[:7],
+            f"{year:04d}-W{week:02d}",
+        )
 
 
 def days(db: Database, p: str) -> list[Day]:
     """Per local day in range: counts, mood and energy sums, and every entry's tag ids."""
     rows = db.query(
         "SELECT dn, count(*), sum(mood), count(mood), sum(energy), count(energy), "
-        "group_concat(tags, ';') FROM (SELECT p.dn, p.mood, p.energy, "
+        "group_concat(tags, ';'), count(*) - count(tags) FROM (SELECT p.dn, p.mood, p.energy, "
         "(SELECT group_concat(et.tag_id) FROM entry_tag et WHERE et.entry_id = p.id) AS tags "
         f"FROM {p} p WHERE p.in_range) GROUP BY dn ORDER BY dn"
     )
-    return [Day(r[0], r[1], r[2] or 0, r[3], r[4] or 0, r[5], r[6] or "") for r in rows]
+    return [Day(r[0], r[1], r[2] or 0, r[3], r[4] or 0, r[5], r[6] or "", r[7]) for r in rows]
 
 
 def tag_totals(db: Database, p: str, ranged: bool, recent: tuple[int, int],
@@ -134,26 +144,26 @@ def tag_totals(db: Database, p: str, ranged: bool, recent: tuple[int, int],
 
 def timelines(day_rows: list[Day], slugs: dict[str, str]) -> tuple[list[dict], list[dict]]:
     """Per-month and per-ISO-week counts of the tags in ``slugs`` (tag id text → slug)."""
-    months: dict[str, list[str]] = {}
-    weeks: dict[str, list[str]] = {}
+    # Days are grouped into runs sharing both week and month; each run's tag ids are counted
+    # once at C speed, then added into its week and its month.
+    runs: dict[tuple[str, str], list[str]] = {}
     for d in day_rows:
-        if not d.tagsets:
-            continue
-        day = day_of(d.number)
-        year, week, _ = day.isocalendar()
-        months.setdefault(f"{day.year:04d}-{day.month:02d}", []).append(d.tagsets)
-        weeks.setdefault(f"{year:04d}-W{week:02d}", []).append(d.tagsets)
+        if d.tagsets:
+            runs.setdefault((d.month, d.week), []).append(d.tagsets)
+    months: dict[str, Counter] = {}
+    weeks: dict[str, Counter] = {}
+    for (month, week), parts in runs.items():
+        counts = Counter(",".join(parts).replace(";", ",").split(","))
+        months.setdefault(month, Counter()).update(counts)
+        weeks.setdefault(week, Counter()).update(counts)
     result = []
     for periods in (months, weeks):
-        rows = []
-        for period, parts in periods.items():
-            # One C-level count per period instead of a Python step per tagged entry.
-            counts = Counter(",".join(parts).replace(";", ",").split(","))
-            rows += [
-                {"period": period, "slug": slugs[t], "count": n}
-                for t, n in counts.items()
-                if t in slugs
-            ]
+        rows = [
+            {"period": period, "slug": slugs[t], "count": n}
+            for period, counts in periods.items()
+            for t, n in counts.items()
+            if t in slugs
+        ]
         rows.sort(key=lambda r: (r["period"], r["slug"]))
         result.append(rows)
     return result[0], result[1]
@@ -162,10 +172,14 @@ def timelines(day_rows: list[Day], slugs: dict[str, str]) -> tuple[list[dict], l
 def cooccurrence(day_rows: list[Day], slugs: dict[str, str]) -> list[dict]:
     """Pairs of tags in ``slugs`` written in the same entry, counted per distinct tag set."""
     sets = Counter(s for d in day_rows if d.tagsets for s in d.tagsets.split(";") if "," in s)
-    pairs: Counter[tuple[str, str]] = Counter()
+    # Count by raw tag id pairs first (cheap), then name and orient the few thousand pairs.
+    by_id: Counter[tuple[str, str]] = Counter()
     for tagset, n in sets.items():
-        names = sorted(slugs[t] for t in tagset.split(",") if t in slugs)
-        for pair in combinations(names, 2):
-            pairs[pair] += n
+        for pair in combinations(tagset.split(","), 2):
+            by_id[pair] += n
+    pairs: Counter[tuple[str, str]] = Counter()
+    for (a, b), n in by_id.items():
+        if a in slugs and b in slugs:
+            pairs[tuple(sorted((slugs[a], slugs[b])))] += n
     ranked = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
     return [{"a": a, "b": b, "count": n} for (a, b), n in ranked]

@@ -92,7 +92,7 @@ class PatternService:
                 result[f"{measure}_weeks"] = self._by_period(days, measure, "week", span=4)
             result["mood_by_tag"], result["energy_by_tag"] = self._associations(days, tag_rows)
             result["reflection_loop"] = self._reflection_loop(p)
-            result["untagged_terms"] = self._untagged_terms(p)
+            result["untagged_terms"] = self._untagged_terms(p, days)
             neglect = self._neglected(o, asof, framework_id, totals)
         result["neglected"] = [n["slug"] for n in neglect]
         result["neglected_detail"] = neglect
@@ -200,12 +200,7 @@ class PatternService:
             n = getattr(d, f"{measure}_n")
             if not n:
                 continue
-            day = scan.day_of(d.number)
-            if unit == "month":
-                period = f"{day.year:04d}-{day.month:02d}"
-            else:
-                year, week, _ = day.isocalendar()
-                period = f"{year:04d}-W{week:02d}"
+            period = d.month if unit == "month" else d.week
             found = sums.setdefault(period, [0, 0])
             found[0] += getattr(d, f"{measure}_sum")
             found[1] += n
@@ -269,15 +264,26 @@ class PatternService:
             "share_done": round(done / actions, 2) if actions else None,
         }
 
-    def _untagged_terms(self, p: str) -> list[dict]:
+    def _untagged_terms(self, p: str, days: list[scan.Day]) -> list[dict]:
+        # The per-day counts say how far back the newest MAX_ENTRIES untagged entries reach, so
+        # only those days are searched (and nothing at all when every entry has a tag).
+        found, since = 0, None
+        for d in reversed(days):
+            found += d.untagged
+            if d.untagged:
+                since = d.number
+            if found >= words.MAX_ENTRIES:
+                break
+        if since is None:
+            return []
         # Ids first, bodies after: only the few hundred entries read are fetched from the table.
         ids = [
             r[0]
             for r in self.db.query(
-                f"SELECT p.id FROM {p} p WHERE p.in_range AND NOT EXISTS "
+                f"SELECT p.id FROM {p} p WHERE p.in_range AND p.dn >= ? AND NOT EXISTS "
                 "(SELECT 1 FROM entry_tag et WHERE et.entry_id = p.id) "
                 "ORDER BY p.dn DESC, p.id DESC LIMIT ?",
-                (words.MAX_ENTRIES,),
+                (since, words.MAX_ENTRIES),
             )
         ]
         texts: dict[int, str] = {}
