@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -42,6 +42,8 @@ def main(out: Path) -> int:
     apply_theme(app, "light")
     workspace = demo.generate(Path(temp.name) / "demo.rj", today=date(2026, 11, 26))
     window = MainWindow(workspace)
+    # Reminders read "today" from the same fixed day as the demo, so the pictures stay stable.
+    window.reminders.clock = lambda: datetime(2026, 11, 26, 9, 0)
     window.resize(*SIZE)
     window.show()
     view = window.journal_view
@@ -52,7 +54,9 @@ def main(out: Path) -> int:
     )
     view.list.setCurrentIndex(view.model.index(gibbs))
     settle(app)
-    window.grab().save(str(out / "journal.png"))
+    window.grab().save(str(out / "journal.png"))  # with the start-of-day reminder banner
+    window.banner.hide()
+    window.statusBar().clearMessage()
 
     view.editor.tags.open_list()
     view.editor.tags.filter.setText("pressure")
