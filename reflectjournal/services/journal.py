@@ -210,17 +210,20 @@ class JournalService:
                 (row["id"],),
             )
         ]
-        sections = {
-            r["key"]: r["body"]
-            for r in self.db.query(
-                "SELECT key, body FROM entry_section WHERE entry_id = ? ORDER BY position",
-                (row["id"],),
-            )
-        }
-        extra = {"sections": sections}
+        extra = {"sections": self.sections(row["id"])}
         if row["kind"] == "shared":
             extra["from"] = self._sender_name(row["sender_id"])
         return E.entry_json(row, tags, comments, **extra)
+
+    def sections(self, entry_id: int) -> dict[str, str]:
+        """A model entry's sections, in the model's order (empty for free entries)."""
+        return {
+            r["key"]: r["body"]
+            for r in self.db.query(
+                "SELECT key, body FROM entry_section WHERE entry_id = ? ORDER BY position",
+                (entry_id,),
+            )
+        }
 
     def _sender_name(self, sender_id: int | None) -> str | None:
         if sender_id is None:

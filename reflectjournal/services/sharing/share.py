@@ -17,6 +17,7 @@ from reflectjournal.errors import PacketRejected, UsageError
 from reflectjournal.services import entries as E
 from reflectjournal.services import privacy
 from reflectjournal.services.frameworks import reflection_models
+from reflectjournal.services.journal import JournalService
 from reflectjournal.services.sharing import packets
 from reflectjournal.services.sharing.files import read_packet_file, write_atomically
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
@@ -113,13 +114,7 @@ class ShareService:
                 (row["id"],),
             )
         ]
-        sections = {
-            r["key"]: r["body"]
-            for r in self.db.query(
-                "SELECT key, body FROM entry_section WHERE entry_id = ? ORDER BY position",
-                (row["id"],),
-            )
-        }
+        sections = JournalService(self.db).sections(row["id"])
         local_day = from_storage(row["created"], row["created_offset"]).date().isoformat()
         item = {
             "id": self.identity.opaque_id(recipient_fp, row["uid"]),
