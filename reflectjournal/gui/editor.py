@@ -460,6 +460,9 @@ class EntryEditor(QWidget):
         from reflectjournal.gui.tasks import run_task
 
         text = self._markdown()
+        # A live-preview tick still pending from the last keystroke would put the "long
+        # entry" notice back over this render's result.
+        self._preview_timer.stop()
         self.render_button.setEnabled(False)
         self.render_button.setText("Rendering…")
         self._render_task = run_task(

@@ -286,3 +286,13 @@ def test_preview_renders_through_the_service_and_asks_before_links(qtbot, monkey
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     assert browser.confirm_link(QUrl("https://example.org/page"))
     assert [u.toString() for u in opened] == ["https://example.org/page"]
+
+
+def test_render_on_request_is_not_undone_by_a_pending_live_preview_tick(qtbot, window):
+    editor = window.journal_view.editor
+    editor.body.setPlainText("The winter plan, again and again. " * 4000)  # over the live limit
+    assert editor._preview_timer.isActive()  # the keystroke's live-preview tick is pending
+    editor.render_button.click()
+    qtbot.waitUntil(editor.render_button.isEnabled, timeout=20000)
+    qtbot.waitUntil(lambda: not editor._preview_timer.isActive(), timeout=5000)
+    assert "winter plan" in editor.preview.toPlainText()
