@@ -26,7 +26,12 @@ EntryRole = Qt.ItemDataRole.UserRole + 2  # the row's summary dict
 def _summary(entry: dict) -> dict:
     """What a row needs; the body is cut to a snippet so a page of huge entries stays small."""
     body = entry["body"][: SNIPPET_CHARS * 3]
-    snippet = " ".join(line.lstrip("#>*- ").strip() for line in body.splitlines())
+    # Headings (a model's section titles) say nothing the title does not; the prose does.
+    snippet = " ".join(
+        line.lstrip(">*- ").strip()
+        for line in body.splitlines()
+        if not line.lstrip().startswith("#")
+    )
     return {
         "id": int(entry["id"]),
         "title": entry["title"],

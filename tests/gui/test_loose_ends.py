@@ -296,3 +296,23 @@ def test_render_on_request_is_not_undone_by_a_pending_live_preview_tick(qtbot, w
     qtbot.waitUntil(editor.render_button.isEnabled, timeout=20000)
     qtbot.waitUntil(lambda: not editor._preview_timer.isActive(), timeout=5000)
     assert "winter plan" in editor.preview.toPlainText()
+
+
+def test_list_snippet_skips_section_headings():
+    from reflectjournal.gui.entry_model import _summary
+
+    row = _summary(
+        {
+            "id": "7",
+            "title": "Restructure",
+            "body": "## Description\n\nA new **matron** structure.\n\n## Feelings\n- Weary",
+            "created": "2026-09-17T13:39:00+00:00",
+            "tags": [],
+            "mood": None,
+            "energy": None,
+            "model": "gibbs",
+            "kind": "reflection",
+            "visibility": "private",
+        }
+    )
+    assert row["snippet"] == "A new matron structure. Weary"
