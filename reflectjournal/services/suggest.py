@@ -23,13 +23,38 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from reflectjournal.services.patterns.words import STOPWORDS, tokens
+from reflectjournal.services.patterns.words import STOPWORDS
 from reflectjournal.storage.database import Database
 
 MIN_EXAMPLES = 2
 # Training on the most recent tagged entries keeps the model current and quick to build.
 MAX_TRAINING = 5000
-KEYWORD_SATURATION = 2
+# Two distinct, specific keyword hits make a keyword match as strong as it gets.
+KEYWORD_SATURATION = 2.0
+# Naive Bayes multiplies one factor per word, so a long text makes its softmax all-or-nothing
+# even when the words are only loosely related. Averaging the log-likelihood over the words
+# (then sharpening by this factor) keeps its confidence comparable across text lengths.
+BAYES_SHARPNESS = 4.0
+# A tag the model has seen fewer than this many words in common with stays silent.
+MIN_SHARED_WORDS = 2
+# Below this share of belief the model has nothing useful to say about a tag.
+MIN_BAYES = 0.1
+MAX_PHRASE = 6
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Longest first, so "ations" is stripped before "s". Kept deliberately simple: the same
+# stripping applies to keywords and to the text, so over-stemming only ever merges words.
+_SUFFIXES = (
+    "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ions", "ion", "ies", "ied",
+    "ers", "er", "ed", "ly", "s",
+)  # fmt: skip
+# "-es" is a plural ending only after these ("boxes", "patches"); elsewhere ("rates") only the
+# "s" goes, so "rates" stays apart from "raters".
+_ES_AFTER = ("ss", "x", "z", "ch", "sh")
+# Scope items (team, service, board...) and the clinical/managerial split describe where the
+# work sits rather than what it was about; their keywords ("team", "handover") turn up in
+# almost every entry, so they count for less and the themes come first.
+CATEGORY_WEIGHT = {"level": 0.5, "leadership-type": 0.5, "context": 0.8}
 
 
 @dataclass
@@ -46,16 +71,49 @@ class _Tag:
     id: int
     slug: str
     name: str
-    patterns: tuple[tuple[str, re.Pattern], ...]
     default: bool
+    weight: float = 1.0
+
+
+@dataclass
+class _Keywords:
+    # stemmed phrase -> [(tag id, the keyword as written)]
+    phrases: dict[tuple[str, ...], list[tuple[int, str]]] = field(default_factory=dict)
+    # stemmed phrase -> weight: 1 / number of items sharing it, so a word several items claim
+    # ("support", "review") counts for less than one only a single item uses.
+    weight: dict[tuple[str, ...], float] = field(default_factory=dict)
+    longest: int = 1
+
+
+def stem(word: str) -> str:
+    """Crude English suffix stripping: "referrals" and "referral", "rotas" and "rota" meet."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    if word.endswith("es") and word[:-2].endswith(_ES_AFTER) and len(word) > 5:
+        return word[:-2]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if suffix in ("ies", "ied"):
+                word += "y"
+            break
+    # "running" -> "runn" -> "run": a doubled final consonant left behind by -ing/-ed/-er.
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]
+    return word
+
+
+def _words(text: str) -> list[str]:
+    """Normalised tokens: punctuation is a word break ("C. diff" = "c diff"), then stemmed."""
+    return [stem(w) for w in _TOKEN.findall(text.lower())]
 
 
 def _features(text: str) -> list[str]:
-    return [w for w in tokens(text) if len(w) > 2 and w not in STOPWORDS]
-
-
-def _phrase_pattern(phrase: str) -> re.Pattern:
-    return re.compile(r"(?<![a-z0-9])" + re.escape(phrase.lower()) + r"(?![a-z0-9])")
+    return [
+        stem(w)
+        for w in _TOKEN.findall(text.lower())
+        if len(w) > 2 and w not in STOPWORDS and not w.isdigit()
+    ]
 
 
 class TagSuggester:
@@ -66,22 +124,23 @@ class TagSuggester:
         self.db = db
         self.hold_out = frozenset(hold_out)
         self._tags: dict[int, _Tag] | None = None
+        self._keywords: _Keywords | None = None
         self._model: _Model | None = None
 
     def refresh(self) -> None:
         self._tags = None
+        self._keywords = None
         self._model = None
 
     def suggest(
         self, text: str, top: int = 5, exclude: tuple[str, ...] | list[str] = ()
     ) -> list[tuple[str, float, str]]:
         """[(slug, score 0..1, reason)], best first, leaving out tags in ``exclude``."""
-        lowered = text.lower()
-        if not lowered.strip() or top <= 0:
+        if not text.strip() or top <= 0:
             return []
         tags = self._load_tags()
-        bayes = self._bayes_scores(lowered)
-        keyword_score, keyword_hits = self._keyword_scores(lowered, tags)
+        bayes = self._bayes_scores(text)
+        keyword_score, keyword_hits = self._keyword_scores(_words(text))
         skip = set(exclude)
         scored = []
         for tag_id in set(keyword_score) | set(bayes):
@@ -96,7 +155,7 @@ class TagSuggester:
             reasons = []
             if kw:
                 reasons.append("mentions " + ", ".join(f"“{h}”" for h in keyword_hits[tag_id][:3]))
-            if nb >= 0.1:
+            if nb >= MIN_BAYES:
                 examples = self._model.docs.get(tag_id, 0) if self._model else 0
                 reasons.append(f"reads like {examples} of your entries tagged {tag.name}")
             scored.append((tag.slug, round(score, 3), "; ".join(reasons), tag.default))
@@ -108,31 +167,54 @@ class TagSuggester:
     def _load_tags(self) -> dict[int, _Tag]:
         if self._tags is None:
             tags = {}
+            keywords = _Keywords()
             # Items of frameworks the leader has never used stay quiet: three frameworks
             # naming the same idea would otherwise crowd the list with near-duplicates.
             for row in self.db.query(
-                "SELECT t.id, t.slug, t.name, t.keywords, coalesce(f.is_default, 0) "
+                "SELECT t.id, t.slug, t.name, t.keywords, coalesce(f.is_default, 0), t.category "
                 "FROM tag t LEFT JOIN framework f ON f.id = t.framework_id "
                 "WHERE f.id IS NULL OR f.is_default = 1 OR EXISTS (SELECT 1 FROM entry_tag et "
                 "JOIN tag u ON u.id = et.tag_id WHERE u.framework_id = f.id)"
             ):
+                weight = CATEGORY_WEIGHT.get(row[5], 1.0)
+                tags[row[0]] = _Tag(row[0], row[1], row[2], bool(row[4]), weight)
                 phrases = {row[2].lower(), *json.loads(row[3] or "[]")}
-                patterns = tuple((p, _phrase_pattern(p)) for p in sorted(phrases) if p.strip())
-                tags[row[0]] = _Tag(row[0], row[1], row[2], patterns, bool(row[4]))
-            self._tags = tags
+                for phrase in sorted(phrases):
+                    key = tuple(_words(phrase))
+                    if not key or len(key) > MAX_PHRASE:
+                        continue
+                    owners = keywords.phrases.setdefault(key, [])
+                    if all(owner != row[0] for owner, _ in owners):
+                        owners.append((row[0], phrase))
+                    keywords.longest = max(keywords.longest, len(key))
+            for key, owners in keywords.phrases.items():
+                keywords.weight[key] = 1.0 / len(owners)
+            self._tags, self._keywords = tags, keywords
         return self._tags
 
-    @staticmethod
-    def _keyword_scores(
-        lowered: str, tags: dict[int, _Tag]
-    ) -> tuple[dict[int, float], dict[int, list[str]]]:
-        scores: dict[int, float] = {}
+    def _keyword_scores(self, words: list[str]) -> tuple[dict[int, float], dict[int, list[str]]]:
+        keywords = self._keywords
+        assert keywords is not None
+        evidence: dict[int, float] = {}
         hits: dict[int, list[str]] = {}
-        for tag in tags.values():
-            found = [phrase for phrase, pattern in tag.patterns if pattern.search(lowered)]
-            if found:
-                hits[tag.id] = found
-                scores[tag.id] = min(1.0, len(found) / KEYWORD_SATURATION)
+        seen: set[tuple[str, ...]] = set()
+        # Every run of up to ``longest`` words is looked up once: a dictionary probe per
+        # n-gram instead of a regular expression per keyword.
+        for start in range(len(words)):
+            for n in range(1, min(keywords.longest, len(words) - start) + 1):
+                key = tuple(words[start : start + n])
+                owners = keywords.phrases.get(key)
+                if owners is None or key in seen:
+                    continue
+                seen.add(key)
+                for tag_id, phrase in owners:
+                    evidence[tag_id] = evidence.get(tag_id, 0.0) + keywords.weight[key]
+                    hits.setdefault(tag_id, []).append(phrase)
+        tags = self._tags or {}
+        scores = {
+            t: min(1.0, e / KEYWORD_SATURATION) * (tags[t].weight if t in tags else 1.0)
+            for t, e in evidence.items()
+        }
         return scores, hits
 
     # ---- naive Bayes over the leader's own entries ------------------------------------------
@@ -168,25 +250,32 @@ class TagSuggester:
                 model.docs[tag_id] = model.docs.get(tag_id, 0) + 1
         return model
 
-    def _bayes_scores(self, lowered: str) -> dict[int, float]:
+    def _bayes_scores(self, text: str) -> dict[int, float]:
         if self._model is None:
             self._model = self._train()
         model = self._model
-        words = [w for w in _features(lowered) if w in model.vocabulary]
+        words = [w for w in _features(text) if w in model.vocabulary]
         eligible = [t for t, n in model.docs.items() if n >= MIN_EXAMPLES]
         if not words or len(eligible) < 2:
             return {}
         v = len(model.vocabulary)
         logs = {}
+        shared = {}
         for tag_id in eligible:
             counts, total = model.word_counts[tag_id], model.totals[tag_id]
             prior = math.log(model.docs[tag_id] / model.n_docs)
-            logs[tag_id] = prior + sum(math.log((counts[w] + 1) / (total + v)) for w in words)
+            likelihood = sum(math.log((counts[w] + 1) / (total + v)) for w in words)
+            logs[tag_id] = prior + BAYES_SHARPNESS * likelihood / len(words)
+            shared[tag_id] = len({w for w in words if counts[w]})
         # Softmax over tags: a share of belief, not a calibrated probability.
         peak = max(logs.values())
         weights = {t: math.exp(value - peak) for t, value in logs.items()}
         total_weight = sum(weights.values())
-        return {t: w / total_weight for t, w in weights.items()}
+        return {
+            t: w / total_weight
+            for t, w in weights.items()
+            if shared[t] >= min(MIN_SHARED_WORDS, len(set(words)))
+        }
 
 
 def precision_at_k(db: Database, k: int = 3) -> dict:
