@@ -78,7 +78,9 @@ class Day:
     mood_n: int
     energy_sum: int
     energy_n: int
-    tagsets: str  # each entry's tag ids joined by ',', entries joined by ';' ('' if none)
+    # Each entry's tag ids joined by ',', entries joined by ';'; an untagged entry is an empty
+    # part, which no tag id or pair matches.
+    tagsets: str
     untagged: int
     day: str = ""
     month: str = ""
@@ -97,13 +99,19 @@ class Day:
 
 def days(db: Database, p: str) -> list[Day]:
     """Per local day in range: counts, mood and energy sums, and every entry's tag ids."""
+    # The tag subquery appears once: SQLite copies a flattened subquery into every expression
+    # that names it, and counting its NULLs as well ran it twice per entry (~45 ms at 100k).
+    # Untagged entries are counted from the empty parts instead.
     rows = db.query(
         "SELECT dn, count(*), sum(mood), count(mood), sum(energy), count(energy), "
-        "group_concat(tags, ';'), count(*) - count(tags) FROM (SELECT p.dn, p.mood, p.energy, "
-        "(SELECT group_concat(et.tag_id) FROM entry_tag et WHERE et.entry_id = p.id) AS tags "
+        "group_concat(tags, ';') FROM (SELECT p.dn, p.mood, p.energy, coalesce("
+        "(SELECT group_concat(et.tag_id) FROM entry_tag et WHERE et.entry_id = p.id), '') AS tags "
         f"FROM {p} p WHERE p.in_range) GROUP BY dn ORDER BY dn"
     )
-    return [Day(r[0], r[1], r[2] or 0, r[3], r[4] or 0, r[5], r[6] or "", r[7]) for r in rows]
+    return [
+        Day(r[0], r[1], r[2] or 0, r[3], r[4] or 0, r[5], r[6], r[6].split(";").count(""))
+        for r in rows
+    ]
 
 
 def tag_totals(db: Database, p: str, ranged: bool, recent: tuple[int, int],
