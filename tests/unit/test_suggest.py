@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from datetime import date
+from pathlib import Path
 
-from reflectjournal.services.suggest import TagSuggester, precision_at_k
+from reflectjournal.services.suggest import (
+    TagSuggester,
+    precision_at_k,
+    precision_on_sample,
+    stem,
+)
+
+SAMPLE = Path(__file__).parent / "data" / "suggest_sample.toml"
 
 
 def test_keywords_of_framework_items(workspace):
@@ -56,6 +65,74 @@ def test_unused_frameworks_stay_quiet(workspace):
     assert "nhs-holding-to-account" in after
 
 
+def _sample(name: str) -> list[dict]:
+    with SAMPLE.open("rb") as f:
+        return tomllib.load(f)[name]
+
+
+def test_stemming_joins_word_forms_only():
+    assert stem("referrals") == stem("referral") and stem("rotas") == stem("rota")
+    assert stem("running") == "run" and stem("boxes") == "box" and stem("bodies") == "body"
+    assert stem("classes") == stem("class") == "class" and stem("census") == "census"
+    assert stem("rates") != stem("raters")  # "infection rates" is not about raters
+    assert stem("ics") == "ics" and stem("bed") == "bed"  # short words stay whole
+
+
+def test_word_forms_and_punctuation_still_match_keywords(workspace):
+    s = TagSuggester(workspace.db)
+    # "referrals" and "waiting list" are keywords; the text has other forms of them.
+    assert s.suggest("Referral numbers doubled and the waiting lists grow.")[0][0] == (
+        "demand-management"
+    )
+    # "c diff" and "hand hygiene": the full stop in "C. diff" must not hide the keyword.
+    slug, score, reason = s.suggest("Two C. diff cases; hand-hygiene audit on Monday.")[0]
+    assert slug == "infection-rates" and "“c diff”" in reason
+
+
+def test_keywords_shared_by_items_count_for_less(workspace):
+    db = workspace.db
+    for slug, keywords in (
+        ("whiteboard-a", ["whiteboard", "bleep"]),
+        ("whiteboard-b", ["whiteboard"]),
+    ):
+        db.execute(
+            "INSERT INTO tag (slug, name, category, description, keywords, questions, calls_for, "
+            "position, private) VALUES (?, ?, 'free', '', ?, '[]', '[]', 0, 0)",
+            (slug, slug, json.dumps(keywords)),
+        )
+    found = {slug: score for slug, score, _ in TagSuggester(db).suggest("whiteboard, bleep")}
+    # a: half of the shared word plus the whole of its own = 1.5 of the 2 that saturate.
+    assert found["whiteboard-a"] == 0.375 and found["whiteboard-b"] == 0.125
+
+
+def test_scope_items_rank_below_themes(workspace):
+    # Two hits each: "my team" and "huddle" (a level item), "rota" and "locum" (a challenge).
+    found = TagSuggester(workspace.db).suggest("My team huddle sorted the rota and a locum.")
+    assert [(slug, score) for slug, score, _ in found[:2]] == [
+        ("workforce-pressures", 0.5),
+        ("team-leadership", 0.25),
+    ]
+
+
+def test_bad_input_gives_nothing_and_keeps_working(workspace):
+    s = TagSuggester(workspace.db)
+    for text in ("!!!", "12 34", "\x00\u202e", "a" * 20000):
+        assert s.suggest(text) == []
+    assert s.suggest("agency staff")[0][0] == "workforce-pressures"
+
+
+def test_held_out_sample_without_history(workspace):
+    """Keywords alone, on a new journal: labelled texts the suggester never saw."""
+    tuned = precision_on_sample(workspace.db, _sample("sample"))
+    untuned = precision_on_sample(workspace.db, _sample("untuned"))
+    print("keywords only:", "sample", tuned, "untuned", untuned)
+    assert tuned["texts"] >= 40 and untuned["texts"] >= 20
+    # Floors below today's figures (0.413 / 1.0 and 0.194 / 0.583): before this work the
+    # suggester scored 0.175 / 0.524 and 0.153 / 0.458 here.
+    assert tuned["precision"] >= 0.35 and tuned["hit_rate"] >= 0.9
+    assert untuned["precision"] >= 0.17 and untuned["hit_rate"] >= 0.5
+
+
 def test_precision_on_the_demo_journal(tmp_path):
     """Reported in the issue note. Leave-one-text-out, so the model never saw the text."""
     from reflectjournal.services import demo
@@ -63,12 +140,18 @@ def test_precision_on_the_demo_journal(tmp_path):
     ws = demo.generate(tmp_path / "demo.rj", today=date(2026, 11, 26))
     try:
         result = precision_at_k(ws.db, 3)
+        tuned = precision_on_sample(ws.db, _sample("sample"))
+        untuned = precision_on_sample(ws.db, _sample("untuned"))
     finally:
         ws.close()
     print("precision@3 on the demo journal:", result)
+    print("with the demo as history:", "sample", tuned, "untuned", untuned)
     assert result["texts"] >= 15
-    # Far above chance (3 right tags among ~90 items gives ~0.03); a floor, not a target.
-    assert result["precision"] >= 0.15 and result["hit_rate"] >= 0.4
+    # Chance is ~0.03 (3 right tags among ~90 items). Floors a little under today's figures
+    # (demo 0.345 / 0.857, sample 0.429 / 1.0, untuned 0.236 / 0.667); before: 0.226 / 0.571.
+    assert result["precision"] >= 0.3 and result["hit_rate"] >= 0.75
+    assert tuned["precision"] >= 0.37 and tuned["hit_rate"] >= 0.9
+    assert untuned["precision"] >= 0.2 and untuned["hit_rate"] >= 0.6
 
 
 def test_cli_suggest(cli):
