@@ -69,9 +69,11 @@ class PatternService:
                 scan.day_number(date.fromisoformat(d)) for d in rules.windows(asof, o.window_days)
             )
             ranged = bool(o.since or o.until)
+            months, weeks = scan.period_counts(days)
             totals = scan.tag_totals(
-                self.db, p, ranged, (recent_start, end), (previous_start, recent_start), end
-            )
+                self.db, p, ranged, days, months, (recent_start, end),
+                (previous_start, recent_start), end,
+            )  # fmt: skip
             result = self._summary(days)
             tag_rows = self._tag_rows(tags, totals, o)
             result["tags"] = [
@@ -80,7 +82,7 @@ class PatternService:
                 for r in tag_rows
             ]
             slugs = {str(tag_id): t["slug"] for tag_id, t in tags.items()}
-            result["timeline"], result["timeline_weeks"] = scan.timelines(days, slugs)
+            result["timeline"], result["timeline_weeks"] = scan.timelines(months, weeks, slugs)
             pairs = scan.cooccurrence(days, slugs)
             result["cooccurrence"] = pairs
             result["gaps"] = self._gaps(tag_rows, pairs, framework_id, o.min_count)
