@@ -124,10 +124,11 @@ def period_counts(day_rows: list[Day]) -> tuple[dict[str, Counter], dict[str, Co
         if d.tagsets:
             months.setdefault(d.month, []).append(d.tagsets)
             weeks.setdefault(d.week, []).append(d.tagsets)
-    return tuple(
-        {k: Counter(";".join(v).replace(";", ",").split(",")) for k, v in periods.items()}
-        for periods in (months, weeks)
-    )  # type: ignore[return-value]
+    return _count_each(months), _count_each(weeks)
+
+
+def _count_each(periods: dict[str, list[str]]) -> dict[str, Counter]:
+    return {k: Counter(";".join(v).replace(";", ",").split(",")) for k, v in periods.items()}
 
 
 def tag_totals(db: Database, p: str, ranged: bool, day_rows: list[Day],

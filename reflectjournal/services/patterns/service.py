@@ -4,9 +4,10 @@ SQL does the counting. One pass (``scan.py``) copies the leader's entries from a
 into an in-memory TEMP table with each entry's *local* day number (``created`` is UTC;
 ``created_offset`` is the writer's own UTC offset at that moment, so an entry written at 00:30 on
 the morning the clocks change lands on the day the writer saw). Two queries then read it: one
-row per day (counts, mood, energy and each entry's tag ids) and one row per tag (counts, window
-counts, sums, last day seen). Timelines, co-occurrence, the calendar and the mood series are
-summed from those rows in Python, a few thousand rows rather than one per entry.
+row per day (counts, mood, energy and each entry's tag ids) and one row per tag (mood and energy
+sums, last day seen). Tag counts, trend windows, timelines, co-occurrence, the calendar and the
+mood series are summed from the per-day rows in Python, a few thousand rows rather than one per
+entry.
 
 What counts: the leader's own writing (reflections and session notes). Entries other people
 shared are their words, not the leader's patterns, so they are left out everywhere here.
