@@ -26,6 +26,7 @@ from reflectjournal.gui.entry_aside import CommentsBox, PlanButton, PrivacyHint
 from reflectjournal.gui.markdown_edit import MarkdownEdit
 from reflectjournal.gui.preview import PreviewBrowser, render
 from reflectjournal.gui.tag_picker import TagCatalogue, TagPicker
+from reflectjournal.gui.tag_suggestions import TagSuggestions
 from reflectjournal.gui.theme import VISIBILITY_COLOURS
 from reflectjournal.services import entries as E
 from reflectjournal.services.frameworks import get_model, reflection_models
@@ -124,6 +125,11 @@ class EntryEditor(QWidget):
             ),
         )
         self.plan_button = PlanButton(workspace, self.save)
+        self.suggestions = TagSuggestions(
+            workspace,
+            lambda: (f"{self.title.text()}\n{self._markdown()}", self.tags.tags(), self.kind),
+        )
+        self.suggestions.accepted.connect(self._accept_suggestion)
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(scroll)
         self.split.addWidget(preview_box)
@@ -149,6 +155,7 @@ class EntryEditor(QWidget):
         layout.addLayout(head)
         layout.addLayout(meta)
         layout.addWidget(self.tags)
+        layout.addWidget(self.suggestions)
         layout.addWidget(self.split, 1)
         footer = QHBoxLayout()
         footer.addWidget(self.state_label, 1)
@@ -363,6 +370,11 @@ class EntryEditor(QWidget):
     def _aside_changed(self, now: bool = False) -> None:
         self.plan_button.update_for(self.model_box.currentData(), self.kind)
         self.privacy_hint.check_now() if now else self.privacy_hint.schedule()
+        self.suggestions.update_now() if now else self.suggestions.schedule()
+
+    def _accept_suggestion(self, slug: str) -> None:
+        self.tags.set_tags([*self.tags.tags(), slug])
+        self._changed()
 
     def _empty(self) -> bool:
         state = self.state()

@@ -1,0 +1,90 @@
+"""Tag suggestions while writing: up to three one-click buttons under the tags.
+
+The suggester (services/suggest.py) runs on this machine only, from the frameworks' keywords and
+the leader's own past tagging; it is built once per editor (it learns new tagging at the next open) and asked again after each pause in
+typing, never per keystroke.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from reflectjournal.errors import ReflectJournalError
+
+SUGGEST_MS = 1000  # after the last keystroke
+SUGGEST_LIMIT = 50_000  # characters; beyond this the suggester reads only the start
+SHOWN = 3
+
+
+class TagSuggestions(QWidget):
+    """``source()`` returns (text, current tag slugs, kind); ``accepted`` carries a slug."""
+
+    accepted = Signal(str)
+
+    def __init__(self, workspace, source: Callable[[], tuple[str, list[str], str]], parent=None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.source = source
+        self._suggester = None
+        self.setAccessibleName("Suggested tags")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.caption = QLabel("Suggested:")
+        layout.addWidget(self.caption)
+        self.buttons: list[QPushButton] = []
+        for _ in range(SHOWN):
+            button = QPushButton()
+            button.setFlat(True)
+            button.clicked.connect(lambda _=False, b=button: self._accept(b))
+            layout.addWidget(button)
+            self.buttons.append(button)
+        layout.addStretch(1)
+        self.timer = QTimer(self, singleShot=True, interval=SUGGEST_MS)
+        self.timer.timeout.connect(self.update_now)
+        self.hide()
+
+    def schedule(self) -> None:
+        self.timer.start()
+
+    def suggestions(self) -> list[tuple[str, str, str]]:
+        """(slug, display name, reason) for what is on screen now."""
+        text, current, kind = self.source()
+        if kind == "shared" or not text.strip():
+            return []
+        try:
+            if self._suggester is None:
+                from reflectjournal.services.suggest import TagSuggester
+
+                self._suggester = TagSuggester(self.workspace.db)
+            found = self._suggester.suggest(text[:SUGGEST_LIMIT], top=SHOWN, exclude=current)
+            return [
+                (slug, self.workspace.frameworks.item(slug)["name"], reason)
+                for slug, _score, reason in found
+            ]
+        except ReflectJournalError:  # a convenience, never an obstacle to writing
+            return []
+
+    def update_now(self) -> None:
+        self.timer.stop()
+        found = self.suggestions()
+        for button, item in zip(self.buttons, found + [None] * SHOWN, strict=False):
+            if item is None:
+                button.hide()
+                continue
+            slug, name, reason = item
+            button.setText(f"+ {name}")
+            button.setToolTip(f"Add the tag {name}: {reason}" if reason else f"Add the tag {name}")
+            button.setAccessibleName(f"Add suggested tag {name}")
+            button.setProperty("slug", slug)
+            button.show()
+        self.setVisible(bool(found))
+
+    def _accept(self, button: QPushButton) -> None:
+        slug = button.property("slug")
+        if slug:
+            button.hide()
+            self.accepted.emit(slug)
+            self.setVisible(any(b.isVisible() for b in self.buttons))
