@@ -29,3 +29,35 @@ def window(qtbot, workspace, monkeypatch):
 @pytest.fixture
 def passphrase() -> str:
     return PASSPHRASE
+
+
+def _insert_bulk_entries(workspace, count: int) -> None:
+    """Thousands of entries straight into the table (FTS triggers keep search working)."""
+    db = workspace.db
+    rows = [
+        (
+            f"uid-{n}",
+            "reflection",
+            f"Entry number {n}",
+            f"Body {n} " + ("handover " if n % 10 == 0 else "rota "),
+            f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:{n % 60:02d}:00+00:00",
+            0,
+            "2026-11-26T00:00:00+00:00",
+            1 + n % 5,
+            "private",
+            0,
+        )
+        for n in range(count)
+    ]
+    with db.transaction():
+        db.executemany(
+            "INSERT INTO entry(uid, kind, title, body, created, created_offset, updated, mood, "
+            "visibility, starred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+
+@pytest.fixture
+def bulk_entries():
+    """Thousands of entries written straight into the table, for paging and repaint tests."""
+    return _insert_bulk_entries

@@ -9,32 +9,6 @@ from reflectjournal.gui.tasks import run_task
 from reflectjournal.services.entries import EntryFilter
 
 
-def _bulk_entries(workspace, count: int) -> None:
-    """Thousands of entries straight into the table (FTS triggers keep search working)."""
-    db = workspace.db
-    rows = [
-        (
-            f"uid-{n}",
-            "reflection",
-            f"Entry number {n}",
-            f"Body {n} " + ("handover " if n % 10 == 0 else "rota "),
-            f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:{n % 60:02d}:00+00:00",
-            0,
-            "2026-11-26T00:00:00+00:00",
-            1 + n % 5,
-            "private",
-            0,
-        )
-        for n in range(count)
-    ]
-    with db.transaction():
-        db.executemany(
-            "INSERT INTO entry(uid, kind, title, body, created, created_offset, updated, mood, "
-            "visibility, starred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-
-
 def test_model_passes_qtmodeltester(qtmodeltester, workspace):
     for n in range(12):
         workspace.journal.add(f"note {n}", tags=["burnout"] if n % 2 else [], mood=1 + n % 5)
@@ -45,8 +19,8 @@ def test_model_passes_qtmodeltester(qtmodeltester, workspace):
     qtmodeltester.check(model)
 
 
-def test_fetch_more_pages_through_thousands_of_entries(qtbot, workspace):
-    _bulk_entries(workspace, 3000)
+def test_fetch_more_pages_through_thousands_of_entries(qtbot, workspace, bulk_entries):
+    bulk_entries(workspace, 3000)
     model = EntryListModel(workspace.journal)
     assert model.rowCount() == PAGE_SIZE and model.canFetchMore()
     model.fetchMore()

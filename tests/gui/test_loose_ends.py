@@ -36,35 +36,11 @@ def test_qt_binding_does_not_leak_references_to_none():
     )
 
 
-def _bulk_entries(workspace, count: int) -> None:
-    rows = [
-        (
-            f"uid-{n}",
-            "reflection",
-            f"Entry number {n}",
-            f"Body {n} " + ("handover " if n % 10 == 0 else "rota "),
-            f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:{n % 60:02d}:00+00:00",
-            0,
-            "2026-11-26T00:00:00+00:00",
-            1 + n % 5,
-            "private",
-            0,
-        )
-        for n in range(count)
-    ]
-    with workspace.db.transaction():
-        workspace.db.executemany(
-            "INSERT INTO entry(uid, kind, title, body, created, created_offset, updated, mood, "
-            "visibility, starred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-
-
-def test_search_and_repaint_loop_keeps_the_process_alive(qtbot, workspace):
+def test_search_and_repaint_loop_keeps_the_process_alive(qtbot, workspace, bulk_entries):
     """The benchmark's crash: set_search + grab, hundreds of times, over thousands of rows."""
     if _none_refs_lost_by_void_calls(200) >= 50:
         pytest.fail("the Qt binding leaks references to None; this loop would abort the process")
-    _bulk_entries(workspace, 2000)
+    bulk_entries(workspace, 2000)
     tag = workspace.journal.add("Tagged handover", tags=["burnout", "resilience"], mood=2)
     view = QListView()
     qtbot.addWidget(view)
