@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
-
 from reflectjournal.cli import output
-from reflectjournal.cli.journal_cmds import workspace
+from reflectjournal.cli.journal_cmds import whole_number, workspace
 
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
+_positive = whole_number(1)
 
 
 def register(sub) -> None:

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
-import struct
 import uuid
 import zipfile
 from datetime import date, datetime
@@ -26,6 +24,8 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 from reliability_support import size
+from ziptools import declare_size as _declare_size  # tests/ziptools.py
+from ziptools import make_zip as _zip
 
 from reflectjournal.errors import ImportFailed
 from reflectjournal.services.importers.service import parse as parse_source
@@ -488,29 +488,6 @@ def test_generated_markdown_folder_imports_whole_or_is_refused(workspace, fuzz_d
 
 
 # ---- hostile archives and folders, through the import path -----------------------------------
-
-
-def _zip(path: Path, members: dict[str, bytes], *, link: str | None = None) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            if name == link:
-                info.create_system = 3
-                info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            zf.writestr(info, data)
-    return path
-
-
-def _declare_size(path: Path, declared: int) -> None:
-    """Rewrite each member's uncompressed size in both zip headers."""
-    raw = bytearray(path.read_bytes())
-    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
-        start = 0
-        while (at := raw.find(signature, start)) != -1:
-            struct.pack_into("<I", raw, at + offset, declared)
-            start = at + 4
-    path.write_bytes(bytes(raw))
 
 
 _GOOD_DAYONE = json.dumps(

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import stat
-import struct
 import zipfile
 from pathlib import Path
 
 import pytest
+from ziptools import declare_size as _declare_size  # tests/ziptools.py
+from ziptools import make_zip as _zip
 
 from reflectjournal.errors import ImportFailed
 from reflectjournal.services.entries import EntryFilter
@@ -198,28 +198,6 @@ def test_markdown_folder_with_front_matter_and_inline_tags(workspace, tmp_path):
 
 
 # --- hostile and broken input: one sentence naming the problem, journal unchanged ----------
-
-
-def _zip(path: Path, members: dict[str, bytes], *, link: str | None = None) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            if name == link:
-                info.create_system = 3
-                info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            zf.writestr(info, data)
-    return path
-
-
-def _declare_size(path: Path, size: int) -> None:
-    raw = bytearray(path.read_bytes())
-    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
-        start = 0
-        while (at := raw.find(signature, start)) != -1:
-            struct.pack_into("<I", raw, at + offset, size)
-            start = at + 4
-    path.write_bytes(bytes(raw))
 
 
 def _hostile(tmp_path: Path, case: str) -> tuple[str, Path, str]:
