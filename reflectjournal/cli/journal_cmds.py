@@ -28,7 +28,9 @@ def whole_number(minimum: int):
         except ValueError:
             raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be {'zero' if minimum == 0 else minimum} or more")
+            raise argparse.ArgumentTypeError(
+                f"must be {'zero' if minimum == 0 else minimum} or more"
+            )
         return value
 
     return parse
