@@ -8,10 +8,10 @@ common and most are rare, plus free tags), moods and energies; some are reflecti
 entries with structured sections, some are coaching-session notes with a coachee and actions.
 
 Generated corpora are cached under ``.bench-cache/corpus-<size>-<seed>-v<version>/`` so reruns
-are instant. The generator writes our journal with direct SQL in one transaction: the FTS
-triggers are set aside while rows go in and the index is filled in one pass before they are
-restored, which is the same text the triggers would have written, minus 1-4 re-tokenisations
-of every body.
+are instant. The generator writes our journal with direct SQL in one transaction: the insert triggers are
+set aside while rows go in (storage/bulk.py, as an import does) and the full-text index and the
+pattern digest are filled in one pass before they are restored: the same rows the triggers
+would have written, minus 1-4 re-tokenisations of every body.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CACHE = ROOT / ".bench-cache"
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 PASSPHRASE = "benchmark passphrase, not a secret"
 SIZES = (1_000, 20_000, 100_000)
 START = datetime(2016, 1, 4, tzinfo=UTC)
@@ -223,89 +223,77 @@ def generate(size: int, seed: int = 7) -> list[CorpusEntry]:
 
 # ---- writing ---------------------------------------------------------------------------------
 
-_FTS_ROWS = (
-    "INSERT INTO entry_fts(rowid, title, body, tags) SELECT e.id, e.title, e.body, "
-    "(SELECT coalesce(group_concat(t.name || ' ' || replace(t.slug, '-', ' '), ' '), '') "
-    "FROM entry_tag et JOIN tag t ON t.id = et.tag_id WHERE et.entry_id = e.id) FROM entry e"
-)
-
 
 def write_journal(entries: list[CorpusEntry], path: Path, passphrase: str) -> None:
     from reflectjournal.services.entries import split_sections
     from reflectjournal.services.frameworks import get_model
     from reflectjournal.services.tags import ensure_tags
     from reflectjournal.services.workspace import Workspace
+    from reflectjournal.storage import bulk
 
     ws = Workspace.create(path, passphrase, owner="Bench Leader")
     db = ws.db
     try:
         with db.transaction():
-            triggers = db.query(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                "AND name IN ('entry_fts_ai', 'entry_tag_fts_ai')"
-            )
-            for trigger in triggers:
-                db.execute(f"DROP TRIGGER {trigger['name']}")
-            now = datetime.now(UTC).replace(microsecond=0).isoformat()
-            all_slugs = sorted({s for e in entries for s in e.tags})
-            tag_ids = dict(zip(all_slugs, ensure_tags(db, all_slugs), strict=True))
-            people = {}
-            for name in PEOPLE:
-                people[name] = db.execute(
-                    "INSERT INTO person(uid, name, role, email, created, notes) "
-                    "VALUES (?, ?, 'coachee', '', ?, '')",
-                    (uuid.uuid4().hex, name, now),
-                ).lastrowid
-            rows, tag_rows, section_rows, session_rows, action_rows = [], [], [], [], []
-            for e in entries:
-                stamp = e.created.isoformat()
-                rows.append(
-                    (e.id, uuid.uuid4().hex, e.kind, e.title, e.body, stamp, 0, stamp, e.mood,
-                     e.energy, "private", e.model, int(e.starred))
-                )  # fmt: skip
-                tag_rows += [(e.id, tag_ids[s], "user") for s in e.tags]
-                if e.model:
-                    model = get_model(e.model)
-                    order = {s.key: i for i, s in enumerate(model.sections)}
-                    section_rows += [
-                        (e.id, key, order[key], text)
-                        for key, text in split_sections(model, e.body).items()
-                    ]
-                if e.coachee:
-                    session_rows.append((e.id, e.id, people[e.coachee], stamp[:10], ""))
-                    due = (e.created + timedelta(days=14)).date().isoformat()
-                    done = e.created < START + timedelta(days=SPAN_DAYS - 120)
-                    action_rows += [
-                        (uuid.uuid4().hex, text, people[e.coachee], due,
-                         "done" if done else "open", stamp, stamp if done else None, e.id, e.id)
-                        for text in e.actions
-                    ]  # fmt: skip
-            db.executemany(
-                "INSERT INTO entry(id, uid, kind, title, body, created, created_offset, updated, "
-                "mood, energy, visibility, model, starred) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            db.executemany(
-                "INSERT INTO entry_tag(entry_id, tag_id, source) VALUES (?, ?, ?)", tag_rows
-            )
-            db.executemany(
-                "INSERT INTO entry_section(entry_id, key, position, body) VALUES (?, ?, ?, ?)",
-                section_rows,
-            )
-            db.executemany(
-                "INSERT INTO coaching_session(id, entry_id, person_id, date, agenda) "
-                "VALUES (?, ?, ?, ?, ?)",
-                session_rows,
-            )
-            db.executemany(
-                "INSERT INTO action(uid, text, owner_id, due, status, created, closed, entry_id, "
-                "session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                action_rows,
-            )
-            db.execute(_FTS_ROWS)
-            for trigger in triggers:
-                db.execute(trigger["sql"])
+            with bulk.triggers_set_aside(db) as fill:
+                now = datetime.now(UTC).replace(microsecond=0).isoformat()
+                all_slugs = sorted({s for e in entries for s in e.tags})
+                tag_ids = dict(zip(all_slugs, ensure_tags(db, all_slugs), strict=True))
+                people = {}
+                for name in PEOPLE:
+                    people[name] = db.execute(
+                        "INSERT INTO person(uid, name, role, email, created, notes) "
+                        "VALUES (?, ?, 'coachee', '', ?, '')",
+                        (uuid.uuid4().hex, name, now),
+                    ).lastrowid
+                rows, tag_rows, section_rows, session_rows, action_rows = [], [], [], [], []
+                for e in entries:
+                    stamp = e.created.isoformat()
+                    rows.append(
+                        (e.id, uuid.uuid4().hex, e.kind, e.title, e.body, stamp, 0, stamp, e.mood,
+                         e.energy, "private", e.model, int(e.starred))
+                    )  # fmt: skip
+                    tag_rows += [(e.id, tag_ids[s], "user") for s in e.tags]
+                    if e.model:
+                        model = get_model(e.model)
+                        order = {s.key: i for i, s in enumerate(model.sections)}
+                        section_rows += [
+                            (e.id, key, order[key], text)
+                            for key, text in split_sections(model, e.body).items()
+                        ]
+                    if e.coachee:
+                        session_rows.append((e.id, e.id, people[e.coachee], stamp[:10], ""))
+                        due = (e.created + timedelta(days=14)).date().isoformat()
+                        done = e.created < START + timedelta(days=SPAN_DAYS - 120)
+                        action_rows += [
+                            (uuid.uuid4().hex, text, people[e.coachee], due,
+                             "done" if done else "open", stamp, stamp if done else None, e.id, e.id)
+                            for text in e.actions
+                        ]  # fmt: skip
+                db.executemany(
+                    "INSERT INTO entry(id, uid, kind, title, body, created, created_offset, updated, "
+                    "mood, energy, visibility, model, starred) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                db.executemany(
+                    "INSERT INTO entry_tag(entry_id, tag_id, source) VALUES (?, ?, ?)", tag_rows
+                )
+                db.executemany(
+                    "INSERT INTO entry_section(entry_id, key, position, body) VALUES (?, ?, ?, ?)",
+                    section_rows,
+                )
+                db.executemany(
+                    "INSERT INTO coaching_session(id, entry_id, person_id, date, agenda) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    session_rows,
+                )
+                db.executemany(
+                    "INSERT INTO action(uid, text, owner_id, due, status, created, closed, entry_id, "
+                    "session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    action_rows,
+                )
+                fill(1, max(e.id for e in entries))
         db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('optimize')")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -2,7 +2,8 @@
 
 A child process writes entries in a loop and prints each id after its commit; we kill it at a
 random moment, then check the file: integrity_check ok, every acknowledged id present, and no
-half entry (every entry has both its tags and exactly one full-text row). The same for a
+half entry (every entry has both its tags, exactly one full-text row and a pattern digest that
+matches it). The same for a
 passphrase change killed at each step and at random moments: the old or the new passphrase
 opens the journal, never neither, and the staging file is swept on the next open.
 """
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from digest_oracle import assert_current  # tests/digest_oracle.py
 from reliability_support import NEW_PASSPHRASE, PASSPHRASE, new_journal, size
 
 CHILD = str(Path(__file__).with_name("crash_child.py"))
@@ -60,6 +62,7 @@ def _check_journal(path: Path, key, acknowledged: set[int]) -> int:
             "(SELECT count(*) FROM entry_tag et WHERE et.entry_id = e.id) != 2"
         )
         assert not half, f"entries without both tags: {[r[0] for r in half]}"
+        assert_current(db)  # the pattern digest is written in the same transaction
         # The newest entry is findable by its own words and by its tag's words.
         newest = db.query_one("SELECT id, title FROM entry ORDER BY id DESC LIMIT 1")
         if newest is not None and newest["title"].startswith("crash "):

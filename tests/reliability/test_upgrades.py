@@ -86,6 +86,26 @@ def test_schema_0001_journal_opens_with_content_intact(tmp_path):
         assert not backup.exists(), "no backup is needed when nothing migrates"
 
 
+def test_schema_0001_journal_gets_a_pattern_digest_matching_its_entries(tmp_path):
+    """Migration 0003 fills the digest from what is already there; patterns read it."""
+    from digest_oracle import actual, assert_current  # tests/digest_oracle.py
+
+    ws = _open(_copy_of("schema-0001.rj", tmp_path))
+    try:
+        assert_current(ws.db)
+        entries, links = actual(ws.db)
+        assert len(entries) == 3 and len(links) == 4
+        counts = {t["slug"]: t["count"] for t in ws.patterns.compute()["tags"]}
+        assert counts == {
+            "workforce-pressures": 1, "burnout": 1, "my-own-tag": 1, "systems-thinking": 1,
+        }  # fmt: skip
+        # Its triggers work in the upgraded file too.
+        ws.journal.add("After the upgrade", tags=["burnout"])
+        assert_current(ws.db)
+    finally:
+        ws.close()
+
+
 def test_migration_runs_only_after_a_verified_backup(tmp_path, monkeypatch):
     """Pretends the code is one schema ahead, to exercise the backup-then-migrate path now."""
     from reflectjournal.storage import migrate

@@ -5,10 +5,10 @@ service turns what they found into rows. Everything is written inside one ``BEGI
 transaction, so a refused, failed or cancelled import leaves the journal exactly as it was.
 
 Speed: rows go in with ``executemany`` in batches, ids chosen up front (we hold the write
-lock, so nobody else can take them). The two full-text triggers that fire on every new entry
-and every new tag link are set aside for the duration and the index is filled once per batch
-instead; without that, an entry with three tags is tokenised four times. The triggers are put
-back from their own stored SQL inside the same transaction, so a crash restores them too.
+lock, so nobody else can take them). The triggers that index every new entry and tag link (the
+full-text index and the pattern digest) are set aside for the duration and both are filled once
+per batch instead (storage/bulk.py); without that, an entry with three tags is tokenised four
+times. The triggers come back inside the same transaction, so a crash restores them too.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from reflectjournal.services import entries as E
 from reflectjournal.services.frameworks import get_model
 from reflectjournal.services.tags import display_name, slugify
 from reflectjournal.services.timeutil import now_utc, to_storage
+from reflectjournal.storage import bulk
 from reflectjournal.storage.database import Database
 
 from .records import ImportedEntry, Skipped, fingerprint
@@ -34,16 +35,6 @@ FORMATS = ("jrnl", "dayone", "markdown", "json")
 BATCH = 500
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
-
-# Full-text triggers set aside during a bulk insert (see the module notes).
-_BULK_TRIGGERS = ("entry_fts_ai", "entry_tag_fts_ai")
-# The same text the triggers index: title, body, and each tag's name and slug words.
-_FTS_FILL = (
-    "INSERT INTO entry_fts(rowid, title, body, tags) SELECT e.id, e.title, e.body, "
-    "(SELECT coalesce(group_concat(t.name || ' ' || replace(t.slug, '-', ' '), ' '), '') "
-    "FROM entry_tag et JOIN tag t ON t.id = et.tag_id WHERE et.entry_id = e.id) "
-    "FROM entry e WHERE e.id BETWEEN ? AND ?"
-)
 
 
 class ImportCancelled(ReflectJournalError):
@@ -250,33 +241,22 @@ class ImportService:
             tag_ids, mapped, created = self._tag_ids(fresh)
             report.tags_new = created
             used: set[int] = set()
-            triggers = db.query(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)",
-                _BULK_TRIGGERS,
-            )
-            for trigger in triggers:
-                db.execute(f"DROP TRIGGER {trigger['name']}")
-            next_id = (db.scalar("SELECT max(id) FROM entry") or 0) + 1
-            senders: dict[str, int] = {}
-            done = 0
-            for start in range(0, total, BATCH):
+            with bulk.triggers_set_aside(db) as fill:
+                next_id = (db.scalar("SELECT max(id) FROM entry") or 0) + 1
+                senders: dict[str, int] = {}
+                done = 0
+                for start in range(0, total, BATCH):
+                    if cancelled is not None and cancelled():
+                        raise ImportCancelled("The import was cancelled; nothing was written.")
+                    batch = fresh[start : start + BATCH]
+                    first = next_id
+                    next_id = self._insert(batch, first, tag_ids, used, senders)
+                    fill(first, next_id - 1)
+                    done += len(batch)
+                    if progress:
+                        progress(done, total)
                 if cancelled is not None and cancelled():
                     raise ImportCancelled("The import was cancelled; nothing was written.")
-                batch = fresh[start : start + BATCH]
-                first = next_id
-                next_id = self._insert(batch, first, tag_ids, used, senders)
-                if len(triggers) == len(_BULK_TRIGGERS):
-                    db.execute(_FTS_FILL, (first, next_id - 1))
-                done += len(batch)
-                if progress:
-                    progress(done, total)
-            if cancelled is not None and cancelled():
-                raise ImportCancelled("The import was cancelled; nothing was written.")
-            for trigger in triggers:
-                db.execute(trigger["sql"])
-            if len(triggers) != len(_BULK_TRIGGERS):
-                # A schema we do not recognise: let the real triggers index what went in.
-                db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('rebuild')")
         report.entries = total
         report.tags = len(used)
         report.tags_mapped = len(used & mapped)

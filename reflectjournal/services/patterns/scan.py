@@ -1,37 +1,23 @@
-"""The one pass over the journal that every pattern is read from.
+"""The reads every pattern is built from, all from the pattern digest (storage/digest.py).
 
-Entries are copied into an in-memory TEMP table from ``ix_entry_patterns``, a covering index
-(migration 0002), so SQLite never reads the table pages that hold the bodies: at 100k entries
-those are ~120 MB to decrypt, and reading them was most of what the patterns used to cost.
+The digest already holds each of the leader's own entries with its *local* day as a number
+(days since 0001-01-01, the same count as ``date.toordinal() - 1``), its UTC time in seconds,
+mood, energy, model, tag ids and tag-id pairs, kept current by triggers. So a recomputation is
+two grouped reads (one row per day, one row per tag) and a string split for co-occurrence;
+text dates, ISO weeks and months are made in Python for the few thousand distinct days rather
+than once per entry.
 
-Each entry's *local* day is kept as a day number (days since 0001-01-01, the same count as
-``date.toordinal() - 1``) worked out with integer arithmetic from ``unixepoch(created)`` and the
-writer's ``created_offset`` minutes; text dates, ISO weeks and months are made in Python for the
-few thousand distinct days instead of once per entry.
-
-The TEMP table holds all of the leader's own entries with an ``in_range`` flag, because the
-neglected-capability measure looks back past the chosen range.
+A date range is a bound on the UTC time (``Span``); measures that look back past the range (a
+tag's last day, for neglect) read the digest without it.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from itertools import combinations
 
 from reflectjournal.storage.database import Database
-
-# Seconds from 0001-01-01 to 1970-01-01: shifting by it keeps the dividend positive, so integer
-# division floors for any date a journal can hold.
-_EPOCH_SHIFT = 62135596800
-DAY_NUMBER = f"((unixepoch(e.created) + e.created_offset * 60 + {_EPOCH_SHIFT}) / 86400)"
-# Packs (UTC second, local day number) into one integer so max() finds the newest entry and
-# carries its local day along (a day number is below 10**6 until the year 2738).
-_LAST_SEEN = 1_000_000
 
 
 def day_number(day: date) -> int:
@@ -42,32 +28,23 @@ def day_of(number: int) -> date:
     return date.fromordinal(number + 1)
 
 
-@contextmanager
-def entries(db: Database, since: str | None, until: str | None) -> Iterator[str]:
-    # A unique name lets a background recomputation and a UI-thread drill-down share the
-    # connection without tripping over each other's table.
-    name = f"temp.rj_pattern_{uuid.uuid4().hex[:12]}"
-    clauses, params = [], []
-    if since:
-        clauses.append("e.created >= ?")
-        params.append(since)
-    if until:
-        clauses.append("e.created < ?")
-        params.append(until)
-    in_range = f"({' AND '.join(clauses)})" if clauses else "1"
-    db.execute(
-        f"CREATE TABLE {name} (id INTEGER PRIMARY KEY, dn INTEGER, ts INTEGER, mood INTEGER, "
-        "energy INTEGER, model TEXT, in_range INTEGER)"
-    )
-    try:
-        db.execute(
-            f"INSERT INTO {name} SELECT e.id, {DAY_NUMBER}, unixepoch(e.created), e.mood, "
-            f"e.energy, e.model, {in_range} FROM entry e WHERE e.kind != 'shared'",
-            params,
-        )
-        yield name
-    finally:
-        db.execute(f"DROP TABLE IF EXISTS {name}")
+@dataclass(frozen=True)
+class Span:
+    """A date range as UTC ISO bounds (``since`` inclusive, ``until`` exclusive), or open."""
+
+    since: str | None = None
+    until: str | None = None
+
+    def where(self, alias: str) -> tuple[str, list[str]]:
+        """A condition on ``alias.ts`` (a digest row's UTC seconds), and its parameters."""
+        clauses, params = [], []
+        if self.since:
+            clauses.append(f"{alias}.ts >= unixepoch(?)")
+            params.append(self.since)
+        if self.until:
+            clauses.append(f"{alias}.ts < unixepoch(?)")
+            params.append(self.until)
+        return " AND ".join(clauses) or "1", params
 
 
 @dataclass
@@ -97,16 +74,13 @@ class Day:
         )
 
 
-def days(db: Database, p: str) -> list[Day]:
+def days(db: Database, span: Span) -> list[Day]:
     """Per local day in range: counts, mood and energy sums, and every entry's tag ids."""
-    # The tag subquery appears once: SQLite copies a flattened subquery into every expression
-    # that names it, and counting its NULLs as well ran it twice per entry (~45 ms at 100k).
-    # Untagged entries are counted from the empty parts instead.
+    where, params = span.where("p")
     rows = db.query(
         "SELECT dn, count(*), sum(mood), count(mood), sum(energy), count(energy), "
-        "group_concat(tags, ';') FROM (SELECT p.dn, p.mood, p.energy, coalesce("
-        "(SELECT group_concat(et.tag_id) FROM entry_tag et WHERE et.entry_id = p.id), '') AS tags "
-        f"FROM {p} p WHERE p.in_range) GROUP BY dn ORDER BY dn"
+        f"group_concat(tags, ';') FROM pattern_entry p WHERE {where} GROUP BY dn ORDER BY dn",
+        params,
     )
     return [
         Day(r[0], r[1], r[2] or 0, r[3], r[4] or 0, r[5], r[6], r[6].split(";").count(""))
@@ -131,44 +105,50 @@ def _count_each(periods: dict[str, list[str]]) -> dict[str, Counter]:
     return {k: Counter(";".join(v).replace(";", ",").split(",")) for k, v in periods.items()}
 
 
-def tag_totals(db: Database, p: str, ranged: bool, day_rows: list[Day],
-               months: dict[str, Counter], recent: tuple[int, int],
-               previous: tuple[int, int], asof: int) -> dict[int, dict]:  # fmt: skip
-    """Per tag id: in-range count, recent and previous window counts, mood and energy sums,
-    and ``last``, the local day number of the newest entry up to ``asof`` (any range)."""
+def tag_totals(db: Database, span: Span, day_rows: list[Day], months: dict[str, Counter],
+               recent: tuple[int, int], previous: tuple[int, int],
+               asof: int) -> dict[int, dict]:  # fmt: skip
+    """Per tag id (every tag): in-range count, recent and previous window counts, mood and energy sums,
+    and ``last``, the latest local day number up to ``asof`` it was written about (any range)."""
     # Counts come from the per-day tag lists already in hand (the months' counts add up to the
-    # range; the two windows are a few weeks of days), so the join over every tag link only
-    # sums moods and energies and finds the last entry: a third less work per link.
-    only = (
-        (lambda column: f"CASE WHEN p.in_range THEN p.{column} END")
-        if ranged
-        else (lambda column: f"p.{column}")
-    )
-    rows = db.query(
-        f"SELECT et.tag_id, sum({only('mood')}), count({only('mood')}), "
-        f"sum({only('energy')}), count({only('energy')}), "
-        f"max(CASE WHEN p.dn <= ? THEN p.ts * {_LAST_SEEN} + p.dn END) "
-        f"FROM entry_tag et JOIN {p} p ON p.id = et.entry_id GROUP BY et.tag_id",
-        (asof,),
+    # range; the two windows are a few weeks of days); the digest's links give the sums.
+    where, params = span.where("l")
+    sums = {
+        r[0]: r[1:]
+        for r in db.query(
+            "SELECT tag_id, sum(mood), count(mood), sum(energy), count(energy) "
+            f"FROM pattern_link l WHERE {where} GROUP BY tag_id",
+            params,
+        )
+    }
+    # One index seek per tag, in (tag, day) order, instead of a pass over every link.
+    last = dict(
+        db.query(
+            "SELECT t.id, (SELECT max(l.dn) FROM pattern_link l WHERE l.tag_id = t.id "
+            "AND l.dn <= ?) FROM tag t",
+            (asof,),
+        )
     )
     count: Counter[str] = Counter()
     for counts in months.values():
         count.update(counts)
     recent_n = _window(day_rows, recent[0], recent[1] + 1)
     previous_n = _window(day_rows, *previous)
-    return {
-        r[0]: {
-            "count": count.get(key := str(r[0]), 0),
+    result = {}
+    for tag_id, seen in last.items():
+        mood_sum, mood_n, energy_sum, energy_n = sums.get(tag_id, (0, 0, 0, 0))
+        key = str(tag_id)
+        result[tag_id] = {
+            "count": count.get(key, 0),
             "recent": recent_n.get(key, 0),
             "previous": previous_n.get(key, 0),
-            "mood_sum": r[1] or 0,
-            "mood_n": r[2],
-            "energy_sum": r[3] or 0,
-            "energy_n": r[4],
-            "last": None if r[5] is None else r[5] % _LAST_SEEN,
+            "mood_sum": mood_sum or 0,
+            "mood_n": mood_n,
+            "energy_sum": energy_sum or 0,
+            "energy_n": energy_n,
+            "last": seen,
         }
-        for r in rows
-    }
+    return result
 
 
 def _window(day_rows: list[Day], start: int, stop: int) -> Counter:
@@ -197,22 +177,17 @@ def timelines(months: dict[str, Counter], weeks: dict[str, Counter],
     return result[0], result[1]
 
 
-def cooccurrence(day_rows: list[Day], slugs: dict[str, str]) -> list[dict]:
-    """Pairs of tags in ``slugs`` written in the same entry, counted per distinct tag set."""
-    sets = Counter(";".join(d.tagsets for d in day_rows if d.tagsets).split(";"))
-    # Count by raw tag id pairs first (cheap), then name and orient the few thousand pairs.
-    by_id: Counter[tuple[str, str]] = Counter()
-    for tagset, n in sets.items():
-        if "," not in tagset:
-            continue
-        ids = tagset.split(",")
-        if len(ids) == 2:  # most sets: the set is its only pair
-            by_id[(ids[0], ids[1])] += n
-        else:
-            for pair in combinations(ids, 2):
-                by_id[pair] += n
+def cooccurrence(db: Database, span: Span, slugs: dict[str, str]) -> list[dict]:
+    """Pairs of tags in ``slugs`` written in the same entry, with how many entries have both."""
+    where, params = span.where("p")
+    joined = db.scalar(
+        f"SELECT group_concat(pairs, ',') FROM pattern_entry p WHERE {where} AND pairs != ''",
+        params,
+    )
+    # Count raw id pairs at C speed, then name and orient the few thousand distinct pairs.
     pairs: Counter[tuple[str, str]] = Counter()
-    for (a, b), n in by_id.items():
+    for pair, n in Counter(joined.split(",") if joined else ()).items():
+        a, b = pair.split("-")
         if a in slugs and b in slugs:
             pairs[tuple(sorted((slugs[a], slugs[b])))] += n
     ranked = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -1,13 +1,13 @@
 """Patterns over time: the numbers behind ``reflectjournal patterns`` and the Patterns view.
 
-SQL does the counting. One pass (``scan.py``) copies the leader's entries from a covering index
-into an in-memory TEMP table with each entry's *local* day number (``created`` is UTC;
-``created_offset`` is the writer's own UTC offset at that moment, so an entry written at 00:30 on
-the morning the clocks change lands on the day the writer saw). Two queries then read it: one
-row per day (counts, mood, energy and each entry's tag ids) and one row per tag (mood and energy
-sums, last day seen). Tag counts, trend windows, timelines, co-occurrence, the calendar and the
-mood series are summed from the per-day rows in Python, a few thousand rows rather than one per
-entry.
+SQL does the counting, over the pattern digest (storage/digest.py): a compact copy of each of
+the leader's entries with its *local* day number (``created`` is UTC; ``created_offset`` is the
+writer's own UTC offset at that moment, so an entry written at 00:30 on the morning the clocks
+change lands on the day the writer saw), mood, energy and tag ids, kept current by triggers.
+``scan.py`` reads it: one row per day (counts, mood, energy and each entry's tag ids) and one
+row per tag (mood and energy sums, last day seen). Tag counts, trend windows, timelines, the
+calendar and the mood series are summed from the per-day rows in Python, a few thousand rows
+rather than one per entry.
 
 What counts: the leader's own writing (reflections and session notes). Entries other people
 shared are their words, not the leader's patterns, so they are left out everywhere here.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 
 from reflectjournal.errors import UsageError
 from reflectjournal.services.frameworks import reflection_models
@@ -64,39 +65,37 @@ class PatternService:
         asof = o.reference_day()
         framework_id = self._framework_id(o.framework)
         tags = self._tags(framework_id)
-        with scan.entries(self.db, o.since, o.until) as p:
-            days = scan.days(self.db, p)
-            previous_start, recent_start, end = (
-                scan.day_number(date.fromisoformat(d)) for d in rules.windows(asof, o.window_days)
-            )
-            ranged = bool(o.since or o.until)
-            months, weeks = scan.period_counts(days)
-            totals = scan.tag_totals(
-                self.db, p, ranged, days, months, (recent_start, end),
-                (previous_start, recent_start), end,
-            )  # fmt: skip
-            result = self._summary(days)
-            tag_rows = self._tag_rows(tags, totals, o)
-            result["tags"] = [
-                {k: r[k] for k in ("slug", "name", "category", "framework", "count")}
-                | {"recent": r["recent"], "previous": r["previous"], "trend": r["trend"]}
-                for r in tag_rows
-            ]
-            slugs = {str(tag_id): t["slug"] for tag_id, t in tags.items()}
-            result["timeline"], result["timeline_weeks"] = scan.timelines(months, weeks, slugs)
-            pairs = scan.cooccurrence(days, slugs)
-            result["cooccurrence"] = pairs
-            result["gaps"] = self._gaps(tag_rows, pairs, framework_id, o.min_count)
-            calendar = [{"day": d.day, "count": d.count} for d in days]
-            result["calendar"] = calendar
-            result["streaks"] = rules.streaks((c["day"] for c in calendar), asof)
-            for measure in ("mood", "energy"):
-                result[measure] = self._by_period(days, measure, "month", span=3)
-                result[f"{measure}_weeks"] = self._by_period(days, measure, "week", span=4)
-            result["mood_by_tag"], result["energy_by_tag"] = self._associations(days, tag_rows)
-            result["reflection_loop"] = self._reflection_loop(p)
-            result["untagged_terms"] = self._untagged_terms(p, days)
-            neglect = self._neglected(o, asof, framework_id, totals)
+        span = scan.Span(o.since, o.until)
+        days = scan.days(self.db, span)
+        previous_start, recent_start, end = (
+            scan.day_number(date.fromisoformat(d)) for d in rules.windows(asof, o.window_days)
+        )
+        months, weeks = scan.period_counts(days)
+        totals = scan.tag_totals(
+            self.db, span, days, months, (recent_start, end), (previous_start, recent_start), end
+        )
+        result = self._summary(days)
+        tag_rows = self._tag_rows(tags, totals, o)
+        result["tags"] = [
+            {k: r[k] for k in ("slug", "name", "category", "framework", "count")}
+            | {"recent": r["recent"], "previous": r["previous"], "trend": r["trend"]}
+            for r in tag_rows
+        ]
+        slugs = {str(tag_id): t["slug"] for tag_id, t in tags.items()}
+        result["timeline"], result["timeline_weeks"] = scan.timelines(months, weeks, slugs)
+        pairs = scan.cooccurrence(self.db, span, slugs)
+        result["cooccurrence"] = pairs
+        result["gaps"] = self._gaps(tag_rows, pairs, framework_id, o.min_count)
+        calendar = [{"day": d.day, "count": d.count} for d in days]
+        result["calendar"] = calendar
+        result["streaks"] = rules.streaks((c["day"] for c in calendar), asof)
+        for measure in ("mood", "energy"):
+            result[measure] = self._by_period(days, measure, "month", span=3)
+            result[f"{measure}_weeks"] = self._by_period(days, measure, "week", span=4)
+        result["mood_by_tag"], result["energy_by_tag"] = self._associations(days, tag_rows)
+        result["reflection_loop"] = self._reflection_loop(span)
+        result["untagged_terms"] = self._untagged_terms(span, days)
+        neglect = self._neglected(o, asof, framework_id, totals)
         result["neglected"] = [n["slug"] for n in neglect]
         result["neglected_detail"] = neglect
         result["ratings"] = self._ratings(o, framework_id)
@@ -199,14 +198,12 @@ class PatternService:
     @staticmethod
     def _by_period(days: list[scan.Day], measure: str, unit: str, span: int) -> list[dict]:
         sums: dict[str, list[int]] = {}
-        for d in days:
-            n = getattr(d, f"{measure}_n")
-            if not n:
-                continue
-            period = d.month if unit == "month" else d.week
-            found = sums.setdefault(period, [0, 0])
-            found[0] += getattr(d, f"{measure}_sum")
-            found[1] += n
+        pick = attrgetter(unit, f"{measure}_sum", f"{measure}_n")
+        for period, total, n in map(pick, days):
+            if n:
+                found = sums.setdefault(period, [0, 0])
+                found[0] += total
+                found[1] += n
         rows = [{"period": k, "sum": v[0], "n": v[1]} for k, v in sorted(sums.items())]
         return rules.with_rolling(rows, span)
 
@@ -227,7 +224,7 @@ class PatternService:
             result.append(found)
         return result[0], result[1]
 
-    def _reflection_loop(self, p: str) -> dict:
+    def _reflection_loop(self, span: scan.Span) -> dict:
         """Of the "action plan / now what" sections written, how many became actions, and of
         those actions how many are done."""
         pairs = [
@@ -244,11 +241,12 @@ class PatternService:
         # without reading section bodies.
         key_list = sorted({key for _, key in pairs})
         keys = ",".join("?" * len(key_list))
-        flat = [*key_list, *(value for pair in pairs for value in pair)]
+        where, bounds = span.where("p")
+        flat = [*key_list, *bounds, *(value for pair in pairs for value in pair)]
         row = self.db.query_one(
             "WITH plans AS MATERIALIZED (SELECT DISTINCT s.entry_id FROM entry_section s "
-            f"JOIN {p} p ON p.id = s.entry_id WHERE s.key IN ({keys}) "
-            f"AND p.in_range AND ({match}) AND trim(s.body) != '') "
+            f"JOIN pattern_entry p ON p.id = s.entry_id WHERE s.key IN ({keys}) "
+            f"AND {where} AND ({match}) AND trim(s.body) != '') "
             # One pass over the actions, not one per number.
             "SELECT (SELECT count(*) FROM plans), count(DISTINCT a.entry_id), count(a.id), "
             "coalesce(sum(a.status = 'done'), 0) "
@@ -267,7 +265,7 @@ class PatternService:
             "share_done": round(done / actions, 2) if actions else None,
         }
 
-    def _untagged_terms(self, p: str, days: list[scan.Day]) -> list[dict]:
+    def _untagged_terms(self, span: scan.Span, days: list[scan.Day]) -> list[dict]:
         # The per-day counts say how far back the newest MAX_ENTRIES untagged entries reach, so
         # only those days are searched (and nothing at all when every entry has a tag).
         found, since = 0, None
@@ -280,13 +278,13 @@ class PatternService:
         if since is None:
             return []
         # Ids first, bodies after: only the few hundred entries read are fetched from the table.
+        where, bounds = span.where("p")
         ids = [
             r[0]
             for r in self.db.query(
-                f"SELECT p.id FROM {p} p WHERE p.in_range AND p.dn >= ? AND NOT EXISTS "
-                "(SELECT 1 FROM entry_tag et WHERE et.entry_id = p.id) "
+                f"SELECT p.id FROM pattern_entry p WHERE {where} AND p.dn >= ? AND p.tags = '' "
                 "ORDER BY p.dn DESC, p.id DESC LIMIT ?",
-                (since, words.MAX_ENTRIES),
+                (*bounds, since, words.MAX_ENTRIES),
             )
         ]
         texts: dict[int, str] = {}
@@ -334,8 +332,8 @@ class PatternService:
     ) -> list[dict]:
         """Capabilities with no entry in the ``neglect_weeks`` weeks up to the reference day.
 
-        ``totals[tag]["last"]`` is the local day of the tag's newest own entry on or before the
-        reference day, whatever the range."""
+        ``totals[tag]["last"]`` is the latest local day on or before the reference day that the
+        leader wrote about the tag, whatever the range."""
         capabilities = self._capability_ids(framework_id)
         cutoff = asof - timedelta(weeks=o.neglect_weeks)
         result = []
