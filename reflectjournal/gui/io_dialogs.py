@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThreadPool
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -74,6 +74,7 @@ class FileActions(QObject):
         self.pool = pool
         self.last_message = ""
         self.task: Task | None = None
+        self.closing = False
 
     # ---- running a task with a progress bar ----------------------------------------------
 
@@ -87,11 +88,7 @@ class FileActions(QObject):
         self.task = task
         progress.canceled.connect(task.cancel)
 
-        def moved(done: int, total: int) -> None:
-            progress.setMaximum(max(total, 1))
-            progress.setValue(min(done, max(total, 1)))
-
-        task.progress.connect(moved)
+        task.progress.connect(lambda done, total: _show_progress(progress, done, total))
         task.finished.connect(lambda result: self._tell(on_done(result)))
         task.failed.connect(lambda text: self._tell(text, error=True))
         task.cancelled.connect(
@@ -230,7 +227,7 @@ class FileActions(QObject):
         service = self.workspace.backups
         return self._run(
             "Backing up…",
-            lambda ctx: service.backup(out),
+            lambda ctx: service.backup(out, progress=_steps(ctx)),
             lambda r: f"Backed up {r.entries} entries to {r.path} (verified).",
         )
 
@@ -275,13 +272,61 @@ class FileActions(QObject):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
         if watched is self.window and event.type() == QEvent.Type.Close:
+            if self.closing:
+                return True  # a second close while the first one's backup runs
             self.backup_on_close()
         return False
 
     def backup_on_close(self) -> Path | None:
-        """Rotate the automatic backups; never stands in the way of closing."""
-        try:
-            return self.workspace.backups.on_close()
-        except Exception:  # a closed or read-only journal, a full disk: log, do not block
-            log.exception("automatic backup on close failed")
-            return None
+        """Rotate the automatic backups as the window closes; never stands in its way.
+
+        The open entry is saved first (``finish``), so the backup holds the last words typed.
+        The copy runs off the UI thread while a local event loop keeps the window painted and
+        shows a progress bar after half a second (a large journal takes seconds) with Skip;
+        the close itself still completes only after the backup, so every caller of ``close``
+        (the window's button, the tray's Quit) gets the same order. A failure is logged.
+        """
+        finish = getattr(self.window, "finish", None)
+        if finish is not None:
+            finish()  # stops the auto-lock and reminder timers too: nothing fires meanwhile
+        self.closing = True
+        outcome: dict = {}
+        progress = QProgressDialog(
+            "Backing up your journal before closing…", "Skip", 0, 0, self.window
+        )
+        progress.setWindowTitle("ReflectJournal")
+        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+        progress.setMinimumDuration(500)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        service = self.workspace.backups
+
+        task = run_task(lambda ctx: service.on_close(progress=_steps(ctx)), self, self.pool)
+        progress.canceled.connect(task.cancel)
+        task.progress.connect(lambda done, total: _show_progress(progress, done, total))
+        task.finished.connect(lambda path: outcome.setdefault("path", path))
+        task.failed.connect(lambda text: log.error("automatic backup on close failed: %s", text))
+        task.cancelled.connect(lambda: log.info("automatic backup on close skipped"))
+        loop = QEventLoop()
+        task.done.connect(loop.quit)
+        loop.exec()
+        progress.close()
+        progress.deleteLater()
+        self.closing = False
+        return outcome.get("path")
+
+
+def _steps(ctx):
+    """A copy's progress callback: reports pages copied, and stops the copy between steps once
+    Cancel or Skip was pressed (the partial file is removed)."""
+
+    def step(done: int, total: int) -> None:
+        ctx.check()
+        ctx.report(done, total)
+
+    return step
+
+
+def _show_progress(progress: QProgressDialog, done: int, total: int) -> None:
+    progress.setMaximum(max(total, 1))
+    progress.setValue(min(done, max(total, 1)))

@@ -9,6 +9,7 @@ So the backup opens with the same passphrase as the journal.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from reflectjournal.errors import (
     WrongPassphrase,
 )
 from reflectjournal.storage import migrate
-from reflectjournal.storage.copy import copy_to
+from reflectjournal.storage.copy import Progress, copy_to
 from reflectjournal.storage.database import Database, connect
 from reflectjournal.storage.keys import RawKey, is_plain_sqlite
 from reflectjournal.storage.unlock import (
@@ -70,8 +71,8 @@ class BackupService:
         self.db = db
         self._setting = setting  # Workspace.setting, for "backup.keep"
 
-    def backup(self, out: Path) -> BackupReport:
-        """A verified copy at ``out``, which must not exist yet."""
+    def backup(self, out: Path, progress: Progress | None = None) -> BackupReport:
+        """A verified copy at ``out``, which must not exist yet (``progress``: see copy_to)."""
         out = Path(out).expanduser()
         if out.exists():
             raise JournalExists(f"{out} already exists; a backup never overwrites a file.")
@@ -79,7 +80,9 @@ class BackupService:
             raise UsageError(f"The folder {out.parent} does not exist; create it first.")
         if out.resolve() == Path(self.db.path).resolve():
             raise UsageError("A backup cannot be written over the journal itself.")
-        copy_to(self.db, out)  # verified: reopened and integrity-checked before it is named
+        copy_to(
+            self.db, out, progress=progress
+        )  # verified: reopened and integrity-checked before it is named
         entries = self.db.scalar("SELECT count(*) FROM entry") or 0
         return BackupReport(str(out), entries, self.db.key is not None, out.stat().st_size)
 
@@ -92,16 +95,18 @@ class BackupService:
             return DEFAULT_KEEP
         return max(0, value)
 
-    def on_close(self, folder: Path | None = None) -> Path | None:
+    def on_close(self, folder: Path | None = None, progress: Progress | None = None) -> Path | None:
         """The automatic backup taken when the app closes, unless the setting is 0."""
         keep = self.keep()
-        return self.rotate(folder, keep) if keep else None
+        return self.rotate(folder, keep, progress) if keep else None
 
-    def rotate(self, folder: Path | None = None, keep: int | None = None) -> Path:
+    def rotate(
+        self, folder: Path | None = None, keep: int | None = None, progress: Progress | None = None
+    ) -> Path:
         """Write ``journal-YYYYmmdd-HHMMSS.rj.bak`` into ``folder`` and keep only the newest N.
 
         Only files with that name pattern are ever deleted, and only after the new backup
-        has been written and verified.
+        has been written and verified; so are the ``.partial`` files a killed backup left.
         """
         folder = Path(folder) if folder is not None else default_folder(self.db.path)
         keep = self.keep() if keep is None else keep
@@ -114,7 +119,12 @@ class BackupService:
         while target.exists():  # two backups in one second
             target = folder / f"journal-{stamp}-{n}.rj.bak"
             n += 1
-        self.backup(target)
+        self.backup(target, progress)
+        for leftover in folder.glob("journal-*.rj.bak.partial*"):
+            # An hour old: surely no backup is still writing it.
+            stale = time.time() - leftover.stat().st_mtime > 3600
+            if stale and ROTATION_NAME.match(leftover.name.split(".partial")[0]):
+                leftover.unlink(missing_ok=True)
         backups = sorted(
             (p for p in folder.iterdir() if ROTATION_NAME.match(p.name) and p.is_file()),
             key=lambda p: (p.stat().st_mtime, p.name),

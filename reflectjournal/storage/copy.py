@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.storage.database import Database, DatabaseError, connect, translate_error
 from reflectjournal.storage.keys import RawKey
 
+# Pages copied between progress reports: 4 MB, a few dozen reports for a large journal.
+STEP_PAGES = 1024
+Progress = Callable[[int, int], None]
 
-def copy_to(db: Database, dest: Path, key: RawKey | None = None) -> None:
+
+def copy_to(
+    db: Database, dest: Path, key: RawKey | None = None, progress: Progress | None = None
+) -> None:
     """Write a consistent, verified copy of ``db`` to ``dest`` (which must not exist).
 
     The copy is keyed with ``key`` (default: the journal's own key and salt) and then reopened
     and integrity-checked; a copy that fails the check is removed and an error raised.
+    ``progress(done, total)`` is told pages copied so far; an exception it raises stops the
+    copy, removes the partial file and propagates (that is how a backup is cancelled).
     """
     if dest.exists():
         raise ReflectJournalError(f"{dest} already exists; choose another name.")
@@ -28,7 +37,14 @@ def copy_to(db: Database, dest: Path, key: RawKey | None = None) -> None:
         target = connect(tmp, key)
         try:
             with db._lock:
-                db.conn.backup(target)
+                if progress is None:
+                    db.conn.backup(target)
+                else:
+                    db.conn.backup(
+                        target,
+                        pages=STEP_PAGES,
+                        progress=lambda _status, left, total: progress(total - left, total),
+                    )
         finally:
             target.close()
         check = Database(connect(tmp, RawKey(key.key) if key else None), tmp, key)

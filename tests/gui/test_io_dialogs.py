@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRunnable, QThreadPool
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtCore import QRunnable, QThreadPool, QTimer
+from PySide6.QtWidgets import QMainWindow, QProgressDialog, QPushButton
 
 from reflectjournal.gui.io_dialogs import FileActions, install_file_menu
 
@@ -132,3 +132,88 @@ def test_backup_now_restore_and_backup_on_close(qtbot, bare, workspace, tmp_path
     bare.close()  # the automatic backup is taken as the window closes
     made = list(default_folder(workspace.path).glob("journal-*.rj.bak"))
     assert len(made) == 1 and made[0].parent == workspace.path.parent / "backups" / "journal"
+
+
+def _backups(workspace) -> list[Path]:
+    from reflectjournal.services.backup import default_folder
+
+    folder = default_folder(workspace.path)
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def test_close_backup_holds_the_words_typed_just_before_closing(
+    qtbot, window, workspace, passphrase
+):
+    from reflectjournal.services.workspace import Workspace
+    from reflectjournal.storage.unlock import KeySources
+
+    window.new_entry()
+    qtbot.keyClicks(window.journal_view.editor.body, "Typed a second before closing.")
+    window.close()  # no autosave has run: the close saves first, then backs up
+    (backup,) = _backups(workspace)
+    copy = Workspace.open(backup, KeySources(environ={"REFLECTJOURNAL_PASSPHRASE": passphrase}))
+    try:
+        assert [e["body"] for e in copy.journal.list()] == ["Typed a second before closing."]
+    finally:
+        copy.close()
+
+
+def test_close_backup_shows_progress_and_skip_leaves_no_file(qtbot, bare, workspace, monkeypatch):
+    """The copy runs in steps off the UI thread; Skip stops it and removes the partial file."""
+    from reflectjournal.gui import io_dialogs
+    from reflectjournal.storage import copy
+
+    for i in range(40):
+        workspace.journal.add("A longer body to make pages. " * 40, title=f"Entry {i}")
+    monkeypatch.setattr(copy, "STEP_PAGES", 4)
+    first_step, released = threading.Event(), threading.Event()
+    real_steps = io_dialogs._steps
+
+    def held_steps(ctx):
+        step = real_steps(ctx)
+
+        def held(done, total):
+            first_step.set()
+            released.wait(10)  # the worker waits here until the test has pressed Skip
+            step(done, total)
+
+        return held
+
+    monkeypatch.setattr(io_dialogs, "_steps", held_steps)
+    pressed = []
+
+    def press_skip():
+        (dialog,) = bare.findChildren(QProgressDialog)
+        assert dialog.labelText() == "Backing up your journal before closing…"
+        (skip,) = dialog.findChildren(QPushButton)
+        assert skip.text() == "Skip"
+        skip.click()
+        pressed.append(dialog)
+        released.set()
+
+    # Runs inside the close's own event loop, once the copy has really started.
+    timer = QTimer()
+    timer.timeout.connect(lambda: first_step.is_set() and not pressed and press_skip())
+    timer.start(10)
+    bare.close()
+    timer.stop()
+    assert pressed, "Skip was never offered"
+    assert not bare.isVisible()
+    assert _backups(workspace) == []  # no backup, no .partial left behind
+    assert workspace.journal.count() == 40
+
+
+def test_back_up_now_reports_progress_in_pages(qtbot, bare, workspace, tmp_path, monkeypatch):
+    from reflectjournal.storage import copy
+
+    for i in range(20):
+        workspace.journal.add("Pages and pages. " * 60, title=f"Entry {i}")
+    monkeypatch.setattr(copy, "STEP_PAGES", 8)
+    task = bare.file_actions.start_backup(tmp_path / "b.rj")
+    seen = []
+    task.progress.connect(lambda done, total: seen.append((done, total)))
+    (report,) = wait(qtbot, task)
+    assert report.entries == 20
+    total = seen[-1][1]
+    assert len(seen) > 2 and seen[-1] == (total, total)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)

@@ -111,6 +111,43 @@ def test_rotation_keeps_the_newest_n(filled, tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == sorted([newest.name, "notes.txt"])
 
 
+def test_rotation_sweeps_partials_a_killed_backup_left_and_nothing_else(filled, tmp_path):
+    folder = tmp_path / "auto"
+    folder.mkdir()
+    stale = folder / "journal-20260101-090000.rj.bak.partial"
+    stale_wal = folder / "journal-20260101-090000.rj.bak.partial-wal"
+    fresh = folder / "journal-20260101-100000.rj.bak.partial"  # maybe still being written
+    foreign = folder / "notes.rj.bak.partial"
+    for path in (stale, stale_wal, fresh, foreign):
+        path.write_bytes(b"x")
+    two_hours_ago = os.stat(stale).st_mtime - 7200
+    for path in (stale, stale_wal, foreign):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    made = filled.backups.rotate(folder, keep=3)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([made.name, fresh.name, foreign.name])
+
+
+def test_cancelled_copy_leaves_no_file(filled, tmp_path, monkeypatch):
+    from reflectjournal.storage import copy
+
+    for i in range(30):
+        filled.journal.add("Words to fill pages. " * 60, title=f"Filler {i}")
+    monkeypatch.setattr(copy, "STEP_PAGES", 2)
+    seen = []
+
+    def progress(done, total):
+        seen.append((done, total))
+        if len(seen) == 3:
+            raise KeyboardInterrupt("the user pressed Cancel")
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(KeyboardInterrupt):
+        filled.backups.backup(out / "b.rj", progress=progress)
+    assert [d for d, _ in seen] == [2, 4, 6] and seen[0][1] > 6
+    assert list(out.iterdir()) == []
+
+
 def test_rotation_default_keep_is_five(workspace):
     assert BackupService(workspace.db, workspace.setting).keep() == 5
     workspace.set_setting("backup.keep", "not a number")

@@ -76,6 +76,9 @@ def test_session_list_filters_by_person_and_marks_upcoming(coach):
     assert [s["title"] for s in sam] == ["Next one", "Session with Sam Patel"]
     assert [s["upcoming"] for s in sam] == [True, False]
     assert len(ws.coaching.list_sessions()) == 3
+    ahead = ws.coaching.list_sessions(upcoming_only=True)
+    assert [(s["title"], s["with"]) for s in ahead] == [("Next one", "Sam Patel")]
+    assert [s["title"] for s in ws.coaching.list_sessions("Alex Kim", upcoming_only=True)] == []
 
 
 def test_bad_session_input_changes_nothing(coach):
