@@ -89,6 +89,18 @@ def main(out: Path) -> int:
     tree.setCurrentItem(resilience)
     settle(app)
     window.grab().save(str(out / "frameworks.png"))
+
+    window.resize(1500, 1250)  # tall enough to show every chart of the dashboard at once
+    patterns = window.go("patterns")
+    done = []
+    patterns.computed.connect(done.append)
+    patterns.refresh()
+    while not done:  # computed off the UI thread; its result arrives through the event loop
+        app.processEvents()
+    settle(app)
+    patterns.drill("Entries tagged workforce-pressures", tag="workforce-pressures")
+    settle(app)
+    window.grab().save(str(out / "patterns.png"))
     window.finish()
     window.close()
     workspace.close()

@@ -19,8 +19,8 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QMarginsF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtCore import QDate, QEvent, QMarginsF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPalette, QPdfWriter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui.charts import date_and_scale_axes, msecs, swap_chart, themed_chart
 from reflectjournal.gui.tasks import run_task
 from reflectjournal.services.patterns import PatternOptions
 from reflectjournal.services.timeutil import range_end, range_start
@@ -83,6 +84,9 @@ class CalendarHeatMap(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         origin = self._origin()
+        # A day without writing is a faint cell, a little off the background in either theme.
+        base = self.palette().color(QPalette.ColorRole.Base)
+        empty = base.lighter(170) if base.lightness() < 128 else base.darker(112)
         for label, row in (("Mon", 0), ("Wed", 2), ("Fri", 4)):
             painter.drawText(QRectF(0, 16 + row * self.CELL, 28, 14), label)
         day = origin
@@ -90,7 +94,7 @@ class CalendarHeatMap(QWidget):
             if day.day == 1:  # month names along the top, above the week they start in
                 painter.drawText(QPointF(self._cell(day).left(), 12), f"{day:%b}")
             n = self.counts.get(day.isoformat(), 0)
-            shade = QColor("#e6e9ee") if not n else QColor(PALETTE[2]).darker(100 + 25 * min(n, 4))
+            shade = empty if not n else QColor(PALETTE[2]).darker(100 + 25 * min(n, 4))
             painter.fillRect(self._cell(day), shade)
             day += timedelta(days=1)
 
@@ -267,6 +271,12 @@ class PatternsView(QWidget):
         if generation == self._generation:
             self.summary.setText(message)
 
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        # Light/dark switched while the page is open: draw the charts again in the new look.
+        if event.type() == QEvent.Type.PaletteChange and self.data:
+            self._draw_charts()
+        super().changeEvent(event)
+
     def _show(self, data: dict) -> None:
         self.data = data
         s, a = data["streaks"], data["actions"]
@@ -278,13 +288,16 @@ class PatternsView(QWidget):
             )
         else:
             self.summary.setText("No entries in this range yet, so there are no patterns.")
+        self._draw_charts()
+        self.calendar.set_data(data["calendar"], date.fromisoformat(data["settings"]["asof"]))
+        self._fill_lists()
+        self.computed.emit(data)
+
+    def _draw_charts(self) -> None:
         self._draw_timeline()
         self._draw_mood()
         self._draw_heat()
-        self.calendar.set_data(data["calendar"], date.fromisoformat(data["settings"]["asof"]))
         self._draw_ratings()
-        self._fill_lists()
-        self.computed.emit(data)
 
     # ---- charts ----------------------------------------------------------------------------
 
@@ -296,7 +309,7 @@ class PatternsView(QWidget):
         top = [t["slug"] for t in self.data["tags"][:TOP_TAGS]]
         periods = sorted({r["period"] for r in rows})[-(26 if unit == "week" else 18) :]
         counts = {(r["period"], r["slug"]): r["count"] for r in rows}
-        chart = QChart()
+        chart = themed_chart()
         series = QStackedBarSeries()
         names = {t["slug"]: t["name"] for t in self.data["tags"]}
         for index, slug in enumerate(top):
@@ -313,7 +326,9 @@ class PatternsView(QWidget):
         axis_x = QBarCategoryAxis()
         # Short labels ("W48", "2026-11") so a half-year of weeks still fits under the bars.
         axis_x.append([p.split("-")[1] if unit == "week" else p for p in periods] or [""])
-        axis_x.setLabelsAngle(-60)
+        axis_x.setLabelsAngle(-90)
+        # Upright labels fit a narrow bar; Qt would otherwise elide them to "…" at once.
+        axis_x.setTruncateLabels(False)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         axis_y = QValueAxis()
@@ -322,22 +337,24 @@ class PatternsView(QWidget):
         series.attachAxis(axis_y)
         axis_y.applyNiceNumbers()
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        chart.legend().setShowToolTips(True)  # a long theme name is elided; hover shows it
         chart.setMargins(QMarginsF(4, 4, 4, 4).toMargins())
-        self._swap_chart(self.timeline_view, chart)
+        swap_chart(self.timeline_view, chart)
         self.timeline_series = series
 
     def _draw_mood(self) -> None:
-        chart = QChart()
+        chart = themed_chart()
         weeks = sorted({m["period"] for m in self.data["mood_weeks"] + self.data["energy_weeks"]})
-        index = {p: i for i, p in enumerate(weeks)}
         for label, key, color in (("Mood", "mood_weeks", PALETTE[0]),
                                   ("Energy", "energy_weeks", PALETTE[1])):  # fmt: skip
             raw, rolling = QLineSeries(), QLineSeries()
-            raw.setName(f"{label} (week)")
-            rolling.setName(f"{label} (rolling)")
+            # Short names: four of them share one line under a half-width chart.
+            raw.setName(label)
+            rolling.setName(f"{label} avg")
             for m in self.data[key]:
-                raw.append(index[m["period"]], m["mean"])
-                rolling.append(index[m["period"]], m["rolling"])
+                x = msecs(_monday(m["period"]))
+                raw.append(x, m["mean"])
+                rolling.append(x, m["rolling"])
             pen = raw.pen()
             pen.setColor(QColor(color).lighter(150))
             raw.setPen(pen)
@@ -347,42 +364,30 @@ class PatternsView(QWidget):
             rolling.setPen(pen)
             chart.addSeries(raw)
             chart.addSeries(rolling)
-        chart.createDefaultAxes()
-        for axis in chart.axes(Qt.Orientation.Vertical):
-            axis.setRange(1, 5)
-        for axis in chart.axes(Qt.Orientation.Horizontal):
-            axis.setLabelFormat("%d")
-            axis.setTitleText(f"weeks ({weeks[0]} to {weeks[-1]})" if weeks else "weeks")
+        span = (_monday(weeks[-1]) - _monday(weeks[0])).days if weeks else 0
+        title = f"weeks {weeks[0]} to {weeks[-1]}" if weeks else "no moods yet"
+        date_and_scale_axes(chart, title, span)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self._swap_chart(self.mood_view, chart)
+        swap_chart(self.mood_view, chart)
 
     def _draw_ratings(self) -> None:
-        chart = QChart()
+        chart = themed_chart()
         days = sorted({p["date"] for s in self.data["ratings"] for p in s["points"]})
-        index = {d: i for i, d in enumerate(days)}
         for n, item in enumerate(self.data["ratings"]):
             line = QLineSeries()
             line.setName(item["name"])
             line.setPointsVisible(True)
             line.setColor(QColor(PALETTE[n % len(PALETTE)]))
             for p in item["points"]:
-                line.append(index[p["date"]], p["value"])
+                line.append(msecs(date.fromisoformat(p["date"])), p["value"])
             chart.addSeries(line)
-        chart.createDefaultAxes()
-        for axis in chart.axes(Qt.Orientation.Vertical):
-            axis.setRange(1, 5)
-        for axis in chart.axes(Qt.Orientation.Horizontal):
-            axis.setLabelFormat("%d")
-            axis.setTitleText(f"ratings ({days[0]} to {days[-1]})" if days else "no ratings yet")
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self._swap_chart(self.ratings_view, chart)
-
-    @staticmethod
-    def _swap_chart(view: QChartView, chart: QChart) -> None:
-        old = view.chart()
-        view.setChart(chart)
-        if old is not None:
-            old.deleteLater()
+        span = (date.fromisoformat(days[-1]) - date.fromisoformat(days[0])).days if days else 0
+        # Three dates: the legend beside it leaves the plot narrow.
+        date_and_scale_axes(chart, "" if days else "no ratings yet", span, ticks=3)
+        # One capability per line at the side: names are long and there may be many.
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        chart.legend().setShowToolTips(True)
+        swap_chart(self.ratings_view, chart)
 
     def _draw_heat(self) -> None:
         top = [t["slug"] for t in self.data["tags"][:6]]
@@ -402,13 +407,9 @@ class PatternsView(QWidget):
                 item = QTableWidgetItem(str(n) if n else "")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 item.setData(ID_ROLE, (a, b))
-                # White for never together, then deeper blue the more often they are.
-                colour = (
-                    QColor("#ffffff")
-                    if not n
-                    else QColor(PALETTE[0]).lighter(int(200 - 100 * n / peak))
-                )
-                item.setBackground(colour)
+                if n:  # the more often together, the deeper the blue; never: the plain cell
+                    item.setBackground(QColor(PALETTE[0]).lighter(int(200 - 100 * n / peak)))
+                    item.setForeground(QColor("#000000" if n < peak / 2 else "#ffffff"))
                 self.heat.setItem(r, c, item)
         self.heat.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
@@ -535,3 +536,9 @@ class PatternsView(QWidget):
         self.open_entry.emit(entry_id)
         self.refresh()
         return entry_id
+
+
+def _monday(week: str) -> date:
+    """The Monday of an ISO week written ``2026-W48``."""
+    year, number = week.split("-W")
+    return date.fromisocalendar(int(year), int(number), 1)

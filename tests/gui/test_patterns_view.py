@@ -12,6 +12,7 @@ import pytest  # noqa: E402
 
 pytest.importorskip("pytestqt")
 
+from PySide6.QtCore import QDate, Qt, QTime  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from reflectjournal.gui.patterns_view import ID_ROLE, PatternsView  # noqa: E402
@@ -107,3 +108,32 @@ def test_weekly_review_becomes_an_entry(view, qtbot, monkeypatch):
         entry_id = view.weekly_review()
     assert opened.args == [entry_id]
     assert view.workspace.journal.get(entry_id)["title"].startswith("Weekly review")
+
+
+def test_line_charts_have_date_axes_and_follow_the_dark_theme(view, qtbot):
+    from PySide6.QtCharts import QChart, QDateTimeAxis
+    from PySide6.QtCore import QDateTime
+    from PySide6.QtWidgets import QApplication
+
+    from reflectjournal.gui.theme import apply_theme
+
+    mood = view.mood_view.chart()
+    (x_axis,) = mood.axes(Qt.Orientation.Horizontal)
+    assert isinstance(x_axis, QDateTimeAxis)
+    # Weeks W45 and W46 start on Monday 2 and 9 November.
+    assert x_axis.min() == QDateTime(QDate(2026, 11, 2), QTime(0, 0))
+    assert x_axis.max() == QDateTime(QDate(2026, 11, 9), QTime(0, 0))
+    (ratings_x,) = view.ratings_view.chart().axes(Qt.Orientation.Horizontal)
+    assert ratings_x.min().date() == QDate(2026, 10, 1)
+    assert mood.theme() == QChart.ChartTheme.ChartThemeLight
+    app = QApplication.instance()
+    try:
+        apply_theme(app, "dark")
+        qtbot.waitUntil(lambda: view.mood_view.chart().theme() == QChart.ChartTheme.ChartThemeDark)
+        from reflectjournal.gui.patterns_view import PALETTE
+
+        colours = {s.color().name() for s in view.timeline_series.barSets()}
+        assert colours == {PALETTE[0], PALETTE[1]}  # our palette survives the dark theme
+    finally:
+        apply_theme(app, "light")
+    qtbot.waitUntil(lambda: view.mood_view.chart().theme() == QChart.ChartTheme.ChartThemeLight)
