@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CACHE = ROOT / ".bench-cache"
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 PASSPHRASE = "benchmark passphrase, not a secret"
 SIZES = (1_000, 20_000, 100_000)
 START = datetime(2016, 1, 4, tzinfo=UTC)

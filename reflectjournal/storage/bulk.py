@@ -22,7 +22,7 @@ from reflectjournal.storage.database import Database
 FTS_INSERT_TRIGGERS = ("entry_fts_ai", "entry_tag_fts_ai")
 INSERT_TRIGGERS = FTS_INSERT_TRIGGERS + digest.INSERT_TRIGGERS
 # The same text the full-text triggers index: title, body, and each tag's name and slug words.
-_FTS_FILL = (
+FTS_FILL = (
     "INSERT INTO entry_fts(rowid, title, body, tags) SELECT e.id, e.title, e.body, "
     "(SELECT coalesce(group_concat(t.name || ' ' || replace(t.slug, '-', ' '), ' '), '') "
     "FROM entry_tag et JOIN tag t ON t.id = et.tag_id WHERE et.entry_id = e.id) "
@@ -50,7 +50,7 @@ def triggers_set_aside(db: Database) -> Iterator[Fill]:
 
     def fill(first: int, last: int) -> None:
         if known:
-            db.execute(_FTS_FILL, (first, last))
+            db.execute(FTS_FILL, (first, last))
             digest.fill(db, first, last)
 
     yield fill

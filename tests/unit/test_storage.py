@@ -195,3 +195,12 @@ def test_any_search_text_is_valid(workspace, query):
         workspace.journal.add('Café ward round, naïve rota — 夜勤 🙂 NEAR quotes "x"')
     results = workspace.journal.search(query, EntryFilter(limit=5))
     assert isinstance(results, list)
+
+
+def test_search_index_has_prefix_indexes_for_the_first_letters_typed(workspace):
+    sql = workspace.db.scalar("SELECT sql FROM sqlite_master WHERE name = 'entry_fts'")
+    assert "prefix='1 2 3'" in sql
+    workspace.journal.add("Thematic review of the night rota.", title="Rota")
+    # One, two and three letters, and a whole word, all find it through the index.
+    for typed in ("t", "th", "the", "thematic", "ro", "rota"):
+        assert [e["title"] for e in workspace.journal.search(typed)] == ["Rota"], typed
