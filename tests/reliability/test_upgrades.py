@@ -1,19 +1,31 @@
 """Promise 7: a journal written by an earlier schema opens with today's code, content intact,
 and is migrated only after a verified backup copy.
 
-tests/fixtures/schema-0001.rj was written by the first schema (tests/fixtures/make_fixture.py).
-The expectations below are written out by hand on purpose: they do not come from the script.
+Each tests/fixtures/schema-NNNN.rj was written by the code of schema NNNN, all with the same
+content (tests/fixtures/make_fixture.py): 0001 is the first schema, 0003 the one with the pattern
+digest but before the search index's prefix indexes. The expectations below are written out by
+hand on purpose: they do not come from the script.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-PASSPHRASE_0001 = "fixture passphrase for schema 0001"
+SCHEMAS = sorted(p.name for p in FIXTURES.glob("schema-*.rj"))
+
+
+def _schema_of(path: Path) -> str:
+    return re.search(r"schema-(\d{4})", path.name).group(1)
+
+
+def _passphrase(path: Path) -> str:
+    # make_fixture.passphrase; a backup copy ("schema-0001.rj.pre-…") keeps its journal's.
+    return f"fixture passphrase for schema {_schema_of(path)}"
 
 
 def _copy_of(name: str, tmp_path: Path) -> Path:
@@ -27,10 +39,12 @@ def _open(path: Path):
     from reflectjournal.services.workspace import Workspace
     from reflectjournal.storage.unlock import KeySources
 
-    return Workspace.open(path, KeySources(environ={"REFLECTJOURNAL_PASSPHRASE": PASSPHRASE_0001}))
+    return Workspace.open(
+        path, KeySources(environ={"REFLECTJOURNAL_PASSPHRASE": _passphrase(path)})
+    )
 
 
-def _assert_0001_content(ws) -> None:
+def _assert_fixture_content(ws) -> None:
     listed = ws.journal.list()
     assert [e["title"] for e in listed] == [
         "Unicode",
@@ -52,6 +66,9 @@ def _assert_0001_content(ws) -> None:
     assert sections["action-plan"] == "Book a 20-minute huddle before the board."
     assert sections["feelings"] == "Anxious but clear."
     assert [e["title"] for e in ws.journal.search("agency nurses")] == ["Night shift gaps"]
+    # Prefixes of one to three letters go through the index's prefix indexes (0004).
+    assert [e["title"] for e in ws.journal.search("Han")] == ["Night shift gaps"]
+    assert [e["title"] for e in ws.journal.search("Ag")] == ["Night shift gaps"]
     assert [e["id"] for e in ws.journal.search("huddle")] == [gibbs["id"]]
     ratings = ws.journal.ratings("resilience")
     assert [(r["value"], r["date"], r["note"]) for r in ratings] == [
@@ -62,35 +79,39 @@ def _assert_0001_content(ws) -> None:
     assert ws.db.integrity_ok()
 
 
-def test_schema_0001_journal_opens_with_content_intact(tmp_path):
+@pytest.mark.parametrize("name", SCHEMAS)
+def test_old_schema_journal_opens_with_content_intact(tmp_path, name):
     from reflectjournal.storage import migrate
 
-    journal = _copy_of("schema-0001.rj", tmp_path)
+    journal = _copy_of(name, tmp_path)
+    schema = _schema_of(journal)
     ws = _open(journal)
     try:
         assert migrate.current_revision(ws.db) == migrate.SCHEMA_HEAD
-        _assert_0001_content(ws)
+        _assert_fixture_content(ws)
+        assert ws.db.integrity_ok()
     finally:
         ws.close()
-    backup = migrate.backup_path_for(journal, "0001")
-    if migrate.SCHEMA_HEAD != "0001":
+    backup = migrate.backup_path_for(journal, schema)
+    if migrate.SCHEMA_HEAD != schema:
         # A real upgrade happened: the verified copy of the old file must be there and open.
         assert backup.exists()
         # Raw open: Workspace.open would migrate the backup too, hiding what it holds.
         old = _open_raw(backup)
         try:
-            assert migrate.current_revision(old) == "0001"
+            assert migrate.current_revision(old) == schema
         finally:
             old.close()
     else:
         assert not backup.exists(), "no backup is needed when nothing migrates"
 
 
-def test_schema_0001_journal_gets_a_pattern_digest_matching_its_entries(tmp_path):
+@pytest.mark.parametrize("name", SCHEMAS)
+def test_old_schema_journal_has_a_pattern_digest_matching_its_entries(tmp_path, name):
     """Migration 0003 fills the digest from what is already there; patterns read it."""
     from digest_oracle import actual, assert_current  # tests/digest_oracle.py
 
-    ws = _open(_copy_of("schema-0001.rj", tmp_path))
+    ws = _open(_copy_of(name, tmp_path))
     try:
         assert_current(ws.db)
         entries, links = actual(ws.db)
@@ -134,21 +155,13 @@ def _open_raw(path: Path):
     from reflectjournal.storage.database import Database, connect
     from reflectjournal.storage.unlock import key_for
 
-    key = key_for(path, PASSPHRASE_0001)
+    key = key_for(path, _passphrase(path))
     return Database(connect(path, key), path, key)
 
 
-def test_fixture_is_encrypted_and_small():
-    data = (FIXTURES / "schema-0001.rj").read_bytes()
+@pytest.mark.parametrize("name", SCHEMAS)
+def test_fixture_is_encrypted_and_small(name):
+    data = (FIXTURES / name).read_bytes()
     assert not data.startswith(b"SQLite format 3")
     assert b"agency nurses" not in data
     assert len(data) < 1_000_000
-
-
-@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("schema-*.rj")))
-def test_every_schema_fixture_opens(tmp_path, name):
-    ws = _open(_copy_of(name, tmp_path))
-    try:
-        assert ws.journal.count() >= 3 and ws.db.integrity_ok()
-    finally:
-        ws.close()
