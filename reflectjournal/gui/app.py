@@ -123,6 +123,7 @@ class AppController(QObject):
     def first_workspace(self):
         """Create (welcome), or open with file/env/keyring, else ask; None if they give up."""
         from reflectjournal.gui.dialogs import WelcomeDialog
+        from reflectjournal.gui.opening import run_with_notice
         from reflectjournal.services.workspace import Workspace
         from reflectjournal.storage.unlock import KeySources
 
@@ -135,7 +136,7 @@ class AppController(QObject):
             self.path = welcome.opened_path
         sources = KeySources(passphrase_file=self.passphrase_file, keyring=self.keyring)
         try:
-            return Workspace.open(self.path, sources)
+            return run_with_notice(lambda: Workspace.open(self.path, sources))
         except JournalLocked:
             return self.ask_unlock()
         except WrongPassphrase as exc:

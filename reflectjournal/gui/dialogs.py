@@ -175,6 +175,7 @@ class UnlockDialog(QDialog):
         self.setMinimumWidth(420)
 
     def try_unlock(self) -> None:
+        from reflectjournal.gui.opening import run_with_notice
         from reflectjournal.services.workspace import Workspace
         from reflectjournal.storage.unlock import ENV_PASSPHRASE, KeySources
 
@@ -185,7 +186,7 @@ class UnlockDialog(QDialog):
         # The typed passphrase goes in as the only source: no file, no keyring, no prompt.
         sources = KeySources(environ={ENV_PASSPHRASE: passphrase})
         try:
-            self.workspace = Workspace.open(self.path, sources)
+            self.workspace = run_with_notice(lambda: Workspace.open(self.path, sources), self)
         except WrongPassphrase:
             self.error.setText("That passphrase did not open the journal. Check it and try again.")
             self.passphrase.selectAll()
