@@ -284,7 +284,8 @@ def _run_demo(app: QApplication) -> int:
 
     from reflectjournal.services import demo
 
-    with tempfile.TemporaryDirectory(prefix="reflectjournal-demo-") as folder:
+    demo.sweep_stale_folders(Path(tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix=demo.FOLDER_PREFIX) as folder:
         # Encrypted like any journal, with a fixed passphrase nobody has to type.
         workspace = demo.generate(Path(folder) / "demo.rj")
         controller = AppController(workspace.path, title_suffix=" (demo: changes vanish on exit)")

@@ -7,6 +7,8 @@ deterministic for a given seed and end date, so tests (and screenshots) know wha
 from __future__ import annotations
 
 import random
+import shutil
+import time as time_module
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -15,6 +17,9 @@ from reflectjournal.services.timeutil import to_storage
 
 DEMO_PASSPHRASE = "demo journal, nothing private here"
 DEMO_OWNER = "Alex Morgan"
+FOLDER_PREFIX = "reflectjournal-demo-"
+# A demo folder untouched this long belongs to a demo that was killed, not to one still open.
+STALE_AFTER_S = 24 * 3600
 MENTOR = "Priya Raman"
 COACH = "Sam Okafor"
 
@@ -297,6 +302,26 @@ NEXT_STEPS = (
 
 CHECK_INS_PER_MONTH = 8
 RATED = ("resilience", "collaborative-leadership", "systems-thinking", "financial-acumen")
+
+
+def sweep_stale_folders(parent: Path, now: float | None = None) -> list[Path]:
+    """Remove demo folders a killed demo left in ``parent`` (the system's temp folder).
+
+    A demo normally removes its own folder on exit; only ours (by name), only folders, and only
+    those unchanged for a day are touched. Returns what was removed.
+    """
+    now = time_module.time() if now is None else now
+    removed = []
+    for folder in Path(parent).glob(f"{FOLDER_PREFIX}*"):
+        try:
+            stale = folder.is_dir() and not folder.is_symlink()
+            stale = stale and now - folder.stat().st_mtime > STALE_AFTER_S
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def generate(

@@ -58,3 +58,25 @@ def test_demo_is_deterministic_for_a_seed(tmp_path):
         titles.append([(e["title"], e["created"], e["mood"]) for e in ws.journal.list()])
         ws.close()
     assert titles[0] == titles[1]
+
+
+def test_stale_demo_folders_are_swept_and_nothing_else(tmp_path):
+    import os
+
+    from reflectjournal.services.demo import FOLDER_PREFIX, STALE_AFTER_S, sweep_stale_folders
+
+    now = 2_000_000_000.0
+    old, fresh = tmp_path / f"{FOLDER_PREFIX}old", tmp_path / f"{FOLDER_PREFIX}fresh"
+    other = tmp_path / "someone-elses-old-folder"
+    for folder in (old, fresh, other):
+        folder.mkdir()
+        (folder / "demo.rj").write_bytes(b"x")
+    stray_file = tmp_path / f"{FOLDER_PREFIX}file"
+    stray_file.write_bytes(b"x")
+    for path in (old, other, stray_file):
+        os.utime(path, (now - STALE_AFTER_S - 60, now - STALE_AFTER_S - 60))
+    os.utime(fresh, (now - 60, now - 60))
+    assert sweep_stale_folders(tmp_path, now) == [old]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [fresh.name, other.name, stray_file.name]
+    )
