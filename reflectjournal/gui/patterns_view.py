@@ -7,7 +7,7 @@ chart is a way into the writing, never a verdict on its own. Recomputation runs 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCharts import (
@@ -19,8 +19,8 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QEvent, QMarginsF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPalette, QPdfWriter
+from PySide6.QtCore import QDate, QEvent, QMarginsF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui.calendar_heatmap import CalendarHeatMap
 from reflectjournal.gui.charts import date_and_scale_axes, msecs, swap_chart, themed_chart
 from reflectjournal.gui.tasks import run_task
 from reflectjournal.services.patterns import PatternOptions
@@ -51,60 +52,7 @@ from reflectjournal.services.timeutil import range_end, range_start
 
 PALETTE = ["#3b6ea5", "#d9822b", "#4c9a6a", "#b5485d", "#7d6bb3", "#a0a43a", "#8a8a8a"]
 TOP_TAGS = 6
-CALENDAR_WEEKS = 26
 ID_ROLE = Qt.ItemDataRole.UserRole
-
-
-class CalendarHeatMap(QWidget):
-    """Days written over the last weeks: one square per day, darker for more entries."""
-
-    day_clicked = Signal(str)
-    CELL = 13
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.counts: dict[str, int] = {}
-        self.end = date.today()
-        self.setMinimumSize(CALENDAR_WEEKS * self.CELL + 40, 7 * self.CELL + 24)
-
-    def set_data(self, calendar: list[dict], end: date) -> None:
-        self.counts = {c["day"]: c["count"] for c in calendar}
-        self.end = end
-        self.update()
-
-    def _origin(self) -> date:
-        last_monday = self.end - timedelta(days=self.end.weekday())
-        return last_monday - timedelta(weeks=CALENDAR_WEEKS - 1)
-
-    def _cell(self, day: date) -> QRectF:
-        offset = (day - self._origin()).days
-        return QRectF(30 + offset // 7 * self.CELL, 18 + offset % 7 * self.CELL, 11, 11)
-
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        origin = self._origin()
-        # A day without writing is a faint cell, a little off the background in either theme.
-        base = self.palette().color(QPalette.ColorRole.Base)
-        empty = base.lighter(170) if base.lightness() < 128 else base.darker(112)
-        for label, row in (("Mon", 0), ("Wed", 2), ("Fri", 4)):
-            painter.drawText(QRectF(0, 16 + row * self.CELL, 28, 14), label)
-        day = origin
-        while day <= self.end:
-            if day.day == 1:  # month names along the top, above the week they start in
-                painter.drawText(QPointF(self._cell(day).left(), 12), f"{day:%b}")
-            n = self.counts.get(day.isoformat(), 0)
-            shade = empty if not n else QColor(PALETTE[2]).darker(100 + 25 * min(n, 4))
-            painter.fillRect(self._cell(day), shade)
-            day += timedelta(days=1)
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        day = self._origin()
-        while day <= self.end:
-            if self._cell(day).contains(event.position()):
-                self.day_clicked.emit(day.isoformat())
-                return
-            day += timedelta(days=1)
 
 
 class PatternsView(QWidget):
