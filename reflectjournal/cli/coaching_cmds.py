@@ -114,24 +114,21 @@ def cmd_person_add(args) -> int:
     with workspace(args) as ws:
         person_id = ws.people.add(args.name, args.role, args.email)
         person = ws.people.get(person_id)
-    if args.json:
-        output.emit_json(person)
-    else:
-        output.say(f"Added {person['name']} ({person['role']}).")
-    return 0
+    return output.reply(args, person, f"Added {person['name']} ({person['role']}).")
 
 
 def cmd_person_list(args) -> int:
     with workspace(args) as ws:
         people = ws.people.list()
-    if args.json:
-        output.emit_json(people)
-    elif not people:
-        output.say("Nobody yet; add someone with 'reflectjournal person add NAME --role coachee'.")
-    else:
-        for p in people:
-            output.say(f"{p['name']}  ({p['role']})" + (f"  <{p['email']}>" if p["email"] else ""))
-    return 0
+    lines = (
+        f"{p['name']}  ({p['role']})" + (f"  <{p['email']}>" if p["email"] else "") for p in people
+    )
+    return output.reply(
+        args,
+        people,
+        "\n".join(lines),
+        empty="Nobody yet; add someone with 'reflectjournal person add NAME --role coachee'.",
+    )
 
 
 def cmd_person_delete(args) -> int:
@@ -171,22 +168,17 @@ def cmd_session_add(args) -> int:
             linked_entries=args.link,
         )
         session = ws.coaching.get_session(session_id)
-    if args.json:
-        output.emit_json(session)
-    else:
-        output.say(session["id"])
-    return 0
+    return output.reply(args, session, session["id"])
 
 
 def cmd_session_list(args) -> int:
     with workspace(args) as ws:
         sessions = ws.coaching.list_sessions(args.person)
-    if args.json:
-        output.emit_json(sessions)
-        return 0
-    if not sessions:
-        output.say("No sessions.")
-    width = max((len(s["id"]) for s in sessions), default=1)
+    return output.reply(args, sessions, _session_lines, empty="No sessions.")
+
+
+def _session_lines(sessions: list[dict]) -> None:
+    width = max(len(s["id"]) for s in sessions)
     for s in sessions:
         ahead = "  (coming up)" if s["upcoming"] else ""
         opened = f"  {s['open_actions']} open action(s)" if s["open_actions"] else ""
@@ -199,9 +191,10 @@ def cmd_session_list(args) -> int:
 def cmd_session_show(args) -> int:
     with workspace(args) as ws:
         session = ws.coaching.get_session(args.id)
-    if args.json:
-        output.emit_json(session)
-        return 0
+    return output.reply(args, session, _session_detail)
+
+
+def _session_detail(session: dict) -> None:
     output.say(session["title"])
     output.say(
         f"{session['date'][:16].replace('T', ' ')} · with {session['with'] or 'someone removed'}"
@@ -221,7 +214,6 @@ def cmd_session_show(args) -> int:
         output.say()
         output.say("Actions:")
         _action_lines(session["actions"])
-    return 0
 
 
 def cmd_session_delete(args) -> int:
@@ -286,8 +278,7 @@ def cmd_action_add(args) -> int:
         )
         action = ws.coaching.get_action(action_id)
     _warn_if_past(action)
-    output.emit_json(action) if args.json else output.say(action["id"])
-    return 0
+    return output.reply(args, action, action["id"])
 
 
 def cmd_action_list(args) -> int:
@@ -295,13 +286,7 @@ def cmd_action_list(args) -> int:
         actions = ws.coaching.list_actions(
             status=args.status, open_only=args.open, person=args.person
         )
-    if args.json:
-        output.emit_json(actions)
-    elif not actions:
-        output.say("No actions.")
-    else:
-        _action_lines(actions)
-    return 0
+    return output.reply(args, actions, _action_lines, empty="No actions.")
 
 
 def cmd_action_status(args) -> int:
@@ -316,21 +301,21 @@ def cmd_action_from_entry(args) -> int:
     with workspace(args) as ws:
         ids = ws.coaching.actions_from_entry(args.entry, due=args.due)
         actions = [ws.coaching.get_action(i) for i in ids]
-    if args.json:
-        output.emit_json(actions)
-    elif actions:
-        _action_lines(actions)
-    else:
-        output.say("Every item of that action plan is already an action; nothing was added.")
-    return 0
+    return output.reply(
+        args,
+        actions,
+        _action_lines,
+        empty="Every item of that action plan is already an action; nothing was added.",
+    )
 
 
 def cmd_reminders(args) -> int:
     with workspace(args) as ws:
         reminders = ws.coaching.reminders()
-    if args.json:
-        output.emit_json(reminders)
-        return 0
+    return output.reply(args, reminders, _reminder_lines)
+
+
+def _reminder_lines(reminders: dict) -> None:
     if not reminders["actions"] and not reminders["sessions"]:
         output.say("Nothing due today and no sessions coming up.")
     if reminders["actions"]:
@@ -338,7 +323,6 @@ def cmd_reminders(args) -> int:
         _action_lines(reminders["actions"])
     for s in reminders["sessions"]:
         output.say(f"Coming up: {s['date'][:16].replace('T', ' ')}  {s['title']}")
-    return 0
 
 
 _STATE_LABELS = {

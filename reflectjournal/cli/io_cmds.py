@@ -69,9 +69,10 @@ def cmd_import(args) -> int:
         report = ws.imports.run(
             args.format, Path(args.path).expanduser(), progress=_progress("Importing")
         )
-    if args.json:
-        output.emit_json(report.to_json())
-        return 0
+    return output.reply(args, report.to_json(), lambda _: _print_import(report))
+
+
+def _print_import(report) -> None:
     tags = f"{report.tags} tag{'s' if report.tags != 1 else ''}"
     line = f"Imported {report.entries} entr{'y' if report.entries == 1 else 'ies'} with {tags}"
     if report.tags:
@@ -85,7 +86,6 @@ def cmd_import(args) -> int:
         output.say(f"Skipped {len(report.skipped)}:")
         for item in report.skipped:
             output.say(f"  {item.where}: {item.reason}")
-    return 0
 
 
 def cmd_export(args) -> int:
@@ -103,26 +103,21 @@ def cmd_export(args) -> int:
             overwrite=args.force,
             progress=_progress("Exporting"),
         )
-    if args.json:
-        output.emit_json(report.to_json())
-    else:
-        n = report.entries
-        output.say(f"Exported {n} entr{'y' if n == 1 else 'ies'} to {report.path}.")
-    return 0
+    n = report.entries
+    text = f"Exported {n} entr{'y' if n == 1 else 'ies'} to {report.path}."
+    return output.reply(args, report.to_json(), text)
 
 
 def cmd_backup(args) -> int:
     with workspace(args) as ws:
         report = ws.backups.backup(Path(args.out))
-    if args.json:
-        output.emit_json(report.to_json())
-    else:
-        lock = "encrypted, " if report.encrypted else "NOT encrypted (the journal is not), "
-        output.say(
-            f"Backed up {report.entries} entries to {report.path} ({lock}verified); "
-            "it opens with the journal's passphrase."
-        )
-    return 0
+    lock = "encrypted, " if report.encrypted else "NOT encrypted (the journal is not), "
+    return output.reply(
+        args,
+        report.to_json(),
+        f"Backed up {report.entries} entries to {report.path} ({lock}verified); "
+        "it opens with the journal's passphrase.",
+    )
 
 
 def cmd_restore(args) -> int:
@@ -136,11 +131,9 @@ def cmd_restore(args) -> int:
         prompt=terminal_prompt if _tty() else None,
     )
     report = restore(Path(args.source), journal_path(args), sources)
-    if args.json:
-        output.emit_json(report.to_json())
-    else:
-        output.say(
-            f"Restored {report.entries} entries from {report.source} into {report.path}; "
-            "it opens with the backup's passphrase."
-        )
-    return 0
+    return output.reply(
+        args,
+        report.to_json(),
+        f"Restored {report.entries} entries from {report.source} into {report.path}; "
+        "it opens with the backup's passphrase.",
+    )

@@ -219,11 +219,8 @@ def cmd_add(args) -> int:
             visibility=args.visibility or "private",
             starred=bool(args.starred),
         )
-        if args.json:
-            output.emit_json(ws.journal.get(entry_id))
-        else:
-            output.say(str(entry_id))
-    return 0
+        entry = ws.journal.get(entry_id)
+    return output.reply(args, entry, str(entry_id))
 
 
 def cmd_edit(args) -> int:
@@ -253,11 +250,8 @@ def cmd_edit(args) -> int:
             starred=args.starred,
             **changes,
         )
-        if args.json:
-            output.emit_json(ws.journal.get(args.id))
-        else:
-            output.say(f"Entry {args.id} changed.")
-    return 0
+        entry = ws.journal.get(args.id)
+    return output.reply(args, entry, f"Entry {args.id} changed.")
 
 
 def cmd_delete(args) -> int:
@@ -274,25 +268,20 @@ def cmd_show(args) -> int:
         from reflectjournal.services.rendering import render_markdown
 
         output.say(render_markdown(entry["body"]))
-    elif args.json:
-        output.emit_json(entry)
-    else:
-        output.entry_detail(entry)
-    return 0
+        return 0
+    return output.reply(args, entry, output.entry_detail)
 
 
 def cmd_list(args) -> int:
     with workspace(args) as ws:
         entries = ws.journal.list(entry_filter(args))
-    output.emit_json(entries) if args.json else output.entry_lines(entries)
-    return 0
+    return output.reply(args, entries, output.entry_lines)
 
 
 def cmd_search(args) -> int:
     with workspace(args) as ws:
         entries = ws.journal.search(args.query, entry_filter(args))
-    output.emit_json(entries) if args.json else output.entry_lines(entries)
-    return 0
+    return output.reply(args, entries, output.entry_lines)
 
 
 def cmd_tags(args) -> int:
@@ -300,9 +289,10 @@ def cmd_tags(args) -> int:
         tags = ws.journal.tag_counts()
     if args.used:
         tags = [t for t in tags if t["count"]]
-    if args.json:
-        output.emit_json(tags)
-        return 0
+    return output.reply(args, tags, _tag_lines)
+
+
+def _tag_lines(tags: list[dict]) -> None:
     current = object()
     for t in tags:
         group = (t["framework"], t["category"])
@@ -310,7 +300,6 @@ def cmd_tags(args) -> int:
             current = group
             output.say(f"\n{t['framework'] or 'free tags'} · {t['category']}")
         output.say(f"  {t['count']:>5}  {t['slug']}")
-    return 0
 
 
 def cmd_frameworks(args) -> int:
@@ -324,24 +313,20 @@ def cmd_frameworks(args) -> int:
             output.say(f"Added framework '{spec.name}' with {len(spec.items)} items.")
             return 0
         frameworks = ws.frameworks.list()
-    if args.json:
-        output.emit_json(frameworks)
-        return 0
+    return output.reply(args, frameworks, _framework_lines)
+
+
+def _framework_lines(frameworks: list[dict]) -> None:
     for fw in frameworks:
         marker = " (default)" if fw["default"] else ""
         output.say(f"{fw['slug']}{marker}: {fw['name']}, {len(fw['items'])} items")
-    return 0
 
 
 def cmd_rate(args) -> int:
     with workspace(args) as ws:
         rating_id = ws.journal.rate(args.slug, args.value, args.date, args.note)
-        if args.json:
-            rating = next(r for r in ws.journal.ratings(args.slug) if r["id"] == rating_id)
-            output.emit_json(rating)
-        else:
-            output.say(f"Rated {args.slug} {args.value}.")
-    return 0
+        rating = next(r for r in ws.journal.ratings(args.slug) if r["id"] == rating_id)
+    return output.reply(args, rating, f"Rated {args.slug} {args.value}.")
 
 
 def cmd_passphrase(args) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 
 def emit_json(data: object) -> None:
@@ -13,6 +14,25 @@ def emit_json(data: object) -> None:
 
 def say(text: str = "") -> None:
     sys.stdout.write(text + "\n")
+
+
+def reply(args, data: Any, text: str | Callable[[Any], object], *, empty: str | None = None) -> int:
+    """Answer a command: ``data`` as one JSON document with --json, else ``text`` for a person.
+
+    Every command that takes --json has these two faces (CLI.md: with --json, exactly one JSON
+    document on stdout and nothing else), so they all answer through this one place. ``text`` is
+    the line to print (it may hold newlines) or a function that prints ``data``; ``empty`` is
+    printed instead when ``data`` is empty. Returns 0, the command's exit code.
+    """
+    if args.json:
+        emit_json(data)
+    elif empty is not None and not data:
+        say(empty)
+    elif callable(text):
+        text(data)
+    else:
+        say(text)
+    return 0
 
 
 def _short_date(iso: str) -> str:

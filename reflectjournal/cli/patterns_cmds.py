@@ -60,11 +60,7 @@ def cmd_patterns(args) -> int:
     )
     with workspace(args) as ws:
         data = ws.patterns.compute(options)
-    if args.json:
-        output.emit_json(data)
-    else:
-        _print_patterns(data)
-    return 0
+    return output.reply(args, data, _print_patterns)
 
 
 def _print_patterns(d: dict) -> None:
@@ -110,14 +106,12 @@ def cmd_suggest(args) -> int:
     text = read_text_argument(args.text) or ""
     with workspace(args) as ws:
         found = TagSuggester(ws.db).suggest(text, top=args.top)
-    if args.json:
-        output.emit_json([{"slug": s, "score": score, "reason": r} for s, score, r in found])
-    elif not found:
-        output.say("No suggestions for this text.")
-    else:
-        for slug, score, reason in found:
-            output.say(f"@{slug:<30} {score:.2f}  {reason}")
-    return 0
+    return output.reply(
+        args,
+        [{"slug": s, "score": score, "reason": r} for s, score, r in found],
+        "\n".join(f"@{slug:<30} {score:.2f}  {reason}" for slug, score, reason in found),
+        empty="No suggestions for this text.",
+    )
 
 
 def cmd_review(args) -> int:
@@ -129,10 +123,7 @@ def cmd_review(args) -> int:
         data = WeeklyReview(ws.db).build(asof)
         if args.save:
             data["saved_id"] = str(ws.journal.add(data["markdown"], title=data["title"]))
-    if args.json:
-        output.emit_json(data)
-    else:
-        output.say(data["markdown"])
-        if args.save:
-            output.say(f"Saved as entry {data['saved_id']}.")
-    return 0
+    text = data["markdown"]
+    if args.save:
+        text += f"\nSaved as entry {data['saved_id']}."
+    return output.reply(args, data, text)

@@ -113,12 +113,12 @@ def cmd_identity(args) -> int:
         if args.set_name is not None:
             ws.sharing.identity.set_name(args.set_name)
         info = ws.sharing.identity.summary()
-    if args.json:
-        output.emit_json(info)
-    else:
-        output.say(f"Name:        {info['name'] or '(not set: use --set-name NAME)'}")
-        output.say(f"Fingerprint: {info['fingerprint']}")
-    return 0
+    return output.reply(
+        args,
+        info,
+        f"Name:        {info['name'] or '(not set: use --set-name NAME)'}\n"
+        f"Fingerprint: {info['fingerprint']}",
+    )
 
 
 def cmd_contact_export(args) -> int:
@@ -140,26 +140,25 @@ def cmd_contact_import(args) -> int:
     data = read_packet_file(args.file, limit=MAX_CONTACT_CARD_BYTES)
     with _workspace(args) as ws:
         result = ws.sharing.contacts.import_card(data, args.role)
-    if args.json:
-        output.emit_json(result)
-        return 0
     verb = {"added": "Added", "linked": "Linked keys to", "unchanged": "Already had"}
-    output.say(f"{verb[result['status']]} {result['name']} ({result['role']}).")
-    output.say(f"Fingerprint: {result['fingerprint']}")
-    output.say("Compare it with theirs by phone or in person before sharing anything.")
-    return 0
+    return output.reply(
+        args,
+        result,
+        f"{verb[result['status']]} {result['name']} ({result['role']}).\n"
+        f"Fingerprint: {result['fingerprint']}\n"
+        "Compare it with theirs by phone or in person before sharing anything.",
+    )
 
 
 def cmd_contact_list(args) -> int:
     with _workspace(args) as ws:
         rows = ws.sharing.contacts.list()
-    if args.json:
-        output.emit_json(rows)
-    elif not rows:
-        output.say("No contacts yet; import a contact card with 'contact import FILE'.")
-    for r in [] if args.json else rows:
-        output.say(f"{r['name']} ({r['role']})  {r['fingerprint']}")
-    return 0
+    return output.reply(
+        args,
+        rows,
+        "\n".join(f"{r['name']} ({r['role']})  {r['fingerprint']}" for r in rows),
+        empty="No contacts yet; import a contact card with 'contact import FILE'.",
+    )
 
 
 def _print_findings(findings: list[dict], stream=None) -> None:
@@ -173,11 +172,14 @@ def _print_findings(findings: list[dict], stream=None) -> None:
 def cmd_share_preview(args) -> int:
     with _workspace(args) as ws:
         plan = ws.sharing.plan(_request(args))
-    if args.json:
-        output.emit_json(
-            {"to": plan.person["name"], "payload": plan.payload, "findings": plan.findings}
-        )
-        return 0
+    return output.reply(
+        args,
+        {"to": plan.person["name"], "payload": plan.payload, "findings": plan.findings},
+        lambda _: _print_plan(plan),
+    )
+
+
+def _print_plan(plan) -> None:
     output.say(f"To {plan.person['name']} ({plan.person['fingerprint']}): {plan.count} entries.")
     for item in plan.payload["entries"]:
         output.say()
@@ -193,7 +195,6 @@ def cmd_share_preview(args) -> int:
         _print_findings(plan.findings)
     else:
         output.say("Privacy check: nothing found.")
-    return 0
 
 
 def cmd_share_export(args) -> int:
@@ -222,28 +223,23 @@ def cmd_share_export(args) -> int:
         "entries": plan.count,
         "findings": plan.findings,
     }
-    if args.json:
-        output.emit_json(summary)
-    else:
-        output.say(f"Wrote {plan.count} entries for {plan.person['name']} to {args.out}.")
-        if plan.findings:
-            output.say(f"Sent anyway with {len(plan.findings)} privacy finding(s).")
-    return 0
+    text = f"Wrote {plan.count} entries for {plan.person['name']} to {args.out}."
+    if plan.findings:
+        text += f"\nSent anyway with {len(plan.findings)} privacy finding(s)."
+    return output.reply(args, summary, text)
 
 
 def cmd_share_import(args) -> int:
     with _workspace(args) as ws:
         summary = ws.sharing.import_share(args.file)
-    if args.json:
-        output.emit_json(summary)
-    elif summary["already_imported"]:
-        output.say(f"This packet from {summary['from']} was already imported; nothing changed.")
+    if summary["already_imported"]:
+        text = f"This packet from {summary['from']} was already imported; nothing changed."
     else:
-        output.say(
+        text = (
             f"From {summary['from']} ({summary['fingerprint']}): {summary['added']} new, "
             f"{summary['updated']} updated, {summary['unchanged']} unchanged."
         )
-    return 0
+    return output.reply(args, summary, text)
 
 
 def cmd_comment(args) -> int:
@@ -265,23 +261,18 @@ def cmd_feedback_export(args) -> int:
         raise UsageError(f"{args.out} already exists; choose another name or add --force.")
     with _workspace(args) as ws:
         summary = ws.sharing.export_feedback(args.to, args.out)
-    if args.json:
-        output.emit_json(summary)
-    else:
-        output.say(f"Wrote {summary['comments']} comment(s) for {summary['to']} to {args.out}.")
-    return 0
+    return output.reply(
+        args, summary, f"Wrote {summary['comments']} comment(s) for {summary['to']} to {args.out}."
+    )
 
 
 def cmd_feedback_import(args) -> int:
     with _workspace(args) as ws:
         summary = ws.sharing.import_feedback(args.file)
-    if args.json:
-        output.emit_json(summary)
-    else:
-        output.say(f"From {summary['from']}: {summary['attached']} comment(s) attached.")
-        if summary["unmatched"]:
-            output.say(f"{summary['unmatched']} were about entries no longer in this journal.")
-    return 0
+    text = f"From {summary['from']}: {summary['attached']} comment(s) attached."
+    if summary["unmatched"]:
+        text += f"\n{summary['unmatched']} were about entries no longer in this journal."
+    return output.reply(args, summary, text)
 
 
 def cmd_privacy_names(args) -> int:
@@ -296,11 +287,7 @@ def cmd_privacy_names(args) -> int:
             names = ws.sharing.remove_sensitive_name(args.name)
         else:
             names = ws.sharing.sensitive_names()
-    if args.json:
-        output.emit_json(names)
-    else:
-        output.say("\n".join(names) if names else "No sensitive names.")
-    return 0
+    return output.reply(args, names, "\n".join(names), empty="No sensitive names.")
 
 
 def cmd_privacy_scan(args) -> int:
@@ -312,11 +299,9 @@ def cmd_privacy_scan(args) -> int:
     rows = [
         {"kind": f.kind, "label": f.label, "text": f.text, "context": f.context} for f in findings
     ]
-    if args.json:
-        output.emit_json(rows)
-    else:
-        for r in rows:
-            output.say(f"{r['label']}: {r['context']}")
-        if not rows:
-            output.say("Nothing found.")
-    return 0
+    return output.reply(
+        args,
+        rows,
+        "\n".join(f"{r['label']}: {r['context']}" for r in rows),
+        empty="Nothing found.",
+    )
