@@ -200,12 +200,11 @@ def run_once(command: list[str], env: dict[str, str], timeout: float | None = No
 
 
 def peak_rss_mb(command: list[str], env: dict[str, str]) -> float:
-    """Peak resident memory of one run of ``command`` (Linux/macOS), measured via wait4."""
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
-    return usage.ru_maxrss / scale
+    """Peak resident memory of one run of ``command``, measured by peak_rss.py (see why there)."""
+    helper = [sys.executable, str(HERE / "peak_rss.py"), *command]
+    out = subprocess.run(helper, env=env, capture_output=True, check=True).stdout.split()
+    assert out[1] == b"0", f"{command} failed while its memory was measured"
+    return float(out[0])
 
 
 def median_of(command: list[str], env: dict[str, str], runs: int, timeout=None) -> list[Run]:
