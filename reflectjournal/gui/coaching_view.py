@@ -44,13 +44,27 @@ STATE_TEXT = {
 }
 
 
+def _placeholder(widget: QListWidget, text: str) -> None:
+    """A quiet line saying why a list is empty and what fills it; it cannot be selected."""
+    widget.setWordWrap(True)  # a narrow window wraps the hint rather than scrolling sideways
+    item = QListWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.NoItemFlags)
+    font = item.font()
+    font.setItalic(True)
+    item.setFont(font)
+    widget.addItem(item)
+
+
 def reminder_text(workspace, today: date | None = None) -> str:
     """One line for the start of the day (the main window or a tray can show it)."""
     r = workspace.coaching.reminders(today)
     parts = []
     if r["actions"]:
         overdue = sum(a["state"] == "overdue" for a in r["actions"])
-        parts.append(f"{len(r['actions'])} action(s) due today or overdue ({overdue} overdue)")
+        n = len(r["actions"])
+        parts.append(
+            f"{n} {'action' if n == 1 else 'actions'} due today or overdue ({overdue} overdue)"
+        )
     if r["sessions"]:
         s = r["sessions"][0]
         parts.append(f"next session: {s['with'] or 'someone'} on {s['date'][:10]}")
@@ -65,7 +79,7 @@ def turn_plan_into_actions(workspace, entry_id: int, parent: QWidget) -> list[in
         show_error(parent, exc)
         return []
     text = (
-        f"{len(created)} action(s) added from the action plan."
+        f"{len(created)} {'action' if len(created) == 1 else 'actions'} added from the action plan."
         if created
         else "Every item of that action plan is already an action."
     )
@@ -231,9 +245,18 @@ class CoachingView(QWidget):
             item = QListWidgetItem(f"{s['date'][:16].replace('T', ' ')}  {s['title']}{ahead}")
             item.setData(ROLE, int(s["id"]))
             self.sessions.addItem(item)
+        if not view["sessions"]:
+            _placeholder(
+                self.sessions, f"No sessions with {who['name']} yet; “New session…” starts one."
+            )
         _fill_actions(self.person_actions, view["actions"])
         for e in view["shared"]:
             self.shared.addItem(f"{e['created'][:10]}  {e['title']}")
+        if not view["shared"]:
+            _placeholder(
+                self.shared,
+                f"Nothing shared by {who['name']} yet; packets arrive on Shared with me.",
+            )
         themes = ", ".join(f"{t['name']} ({t['n']})" for t in view["themes"])
         self.themes.setText(f"Themes in what they shared: {themes}" if themes else "")
 

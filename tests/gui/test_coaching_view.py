@@ -10,9 +10,10 @@ import pytest  # noqa: E402
 
 pytest.importorskip("pytestqt")
 
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
-from reflectjournal.gui.coaching_view import CoachingView, reminder_text  # noqa: E402
+from reflectjournal.gui.coaching_view import ROLE, CoachingView, reminder_text  # noqa: E402
 
 
 @pytest.fixture
@@ -62,6 +63,11 @@ def test_coachee_session_with_two_actions_and_prep_brief(qtbot, workspace, warni
     view.refresh()
     assert view.shared.count() == 1
 
+    # No sessions yet: the list says so and what to do, in a line that cannot be opened.
+    (hint,) = [view.sessions.item(i) for i in range(view.sessions.count())]
+    assert hint.text().startswith("No sessions with Sam Patel yet")
+    assert not hint.flags() & Qt.ItemFlag.ItemIsEnabled
+
     session = view.record_session()
     session.agenda.setText("The rota")
     session.tags.setText("workforce-pressures, resilience")
@@ -74,7 +80,9 @@ def test_coachee_session_with_two_actions_and_prep_brief(qtbot, workspace, warni
     session.add_action_row("Talk to HR about bank staff", due="2099-01-31")
     session.add_action_row("Send the rostering article", mine=True)
     session.save()
-    qtbot.waitUntil(lambda: view.sessions.count() == 1)
+    qtbot.waitUntil(
+        lambda: view.sessions.count() == 1 and view.sessions.item(0).data(ROLE) is not None
+    )
     assert warnings == []
     assert view.person_actions.topLevelItemCount() == 2
     owners = [view.person_actions.topLevelItem(i).text(1) for i in range(2)]
@@ -117,7 +125,7 @@ def test_bad_action_date_keeps_the_dialog_and_writes_nothing(qtbot, workspace, w
     # Actions tab: done and filters, across sessions and reflections.
     action = workspace.coaching.add_action("Overdue thing", due="2020-01-01")
     view.refresh()
-    assert "1 action(s) due today or overdue" in reminder_text(workspace)
+    assert "1 action due today or overdue" in reminder_text(workspace)
     view.filter.setCurrentText("Overdue")
     assert view.all_actions.topLevelItemCount() == 1
     view.all_actions.setCurrentItem(view.all_actions.topLevelItem(0))

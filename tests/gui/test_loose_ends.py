@@ -222,7 +222,7 @@ def test_action_plan_becomes_actions_in_one_step(qtbot, window, monkeypatch):
         "Ask for protected time",
         "Book a debrief with the team",
     ]
-    assert told == ["2 action(s) added from the action plan."]
+    assert told == ["2 actions added from the action plan."]
     editor.plan_button.click()
     assert len(window.workspace.coaching.list_actions()) == 2
     assert told[-1] == "Every item of that action plan is already an action."
