@@ -7,7 +7,7 @@ chart is a way into the writing, never a verdict on its own. Recomputation runs 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCharts import (
@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui.calendar_heatmap import WEEKS as CALENDAR_WEEKS
 from reflectjournal.gui.calendar_heatmap import CalendarHeatMap
 from reflectjournal.gui.charts import date_and_scale_axes, msecs, swap_chart, themed_chart
 from reflectjournal.gui.tasks import run_task
@@ -237,9 +238,17 @@ class PatternsView(QWidget):
         else:
             self.summary.setText("No entries in this range yet, so there are no patterns.")
         self._draw_charts()
-        self.calendar.set_data(data["calendar"], date.fromisoformat(data["settings"]["asof"]))
+        self.calendar.set_data(data["calendar"], self._calendar_end(data))
         self._fill_lists()
         self.computed.emit(data)
+
+    @staticmethod
+    def _calendar_end(data: dict) -> date:
+        """The reference day, unless nothing was written in the weeks before it: then the last
+        day written, so a journal resumed after a long pause still shows its last half-year."""
+        asof = date.fromisoformat(data["settings"]["asof"])
+        last = date.fromisoformat(data["last"]) if data["last"] else asof
+        return asof if last > asof - timedelta(weeks=CALENDAR_WEEKS) else last
 
     def _draw_charts(self) -> None:
         self._draw_timeline()
@@ -313,8 +322,10 @@ class PatternsView(QWidget):
             chart.addSeries(raw)
             chart.addSeries(rolling)
         span = (_monday(weeks[-1]) - _monday(weeks[0])).days if weeks else 0
-        title = f"weeks {weeks[0]} to {weeks[-1]}" if weeks else "no moods yet"
+        title = f"weeks {weeks[0]} to {weeks[-1]}" if weeks else ""
         date_and_scale_axes(chart, title, span)
+        if not weeks:
+            chart.setTitle("No mood or energy recorded in this range yet.")
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         swap_chart(self.mood_view, chart)
 
@@ -331,7 +342,9 @@ class PatternsView(QWidget):
             chart.addSeries(line)
         span = (date.fromisoformat(days[-1]) - date.fromisoformat(days[0])).days if days else 0
         # Three dates: the legend beside it leaves the plot narrow.
-        date_and_scale_axes(chart, "" if days else "no ratings yet", span, ticks=3)
+        date_and_scale_axes(chart, "", span, ticks=3)
+        if not days:
+            chart.setTitle("No self-ratings yet: rate a capability on the Frameworks page.")
         # One capability per line at the side: names are long and there may be many.
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
         chart.legend().setShowToolTips(True)

@@ -137,3 +137,32 @@ def test_line_charts_have_date_axes_and_follow_the_dark_theme(view, qtbot):
     finally:
         apply_theme(app, "light")
     qtbot.waitUntil(lambda: view.mood_view.chart().theme() == QChart.ChartTheme.ChartThemeLight)
+
+
+def test_empty_charts_say_why_and_a_dormant_journal_shows_its_last_half_year(qtbot, workspace):
+    from datetime import date
+
+    # Written in 2024 only: the last 26 weeks before today are empty.
+    _add(workspace, "2024-03-04", "burnout")
+    _add(workspace, "2024-03-11", "burnout")
+    v = PatternsView(workspace)
+    qtbot.addWidget(v)
+    with qtbot.waitSignal(v.computed, timeout=15000):
+        pass
+    assert v.ratings_view.chart().title().startswith("No self-ratings yet")
+    assert v.calendar.end == date(2024, 3, 11)
+    assert v.calendar.counts == {"2024-03-04": 1, "2024-03-11": 1}
+    # Writing today again: the calendar ends today, blank weeks and all.
+    workspace.journal.add("Back again", tags=["burnout"])
+    with qtbot.waitSignal(v.computed, timeout=15000):
+        v.refresh()
+    assert v.calendar.end == date.fromisoformat(v.data["settings"]["asof"])
+
+
+def test_no_moods_in_range_is_said_in_the_chart(qtbot, workspace):
+    workspace.journal.add("No mood here", tags=["burnout"])
+    v = PatternsView(workspace)
+    qtbot.addWidget(v)
+    with qtbot.waitSignal(v.computed, timeout=15000):
+        pass
+    assert v.mood_view.chart().title() == "No mood or energy recorded in this range yet."
