@@ -20,8 +20,16 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDate, QEvent, QMarginsF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtGui import (
+    QColor,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -48,6 +56,7 @@ from reflectjournal.gui.calendar_heatmap import WEEKS as CALENDAR_WEEKS
 from reflectjournal.gui.calendar_heatmap import CalendarHeatMap
 from reflectjournal.gui.charts import date_and_scale_axes, msecs, swap_chart, themed_chart
 from reflectjournal.gui.tasks import run_task
+from reflectjournal.gui.theme import is_dark, light_palette
 from reflectjournal.services.patterns import PatternOptions
 from reflectjournal.services.timeutil import range_end, range_start
 
@@ -470,7 +479,7 @@ class PatternsView(QWidget):
                 QPageLayout.Unit.Millimeter,
             )
         )
-        image = self.board.grab()
+        image = self._grab_for_paper()
         painter = QPainter(writer)
         page = writer.pageLayout().paintRectPixels(writer.resolution())
         painter.drawText(0, 0, page.width(), 200, Qt.AlignmentFlag.AlignLeft, self.summary.text())
@@ -478,6 +487,28 @@ class PatternsView(QWidget):
         target = QRectF(0, 260, image.width() * scale, image.height() * scale)
         painter.drawPixmap(target, image, QRectF(image.rect()))
         painter.end()
+
+    def _grab_for_paper(self) -> QPixmap:
+        """The dashboard in its light look, whatever the app's theme: it is going on paper.
+
+        Under the app's style sheet a new palette reaches widgets when they are polished
+        again, so the light palette goes in with the same style sheet re-applied, and the dark
+        one comes back the same way. All of it happens before the event loop runs again, so
+        the screen never shows the light look.
+        """
+        app = QApplication.instance()
+        if not is_dark(app):
+            return self.board.grab()
+        dark, sheet = app.palette(), app.styleSheet()
+        app.setPalette(light_palette())
+        app.setStyleSheet(sheet)
+        try:
+            self._draw_charts()
+            return self.board.grab()
+        finally:
+            app.setPalette(dark)
+            app.setStyleSheet(sheet)
+            self._draw_charts()
 
     def weekly_review(self) -> int | None:
         """Turn the last seven days into a new reflection the leader can then edit."""

@@ -44,7 +44,7 @@ def wanted_scheme(app: QApplication) -> str:
 
 def apply_theme(app: QApplication, scheme: str | None = None) -> None:
     app.setStyle("Fusion")
-    app.setPalette(_dark_palette() if (scheme or wanted_scheme(app)) == "dark" else _light())
+    app.setPalette(_dark_palette() if (scheme or wanted_scheme(app)) == "dark" else light_palette())
     app.setStyleSheet(STYLE)
 
 
@@ -52,7 +52,7 @@ def follow_system(app: QApplication) -> None:
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
 
 
-def _light() -> QPalette:
+def light_palette() -> QPalette:
     palette = QPalette()
     colours = {
         QPalette.ColorRole.Window: "#f4f5f7",

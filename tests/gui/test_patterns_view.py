@@ -166,3 +166,38 @@ def test_no_moods_in_range_is_said_in_the_chart(qtbot, workspace):
     with qtbot.waitSignal(v.computed, timeout=15000):
         pass
     assert v.mood_view.chart().title() == "No mood or energy recorded in this range yet."
+
+
+def test_pdf_of_a_dark_dashboard_is_drawn_light_for_paper(view, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCharts import QChart
+    from PySide6.QtWidgets import QApplication
+
+    from reflectjournal.gui.theme import apply_theme
+
+    app = QApplication.instance()
+    grabbed = []
+    real_grab = view.board.grab
+
+    def spy():
+        picture = real_grab()
+        grabbed.append((picture, view.mood_view.chart().theme()))
+        return picture
+
+    monkeypatch.setattr(view.board, "grab", spy)
+    try:
+        apply_theme(app, "dark")
+        qtbot.waitUntil(lambda: view.mood_view.chart().theme() == QChart.ChartTheme.ChartThemeDark)
+        view.export_pdf(tmp_path / "patterns.pdf")
+        ((picture, theme),) = grabbed
+        assert theme == QChart.ChartTheme.ChartThemeLight
+        # Light all over, not only the charts: the whole picture and its lower fifth (the
+        # lists under the charts) average light; the dark look averages far below the middle.
+        image = picture.toImage()
+        lower = image.copy(0, image.height() * 4 // 5, image.width(), image.height() // 5)
+        for part in (image, lower):
+            assert part.scaled(1, 1).pixelColor(0, 0).lightness() > 180
+        # And the screen goes back to the dark look.
+        assert view.mood_view.chart().theme() == QChart.ChartTheme.ChartThemeDark
+        assert app.palette().color(app.palette().ColorRole.Window).lightness() < 128
+    finally:
+        apply_theme(app, "light")
