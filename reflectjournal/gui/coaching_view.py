@@ -44,6 +44,10 @@ STATE_TEXT = {
 }
 
 
+def _actions(n: int) -> str:
+    return f"{n} action" if n == 1 else f"{n} actions"
+
+
 def _placeholder(widget: QListWidget, text: str) -> None:
     """A quiet line saying why a list is empty and what fills it; it cannot be selected."""
     widget.setWordWrap(True)  # a narrow window wraps the hint rather than scrolling sideways
@@ -61,10 +65,7 @@ def reminder_text(workspace, today: date | None = None) -> str:
     parts = []
     if r["actions"]:
         overdue = sum(a["state"] == "overdue" for a in r["actions"])
-        n = len(r["actions"])
-        parts.append(
-            f"{n} {'action' if n == 1 else 'actions'} due today or overdue ({overdue} overdue)"
-        )
+        parts.append(f"{_actions(len(r['actions']))} due today or overdue ({overdue} overdue)")
     if r["sessions"]:
         s = r["sessions"][0]
         parts.append(f"next session: {s['with'] or 'someone'} on {s['date'][:10]}")
@@ -79,7 +80,7 @@ def turn_plan_into_actions(workspace, entry_id: int, parent: QWidget) -> list[in
         show_error(parent, exc)
         return []
     text = (
-        f"{len(created)} {'action' if len(created) == 1 else 'actions'} added from the action plan."
+        f"{_actions(len(created))} added from the action plan."
         if created
         else "Every item of that action plan is already an action."
     )

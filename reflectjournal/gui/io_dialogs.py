@@ -78,24 +78,30 @@ class FileActions(QObject):
 
     # ---- running a task with a progress bar ----------------------------------------------
 
-    def _run(self, label: str, fn, on_done) -> Task:
-        progress = QProgressDialog(label, "Cancel", 0, 0, self.window)
+    def _progress(self, label: str, button: str, task: Task, after_ms: int) -> QProgressDialog:
+        """A progress bar for ``task`` that only appears if it runs longer than ``after_ms`` (quick
+        jobs finish before any dialog flashes up); its button cancels, and it goes when the
+        task is done."""
+        progress = QProgressDialog(label, button, 0, 0, self.window)
         progress.setWindowTitle("ReflectJournal")
-        progress.setMinimumDuration(300)  # quick jobs finish before any dialog flashes up
+        progress.setMinimumDuration(after_ms)
         progress.setAutoClose(False)
         progress.setAutoReset(False)
+        progress.canceled.connect(task.cancel)
+        task.progress.connect(lambda done, total: _show_progress(progress, done, total))
+        task.done.connect(progress.close)
+        task.done.connect(progress.deleteLater)
+        return progress
+
+    def _run(self, label: str, fn, on_done) -> Task:
         task = run_task(fn, self, self.pool)
         self.task = task
-        progress.canceled.connect(task.cancel)
-
-        task.progress.connect(lambda done, total: _show_progress(progress, done, total))
+        self._progress(label, "Cancel", task, after_ms=300)
         task.finished.connect(lambda result: self._tell(on_done(result)))
         task.failed.connect(lambda text: self._tell(text, error=True))
         task.cancelled.connect(
             lambda: self._tell(f"{label.rstrip('…')} cancelled; nothing was written.")
         )
-        task.done.connect(progress.close)
-        task.done.connect(progress.deleteLater)
         return task
 
     def _tell(self, text: str, *, error: bool = False) -> None:
@@ -227,7 +233,7 @@ class FileActions(QObject):
         service = self.workspace.backups
         return self._run(
             "Backing up…",
-            lambda ctx: service.backup(out, progress=_steps(ctx)),
+            lambda ctx: service.backup(out, progress=ctx.step),
             lambda r: f"Backed up {r.entries} entries to {r.path} (verified).",
         )
 
@@ -291,40 +297,19 @@ class FileActions(QObject):
             finish()  # stops the auto-lock and reminder timers too: nothing fires meanwhile
         self.closing = True
         outcome: dict = {}
-        progress = QProgressDialog(
-            "Backing up your journal before closing…", "Skip", 0, 0, self.window
-        )
-        progress.setWindowTitle("ReflectJournal")
-        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
-        progress.setMinimumDuration(500)
-        progress.setAutoClose(False)
-        progress.setAutoReset(False)
         service = self.workspace.backups
-
-        task = run_task(lambda ctx: service.on_close(progress=_steps(ctx)), self, self.pool)
-        progress.canceled.connect(task.cancel)
-        task.progress.connect(lambda done, total: _show_progress(progress, done, total))
+        task = run_task(lambda ctx: service.on_close(progress=ctx.step), self, self.pool)
+        label = "Backing up your journal before closing…"
+        progress = self._progress(label, "Skip", task, after_ms=500)
+        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
         task.finished.connect(lambda path: outcome.setdefault("path", path))
         task.failed.connect(lambda text: log.error("automatic backup on close failed: %s", text))
         task.cancelled.connect(lambda: log.info("automatic backup on close skipped"))
         loop = QEventLoop()
         task.done.connect(loop.quit)
         loop.exec()
-        progress.close()
-        progress.deleteLater()
         self.closing = False
         return outcome.get("path")
-
-
-def _steps(ctx):
-    """A copy's progress callback: reports pages copied, and stops the copy between steps once
-    Cancel or Skip was pressed (the partial file is removed)."""
-
-    def step(done: int, total: int) -> None:
-        ctx.check()
-        ctx.report(done, total)
-
-    return step
 
 
 def _show_progress(progress: QProgressDialog, done: int, total: int) -> None:

@@ -54,6 +54,12 @@ class TaskContext:
     def report(self, done: int, total: int = 0) -> None:
         self._task.progress.emit(int(done), int(total))
 
+    def step(self, done: int, total: int = 0) -> None:
+        """A progress callback that is also a safe point: for work (a database copy) whose only
+        way to stop midway is an exception raised from its own callback."""
+        self.check()
+        self.report(done, total)
+
 
 class Task(QObject):
     """Lives in the UI thread; its signals are delivered there (queued from the worker)."""

@@ -52,50 +52,55 @@ def follow_system(app: QApplication) -> None:
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
 
 
-def light_palette() -> QPalette:
+def _palette(colours: dict[QPalette.ColorRole, str]) -> QPalette:
     palette = QPalette()
-    colours = {
-        QPalette.ColorRole.Window: "#f4f5f7",
-        QPalette.ColorRole.WindowText: "#1f2328",
-        QPalette.ColorRole.Base: "#ffffff",
-        QPalette.ColorRole.AlternateBase: "#f0f2f5",
-        QPalette.ColorRole.Text: "#1f2328",
-        QPalette.ColorRole.Button: "#eceef1",
-        QPalette.ColorRole.ButtonText: "#1f2328",
-        QPalette.ColorRole.Highlight: "#2f6fd6",
-        QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.ToolTipBase: "#ffffff",
-        QPalette.ColorRole.ToolTipText: "#1f2328",
-        QPalette.ColorRole.PlaceholderText: "#8a9099",
-        QPalette.ColorRole.Link: "#2f6fd6",
-        QPalette.ColorRole.Mid: "#c9ced6",
-    }
     for role, colour in colours.items():
         palette.setColor(role, QColor(colour))
     return palette
 
 
+def light_palette() -> QPalette:
+    return _palette(
+        {
+            QPalette.ColorRole.Window: "#f4f5f7",
+            QPalette.ColorRole.WindowText: "#1f2328",
+            QPalette.ColorRole.Base: "#ffffff",
+            QPalette.ColorRole.AlternateBase: "#f0f2f5",
+            QPalette.ColorRole.Text: "#1f2328",
+            QPalette.ColorRole.Button: "#eceef1",
+            QPalette.ColorRole.ButtonText: "#1f2328",
+            QPalette.ColorRole.Highlight: "#2f6fd6",
+            QPalette.ColorRole.HighlightedText: "#ffffff",
+            QPalette.ColorRole.ToolTipBase: "#ffffff",
+            QPalette.ColorRole.ToolTipText: "#1f2328",
+            QPalette.ColorRole.PlaceholderText: "#8a9099",
+            QPalette.ColorRole.Link: "#2f6fd6",
+            QPalette.ColorRole.Mid: "#c9ced6",
+        }
+    )
+
+
 def _dark_palette() -> QPalette:
-    palette = QPalette()
-    colours = {
-        QPalette.ColorRole.Window: "#202226",
-        QPalette.ColorRole.WindowText: "#e6e8eb",
-        QPalette.ColorRole.Base: "#17181b",
-        QPalette.ColorRole.AlternateBase: "#25272c",
-        QPalette.ColorRole.Text: "#e6e8eb",
-        QPalette.ColorRole.Button: "#2b2e33",
-        QPalette.ColorRole.ButtonText: "#e6e8eb",
-        QPalette.ColorRole.Highlight: "#3d7be0",
-        QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.ToolTipBase: "#2b2e33",
-        QPalette.ColorRole.ToolTipText: "#e6e8eb",
-        QPalette.ColorRole.PlaceholderText: "#7d838c",
-        QPalette.ColorRole.Link: "#6ea2ff",
-        QPalette.ColorRole.Mid: "#3a3d43",
-        QPalette.ColorRole.BrightText: "#ffffff",
-    }
-    for role, colour in colours.items():
-        palette.setColor(role, QColor(colour))
+    palette = _palette(
+        {
+            QPalette.ColorRole.Window: "#202226",
+            QPalette.ColorRole.WindowText: "#e6e8eb",
+            QPalette.ColorRole.Base: "#17181b",
+            QPalette.ColorRole.AlternateBase: "#25272c",
+            QPalette.ColorRole.Text: "#e6e8eb",
+            QPalette.ColorRole.Button: "#2b2e33",
+            QPalette.ColorRole.ButtonText: "#e6e8eb",
+            QPalette.ColorRole.Highlight: "#3d7be0",
+            QPalette.ColorRole.HighlightedText: "#ffffff",
+            QPalette.ColorRole.ToolTipBase: "#2b2e33",
+            QPalette.ColorRole.ToolTipText: "#e6e8eb",
+            QPalette.ColorRole.PlaceholderText: "#7d838c",
+            QPalette.ColorRole.Link: "#6ea2ff",
+            QPalette.ColorRole.Mid: "#3a3d43",
+            QPalette.ColorRole.BrightText: "#ffffff",
+        }
+    )
+    # Disabled text is greyed, so a dimmed button or hint reads as unavailable.
     for role in (
         QPalette.ColorRole.Text,
         QPalette.ColorRole.ButtonText,

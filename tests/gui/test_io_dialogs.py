@@ -160,26 +160,21 @@ def test_close_backup_holds_the_words_typed_just_before_closing(
 
 def test_close_backup_shows_progress_and_skip_leaves_no_file(qtbot, bare, workspace, monkeypatch):
     """The copy runs in steps off the UI thread; Skip stops it and removes the partial file."""
-    from reflectjournal.gui import io_dialogs
+    from reflectjournal.gui.tasks import TaskContext
     from reflectjournal.storage import copy
 
     for i in range(40):
         workspace.journal.add("A longer body to make pages. " * 40, title=f"Entry {i}")
     monkeypatch.setattr(copy, "STEP_PAGES", 4)
     first_step, released = threading.Event(), threading.Event()
-    real_steps = io_dialogs._steps
+    real_step = TaskContext.step
 
-    def held_steps(ctx):
-        step = real_steps(ctx)
+    def held_step(ctx, done, total=0):
+        first_step.set()
+        released.wait(10)  # the worker waits here until the test has pressed Skip
+        real_step(ctx, done, total)
 
-        def held(done, total):
-            first_step.set()
-            released.wait(10)  # the worker waits here until the test has pressed Skip
-            step(done, total)
-
-        return held
-
-    monkeypatch.setattr(io_dialogs, "_steps", held_steps)
+    monkeypatch.setattr(TaskContext, "step", held_step)
     pressed = []
 
     def press_skip():

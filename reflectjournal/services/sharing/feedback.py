@@ -15,7 +15,7 @@ import uuid
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
 from reflectjournal.services import entries as E
 from reflectjournal.services.sharing import packets
-from reflectjournal.services.sharing.files import read_packet_file, write_atomically
+from reflectjournal.services.sharing.files import write_atomically
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.storage.database import Database
@@ -132,13 +132,7 @@ class FeedbackService:
     # ---- the writer's side ---------------------------------------------------------------
 
     def receive(self, path) -> dict:
-        data = read_packet_file(path)
-        opened = packets.open_packet(data, self.identity.get(), self.contacts.known_signers())
-        if opened.kind != "feedback":
-            raise PacketRejected(
-                "This is a share packet, not feedback; receive it with 'share import'."
-            )
-        sender = self.contacts.by_fingerprint(opened.sender_fingerprint)
+        opened, sender = self.contacts.open_packet_file(path, "feedback")
         last = self.db.scalar(
             "SELECT max(seq) FROM packet_log WHERE direction = 'in' AND kind = 'feedback' "
             "AND person_id = ?",

@@ -12,7 +12,8 @@ import hmac
 import uuid
 
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
-from reflectjournal.services.sharing import crypto
+from reflectjournal.services.sharing import crypto, packets
+from reflectjournal.services.sharing.files import read_packet_file
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.storage.database import Database
 
@@ -108,6 +109,13 @@ class IdentityStore:
         return hmac.new(self._secret(), message, hashlib.sha256).hexdigest()
 
 
+# What to say when a packet of the other kind is handed to a receiver.
+_WRONG_KIND = {
+    "share": "This is a feedback packet, not a share; receive it with 'feedback import'.",
+    "feedback": "This is a share packet, not feedback; receive it with 'share import'.",
+}
+
+
 class Contacts:
     """People with public keys; stored as ``person`` rows."""
 
@@ -200,6 +208,15 @@ class Contacts:
             "ORDER BY name COLLATE NOCASE"
         )
         return [dict(zip(r.keys(), tuple(r), strict=True)) for r in rows]
+
+    def open_packet_file(self, path, kind: str) -> tuple[packets.OpenedPacket, dict]:
+        """Read and open a ``kind`` packet ("share" or "feedback") a known contact sent to
+        this journal's identity; returns it with its sender. Anything else is refused."""
+        data = read_packet_file(path)
+        opened = packets.open_packet(data, self.identity.get(), self.known_signers())
+        if opened.kind != kind:
+            raise PacketRejected(_WRONG_KIND[kind])
+        return opened, self.by_fingerprint(opened.sender_fingerprint)
 
     def by_fingerprint(self, fp: str) -> dict | None:
         row = self.db.query_one("SELECT * FROM person WHERE fingerprint = ?", (fp,))

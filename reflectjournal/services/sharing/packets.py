@@ -350,14 +350,20 @@ def _split(data: bytes) -> tuple[bytes, dict[str, Any], bytes]:
     return data[:end], header, data[end:]
 
 
-def _parse_header(raw: bytes) -> dict[str, Any]:
-    bad = reject("bad_header", _BAD_HEADER)
+def _canonical_object(raw: bytes, keys: frozenset[str], bad: Exception) -> dict[str, Any]:
+    """``raw`` as a canonical JSON object with exactly ``keys``, or ``bad`` raised."""
     try:
-        header = strict_json_loads(raw, canonical=True)
+        found = strict_json_loads(raw, canonical=True)
     except StrictJSONError:
         raise bad from None
-    if not isinstance(header, dict) or set(header) != _HEADER_KEYS:
+    if not isinstance(found, dict) or set(found) != keys:
         raise bad
+    return found
+
+
+def _parse_header(raw: bytes) -> dict[str, Any]:
+    bad = reject("bad_header", _BAD_HEADER)
+    header = _canonical_object(raw, _HEADER_KEYS, bad)
     size = header["size"]
     if (
         header["format"] != PACKET_FORMAT
@@ -394,12 +400,7 @@ def _decrypt(aad: bytes, header: dict[str, Any], body: bytes, recipient: Identit
 
 def _parse_inner(raw: bytes, header: dict[str, Any]) -> tuple[dict[str, Any], bytes, bytes]:
     malformed = reject("malformed", _MALFORMED)
-    try:
-        inner = strict_json_loads(raw, canonical=True)
-    except StrictJSONError:
-        raise malformed from None
-    if not isinstance(inner, dict) or set(inner) != _INNER_KEYS:
-        raise malformed
+    inner = _canonical_object(raw, _INNER_KEYS, malformed)
     sender, seq = inner["sender"], inner["seq"]
     if (
         inner["kind"] != header["kind"]

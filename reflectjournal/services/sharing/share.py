@@ -19,7 +19,7 @@ from reflectjournal.services import privacy
 from reflectjournal.services.frameworks import reflection_models
 from reflectjournal.services.journal import JournalService
 from reflectjournal.services.sharing import packets
-from reflectjournal.services.sharing.files import read_packet_file, write_atomically
+from reflectjournal.services.sharing.files import write_atomically
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
 from reflectjournal.services.tags import ensure_tags
 from reflectjournal.services.timeutil import from_storage, now_utc
@@ -196,13 +196,7 @@ class ShareService:
     # ---- receiving -----------------------------------------------------------------------
 
     def receive(self, path) -> dict:
-        data = read_packet_file(path)
-        opened = packets.open_packet(data, self.identity.get(), self.contacts.known_signers())
-        if opened.kind != "share":
-            raise PacketRejected(
-                "This is a feedback packet, not a share; receive it with 'feedback import'."
-            )
-        sender = self.contacts.by_fingerprint(opened.sender_fingerprint)
+        opened, sender = self.contacts.open_packet_file(path, "share")
         items = _validated_entries(opened.payload)
         summary = {
             "from": sender["name"],
