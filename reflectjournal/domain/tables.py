@@ -220,3 +220,99 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str = ""
+
+
+# --- the exchange (migration 0005) ---------------------------------------------------------
+
+
+class ExchangePlace(SQLModel, table=True):
+    """Where this journal meets a contact (``person_id``), or everyone (NULL)."""
+
+    __tablename__ = "exchange_place"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(
+        default=None, foreign_key="person.id", unique=True, ondelete="CASCADE"
+    )
+    kind: str  # folder | webdav | s3
+    location: str  # folder path or URL
+    bucket: str | None = None
+    user: str | None = None  # WebDAV user or S3 access key
+    secret: str | None = None  # WebDAV password or S3 secret key (inside the encrypted file)
+    place_id: str  # the random id in the place's marker
+    created: str
+    last_sync: str | None = None
+    unreachable_since: str | None = None
+    last_error: str | None = None
+
+
+class EntryShare(SQLModel, table=True):
+    """One recipient of one of our entries, and what went to them."""
+
+    __tablename__ = "entry_share"
+
+    entry_id: int = Field(foreign_key="entry.id", primary_key=True, ondelete="CASCADE")
+    person_id: int = Field(
+        foreign_key="person.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+    active: bool = True  # False once withdrawn ("Stop sharing")
+    allow_identifiers: bool = False
+    version: int = 0  # last version queued for this person (a withdrawal is a version)
+    sent_hash: str | None = None  # hash of the content queued last
+    entry_updated: str | None = None  # entry.updated when last looked at
+    held: str | None = None  # why the latest version is held back (privacy check)
+    queued: str | None = None
+    sent: str | None = None
+    received: str | None = None
+
+
+class Outbox(SQLModel, table=True):
+    """Sealed messages kept until a receipt says they arrived."""
+
+    __tablename__ = "outbox"
+
+    message_id: str = Field(primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    kind: str  # entry | withdraw | comment | receipt
+    ref: str | None = None
+    version: int | None = None
+    sealed: bytes
+    created: str
+    published: str | None = None
+    received: str | None = None
+
+
+class Inbox(SQLModel, table=True):
+    """Messages applied here: a second copy of one changes nothing."""
+
+    __tablename__ = "inbox"
+
+    message_id: str = Field(primary_key=True)
+    person_id: int | None = Field(
+        default=None, foreign_key="person.id", index=True, ondelete="CASCADE"
+    )
+    kind: str
+    applied: str
+    receipt_id: str | None = None  # the receipt message that acknowledged it
+
+
+class ReceivedShare(SQLModel, table=True):
+    """The newest version seen of an entry someone shared with us."""
+
+    __tablename__ = "received_share"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    ref: str = Field(primary_key=True)
+    version: int
+    withdrawn: bool = False
+    arrived: str  # when the first version arrived here (the prep brief counts by this)
+
+
+class CommentDelivery(SQLModel, table=True):
+    __tablename__ = "comment_delivery"
+
+    comment_id: int = Field(foreign_key="comment.id", primary_key=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    message_id: str
+    queued: str
+    received: str | None = None

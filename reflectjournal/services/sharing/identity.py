@@ -109,10 +109,11 @@ class IdentityStore:
         return hmac.new(self._secret(), message, hashlib.sha256).hexdigest()
 
 
-# What to say when a packet of the other kind is handed to a receiver.
+# What to say when a packet of another kind is handed to a receiver (keyed by what it is).
 _WRONG_KIND = {
-    "share": "This is a feedback packet, not a share; receive it with 'feedback import'.",
-    "feedback": "This is a share packet, not feedback; receive it with 'share import'.",
+    "feedback": "This is a feedback packet, not a share; receive it with 'feedback import'.",
+    "share": "This is a share packet, not feedback; receive it with 'share import'.",
+    "message": "This is an exchange message; it is received from the shared place by 'sync'.",
 }
 
 
@@ -215,7 +216,7 @@ class Contacts:
         data = read_packet_file(path)
         opened = packets.open_packet(data, self.identity.get(), self.known_signers())
         if opened.kind != kind:
-            raise PacketRejected(_WRONG_KIND[kind])
+            raise PacketRejected(_WRONG_KIND[opened.kind])
         return opened, self.by_fingerprint(opened.sender_fingerprint)
 
     def by_fingerprint(self, fp: str) -> dict | None:

@@ -69,7 +69,7 @@ from .crypto import (
 MAGIC = b"RJPACKET"
 PACKET_VERSION = 1
 PACKET_FORMAT = "reflectjournal-packet"
-KINDS = ("share", "feedback")
+KINDS = ("share", "feedback", "message")  # message: one exchange change (no seq)
 MAX_PACKET_BYTES = 64 * 1024 * 1024
 MAX_HEADER_BYTES = 4096
 NONCE_BYTES = 12
@@ -177,6 +177,27 @@ def seal_feedback(
         recipient_enc_public,
         packet_id,
         seq,
+    )
+
+
+def seal_message(
+    payload: dict[str, Any],
+    sender: Identity,
+    sender_name: str,
+    recipient_sign_public: bytes,
+    recipient_enc_public: bytes,
+    message_id: str,
+) -> bytes:
+    """One exchange message: immutable, its own id, no sequence number (see services.exchange)."""
+    return _seal_kind(
+        "message",
+        payload,
+        sender,
+        sender_name,
+        recipient_sign_public,
+        recipient_enc_public,
+        message_id,
+        None,
     )
 
 
@@ -411,7 +432,7 @@ def _parse_inner(raw: bytes, header: dict[str, Any]) -> tuple[dict[str, Any], by
         or name_problem(sender["name"]) is not None
     ):
         raise malformed
-    if header["kind"] == "share":
+    if header["kind"] in ("share", "message"):
         if seq is not None:
             raise malformed
     elif type(seq) is not int or not 0 <= seq <= MAX_SEQ:

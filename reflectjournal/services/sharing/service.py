@@ -29,6 +29,12 @@ class SharingService:
     def feedback(self) -> FeedbackService:
         return FeedbackService(self.db, self.identity, self.contacts)
 
+    @cached_property
+    def exchange(self):  # -> ExchangeService: places, share with people, sync
+        from reflectjournal.services.exchange.service import ExchangeService
+
+        return ExchangeService(self.db, self)
+
     # ---- the common operations, by name -------------------------------------------------
 
     def plan(self, request: ShareRequest) -> SharePlan:

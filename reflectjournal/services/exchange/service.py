@@ -1,0 +1,289 @@
+"""The exchange as the CLI and GUI see it: where to meet, share with people, and sync.
+
+One sync, per place: check its marker (refuse a moved or emptied place), list it once, apply
+what is addressed to us, receipt it, prune what the other side confirmed, and publish what is
+still unconfirmed and missing from the place (so a message deleted before it was read is sent
+again). Every step is idempotent, so a sync cut short by a stopped server simply resumes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reflectjournal.errors import NotFound, PacketRejected, UsageError
+from reflectjournal.services.sharing.crypto import utc_timestamp
+from reflectjournal.services.sharing.service import SharingService
+from reflectjournal.storage.database import Database
+
+from . import messages
+from .incoming import Incoming
+from .outgoing import Outgoing
+from .places import Place, Places, PlaceSpec, open_store
+from .store import PlaceError, Store, check_marker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    sent: int
+    received: int
+    pending: int
+    errors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    person_id: int
+    name: str
+    active: bool
+    queued: str | None
+    sent: str | None
+    received: str | None
+    held: str | None
+
+
+@dataclass(frozen=True)
+class PlaceSet:
+    place: Place
+    created: bool  # True: this journal started the exchange (wrote the marker)
+
+
+class ExchangeService:
+    def __init__(self, db: Database, sharing: SharingService):
+        self.db = db
+        self.sharing = sharing
+        self.places = Places(db)
+        self.outgoing = Outgoing(db, sharing)
+        #: Opens a place's store; tests and device sync may substitute their own.
+        self.open_store: Callable[[PlaceSpec], Store] = open_store
+
+    # ---- where to meet -------------------------------------------------------------------
+
+    def set_place(
+        self, spec: PlaceSpec, person: str | None = None, expected_place_id: str | None = None
+    ) -> PlaceSet:
+        who = self.sharing.contacts.get(person) if person else None
+        store = self.open_store(spec)
+        place, created = self.places.set(spec, who, expected_place_id, store=store)
+        return PlaceSet(place, created)
+
+    # ---- sharing with people -------------------------------------------------------------
+
+    def _entry(self, entry_id) -> dict:
+        try:
+            number = int(entry_id)
+        except (TypeError, ValueError):
+            raise NotFound(f"'{entry_id}' is not an entry id; ids are numbers.") from None
+        row = self.db.query_one("SELECT id, kind, title FROM entry WHERE id = ?", (number,))
+        if row is None:
+            raise NotFound(f"There is no entry {entry_id}; 'reflectjournal list' shows the ids.")
+        if row["kind"] == "shared":
+            raise UsageError("This entry was shared with you; only its author can share it on.")
+        return dict(zip(row.keys(), tuple(row), strict=True))
+
+    def share(
+        self, entry_id, people: list[str], allow_identifiers: bool = False
+    ) -> tuple[Recipient, ...]:
+        """Share one entry with people (it travels at the next sync)."""
+        entry = self._entry(entry_id)
+        if not people:
+            raise UsageError("Say who to share it with: --with NAME (repeatable).")
+        persons = [self.sharing.contacts.get(p) for p in people]
+        with self.db.transaction():
+            for person in persons:
+                self.db.execute(
+                    "INSERT INTO entry_share(entry_id, person_id, active, allow_identifiers, "
+                    "version) VALUES (?, ?, 1, ?, 0) ON CONFLICT(entry_id, person_id) DO UPDATE "
+                    "SET active = 1, allow_identifiers = excluded.allow_identifiers, "
+                    "entry_updated = NULL",
+                    (entry["id"], person["id"], int(allow_identifiers)),
+                )
+        self.outgoing.queue_changes()
+        return self.recipients(entry["id"])
+
+    def unshare(self, entry_id, person: str) -> tuple[Recipient, ...]:
+        entry = self._entry(entry_id)
+        who = self.sharing.contacts.get(person)
+        if not self.outgoing.withdraw(entry["id"], who):
+            raise UsageError(f"This entry is not shared with {who['name']}; nothing changed.")
+        return self.recipients(entry["id"])
+
+    def recipients(self, entry_id: int) -> tuple[Recipient, ...]:
+        rows = self.db.query(
+            "SELECT s.person_id, p.name, s.active, s.queued, s.sent, s.received, s.held "
+            "FROM entry_share s JOIN person p ON p.id = s.person_id WHERE s.entry_id = ? "
+            "ORDER BY p.name COLLATE NOCASE",
+            (entry_id,),
+        )
+        return tuple(
+            Recipient(
+                r["person_id"],
+                r["name"],
+                bool(r["active"]),
+                r["queued"],
+                r["sent"],
+                r["received"],
+                r["held"],
+            )
+            for r in rows
+        )
+
+    # ---- sync ----------------------------------------------------------------------------
+
+    def pending(self) -> int:
+        return self.db.scalar("SELECT count(*) FROM outbox WHERE received IS NULL") or 0
+
+    def sync(self) -> SyncResult:
+        errors: list[str] = list(self.outgoing.queue_changes())
+        self.outgoing.queue_comments()
+        contacts = self.sharing.contacts.list()
+        by_place: dict[int, tuple[Place, list[dict]]] = {}
+        for contact in contacts:
+            place = self.places.for_person(contact["id"])
+            if place is not None:
+                by_place.setdefault(place.id, (place, []))[1].append(contact)
+        if not by_place:
+            if self.pending():
+                errors.append(
+                    "No place to meet is set up, so nothing was sent; choose one with "
+                    "`exchange set --folder DIR` (or --webdav / --s3)."
+                )
+        tally = {"sent": 0, "received": 0}  # counted as it happens: a cut-short sync counts too
+        for place, people in by_place.values():
+            try:
+                problems = self._sync_place(place, people, tally)
+            except PlaceError as exc:
+                self.places.record(place, str(exc))
+                errors.append(str(exc))
+                continue
+            errors.extend(problems)
+            self.places.record(place, None)
+        return SyncResult(tally["sent"], tally["received"], self.pending(), tuple(errors))
+
+    def _sync_place(self, place: Place, people: list[dict], tally: dict) -> list[str]:
+        store = self.open_store(place.spec)
+        try:
+            check_marker(store, place.place_id)
+            names = set(store.list())
+            me = self.sharing.identity.get()
+            my_name = self.sharing.identity.require_name()
+            signers = self.sharing.contacts.known_signers()
+            incoming = Incoming(self.db, self.sharing)
+            problems: list[str] = []
+            for person in people:
+                person = self.sharing.contacts.get(person["id"])
+                inbox = messages.mailbox(me, bytes(person["enc_public"]), me.fingerprint)
+                outbox = messages.mailbox(me, bytes(person["enc_public"]), person["fingerprint"])
+                found = self._receive(
+                    store, names, (inbox, outbox), person, (me, signers), incoming, problems, tally
+                )
+                self._send_receipts(store, names, outbox, found, person, me, my_name)
+                self._publish(store, names, outbox, person, tally)
+            return problems
+        finally:
+            store.close()
+
+    def _receive(self, store, names, boxes, person, keys, incoming, problems, tally):
+        inbox, outbox = boxes
+        me, signers = keys
+        found: list[str] = []
+        for name in sorted(names):
+            parts = messages.split_name(name)
+            if parts is None or parts[0] != inbox:
+                continue
+            message_id = parts[1]
+            found.append(message_id)
+            if incoming.already_applied(message_id):
+                continue
+            data = store.get(name)
+            if data is None:
+                continue  # pruned by the other side meanwhile
+            try:
+                message = messages.open_message(data, me, signers)
+                if (
+                    message.message_id != message_id
+                    or message.sender_fingerprint != person["fingerprint"]
+                ):
+                    raise PacketRejected(
+                        "This message is not from the person whose mailbox it was in, so it "
+                        "was refused."
+                    )
+            except PacketRejected as exc:
+                if getattr(exc, "reason", "") == "truncated":
+                    log.info("skipped a message still being written")
+                    continue  # half-written (still syncing): left alone, tried next time
+                problems.append(f"A message from {person['name']} was refused: {exc}")
+                continue
+            confirmed = incoming.apply(message, person)
+            if message.type == "receipt":
+                for other in confirmed:
+                    store.delete(messages.object_name(outbox, other))
+                    names.discard(messages.object_name(outbox, other))
+                self.db.execute(
+                    "DELETE FROM outbox WHERE person_id = ? AND received IS NOT NULL",
+                    (person["id"],),
+                )
+                store.delete(name)  # receipts are read once, by us
+            else:
+                tally["received"] += 1
+        return found
+
+    def _send_receipts(self, store, names, outbox, found, person, me, my_name) -> None:
+        """Receipt every message of theirs still in the place whose receipt is not there."""
+        if not found:
+            return
+        rows = self.db.query(
+            "SELECT message_id, applied, receipt_id FROM inbox WHERE person_id = ? "
+            "AND kind != 'receipt'",
+            (person["id"],),
+        )
+        listed = set(found)
+        due = [
+            [r["message_id"], r["applied"]]
+            for r in rows
+            if r["message_id"] in listed
+            and (
+                r["receipt_id"] is None
+                or messages.object_name(outbox, r["receipt_id"]) not in names
+            )
+        ]
+        for start in range(0, len(due), messages.MAX_RECEIPT_IDS):
+            chunk = due[start : start + messages.MAX_RECEIPT_IDS]
+            receipt_id = messages.new_message_id()
+            sealed = messages.seal(
+                {"type": "receipt", "ids": chunk}, me, my_name, person, receipt_id
+            )
+            name = messages.object_name(outbox, receipt_id)
+            store.put_if_absent(name, sealed)
+            names.add(name)
+            self.db.executemany(
+                "UPDATE inbox SET receipt_id = ? WHERE message_id = ?",
+                [(receipt_id, m) for m, _ in chunk],
+            )
+
+    def _publish(self, store, names, outbox, person, tally) -> None:
+        rows = self.db.query(
+            "SELECT message_id, kind, ref, version, sealed FROM outbox WHERE person_id = ? "
+            "AND received IS NULL ORDER BY created, message_id",
+            (person["id"],),
+        )
+        for row in rows:
+            name = messages.object_name(outbox, row["message_id"])
+            if name in names:
+                continue
+            if store.put_if_absent(name, bytes(row["sealed"])):
+                tally["sent"] += 1
+            names.add(name)
+            now = utc_timestamp()
+            self.db.execute(
+                "UPDATE outbox SET published = ? WHERE message_id = ?", (now, row["message_id"])
+            )
+            if row["kind"] in ("entry", "withdraw"):
+                self.db.execute(
+                    "UPDATE entry_share SET sent = coalesce(sent, ?) WHERE entry_id = ? "
+                    "AND person_id = ? AND version = ?",
+                    (now, int(row["ref"]), person["id"], row["version"]),
+                )
