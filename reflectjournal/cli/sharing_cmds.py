@@ -29,8 +29,15 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_contact_list)
 
-    share = sub.add_parser("share", help="send entries to a mentor or coach, or receive them")
-    verbs = share.add_subparsers(dest="verb", metavar="VERB", required=True)
+    from reflectjournal.cli import exchange_cmds
+
+    share = sub.add_parser(
+        "share", help="share ENTRY_ID --with PERSON, or send/receive share packet files"
+    )
+    verbs = share.add_subparsers(
+        dest="verb", metavar="ENTRY_ID|VERB", required=True, action=exchange_cmds.EntryOrVerb
+    )
+    exchange_cmds.register_share_entry(verbs)
     p = verbs.add_parser("export", help="write a share packet for PERSON")
     _share_options(p)
     p.add_argument("--out", required=True, metavar="FILE")
@@ -66,6 +73,8 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_feedback_import)
+
+    exchange_cmds.register(sub)
 
     privacy = sub.add_parser("privacy", help="the patient-data check")
     verbs = privacy.add_subparsers(dest="verb", metavar="VERB", required=True)
@@ -248,7 +257,10 @@ def cmd_comment(args) -> int:
     text = read_text_argument(args.text)
     with _workspace(args) as ws:
         comment_id = ws.sharing.comment(args.entry_id, text)
-    output.say(f"Comment {comment_id} saved; send it with 'feedback export'.")
+    output.say(
+        f"Comment {comment_id} saved; it travels at the next 'sync' (or send it as a file "
+        "with 'feedback export')."
+    )
     return 0
 
 

@@ -380,8 +380,25 @@ class JournalService:
     def search(self, query: str, f: EntryFilter | None = None) -> list[dict]:
         return self._with_tags(self.search_rows(query, f))
 
+    def _comments_for(self, ids: list[int]) -> dict[int, list[dict]]:
+        """Comments per entry (CLI.md's ``comments``), for a page of entries at once."""
+        result: dict[int, list[dict]] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            for c in self.db.query(
+                f"SELECT entry_id, author, text, created FROM comment "
+                f"WHERE entry_id IN ({marks}) ORDER BY created, id",
+                chunk,
+            ):
+                result.setdefault(c["entry_id"], []).append(
+                    {"author": c["author"], "text": c["text"], "created": c["created"]}
+                )
+        return result
+
     def _with_tags(self, rows: list) -> list[dict]:
         tags = self._tags_for([r["id"] for r in rows])
+        comments = self._comments_for([r["id"] for r in rows])
         senders: dict[int, str | None] = {}
         result = []
         for row in rows:
@@ -391,7 +408,9 @@ class JournalService:
                 if sid not in senders:
                     senders[sid] = self._sender_name(sid)
                 extra["from"] = senders[sid]
-            result.append(E.entry_json(row, tags.get(row["id"], []), **extra))
+            result.append(
+                E.entry_json(row, tags.get(row["id"], []), comments.get(row["id"], []), **extra)
+            )
         return result
 
     def tags_for(self, entry_id: int) -> list[str]:

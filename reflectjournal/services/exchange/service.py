@@ -131,6 +131,33 @@ class ExchangeService:
             for r in rows
         )
 
+    # ---- status --------------------------------------------------------------------------
+
+    def status(self) -> str:
+        """The outbox in one sentence, for the status bar and `exchange status`."""
+        places = self.places.all()
+        waiting = self.pending()
+        items = f"{waiting} item{'s' if waiting != 1 else ''} waiting"
+        if not places:
+            if waiting:
+                return f"No place to meet is set up; {items}."
+            return "No place to meet is set up; entries travel only as files."
+        down = [p for p in places if p.unreachable_since]
+        if down:
+            place = down[0]
+            owner = f"{place.person_name}'s" if place.person_name else "The shared"
+            noun = {"folder": "folder", "webdav": "WebDAV folder", "s3": "S3 bucket"}[
+                place.spec.kind
+            ]
+            since = _local_time(place.unreachable_since)
+            return f"{owner} {noun} has been unreachable since {since}; {items}."
+        if waiting:
+            return f"{items.capitalize()} for the other side to receive {'them' if waiting != 1 else 'it'}."
+        synced = [p.last_sync for p in places if p.last_sync]
+        if not synced:
+            return "Ready to sync; nothing has been sent yet."
+        return f"Up to date (last sync {_local_time(max(synced))})."
+
     # ---- sync ----------------------------------------------------------------------------
 
     def pending(self) -> int:
@@ -287,3 +314,11 @@ class ExchangeService:
                     "AND person_id = ? AND version = ?",
                     (now, int(row["ref"]), person["id"], row["version"]),
                 )
+
+
+def _local_time(iso: str) -> str:
+    from datetime import datetime
+
+    when = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone()
+    today = datetime.now().astimezone().date()
+    return when.strftime("%H:%M") if when.date() == today else when.strftime("%-d %b %H:%M")

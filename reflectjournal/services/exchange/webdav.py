@@ -8,6 +8,7 @@ half-written object under a real name and an existing object is never replaced.
 from __future__ import annotations
 
 import io
+import logging
 import secrets
 from urllib.parse import urlsplit
 
@@ -22,6 +23,9 @@ from .store import (
 )
 
 TIMEOUT_SECONDS = 15.0
+
+# httpx logs every request's URL at INFO; the log must not hold the user's server addresses.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def _client_module():

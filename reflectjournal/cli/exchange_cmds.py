@@ -1,0 +1,236 @@
+"""Exchange commands: exchange set/status, share ENTRY --with, unshare, sync (CLI.md)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from reflectjournal.cli import output
+
+
+class _VerbsOrEntryIds(dict):
+    """The verbs, plus any entry id (argparse checks choices before the action runs)."""
+
+    def __contains__(self, key) -> bool:
+        return super().__contains__(key) or (isinstance(key, str) and key.strip().isdigit())
+
+
+class EntryOrVerb(argparse._SubParsersAction):
+    """``share 12 --with Tom`` beside ``share export|import|preview``: a number is an entry."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._name_parser_map = _VerbsOrEntryIds()
+        self.choices = self._name_parser_map
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if values and not dict.__contains__(self._name_parser_map, values[0]):
+            values = ["entry", *values]
+        super().__call__(parser, namespace, values, option_string)
+
+
+def register_share_entry(verbs) -> None:
+    """``share ENTRY_ID --with PERSON`` (repeatable), as a verb of ``share``."""
+    p = verbs.add_parser("entry", help="share ENTRY_ID --with PERSON: share one entry with people")
+    p.add_argument("entry_id", metavar="ENTRY_ID")
+    p.add_argument("--with", dest="people", action="append", required=True, metavar="PERSON")
+    p.add_argument(
+        "--allow-identifiers",
+        action="store_true",
+        help="send even if the privacy check finds likely patient identifiers",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_share_entry)
+
+
+def register(sub) -> None:
+    p = sub.add_parser("unshare", help="stop sharing an entry with a person")
+    p.add_argument("entry_id", metavar="ENTRY_ID")
+    p.add_argument("--with", dest="people", action="append", required=True, metavar="PERSON")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_unshare)
+
+    p = sub.add_parser("sync", help="send and receive everything through the places set up")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_sync)
+
+    exchange = sub.add_parser("exchange", help="where to meet your contacts")
+    verbs = exchange.add_subparsers(dest="verb", metavar="VERB", required=True)
+    p = verbs.add_parser("set", help="meet PERSON (or everyone) in a folder, WebDAV or S3")
+    p.add_argument("person", nargs="?", metavar="PERSON")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--folder", metavar="DIR")
+    where.add_argument("--webdav", metavar="URL")
+    where.add_argument("--s3", metavar="URL")
+    p.add_argument("--user", metavar="U")
+    p.add_argument("--password-file", metavar="F")
+    p.add_argument("--bucket", metavar="B")
+    p.add_argument("--access-key", metavar="K")
+    p.add_argument("--secret-file", metavar="F")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_exchange_set)
+    p = verbs.add_parser("status", help="the places set up and how the last sync went")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_exchange_status)
+
+
+def _workspace(args):
+    from reflectjournal.cli.journal_cmds import workspace
+
+    return workspace(args)
+
+
+def _secret(path: str | None, what: str) -> str | None:
+    from reflectjournal.errors import UsageError
+
+    if path is None:
+        return None
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise UsageError(f"The {what} file {path} could not be read; check its name.") from None
+    secret = text.rstrip("\r\n")
+    if not secret:
+        raise UsageError(f"The {what} file {path} is empty.")
+    return secret
+
+
+def _spec(args):
+    from reflectjournal.errors import UsageError
+    from reflectjournal.services.exchange.places import PlaceSpec
+
+    if args.folder:
+        if args.user or args.password_file or args.bucket or args.access_key or args.secret_file:
+            raise UsageError("A folder needs no user, password, bucket or keys; remove them.")
+        return PlaceSpec("folder", args.folder)
+    if args.webdav:
+        if args.bucket or args.access_key or args.secret_file:
+            raise UsageError("--bucket, --access-key and --secret-file are for S3 places.")
+        return PlaceSpec(
+            "webdav", args.webdav, user=args.user, secret=_secret(args.password_file, "password")
+        )
+    if args.user or args.password_file:
+        raise UsageError("--user and --password-file are for WebDAV places.")
+    return PlaceSpec(
+        "s3",
+        args.s3,
+        bucket=args.bucket,
+        user=args.access_key,
+        secret=_secret(args.secret_file, "secret key"),
+    )
+
+
+def _recipient_json(r) -> dict:
+    return {
+        "person": r.name,
+        "shared": r.active,
+        "queued": r.queued,
+        "sent": r.sent,
+        "received": r.received,
+        "held": r.held,
+    }
+
+
+def _recipient_line(r) -> str:
+    if r.held:
+        return f"  {r.name}: held back. {r.held}"
+    state = "shared" if r.active else "withdrawn"
+    if r.received:
+        when = f"received {r.received[:10]}"
+    elif r.sent:
+        when = f"in the shared place since {r.sent[:16].replace('T', ' ')}"
+    else:
+        when = "waiting for the next sync"
+    return f"  {r.name}: {state}, {when}"
+
+
+def cmd_share_entry(args) -> int:
+    with _workspace(args) as ws:
+        recipients = ws.sharing.exchange.share(
+            args.entry_id, args.people, allow_identifiers=args.allow_identifiers
+        )
+    return output.reply(
+        args,
+        {"entry": str(args.entry_id), "recipients": [_recipient_json(r) for r in recipients]},
+        f"Entry {args.entry_id} is shared with:\n"
+        + "\n".join(_recipient_line(r) for r in recipients)
+        + "\nIt travels at the next sync.",
+    )
+
+
+def cmd_unshare(args) -> int:
+    with _workspace(args) as ws:
+        for person in args.people:
+            recipients = ws.sharing.exchange.unshare(args.entry_id, person)
+    return output.reply(
+        args,
+        {"entry": str(args.entry_id), "recipients": [_recipient_json(r) for r in recipients]},
+        f"Entry {args.entry_id} will be withdrawn at the next sync. What was already read "
+        "cannot be unread.",
+    )
+
+
+def cmd_sync(args) -> int:
+    with _workspace(args) as ws:
+        result = ws.sharing.exchange.sync()
+    data = {
+        "sent": result.sent,
+        "received": result.received,
+        "pending": result.pending,
+        "errors": list(result.errors),
+    }
+    text = (
+        f"Sent {result.sent}, received {result.received}; "
+        f"{result.pending} waiting for the other side."
+    )
+    for error in result.errors:
+        text += f"\n{error}"
+    output.reply(args, data, text)
+    return 1 if result.errors and not (result.sent or result.received) else 0
+
+
+def cmd_exchange_set(args) -> int:
+    spec = _spec(args)
+    with _workspace(args) as ws:
+        done = ws.sharing.exchange.set_place(spec, args.person)
+    who = args.person or "everyone"
+    data = {
+        "person": args.person,
+        "kind": spec.kind,
+        "place": done.place.spec.describe(),
+        "new": done.created,
+    }
+    first = "Set up" if done.created else "Joined"
+    return output.reply(
+        args,
+        data,
+        f"{first} {done.place.spec.describe()} to meet {who}; it holds only ciphertext under "
+        "opaque names. Run 'sync' to send and receive.",
+    )
+
+
+def cmd_exchange_status(args) -> int:
+    with _workspace(args) as ws:
+        places = ws.sharing.exchange.places.all()
+        status = ws.sharing.exchange.status()
+    data = {
+        "places": [
+            {
+                "person": p.person_name,
+                "kind": p.spec.kind,
+                "place": p.spec.describe(),
+                "last_sync": p.last_sync,
+                "unreachable_since": p.unreachable_since,
+                "error": p.last_error,
+            }
+            for p in places
+        ],
+        "status": status,
+    }
+    lines = [f"{p.person_name or 'Everyone'}: {p.spec.describe()}" for p in places]
+    return output.reply(
+        args,
+        data,
+        "\n".join([*lines, status]),
+        empty=None,
+    )
