@@ -66,6 +66,7 @@ def register(sub) -> None:
     p = verbs.add_parser("export", help="write your unsent comments for PERSON")
     p.add_argument("--to", required=True, metavar="PERSON")
     p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--all", action="store_true", help="every comment again, not only unsent")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_feedback_export)
@@ -272,7 +273,7 @@ def cmd_feedback_export(args) -> int:
     if Path(args.out).exists() and not args.force:
         raise UsageError(f"{args.out} already exists; choose another name or add --force.")
     with _workspace(args) as ws:
-        summary = ws.sharing.export_feedback(args.to, args.out)
+        summary = ws.sharing.export_feedback(args.to, args.out, args.all)
     return output.reply(
         args, summary, f"Wrote {summary['comments']} comment(s) for {summary['to']} to {args.out}."
     )
@@ -282,6 +283,8 @@ def cmd_feedback_import(args) -> int:
     with _workspace(args) as ws:
         summary = ws.sharing.import_feedback(args.file)
     text = f"From {summary['from']}: {summary['attached']} comment(s) attached."
+    if summary["already_imported"]:
+        text = f"This feedback from {summary['from']} was already imported; nothing changed."
     if summary["unmatched"]:
         text += f"\n{summary['unmatched']} were about entries no longer in this journal."
     return output.reply(args, summary, text)

@@ -185,11 +185,34 @@ def test_round_trip_import_idempotent_update_and_feedback(pair, tmp_path):
     ]
     assert leader.journal.get(ids["private"])["comments"] == []
 
-    # Replayed feedback is refused and changes nothing.
+    # The same feedback twice changes nothing (comments are a set).
     before = snapshot(leader)
-    with pytest.raises(PacketRejected, match="replay"):
-        leader.sharing.import_feedback(tmp_path / "f1.rjp")
+    again = leader.sharing.import_feedback(tmp_path / "f1.rjp")
+    assert (again["already_imported"], again["attached"]) == (True, 0)
     assert snapshot(leader) == before
+
+
+def test_feedback_out_of_order_or_lost_loses_no_comment(pair, tmp_path):
+    """Issue 16: an older feedback file arriving after a newer one used to be refused as a
+    replay, and a lost one could not be sent again; both now end with every comment."""
+    leader, mentor = pair
+    ids = leader_entries(leader)
+    leader.sharing.export_share(ShareRequest(to="Bob Mentor"), tmp_path / "s.rjp")
+    mentor.sharing.import_share(tmp_path / "s.rjp")
+    rota = mentor.db.scalar("SELECT id FROM entry WHERE title = 'Rota gaps'")
+    mentor.sharing.comment(rota, "First thought.")
+    mentor.sharing.export_feedback("Alice Leader", tmp_path / "f1.rjp")
+    mentor.sharing.comment(rota, "Second thought.")
+    mentor.sharing.export_feedback("Alice Leader", tmp_path / "f2.rjp")
+    leader.sharing.import_feedback(tmp_path / "f2.rjp")
+    late = leader.sharing.import_feedback(tmp_path / "f1.rjp")  # arrives late
+    assert late["attached"] == 1
+    texts = sorted(c["text"] for c in leader.journal.get(ids["shared"])["comments"])
+    assert texts == ["First thought.", "Second thought."]
+    # f1 and f2 lost in the post: --all sends every comment again, and nothing doubles
+    mentor.sharing.export_feedback("Alice Leader", tmp_path / "again.rjp", include_sent=True)
+    assert leader.sharing.import_feedback(tmp_path / "again.rjp")["attached"] == 0
+    assert len(leader.journal.get(ids["shared"])["comments"]) == 2
 
 
 def test_comment_only_on_shared_entries(pair):

@@ -2,9 +2,10 @@
 
 The mentor's side: ``comment`` stores an outgoing comment bound to the content hash of the
 version read; ``export`` seals every unsent one for one person with the next sequence number.
-The leader's side: ``receive`` finds its own entries by the opaque ids it gave them, refuses
-anything not newer than the last feedback from that person, and keeps each comment's binding
-so an entry edited since shows the comment as "on an earlier version".
+The leader's side: ``receive`` finds its own entries by the opaque ids it gave them and adds
+comments as a set (by uid), so packets may arrive late, out of order or twice (the sequence
+number is kept for the record only); it keeps each comment's binding so an entry edited since
+shows the comment as "on an earlier version".
 """
 
 from __future__ import annotations
@@ -68,21 +69,23 @@ class FeedbackService:
                 ),
             ).lastrowid
 
-    def pending(self, person_id: int) -> list:
+    def pending(self, person_id: int, include_sent: bool = False) -> list:
         return self.db.query(
             "SELECT c.id, c.uid, c.text, c.created, c.entry_hash, e.title, e.body, "
             "e.origin_hash, e.import_key FROM comment c JOIN entry e ON e.id = c.entry_id "
-            "WHERE c.outgoing = 1 AND c.sent = 0 AND e.kind = 'shared' AND e.sender_id = ? "
-            "ORDER BY c.created, c.id",
-            (person_id,),
+            "WHERE c.outgoing = 1 AND (c.sent = 0 OR ?) AND e.kind = 'shared' "
+            "AND e.sender_id = ? ORDER BY c.created, c.id",
+            (int(include_sent), person_id),
         )
 
-    def export(self, to: str, out) -> dict:
+    def export(self, to: str, out, include_sent: bool = False) -> dict:
+        """Seal unsent comments (``include_sent``: all of them again, for a lost file)."""
         person = self.contacts.get(to)
-        rows = self.pending(person["id"])
+        rows = self.pending(person["id"], include_sent)
         if not rows:
             raise UsageError(
-                f"There are no new comments for {person['name']}; nothing was written."
+                f"There are no new comments for {person['name']}; nothing was written "
+                "(add --all to send every comment again)."
             )
         comments = []
         for r in rows:
@@ -132,17 +135,13 @@ class FeedbackService:
     # ---- the writer's side ---------------------------------------------------------------
 
     def receive(self, path) -> dict:
+        """Attach the packet's comments. Comments are a set (by uid), so packets may arrive in
+        any order or twice: an older one after a newer one still adds what it carries."""
         opened, sender = self.contacts.open_packet_file(path, "feedback")
-        last = self.db.scalar(
-            "SELECT max(seq) FROM packet_log WHERE direction = 'in' AND kind = 'feedback' "
-            "AND person_id = ?",
-            (sender["id"],),
+        seen = self.db.scalar(
+            "SELECT count(*) FROM packet_log WHERE packet_id = ? AND direction = 'in'",
+            (opened.packet_id,),
         )
-        if last is not None and opened.seq <= last:
-            raise PacketRejected(
-                f"This feedback from {sender['name']} (number {opened.seq}) is not newer than "
-                f"the last one received (number {last}), so it was refused as a replay."
-            )
         comments = _validated_comments(opened.payload)
         own = self._own_entries(sender["fingerprint"])
         attached, unmatched = 0, 0
@@ -169,12 +168,14 @@ class FeedbackService:
                     ),
                 )
                 attached += cursor.rowcount
-            self.db.execute(
-                "INSERT INTO packet_log(packet_id, direction, kind, person_id, seq, created) "
-                "VALUES (?, 'in', 'feedback', ?, ?, ?)",
-                (opened.packet_id, sender["id"], opened.seq, opened.created),
-            )
+            if not seen:
+                self.db.execute(
+                    "INSERT INTO packet_log(packet_id, direction, kind, person_id, seq, created) "
+                    "VALUES (?, 'in', 'feedback', ?, ?, ?)",
+                    (opened.packet_id, sender["id"], opened.seq, opened.created),
+                )
         return {
+            "already_imported": bool(seen),
             "from": sender["name"],
             "fingerprint": sender["fingerprint"],
             "seq": opened.seq,

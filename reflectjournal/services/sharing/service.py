@@ -49,8 +49,8 @@ class SharingService:
     def comment(self, entry_id, text: str) -> int:
         return self.feedback.comment(entry_id, text)
 
-    def export_feedback(self, to: str, out) -> dict:
-        return self.feedback.export(to, out)
+    def export_feedback(self, to: str, out, include_sent: bool = False) -> dict:
+        return self.feedback.export(to, out, include_sent)
 
     def import_feedback(self, path) -> dict:
         return self.feedback.receive(path)
