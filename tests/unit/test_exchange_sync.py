@@ -283,3 +283,46 @@ def test_exchange_set_refuses_a_missing_folder_in_one_sentence(trio, tmp_path):
     with pytest.raises(UsageError, match="There is no folder"):
         leader.sharing.exchange.set_place(PlaceSpec("folder", str(tmp_path / "nope")))
     assert leader.db.scalar("SELECT count(*) FROM exchange_place") == 0
+
+
+class CountingStore:
+    """Wraps a real store and counts the calls a sync makes."""
+
+    def __init__(self, inner):
+        self.inner, self.label, self.calls = inner, inner.label, []
+
+    def __getattr__(self, name):
+        method = getattr(self.inner, name)
+
+        def counted(*args):
+            self.calls.append(name)
+            return method(*args)
+
+        return counted
+
+
+def test_a_sync_with_nothing_new_is_one_listing_per_place(trio, tmp_path):
+    leader, mentor, coach = trio
+    roots = [tmp_path / "a", tmp_path / "b"]
+    for root in roots:
+        root.mkdir()
+    leader.sharing.exchange.set_place(PlaceSpec("folder", str(roots[0])), "Tom Mentor")
+    leader.sharing.exchange.set_place(PlaceSpec("folder", str(roots[1])), "Cat Coach")
+    mentor.sharing.exchange.set_place(PlaceSpec("folder", str(roots[0])))
+    coach.sharing.exchange.set_place(PlaceSpec("folder", str(roots[1])))
+    entry = leader.journal.add("Shared twice.", title="Twice")
+    leader.sharing.exchange.share(entry, ["Tom Mentor", "Cat Coach"])
+    for ws in (leader, mentor, coach, leader, mentor, coach, leader):
+        ws.sharing.exchange.sync()
+    exchange = leader.sharing.exchange
+    opened = []
+    real_open = exchange.open_store
+
+    def counting_open(spec):
+        opened.append(CountingStore(real_open(spec)))
+        return opened[-1]
+
+    exchange.open_store = counting_open
+    result = exchange.sync()
+    assert (result.sent, result.received, result.pending) == (0, 0, 0)
+    assert [s.calls for s in opened] == [["list", "close"], ["list", "close"]]

@@ -21,7 +21,7 @@ from . import messages
 from .incoming import Incoming
 from .outgoing import Outgoing
 from .places import Place, Places, PlaceSpec, open_store
-from .store import PlaceError, Store, check_marker
+from .store import MARKER_NAME, PlaceError, Store, check_marker
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,9 @@ class ExchangeService:
         self.outgoing = Outgoing(db, sharing)
         #: Opens a place's store; tests and device sync may substitute their own.
         self.open_store: Callable[[PlaceSpec], Store] = open_store
+        # Places whose marker was read and matched in this session: later syncs only check
+        # that the listing still has it, so a sync with nothing new is one listing per place.
+        self._verified: set[tuple[int, str]] = set()
 
     # ---- where to meet -------------------------------------------------------------------
 
@@ -193,8 +196,11 @@ class ExchangeService:
     def _sync_place(self, place: Place, people: list[dict], tally: dict) -> list[str]:
         store = self.open_store(place.spec)
         try:
-            check_marker(store, place.place_id)
             names = set(store.list())
+            key = (place.id, place.place_id)
+            if key not in self._verified or MARKER_NAME not in names:
+                check_marker(store, place.place_id)
+                self._verified.add(key)
             me = self.sharing.identity.get()
             my_name = self.sharing.identity.require_name()
             signers = self.sharing.contacts.known_signers()
