@@ -29,7 +29,7 @@ class Incoming:
     def apply(self, message: Message, sender: dict) -> list[str]:
         """Apply one opened message from ``sender``; returns message ids a receipt confirmed."""
         confirmed: list[str] = []
-        with self.db.transaction():
+        with self.db.transaction():  # joins the caller's batch transaction when there is one
             if self.already_applied(message.message_id):
                 return confirmed
             if message.type == "entry":

@@ -24,6 +24,7 @@ from .places import Place, Places, PlaceSpec, open_store
 from .store import MARKER_NAME, PlaceError, Store, check_marker
 
 log = logging.getLogger(__name__)
+APPLY_BATCH = 250
 
 
 @dataclass(frozen=True)
@@ -221,16 +222,43 @@ class ExchangeService:
 
     def _receive(self, store, names, boxes, person, keys, incoming, problems, tally):
         inbox, outbox = boxes
+        mine = [
+            (name, parts[1])
+            for name in sorted(names)
+            if (parts := messages.split_name(name)) is not None and parts[0] == inbox
+        ]
+        applied = {
+            r[0]
+            for r in self.db.query(
+                "SELECT message_id FROM inbox WHERE person_id = ?", (person["id"],)
+            )
+        }
+        todo = [(name, mid) for name, mid in mine if mid not in applied]
+        for start in range(0, len(todo), APPLY_BATCH):
+            opened = self._fetch(store, todo[start : start + APPLY_BATCH], person, keys, problems)
+            # One transaction per batch: each message and its inbox record stay together, and
+            # a thousand messages cost one commit, not a thousand.
+            pruned: list[str] = []
+            with self.db.transaction():
+                for name, message in opened:
+                    confirmed = incoming.apply(message, person)
+                    if message.type == "receipt":
+                        pruned += [messages.object_name(outbox, m) for m in confirmed] + [name]
+                    else:
+                        tally["received"] += 1
+                self.db.execute(
+                    "DELETE FROM outbox WHERE person_id = ? AND received IS NOT NULL",
+                    (person["id"],),
+                )
+            for name in pruned:  # what both sides hold leaves the place; receipts once read
+                store.delete(name)
+                names.discard(name)
+        return [mid for _, mid in mine]
+
+    def _fetch(self, store, batch, person, keys, problems) -> list:
         me, signers = keys
-        found: list[str] = []
-        for name in sorted(names):
-            parts = messages.split_name(name)
-            if parts is None or parts[0] != inbox:
-                continue
-            message_id = parts[1]
-            found.append(message_id)
-            if incoming.already_applied(message_id):
-                continue
+        opened = []
+        for name, message_id in batch:
             data = store.get(name)
             if data is None:
                 continue  # pruned by the other side meanwhile
@@ -250,19 +278,8 @@ class ExchangeService:
                     continue  # half-written (still syncing): left alone, tried next time
                 problems.append(f"A message from {person['name']} was refused: {exc}")
                 continue
-            confirmed = incoming.apply(message, person)
-            if message.type == "receipt":
-                for other in confirmed:
-                    store.delete(messages.object_name(outbox, other))
-                    names.discard(messages.object_name(outbox, other))
-                self.db.execute(
-                    "DELETE FROM outbox WHERE person_id = ? AND received IS NOT NULL",
-                    (person["id"],),
-                )
-                store.delete(name)  # receipts are read once, by us
-            else:
-                tally["received"] += 1
-        return found
+            opened.append((name, message))
+        return opened
 
     def _send_receipts(self, store, names, outbox, found, person, me, my_name) -> None:
         """Receipt every message of theirs still in the place whose receipt is not there."""
@@ -292,10 +309,11 @@ class ExchangeService:
             name = messages.object_name(outbox, receipt_id)
             store.put_if_absent(name, sealed)
             names.add(name)
-            self.db.executemany(
-                "UPDATE inbox SET receipt_id = ? WHERE message_id = ?",
-                [(receipt_id, m) for m, _ in chunk],
-            )
+            with self.db.transaction():
+                self.db.executemany(
+                    "UPDATE inbox SET receipt_id = ? WHERE message_id = ?",
+                    [(receipt_id, m) for m, _ in chunk],
+                )
 
     def _publish(self, store, names, outbox, person, tally) -> None:
         rows = self.db.query(
@@ -303,23 +321,38 @@ class ExchangeService:
             "AND received IS NULL ORDER BY created, message_id",
             (person["id"],),
         )
-        for row in rows:
-            name = messages.object_name(outbox, row["message_id"])
-            if name in names:
-                continue
-            if store.put_if_absent(name, bytes(row["sealed"])):
-                tally["sent"] += 1
-            names.add(name)
-            now = utc_timestamp()
+        done: list = []
+        try:
+            for row in rows:
+                name = messages.object_name(outbox, row["message_id"])
+                if name in names:
+                    continue
+                if store.put_if_absent(name, bytes(row["sealed"])):
+                    tally["sent"] += 1
+                names.add(name)
+                done.append(row)
+                if len(done) >= APPLY_BATCH:
+                    self._record_published(done, person)
+        finally:  # also when the place stops answering half way: what went out is recorded
+            self._record_published(done, person)
+
+    def _record_published(self, done: list, person) -> None:
+        now = utc_timestamp()
+        with self.db.transaction():
+            for row in done:
+                self._published(row, person, now)
+        done.clear()
+
+    def _published(self, row, person, now: str) -> None:
+        self.db.execute(
+            "UPDATE outbox SET published = ? WHERE message_id = ?", (now, row["message_id"])
+        )
+        if row["kind"] in ("entry", "withdraw"):
             self.db.execute(
-                "UPDATE outbox SET published = ? WHERE message_id = ?", (now, row["message_id"])
+                "UPDATE entry_share SET sent = coalesce(sent, ?) WHERE entry_id = ? "
+                "AND person_id = ? AND version = ?",
+                (now, int(row["ref"]), person["id"], row["version"]),
             )
-            if row["kind"] in ("entry", "withdraw"):
-                self.db.execute(
-                    "UPDATE entry_share SET sent = coalesce(sent, ?) WHERE entry_id = ? "
-                    "AND person_id = ? AND version = ?",
-                    (now, int(row["ref"]), person["id"], row["version"]),
-                )
 
 
 def _local_time(iso: str) -> str:
