@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-PACKET_SUFFIXES = (".rjshare", ".rjfeedback", ".rjcontact")
+from reflectjournal.services.sharing.kinds import PACKET_SUFFIXES  # no imports behind it
 
 
 def _file_argument(argv: list[str], commands: set[str]) -> list[str]:

@@ -178,6 +178,9 @@ def register(sub) -> None:
     p.add_argument(
         "--demo", action="store_true", help="open a generated demo journal in a temporary place"
     )
+    p.add_argument(
+        "--open", metavar="FILE", help="receive a share, feedback or contact file in the app"
+    )
     p.set_defaults(handler=cmd_gui)
 
 

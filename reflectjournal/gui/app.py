@@ -182,12 +182,15 @@ class AppController(QObject):
             return
         self.show(workspace)
 
-    def raise_window(self, _argv=None) -> None:
+    def raise_window(self, argv=None) -> None:
         target = self.window or getattr(self, "unlock_dialog", None)
         if target is not None:
             target.showNormal()
             target.raise_()
             target.activateWindow()
+        opened = _open_argument(argv or [])
+        if opened and self.window is not None:
+            self.window.open_file(opened)
 
     def close_workspace(self) -> None:
         if self.workspace is not None:
@@ -272,11 +275,27 @@ def run_gui(args) -> int:
         return 1
     if workspace is None:
         return 0
-    controller.show(workspace)
+    window = controller.show(workspace)
+    if getattr(args, "open", None):
+        QTimer.singleShot(0, lambda: window.open_file(args.open))
     code = app.exec()
     controller.close_workspace()
     instance.close()
     return code
+
+
+def _open_argument(argv: list[str]) -> str | None:
+    """The FILE of ``--open FILE`` in a second launch's arguments (a double-clicked packet)."""
+    from reflectjournal.services.sharing.kinds import PACKET_SUFFIXES
+
+    for i, arg in enumerate(argv):
+        if arg == "--open" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--open="):
+            return arg.split("=", 1)[1]
+        if Path(arg).suffix in PACKET_SUFFIXES and Path(arg).is_file():
+            return arg
+    return None
 
 
 def _run_demo(app: QApplication) -> int:

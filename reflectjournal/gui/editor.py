@@ -89,6 +89,10 @@ class EntryEditor(QWidget):
         self.visibility.setAccessibleName("Who may see this entry")
         for key, label in VISIBILITY_LABELS.items():
             self.visibility.addItem(_dot(VISIBILITY_COLOURS[key]), label, key)
+        # Who this entry goes to, as people (the exchange); visibility stays for files.
+        self.share_button = QPushButton("Share with…")
+        self.share_button.setAccessibleName("Share this entry with people")
+        self.share_button.clicked.connect(self.share_with)
         self.tags = TagPicker(catalogue)
         self.tags.setAccessibleName("Tags")
         self.banner = QLabel()
@@ -141,6 +145,7 @@ class EntryEditor(QWidget):
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
         head.addWidget(self.when)
+        head.addWidget(self.share_button)  # beside the title: the meta row is full at 1024 px
         meta = QHBoxLayout()
         meta.addWidget(self.model_box, 2)
         for label, widget in (("Mood", self.mood), ("Energy", self.energy)):
@@ -309,16 +314,39 @@ class EntryEditor(QWidget):
         self._show_state("")
         self.update_preview()
         self.comments.show_comments(entry.get("comments") or [])
+        self._show_share_state()
         self._aside_changed(now=True)
 
     def _set_read_only(self, read_only: bool) -> None:
         for widget in (self.title, self.when, self.model_box, self.mood, self.energy):
             widget.setEnabled(not read_only)
         self.visibility.setEnabled(not read_only)
+        self.share_button.setVisible(not read_only)
         self.tags.setEnabled(not read_only)
         for editor in [self.body, *self._sections.values()]:
             if editor is not None:
                 editor.setReadOnly(read_only)
+
+    def share_with(self, dialog_factory=None) -> bool:
+        """Save, then choose the people this entry is shared with (the exchange)."""
+        from reflectjournal.gui.exchange_gui import ShareWithDialog
+
+        entry_id = self.save()
+        if entry_id is None:
+            return False
+        dialog = (dialog_factory or ShareWithDialog)(self.workspace, entry_id, self)
+        accepted = bool(dialog.exec())
+        self._show_share_state()
+        return accepted
+
+    def _show_share_state(self) -> None:
+        if self.entry_id is None or self.kind == "shared":
+            self.share_button.setText("Share with…")
+            return
+        people = [
+            r.name for r in self.workspace.sharing.exchange.recipients(self.entry_id) if r.active
+        ]
+        self.share_button.setText(f"Shared with {', '.join(people)}…" if people else "Share with…")
 
     # ---- state, drafts and saving ---------------------------------------------------------
 

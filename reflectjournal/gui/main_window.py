@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -73,7 +73,8 @@ class MainWindow(QMainWindow):
             placeholder = QWidget()
             placeholder.setObjectName(f"unbuilt-{view.key}")
             self.stack.addWidget(placeholder)
-        self.nav.setFixedWidth(max(150, self.nav.sizeHintForColumn(0) + 36))
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._fit_nav()
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 4, 0, 0)
@@ -100,6 +101,72 @@ class MainWindow(QMainWindow):
         self.reminders = DesktopReminders(self, workspace)
         # After the first paint: what is due today never delays the window opening.
         QTimer.singleShot(0, self.reminders.show_startup)
+        self._build_exchange()
+
+    def _fit_nav(self) -> None:
+        """Wide enough for the longest title with a badge ("Shared with me (12)"), in the
+        font the current style gives the list (the dark and light styles differ)."""
+        self.nav.ensurePolished()
+        metrics = self.nav.fontMetrics()
+        widest = max(metrics.horizontalAdvance(f"{v.title} (99)") for v in views.VIEWS)
+        self.nav.setFixedWidth(max(150, widest + 40))  # item padding 24, margins 12, frame
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._fit_nav()
+        super().changeEvent(event)
+
+    # ---- the exchange ---------------------------------------------------------------------
+
+    def _build_exchange(self) -> None:
+        """Sync in the background; the outbox in one sentence; a badge for what arrived."""
+        from PySide6.QtWidgets import QLabel
+
+        from reflectjournal.gui.exchange_gui import ExchangeSync
+
+        self.unseen = 0
+        self.exchange_status = QLabel()
+        self.exchange_status.setObjectName("exchangeStatus")
+        self.exchange_status.setAccessibleName("Sharing status")
+        self.statusBar().addPermanentWidget(self.exchange_status)
+        self.sync = ExchangeSync(self.workspace, self)
+        self.sync.status.connect(self.exchange_status.setText)
+        self.sync.received.connect(self._arrived)
+        self.nav.currentRowChanged.connect(self._maybe_clear_badge)
+        QTimer.singleShot(0, self.sync.start)
+
+    def _shared_row(self) -> int:
+        return next(i for i, v in enumerate(views.VIEWS) if v.key == "shared")
+
+    def _arrived(self, count: int) -> None:
+        if self.nav.currentRow() == self._shared_row():
+            self._refresh_shared()
+            return
+        self.unseen += count
+        row = self._shared_row()
+        self.nav.item(row).setText(f"{views.VIEWS[row].title} ({min(self.unseen, 99)})")
+        self.nav.item(row).setToolTip(f"{self.unseen} new shared entries or comments")
+        for key in ("journal", "shared"):  # comments show on entries; shares on that page
+            if key in self.pages and hasattr(self.pages[key], "refresh"):
+                self.pages[key].refresh()
+
+    def _refresh_shared(self) -> None:
+        page = self.pages.get("shared")
+        if page is not None and hasattr(page, "refresh"):
+            page.refresh()
+
+    def _maybe_clear_badge(self, row: int) -> None:
+        if row == self._shared_row() and self.unseen:
+            self.unseen = 0
+            self.nav.item(row).setText(views.VIEWS[row].title)
+            self.nav.item(row).setToolTip("")
+            self._refresh_shared()
+
+    def open_file(self, path) -> None:
+        """A packet or card handed to the app (double-click, a second launch)."""
+        page = self.go("shared")
+        if hasattr(page, "import_packet"):
+            page.import_packet(path)
 
     # ---- pages --------------------------------------------------------------------------
 
@@ -281,6 +348,8 @@ class MainWindow(QMainWindow):
             self.pages["journal"].save_now()
         self.autolock_timer.stop()
         self.reminders.stop()
+        if hasattr(self, "sync"):
+            self.sync.stop()
         QApplication.instance().removeEventFilter(self.idle)
         self._save_layout()
 

@@ -33,10 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.services.sharing import kinds
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
-PACKET_FILTER = "ReflectJournal packets (*.rjp);;All files (*)"
-CARD_FILTER = "Contact cards (*.rjcard *.json);;All files (*)"
+RECEIVE_FILTER = kinds.dialog_filter()  # a share, feedback or a contact card: any of them
+SHARE_FILTER = kinds.dialog_filter("share")
+FEEDBACK_FILTER = kinds.dialog_filter("feedback")
+CARD_FILTER = kinds.dialog_filter("contact")
 
 
 def _status_label() -> QLabel:
@@ -107,7 +110,7 @@ class SharingView(QWidget):
 
         bar = QHBoxLayout()
         for text, slot in (
-            ("Receive packet…", self._choose_packet),
+            ("Receive a file…", self._choose_packet),
             ("Send feedback…", self._choose_feedback),
             ("Share my entries…", self._open_share),
             ("Contacts…", self._open_contacts),
@@ -146,7 +149,7 @@ class SharingView(QWidget):
         if not self.tree.topLevelItemCount():
             self.reader.setPlainText(
                 "Nothing has been shared with you yet. When a leader sends you a packet, "
-                "choose “Receive packet…” to read it here."
+                "choose “Receive a file…” to read it here."
             )
         if keep is not None:
             self.select_entry(keep)
@@ -189,24 +192,20 @@ class SharingView(QWidget):
             return False
         self.new_comment.clear()
         self._show_current()
-        self._report("Comment saved; it travels with your next feedback packet.")
+        self._report("Comment saved; it travels at the next sync (or in a feedback file).")
         return True
 
-    def import_packet(self, path) -> dict | None:
+    def import_packet(self, path):
+        """Receive a share packet, a feedback file or a contact card: whichever it is."""
         try:
-            summary = self.sharing.import_share(path)
+            received = self.sharing.receive_file(path)
         except ReflectJournalError as exc:
             self._report(str(exc))
             return None
         self.refresh()
         self.changed.emit()
-        if summary["already_imported"]:
-            self._report(f"This packet from {summary['from']} was already received.")
-        else:
-            self._report(
-                f"From {summary['from']}: {summary['added']} new, {summary['updated']} updated."
-            )
-        return summary
+        self._report(received.sentence)
+        return received
 
     def export_feedback(self, person: str, path) -> dict | None:
         try:
@@ -218,7 +217,7 @@ class SharingView(QWidget):
         return summary
 
     def _choose_packet(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Receive a packet", "", PACKET_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Receive a file", "", RECEIVE_FILTER)
         if path:
             self.import_packet(path)
 
@@ -231,7 +230,10 @@ class SharingView(QWidget):
         if self.current_entry_id() is not None:
             person = self.workspace.journal.get(self.current_entry_id()).get("from") or person
         path, _ = QFileDialog.getSaveFileName(
-            self, f"Feedback for {person}", f"feedback-{person}.rjp", PACKET_FILTER
+            self,
+            f"Feedback for {person}",
+            f"feedback-{person}{kinds.FEEDBACK}",
+            FEEDBACK_FILTER,
         )
         if path:
             self.export_feedback(person, path)
@@ -348,7 +350,9 @@ class ContactsDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def _choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save your card", "me.rjcard", CARD_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save your card", f"me{kinds.CONTACT}", CARD_FILTER
+        )
         if path:
             self.export_card(path)
 
@@ -476,7 +480,7 @@ class ShareDialog(QDialog):
     def _choose_out(self) -> None:
         name = self.to.currentData() or "share"
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save the packet", str(Path.home() / f"share-{name}.rjp"), PACKET_FILTER
+            self, "Save the packet", str(Path.home() / f"share-{name}{kinds.SHARE}"), SHARE_FILTER
         )
         if path and self.save_to(path):
             self.accept()

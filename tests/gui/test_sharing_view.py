@@ -80,7 +80,9 @@ def test_cards_share_receive_comment_and_feedback(qtbot, pair, tmp_path):
     view = SharingView(mentor)
     qtbot.addWidget(view)
     view.resize(900, 600)
-    assert view.import_packet(packet)["added"] == 1
+    received = view.import_packet(packet)
+    assert (received.kind, received.changed) == ("share", True)
+    assert received.sentence == "From Alice Leader: 1 new, 0 updated."
     top = view.tree.topLevelItem(0)
     assert top.text(0).startswith("Alice Leader")
     assert leader.sharing.identity.get().fingerprint in top.child(0).text(0)
@@ -91,13 +93,20 @@ def test_cards_share_receive_comment_and_feedback(qtbot, pair, tmp_path):
     view.new_comment.setPlainText("How is the ward coping?")
     assert view.add_comment()
     assert "How is the ward coping?" in view.comments.toPlainText()
-    assert view.import_packet(packet)["already_imported"]
+    assert "already received" in view.import_packet(packet).sentence
     assert view.current_entry_id() == entry_id and view.add_button.isEnabled()
     assert "already" in view.status.text()
     view.grab().save(str(tmp_path / "shared_view.png"))
 
-    assert view.export_feedback("Alice Leader", tmp_path / "fb.rjp")["comments"] == 1
-    assert leader.sharing.import_feedback(tmp_path / "fb.rjp")["attached"] == 1
+    assert view.export_feedback("Alice Leader", tmp_path / "fb.rjfeedback")["comments"] == 1
+    # The leader's app receives feedback files too (it used to send them to the CLI).
+    leader_view = SharingView(leader)
+    qtbot.addWidget(leader_view)
+    got = leader_view.import_packet(tmp_path / "fb.rjfeedback")
+    assert (got.kind, got.sentence) == (
+        "feedback",
+        "From Bob Mentor: 1 comment(s) on your entries.",
+    )
     assert leader.journal.get(first)["comments"][0]["text"] == "How is the ward coping?"
 
     # A bad file: one sentence on the status line, nothing changed.

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cached_property
 
-from reflectjournal.errors import UsageError
+from reflectjournal.errors import PacketRejected, UsageError
 from reflectjournal.services import privacy
 from reflectjournal.services.sharing.feedback import FeedbackService
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
@@ -13,6 +14,16 @@ from reflectjournal.services.sharing.share import SharePlan, ShareRequest, Share
 from reflectjournal.storage.database import Database
 
 NAMES_SETTING = "privacy.sensitive_names"
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """What a file handed to the app (double-click, Receive…) turned out to be and did."""
+
+    kind: str  # share | feedback | contact
+    sender: str
+    sentence: str
+    changed: bool
 
 
 class SharingService:
@@ -54,6 +65,41 @@ class SharingService:
 
     def import_feedback(self, path) -> dict:
         return self.feedback.receive(path)
+
+    def receive_file(self, path) -> ReceivedFile:
+        """Receive a share packet, a feedback packet or a contact card, whichever it is."""
+        from reflectjournal.services.sharing import packets
+        from reflectjournal.services.sharing.crypto import MAX_CONTACT_CARD_BYTES
+        from reflectjournal.services.sharing.files import read_packet_file
+
+        data = read_packet_file(path)
+        try:
+            kind = packets.peek_kind(data)
+        except PacketRejected as exc:
+            if getattr(exc, "reason", "") != "contact_card" or len(data) > MAX_CONTACT_CARD_BYTES:
+                raise
+            card = self.contacts.import_card(data)
+            verb = {"added": "Added", "linked": "Linked keys to", "unchanged": "Already had"}
+            return ReceivedFile(
+                "contact",
+                card["name"],
+                f"{verb[card['status']]} {card['name']}; compare the fingerprint "
+                f"{card['fingerprint']} with theirs before sharing anything.",
+                card["status"] != "unchanged",
+            )
+        if kind == "feedback":
+            got = self.import_feedback(path)
+            if got["already_imported"]:
+                text = f"This feedback from {got['from']} was already received."
+            else:
+                text = f"From {got['from']}: {got['attached']} comment(s) on your entries."
+            return ReceivedFile("feedback", got["from"], text, got["attached"] > 0)
+        got = self.import_share(path)
+        if got["already_imported"]:
+            text = f"This packet from {got['from']} was already received."
+        else:
+            text = f"From {got['from']}: {got['added']} new, {got['updated']} updated."
+        return ReceivedFile("share", got["from"], text, bool(got["added"] or got["updated"]))
 
     def senders(self) -> list[dict]:
         """People who have shared entries with this journal, for "Shared with me"."""

@@ -1,0 +1,21 @@
+"""The file extensions of what people exchange by hand: one per kind, agreed everywhere.
+
+The MIME types (resources/linux/*.xml), the app's file dialogs, the launcher (a double-clicked
+file) and the CLI's suggested names all read them from here. No imports: the launcher reads
+this before deciding whether Qt is needed.
+"""
+
+SHARE = ".rjshare"
+FEEDBACK = ".rjfeedback"
+CONTACT = ".rjcontact"
+EXTENSIONS = {"share": SHARE, "feedback": FEEDBACK, "contact": CONTACT}
+PACKET_SUFFIXES = (SHARE, FEEDBACK, CONTACT)
+
+
+def dialog_filter(*kinds: str) -> str:
+    """A Qt file-dialog filter for these kinds (all three when none are named)."""
+    chosen = kinds or ("share", "feedback", "contact")
+    names = {"share": "Share packets", "feedback": "Feedback", "contact": "Contact cards"}
+    patterns = " ".join(f"*{EXTENSIONS[k]}" for k in chosen)
+    label = names[chosen[0]] if len(chosen) == 1 else "ReflectJournal files"
+    return f"{label} ({patterns});;All files (*)"
