@@ -296,7 +296,9 @@ def cmd_session_prep(args) -> int:
         else:
             out.write_text(markdown, encoding="utf-8")
     if args.json:
-        data = brief.to_json()
+        from reflectjournal.cli.briefs import brief_json
+
+        data = brief_json(brief)
         data["markdown"] = markdown
         if out is not None:
             data["out"] = str(out)
