@@ -256,7 +256,10 @@ def test_jrnl_unreadable_dates_are_skipped_with_line_numbers():
     assert [e.title for e in result.entries] == ["A good entry.", "Another good entry."]
     assert [(s.where, s.reason) for s in result.skipped] == [
         ("line 4", "the date '2024-13-45 09:00' could not be read"),
-        ("line 8", "the date '05/01/2024 08:30' could be day-first or month-first (give --date-format)"),
+        (
+            "line 8",
+            "the date '05/01/2024 08:30' could be day-first or month-first (give --date-format)",
+        ),
         ("line 11", "the date '2024-02-30 10:00 PM' could not be read"),
     ]
     # The body of a skipped entry is not glued onto its neighbour.
@@ -399,7 +402,9 @@ def test_dayone_json_export():
 
     night = entries["5C1D8E6F0A1B4C2D9E3F4A5B6C7D8E9F"]
     assert night.title == "Night shift handover"
-    assert night.body == "Three staff off sick.\n\nStill on the ward at 9. Home by 10."  # escapes gone
+    assert (
+        night.body == "Three staff off sick.\n\nStill on the ward at 9. Home by 10."
+    )  # escapes gone
     assert night.tags == ["Burnout", "workforce pressures"]
     assert night.starred is True
     assert night.attachments_skipped == 1

@@ -308,7 +308,9 @@ class ImportService:
         def tell(done: int | None = None) -> None:
             if progress:
                 if done is None:
-                    done = source.done() if source.done is not None else counted + len(report.skipped)
+                    done = (
+                        source.done() if source.done is not None else counted + len(report.skipped)
+                    )
                 done = min(done, total)
                 if done != last[0]:
                     last[0] = done
