@@ -69,6 +69,20 @@ def register(sub) -> None:
     p.add_argument("--secret-file", metavar="F")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_exchange_set)
+    p = verbs.add_parser("invite", help="an invitation: your contact card and where to meet")
+    p.add_argument("--out", metavar="FILE", help="write it to FILE instead of printing it")
+    p.add_argument("--role", choices=("leader", "mentor", "coach", "coachee"), help="your role")
+    p.set_defaults(handler=cmd_exchange_invite)
+    p = verbs.add_parser("accept", help="accept an invitation (FILE, or - for pasted text)")
+    p.add_argument("file", metavar="FILE|-")
+    p.add_argument("--role", choices=("mentor", "coach", "coachee"), help="their role")
+    p.add_argument("--folder", metavar="DIR", help="where the shared folder is on this computer")
+    p.add_argument("--user", metavar="U")
+    p.add_argument("--password-file", metavar="F")
+    p.add_argument("--access-key", metavar="K")
+    p.add_argument("--secret-file", metavar="F")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_exchange_accept)
     p = verbs.add_parser("status", help="the places set up and how the last sync went")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_exchange_status)
@@ -233,4 +247,58 @@ def cmd_exchange_status(args) -> int:
         data,
         "\n".join([*lines, status]),
         empty=None,
+    )
+
+
+def cmd_exchange_invite(args) -> int:
+    with _workspace(args) as ws:
+        text = ws.sharing.exchange.invite(args.role)
+        fingerprint = ws.sharing.identity.get().fingerprint
+    if args.out:
+        from reflectjournal.services.sharing.files import write_atomically
+
+        write_atomically(args.out, text.encode("ascii"))
+        output.say(f"Wrote your invitation to {args.out}.")
+    else:
+        output.say(text.rstrip("\n"))
+    output.say(f"Your fingerprint: {fingerprint} (they compare it with you by phone).")
+    return 0
+
+
+def cmd_exchange_accept(args) -> int:
+    import sys
+
+    from reflectjournal.errors import UsageError
+    from reflectjournal.services.exchange.places import PlaceSpec
+
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8", errors="replace")[:65536]
+        except OSError:
+            raise UsageError(f"There is no file {args.file}; check the name.") from None
+    override = None
+    if args.folder or args.user or args.password_file or args.access_key or args.secret_file:
+        kind = (
+            "folder" if args.folder else ("s3" if args.access_key or args.secret_file else "webdav")
+        )
+        secret = _secret(args.password_file or args.secret_file, "password or secret key")
+        override = PlaceSpec(
+            kind, args.folder or "", user=args.user or args.access_key, secret=secret
+        )
+    with _workspace(args) as ws:
+        done = ws.sharing.exchange.accept(text, args.role, override)
+    data = {
+        "name": done.name,
+        "fingerprint": done.fingerprint,
+        "status": done.status,
+        "place": done.place,
+    }
+    where = f" You meet in {done.place}." if done.place else ""
+    return output.reply(
+        args,
+        data,
+        f"Added {done.name}.{where}\nFingerprint: {done.fingerprint}\n"
+        "Compare it with theirs by phone or in person before sharing anything.",
     )

@@ -8,6 +8,7 @@ sentence ("Tom's folder has been unreachable since 10:02; 2 items waiting").
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -159,6 +160,8 @@ class ExchangeSync(QObject):
         self.workspace = workspace
         self.exchange = workspace.sharing.exchange
         self.task = None
+        self._idle = threading.Event()  # set while no sync runs in the background
+        self._idle.set()
         self._again = False
         self.timer = QTimer(self, interval=interval_ms)
         self.timer.timeout.connect(self.sync_now)
@@ -166,17 +169,23 @@ class ExchangeSync(QObject):
         self.watcher.directoryChanged.connect(self._folder_changed)
         self.debounce = QTimer(self, singleShot=True, interval=WATCH_DELAY_MS)
         self.debounce.timeout.connect(self.sync_now)
+        # Owned timers only: nothing fires into this object after it is gone.
+        self.first = QTimer(self, singleShot=True, interval=0)
+        self.first.timeout.connect(self.sync_now)
 
     def start(self) -> None:
         self.watch_folders()
         self.timer.start()
-        QTimer.singleShot(0, self.sync_now)
+        self.first.start()
 
-    def stop(self) -> None:
-        self.timer.stop()
-        self.debounce.stop()
+    def stop(self, wait_seconds: float = 30.0) -> None:
+        """Stop syncing; a sync under way is waited for (it must not outlive the journal)."""
+        for timer in (self.timer, self.debounce, self.first):
+            timer.stop()
         if self.task is not None:
             self.task.cancel()
+        if not self._idle.wait(wait_seconds):
+            log.warning("a background sync was still running when the journal closed")
 
     def watch_folders(self) -> None:
         folders = [p.spec.location for p in self.exchange.places.all() if p.spec.kind == "folder"]
@@ -201,14 +210,22 @@ class ExchangeSync(QObject):
             return
         from reflectjournal.gui.tasks import run_task
 
+        self._idle.clear()
         self.task = run_task(
-            lambda _ctx: self.exchange.sync(),
+            self._run,
             on_finished=self._done,
             on_failed=self._failed,
             on_cancelled=self._cancelled,
         )
 
+    def _run(self, _ctx):
+        try:
+            return self.exchange.sync()
+        finally:
+            self._idle.set()
+
     def _cancelled(self) -> None:
+        self._idle.set()  # cancelled before it ran
         self.task = None
 
     def _done(self, result) -> None:

@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         self.sync.status.connect(self.exchange_status.setText)
         self.sync.received.connect(self._arrived)
         self.nav.currentRowChanged.connect(self._maybe_clear_badge)
-        QTimer.singleShot(0, self.sync.start)
+        self.sync.start()  # the first sync runs on the next turn of the event loop
 
     def _shared_row(self) -> int:
         return next(i for i, v in enumerate(views.VIEWS) if v.key == "shared")

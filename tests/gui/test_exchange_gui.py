@@ -121,6 +121,7 @@ def test_background_sync_reports_and_counts_what_arrived(qtbot, trio):
     sync.received.connect(arrived.append)
     sync.sync_now()
     qtbot.waitUntil(lambda: not sync.running and bool(statuses), timeout=20_000)
+    sync.stop()
     assert arrived == [1]
     assert statuses[-1].startswith("Up to date (last sync ")
     assert mentor.db.scalar("SELECT count(*) FROM entry WHERE kind = 'shared'") == 1
@@ -137,6 +138,7 @@ def test_unreachable_place_status_is_one_sentence(qtbot, trio, tmp_path):
     sync.status.connect(statuses.append)
     sync.sync_now()
     qtbot.waitUntil(lambda: not sync.running and bool(statuses), timeout=20_000)
+    sync.stop()
     assert statuses[-1].startswith("The shared folder has been unreachable since ")
     assert statuses[-1].endswith("; 2 items waiting.")
 

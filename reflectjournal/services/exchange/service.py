@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
 from reflectjournal.services.sharing.crypto import utc_timestamp
@@ -47,6 +48,14 @@ class Recipient:
 
 
 @dataclass(frozen=True)
+class Accepted:
+    name: str
+    fingerprint: str
+    status: str  # added | linked | unchanged (the contact)
+    place: str | None  # the place set up to meet them, in words
+
+
+@dataclass(frozen=True)
 class PlaceSet:
     place: Place
     created: bool  # True: this journal started the exchange (wrote the marker)
@@ -73,6 +82,51 @@ class ExchangeService:
         store = self.open_store(spec)
         place, created = self.places.set(spec, who, expected_place_id, store=store)
         return PlaceSet(place, created)
+
+    # ---- pairing -------------------------------------------------------------------------
+
+    def invite(self, role_hint: str | None = None) -> str:
+        """An invitation text block: my contact card and the place everyone meets me in."""
+        from . import invitations
+
+        place = next((p for p in self.places.all() if p.person_id is None), None)
+        card = self.sharing.identity.contact_card(role_hint)
+        return invitations.make(card, self.sharing.identity.get(), place)
+
+    def accept(
+        self, text: str, role: str | None = None, override: PlaceSpec | None = None
+    ) -> Accepted:
+        """Add the inviting contact and meet them in the invitation's place."""
+        from . import invitations
+
+        invitation = invitations.read(text)
+        spec = invitation.spec
+        if spec is not None:
+            if override is not None and override.kind != spec.kind:
+                raise UsageError(
+                    f"This invitation meets in {spec.describe()}; give the same kind of place."
+                )
+            if override is not None:
+                spec = PlaceSpec(
+                    spec.kind,
+                    override.location or spec.location,
+                    spec.bucket,
+                    override.user,
+                    override.secret,
+                )
+            elif spec.kind == "folder" and not Path(spec.location).is_dir():
+                raise UsageError(
+                    "This invitation meets in a shared folder; say where that folder is on "
+                    "this computer with --folder DIR."
+                )
+        described = None
+        # One transaction: a place that is refused leaves no half-added contact behind.
+        with self.db.transaction():
+            card = self.sharing.contacts.import_card(invitation.card, role)
+            if spec is not None:
+                self.set_place(spec, card["name"], expected_place_id=invitation.place_id)
+                described = spec.describe()
+        return Accepted(card["name"], card["fingerprint"], card["status"], described)
 
     # ---- sharing with people -------------------------------------------------------------
 
