@@ -326,3 +326,26 @@ def test_a_sync_with_nothing_new_is_one_listing_per_place(trio, tmp_path):
     result = exchange.sync()
     assert (result.sent, result.received, result.pending) == (0, 0, 0)
     assert [s.calls for s in opened] == [["list", "close"], ["list", "close"]]
+
+
+def test_prep_brief_counts_a_late_shared_entry_as_new(trio, tmp_path):
+    """Written before the last session, shared after it: new to the coach, so it is in."""
+    from datetime import UTC, datetime, timedelta
+
+    from reflectjournal.services.prep import build_brief
+
+    leader, _, coach = trio
+    root = tmp_path / "shared"
+    root.mkdir()
+    for ws in (leader, coach):
+        ws.sharing.exchange.set_place(PlaceSpec("folder", str(root)))
+    now = datetime.now(UTC).replace(microsecond=0)
+    entry = leader.journal.add(
+        "Written a week ago, shared today.", title="Late", when=now - timedelta(days=7)
+    )
+    coach.coaching.add_session("Ana Leader", notes="We met.", when=now - timedelta(days=2))
+    leader.sharing.exchange.share(entry, ["Cat Coach"])
+    leader.sharing.exchange.sync()
+    coach.sharing.exchange.sync()
+    brief = build_brief(coach, "Ana Leader")
+    assert [s["title"] for s in brief.shared] == ["Late"]
