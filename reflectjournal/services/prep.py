@@ -120,14 +120,14 @@ def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> 
     # Shared entries count from when they arrived (the exchange records it), not when written.
     arrived = arrived_at(db, [r["id"] for r in items if r["kind"] == "shared"])
 
-    def moment(row) -> str:
+    def counted_from(row) -> str:
         return max(row["created"], arrived.get(row["id"], row["created"]))
 
     def period(row) -> str:
         # The last session itself belongs to this period: it is what was discussed last time.
-        if since is None or row["id"] == last_entry or moment(row) > since:
+        if since is None or row["id"] == last_entry or counted_from(row) > since:
             return "recent"
-        if before_last is not None and moment(row) >= before_last["date"]:
+        if before_last is not None and counted_from(row) >= before_last["date"]:
             return "previous"
         return "older"
 
@@ -164,7 +164,7 @@ def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> 
     shared = [
         _shared_item(r, [info[t]["name"] for t in tags.get(r["id"], [])])
         for r in shared_rows
-        if since is None or moment(r) > since
+        if since is None or counted_from(r) > since
     ]
 
     actions = coaching.list_actions(person=pid, today=today)
