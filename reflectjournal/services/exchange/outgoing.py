@@ -47,41 +47,46 @@ class Outgoing:
         identity = self.sharing.identity.get()
         sender_name = self.sharing.identity.require_name()
         names = self.sharing.sensitive_names()
-        shares = self.sharing.shares
-        for row in rows:
-            item = shares._outgoing(row_as_entry(row), row["fingerprint"], include_mood=False)
-            digest = hashlib.sha256(canonical_json(item)).hexdigest()
-            if digest == row["sent_hash"]:
-                self._mark_seen(row, held=None)
-                continue
-            hits = shares._scan(item, names)
-            if hits and not row["allow_identifiers"]:
-                sentence = _held_sentence(row["title"], row["name"], [h["label"] for h in hits])
-                self._mark_seen(row, held=sentence)
-                continue
-            version = row["version"] + 1
-            body = {
-                "type": "entry",
-                "ref": item["id"],
-                "entry_version": version,
-                "entry": item,
-            }
+        # A hundred entries per transaction: one commit each, and the UI waits only briefly.
+        for start in range(0, len(rows), 100):
             with self.db.transaction():
-                self._queue(row, "entry", version, body, identity, sender_name)
-                self.db.execute(
-                    "UPDATE entry_share SET version = ?, sent_hash = ?, entry_updated = ?, "
-                    "held = NULL, queued = ?, sent = NULL, received = NULL "
-                    "WHERE entry_id = ? AND person_id = ?",
-                    (
-                        version,
-                        digest,
-                        row["updated"],
-                        utc_timestamp(),
-                        row["entry_id"],
-                        row["person_id"],
-                    ),
-                )
+                for row in rows[start : start + 100]:
+                    self._queue_row(row, identity, sender_name, names)
         return self._held()
+
+    def _queue_row(self, row, identity, sender_name: str, names: list[str]) -> None:
+        shares = self.sharing.shares
+        item = shares._outgoing(row_as_entry(row), row["fingerprint"], include_mood=False)
+        digest = hashlib.sha256(canonical_json(item)).hexdigest()
+        if digest == row["sent_hash"]:
+            self._mark_seen(row, held=None)
+            return
+        hits = shares._scan(item, names)
+        if hits and not row["allow_identifiers"]:
+            sentence = _held_sentence(row["title"], row["name"], [h["label"] for h in hits])
+            self._mark_seen(row, held=sentence)
+            return
+        version = row["version"] + 1
+        body = {
+            "type": "entry",
+            "ref": item["id"],
+            "entry_version": version,
+            "entry": item,
+        }
+        self._queue(row, "entry", version, body, identity, sender_name)
+        self.db.execute(
+            "UPDATE entry_share SET version = ?, sent_hash = ?, entry_updated = ?, "
+            "held = NULL, queued = ?, sent = NULL, received = NULL "
+            "WHERE entry_id = ? AND person_id = ?",
+            (
+                version,
+                digest,
+                row["updated"],
+                utc_timestamp(),
+                row["entry_id"],
+                row["person_id"],
+            ),
+        )
 
     def withdraw(self, entry_id: int, person: dict) -> bool:
         """Queue the withdrawal of an entry from one person; False when it was not shared."""
