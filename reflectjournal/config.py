@@ -6,12 +6,16 @@ import logging
 import logging.handlers
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from platformdirs import PlatformDirs
 
 APP_NAME = "ReflectJournal"
 ENV_JOURNAL = "REFLECTJOURNAL_JOURNAL"
 
 
-def _dirs():
+def _dirs() -> PlatformDirs:
     from platformdirs import PlatformDirs
 
     return PlatformDirs(APP_NAME, appauthor=False)

@@ -1,4 +1,4 @@
-"""Coaching commands: person, session, action, reminders (CLI.md, Coaching)."""
+"""Coaching commands: person, session, action, reminders (docs/CLI.md, Coaching)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Turning global options into an open journal, with the unlock order of CLI.md."""
+"""Turning global options into an open journal, with the unlock order of docs/CLI.md."""
 
 from __future__ import annotations
 

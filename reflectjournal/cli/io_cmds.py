@@ -1,4 +1,4 @@
-"""import, export, backup, restore (CLI.md, "Import, export, backup")."""
+"""import, export, backup, restore (docs/CLI.md, "Import, export, backup")."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reflectjournal.cli import output
 from reflectjournal.cli.journal_cmds import add_filters, entry_filter, workspace
+from reflectjournal.services.display import plural
 
 IMPORT_FORMATS = ("jrnl", "dayone", "markdown", "json")
 EXPORT_FORMATS = ("markdown", "json", "html", "pdf", "cpd")
@@ -115,7 +116,7 @@ def cmd_backup(args) -> int:
     return output.reply(
         args,
         report.to_json(),
-        f"Backed up {report.entries} entries to {report.path} ({lock}verified); "
+        f"Backed up {plural(report.entries, 'entry')} to {report.path} ({lock}verified); "
         "it opens with the journal's passphrase.",
     )
 
@@ -134,6 +135,6 @@ def cmd_restore(args) -> int:
     return output.reply(
         args,
         report.to_json(),
-        f"Restored {report.entries} entries from {report.source} into {report.path}; "
+        f"Restored {plural(report.entries, 'entry')} from {report.source} into {report.path}; "
         "it opens with the backup's passphrase.",
     )

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reflectjournal.cli import output
+from reflectjournal.services.display import plural
 
 
 def _scale(text: str) -> int:
@@ -40,7 +41,7 @@ _count = whole_number(0)
 
 
 def add_filters(p: argparse.ArgumentParser) -> None:
-    """The filters shared by list, search and every export (CLI.md)."""
+    """The filters shared by list, search and every export (docs/CLI.md)."""
     p.add_argument(
         "--tag",
         action="append",
@@ -310,7 +311,7 @@ def cmd_frameworks(args) -> int:
 
                 raise UsageError("Name the framework file: reflectjournal frameworks add FILE.toml")
             spec = ws.frameworks.add_file(Path(args.file))
-            output.say(f"Added framework '{spec.name}' with {len(spec.items)} items.")
+            output.say(f"Added framework '{spec.name}' with {plural(len(spec.items), 'item')}.")
             return 0
         frameworks = ws.frameworks.list()
     return output.reply(args, frameworks, _framework_lines)
@@ -319,7 +320,7 @@ def cmd_frameworks(args) -> int:
 def _framework_lines(frameworks: list[dict]) -> None:
     for fw in frameworks:
         marker = " (default)" if fw["default"] else ""
-        output.say(f"{fw['slug']}{marker}: {fw['name']}, {len(fw['items'])} items")
+        output.say(f"{fw['slug']}{marker}: {fw['name']}, {plural(len(fw['items']), 'item')}")
 
 
 def cmd_rate(args) -> int:

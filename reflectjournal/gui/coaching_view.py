@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.coaching_dialogs import BriefDialog, PersonDialog, SessionDialog, show_error
+from reflectjournal.services.display import plural
 
 ROLE = Qt.ItemDataRole.UserRole
 ACTION_FILTERS = {
@@ -45,7 +46,7 @@ STATE_TEXT = {
 
 
 def _actions(n: int) -> str:
-    return f"{n} action" if n == 1 else f"{n} actions"
+    return plural(n, "action")
 
 
 def _placeholder(widget: QListWidget, text: str) -> None:

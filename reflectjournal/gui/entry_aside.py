@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import datetime
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.preview import PreviewBrowser
+from reflectjournal.services.display import date_text
 from reflectjournal.services.frameworks import get_model
 from reflectjournal.services.privacy import KIND_LABELS, KINDS
 from reflectjournal.services.rendering import render_plain
@@ -79,11 +79,7 @@ class PrivacyHint(QLabel):
 
 
 def _day(iso: str) -> str:
-    try:
-        moment = datetime.fromisoformat(iso).astimezone()
-    except ValueError:
-        return iso[:10]
-    return f"{moment.day} {moment:%b %Y}"
+    return date_text(iso)
 
 
 def comments_html(comments: list[dict]) -> str:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reflectjournal.gui.theme import MOOD_COLOURS, VISIBILITY_COLOURS
+from reflectjournal.services.display import date_text
 from reflectjournal.services.entries import EntryFilter
 
 PAGE_SIZE = 200
@@ -283,10 +284,4 @@ class EntryDelegate(QStyledItemDelegate):
 
 
 def _short_date(iso: str) -> str:
-    from datetime import datetime
-
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso[:10]
-    return moment.strftime("%d %b %Y")
+    return date_text(iso, as_stored_offset=True)

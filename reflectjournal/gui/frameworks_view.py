@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.tag_picker import CATEGORY_TITLES
+from reflectjournal.services.display import plural
 from reflectjournal.services.tags import display_name
 
 SlugRole = Qt.ItemDataRole.UserRole
@@ -137,7 +138,7 @@ class FrameworksView(QWidget):
         if kind == "framework":
             self.details.setHtml(
                 f"<h2>{html.escape(value['name'])}</h2><p>{html.escape(value['description'])}</p>"
-                f"<p>{len(value['items'])} items. Choose one to read its description, the "
+                f"<p>{plural(len(value['items']), 'item')}. Choose one to read its description, the "
                 "questions it raises and to rate yourself on it.</p>"
             )
             self.rate_box.setEnabled(False)
@@ -213,5 +214,7 @@ class FrameworksView(QWidget):
             self.status.emit(str(exc))
             return False
         self.reload()
-        self.status.emit(f"Added the framework “{spec.name}” with {len(spec.items)} items.")
+        self.status.emit(
+            f"Added the framework “{spec.name}” with {plural(len(spec.items), 'item')}."
+        )
         return True

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.gui.tasks import Cancelled, Task, run_task
+from reflectjournal.services.display import plural
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ class FileActions(QObject):
 
         def done(report) -> str:
             self._refresh()
-            text = f"Imported {report.entries} entries with {report.tags} tags"
+            text = f"Imported {plural(report.entries, 'entry')} with {plural(report.tags, 'tag')}"
             extras = []
             if report.duplicates:
                 extras.append(f"{report.duplicates} already in the journal")
@@ -199,7 +200,9 @@ class FileActions(QObject):
             except ExportCancelled:
                 raise Cancelled() from None
 
-        return self._run("Exporting…", work, lambda r: f"Exported {r.entries} entries to {r.path}.")
+        return self._run(
+            "Exporting…", work, lambda r: f"Exported {plural(r.entries, 'entry')} to {r.path}."
+        )
 
     def export_dialog(self) -> None:
         dialog = QDialog(self.window)
@@ -234,7 +237,7 @@ class FileActions(QObject):
         return self._run(
             "Backing up…",
             lambda ctx: service.backup(out, progress=ctx.step),
-            lambda r: f"Backed up {r.entries} entries to {r.path} (verified).",
+            lambda r: f"Backed up {plural(r.entries, 'entry')} to {r.path} (verified).",
         )
 
     def backup_dialog(self) -> None:
@@ -255,7 +258,7 @@ class FileActions(QObject):
         return self._run(
             "Restoring…",
             lambda ctx: restore(source, target, sources),
-            lambda r: f"Restored {r.entries} entries into {r.path}; open it to use it.",
+            lambda r: f"Restored {plural(r.entries, 'entry')} into {r.path}; open it to use it.",
         )
 
     def restore_dialog(self) -> None:
@@ -276,7 +279,7 @@ class FileActions(QObject):
 
     # ---- automatic backup on close -------------------------------------------------------
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched, event) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             if self.closing:
                 return True  # a second close while the first one's backup runs

@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 from reflectjournal.gui import drafts, views
 from reflectjournal.gui.dialogs import about, ask_minutes, shortcuts_dialog
 from reflectjournal.gui.tray import DesktopReminders, ReminderBanner
+from reflectjournal.services import settings
 
 log = logging.getLogger(__name__)
 
-AUTOLOCK_SETTING = "gui.autolock_minutes"
+AUTOLOCK_SETTING = settings.AUTOLOCK_MINUTES.key
 DEFAULT_AUTOLOCK_MINUTES = 15
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
@@ -49,7 +50,7 @@ class IdleWatcher(QObject):
         super().__init__(parent)
         self.last_input = time.monotonic()
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched, event) -> bool:
         if event.type() in _INPUT_EVENTS:
             self.last_input = time.monotonic()
         return False
@@ -284,7 +285,7 @@ class MainWindow(QMainWindow):
         QApplication.instance().removeEventFilter(self.idle)
         self._save_layout()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event) -> None:
         self.finish()
         super().closeEvent(event)
 

@@ -34,7 +34,7 @@ def run_with_notice(work: Callable[[], T], parent: QWidget | None = None) -> T:
     def run() -> None:
         try:
             outcome["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread as it is
+        except BaseException as exc:
             outcome["error"] = exc
         finally:
             finished.set()

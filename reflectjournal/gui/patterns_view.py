@@ -57,6 +57,7 @@ from reflectjournal.gui.calendar_heatmap import CalendarHeatMap
 from reflectjournal.gui.charts import date_and_scale_axes, msecs, swap_chart, themed_chart
 from reflectjournal.gui.tasks import run_task
 from reflectjournal.gui.theme import is_dark, light_palette
+from reflectjournal.services.display import plural
 from reflectjournal.services.patterns import PatternOptions
 from reflectjournal.services.timeutil import range_end, range_start
 
@@ -229,7 +230,7 @@ class PatternsView(QWidget):
         if generation == self._generation:
             self.summary.setText(message)
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def changeEvent(self, event) -> None:
         # Light/dark switched while the page is open: draw the charts again in the new look.
         if event.type() == QEvent.Type.PaletteChange and self.data:
             self._draw_charts()
@@ -240,8 +241,8 @@ class PatternsView(QWidget):
         s, a = data["streaks"], data["actions"]
         if data["total_entries"]:
             self.summary.setText(
-                f"{data['total_entries']} entries from {data['first']} to {data['last']} · "
-                f"streak {s['current']} days (longest {s['longest']}) · "
+                f"{plural(data['total_entries'], 'entry')} from {data['first']} to {data['last']} · "
+                f"streak {plural(s['current'], 'day')} (longest {s['longest']}) · "
                 f"actions: {a['open']} open, {a['overdue']} overdue, {a['done']} done"
             )
         else:
@@ -413,7 +414,7 @@ class PatternsView(QWidget):
 
     def drill(self, title: str, **criteria) -> list[int]:
         ids = self.workspace.patterns.entry_ids(self.options, **criteria)
-        self.drill_label.setText(f"{title}: {len(ids)} entries")
+        self.drill_label.setText(f"{title}: {plural(len(ids), 'entry')}")
         self.drill_list.clear()
         titles = self._titles(ids)
         for entry_id in ids:
@@ -519,7 +520,7 @@ class PatternsView(QWidget):
             self,
             "Weekly review",
             f"Save “{review['title']}” as a new reflection? You can edit it afterwards.\n\n"
-            f"{len(review['entries'])} entries, {len(review['themes'])} themes, "
+            f"{plural(len(review['entries']), 'entry')}, {plural(len(review['themes']), 'theme')}, "
             f"{len(review['open_actions'])} open actions.",
         )
         if answer != QMessageBox.StandardButton.Yes:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.services.display import date_text, datetime_text
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 PACKET_FILTER = "ReflectJournal packets (*.rjp);;All files (*)"
@@ -48,7 +49,10 @@ def _status_label() -> QLabel:
 
 def entry_text(entry: dict) -> str:
     """A received entry as the reader sees it, in plain text."""
-    lines = [entry["title"], f"{entry['created'][:10]} · from {entry.get('from') or 'unknown'}"]
+    lines = [
+        entry["title"],
+        f"{date_text(entry['created'], as_stored_offset=True)} · from {entry.get('from') or 'unknown'}",
+    ]
     if entry["tags"]:
         lines.append(" ".join("@" + t for t in entry["tags"]))
     if entry.get("mood") is not None:
@@ -61,7 +65,7 @@ def comments_text(comments: list[dict]) -> str:
     parts = []
     for c in comments:
         note = " (on an earlier version)" if c.get("earlier_version") else ""
-        parts.append(f"{c['author']}, {c['created'][:16].replace('T', ' ')}{note}:\n{c['text']}")
+        parts.append(f"{c['author']}, {datetime_text(c['created'])}{note}:\n{c['text']}")
     return "\n\n".join(parts) if parts else "No comments yet."
 
 

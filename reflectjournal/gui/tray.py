@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from reflectjournal.services import settings
+
 log = logging.getLogger(__name__)
 
-REMINDER_SETTING = "reminder.time"  # "HH:MM", or empty for no daily reminder (the default)
+REMINDER_SETTING = settings.REMINDER_TIME.key  # "HH:MM", or empty: no daily reminder (default)
 CHECK_MS = 30_000
 REFLECT_TITLE = "Time to reflect"
 REFLECT_TEXT = "A few quiet minutes on today? Start a new reflection when you are ready."

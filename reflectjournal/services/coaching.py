@@ -58,7 +58,7 @@ class CoachingService(ActionsMixin):
         actions: Sequence[ActionDraft | str] = (),
         linked_entries: Iterable[int | str] = (),
     ) -> int:
-        """Record a session; string actions are owned by the coachee (CLI.md)."""
+        """Record a session; string actions are owned by the coachee (docs/CLI.md)."""
         who = self.people.get(person)
         moment = when or now_utc().astimezone()
         check_text(agenda, "The agenda")

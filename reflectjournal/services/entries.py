@@ -1,4 +1,4 @@
-"""Entry values, their JSON shape (CLI.md), and reflection-model sections."""
+"""Entry values, their JSON shape (docs/CLI.md), and reflection-model sections."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from reflectjournal.domain.enums import KINDS as KINDS
+from reflectjournal.domain.enums import VISIBILITIES as VISIBILITIES
+from reflectjournal.domain.enums import Scale
 from reflectjournal.errors import UsageError
 from reflectjournal.services.frameworks import ReflectionModel
 from reflectjournal.services.timeutil import from_storage
 
-KINDS = ("reflection", "session", "shared")
-VISIBILITIES = ("private", "mentor", "coach")
 TITLE_MAX = 120
 ENTRY_MAX_BYTES = 16 * 1024 * 1024
 
@@ -35,7 +36,7 @@ class EntryFilter:
 def check_scale(name: str, value: int | None) -> int | None:
     if value is None:
         return None
-    if not isinstance(value, int) or not 1 <= value <= 5:
+    if not isinstance(value, int) or Scale.parse(value) is None:
         raise UsageError(f"{name} must be a whole number from 1 to 5, not '{value}'.")
     return value
 
@@ -104,7 +105,7 @@ def _norm(text: str) -> str:
 
 
 def entry_json(row, tags: list[str], comments: list[dict] | None = None, **extra) -> dict:
-    """The CLI.md entry object."""
+    """The docs/CLI.md entry object."""
     created = from_storage(row["created"], row["created_offset"]).isoformat()
     updated = from_storage(row["updated"], row["created_offset"]).isoformat()
     data = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from reflectjournal.services.display import plural
 from reflectjournal.services.patterns.service import LOCAL_DAY, OWN_WRITING
 from reflectjournal.services.timeutil import to_storage
 from reflectjournal.storage.database import Database
@@ -129,7 +130,7 @@ def _span(start: date, end: date) -> str:
 def _mood_line(label: str, m: dict) -> str:
     if m["mean"] is None:
         return f"- {label}: not recorded this week"
-    line = f"- {label}: {m['mean']:.1f} / 5 over {m['n']} entries"
+    line = f"- {label}: {m['mean']:.1f} / 5 over {plural(m['n'], 'entry')}"
     if m["previous_mean"] is not None:
         delta = m["mean"] - m["previous_mean"]
         direction = "up" if delta > 0.05 else "down" if delta < -0.05 else "level"

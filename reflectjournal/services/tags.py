@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from reflectjournal.storage.chunks import in_chunks
 from reflectjournal.storage.database import Database
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -39,9 +40,11 @@ class TagInfo:
 def find_tag_ids(db: Database, slugs: list[str]) -> dict[str, int]:
     if not slugs:
         return {}
-    marks = ",".join("?" * len(slugs))
-    rows = db.query(f"SELECT slug, id FROM tag WHERE slug IN ({marks})", slugs)
-    return {row[0]: row[1] for row in rows}
+    found: dict[str, int] = {}
+    for marks, chunk in in_chunks(slugs):
+        rows = db.query(f"SELECT slug, id FROM tag WHERE slug IN ({marks})", chunk)
+        found.update({row[0]: row[1] for row in rows})
+    return found
 
 
 def ensure_tags(db: Database, names: list[str]) -> list[int]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from reflectjournal.services import settings
 from reflectjournal.services.frameworks import FrameworkService
 from reflectjournal.services.journal import JournalService
 from reflectjournal.services.people import PeopleService
@@ -14,9 +16,17 @@ from reflectjournal.storage.database import Database
 from reflectjournal.storage.keyring_store import KeyringStore
 from reflectjournal.storage.unlock import KeySources
 
+if TYPE_CHECKING:
+    from reflectjournal.services.backup import BackupService
+    from reflectjournal.services.coaching import CoachingService
+    from reflectjournal.services.exporters import ExportService
+    from reflectjournal.services.importers.service import ImportService
+    from reflectjournal.services.patterns import PatternService
+    from reflectjournal.services.sharing.service import SharingService
+
 log = logging.getLogger(__name__)
 
-OWNER_SETTING = "owner.name"
+OWNER_SETTING = settings.OWNER_NAME.key
 
 
 class Workspace:
@@ -32,40 +42,40 @@ class Workspace:
         return PeopleService(self.db)
 
     @cached_property
-    def sharing(self):
-        from reflectjournal.services.sharing.service import SharingService
+    def sharing(self) -> SharingService:
+        from reflectjournal.services.sharing.service import SharingService as Service
 
-        return SharingService(self.db)
-
-    @cached_property
-    def patterns(self):
-        from reflectjournal.services.patterns import PatternService
-
-        return PatternService(self.db)
+        return Service(self.db)
 
     @cached_property
-    def coaching(self):  # -> CoachingService, imported only when a command needs it
-        from reflectjournal.services.coaching import CoachingService
+    def patterns(self) -> PatternService:
+        from reflectjournal.services.patterns import PatternService as Service
 
-        return CoachingService(self.db, self.journal, self.people)
-
-    @cached_property
-    def imports(self):  # -> ImportService
-        from reflectjournal.services.importers.service import ImportService
-
-        return ImportService(self.db)
+        return Service(self.db)
 
     @cached_property
-    def exports(self):  # -> ExportService; the CLI/GUI set .pdf_writer (Qt lives in gui)
-        from reflectjournal.services.exporters import ExportService
+    def coaching(self) -> CoachingService:  # imported only when a command needs it
+        from reflectjournal.services.coaching import CoachingService as Service
 
-        return ExportService(self.db, self.journal, self.owner_name)
+        return Service(self.db, self.journal, self.people)
 
     @cached_property
-    def backups(self):  # -> BackupService
-        from reflectjournal.services.backup import BackupService
+    def imports(self) -> ImportService:
+        from reflectjournal.services.importers.service import ImportService as Service
 
-        return BackupService(self.db, self.setting)
+        return Service(self.db)
+
+    @cached_property
+    def exports(self) -> ExportService:  # the CLI/GUI set .pdf_writer (Qt lives in gui)
+        from reflectjournal.services.exporters import ExportService as Service
+
+        return Service(self.db, self.journal, self.owner_name)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        from reflectjournal.services.backup import BackupService as Service
+
+        return Service(self.db, self.setting)
 
     @property
     def path(self) -> Path:
@@ -97,17 +107,18 @@ class Workspace:
                 log.info("keyring unavailable; the journal opens with its passphrase only")
         return workspace
 
-    def setting(self, key: str, default: str = "") -> str:
-        value = self.db.scalar("SELECT value FROM setting WHERE key = ?", (key,))
-        return default if value is None else value
+    def setting(self, key: settings.SettingKey | str, default: str | None = None) -> str:
+        """A registered setting (services/settings.py), or its registered default."""
+        return settings.read(self.db, key, default)
 
-    def set_setting(self, key: str, value: str) -> None:
-        with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO setting(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+    def set_setting(self, key: settings.SettingKey | str, value: str) -> None:
+        settings.write(self.db, key, value)
+
+    def delete_setting(self, key: settings.SettingKey | str) -> None:
+        settings.delete(self.db, key)
+
+    def settings_with_prefix(self, prefix: str) -> list[tuple[str, str]]:
+        return settings.with_prefix(self.db, prefix)
 
     @property
     def owner_name(self) -> str:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from conftest import COMMON_WORD, SIZE, Result, peak_rss_mb, run_once  # noqa: E402
+import pytest
+from conftest import COMMON_WORD, SIZE, Result, peak_rss_mb, run_once
 
-from reflectjournal.services.entries import EntryFilter  # noqa: E402
-from reflectjournal.services.workspace import Workspace  # noqa: E402
-from reflectjournal.storage.unlock import KeySources  # noqa: E402
+from reflectjournal.services.entries import EntryFilter
+from reflectjournal.services.workspace import Workspace
+from reflectjournal.storage.unlock import KeySources
 
 IN_APP_BUDGET = 0.030
 COLD_START_BUDGET = 2.0

@@ -52,7 +52,7 @@ def test_import_runs_in_the_background_and_reports(qtbot, bare, workspace, tmp_p
     task.progress.connect(lambda d, t: seen.append((d, t)))
     (report,) = wait(qtbot, task)
     assert report.entries == 29 and workspace.journal.count() == 29
-    assert actions.last_message == "Imported 29 entries with 1 tags."
+    assert actions.last_message == "Imported 29 entries with 1 tag."
     assert seen and seen[-1] == (29, 29)
 
 
