@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from reflectjournal.services.exporters import ExportService
     from reflectjournal.services.importers.service import ImportService
     from reflectjournal.services.patterns import PatternService
+    from reflectjournal.services.programmes import ProgrammeService
     from reflectjournal.services.sharing.service import SharingService
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,12 @@ class Workspace:
         from reflectjournal.services.coaching import CoachingService as Service
 
         return Service(self.db, self.journal, self.people)
+
+    @cached_property
+    def programmes(self) -> ProgrammeService:  # agreements and goals
+        from reflectjournal.services.programmes import ProgrammeService as Programmes
+
+        return Programmes(self.db, self.people)
 
     @cached_property
     def imports(self) -> ImportService:
