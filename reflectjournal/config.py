@@ -64,7 +64,9 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
         pass
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    root.handlers = [h for h in root.handlers if not isinstance(h, logging.FileHandler)]
+    for old in [h for h in root.handlers if isinstance(h, logging.FileHandler)]:
+        root.removeHandler(old)
+        old.close()  # a replaced log file is closed, not left to the garbage collector
     root.addHandler(handler)
     root.setLevel(level)
     return path
