@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
 from reflectjournal.gui.preview import PreviewBrowser
 from reflectjournal.services import prep
 from reflectjournal.services.coaching import ActionDraft
@@ -69,8 +70,12 @@ class PersonDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.person_id = self.workspace.people.add(
-                self.name.text(), self.role.currentText(), self.email.text()
+            self.person_id = operations.perform(
+                operations.events_of(self),
+                lambda: self.workspace.people.add(
+                    self.name.text(), self.role.currentText(), self.email.text()
+                ),
+                operations.Changes(people=True),
             )
         except ReflectJournalError as exc:
             show_error(self, exc)
@@ -244,21 +249,27 @@ class SessionDialog(QDialog):
             if self.linked.item(i).checkState() == Qt.CheckState.Checked
         ]
         grow = self.use_grow.isChecked()
+        events = operations.events_of(self)
+        changes = operations.Changes(sessions=True, actions=True, entries=True, tags=True)
         try:
             if self.session_id is None:
-                self.session_id = coaching.add_session(
-                    self.person["id"],
-                    notes="" if grow else self.notes.toPlainText(),
-                    sections=self._section_texts() if grow else None,
-                    when=when,
-                    title=self.title.text(),
-                    agenda=self.agenda.text(),
-                    tags=tags,
-                    actions=self._drafts(),
-                    linked_entries=links,
+                self.session_id = operations.perform(
+                    events,
+                    lambda: coaching.add_session(
+                        self.person["id"],
+                        notes="" if grow else self.notes.toPlainText(),
+                        sections=self._section_texts() if grow else None,
+                        when=when,
+                        title=self.title.text(),
+                        agenda=self.agenda.text(),
+                        tags=tags,
+                        actions=self._drafts(),
+                        linked_entries=links,
+                    ),
+                    changes,
                 )
             else:
-                with self.workspace.db.transaction():
+                with self.workspace.atomic():
                     coaching.edit_session(
                         self.session_id,
                         notes=None if grow else self.notes.toPlainText(),
@@ -273,6 +284,7 @@ class SessionDialog(QDialog):
                         coaching.add_action(
                             d.text, owner=d.owner, due=d.due, session_id=self.session_id
                         )
+                events.report(changes)
         except ReflectJournalError as exc:
             show_error(self, exc)  # nothing was written: the dialog keeps every field
             return

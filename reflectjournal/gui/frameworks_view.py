@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
 from reflectjournal.gui.tag_picker import CATEGORY_TITLES
 from reflectjournal.services.display import plural
 from reflectjournal.services.tags import display_name
@@ -99,7 +100,13 @@ class FrameworksView(QWidget):
         self.add_button.clicked.connect(self.choose_file)
         self.rate_button.clicked.connect(self.record_rating)
         self.rating.valueChanged.connect(self._scale_text)
+        self.events = operations.listen(self, self._journal_changed)
+        self.catch_up = operations.WhenShown(self, self.reload)
         self.reload()
+
+    def _journal_changed(self, changes: operations.Changes, initiator: object) -> None:
+        if initiator is not self and (changes.tags or changes.everything):
+            self.catch_up.request()
 
     def reload(self) -> None:
         self.tree.clear()
@@ -186,12 +193,14 @@ class FrameworksView(QWidget):
     def record_rating(self) -> None:
         if not self.current_slug:
             return
+        slug, value = self.current_slug, self.rating.value()
+        day, note = self.rating_date.date().toString("yyyy-MM-dd"), self.note.text().strip()
         try:
-            self.workspace.journal.rate(
-                self.current_slug,
-                self.rating.value(),
-                self.rating_date.date().toString("yyyy-MM-dd"),
-                note=self.note.text().strip(),
+            operations.perform(
+                self.events,
+                lambda: self.workspace.journal.rate(slug, value, day, note=note),
+                operations.Changes(tags=True),
+                initiator=self,
             )
         except ReflectJournalError as exc:
             self.status.emit(str(exc))
@@ -209,7 +218,12 @@ class FrameworksView(QWidget):
 
     def add_file(self, path: Path) -> bool:
         try:
-            spec = self.workspace.frameworks.add_file(path)
+            spec = operations.perform(
+                self.events,
+                lambda: self.workspace.frameworks.add_file(path),
+                operations.Changes(tags=True),
+                initiator=self,
+            )
         except ReflectJournalError as exc:
             self.status.emit(str(exc))
             return False

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
 )
 
+from reflectjournal.gui.operations import Changes, events_of, perform_in_background
 from reflectjournal.gui.tasks import Cancelled, Task, run_task
 from reflectjournal.services.display import plural
 
@@ -94,8 +95,15 @@ class FileActions(QObject):
         task.done.connect(progress.deleteLater)
         return progress
 
-    def _run(self, label: str, fn, on_done) -> Task:
-        task = run_task(fn, self, self.pool)
+    def _run(self, label: str, fn, on_done, changes: Changes | None = None) -> Task:
+        """Run ``fn`` off the UI thread; a write says what it ``changes`` so every page hears
+        of it (before the user is told it is done)."""
+        if changes is None:
+            task = run_task(fn, self, self.pool)
+        else:
+            task = perform_in_background(
+                events_of(self.window), fn, changes, parent=self, pool=self.pool
+            )
         self.task = task
         self._progress(label, "Cancel", task, after_ms=300)
         task.finished.connect(lambda result: self._tell(on_done(result)))
@@ -118,12 +126,6 @@ class FileActions(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # not exec(): never block the event loop
 
-    def _refresh(self) -> None:
-        page = getattr(self.window, "pages", {}).get("journal")
-        model = getattr(page, "model", None)
-        if model is not None and hasattr(model, "reload"):
-            model.reload()
-
     # ---- import --------------------------------------------------------------------------
 
     def start_import(self, kind: str, path: Path) -> Task:
@@ -138,7 +140,6 @@ class FileActions(QObject):
                 raise Cancelled() from None
 
         def done(report) -> str:
-            self._refresh()
             text = f"Imported {plural(report.entries, 'entry')} with {plural(report.tags, 'tag')}"
             extras = []
             if report.duplicates:
@@ -150,7 +151,9 @@ class FileActions(QObject):
                 )
             return text + (f"; {'; '.join(extras)}." if extras else ".")
 
-        return self._run("Importing…", work, done)
+        # Imported entries, their tags, and (from our JSON) people and received entries.
+        changes = Changes(entries=True, tags=True, people=True, shared=True)
+        return self._run("Importing…", work, done, changes)
 
     def import_dialog(self) -> None:
         dialog = QDialog(self.window)

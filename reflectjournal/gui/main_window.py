@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.gui import drafts, views
 from reflectjournal.gui.dialogs import about, ask_minutes, shortcuts_dialog
+from reflectjournal.gui.operations import Changes, Events, perform
 from reflectjournal.gui.tray import DesktopReminders, ReminderBanner
 from reflectjournal.services import settings
 
@@ -63,6 +64,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.workspace = workspace
         self.finished = False
+        # Every page's writes report here and every page listens (gui/operations.py).
+        self.events = Events(self)
+        self.events.open_entry_requested.connect(self.open_entry)
         self.setWindowTitle(f"ReflectJournal — {workspace.path.name}{title_suffix}")
         self.nav = QListWidget()
         self.nav.setAccessibleName("Sections")
@@ -142,6 +146,10 @@ class MainWindow(QMainWindow):
     @property
     def journal_view(self):
         return self.page("journal")
+
+    def open_entry(self, entry_id: int) -> None:
+        """Navigation from any page: show the entry in the Journal page."""
+        self.go("journal").open_entry(entry_id)
 
     # ---- menus and shortcuts --------------------------------------------------------------
 
@@ -227,7 +235,11 @@ class MainWindow(QMainWindow):
     def choose_autolock(self) -> None:
         minutes = ask_minutes(self, self.autolock_minutes())
         if minutes is not None:
-            self.workspace.set_setting(AUTOLOCK_SETTING, str(minutes))
+            perform(
+                self.events,
+                lambda: self.workspace.set_setting(AUTOLOCK_SETTING, str(minutes)),
+                Changes(settings=True),
+            )
             self.statusBar().showMessage(
                 f"The journal locks after {minutes} idle minutes."
                 if minutes

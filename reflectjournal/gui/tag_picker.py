@@ -33,9 +33,17 @@ class TagCatalogue:
     """Every tag the journal knows, read once per window (and after a framework is added)."""
 
     def __init__(self, journal, frameworks):
-        self.rows = journal.tag_counts()
-        self.framework_names = {f["slug"]: f["name"] for f in frameworks.list()}
-        self.names = {row["slug"]: row["name"] for row in self.rows}
+        self._journal, self._frameworks = journal, frameworks
+        self.names: dict[str, str] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the tags again (a framework or free tags were added); ``names`` stays the same
+        dict, so views holding it see the new names."""
+        self.rows = self._journal.tag_counts()
+        self.framework_names = {f["slug"]: f["name"] for f in self._frameworks.list()}
+        self.names.clear()
+        self.names.update({row["slug"]: row["name"] for row in self.rows})
 
     def name(self, slug: str) -> str:
         return self.names.get(slug, display_name(slug))

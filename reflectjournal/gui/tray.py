@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from reflectjournal.gui import operations
 from reflectjournal.services import settings
 
 log = logging.getLogger(__name__)
@@ -246,7 +247,12 @@ class DesktopReminders(QObject):
         return parse_reminder_time(self.workspace.setting(REMINDER_SETTING))
 
     def set_reminder_time(self, value: time | None) -> None:
-        self.workspace.set_setting(REMINDER_SETTING, value.strftime("%H:%M") if value else "")
+        text = value.strftime("%H:%M") if value else ""
+        operations.perform(
+            operations.events_of(self.window),
+            lambda: self.workspace.set_setting(REMINDER_SETTING, text),
+            operations.Changes(settings=True),
+        )
         self.apply_setting()
 
     def apply_setting(self) -> None:

@@ -11,7 +11,8 @@ from reflectjournal.services import entries as E
 from reflectjournal.services.entries import EntryFilter
 from reflectjournal.services.frameworks import get_model
 from reflectjournal.services.tags import ensure_tags, slugify
-from reflectjournal.services.timeutil import now_utc, parse_date, to_storage
+from reflectjournal.services.timeutil import from_storage, now_utc, parse_date, to_storage
+from reflectjournal.storage.chunks import in_chunks
 from reflectjournal.storage.database import Database
 from reflectjournal.storage.fts import to_match_query
 
@@ -396,6 +397,38 @@ class JournalService:
 
     def tags_for(self, entry_id: int) -> list[str]:
         return self._tags_for([entry_id]).get(entry_id, [])
+
+    def written_with_models(self, models: list[str], limit: int = 200) -> list[dict]:
+        """The newest reflections written with one of ``models``: id, title, created (as
+        written, with the writer's offset)."""
+        if not models:
+            return []
+        marks = ",".join("?" * len(models))
+        rows = self.db.query(
+            "SELECT id, title, created, created_offset FROM entry WHERE kind = 'reflection' "
+            f"AND model IN ({marks}) ORDER BY created DESC LIMIT ?",
+            [*models, limit],
+        )
+        return [
+            {
+                "id": int(r["id"]),
+                "title": str(r["title"]),
+                "created": from_storage(r["created"], r["created_offset"]).isoformat(),
+            }
+            for r in rows
+        ]
+
+    def days_and_titles(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """(local day as written, title) for each id that exists: lists that name entries."""
+        result: dict[int, tuple[str, str]] = {}
+        for marks, chunk in in_chunks(ids):
+            for row in self.db.query(
+                "SELECT id, date(created, created_offset || ' minutes'), title FROM entry "
+                f"WHERE id IN ({marks})",
+                chunk,
+            ):
+                result[int(row[0])] = (str(row[1]), str(row[2]))
+        return result
 
     # ---- tags and ratings ------------------------------------------------------------------
 

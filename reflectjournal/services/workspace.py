@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from reflectjournal.services.importers.service import ImportService
     from reflectjournal.services.patterns import PatternService
     from reflectjournal.services.programmes import ProgrammeService
+    from reflectjournal.services.review import WeeklyReview
     from reflectjournal.services.sharing.service import SharingService
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,12 @@ class Workspace:
         return Service(self.db, self.journal, self.owner_name)
 
     @cached_property
+    def review(self) -> WeeklyReview:
+        from reflectjournal.services.review import WeeklyReview as Review
+
+        return Review(self.db)
+
+    @cached_property
     def backups(self) -> BackupService:
         from reflectjournal.services.backup import BackupService as Service
 
@@ -113,6 +121,10 @@ class Workspace:
             if not keyring.set(path, db.key.hex()):
                 log.info("keyring unavailable; the journal opens with its passphrase only")
         return workspace
+
+    def atomic(self) -> AbstractContextManager[Database]:
+        """Several service calls as one all-or-nothing write (they join this transaction)."""
+        return self.db.transaction()
 
     def setting(self, key: settings.SettingKey | str, default: str | None = None) -> str:
         """A registered setting (services/settings.py), or its registered default."""

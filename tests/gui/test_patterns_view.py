@@ -101,7 +101,7 @@ def test_exports(view, tmp_path):
 
 def test_weekly_review_becomes_an_entry(view, qtbot, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    with qtbot.waitSignal(view.open_entry) as opened:
+    with qtbot.waitSignal(view.events.open_entry_requested) as opened:
         entry_id = view.weekly_review()
     assert opened.args == [entry_id]
     assert view.workspace.journal.get(entry_id)["title"].startswith("Weekly review")
