@@ -129,15 +129,20 @@ class FileActions(QObject):
     # ---- import --------------------------------------------------------------------------
 
     def start_import(self, kind: str, path: Path) -> Task:
-        service = self.workspace.imports
+        workspace = self.workspace
 
         def work(ctx):
             from reflectjournal.services.importers.service import ImportCancelled
 
-            try:
-                return service.run(kind, path, progress=ctx.report, cancelled=lambda: ctx.cancelled)
-            except ImportCancelled:
-                raise Cancelled() from None
+            # Its own connection: the import's one long transaction never makes the window
+            # wait (the window keeps reading the journal as it was until the commit).
+            with workspace.for_worker() as worker:
+                try:
+                    return worker.imports.run(
+                        kind, path, progress=ctx.report, cancelled=lambda: ctx.cancelled
+                    )
+                except ImportCancelled:
+                    raise Cancelled() from None
 
         def done(report) -> str:
             text = f"Imported {plural(report.entries, 'entry')} with {plural(report.tags, 'tag')}"

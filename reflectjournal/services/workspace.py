@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -121,6 +122,17 @@ class Workspace:
             if not keyring.set(path, db.key.hex()):
                 log.info("keyring unavailable; the journal opens with its passphrase only")
         return workspace
+
+    @contextmanager
+    def for_worker(self) -> Iterator[Workspace]:
+        """This journal on its own connection, for work on another thread (an import, an
+        export): its transactions never make this workspace's readers wait (see
+        ``Database.sibling``). Closed on leaving the block."""
+        worker = Workspace(self.db.sibling(), self.unlocked_by)
+        try:
+            yield worker
+        finally:
+            worker.close()
 
     def atomic(self) -> AbstractContextManager[Database]:
         """Several service calls as one all-or-nothing write (they join this transaction)."""

@@ -204,6 +204,17 @@ class Database:
     def encrypted(self) -> bool:
         return self.key is not None
 
+    def sibling(self) -> Database:
+        """A second connection to the same file, with the same key, for a worker thread.
+
+        Each connection has its own lock, so a long write transaction on the sibling never
+        holds up this one: in WAL mode this connection keeps reading the last committed state
+        meanwhile (its own writes wait for the sibling's commit, up to the busy timeout).
+        The caller closes it.
+        """
+        self._check_same_file()
+        return Database(connect(self.path, self.key), self.path, self.key)
+
     def query(self, sql: str, params: Params = ()) -> list[Row]:
         with self._lock:
             try:
