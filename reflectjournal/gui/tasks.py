@@ -200,4 +200,4 @@ def wait_for(
         raise task.error
     if "value" not in outcome:
         raise Cancelled()
-    return outcome["value"]  # type: ignore[no-any-return]
+    return outcome["value"]
