@@ -287,14 +287,11 @@ def cmd_session_prep(args) -> int:
     as_of = parse_datetime(args.as_of) if args.as_of else None
     with workspace(args) as ws:
         brief = prep.build_brief(ws, args.person, as_of=as_of)
-    markdown = prep.to_markdown(brief)
-    if out is not None:
-        if suffix == ".pdf":
-            from reflectjournal.gui.pdf import html_to_pdf
-
-            html_to_pdf(prep.to_html(markdown, brief), out, title=prep.title(brief))
-        else:
-            out.write_text(markdown, encoding="utf-8")
+        markdown = prep.to_markdown(brief)
+        if out is not None:
+            ws.exports.save_document(
+                out, markdown=markdown, html=prep.to_html(markdown, brief), title=prep.title(brief)
+            )
     if args.json:
         data = brief.to_json()
         data["markdown"] = markdown

@@ -93,10 +93,6 @@ def cmd_export(args) -> int:
     f = entry_filter(args)
     with workspace(args) as ws:
         exports = ws.exports
-        if args.format == "pdf" or Path(args.out).suffix.lower() == ".pdf":
-            from reflectjournal.gui.pdf import html_to_pdf
-
-            exports.pdf_writer = html_to_pdf
         report = exports.run(
             args.format,
             Path(args.out),
@@ -124,7 +120,7 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     from reflectjournal.cli.context import _tty, journal_path, keyring_store, terminal_prompt
     from reflectjournal.services.backup import restore
-    from reflectjournal.storage.unlock import KeySources
+    from reflectjournal.services.unlocking import KeySources
 
     sources = KeySources(
         passphrase_file=Path(args.passphrase_file) if args.passphrase_file else None,

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reflectjournal.adapters import qt_pdf
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.gui.preview import PreviewBrowser
@@ -296,6 +297,8 @@ class BriefDialog(QDialog):
 
     def __init__(self, workspace, person: str | int, parent=None):
         super().__init__(parent)
+        qt_pdf.install(workspace)
+        self.exports = workspace.exports
         self.brief = prep.build_brief(workspace, person)
         self.markdown = prep.to_markdown(self.brief)
         self.html = prep.to_html(self.markdown, self.brief)
@@ -329,11 +332,8 @@ class BriefDialog(QDialog):
 
     def export_to(self, path: Path) -> None:
         try:
-            if path.suffix.lower() == ".pdf":
-                from reflectjournal.gui.pdf import html_to_pdf
-
-                html_to_pdf(self.html, path, title=prep.title(self.brief))
-            else:
-                path.write_text(self.markdown, encoding="utf-8")
-        except OSError as exc:
-            QMessageBox.warning(self, "ReflectJournal", f"Could not write {path}: {exc.strerror}.")
+            self.exports.save_document(
+                path, markdown=self.markdown, html=self.html, title=prep.title(self.brief)
+            )
+        except ReflectJournalError as exc:
+            QMessageBox.warning(self, "ReflectJournal", str(exc))

@@ -193,11 +193,11 @@ class FileActions(QObject):
         return getattr(page, "filter", None) or EntryFilter()
 
     def start_export(self, kind: str, out: Path, f=None, *, overwrite: bool = False) -> Task:
-        from reflectjournal.gui.pdf import html_to_pdf
-        from reflectjournal.services.exporters import ExportCancelled, ExportService
+        from reflectjournal.adapters import qt_pdf
+        from reflectjournal.services.exporters import ExportCancelled
 
-        ws = self.workspace
-        service = ExportService(ws.db, ws.journal, ws.owner_name, pdf_writer=html_to_pdf)
+        qt_pdf.install(self.workspace)
+        service = self.workspace.exports
 
         def work(ctx):
             try:
@@ -260,7 +260,7 @@ class FileActions(QObject):
 
     def start_restore(self, source: Path, target: Path, passphrase: str) -> Task:
         from reflectjournal.services.backup import restore
-        from reflectjournal.storage.unlock import ENV_PASSPHRASE, KeySources
+        from reflectjournal.services.unlocking import ENV_PASSPHRASE, KeySources
 
         sources = KeySources(environ={ENV_PASSPHRASE: passphrase})
         return self._run(

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reflectjournal.adapters import qt_pdf
 from reflectjournal.gui import drafts, views
 from reflectjournal.gui.dialogs import about, ask_minutes, shortcuts_dialog
 from reflectjournal.gui.operations import Changes, Events, perform
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
     def __init__(self, workspace, title_suffix: str = "", parent=None):
         super().__init__(parent)
         self.workspace = workspace
+        qt_pdf.install(workspace)  # exports and the prep brief write PDFs through it
         self.finished = False
         # Every page's writes report here and every page listens (gui/operations.py).
         self.events = Events(self)

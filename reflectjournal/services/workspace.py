@@ -21,12 +21,13 @@ from reflectjournal.storage.unlock import KeySources
 if TYPE_CHECKING:
     from reflectjournal.services.backup import BackupService
     from reflectjournal.services.coaching import CoachingService
-    from reflectjournal.services.exporters import ExportService
+    from reflectjournal.services.exporters import ExportService, PdfWriter
     from reflectjournal.services.importers.service import ImportService
     from reflectjournal.services.patterns import PatternService
     from reflectjournal.services.programmes import ProgrammeService
     from reflectjournal.services.review import WeeklyReview
     from reflectjournal.services.sharing.service import SharingService
+    from reflectjournal.services.suggest import TagSuggester
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,9 @@ class Workspace:
     def __init__(self, db: Database, unlocked_by: str = ""):
         self.db = db
         self.unlocked_by = unlocked_by
+        # HTML -> PDF, given by the front end (reflectjournal/adapters/qt_pdf.py): the services
+        # that write PDFs use it and never import Qt themselves.
+        self._pdf_writer: PdfWriter | None = None
         self.journal = JournalService(db)
         self.frameworks = FrameworkService(db)
 
@@ -76,10 +80,16 @@ class Workspace:
         return Service(self.db)
 
     @cached_property
-    def exports(self) -> ExportService:  # the CLI/GUI set .pdf_writer (Qt lives in gui)
+    def exports(self) -> ExportService:
         from reflectjournal.services.exporters import ExportService as Service
 
-        return Service(self.db, self.journal, self.owner_name)
+        return Service(self.db, self.journal, self.owner_name, pdf_writer=self.pdf_writer)
+
+    def tag_suggester(self) -> TagSuggester:
+        """A new suggester over this journal (it learns from the tagged entries when built)."""
+        from reflectjournal.services.suggest import TagSuggester as Suggester
+
+        return Suggester(self.db)
 
     @cached_property
     def review(self) -> WeeklyReview:
@@ -92,6 +102,16 @@ class Workspace:
         from reflectjournal.services.backup import BackupService as Service
 
         return Service(self.db, self.setting)
+
+    @property
+    def pdf_writer(self) -> PdfWriter | None:
+        return self._pdf_writer
+
+    @pdf_writer.setter
+    def pdf_writer(self, writer: PdfWriter | None) -> None:
+        self._pdf_writer = writer
+        if "exports" in self.__dict__:  # an export service built earlier gets it too
+            self.exports.pdf_writer = writer
 
     @property
     def path(self) -> Path:
