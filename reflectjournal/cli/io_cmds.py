@@ -8,10 +8,11 @@ from pathlib import Path
 from reflectjournal.cli import output
 from reflectjournal.cli.journal_cmds import add_filters, entry_filter, workspace
 from reflectjournal.errors import UsageError
+from reflectjournal.services import formats
 from reflectjournal.services.display import plural
 
-IMPORT_FORMATS = ("jrnl", "dayone", "markdown", "json")
-EXPORT_FORMATS = ("markdown", "json", "html", "pdf", "cpd")
+IMPORT_FORMATS = formats.IMPORT_FORMATS
+EXPORT_FORMATS = formats.EXPORT_FORMATS
 
 
 def register(sub) -> None:

@@ -29,26 +29,14 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.gui.operations import Changes, events_of, perform_in_background
 from reflectjournal.gui.tasks import Cancelled, Task, run_task
+from reflectjournal.services import formats
 from reflectjournal.services.display import plural
 
 log = logging.getLogger(__name__)
 
-# (format, label, pick a folder rather than a file)
-IMPORT_CHOICES = [
-    ("jrnl", "jrnl journal (plain or encrypted file, JSON or Markdown export)", False),
-    ("jrnl", "jrnl folder journal (YYYY/MM/DD.txt)", True),
-    ("dayone", "Day One export (.json or .zip)", False),
-    ("dayone", "Day One Classic journal (.dayone folder)", True),
-    ("markdown", "Folder of Markdown notes", True),
-    ("json", "ReflectJournal JSON export", False),
-]
-EXPORT_CHOICES = [
-    ("markdown", "Markdown notes (a folder; name it .md for one file)", ""),
-    ("json", "ReflectJournal JSON (complete, re-importable)", ".json"),
-    ("html", "HTML page (printable)", ".html"),
-    ("pdf", "PDF", ".pdf"),
-    ("cpd", "CPD / revalidation accounts (.md, .html or .pdf)", ".pdf"),
-]
+# (format, label, pick a folder) and (format, label, suffix): services/formats.py, shared with the CLI
+IMPORT_CHOICES = [(c.format, c.label, c.folder) for c in formats.IMPORT_CHOICES]
+EXPORT_CHOICES = [(c.format, c.label, c.suffix) for c in formats.EXPORT_CHOICES]
 
 
 def install_file_menu(window: QMainWindow, workspace) -> QMenu:

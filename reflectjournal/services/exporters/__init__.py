@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reflectjournal.errors import UsageError
 from reflectjournal.services.entries import EntryFilter
+from reflectjournal.services.formats import EXPORT_FORMATS
 
 from .common import (
     CancelCheck,
@@ -30,7 +31,7 @@ from .common import (
     write_text,
 )
 
-FORMATS = ("markdown", "json", "html", "pdf", "cpd")
+FORMATS = EXPORT_FORMATS
 CPD_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".pdf")
 
 __all__ = ["FORMATS", "ExportCancelled", "ExportReport", "ExportService", "PdfWriter"]
