@@ -105,7 +105,7 @@ class SessionDialog(QDialog):
         self.agenda.setAccessibleName("Agenda")
         self.tags = QLineEdit(placeholderText="workforce-pressures, resilience, …")
         self.tags.setAccessibleName("Tags")
-        slugs = [t["slug"] for t in workspace.journal.tag_counts()]
+        slugs = [t.slug for t in workspace.journal.tag_counts()]
         completer = QCompleter(slugs, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)

@@ -413,7 +413,7 @@ class EntryEditor(QWidget):
             options["when"] = self.when.dateTime().toPython()
         events = operations.events_of(self)
         # A tag the journal did not know becomes a new free tag: tag lists must hear of it.
-        new_tags = bool(set(state["tags"]) - {row["slug"] for row in self.tags.catalogue.rows})
+        new_tags = bool(set(state["tags"]) - {row.slug for row in self.tags.catalogue.rows})
         try:
             if self.entry_id is None:
                 body = options.pop("body", "")

@@ -196,10 +196,10 @@ class JournalView(QWidget):
         return menu
 
     def choose_tag(self) -> None:
-        names = [row["name"] for row in self.catalogue.rows]
+        names = [row.name for row in self.catalogue.rows]
         name, ok = QInputDialog.getItem(self, "Filter by tag", "Tag", names, 0, False)
         if ok and name:
-            slug = next(r["slug"] for r in self.catalogue.rows if r["name"] == name)
+            slug = next(r.slug for r in self.catalogue.rows if r.name == name)
             self.add_tag_filter(slug)
 
     def add_tag_filter(self, slug: str) -> None:

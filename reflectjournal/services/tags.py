@@ -37,6 +37,17 @@ class TagInfo:
     count: int = 0
 
 
+@dataclass(frozen=True)
+class TagUsage:
+    """A tag and how many entries carry it."""
+
+    slug: str
+    name: str
+    category: str  # challenge, capability, … or "free"
+    framework: str | None  # the framework's slug; None for a free tag
+    count: int
+
+
 def find_tag_ids(db: Database, slugs: list[str]) -> dict[str, int]:
     if not slugs:
         return {}
