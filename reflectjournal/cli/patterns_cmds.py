@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reflectjournal.cli import output
+from reflectjournal.cli import output, shapes
 from reflectjournal.cli.journal_cmds import whole_number, workspace
 from reflectjournal.services.display import plural
 
@@ -116,14 +116,14 @@ def cmd_suggest(args) -> int:
 
 
 def cmd_review(args) -> int:
-    from reflectjournal.services.review import WeeklyReview
     from reflectjournal.services.timeutil import parse_date
 
     asof = parse_date(args.date) if args.date else None
     with workspace(args) as ws:
-        data = WeeklyReview(ws.db).build(asof)
+        review = ws.review.build(asof)
+        data = shapes.review_json(review)
         if args.save:
-            data["saved_id"] = str(ws.journal.add(data["markdown"], title=data["title"]))
+            data["saved_id"] = str(ws.journal.add(review.markdown, title=review.title))
     text = data["markdown"]
     if args.save:
         text += f"\nSaved as entry {data['saved_id']}."

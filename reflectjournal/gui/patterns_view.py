@@ -519,15 +519,15 @@ class PatternsView(QWidget):
         answer = QMessageBox.question(
             self,
             "Weekly review",
-            f"Save “{review['title']}” as a new reflection? You can edit it afterwards.\n\n"
-            f"{plural(len(review['entries']), 'entry')}, {plural(len(review['themes']), 'theme')}, "
-            f"{len(review['open_actions'])} open actions.",
+            f"Save “{review.title}” as a new reflection? You can edit it afterwards.\n\n"
+            f"{plural(len(review.entries), 'entry')}, {plural(len(review.themes), 'theme')}, "
+            f"{plural(len(review.open_actions), 'open action')}.",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
         entry_id = operations.perform(
             self.events,
-            lambda: self.workspace.journal.add(review["markdown"], title=review["title"]),
+            lambda: self.workspace.journal.add(review.markdown, title=review.title),
             lambda new_id: operations.Changes.entry_added(new_id),
             initiator=self,
             on_error=self.summary.setText,
