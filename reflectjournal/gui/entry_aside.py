@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from reflectjournal.errors import ReflectJournalError
@@ -131,8 +131,6 @@ class PlanButton(QPushButton):
     returns its id, or None when there is nothing saved to work from.
     """
 
-    created = Signal(list)  # ids of the new actions
-
     def __init__(self, workspace, save: Callable[[], int | None], parent=None):
         super().__init__("Turn action plan into actions", parent)
         self.workspace = workspace
@@ -158,7 +156,5 @@ class PlanButton(QPushButton):
             return []
         from reflectjournal.gui.coaching_view import turn_plan_into_actions
 
-        created = turn_plan_into_actions(self.workspace, entry_id, self.window())
-        if created:
-            self.created.emit(created)
-        return created
+        # Reported as a change event: the Coaching page lists the new actions.
+        return turn_plan_into_actions(self.workspace, entry_id, self.window())
