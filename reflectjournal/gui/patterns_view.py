@@ -59,7 +59,7 @@ from reflectjournal.gui.calendar_heatmap import CalendarHeatMap
 from reflectjournal.gui.charts import date_and_scale_axes, msecs, swap_chart, themed_chart
 from reflectjournal.gui.tasks import run_task
 from reflectjournal.gui.theme import is_dark, light_palette
-from reflectjournal.services.display import plural
+from reflectjournal.services.display import date_text, plural
 from reflectjournal.services.patterns import PatternOptions
 from reflectjournal.services.timeutil import range_end, range_start
 
@@ -430,7 +430,7 @@ class PatternsView(QWidget):
         titles = self._titles(ids)
         for entry_id in ids:
             day, title_text = titles.get(entry_id, ("", ""))
-            item = QListWidgetItem(f"{day}  {title_text}")
+            item = QListWidgetItem(f"{date_text(day)}  {title_text}")
             item.setData(ID_ROLE, entry_id)
             self.drill_list.addItem(item)
         self.drilled.emit(ids)
