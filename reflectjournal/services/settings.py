@@ -30,10 +30,25 @@ AUTOLOCK_MINUTES = SettingKey(
     "gui.autolock_minutes", "15", "minutes of inactivity before the window locks; 0 never"
 )
 REMINDER_TIME = SettingKey("reminder.time", "", "HH:MM of the daily reminder, empty for none")
+CARE_NOTE = SettingKey(
+    "wellbeing.care_note", "on", "off hides the care-for-the-carer note on the own Patterns page"
+)
+RETENTION_MONTHS = SettingKey(
+    "coaching.retention_months", "", "months coaching records are kept after a relationship ends"
+)
 DRAFT_PREFIX = "draft."  # draft.<entry id> or draft.new: unsaved editor state (gui/drafts.py)
 
 REGISTRY: dict[str, SettingKey] = {
-    s.key: s for s in (OWNER_NAME, SENSITIVE_NAMES, BACKUP_KEEP, AUTOLOCK_MINUTES, REMINDER_TIME)
+    s.key: s
+    for s in (
+        OWNER_NAME,
+        SENSITIVE_NAMES,
+        BACKUP_KEEP,
+        AUTOLOCK_MINUTES,
+        REMINDER_TIME,
+        CARE_NOTE,
+        RETENTION_MONTHS,
+    )
 }
 
 _UPSERT = (
@@ -86,10 +101,12 @@ _NONE = SettingKey("", "", "")
 __all__ = [
     "AUTOLOCK_MINUTES",
     "BACKUP_KEEP",
+    "CARE_NOTE",
     "DRAFT_PREFIX",
     "OWNER_NAME",
     "REGISTRY",
     "REMINDER_TIME",
+    "RETENTION_MONTHS",
     "SENSITIVE_NAMES",
     "SettingKey",
     "delete",

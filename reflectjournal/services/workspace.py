@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from reflectjournal.services.backup import BackupService
     from reflectjournal.services.coaching import CoachingService
     from reflectjournal.services.exporters import ExportService, PdfWriter
+    from reflectjournal.services.feedback360 import Feedback360Service
     from reflectjournal.services.importers.service import ImportService
     from reflectjournal.services.patterns import PatternService
     from reflectjournal.services.programmes import ProgrammeService
@@ -72,6 +73,12 @@ class Workspace:
         from reflectjournal.services.programmes import ProgrammeService as Programmes
 
         return Programmes(self.db, self.people)
+
+    @cached_property
+    def feedback360(self) -> Feedback360Service:  # 360 results beside self-ratings
+        from reflectjournal.services.feedback360 import Feedback360Service as Feedback
+
+        return Feedback(self.db, self.people)  # type: ignore[no-untyped-call]
 
     @cached_property
     def imports(self) -> ImportService:
