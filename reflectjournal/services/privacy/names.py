@@ -1,0 +1,209 @@
+"""Patients' and relatives' names in reflective prose.
+
+Reflections name colleagues all the time ("Priya's presentation", "Mr Brennan, the consultant
+urologist"), so a capitalised word is never enough. A name is reported when something around it
+says it is a patient's or a relative's:
+
+- a patient's title: Mr, Mrs, Ms, Miss, Mx, Master ("Mrs Doreen Whitcombe", "Mr Khan's
+  daughter"), unless a staff role stands beside it ("Mr Brennan, the consultant urologist",
+  "our chief executive, Mrs Ng", "Mr Achebe's theatre list");
+- a patient or relative word before it: "patient Arthur Bellingham", "Baby Amelia",
+  "her daughter Karen", "his wife Maureen", "a gentleman called Walter Price" (not "my
+  daughter…", not "Patient Safety", "Baby Friendly" or "Patient A");
+- a possessive before a clinical or family word: "Doreen's husband", "Ahmed's discharge";
+- an age beside it: "Mrs McAllister, 88,", "Walter Price (91)".
+
+Titles that belong to staff or public life (Dr, Professor, Sister, Matron, Sir, Dame, Lord) are
+not patients' titles. Names the user marks as fine (colleagues, public figures) are never
+reported; names listed as sensitive are found by :mod:`.sensitive` wherever they appear.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .findings import PRIORITY, Candidate
+
+_L = r"a-zà-öø-ÿāăąćčďēęěğīłńňōőœřśşšţťūůűźżž"
+_U = r"A-ZÀ-ÖØ-ÞĀĂĄĆČĎĒĘĚĞĪŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŹŻŽ"
+# One capitalised name word: Khan, O'Connell, McAllister, Szymański, Smith-Jones.
+NAME_WORD = rf"[{_U}](?:['’][{_U}])?[{_L}]*[{_U}]?[{_L}]+(?:-[{_U}][{_L}]+)?"
+_TITLE = r"(?:Mrs|Mr|Ms|Miss|Mx|Master|Mister)\.?"
+_INITIAL = rf"[{_U}]\.?"
+
+# Capitalised words that are not names where names are expected.
+STOP_WORDS = frozenset(
+    """
+    the a an and or but if in on at to for of with from by as is was were be been being are
+    he she they we i it his her their our my your its this that these those who what when
+    where which why how all any some no not one two three four five six seven eight nine ten
+    after before today yesterday tomorrow tonight then there here also just still only again
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december
+    safety experience flow advice liaison participation partner partners leader leaders voice
+    voices story stories first zero transport panel council forum reported initiated level
+    administration access pathway record records portal care centred centered engagement
+    involvement information service services relations choice charter association group day
+    week month year survey journey feedback satisfaction outcome outcomes champion champions
+    representative representatives education led focused focus tracking tracker list lists
+    management affairs support hotel line public hub ambassador ambassadors director team
+    teams unit units board friendly loss box boxes bank banks room check checks awareness
+    massage boomers steps shower food cafe café bundle pack packs monitor scales feeding blues
+    centre center ward wards clinic clinics department trust hospital health nhs network
+    programme program project initiative framework policy plan strategy review committee
+    meeting report inquiry audit standards standard charter act law bill fund funding
+    award awards prize memorial lecture scheme week sim simulation cpr resus doll
+    justice speaker secretary minister chair chief executive consultant sister matron nurse
+    doctor registrar surgeon manager colleague mentor coach student
+    everyone everybody someone somebody nobody anyone children women men people staff family
+    patients patient baby babies mum dad son daughter wife husband
+    """.split()
+)
+STAFF_ROLES = (
+    r"consultant|surgeon|registrar|doctor|dr|gp|physician|anaesthetist|nurse|matron|sister|"
+    r"charge\s+nurse|midwife|midwives|physio|therapist|pharmacist|colleague|colleagues|manager|"
+    r"director|chair|chairman|chairwoman|chief|ceo|cfo|coo|cno|cmo|executive|exec|ned|"
+    r"non-executive|governor|mentor|coach|coachee|mentee|supervisor|minister|secretary|mp|"
+    r"clinical\s+lead|lead\s+nurse|team\s+leader|head\s+of|president|professor|principal|"
+    r"inspector|ombudsman|coroner|judge|justice|solicitor|barrister|counsel|porter|"
+    r"housekeeper|receptionist|administrator|boss|fy1|fy2|sho|spr|hca|"
+    r"band\s+[2-9]|student|trainee|chaplain|interpreter|volunteer|auditor|commissioner|"
+    r"speaker|author|presenter"
+)
+_STAFF_NEAR_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?:our|my|{STAFF_ROLES})[\s,:()'’-]*(?:the\s+|our\s+|my\s+)?$",
+    re.IGNORECASE,
+)
+_STAFF_AFTER = re.compile(
+    rf"^(?:['’]s)?\s*[,(–—-]\s*(?:the\s+|our\s+|my\s+|a\s+|an\s+|who\s+is\s+(?:the\s+|our\s+|a\s+)?)?"
+    rf"(?:[A-Za-z-]+\s+){{0,3}}?(?:{STAFF_ROLES})(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_STAFF_POSSESSIONS = re.compile(
+    r"^['’]s\s+(?:[a-z-]+\s+)?(?:clinic|clinics|list|lists|theatre|firm|team|ward\s+round|"
+    r"round|registrar|secretary|patients|rota|presentation|slides|talk|paper|report|judgment|"
+    r"judgement|speech|letter|email|office|leadership|style|book|review|feedback|appraisal|"
+    r"mentoring|coaching|session|course|lecture|committee|department|service|trust|board|"
+    r"memorial|prize|award|law|act|sign|test|disease|syndrome)(?![A-Za-z])",
+)
+_NOT_PATIENT_TITLES_BEFORE = re.compile(r"(?<![A-Za-z])(?:the|a)\s+$", re.IGNORECASE)
+_NAMED_THING = re.compile(
+    r"['’]?s?\s+(?:memorial|prize|award|lecture|fund|building|wing|ward|unit|centre|suite|"
+    r"scholarship|fellowship|foundation|report|review|inquiry|rule|principle|test|effect)\b",
+    re.IGNORECASE,
+)
+
+_TITLED = re.compile(
+    rf"(?<![A-Za-z])(?P<title>{_TITLE})\s+"
+    rf"(?P<name>(?:{_INITIAL}\s+)?{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})"
+)
+_RELATIVE_WORDS = (
+    r"daughter|son|wife|husband|partner|mum|mother|dad|father|brother|sister|grandson|"
+    r"granddaughter|grandmother|grandfather|gran|granny|grandma|grandad|grandpa|nan|nana|"
+    r"aunt|auntie|uncle|niece|nephew|widow|widower|carer|fiancée?|stepson|stepdaughter|"
+    r"stepmother|stepfather|twin|cousin|neighbour|friend|next\s+of\s+kin|nok"
+)
+_PATIENT_WORDS = r"patient|pt|resident|service\s+user|client|baby|infant|toddler|little|young"
+_CALLED_WORDS = (
+    r"gentleman|man|lady|woman|boy|girl|child|baby|patient|resident|person|chap|fellow|"
+    r"old\s+man|old\s+lady|elderly\s+(?:man|lady|woman)|year-old|teenager"
+)
+_NAMES = rf"(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})"
+_AFTER_WORD = re.compile(
+    rf"(?<![A-Za-z])(?:(?P<own>(?i:my|our))\s+)?(?P<word>(?:{_RELATIVE_WORDS})|(?i:{_PATIENT_WORDS}))"
+    rf",?\s+(?:(?:called|named|known\s+as)\s+)?{_NAMES}"
+)
+# These three are found from their right-hand side (a rare anchor), then the name before it.
+_CALLED = re.compile(rf"(?<![A-Za-z])(?:called|named|known\s+as)\s+{_NAMES}")
+_CALLED_BEFORE = re.compile(rf"(?<![A-Za-z])(?i:{_CALLED_WORDS})\s+(?:[a-z-]+\s+){{0,2}}?$")
+_CLINICAL = (
+    r"daughter|daughters|son|sons|wife|husband|partner|family|relatives|relative|mum|mother|"
+    r"dad|father|sister|brother|grandson|granddaughter|grandchildren|carer|carers|children|"
+    r"kids|parents|next\s+of\s+kin|nok|bed|bedside|notes|records|chart|obs|observations|"
+    r"discharge|admission|transfer|diagnosis|prognosis|scan|bloods|results|medication|meds|"
+    r"drugs|fall|falls|pressure\s+(?:ulcer|sore|damage)|wound|pain|dementia|delirium|cancer|"
+    r"tumour|condition|death|funeral|care\s+plan|treatment|operation|surgery|biopsy|labour|"
+    r"birth|delivery|baby|feeds?|safeguarding|dnacpr|resuscitation|end\s+of\s+life|capacity|"
+    r"cannula|catheter|oxygen|sats|stroke|sepsis|fracture|hip|leg|arm|heart|breathing|"
+    r"swallow|mobility|frailty|bay|side\s+room|room|trolley|wheelchair|ambulance|gp|allergy|"
+    r"allergies|infection|mrsa|covid|chemo|chemotherapy|dialysis|ventilator|cpap|stoma"
+)
+_POSSESSIVE = re.compile(rf"['’]s\s+(?:(?:[a-z-]+|[0-9]+-year-old)\s+)?(?:{_CLINICAL})(?![A-Za-z])")
+_AGED = re.compile(
+    r"\s*(?:,\s*(?:aged\s+)?[0-9]{1,3}\s*,|\(\s*(?:aged\s+)?[0-9]{1,3}\s*\)"
+    r"|,\s+(?:an?\s+)?[0-9]{1,3}[- ]year[- ]old|,\s+aged\s+[0-9]{1,3})"
+)
+_NAME_BEFORE = re.compile(rf"(?<![A-Za-z'’])(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})$")
+_NAME_BEFORE_POSSESSIVE = re.compile(rf"(?<![A-Za-z'’])(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)$")
+
+
+def _name_span(m: re.Match[str]) -> tuple[int, int] | None:
+    """The name group trimmed of stop words at either end; None when nothing is left."""
+    start, end = m.span("name")
+    words = list(re.finditer(r"\S+", m.group("name")))
+    while words and words[-1].group().casefold() in STOP_WORDS:
+        words.pop()
+    if not words or words[0].group().casefold() in STOP_WORDS:
+        return None
+    return start, start + words[-1].end()
+
+
+def _staff_beside(text: str, start: int, end: int) -> bool:
+    if _STAFF_NEAR_BEFORE.search(text, max(0, start - 30), start):
+        return True
+    after = text[end : end + 70]
+    return bool(_STAFF_AFTER.match(after) or _STAFF_POSSESSIONS.match(after))
+
+
+def patient_names(text: str) -> Iterable[Candidate]:
+    priority = PRIORITY["patient-name"]
+    for m in _TITLED.finditer(text):
+        words = list(re.finditer(r"\S+", m.group("name")))
+        while words and words[-1].group().casefold() in STOP_WORDS:
+            words.pop()
+        if not words or words[0].group().casefold() in STOP_WORDS:
+            continue
+        if all(len(w.group().rstrip(".")) == 1 for w in words):
+            continue  # "Mr T" is already anonymised
+        start, end = m.start("title"), m.start("name") + words[-1].end()
+        if _staff_beside(text, start, end) or _NAMED_THING.match(text, end):
+            continue
+        if _NOT_PATIENT_TITLES_BEFORE.search(text, max(0, start - 5), start):
+            continue  # "the Mrs Fairweather prize"
+        yield "patient-name", start, end, priority
+    for m in _AFTER_WORD.finditer(text):
+        word = m.group("word").lower()
+        relative = re.fullmatch(_RELATIVE_WORDS, word) is not None
+        if m.group("own") and relative:
+            continue  # "my daughter Lucy" is the writer's own family
+        span = _name_span(m)
+        if span is None or _staff_beside(text, *span):
+            continue
+        yield "patient-name", *_with_title_word(text, m, span), priority
+    for m in _CALLED.finditer(text):
+        if not _CALLED_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue
+        span = _name_span(m)
+        if span is not None and not _staff_beside(text, *span):
+            yield "patient-name", span[0], span[1], priority
+    for anchor, before in ((_POSSESSIVE, _NAME_BEFORE_POSSESSIVE), (_AGED, _NAME_BEFORE)):
+        for a in anchor.finditer(text):
+            m = before.search(text, max(0, a.start() - 60), a.start())
+            if m is None:
+                continue
+            span = _name_span(m)
+            if span is None or _staff_beside(text, *span) or _title_before(text, span[0]):
+                continue  # a titled name is reported with its title by the first rule
+            yield "patient-name", span[0], span[1], priority
+
+
+def _title_before(text: str, start: int) -> bool:
+    return re.search(rf"(?<![A-Za-z]){_TITLE}\s+$", text[max(0, start - 8) : start]) is not None
+
+
+def _with_title_word(text: str, m: re.Match[str], span: tuple[int, int]) -> tuple[int, int]:
+    """ "Baby Amelia" keeps its "Baby": the word is part of how she is known."""
+    if m.group("word") in ("Baby", "baby") and text[m.end("word") : span[0]].strip() == "":
+        return m.start("word"), span[1]
+    return span
