@@ -127,3 +127,43 @@ def test_prep_brief_out_is_refused_with_identifiers(cli, tmp_path):
     assert NHS in out.read_text(encoding="utf-8")
     code, stdout, _ = cli("session", "prep", "Sam Lee")  # on screen only: no check needed
     assert code == 0 and NHS in stdout
+
+
+def test_cli_remembers_choices_and_fine_names(journal, tmp_path):
+    entry = add(journal, f"Mr Achebe read NHS {NHS} aloud.")
+    code, out, err = journal(
+        "privacy", "scan", "--entry", entry, f"Mr Achebe read NHS {NHS} aloud."
+    )
+    assert code == 0 and "NHS number" in out and "Mr Achebe" in out
+    code, out, err = journal("privacy", "choose", entry, "nhs-number", NHS, "redact")
+    assert code == 0 and "redacted wherever it goes" in out, err
+    code, out, err = journal("privacy", "fine", "add", "Mr Achebe")
+    assert code == 0 and out.strip() == "Mr Achebe"
+    code, out, _ = journal("privacy", "choices", entry, "--json")
+    assert json.loads(out) == [
+        {"kind": "nhs-number", "text": NHS, "decision": "redact", "note": ""}
+    ]
+    code, out, err = journal("export", "cpd", str(tmp_path / "cpd.md"), "--json")
+    assert code == 0, err
+    assert json.loads(out)["redacted"] == 1
+    assert "[NHS number removed]" in (tmp_path / "cpd.md").read_text(encoding="utf-8")
+    code, out, err = journal("privacy", "choose", entry, "nhs-number", NHS, "forget")
+    assert code == 0 and "ask about it again" in out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("privacy", "choose", "abc", "nhs-number", NHS, "redact"), "not an entry id"),
+        (("privacy", "choose", "999", "nhs-number", NHS, "redact"), "no entry 999"),
+        (("privacy", "choose", "1", "shoe-size", "9", "fine"), "not a kind"),
+        (("privacy", "choose", "1", "nhs-number", NHS, "forget"), "nothing changed"),
+        (("privacy", "fine", "add"), "Give the name"),
+        (("privacy", "fine", "remove", "Nobody"), "not on the list"),
+        (("privacy", "choices", "x"), "not an entry id"),
+    ],
+)
+def test_cli_bad_input_gets_one_sentence(journal, args, message):
+    add(journal, "An entry to choose on.")
+    code, out, err = journal(*args)
+    assert code != 0 and message in err and "Traceback" not in err

@@ -139,8 +139,9 @@ class PrivacyService:
 
     # ---- per-entry choices -----------------------------------------------------------------
 
-    def choices(self, entry_id: int) -> list[Choice]:
-        return self.choices_for([entry_id]).get(int(entry_id), [])
+    def choices(self, entry_id: int | str) -> list[Choice]:
+        entry_id = _entry_id(entry_id)
+        return self.choices_for([entry_id]).get(entry_id, [])
 
     def choices_for(self, entry_ids: Iterable[int | str]) -> dict[int, list[Choice]]:
         ids = sorted({int(i) for i in entry_ids})
@@ -164,7 +165,7 @@ class PrivacyService:
             raise UsageError(f"'{decision}' is not a choice; use one of {', '.join(DECISIONS)}.")
         if kind not in KINDS:
             raise UsageError(f"'{kind}' is not a kind of finding; use one of {', '.join(KINDS)}.")
-        entry_id = int(entry_id)
+        entry_id = _entry_id(entry_id)
         if self.db.scalar("SELECT 1 FROM entry WHERE id = ?", (entry_id,)) is None:
             raise UsageError(f"There is no entry {entry_id}; nothing was remembered.")
         _, key = choice_key(kind, text)
@@ -181,7 +182,7 @@ class PrivacyService:
         with self.db.transaction():
             cursor = self.db.execute(
                 "DELETE FROM privacy_choice WHERE entry_id = ? AND kind = ? AND key = ?",
-                (int(entry_id), kind, key),
+                (_entry_id(entry_id), kind, key),
             )
         return bool(getattr(cursor, "rowcount", 0))
 
@@ -198,7 +199,7 @@ class PrivacyService:
 
     def scan(self, text: str, entry_id: int | str | None = None) -> list[Finding]:
         """Findings in ``text`` with the lists and (when given) that entry's choices applied."""
-        choices = self.choices(int(entry_id)) if entry_id is not None else []
+        choices = self.choices(entry_id) if entry_id is not None else []
         return scan(
             text,
             self.sensitive_names(),
@@ -313,6 +314,13 @@ class PrivacyService:
             if len(batch) >= 500:
                 yield from flush()
         yield from flush()
+
+
+def _entry_id(value: int | str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"'{value}' is not an entry id; use the number 'list' shows.") from None
 
 
 def _entry_finding(entry: dict, entry_id: int | None, where: str, f: Finding) -> EntryFinding:
