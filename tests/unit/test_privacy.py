@@ -6,7 +6,6 @@ Run with ``-s`` to see the per-detector figures.
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -363,18 +362,15 @@ def test_redact_refuses_findings_from_other_text_and_merges_overlaps():
     assert redact(text, overlapping) == "[email address removed]"
 
 
-def test_large_text_scans_quickly():
+def test_large_text_gives_every_finding():
+    """Correctness at size; speed is measured in tests/benchmarks/test_bench_privacy.py."""
     unit = (
         "Met the team on 12/03/2026 about 28 beds and ext 4421; Mrs Okafor's DOB 01/02/1950, "
         "NHS 943 476 5919, jane.doe@example.org, 07700 900123, LS6 2QT, MRN 00123456.\n"
     )
-    text = unit * (1_000_000 // len(unit))
-    started = time.perf_counter()
+    text = unit * (200_000 // len(unit))
     findings = scan(text, ["Mrs Okafor"], today=TODAY)
-    seconds = time.perf_counter() - started
-    print(f"\nscan of {len(text):,} characters: {seconds:.2f}s, {len(findings):,} findings")
-    assert len(findings) == 7 * (1_000_000 // len(unit))  # one of each kind per line
-    assert seconds < 10
+    assert len(findings) == 7 * (200_000 // len(unit))  # one of each kind per line
 
 
 @settings(max_examples=200, deadline=None)

@@ -76,15 +76,28 @@ _DAY_WORD += ")"
 _DAY = r"(?:[0-9]{1,2}(?:st|nd|rd|th)?|" + _DAY_WORD + ")"
 _YEAR = r"(?:[0-9]{4}|['’][0-9]{2}|" + _YEAR_WORDS + ")"
 
-_DATE = re.compile(
-    r"(?<![0-9A-Za-z/.-])(?:"
-    r"(?P<d1>[0-9]{1,2})(?P<s1>[/.-])(?P<m1>[0-9]{1,2})(?P=s1)(?P<y1>[0-9]{4}|[0-9]{2})"
-    r"|(?P<y2>[0-9]{4})-(?P<m2>[0-9]{2})-(?P<d2>[0-9]{2})"
-    r"|(?P<d3>" + _DAY + r")(?:\s+of)?\s+(?P<mn3>" + _MONTH_NAME + r"),?\s+(?P<y3>" + _YEAR + ")"
-    r"|(?P<mn4>" + _MONTH_NAME + r")\s+(?:the\s+)?(?P<d4>" + _DAY + r"),?\s+(?P<y4>" + _YEAR + ")"
-    r"|(?P<m5>[0-9]{1,2})/(?P<y5>[0-9]{4})"
-    r"|(?P<mn6>" + _MONTH_NAME + r"),?\s+(?P<y6>" + _YEAR + ")"
-    r")(?![0-9A-Za-z]|[/.-][0-9])",
+
+def _date_pattern(day: str, year: str) -> re.Pattern[str]:
+    return re.compile(
+        r"(?<![0-9A-Za-z/.-])(?:"
+        r"(?P<d1>[0-9]{1,2})(?P<s1>[/.-])(?P<m1>[0-9]{1,2})(?P=s1)(?P<y1>[0-9]{4}|[0-9]{2})"
+        r"|(?P<y2>[0-9]{4})-(?P<m2>[0-9]{2})-(?P<d2>[0-9]{2})"
+        r"|(?P<d3>" + day + r")(?:\s+of)?\s+(?P<mn3>" + _MONTH_NAME + r"),?\s+(?P<y3>" + year + ")"
+        r"|(?P<mn4>" + _MONTH_NAME + r")\s+(?:the\s+)?(?P<d4>" + day + r"),?\s+(?P<y4>" + year + ")"
+        r"|(?P<m5>[0-9]{1,2})/(?P<y5>[0-9]{4})"
+        r"|(?P<mn6>" + _MONTH_NAME + r"),?\s+(?P<y6>" + year + ")"
+        r")(?![0-9A-Za-z]|[/.-][0-9])",
+        re.IGNORECASE,
+    )
+
+
+# Spelled-out days and years are rare, and their long alternations slow every position down:
+# the full pattern runs only on text that has such a word in it.
+_DATE = _date_pattern(_DAY, _YEAR)
+_DATE_NUMERIC = _date_pattern(r"[0-9]{1,2}(?:st|nd|rd|th)?", r"(?:[0-9]{4}|['’][0-9]{2})")
+_SPELLED = re.compile(
+    r"(?<![A-Za-z])(?:" + "|".join(_ORDINALS) + r"|thirtieth|eighteen|nineteen|twenty|thousand)"
+    r"(?![A-Za-z])",
     re.IGNORECASE,
 )
 _DOB_CUE = re.compile(
@@ -233,7 +246,8 @@ def dates_of_birth(text: str, today: date) -> Iterable[Candidate]:
     cues = [c for c in _DOB_CUE.finditer(text) if not _figurative(text, c)]
     cue_ends = [c.end() for c in cues]
     priority = PRIORITY["date-of-birth"]
-    for m in _DATE.finditer(text):
+    pattern = _DATE if _SPELLED.search(text) else _DATE_NUMERIC
+    for m in pattern.finditer(text):
         when, has_day, full_year = _parse(m, today)
         if when is None or when > today or when.year < 1880:
             continue
