@@ -67,7 +67,8 @@ def test_published_example_is_valid_and_found_in_every_format():
 def test_after_an_nhs_cue_any_grouping_counts():
     assert found("NHS no 9434 765 919 on the form") == [("nhs-number", "9434 765 919")]
     assert found("NHS number: 94 3476 5919.") == [("nhs-number", "94 3476 5919")]
-    assert found("NHS no 9434 765 918 has a bad check digit") == []
+    # A typo in the check digit right after the cue still points at the patient.
+    assert found("NHS no 9434 765 918 has a bad check digit") == [("nhs-number", "9434 765 918")]
     # Every common grouping counts without a cue too (4-3-3, dots); a non-patient cue wins.
     assert found("Reference 9434 765 919 with no cue") == [("nhs-number", "9434 765 919")]
     assert found("Copied 943.476.5919 by hand") == [("nhs-number", "943.476.5919")]

@@ -103,7 +103,7 @@ def test_choices_refuse_bad_input_in_one_sentence(workspace):
 
 
 def test_names_marked_fine_are_a_journal_list(workspace, tmp_path):
-    workspace.journal.add("Mr Achebe presented the theatre figures.", title="Board")
+    workspace.journal.add("Mr Achebe spoke about the theatre figures.", title="Board")
     with pytest.raises(PrivacyCheckFailed):
         workspace.exports.run("cpd", tmp_path / "cpd.md")
     assert workspace.privacy.add_fine_name("Mr  Achebe") == ["Mr Achebe"]

@@ -126,7 +126,7 @@ def test_staff_public_and_anonymised_names_are_not_patients(text):
 
 
 def test_names_marked_fine_are_never_reported():
-    text = "Mr Achebe presented the figures; Mrs Whitcombe waited."
+    text = "Mr Achebe was there; Mrs Whitcombe waited."
     assert found(text) == [("patient-name", "Mr Achebe"), ("patient-name", "Mrs Whitcombe")]
     assert found(text, fine=["Achebe"]) == [("patient-name", "Mrs Whitcombe")]
     assert found(text, fine=["Sam Achebe", "Mrs Whitcombe"]) == []

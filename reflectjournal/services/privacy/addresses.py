@@ -25,6 +25,9 @@ _FLAT = r"(?:(?:Flat|Apartment|Apt|Unit|Room)\s+[0-9]{1,4}[A-Za-z]?,?\s+)"
 _NUMBERED = re.compile(
     rf"(?<![\w/.£$€-])(?P<addr>{_FLAT}?[0-9]{{1,4}}[A-Za-z]?(?:/[0-9]{{1,3}})?,?\s+"
     rf"(?:{_WORD}\s+){{1,3}}{_STREET})(?![A-Za-z])"
+    # "the 2 Oak Lane clinic" is a workplace, not someone's home.
+    r"(?!\s+(?:clinic|site|hub|centre|center|building|offices|office|surgery|practice|"
+    r"headquarters|hq|campus|depot|unit|team|service)\b)"
 )
 _CUED = re.compile(
     rf"(?<![A-Za-z])(?:lives?|living|lived|resides?|residing|address(?:\s+is)?|moved|home)\s+"

@@ -110,6 +110,9 @@ _CUE_GAP = re.compile(
     re.IGNORECASE,
 )
 _CUE_REACH = 25
+# "born at 31 weeks on 14/02/2024", "born by caesarean in Leeds on …": a few words, then on/in.
+_LONG_GAP = re.compile(r"\s+(?:[a-z0-9-]+\s+){1,5}?(?:on|in)\s+(?:the\s+)?$", re.IGNORECASE)
+_LONG_REACH = 50
 # "The idea was born…", "our service was born in…", "born out of frustration".
 _FIGURATIVE_SUBJECT = re.compile(
     r"(?<![A-Za-z])(?:idea|ideas|project|plan|programme|program|initiative|scheme|service|"
@@ -253,13 +256,21 @@ def dates_of_birth(text: str, today: date) -> Iterable[Candidate]:
             continue
         start = m.start()
         i = bisect.bisect_right(cue_ends, start) - 1
-        cued = (
-            i >= 0
-            and start - cue_ends[i] <= _CUE_REACH
-            and _CUE_GAP.fullmatch(text, cue_ends[i], start) is not None
+        cued = i >= 0 and (
+            (start - cue_ends[i] <= _CUE_REACH and _CUE_GAP.fullmatch(text, cue_ends[i], start))
+            or (
+                start - cue_ends[i] <= _LONG_REACH
+                and cues[i].group().lower() == "born"
+                and _LONG_GAP.fullmatch(text, cue_ends[i], start) is not None
+            )
         )
         if cued and cues[i].group().lower().startswith("birthday"):
-            cued = when.year <= today.year - 2  # "birthday party on 12/03/2026" is an event
+            # "Birthday: 12/03/1956" is a birth date; "our 50th birthday on 3 May 2024" and
+            # "my birthday party on 12/03/2026" are events.
+            gap = text[cue_ends[i] : start]
+            cued = when.year <= today.year - UNCUED_DOB_MIN_YEARS or (
+                not re.search(r"[A-Za-z]", gap) and when.year <= today.year - 2
+            )
         if cued:
             yield "date-of-birth", start, m.end(), priority
             continue

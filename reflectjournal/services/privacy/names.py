@@ -69,7 +69,21 @@ STAFF_ROLES = (
     r"inspector|ombudsman|coroner|judge|justice|solicitor|barrister|counsel|porter|"
     r"housekeeper|receptionist|administrator|boss|fy1|fy2|sho|spr|hca|"
     r"band\s+[2-9]|student|trainee|chaplain|interpreter|volunteer|auditor|commissioner|"
-    r"speaker|author|presenter"
+    r"speaker|author|presenter|specialist|officer|practitioner|advis[eo]r|guardian|analyst|"
+    r"accountant|engineer|technician|scientist|dietitian|paramedic|clinician|fellow|apprentice|"
+    r"steward|rep|representative|vicar|reverend|partner\s+(?:governor|organisation)|"
+    r"educator|facilitator|tutor|lecturer|examiner|assessor|appraiser|ops\s+manager|"
+    r"bed\s+manager|site\s+manager|co-?ordinator|nurse\s+in\s+charge|nic"
+)
+# Verbs of work done to or for patients: the subject is staff ("Mr Khan discharged her").
+_STAFF_VERBS = re.compile(
+    r"^\s+(?:(?:also|then|kindly|personally)\s+)?(?:presented|chaired|led|facilitated|taught|"
+    r"supervised|mentored|coached|approved|signed\s+off|interviewed|appraised|operated|"
+    r"audited|authored|published|announced|prescribed|referred|discharged|admitted|assessed|"
+    r"examined|diagnosed|consented|escalated|delegated|rostered|managed|covered|scrubbed|"
+    r"anaesthetised|handed\s+over|ward-rounded|chairs|leads|manages|runs|heads|"
+    r"teaches|supervises|presents|wrote\s+(?:the|a|our)|gave\s+(?:a|the)\s+(?:talk|"
+    r"presentation|lecture))(?![A-Za-z])"
 )
 _STAFF_NEAR_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?:our|my|{STAFF_ROLES})[\s,:()'’-]*(?:the\s+|our\s+|my\s+)?$",
@@ -77,7 +91,7 @@ _STAFF_NEAR_BEFORE = re.compile(
 )
 _STAFF_AFTER = re.compile(
     rf"^(?:['’]s)?\s*[,(–—-]\s*(?:the\s+|our\s+|my\s+|a\s+|an\s+|who\s+is\s+(?:the\s+|our\s+|a\s+)?)?"
-    rf"(?:[A-Za-z-]+\s+){{0,3}}?(?:{STAFF_ROLES})(?![A-Za-z])",
+    rf"(?:[A-Za-z-]+\s+){{0,3}}?(?:{STAFF_ROLES})s?(?![A-Za-z])",
     re.IGNORECASE,
 )
 _STAFF_POSSESSIONS = re.compile(
@@ -134,8 +148,36 @@ _AGED = re.compile(
     r"\s*(?:,\s*(?:aged\s+)?[0-9]{1,3}\s*,|\(\s*(?:aged\s+)?[0-9]{1,3}\s*\)"
     r"|,\s+(?:an?\s+)?[0-9]{1,3}[- ]year[- ]old|,\s+aged\s+[0-9]{1,3})"
 )
+_BARE_COUNT = re.compile(r"\s*\(\s*(?![0-9]{2,3}\s*\))|\s*\(\s*(?:[0-9]|1[0-5])\s*\)")
 _NAME_BEFORE = re.compile(rf"(?<![A-Za-z'’])(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})$")
 _NAME_BEFORE_POSSESSIVE = re.compile(rf"(?<![A-Za-z'’])(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)$")
+
+
+# "bed 6, John Smith", "in bay 3 Mrs …" (titles are found by the first rule anyway).
+_BED = re.compile(
+    rf"(?<![A-Za-z])(?i:bed|bay|side\s+room|cubicle|trolley)\s+[0-9]{{1,3}}[A-Za-z]?"
+    rf"\s*(?:,|:|\(|–|-|was|is)?\s*{_NAMES}"
+)
+# Care given to someone: "I sat with Doreen Whitcombe", "we nursed Elsie".
+_CARED_FOR = re.compile(
+    rf"(?<![A-Za-z])(?i:sat\s+with|nursed|resuscitated|cared\s+for|comforted|washed|bathed|"
+    rf"fed|turned|cannulated|catheterised|intubated|sedated|triaged|restrained|"
+    rf"admitted|discharged|transferred|readmitted|bleeped\s+about|held\s+the\s+hand\s+of)"
+    rf"\s+{_NAMES}"
+)
+# What happens to patients: "Arthur Price died", "Doreen Whitcombe was admitted".
+_PATIENT_VERBS = re.compile(
+    r"^\s+(?:had\s+)?(?:died|passed\s+away|was\s+(?:admitted|readmitted|discharged|"
+    r"transferred|intubated|resuscitated|sectioned|found\s+on\s+the\s+floor|brought\s+in|"
+    r"conveyed|triaged|diagnosed|declared|pronounced|moved\s+to\s+(?:a\s+)?side\s+room)|"
+    r"deteriorated|arrested|fell(?:\s+(?:twice|again|in|on|out|from|and))|"
+    r"had\s+a\s+(?:fall|stroke|seizure|fit|cardiac\s+arrest|heart\s+attack))(?![A-Za-z])"
+)
+_PATIENT_VERB_ANCHOR = re.compile(_PATIENT_VERBS.pattern[1:])
+_TWO_NAMES_BEFORE = re.compile(rf"(?<![A-Za-z'’])(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})$")
+
+
+_NOT_A_NAME_SUFFIX = re.compile(r"(?:ship|ment|ness|tion|sion|ity|ism|ology|ics)$")
 
 
 def _name_span(m: re.Match[str]) -> tuple[int, int] | None:
@@ -146,6 +188,8 @@ def _name_span(m: re.Match[str]) -> tuple[int, int] | None:
         words.pop()
     if not words or words[0].group().casefold() in STOP_WORDS:
         return None
+    if any(_NOT_A_NAME_SUFFIX.search(w.group()) for w in words):
+        return None  # "Compassionate Leadership", "Patient Engagement"
     return start, start + words[-1].end()
 
 
@@ -153,7 +197,9 @@ def _staff_beside(text: str, start: int, end: int) -> bool:
     if _STAFF_NEAR_BEFORE.search(text, max(0, start - 30), start):
         return True
     after = text[end : end + 70]
-    return bool(_STAFF_AFTER.match(after) or _STAFF_POSSESSIONS.match(after))
+    return bool(
+        _STAFF_AFTER.match(after) or _STAFF_POSSESSIONS.match(after) or _STAFF_VERBS.match(after)
+    )
 
 
 def patient_names(text: str) -> Iterable[Candidate]:
@@ -181,6 +227,20 @@ def patient_names(text: str) -> Iterable[Candidate]:
         if span is None or _staff_beside(text, *span):
             continue
         yield "patient-name", *_with_title_word(text, m, span), priority
+    for pattern in (_BED, _CARED_FOR):
+        for m in pattern.finditer(text):
+            span = _name_span(m)
+            if span is None or _staff_beside(text, *span) or _title_before(text, span[0]):
+                continue
+            yield "patient-name", span[0], span[1], priority
+    for verb in _PATIENT_VERB_ANCHOR.finditer(text):
+        m = _TWO_NAMES_BEFORE.search(text, max(0, verb.start() - 60), verb.start())
+        if m is None:
+            continue  # one capitalised word before "deteriorated" is as often "Morale"
+        span = _name_span(m)
+        if span is None or _staff_beside(text, *span) or _title_before(text, span[0]):
+            continue
+        yield "patient-name", span[0], span[1], priority
     for m in _CALLED.finditer(text):
         if not _CALLED_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue
@@ -189,6 +249,10 @@ def patient_names(text: str) -> Iterable[Candidate]:
             yield "patient-name", span[0], span[1], priority
     for anchor, before in ((_POSSESSIVE, _NAME_BEFORE_POSSESSIVE), (_AGED, _NAME_BEFORE)):
         for a in anchor.finditer(text):
+            if anchor is _AGED and _BARE_COUNT.match(a.group()):
+                # "Walter Price (91)" is an age; "Resilience (1)" and "Team Leads (12)" are
+                # counts: a bare number in brackets needs a first name and surname and an age.
+                before = _TWO_NAMES_BEFORE
             m = before.search(text, max(0, a.start() - 60), a.start())
             if m is None:
                 continue

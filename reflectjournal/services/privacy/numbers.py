@@ -3,8 +3,10 @@
 NHS (England, Wales), CHI (Scotland) and H&C (Northern Ireland) numbers are all ten digits whose
 last is a modulus-11 check digit (weights 10..2; a remainder giving 10 is never issued). They
 are found in any grouping people write: together, 3-3-4, 4-3-3, 6-4 (CHI), with spaces, hyphens
-or dots (one kind of separator per number). About 1 in 11 random ten-digit numbers passes the
-check, so a number right after a cue for something else — a purchase order, PO, Datix, ESR,
+or dots (one kind of separator per number). Right after an explicit cue ("NHS no", "CHI",
+"H&C number") any ten digits count, since a typo in the check digit still points at the
+patient. About 1 in 11 random ten-digit numbers passes the check, so a number right after a cue
+for something else — a purchase order, PO, Datix, ESR,
 cost centre, invoice or ticket — is not reported.
 
 Which of the three it is: the nearest cue ("NHS", "CHI", "H&C"/"health and care number")
@@ -106,6 +108,17 @@ def not_a_patient_number(text: str, start: int) -> bool:
     return not patient or max(other) > max(patient)
 
 
+_DIRECT_CUE = re.compile(
+    r"(?<![A-Za-z])(?:nhs|chi|h\s?(?:&|\+|and)\s?c|hcn|health\s+(?:and|&)\s+care)"
+    r"(?:\s+(?:number|no|num))?\.?\s*(?:[:#=]\s*)?(?:(?:is|was|of)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _cued_directly(text: str, start: int) -> bool:
+    return _DIRECT_CUE.search(text, max(0, start - 30), start) is not None
+
+
 def _ddmmyy_ok(digits: str) -> bool:
     day, month, year = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
     for century in (1900, 2000):
@@ -137,7 +150,11 @@ def _which(text: str, m: re.Match[str], digits: str) -> str:
 def health_numbers(text: str) -> Iterable[Candidate]:
     for m in _TEN.finditer(text):
         digits = re.sub(r"[^0-9]", "", m.group())
-        if len(digits) != 10 or not check_digit_ok(digits):
+        if len(digits) != 10:
+            continue
+        # Right after "NHS number", "CHI", "H&C no" a reader takes any ten digits for one (a
+        # typo in the check digit still points at the patient); elsewhere the check decides.
+        if not check_digit_ok(digits) and not _cued_directly(text, m.start()):
             continue
         if not_a_patient_number(text, m.start()):
             continue
