@@ -66,6 +66,11 @@ def test_cued_non_patient_numbers_are_not_reported(text):
     assert not kinds(text) & {"nhs-number", "chi-number", "hc-number"}, found(text)
 
 
+def test_right_after_an_explicit_cue_a_check_digit_typo_still_counts():
+    assert found("Her NHS no. 943 476 5918 was on the slide.") == [("nhs-number", "943 476 5918")]
+    assert found("Ref 943 476 5918 was on the slide.") == []
+
+
 def test_a_patient_cue_nearer_than_the_other_cue_still_counts():
     text = "The Datix said the patient's NHS number 9434765919 was on the board."
     assert found(text) == [("nhs-number", "9434765919")]
@@ -94,6 +99,13 @@ def test_references_shaped_like_hospital_numbers_are_not_reported(text):
         ("Walter Price (91) was on a trolley.", "Walter Price"),
         ("Master Jacob Reeves was admitted.", "Master Jacob Reeves"),
         ("Miss O'Connell fell twice.", "Miss O'Connell"),
+        ("I sat with Doreen Whitcombe as she died.", "Doreen Whitcombe"),
+        ("Arthur Price died before his daughter arrived.", "Arthur Price"),
+        ("We admitted Maisie Collins from the care home.", "Maisie Collins"),
+        ("In bed 6, John Ferguson, the delirium got worse.", "John Ferguson"),
+        ("Jean Harper had a fall at 3am.", "Jean Harper"),
+        ("The grandson, Tyler, kept filming.", "Tyler"),
+        ("Tyler, 4, was scared of the mask.", "Tyler"),
         ("Mr P. Sandhu was listed twice.", "Mr P. Sandhu"),
     ],
 )
@@ -119,6 +131,14 @@ def test_patients_and_relatives_names(text, name):
         "Mr Justice Hallam's judgment is required reading.",
         "The Mrs Fairweather memorial prize went to a student.",
         "In March, 12 staff left the unit.",
+        "Morale deteriorated over the winter.",
+        "Performance fell in Q3.",
+        "Sarah Jones presented the falls audit.",
+        "Mr Khan, who chairs the safeguarding committee, rang me.",
+        "The Freedom to Speak Up Guardian, Mrs Adeyemi, met me.",
+        "Dr Ahmed discharged the patient at noon.",
+        "In focus: Resilience (1). Rising: Team Leads (12).",
+        "Collaborative Leadership (20) came up again.",
     ],
 )
 def test_staff_public_and_anonymised_names_are_not_patients(text):
@@ -148,6 +168,8 @@ def test_names_marked_fine_are_never_reported():
         ("born on the 2nd of May, two thousand and nineteen", "2nd of May, two thousand and nineteen"),
         ("Mrs Pryce (14/07/1938) had no next of kin.", "14/07/1938"),
         ("Mrs W, 12/03/56, was frail.", "12/03/56"),
+        ("The baby boy born at 23 weeks on 1 September 2026 died.", "1 September 2026"),
+        ("DOB 4/6/38 on the label.", "4/6/38"),
     ],
 )  # fmt: skip
 def test_dates_of_birth_without_a_cue_or_spelled_out(text, when):
@@ -170,6 +192,8 @@ def test_dates_of_birth_without_a_cue_or_spelled_out(text, when):
         "The child safeguarding review dated 03/04/2023 arrived late.",
         "Since 03/01/2011 I have managed the ward.",
         "She was born in 1956.",  # a year alone is not a date of birth
+        "Our 10th birthday as a unit is on 4 March 2025.",
+        "My birthday party on 12/03/2026 was lovely.",
     ],
 )
 def test_career_meeting_publication_and_figurative_dates_are_not_births(text):
@@ -202,6 +226,7 @@ def test_street_addresses_without_a_postcode(text, address):
         "Room 12 Green Team meets on Fridays.",
         "The 10 Year Plan sets out three shifts.",
         "Band 7 posts went to 3 internal candidates.",
+        "We moved the 2 Oak Lane clinic to the main site.",
     ],
 )
 def test_workplaces_and_counts_are_not_addresses(text):
