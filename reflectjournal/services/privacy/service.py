@@ -13,7 +13,7 @@ packets call it; none of them scans text itself:
 - ``counting(entries)`` — for data exports (JSON, Markdown): passes entries through unchanged
   and counts the findings they carry.
 
-Choices are kept per entry in ``privacy_choice`` (migration 0005); the names the user marked
+Choices are kept per entry in ``privacy_choice`` (migration 0006); the names the user marked
 fine (colleagues, public figures) and sensitive are journal settings.
 """
 
