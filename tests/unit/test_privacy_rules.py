@@ -77,7 +77,8 @@ def test_a_patient_cue_nearer_than_the_other_cue_still_counts():
 
 
 @pytest.mark.parametrize("text", ["Order ref AB123456 arrived.", "Our PO123456 is pending.",
-                                  "Datix DW123456 closed.", "Invoice INV1234567 paid."])  # fmt: skip
+                                  "Datix DW123456 closed.", "Invoice INV1234567 paid.",
+                                  "Datix WEB123456 closed."])  # fmt: skip
 def test_references_shaped_like_hospital_numbers_are_not_reported(text):
     assert "hospital-number" not in kinds(text)
 
@@ -139,6 +140,10 @@ def test_patients_and_relatives_names(text, name):
         "Dr Ahmed discharged the patient at noon.",
         "In focus: Resilience (1). Rising: Team Leads (12).",
         "Collaborative Leadership (20) came up again.",
+        "Our director of nursing, Ms Obi, challenged the board.",
+        "The safeguarding lead, Mr Hassan, took the referral.",
+        "Mrs Jones rang in sick again and the rota fell apart.",
+        "Sarah's baby shower is on Friday.",
     ],
 )
 def test_staff_public_and_anonymised_names_are_not_patients(text):
@@ -227,6 +232,7 @@ def test_street_addresses_without_a_postcode(text, address):
         "The 10 Year Plan sets out three shifts.",
         "Band 7 posts went to 3 internal candidates.",
         "We moved the 2 Oak Lane clinic to the main site.",
+        "The letter from 10 Downing Street was read out.",
     ],
 )
 def test_workplaces_and_counts_are_not_addresses(text):

@@ -41,9 +41,15 @@ _NOT_HOUSE = re.compile(
 )
 
 
+# Addresses of public life, which identify no patient.
+_PUBLIC = re.compile(r"Downing\s+Street|Whitehall|Victoria\s+Embankment", re.IGNORECASE)
+
+
 def street_addresses(text: str) -> Iterable[Candidate]:
     priority = PRIORITY["address"]
     for m in _NUMBERED.finditer(text):
+        if _PUBLIC.search(m.group("addr")):
+            continue
         start = m.start("addr")
         if _NOT_HOUSE.search(text, max(0, start - 12), start):
             continue

@@ -83,10 +83,18 @@ _STAFF_VERBS = re.compile(
     r"examined|diagnosed|consented|escalated|delegated|rostered|managed|covered|scrubbed|"
     r"anaesthetised|handed\s+over|ward-rounded|chairs|leads|manages|runs|heads|"
     r"teaches|supervises|presents|wrote\s+(?:the|a|our)|gave\s+(?:a|the)\s+(?:talk|"
-    r"presentation|lecture))(?![A-Za-z])"
+    r"presentation|lecture)|(?:rang|called|phoned)\s+in\s+sick|(?:is|was|went)\s+(?:off\s+"
+    r"sick|on\s+(?:annual\s+|maternity\s+|paternity\s+|sick\s+)?leave)|resigned|"
+    r"has\s+resigned|is\s+leaving|retired|was\s+promoted|joined\s+(?:us|the\s+team|the\s+"
+    r"trust|the\s+ward)|worked\s+(?:a|the|an)\s+(?:extra\s+)?(?:shift|night|long\s+day)|"
+    r"applied\s+for|interviewed\s+for|starts\s+on|started\s+(?:as|on|in|with))(?![A-Za-z])"
 )
+# Just before a name, a role may carry its field ("director of nursing, Ms Obi") and the
+# looser role words are safe ("the safeguarding lead, Mr Hassan").
 _STAFF_NEAR_BEFORE = re.compile(
-    rf"(?<![A-Za-z])(?:our|my|{STAFF_ROLES})[\s,:()'’-]*(?:the\s+|our\s+|my\s+)?$",
+    rf"(?<![A-Za-z])(?:our|my|(?:{STAFF_ROLES}|lead|leads|head|manager|team)s?"
+    r"(?:\s+(?:of|for)\s+[A-Za-z&-]+(?:\s+(?:and\s+)?[A-Za-z&-]+)?)?)"
+    r"[\s,:()'’-]*(?:the\s+|our\s+|my\s+)?$",
     re.IGNORECASE,
 )
 _STAFF_AFTER = re.compile(
@@ -138,7 +146,7 @@ _CLINICAL = (
     r"discharge|admission|transfer|diagnosis|prognosis|scan|bloods|results|medication|meds|"
     r"drugs|fall|falls|pressure\s+(?:ulcer|sore|damage)|wound|pain|dementia|delirium|cancer|"
     r"tumour|condition|death|funeral|care\s+plan|treatment|operation|surgery|biopsy|labour|"
-    r"birth|delivery|baby|feeds?|safeguarding|dnacpr|resuscitation|end\s+of\s+life|capacity|"
+    r"birth|delivery|baby(?!\s+shower)|feeds?|safeguarding|dnacpr|resuscitation|end\s+of\s+life|capacity|"
     r"cannula|catheter|oxygen|sats|stroke|sepsis|fracture|hip|leg|arm|heart|breathing|"
     r"swallow|mobility|frailty|bay|side\s+room|room|trolley|wheelchair|ambulance|gp|allergy|"
     r"allergies|infection|mrsa|covid|chemo|chemotherapy|dialysis|ventilator|cpap|stoma"

@@ -179,7 +179,7 @@ _HOSPITAL_CUE = re.compile(
 _HOSPITAL_SHAPE = re.compile(r"(?<![0-9A-Za-z])(?P<p>[A-Z]{1,3})[0-9]{6,9}(?![0-9A-Za-z])")
 # Letter prefixes of references that are not hospital numbers.
 _NOT_HOSPITAL_PREFIX = {"PO", "INV", "DW", "TKT", "REQ", "CC", "ESR", "GMC", "NMC", "VAT", "INC",
-                        "REF", "ORD", "PIN", "SR", "CR", "W"}  # fmt: skip
+                        "REF", "ORD", "PIN", "SR", "CR", "W", "WEB", "CHG", "PRB", "RFC"}  # fmt: skip
 
 
 def hospital_numbers(text: str) -> Iterable[Candidate]:
