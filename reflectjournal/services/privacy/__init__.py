@@ -31,7 +31,7 @@ from datetime import date
 
 from .addresses import street_addresses
 from .contacts import emails, phones, postcodes
-from .dates import UNCUED_DOB_MIN_YEARS, dates_of_birth
+from .dates import UNCUED_DOB_MIN_YEARS, dates_of_birth, has_spelled_number
 from .findings import KIND_LABELS, KIND_SHORT, KINDS, Finding, redact_findings, settle
 from .names import patient_names
 from .numbers import health_numbers, hospital_numbers, nhs_number_is_valid
@@ -96,15 +96,15 @@ def scan(
     if isinstance(sensitive_names, str):  # a single name passed by mistake
         sensitive_names = [sensitive_names]
     today = today or date.today()
-    candidates = [
-        *dates_of_birth(text, today),
-        *listed_names(text, sensitive_names),
-        *street_addresses(text),
-        *patient_names(text),
-    ]
-    if _DIGIT.search(text):  # most paragraphs have none: skip the number detectors
+    has_digit = _DIGIT.search(text) is not None  # most paragraphs have none
+    candidates = [*listed_names(text, sensitive_names), *patient_names(text, has_digit)]
+    if has_digit or has_spelled_number(text):
+        candidates += dates_of_birth(text, today)
+    if has_digit:
         candidates += [*health_numbers(text), *hospital_numbers(text), *phones(text)]
-        candidates += postcodes(text)
+        candidates += [*postcodes(text), *street_addresses(text)]
+    else:
+        candidates += street_addresses(text, numbered=False)
     if "@" in text:
         candidates += emails(text)
     findings = settle(text, candidates)

@@ -45,9 +45,9 @@ _NOT_HOUSE = re.compile(
 _PUBLIC = re.compile(r"Downing\s+Street|Whitehall|Victoria\s+Embankment", re.IGNORECASE)
 
 
-def street_addresses(text: str) -> Iterable[Candidate]:
+def street_addresses(text: str, numbered: bool = True) -> Iterable[Candidate]:
     priority = PRIORITY["address"]
-    for m in _NUMBERED.finditer(text):
+    for m in _NUMBERED.finditer(text) if numbered else ():
         if _PUBLIC.search(m.group("addr")):
             continue
         start = m.start("addr")

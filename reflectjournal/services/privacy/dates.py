@@ -95,11 +95,15 @@ def _date_pattern(day: str, year: str) -> re.Pattern[str]:
 # the full pattern runs only on text that has such a word in it.
 _DATE = _date_pattern(_DAY, _YEAR)
 _DATE_NUMERIC = _date_pattern(r"[0-9]{1,2}(?:st|nd|rd|th)?", r"(?:[0-9]{4}|['’][0-9]{2})")
-_SPELLED = re.compile(
-    r"(?<![A-Za-z])(?:" + "|".join(_ORDINALS) + r"|thirtieth|eighteen|nineteen|twenty|thousand)"
-    r"(?![A-Za-z])",
-    re.IGNORECASE,
-)
+_SPELLED_WORDS = (*_ORDINALS, "thirtieth", "eighteen", "nineteen", "twenty", "thousand")
+
+
+def has_spelled_number(text: str) -> bool:
+    """Whether a spelled-out day or year may be in ``text`` (a cheap substring test)."""
+    lower = text.lower()
+    return any(word in lower for word in _SPELLED_WORDS)
+
+
 _DOB_CUE = re.compile(
     r"(?<![A-Za-z])(?:d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s*date|born|birthday)"
     r"(?![A-Za-z])",
@@ -249,7 +253,7 @@ def dates_of_birth(text: str, today: date) -> Iterable[Candidate]:
     cues = [c for c in _DOB_CUE.finditer(text) if not _figurative(text, c)]
     cue_ends = [c.end() for c in cues]
     priority = PRIORITY["date-of-birth"]
-    pattern = _DATE if _SPELLED.search(text) else _DATE_NUMERIC
+    pattern = _DATE if has_spelled_number(text) else _DATE_NUMERIC
     for m in pattern.finditer(text):
         when, has_day, full_year = _parse(m, today)
         if when is None or when > today or when.year < 1880:
