@@ -107,6 +107,8 @@ def test_references_shaped_like_hospital_numbers_are_not_reported(text):
         ("Jean Harper had a fall at 3am.", "Jean Harper"),
         ("The grandson, Tyler, kept filming.", "Tyler"),
         ("Tyler, 4, was scared of the mask.", "Tyler"),
+        ("Nana Joan visits every day at 2pm.", "Joan"),
+        ("Please call Maureen (daughter) after six.", "Maureen"),
         ("Mr P. Sandhu was listed twice.", "Mr P. Sandhu"),
     ],
 )
@@ -144,6 +146,7 @@ def test_patients_and_relatives_names(text, name):
         "The safeguarding lead, Mr Hassan, took the referral.",
         "Mrs Jones rang in sick again and the rota fell apart.",
         "Sarah's baby shower is on Friday.",
+        "Mr Smith from estates fixed the door.",
     ],
 )
 def test_staff_public_and_anonymised_names_are_not_patients(text):

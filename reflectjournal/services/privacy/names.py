@@ -131,13 +131,15 @@ _PATIENT_WORDS = (
     r"[Pp]atient|[Pp]t|[Rr]esident|[Ss]ervice\s+user|[Cc]lient|[Bb]aby|BABY|[Ii]nfant|"
     r"[Tt]oddler|[Ll]ittle|[Yy]oung"
 )
+# Kinship used as a title ("Nana Joan", "Uncle Ray"); never "Sister", which is a nurse.
+_KIN_TITLES = r"Nana|Nan|Nanna|Gran|Granny|Grandma|Grandad|Grandpa|Auntie|Aunty|Aunt|Uncle"
 _CALLED_WORDS = (
     r"gentleman|man|lady|woman|boy|girl|child|baby|patient|resident|person|chap|fellow|"
     r"old\s+man|old\s+lady|elderly\s+(?:man|lady|woman)|year-old|teenager"
 )
 _NAMES = rf"(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})"
 _AFTER_WORD = re.compile(
-    rf"(?<![A-Za-z])(?P<word>(?:{_RELATIVE_WORDS})|{_PATIENT_WORDS})"
+    rf"(?<![A-Za-z])(?P<word>(?:{_RELATIVE_WORDS})|{_PATIENT_WORDS}|{_KIN_TITLES})"
     rf",?\s+(?:(?:called|named|known\s+as)\s+)?{_NAMES}"
 )
 # These three are found from their right-hand side (a rare anchor), then the name before it.
@@ -160,6 +162,11 @@ _POSSESSIVE = re.compile(rf"['’]s\s+(?:(?:[a-z-]+|[0-9]+-year-old)\s+)?(?:{_CL
 _AGED = re.compile(
     r"\s*(?:,\s*(?:aged\s+)?[0-9]{1,3}\s*,|\(\s*(?:aged\s+)?[0-9]{1,3}\s*\)"
     r"|,\s+(?:an?\s+)?[0-9]{1,3}[- ]year[- ]old|,\s+aged\s+[0-9]{1,3})"
+)
+# "Maureen (daughter)", "Karen Ellis (her niece)".
+_RELATIVE_IN_BRACKETS = re.compile(
+    rf"\s*\(\s*(?:his\s+|her\s+|their\s+|the\s+patient['’]s\s+)?(?:{_RELATIVE_WORDS})"
+    r"(?:\s*[,;/]\s*[^)]{0,30})?\)"
 )
 _BARE_COUNT = re.compile(r"\s*\(\s*(?![0-9]{2,3}\s*\))|\s*\(\s*(?:[0-9]|1[0-5])\s*\)")
 _NAME_BEFORE = re.compile(rf"(?<![A-Za-z'’])(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})$")
@@ -206,12 +213,24 @@ def _name_span(m: re.Match[str]) -> tuple[int, int] | None:
     return start, start + words[-1].end()
 
 
+_FROM_DEPARTMENT = re.compile(
+    r"^\s+(?:from|in|of|at)\s+(?:the\s+)?(?:estates|finance|hr|it|pharmacy|procurement|payroll|"
+    r"facilities|portering|housekeeping|catering|security|comms|communications|governance|"
+    r"legal|audit|workforce|education|occupational\s+health|switchboard|medical\s+records|"
+    r"[A-Za-z]+\s+team|[A-Z][A-Za-z]+\s+(?:trust|university|council|hospital))(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
 def _staff_beside(text: str, start: int, end: int) -> bool:
     if _STAFF_NEAR_BEFORE.search(text, max(0, start - 30), start):
         return True
     after = text[end : end + 70]
     return bool(
-        _STAFF_AFTER.match(after) or _STAFF_POSSESSIONS.match(after) or _STAFF_VERBS.match(after)
+        _STAFF_AFTER.match(after)
+        or _STAFF_POSSESSIONS.match(after)
+        or _STAFF_VERBS.match(after)
+        or _FROM_DEPARTMENT.match(after)
     )
 
 
@@ -261,7 +280,8 @@ def patient_names(text: str, has_digit: bool = True) -> Iterable[Candidate]:
         span = _name_span(m)
         if span is not None and not _staff_beside(text, *span):
             yield "patient-name", span[0], span[1], priority
-    anchors = [(_POSSESSIVE, _NAME_BEFORE_POSSESSIVE)] + [(_AGED, _NAME_BEFORE)] * has_digit
+    anchors = [(_POSSESSIVE, _NAME_BEFORE_POSSESSIVE), (_RELATIVE_IN_BRACKETS, _NAME_BEFORE)]
+    anchors += [(_AGED, _NAME_BEFORE)] * has_digit
     for anchor, before in anchors:
         for a in anchor.finditer(text):
             if anchor is _AGED and _BARE_COUNT.match(a.group()):
