@@ -9,6 +9,9 @@ patient. About 1 in 11 random ten-digit numbers passes the check, so a number ri
 for something else — a purchase order, PO, Datix, ESR,
 cost centre, invoice or ticket — is not reported.
 
+A 6+4 grouping whose first six digits are a real DDMMYY date is taken for a CHI number even when
+the check fails: that shape is a CHI number's and little else's.
+
 Which of the three it is: the nearest cue ("NHS", "CHI", "H&C"/"health and care number")
 decides; without one, a 6-4 grouping whose first six digits are a real DDMMYY date is a CHI
 number, and Scottish or Northern Irish place names in the text pick CHI (first six a date) or
@@ -130,6 +133,11 @@ def _ddmmyy_ok(digits: str) -> bool:
     return False
 
 
+def _is_chi_shape(written: str, digits: str) -> bool:
+    groups = re.split(r"[ \u00a0.\-]", written)
+    return [len(g) for g in groups] == [6, 4] and _ddmmyy_ok(digits)
+
+
 def _which(text: str, m: re.Match[str], digits: str) -> str:
     window, _ = _clause_before(text, m.start(), 60)
     cues = []
@@ -137,8 +145,7 @@ def _which(text: str, m: re.Match[str], digits: str) -> str:
         cues += [(c.end(), kind) for c in cue.finditer(window)]
     if cues:
         return max(cues)[1]
-    groups = re.split(r"[ \u00a0.\-]", m.group())
-    if [len(g) for g in groups] == [6, 4] and _ddmmyy_ok(digits):
+    if _is_chi_shape(m.group(), digits):
         return "chi-number"
     if _NORTHERN_IRELAND.search(text) and 320 <= int(digits[:3]) <= 399:
         return "hc-number"
@@ -154,7 +161,8 @@ def health_numbers(text: str) -> Iterable[Candidate]:
             continue
         # Right after "NHS number", "CHI", "H&C no" a reader takes any ten digits for one (a
         # typo in the check digit still points at the patient); elsewhere the check decides.
-        if not check_digit_ok(digits) and not _cued_directly(text, m.start()):
+        chi_shape = _is_chi_shape(m.group(), digits)  # 6+4 with a real DDMMYY: a CHI number
+        if not check_digit_ok(digits) and not chi_shape and not _cued_directly(text, m.start()):
             continue
         if not_a_patient_number(text, m.start()):
             continue
