@@ -25,6 +25,9 @@ OWNER_NAME = SettingKey(
 SENSITIVE_NAMES = SettingKey(
     "privacy.sensitive_names", "[]", "JSON list of names the privacy check looks for"
 )
+FINE_NAMES = SettingKey(
+    "privacy.fine_names", "[]", "JSON list of staff and public names the privacy check lets pass"
+)
 BACKUP_KEEP = SettingKey("backup.keep", "5", "how many automatic backups to keep; 0 turns them off")
 AUTOLOCK_MINUTES = SettingKey(
     "gui.autolock_minutes", "15", "minutes of inactivity before the window locks; 0 never"
@@ -43,6 +46,7 @@ REGISTRY: dict[str, SettingKey] = {
     for s in (
         OWNER_NAME,
         SENSITIVE_NAMES,
+        FINE_NAMES,
         BACKUP_KEEP,
         AUTOLOCK_MINUTES,
         REMINDER_TIME,
@@ -103,6 +107,7 @@ __all__ = [
     "BACKUP_KEEP",
     "CARE_NOTE",
     "DRAFT_PREFIX",
+    "FINE_NAMES",
     "OWNER_NAME",
     "REGISTRY",
     "REMINDER_TIME",

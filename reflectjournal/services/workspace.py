@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from reflectjournal.services.feedback360 import Feedback360Service
     from reflectjournal.services.importers.service import ImportService
     from reflectjournal.services.patterns import PatternService
+    from reflectjournal.services.privacy.service import PrivacyService
     from reflectjournal.services.programmes import ProgrammeService
     from reflectjournal.services.review import WeeklyReview
     from reflectjournal.services.sharing.service import SharingService
@@ -90,7 +91,15 @@ class Workspace:
     def exports(self) -> ExportService:
         from reflectjournal.services.exporters import ExportService as Service
 
-        return Service(self.db, self.journal, self.owner_name, pdf_writer=self.pdf_writer)
+        return Service(
+            self.db, self.journal, self.owner_name, pdf_writer=self.pdf_writer, privacy=self.privacy
+        )
+
+    @cached_property
+    def privacy(self) -> PrivacyService:  # the check on every way out, and the user's choices
+        from reflectjournal.services.privacy.service import PrivacyService as Privacy
+
+        return Privacy(self.db)
 
     def tag_suggester(self) -> TagSuggester:
         """A new suggester over this journal (it learns from the tagged entries when built)."""
