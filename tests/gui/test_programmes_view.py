@@ -202,3 +202,23 @@ def test_edit_action_dialog(qtbot, workspace, warnings):
     dialog.save()
     assert warnings and "needs some text" in warnings[-1]
     assert workspace.coaching.get_action(action)["text"] == "Read two chapters"
+
+
+def test_brief_is_readable_in_dark_mode_and_prints_light(qtbot, workspace):
+    from PySide6.QtWidgets import QApplication
+
+    from reflectjournal.gui.coaching_dialogs import BriefDialog
+    from reflectjournal.gui.theme import apply_theme, is_dark
+    from reflectjournal.services import prep
+
+    workspace.people.add("Sam Patel", "coachee")
+    app = QApplication.instance()
+    apply_theme(app, "dark")
+    try:
+        assert is_dark()
+        dialog = BriefDialog(workspace, "Sam Patel")
+        qtbot.addWidget(dialog)
+        assert "#e6e6e6" in dialog.view.document().defaultStyleSheet()
+        assert prep.BRIEF_CSS in dialog.html  # what goes to paper keeps dark text
+    finally:
+        apply_theme(app, "light")
