@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
+from reflectjournal.services.display import date_text, datetime_text
 from reflectjournal.services.sharing import kinds
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
@@ -51,7 +53,10 @@ def _status_label() -> QLabel:
 
 def entry_text(entry: dict) -> str:
     """A received entry as the reader sees it, in plain text."""
-    lines = [entry["title"], f"{entry['created'][:10]} · from {entry.get('from') or 'unknown'}"]
+    lines = [
+        entry["title"],
+        f"{date_text(entry['created'], as_stored_offset=True)} · from {entry.get('from') or 'unknown'}",
+    ]
     if entry["tags"]:
         lines.append(" ".join("@" + t for t in entry["tags"]))
     if entry.get("mood") is not None:
@@ -64,14 +69,12 @@ def comments_text(comments: list[dict]) -> str:
     parts = []
     for c in comments:
         note = " (on an earlier version)" if c.get("earlier_version") else ""
-        parts.append(f"{c['author']}, {c['created'][:16].replace('T', ' ')}{note}:\n{c['text']}")
+        parts.append(f"{c['author']}, {datetime_text(c['created'])}{note}:\n{c['text']}")
     return "\n\n".join(parts) if parts else "No comments yet."
 
 
 class SharingView(QWidget):
     """Shared with me: entries grouped by sender, read-only, with comments written here."""
-
-    changed = Signal()
 
     def __init__(self, workspace, parent=None):
         super().__init__(parent)
@@ -123,7 +126,14 @@ class SharingView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
+        self.events = operations.listen(self, self._journal_changed)
+        self.catch_up = operations.WhenShown(self, self.refresh)
         self.refresh()
+
+    def _journal_changed(self, changes: operations.Changes, initiator: object) -> None:
+        received = changes.shared or changes.people or changes.everything or changes.entries
+        if initiator is not self and received:
+            self.catch_up.request()
 
     # ---- contents ------------------------------------------------------------------------
 
@@ -185,8 +195,14 @@ class SharingView(QWidget):
 
     def add_comment(self) -> bool:
         entry_id = self.current_entry_id()
+        text = self.new_comment.toPlainText()
         try:
-            self.sharing.comment(entry_id, self.new_comment.toPlainText())
+            operations.perform(
+                self.events,
+                lambda: self.sharing.comment(entry_id, text),
+                operations.Changes(shared=True),
+                initiator=self,
+            )
         except ReflectJournalError as exc:
             self._report(str(exc))
             return False
@@ -198,18 +214,27 @@ class SharingView(QWidget):
     def import_packet(self, path):
         """Receive a share packet, a feedback file or a contact card: whichever it is."""
         try:
-            received = self.sharing.receive_file(path)
+            received = operations.perform(
+                self.events,
+                lambda: self.sharing.receive_file(path),
+                operations.Changes(entries=True, shared=True, people=True, tags=True),
+                initiator=self,
+            )
         except ReflectJournalError as exc:
             self._report(str(exc))
             return None
         self.refresh()
-        self.changed.emit()
         self._report(received.sentence)
         return received
 
     def export_feedback(self, person: str, path) -> dict | None:
         try:
-            summary = self.sharing.export_feedback(person, path)
+            summary = operations.perform(
+                self.events,
+                lambda: self.sharing.export_feedback(person, path),
+                operations.Changes(shared=True),
+                initiator=self,
+            )
         except ReflectJournalError as exc:
             self._report(str(exc))
             return None
@@ -302,8 +327,13 @@ class ContactsDialog(QDialog):
             self.list.addItem(f"{c['name']} ({c['role']})   {c['fingerprint']}")
 
     def save_name(self) -> None:
+        name = self.name_edit.text()
         try:
-            self.sharing.identity.set_name(self.name_edit.text())
+            operations.perform(
+                operations.events_of(self),
+                lambda: self.sharing.identity.set_name(name),
+                operations.Changes(settings=True),
+            )
             self.status.setText("Name saved.")
         except ReflectJournalError as exc:
             self.status.setText(str(exc))
@@ -332,7 +362,11 @@ class ContactsDialog(QDialog):
             if not self.confirm(card.name, card.fingerprint):
                 self.status.setText("Not imported: the fingerprint was not confirmed.")
                 return None
-            result = self.sharing.contacts.import_card(data, role)
+            result = operations.perform(
+                operations.events_of(self),
+                lambda: self.sharing.contacts.import_card(data, role),
+                operations.Changes(people=True),
+            )
         except ReflectJournalError as exc:
             self.status.setText(str(exc))
             return None
@@ -469,8 +503,13 @@ class ShareDialog(QDialog):
 
     def save_to(self, path) -> bool:
         """Write the packet as previewed; identifiers still present were accepted by the user."""
+        request = self.request()
         try:
-            self.sharing.export_share(self.request(), path, allow_identifiers=True)
+            operations.perform(
+                operations.events_of(self),
+                lambda: self.sharing.export_share(request, path, allow_identifiers=True),
+                operations.Changes(shared=True),
+            )
         except ReflectJournalError as exc:
             self.summary.setText(str(exc))
             return False
