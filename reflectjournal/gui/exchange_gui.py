@@ -11,6 +11,7 @@ import logging
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -159,7 +160,7 @@ class ExchangeSync(QObject):
         super().__init__(parent)
         self.workspace = workspace
         self.exchange = workspace.sharing.exchange
-        self.task = None
+        self.task: Any = None
         self._idle = threading.Event()  # set while no sync runs in the background
         self._idle.set()
         self._again = False

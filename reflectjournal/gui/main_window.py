@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         widest = max(metrics.horizontalAdvance(f"{v.title} (99)") for v in views.VIEWS)
         self.nav.setFixedWidth(max(150, widest + 40))  # item padding 24, margins 12, frame
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def changeEvent(self, event) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
             self._fit_nav()
         super().changeEvent(event)

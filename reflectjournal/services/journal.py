@@ -251,6 +251,7 @@ class JournalService:
 
     def _typed(self, rows: list[Any]) -> list[E.Entry]:
         tags = self._tags_for([r["id"] for r in rows])
+        comments = self._typed_comments(rows)
         senders: dict[int, str | None] = {}
         result = []
         for row in rows:
@@ -260,8 +261,24 @@ class JournalService:
                 if sid not in senders:
                     senders[sid] = self._sender_name(sid)
                 sender = senders[sid]
-            result.append(E.entry_from_row(row, tags.get(row["id"], []), sender=sender))
+            result.append(
+                E.entry_from_row(
+                    row, tags.get(row["id"], []), comments.get(row["id"], ()), sender=sender
+                )
+            )
         return result
+
+    def _typed_comments(self, rows: list[Any]) -> dict[int, tuple[E.EntryComment, ...]]:
+        """Each listed entry's comments (CLI.md: ``list --json`` carries them), batched."""
+        current = {r["id"]: E.content_hash(r["title"], r["body"]) for r in rows}
+        found: dict[int, list[E.EntryComment]] = {}
+        for entry_id, c in self._comments_for(list(current)).items():
+            for comment in c:
+                earlier = bool(comment["entry_hash"]) and comment["entry_hash"] != current[entry_id]
+                found.setdefault(entry_id, []).append(
+                    E.EntryComment(comment["author"], comment["text"], comment["created"], earlier)
+                )
+        return {k: tuple(v) for k, v in found.items()}
 
     def sections(self, entry_id: int) -> dict[str, str]:
         """A model entry's sections, in the model's order (empty for free entries)."""
@@ -435,18 +452,26 @@ class JournalService:
             chunk = ids[start : start + 900]
             marks = ",".join("?" * len(chunk))
             for c in self.db.query(
-                f"SELECT entry_id, author, text, created FROM comment "
+                f"SELECT entry_id, author, text, created, entry_hash FROM comment "
                 f"WHERE entry_id IN ({marks}) ORDER BY created, id",
                 chunk,
             ):
                 result.setdefault(c["entry_id"], []).append(
-                    {"author": c["author"], "text": c["text"], "created": c["created"]}
+                    {
+                        "author": c["author"],
+                        "text": c["text"],
+                        "created": c["created"],
+                        "entry_hash": c["entry_hash"],
+                    }
                 )
         return result
 
     def _with_tags(self, rows: list) -> list[dict]:
         tags = self._tags_for([r["id"] for r in rows])
-        comments = self._comments_for([r["id"] for r in rows])
+        comments = {
+            k: [{f: c[f] for f in ("author", "text", "created")} for c in v]
+            for k, v in self._comments_for([r["id"] for r in rows]).items()
+        }
         senders: dict[int, str | None] = {}
         result = []
         for row in rows:

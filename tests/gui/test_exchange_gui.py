@@ -9,12 +9,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from reflectjournal.gui.exchange_gui import ExchangeSync, ShareWithDialog  # noqa: E402
-from reflectjournal.services.exchange.places import PlaceSpec  # noqa: E402
-from reflectjournal.services.workspace import Workspace  # noqa: E402
+from reflectjournal.gui.exchange_gui import ExchangeSync, ShareWithDialog
+from reflectjournal.services.exchange.places import PlaceSpec
+from reflectjournal.services.workspace import Workspace
 
 PASS = "correct horse battery staple"
 SHOTS = Path(os.environ.get("RJ_SHOTS", "")) if os.environ.get("RJ_SHOTS") else None

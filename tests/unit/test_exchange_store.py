@@ -159,11 +159,13 @@ def test_a_stopped_server_is_unreachable_not_empty(kind, request):
         store.get("m-0005")
     server.start()
     assert store.list() == ["m-0005"]
+    store.close()
 
 
 def test_webdav_wrong_password_is_one_sentence(webdav_server):  # noqa: F811
     store = WebDAVStore(webdav_server.url + "exchange/", DAV_USER, "wrong")
     with pytest.raises(PlaceUnreachable) as caught:
         store.list()
+    store.close()
     assert "wrong" not in str(caught.value)
     assert "password" in str(caught.value)

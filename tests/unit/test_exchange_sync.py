@@ -225,8 +225,9 @@ def test_server_stops_mid_sync_then_resumes(trio, webdav_server):  # noqa: F811
     ids = [leader.journal.add(f"Note {i}.", title=f"Note {i}") for i in range(3)]
     for entry in ids:
         leader.sharing.exchange.share(entry, ["Tom Mentor"])
-    store = leader.sharing.exchange.open_store(place)
-    real_put = type(store).put_if_absent
+    from reflectjournal.services.exchange.webdav import WebDAVStore
+
+    real_put = WebDAVStore.put_if_absent
     calls = []
 
     def stop_after_first(self, name, data):
@@ -235,11 +236,11 @@ def test_server_stops_mid_sync_then_resumes(trio, webdav_server):  # noqa: F811
             webdav_server.stop()
         return real_put(self, name, data)
 
-    type(store).put_if_absent = stop_after_first
+    WebDAVStore.put_if_absent = stop_after_first
     try:
         out = leader.sharing.exchange.sync()
     finally:
-        type(store).put_if_absent = real_put
+        WebDAVStore.put_if_absent = real_put
     assert out.sent == 1 and out.pending == 3
     assert len(out.errors) == 1 and out.errors[0].startswith("The WebDAV folder 127.0.0.1")
     status = leader.db.query_one("SELECT unreachable_since, last_error FROM exchange_place")

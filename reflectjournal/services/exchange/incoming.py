@@ -8,6 +8,8 @@ any duplicate and any late copy end in the same state.
 
 from __future__ import annotations
 
+from typing import Any
+
 from reflectjournal.services.frameworks import reflection_models
 from reflectjournal.services.sharing.crypto import utc_timestamp
 from reflectjournal.services.sharing.service import SharingService
@@ -20,13 +22,15 @@ class Incoming:
     def __init__(self, db: Database, sharing: SharingService):
         self.db = db
         self.sharing = sharing
-        self._models = None
-        self._own: dict[str, dict] = {}  # sender fingerprint -> opaque id -> (entry, hash)
+        self._models: dict[str, Any] | None = None
+        self._own: dict[
+            str, dict[str, Any]
+        ] = {}  # sender fingerprint -> opaque id -> (entry, hash)
 
     def already_applied(self, message_id: str) -> bool:
         return bool(self.db.scalar("SELECT 1 FROM inbox WHERE message_id = ?", (message_id,)))
 
-    def apply(self, message: Message, sender: dict) -> list[str]:
+    def apply(self, message: Message, sender: dict[str, Any]) -> list[str]:
         """Apply one opened message from ``sender``; returns message ids a receipt confirmed."""
         confirmed: list[str] = []
         with self.db.transaction():  # joins the caller's batch transaction when there is one
@@ -48,7 +52,7 @@ class Incoming:
 
     # ---- entries -------------------------------------------------------------------------
 
-    def _held_version(self, sender_id: int, ref: str):
+    def _held_version(self, sender_id: int, ref: str) -> Any:
         return self.db.query_one(
             "SELECT version, withdrawn, arrived FROM received_share WHERE person_id = ? "
             "AND ref = ?",
@@ -63,7 +67,7 @@ class Incoming:
             (sender_id, ref, version, int(withdrawn), utc_timestamp()),
         )
 
-    def _entry(self, body: dict, sender: dict) -> None:
+    def _entry(self, body: dict[str, Any], sender: dict[str, Any]) -> None:
         ref, version = body["ref"], body["entry_version"]
         held = self._held_version(sender["id"], ref)
         if held is not None and held["version"] >= version:
@@ -73,7 +77,7 @@ class Incoming:
         self.sharing.shares._store(body["entry"], sender["id"], self._models, stale=False)
         self._remember(sender["id"], ref, version, withdrawn=False)
 
-    def _withdraw(self, body: dict, sender: dict) -> None:
+    def _withdraw(self, body: dict[str, Any], sender: dict[str, Any]) -> None:
         ref, version = body["ref"], body["entry_version"]
         held = self._held_version(sender["id"], ref)
         if held is not None and held["version"] >= version:
@@ -86,12 +90,12 @@ class Incoming:
 
     # ---- comments ------------------------------------------------------------------------
 
-    def _own_entries(self, fingerprint: str) -> dict:
+    def _own_entries(self, fingerprint: str) -> dict[str, Any]:
         if fingerprint not in self._own:
             self._own[fingerprint] = self.sharing.feedback._own_entries(fingerprint)
         return self._own[fingerprint]
 
-    def _comment(self, c: dict, sender: dict) -> None:
+    def _comment(self, c: dict[str, Any], sender: dict[str, Any]) -> None:
         target = self._own_entries(sender["fingerprint"]).get(c["entry"])
         if target is None:
             return  # the entry was deleted here since it was shared
@@ -106,7 +110,7 @@ class Incoming:
 
     # ---- receipts ------------------------------------------------------------------------
 
-    def _receipt(self, ids: list, sender: dict) -> list[str]:
+    def _receipt(self, ids: list[Any], sender: dict[str, Any]) -> list[str]:
         """Mark what arrived; returns every id named (the caller prunes them from the place)."""
         for message_id, received in ids:
             row = self.db.query_one(

@@ -88,7 +88,7 @@ def seal(
     body: dict[str, Any],
     sender: Identity,
     sender_name: str,
-    recipient: dict,
+    recipient: dict[str, Any],
     message_id: str,
 ) -> bytes:
     payload = {"format": FORMAT, "version": VERSION, **body}
@@ -136,7 +136,7 @@ def _bad() -> PacketRejected:
     return PacketRejected(_MALFORMED)
 
 
-def _check_entry(payload: dict) -> None:
+def _check_entry(payload: dict[str, Any]) -> None:
     # "version" is both the envelope's format version and the entry's version: the entry's
     # lives in "entry_version" to keep them apart.
     if set(payload) != {"format", "version", "type", "ref", "entry_version", "entry"}:
@@ -150,13 +150,13 @@ def _check_entry(payload: dict) -> None:
         raise _bad()
 
 
-def _check_withdraw(payload: dict) -> None:
+def _check_withdraw(payload: dict[str, Any]) -> None:
     if set(payload) != {"format", "version", "type", "ref", "entry_version"}:
         raise _bad()
     _check_ref_version(payload)
 
 
-def _check_ref_version(payload: dict) -> None:
+def _check_ref_version(payload: dict[str, Any]) -> None:
     ref, version = payload["ref"], payload["entry_version"]
     if not isinstance(ref, str) or not _ID_RE.match(ref):
         raise _bad()
@@ -164,7 +164,7 @@ def _check_ref_version(payload: dict) -> None:
         raise _bad()
 
 
-def _check_comment(payload: dict) -> None:
+def _check_comment(payload: dict[str, Any]) -> None:
     if set(payload) != {"format", "version", "type", "comment"}:
         raise _bad()
     _validated_comments(
@@ -172,7 +172,7 @@ def _check_comment(payload: dict) -> None:
     )
 
 
-def _check_receipt(payload: dict) -> None:
+def _check_receipt(payload: dict[str, Any]) -> None:
     if set(payload) != {"format", "version", "type", "ids"}:
         raise _bad()
     ids = payload["ids"]

@@ -8,9 +8,12 @@ version held back by the privacy check is not queued: the share row says why.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
+from reflectjournal.services.privacy.service import PrivacyService
 from reflectjournal.services.sharing.crypto import canonical_json, utc_timestamp
 from reflectjournal.services.sharing.service import SharingService
+from reflectjournal.services.sharing.share import _redacted
 from reflectjournal.storage.database import Database
 
 from . import messages
@@ -47,21 +50,31 @@ class Outgoing:
         identity = self.sharing.identity.get()
         sender_name = self.sharing.identity.require_name()
         names = self.sharing.sensitive_names()
+        checker = PrivacyService(self.db)
+        fine = checker.fine_names()
         # A hundred entries per transaction: one commit each, and the UI waits only briefly.
         for start in range(0, len(rows), 100):
             with self.db.transaction():
                 for row in rows[start : start + 100]:
-                    self._queue_row(row, identity, sender_name, names)
+                    # The same check as share packets, with the user's remembered choices for
+                    # this entry: "redact" ones are replaced, "fine" ones are not reported.
+                    checks = {
+                        "names": names,
+                        "choices": checker.choices(row["entry_id"]),
+                        "fine": fine,
+                    }
+                    self._queue_row(row, identity, sender_name, checks)
         return self._held()
 
-    def _queue_row(self, row, identity, sender_name: str, names: list[str]) -> None:
+    def _queue_row(self, row: Any, identity: Any, sender_name: str, checks: dict[str, Any]) -> None:
         shares = self.sharing.shares
         item = shares._outgoing(row_as_entry(row), row["fingerprint"], include_mood=False)
+        item = _redacted(item, checks, chosen_only=True)
         digest = hashlib.sha256(canonical_json(item)).hexdigest()
         if digest == row["sent_hash"]:
             self._mark_seen(row, held=None)
             return
-        hits = shares._scan(item, names)
+        hits = shares._scan(item, checks)
         if hits and not row["allow_identifiers"]:
             sentence = _held_sentence(row["title"], row["name"], [h["label"] for h in hits])
             self._mark_seen(row, held=sentence)
@@ -88,7 +101,7 @@ class Outgoing:
             ),
         )
 
-    def withdraw(self, entry_id: int, person: dict) -> bool:
+    def withdraw(self, entry_id: int, person: dict[str, Any]) -> bool:
         """Queue the withdrawal of an entry from one person; False when it was not shared."""
         row = self.db.query_one(
             "SELECT s.version, s.active, e.uid FROM entry_share s JOIN entry e ON e.id = s.entry_id "
@@ -168,7 +181,15 @@ class Outgoing:
 
     # ---- helpers -------------------------------------------------------------------------
 
-    def _queue(self, row, kind: str, version, body: dict, identity, sender_name: str) -> str:
+    def _queue(
+        self,
+        row: Any,
+        kind: str,
+        version: int | None,
+        body: dict[str, Any],
+        identity: Any,
+        sender_name: str,
+    ) -> str:
         message_id = messages.new_message_id()
         recipient = {"sign_public": row["sign_public"], "enc_public": row["enc_public"]}
         sealed = messages.seal(body, identity, sender_name, recipient, message_id)
@@ -180,7 +201,7 @@ class Outgoing:
         )
         return message_id
 
-    def _mark_seen(self, row, held: str | None) -> None:
+    def _mark_seen(self, row: Any, held: str | None) -> None:
         self.db.execute(
             "UPDATE entry_share SET entry_updated = ?, held = ? WHERE entry_id = ? "
             "AND person_id = ?",
@@ -197,7 +218,7 @@ class Outgoing:
         ]
 
 
-def row_as_entry(row) -> dict:
+def row_as_entry(row: Any) -> dict[str, Any]:
     """The columns ``ShareService._outgoing`` reads, from a joined share row."""
     return {
         "id": row["entry_id"],
@@ -212,7 +233,7 @@ def row_as_entry(row) -> dict:
     }
 
 
-def _person_columns(person) -> dict:
+def _person_columns(person: Any) -> dict[str, Any]:
     return {
         "person_id": person["person_id"] if "person_id" in person.keys() else person["id"],
         "sign_public": person["sign_public"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from reflectjournal.errors import UsageError
@@ -88,7 +89,7 @@ class Places:
     def __init__(self, db: Database):
         self.db = db
 
-    def _row_to_place(self, row) -> Place:
+    def _row_to_place(self, row: Any) -> Place:
         spec = PlaceSpec(row["kind"], row["location"], row["bucket"], row["user"], row["secret"])
         return Place(
             id=row["id"],
@@ -121,7 +122,7 @@ class Places:
     def set(
         self,
         spec: PlaceSpec,
-        person: dict | None,
+        person: dict[str, Any] | None,
         expected_place_id: str | None = None,
         store: Store | None = None,
     ) -> tuple[Place, bool]:

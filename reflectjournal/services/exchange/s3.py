@@ -9,6 +9,7 @@ it. A single PUT is atomic in S3: an object is either absent or whole.
 from __future__ import annotations
 
 import io
+from typing import Any
 from urllib.parse import urlsplit
 
 from .store import (
@@ -23,7 +24,7 @@ from .store import (
 TIMEOUT_SECONDS = 15.0
 
 
-def _minio():
+def _minio() -> Any:
     try:
         import minio
         import urllib3
@@ -57,6 +58,7 @@ class S3Store(Store):
             timeout=urllib3.Timeout(connect=TIMEOUT_SECONDS, read=TIMEOUT_SECONDS),
             retries=urllib3.Retry(total=1, backoff_factor=0.2),
         )
+        self._http = http
         self._client = minio.Minio(
             parts.netloc,
             access_key=access_key,
@@ -95,7 +97,8 @@ class S3Store(Store):
         response = None
         try:
             response = self._client.get_object(self.bucket, self.prefix + name)
-            return response.read(MAX_OBJECT_BYTES + 1)
+            data: bytes = response.read(MAX_OBJECT_BYTES + 1)
+            return data
         except self._errors as exc:
             if self._is_missing(exc):
                 return None
@@ -129,3 +132,6 @@ class S3Store(Store):
             if self._is_missing(exc):
                 return
             raise self._fail(exc) from None
+
+    def close(self) -> None:
+        self._http.clear()

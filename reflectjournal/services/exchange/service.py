@@ -1,6 +1,6 @@
 """The exchange as the CLI and GUI see it: where to meet, share with people, and sync.
 
-One sync, per place: check its marker (refuse a moved or emptied place), list it once, apply
+One sync, per place: check its marker (refuse a moved or emptied place), list[Any] it once, apply
 what is addressed to us, receipt it, prune what the other side confirmed, and publish what is
 still unconfirmed and missing from the place (so a message deleted before it was read is sent
 again). Every step is idempotent, so a sync cut short by a stopped server simply resumes.
@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
 from reflectjournal.services.sharing.crypto import utc_timestamp
@@ -130,7 +131,7 @@ class ExchangeService:
 
     # ---- sharing with people -------------------------------------------------------------
 
-    def _entry(self, entry_id) -> dict:
+    def _entry(self, entry_id: int | str) -> dict[str, Any]:
         try:
             number = int(entry_id)
         except (TypeError, ValueError):
@@ -143,7 +144,7 @@ class ExchangeService:
         return dict(zip(row.keys(), tuple(row), strict=True))
 
     def share(
-        self, entry_id, people: list[str], allow_identifiers: bool = False
+        self, entry_id: int | str, people: list[str], allow_identifiers: bool = False
     ) -> tuple[Recipient, ...]:
         """Share one entry with people (it travels at the next sync)."""
         entry = self._entry(entry_id)
@@ -162,7 +163,7 @@ class ExchangeService:
         self.outgoing.queue_changes()
         return self.recipients(entry["id"])
 
-    def unshare(self, entry_id, person: str) -> tuple[Recipient, ...]:
+    def unshare(self, entry_id: int | str, person: str) -> tuple[Recipient, ...]:
         entry = self._entry(entry_id)
         who = self.sharing.contacts.get(person)
         if not self.outgoing.withdraw(entry["id"], who):
@@ -207,11 +208,11 @@ class ExchangeService:
             noun = {"folder": "folder", "webdav": "WebDAV folder", "s3": "S3 bucket"}[
                 place.spec.kind
             ]
-            since = _local_time(place.unreachable_since)
+            since = _local_time(place.unreachable_since or "")
             return f"{owner} {noun} has been unreachable since {since}; {items}."
         if waiting:
             return f"{items.capitalize()} for the other side to receive {'them' if waiting != 1 else 'it'}."
-        synced = [p.last_sync for p in places if p.last_sync]
+        synced = [p.last_sync for p in places if p.last_sync is not None]
         if not synced:
             return "Ready to sync; nothing has been sent yet."
         return f"Up to date (last sync {_local_time(max(synced))})."
@@ -225,7 +226,7 @@ class ExchangeService:
         errors: list[str] = list(self.outgoing.queue_changes())
         self.outgoing.queue_comments()
         contacts = self.sharing.contacts.list()
-        by_place: dict[int, tuple[Place, list[dict]]] = {}
+        by_place: dict[int, tuple[Place, list[dict[str, Any]]]] = {}
         for contact in contacts:
             place = self.places.for_person(contact["id"])
             if place is not None:
@@ -248,7 +249,9 @@ class ExchangeService:
             self.places.record(place, None)
         return SyncResult(tally["sent"], tally["received"], self.pending(), tuple(errors))
 
-    def _sync_place(self, place: Place, people: list[dict], tally: dict) -> list[str]:
+    def _sync_place(
+        self, place: Place, people: list[dict[str, Any]], tally: dict[str, int]
+    ) -> list[str]:
         store = self.open_store(place.spec)
         try:
             names = set(store.list())
@@ -274,7 +277,17 @@ class ExchangeService:
         finally:
             store.close()
 
-    def _receive(self, store, names, boxes, person, keys, incoming, problems, tally):
+    def _receive(
+        self,
+        store: Store,
+        names: set[str],
+        boxes: tuple[str, str],
+        person: dict[str, Any],
+        keys: tuple[Any, dict[str, bytes]],
+        incoming: Incoming,
+        problems: list[str],
+        tally: dict[str, int],
+    ) -> list[str]:
         inbox, outbox = boxes
         mine = [
             (name, parts[1])
@@ -309,7 +322,14 @@ class ExchangeService:
                 names.discard(name)
         return [mid for _, mid in mine]
 
-    def _fetch(self, store, batch, person, keys, problems) -> list:
+    def _fetch(
+        self,
+        store: Store,
+        batch: list[tuple[str, str]],
+        person: dict[str, Any],
+        keys: tuple[Any, dict[str, bytes]],
+        problems: list[str],
+    ) -> list[tuple[str, messages.Message]]:
         me, signers = keys
         opened = []
         for name, message_id in batch:
@@ -335,7 +355,16 @@ class ExchangeService:
             opened.append((name, message))
         return opened
 
-    def _send_receipts(self, store, names, outbox, found, person, me, my_name) -> None:
+    def _send_receipts(
+        self,
+        store: Store,
+        names: set[str],
+        outbox: str,
+        found: list[str],
+        person: dict[str, Any],
+        me: Any,
+        my_name: str,
+    ) -> None:
         """Receipt every message of theirs still in the place whose receipt is not there."""
         if not found:
             return
@@ -369,13 +398,20 @@ class ExchangeService:
                     [(receipt_id, m) for m, _ in chunk],
                 )
 
-    def _publish(self, store, names, outbox, person, tally) -> None:
+    def _publish(
+        self,
+        store: Store,
+        names: set[str],
+        outbox: str,
+        person: dict[str, Any],
+        tally: dict[str, int],
+    ) -> None:
         rows = self.db.query(
             "SELECT message_id, kind, ref, version, sealed FROM outbox WHERE person_id = ? "
             "AND received IS NULL ORDER BY created, message_id",
             (person["id"],),
         )
-        done: list = []
+        done: list[Any] = []
         try:
             for row in rows:
                 name = messages.object_name(outbox, row["message_id"])
@@ -390,14 +426,14 @@ class ExchangeService:
         finally:  # also when the place stops answering half way: what went out is recorded
             self._record_published(done, person)
 
-    def _record_published(self, done: list, person) -> None:
+    def _record_published(self, done: list[Any], person: dict[str, Any]) -> None:
         now = utc_timestamp()
         with self.db.transaction():
             for row in done:
                 self._published(row, person, now)
         done.clear()
 
-    def _published(self, row, person, now: str) -> None:
+    def _published(self, row: Any, person: dict[str, Any], now: str) -> None:
         self.db.execute(
             "UPDATE outbox SET published = ? WHERE message_id = ?", (now, row["message_id"])
         )

@@ -115,7 +115,7 @@ def read_marker(store: Store) -> str | None:
             f"The marker file in {store.label} is damaged, so nothing was read or written "
             "there; check the place or choose another one."
         )
-    return place_id
+    return str(place_id)
 
 
 def check_marker(store: Store, expected: str) -> None:

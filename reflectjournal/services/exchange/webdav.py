@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import secrets
+from typing import Any
 from urllib.parse import urlsplit
 
 from .store import (
@@ -28,7 +29,7 @@ TIMEOUT_SECONDS = 15.0
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-def _client_module():
+def _client_module() -> Any:
     try:
         import httpx
         import webdav4.client
@@ -111,7 +112,7 @@ class WebDAVStore(Store):
     def _remove_quietly(self, name: str) -> None:
         try:
             self._client.remove(name)
-        except Exception:  # noqa: BLE001 - best effort; readers skip temporary names anyway
+        except Exception:
             pass
 
     def delete(self, name: str) -> None:
@@ -126,5 +127,5 @@ class WebDAVStore(Store):
     def close(self) -> None:
         try:
             self._client.http.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass

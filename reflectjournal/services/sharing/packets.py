@@ -349,7 +349,7 @@ def peek_kind(data: bytes) -> str:
     """The kind a packet's header claims (share, feedback, message), before opening it; the
     claim is checked again when the packet is opened (it is part of the associated data)."""
     _, header, _ = _split(bytes(data[: _PREFIX_BYTES + MAX_HEADER_BYTES]))
-    return header["kind"]
+    return str(header["kind"])
 
 
 def _split(data: bytes) -> tuple[bytes, dict[str, Any], bytes]:
