@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING, Any
 from reflectjournal.services.entries import Entry, EntryComment
 from reflectjournal.services.tags import TagUsage
 
-if TYPE_CHECKING:  # the review pulls in the patterns engine: only the review command pays
+if TYPE_CHECKING:
+    from reflectjournal.services.backup import (  # the review pulls in the patterns engine: only the review command pays
+        BackupReport,
+        RestoreReport,
+    )
     from reflectjournal.services.review import Measure, Review
 
 
@@ -95,8 +99,30 @@ def _measure_json(m: Measure) -> dict[str, Any]:
     return {"mean": m.mean, "n": m.n, "previous_mean": m.previous_mean}
 
 
+def backup_json(report: BackupReport) -> dict[str, Any]:
+    return {
+        "path": report.path,
+        "entries": report.entries,
+        "encrypted": report.encrypted,
+        "bytes": report.bytes,
+        "verified": True,  # a backup is only ever reported once verified
+    }
+
+
+def restore_json(report: RestoreReport) -> dict[str, Any]:
+    return {"source": report.source, "path": report.path, "entries": report.entries}
+
+
 def entries_json(entries: list[Entry]) -> list[dict[str, Any]]:
     return [entry_json(e) for e in entries]
 
 
-__all__ = ["comment_json", "entries_json", "entry_json", "review_json", "tag_json"]
+__all__ = [
+    "backup_json",
+    "restore_json",
+    "comment_json",
+    "entries_json",
+    "entry_json",
+    "review_json",
+    "tag_json",
+]
