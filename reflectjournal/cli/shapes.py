@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         BackupReport,
         RestoreReport,
     )
+    from reflectjournal.services.frameworks import FrameworkInfo
     from reflectjournal.services.review import Measure, Review
 
 
@@ -113,6 +114,22 @@ def restore_json(report: RestoreReport) -> dict[str, Any]:
     return {"source": report.source, "path": report.path, "entries": report.entries}
 
 
+def framework_json(framework: FrameworkInfo) -> dict[str, Any]:
+    return {
+        "slug": framework.slug,
+        "name": framework.name,
+        "version": framework.version,
+        "description": framework.description,
+        "builtin": framework.builtin,
+        "default": framework.default,
+        "rating_scale": list(framework.rating_scale),
+        "items": [
+            {"slug": i.slug, "name": i.name, "category": i.category, "description": i.description}
+            for i in framework.items
+        ],
+    }
+
+
 def entries_json(entries: list[Entry]) -> list[dict[str, Any]]:
     return [entry_json(e) for e in entries]
 
@@ -123,6 +140,7 @@ __all__ = [
     "comment_json",
     "entries_json",
     "entry_json",
+    "framework_json",
     "review_json",
     "tag_json",
 ]
