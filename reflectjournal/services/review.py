@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from reflectjournal.services.patterns.evidence import Sample, mean_change
+from reflectjournal.services.patterns.rules import trend
 from reflectjournal.services.patterns.service import LOCAL_DAY, OWN_WRITING
 from reflectjournal.services.timeutil import to_storage
 from reflectjournal.storage.database import Database
@@ -87,21 +89,35 @@ class WeeklyReview:
             "ORDER BY this_week DESC, t.slug",
             [start.isoformat(), start.isoformat(), *params],
         )
-        return [{"slug": r[0], "name": r[1], "count": r[2], "previous_week": r[3]} for r in rows]
+        # The same rule as Patterns and the prep brief: a change is called only when it clears
+        # the minimum count and the noise bar (patterns/rules.py).
+        return [
+            {"slug": r[0], "name": r[1], "count": r[2], "previous_week": r[3],
+             "trend": trend(r[2], r[3])}
+            for r in rows
+        ]  # fmt: skip
 
     def _measure(self, column: str, start: date, end: date, before: date) -> dict:
         where, params = self._between(before, end)
+        now, before = f"{LOCAL_DAY} >= ?", f"{LOCAL_DAY} < ?"
+        value, square = f"e.{column}", f"e.{column} * e.{column}"
         row = self.db.query_one(
-            f"SELECT avg(CASE WHEN {LOCAL_DAY} >= ? THEN e.{column} END), "
-            f"count(CASE WHEN {LOCAL_DAY} >= ? THEN e.{column} END), "
-            f"avg(CASE WHEN {LOCAL_DAY} < ? THEN e.{column} END) FROM entry e WHERE {where}",
-            [start.isoformat()] * 3 + params,
+            "SELECT "
+            + ", ".join(
+                f"{fn}(CASE WHEN {side} THEN {expr} END)"
+                for side in (now, before)
+                for fn, expr in (("count", value), ("total", value), ("total", square))
+            )
+            + f" FROM entry e WHERE {where}",
+            [start.isoformat()] * 6 + params,
         )
-        mean, n, previous = row
+        this_week, last_week = Sample(*row[:3]), Sample(*row[3:])
         return {
-            "mean": round(mean, 2) if mean is not None else None,
-            "n": n,
-            "previous_mean": round(previous, 2) if previous is not None else None,
+            "mean": round(this_week.mean, 2) if this_week.mean is not None else None,
+            "n": this_week.n,
+            "previous_mean": round(last_week.mean, 2) if last_week.mean is not None else None,
+            "previous_n": last_week.n,
+            "change": mean_change(this_week, last_week),
         }
 
     def _open_actions(self, today: date) -> list[dict]:
@@ -129,12 +145,21 @@ def _span(start: date, end: date) -> str:
 def _mood_line(label: str, m: dict) -> str:
     if m["mean"] is None:
         return f"- {label}: not recorded this week"
-    line = f"- {label}: {m['mean']:.1f} / 5 over {m['n']} entries"
-    if m["previous_mean"] is not None:
-        delta = m["mean"] - m["previous_mean"]
-        direction = "up" if delta > 0.05 else "down" if delta < -0.05 else "level"
-        line += f" ({direction} from {m['previous_mean']:.1f} the week before)"
-    return line
+    line = f"- {label}: {m['mean']:.1f} / 5 over {_entries(m['n'])}"
+    if m["previous_mean"] is None:
+        return line
+    before = f"{m['previous_mean']:.1f} over {_entries(m['previous_n'])} the week before"
+    wording = {
+        "up": f"up from {before}",
+        "down": f"down from {before}",
+        "level": f"no clear change from {before}",
+        "too few": f"too few ratings to compare with {before}",
+    }
+    return line + f" ({wording[m['change']]})"
+
+
+def _entries(n: int) -> str:
+    return "1 entry" if n == 1 else f"{n} entries"
 
 
 def to_markdown(data: dict) -> str:
@@ -152,8 +177,9 @@ def to_markdown(data: dict) -> str:
     lines += ["", "## Themes", ""]
     if data["themes"]:
         for t in data["themes"]:
-            change = t["count"] - t["previous_week"]
-            note = f"{change:+d} on the week before" if t["previous_week"] else "new this week"
+            note = f"{t['previous_week']} the week before"
+            if t["trend"] != "steady":
+                note += f"; {t['trend']}"
             lines.append(f"- {t['name']}: {t['count']} ({note})")
     else:
         lines.append("- No tagged themes this week.")
