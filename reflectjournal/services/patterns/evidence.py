@@ -223,9 +223,10 @@ class TagAssociation:
         span = f"95% interval {self.low:+.1f} to {self.high:+.1f}"
         if not self.clear:
             return (
-                f"{measure.capitalize()} in entries tagged {self.name} ({self.mean_with:.1f}, "
-                f"n={self.n_with}) is close to the rest ({self.mean_without:.1f}, "
-                f"n={self.n_without}); the difference could be chance ({span})."
+                f"{measure.capitalize()} in entries tagged {self.name} averages "
+                f"{self.mean_with:.1f} (n={self.n_with}) against {self.mean_without:.1f} "
+                f"(n={self.n_without}) in the rest; a difference this size could be chance "
+                f"({span})."
             )
         return (
             f"Entries tagged {self.name} record {measure} {gap:.1f} points {direction} than "
