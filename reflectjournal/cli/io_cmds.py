@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reflectjournal.cli import output
 from reflectjournal.cli.journal_cmds import add_filters, entry_filter, workspace
+from reflectjournal.errors import UsageError
 
 IMPORT_FORMATS = ("jrnl", "dayone", "markdown", "json")
 EXPORT_FORMATS = ("markdown", "json", "html", "pdf", "cpd")
@@ -32,6 +33,11 @@ def register(sub) -> None:
     p.add_argument("out", metavar="OUT")
     add_filters(p)
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.add_argument(
+        "--regulator",
+        choices=("nmc", "gmc", "hcpc"),
+        help="cpd only: lay the accounts out as this regulator's form, with the cycle's record",
+    )
     p.add_argument("--json", action="store_true", help="print a summary as JSON")
     p.set_defaults(handler=cmd_export)
 
@@ -89,6 +95,8 @@ def _print_import(report) -> None:
 
 
 def cmd_export(args) -> int:
+    if args.regulator and args.format != "cpd":
+        raise UsageError("--regulator goes with 'export cpd' only.")
     f = entry_filter(args)
     with workspace(args) as ws:
         exports = ws.exports
@@ -102,6 +110,7 @@ def cmd_export(args) -> int:
             f,
             overwrite=args.force,
             progress=_progress("Exporting"),
+            regulator=args.regulator,
         )
     n = report.entries
     text = f"Exported {n} entr{'y' if n == 1 else 'ies'} to {report.path}."

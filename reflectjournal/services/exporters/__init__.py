@@ -45,8 +45,10 @@ class ExportReport:
 
 
 def _period(f: EntryFilter) -> str:
-    since = f.since[:10] if f.since else ""
-    until = f.until[:10] if f.until else ""
+    from .cpd import uk_date
+
+    since = uk_date(f.since) if f.since else ""
+    until = uk_date(f.until) if f.until else ""
     if since and until:
         return f"Entries from {since} to before {until}"
     if since:
@@ -78,6 +80,7 @@ class ExportService:
         overwrite: bool = False,
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
+        regulator: str | None = None,
     ) -> ExportReport:
         if kind not in FORMATS:
             raise UsageError(
@@ -97,7 +100,10 @@ class ExportService:
         ids = entry_ids(self.db, self.journal, f)
         entries = iter_entries(self.db, ids, progress=progress, cancelled=cancelled)
         title = "ReflectJournal" + (f": {self.owner_name}" if self.owner_name else "")
-        count = getattr(self, f"_{kind}")(entries, out, title, _period(f))
+        if kind == "cpd":
+            count = self._cpd(entries, out, title, _period(f), regulator)
+        else:
+            count = getattr(self, f"_{kind}")(entries, out, title, _period(f))
         return ExportReport(kind, str(out), count)
 
     # ---- one method per format -------------------------------------------------------------
@@ -135,10 +141,29 @@ class ExportService:
         self._write_pdf(html, out, title)
         return count
 
-    def _cpd(self, entries, out: Path, title: str, period: str) -> int:
+    def _cpd_context(self, regulator_slug: str | None):
+        from reflectjournal.services.regulators import regulator
+        from reflectjournal.services.revalidation import RevalidationService
+
+        from .cpd import CpdContext
+
+        names = dict(self.db.query("SELECT slug, name FROM tag"))
+        reg = regulator(regulator_slug)
+        if reg is None:
+            return CpdContext(tag_names=names)
+        records = RevalidationService(self.db)
+        return CpdContext(
+            regulator=reg,
+            details=records.account_details(),
+            tag_names=names,
+            tracker=records.tracker(reg.slug),
+        )
+
+    def _cpd(self, entries, out: Path, title: str, period: str, regulator=None) -> int:
         from .cpd import document_markdown
 
-        markdown, count = document_markdown(entries, self.owner_name, period)
+        context = self._cpd_context(regulator)  # checked before anything is written
+        markdown, count = document_markdown(entries, self.owner_name, period, context)
         suffix = out.suffix.lower()
         if suffix in (".md", ".markdown"):
             with atomic_file(out) as tmp:
@@ -146,9 +171,14 @@ class ExportService:
             return count
         from .html_export import document, render_markdown
 
-        html = document("Reflective accounts for revalidation", render_markdown(markdown))
+        heading = (
+            context.regulator.document_title
+            if context.regulator
+            else "Reflective accounts for revalidation"
+        )
+        html = document(heading, render_markdown(markdown))
         if suffix == ".pdf":
-            self._write_pdf(html, out, "Reflective accounts for revalidation")
+            self._write_pdf(html, out, heading)
         else:
             with atomic_file(out) as tmp:
                 write_text(tmp, html)
