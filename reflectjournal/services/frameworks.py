@@ -52,6 +52,7 @@ class ReflectionModel:
     kind: str
     description: str
     sections: tuple[Section, ...]
+    source: str = ""  # who the model is after, credited wherever it is offered
 
     def actionable_section(self) -> Section | None:
         return next((s for s in self.sections if s.actionable), None)
@@ -154,6 +155,7 @@ def reflection_models() -> dict[str, ReflectionModel]:
             kind=head.get("kind", "reflection"),
             description=head.get("description", ""),
             sections=sections,
+            source=head.get("source", ""),
         )
     return models
 

@@ -45,8 +45,13 @@ SECTION_KEYS_REQUIRED = {"key": str, "title": str, "prompt": str}
 SECTION_KEYS_OPTIONAL = {"actionable": bool}
 
 EXPECTED_FRAMEWORKS = {"healthcare-leadership", "nhs-healthcare-leadership-model", "leads"}
-EXPECTED_MODELS = {"gibbs", "what-so-what-now-what", "kolb", "cpd", "free", "grow"}
-MODELS_WITH_ONE_ACTION = {"gibbs", "what-so-what-now-what", "kolb", "cpd", "grow"}
+EXPECTED_MODELS = {
+    "gibbs", "what-so-what-now-what", "kolb", "cpd", "free", "grow", "after-action-review",
+    "johns", "schon", "brookfield", "schwartz-round", "significant-event-analysis", "star",
+    "clear", "oskar",
+}  # fmt: skip
+SESSION_MODELS = {"grow", "clear", "oskar"}
+MODELS_WITH_ONE_ACTION = EXPECTED_MODELS - {"free", "schwartz-round"}
 
 DEFAULT_LABELS: dict[str, list[str]] = {
     "challenge": [
@@ -371,7 +376,11 @@ def test_one_british_spelling() -> None:
     for path in [*FRAMEWORK_FILES, *MODEL_FILES]:
         # Published labels keep their own spelling ("healthy organizations" in LEADS).
         lines = path.read_text(encoding="utf-8").splitlines()
-        text = "\n".join(x for x in lines if not x.startswith(("name = ", "slug = ")))
+        # Published labels and titles keep their own spelling ("healthy organizations" in
+        # LEADS, a book title in a source credit).
+        text = "\n".join(
+            x for x in lines if not x.startswith(("name = ", "slug = ", "source = ", "# "))
+        )
         text = text.replace("healthy-organizations", "")  # a slug made from that label
         for us in ("judgment", " toward ", "organization", "behavior", "program ", "e-mail"):
             assert us not in text.lower(), f"{path.name}: {us!r}"
@@ -416,7 +425,9 @@ def test_model_schema(path: Path) -> None:
     data = _load(path)
     assert set(data) == {"model", "sections"}, f"{path.name}: top-level tables"
     model = data["model"]
-    _check_table(model, MODEL_KEYS_REQUIRED, {}, f"{path.name} [model]")
+    _check_table(model, MODEL_KEYS_REQUIRED, {"source": str}, f"{path.name} [model]")
+    if model["slug"] != "free":
+        assert model.get("source"), f"{path.name}: credit the model's source"
     assert SLUG_RE.match(model["slug"]), f"{path.name}: bad slug"
     assert model["slug"] == path.stem, f"{path.name}: slug should match the file name"
     assert model["kind"] in {"reflection", "session"}
@@ -478,9 +489,21 @@ def test_structured_models(slug: str, keys: list[str], action_key: str) -> None:
 
 
 def test_model_kinds() -> None:
-    assert MODELS["grow"]["model"]["kind"] == "session"
-    for slug in EXPECTED_MODELS - {"grow"}:
+    for slug in SESSION_MODELS:
+        assert MODELS[slug]["model"]["kind"] == "session", slug
+    for slug in EXPECTED_MODELS - SESSION_MODELS:
         assert MODELS[slug]["model"]["kind"] == "reflection", slug
+
+
+def test_every_model_has_its_one_action_section_or_none_on_purpose() -> None:
+    for slug in MODELS_WITH_ONE_ACTION:
+        assert [s for s in MODELS[slug]["sections"] if s.get("actionable")], slug
+    # A Schwartz Round is about the experience, not fixing it: no action section.
+    assert not [s for s in MODELS["schwartz-round"]["sections"] if s.get("actionable")]
+
+
+def test_driscoll_is_credited() -> None:
+    assert "Driscoll" in MODELS["what-so-what-now-what"]["model"]["source"]
 
 
 def test_free_model_is_single_free_section() -> None:

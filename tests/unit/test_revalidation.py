@@ -176,3 +176,29 @@ def test_cli_revalidation_and_export(cli, tmp_path):
     assert "☒ Practise effectively" in (tmp_path / "nmc.md").read_text(encoding="utf-8")
     code, _, err = cli("export", "markdown", str(tmp_path / "x.md"), "--regulator", "nmc")
     assert code == 2 and "--regulator goes with 'export cpd' only." in err
+
+
+def test_new_models_map_into_the_account(workspace, tmp_path):
+    from reflectjournal.services.frameworks import reflection_models
+
+    models = reflection_models()
+    assert models["after-action-review"].actionable_section().key == "next-time"
+    assert "Driscoll" in models["what-so-what-now-what"].source
+    workspace.journal.add(
+        model="after-action-review",
+        sections={
+            "expected": "Discharge by noon.",
+            "actual": "Discharges at 4 pm.",
+            "difference": "Pharmacy queue.",
+            "next-time": "Order take-home medicines the day before.",
+        },
+        title="Discharge AAR",
+        when=datetime(2026, 4, 1, 9, 0, tzinfo=UTC),
+    )
+    out = tmp_path / "aar.md"
+    workspace.exports.run("cpd", out, regulator="nmc")
+    text = out.read_text(encoding="utf-8")
+    changed = text.split("### How I changed or improved my practice as a result\n\n", 1)[1]
+    assert changed.startswith("Order take-home medicines the day before.")
+    happened = text.split("### The activity, feedback or event, and what it involved\n\n", 1)[1]
+    assert happened.startswith("*What did we expect to happen?* Discharge by noon.")

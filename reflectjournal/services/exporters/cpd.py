@@ -53,7 +53,56 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "so-what": "what-i-learned",
         "now-what": "what-i-changed",
     },
+    "after-action-review": {
+        "expected": "what-happened",
+        "actual": "what-happened",
+        "difference": "what-i-learned",
+        "next-time": "what-i-changed",
+    },
+    "johns": {
+        "description": "what-happened",
+        "aims": "what-happened",
+        "feelings": "what-happened",
+        "values": "what-i-learned",
+        "next-time": "what-i-changed",
+    },
+    "schon": {
+        "in-action": "what-happened",
+        "on-action": "what-i-learned",
+        "for-action": "what-i-changed",
+    },
+    "brookfield": {
+        "own-experience": "what-happened",
+        "people-served": "what-i-learned",
+        "colleagues": "what-i-learned",
+        "theory": "what-i-learned",
+        "assumptions": "what-i-changed",
+    },
+    "schwartz-round": {
+        "story": "what-happened",
+        "how-it-felt": "what-happened",
+        "what-it-stirred": "what-i-learned",
+        "staying-with-me": "what-i-learned",
+    },
+    "significant-event-analysis": {
+        "what-happened": "what-happened",
+        "why": "what-i-learned",
+        "went-well": "what-i-learned",
+        "could-be-better": "what-i-learned",
+        "change": "what-i-changed",
+    },
+    "star": {
+        "situation": "what-happened",
+        "task": "what-happened",
+        "action": "what-happened",
+        "result": "what-i-learned",
+    },
 }
+
+
+def _stop(title: str) -> str:
+    """A section title as a lead-in: 'Feelings.' but 'What happened?' as it is."""
+    return title if title[-1:] in "?.!" else f"{title}."
 
 
 def account_parts(entry: dict) -> dict[str, str]:
@@ -78,7 +127,7 @@ def account_parts(entry: dict) -> dict[str, str]:
         if len(pieces) == 1:
             parts[target] = pieces[0][1]
         else:  # keep where each part came from, e.g. "Feelings" under "What happened"
-            parts[target] = "\n\n".join(f"*{title}.* {text}" for title, text in pieces)
+            parts[target] = "\n\n".join(f"*{_stop(title)}* {text}" for title, text in pieces)
     return parts
 
 
