@@ -69,6 +69,8 @@ class FrameworkSpec:
     categories: list[dict]
     items: list[dict]
     source: str = field(repr=False, default="")
+    # An optional pack ships with the app but is installed only when the leader asks for it.
+    optional: bool = False
 
 
 def _resource_texts(folder: str) -> list[str]:
@@ -126,6 +128,7 @@ def parse_framework(text: str, where: str = "framework file") -> FrameworkSpec:
         categories=[c for c in categories if isinstance(c, dict)],
         items=items,
         source=text,
+        optional=bool(head.get("optional", False)),
     )
 
 
@@ -180,12 +183,32 @@ class FrameworkService:
             row[0]: row[1]
             for row in self.db.query("SELECT slug, version FROM framework WHERE builtin = 1")
         }
-        stale = [s for s in builtin_frameworks() if current.get(s.slug) != s.version]
+        stale = [
+            s
+            for s in builtin_frameworks()
+            if current.get(s.slug) != s.version and (not s.optional or s.slug in current)
+        ]
         if not stale:  # no write lock taken: a reader must not wait for (or block) a writer
             return
         with self.db.transaction():
             for spec in stale:
                 self._install(spec, builtin=True)
+
+    def optional_packs(self) -> list[FrameworkSpec]:
+        """Shipped packs not installed yet (``frameworks add SLUG`` installs one)."""
+        installed = {r[0] for r in self.db.query("SELECT slug FROM framework")}
+        return [s for s in builtin_frameworks() if s.optional and s.slug not in installed]
+
+    def add_pack(self, slug: str) -> FrameworkSpec:
+        pack = next((s for s in builtin_frameworks() if s.optional and s.slug == slug), None)
+        if pack is None:
+            names = ", ".join(s.slug for s in builtin_frameworks() if s.optional)
+            raise UsageError(
+                f"There is no optional framework pack '{slug}'; the packs are {names}."
+            )
+        with self.db.transaction():
+            self._install(pack, builtin=True)
+        return pack
 
     def add_file(self, path: Path) -> FrameworkSpec:
         try:

@@ -21,7 +21,7 @@ MODEL_DIR = RESOURCES / "models"
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 FRAMEWORK_KEYS_REQUIRED = {"slug": str, "name": str, "version": int, "description": str}
-FRAMEWORK_KEYS_OPTIONAL = {"default": bool, "rating_scale": list}
+FRAMEWORK_KEYS_OPTIONAL = {"default": bool, "rating_scale": list, "optional": bool}
 CATEGORY_KEYS_REQUIRED = {"slug": str, "name": str, "description": str}
 ITEM_KEYS_REQUIRED = {
     "slug": str,
@@ -389,6 +389,27 @@ def test_one_british_spelling() -> None:
 def test_leads_domains_count_as_capabilities() -> None:
     for cat in FRAMEWORKS["leads"]["categories"]:
         assert cat["counts_as"] == "capability"
+
+
+def test_optional_packs() -> None:
+    board = FRAMEWORKS["nhs-board-leadership-competencies"]
+    assert board["framework"]["optional"] is True
+    assert [it["name"] for it in board["items"]] == [
+        "Driving high-quality and sustainable outcomes",
+        "Setting strategy and delivering long-term transformation",
+        "Promoting equality and inclusion, and reducing health and workforce inequalities",
+        "Providing robust governance, assurance and risk management",
+        "Creating a compassionate, just and positive culture",
+        "Building a trusted relationship with partners and communities",
+    ]
+    mlcf = FRAMEWORKS["medical-leadership-competency-framework"]
+    assert mlcf["framework"]["optional"] is True
+    assert [c["name"] for c in mlcf["categories"]] == [
+        "Demonstrating personal qualities", "Working with others", "Managing services",
+        "Improving services", "Setting direction",
+    ]  # fmt: skip
+    grouped = _items_by_category(mlcf)
+    assert all(len(items) == 4 for items in grouped.values()) and len(grouped) == 5
 
 
 def test_nhs_model() -> None:
