@@ -70,8 +70,7 @@ def _print_patterns(d: dict) -> None:
         return
     say(f"{d['total_entries']} entries from {d['first']} to {d['last']}.")
     s = d["streaks"]
-    say(f"Writing streak: {s['current']} days now, {s['longest']} at most; "
-        f"{s['days_written']} days written.")  # fmt: skip
+    say(f"{s['days_this_month']} days written this month; {s['days_written']} in all.")
     if d["tags"]:
         say()
         say("Themes (last window vs the one before):")
@@ -80,6 +79,12 @@ def _print_patterns(d: dict) -> None:
             say(f"  {arrow} {t['slug']:<28} {t['count']:>5}   {t['recent']} vs {t['previous']}")
     for gap in d["gaps"][:5]:
         say(f"  · {gap['message']}")
+    for measure in ("mood", "energy"):
+        for assoc in [a for a in d[f"{measure}_by_tag"] if a["clear"]][:3]:
+            say(f"  · {assoc['message']}")
+    if d.get("neglect_note"):
+        say()
+        say(d["neglect_note"])
     if d["neglected"]:
         say()
         say(f"Not reflected on for {d['settings']['neglect_weeks']} weeks or more: "
