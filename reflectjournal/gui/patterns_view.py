@@ -119,6 +119,10 @@ class PatternsView(QWidget):
         line.addWidget(self.summary, 1)
         line.addWidget(self.show_streak)
         outer.addLayout(line)
+        from reflectjournal.gui.care_note import CareNoteBanner  # coaching's care for the carer
+
+        self.care_note = CareNoteBanner(self.workspace)
+        outer.addWidget(self.care_note)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         self.board = QWidget()
@@ -211,6 +215,7 @@ class PatternsView(QWidget):
         self.options = self.current_options()
         options, patterns = self.options, self.workspace.patterns
         self.summary.setText("Working out your patterns…")
+        self.care_note.refresh()
         self._generation += 1
         generation = self._generation
 
