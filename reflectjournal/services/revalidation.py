@@ -98,24 +98,23 @@ class Tracker:
         """What the cycle still lacks, one plain sentence each (empty when complete)."""
         c, needs = self.regulator.cycle, []
         if c.accounts and len(self.accounts) < c.accounts:
-            needs.append(f"{c.accounts - len(self.accounts)} more reflective accounts")
+            needs.append(_more(c.accounts - len(self.accounts), "reflective account"))
         if c.cpd_hours and self.cpd_hours < c.cpd_hours:
-            needs.append(f"{_hours(c.cpd_hours - self.cpd_hours)} more CPD")
+            needs.append(_more(c.cpd_hours - self.cpd_hours, "hour") + " of CPD")
         if c.participatory_hours and self.participatory_hours < c.participatory_hours:
-            needs.append(
-                f"{_hours(c.participatory_hours - self.participatory_hours)} more participatory CPD"
-            )
+            gap = c.participatory_hours - self.participatory_hours
+            needs.append(_more(gap, "participatory hour"))
         if c.feedback and len(self.feedback) < c.feedback:
-            needs.append(f"{c.feedback - len(self.feedback)} more pieces of feedback")
+            needs.append(_more(c.feedback - len(self.feedback), "piece", "pieces") + " of feedback")
         if c.discussion and not self.discussions:
             needs.append("a reflective discussion with another registrant")
         return tuple(needs)
 
 
-def _hours(value: float) -> str:
-    value = round(value, 2)
-    text = f"{value:g}"
-    return f"{text} hour" if value == 1 else f"{text} hours"
+def _more(amount: float, noun: str, plural: str = "") -> str:
+    """'1 more reflective account', '26.5 more hours'."""
+    amount = round(amount, 2)
+    return f"{amount:g} more {noun if amount == 1 else plural or noun + 's'}"
 
 
 def _iso_day(value: str, what: str) -> str:

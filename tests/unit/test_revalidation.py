@@ -63,8 +63,8 @@ def test_tracker_counts_this_cycle_only(records):
     assert len(t.feedback) == 1 and t.feedback[0].source == "Patient's relative"
     assert t.still_needed() == (
         "3 more reflective accounts",
-        "26.5 hours more CPD",
-        "14 hours more participatory CPD",
+        "26.5 more hours of CPD",
+        "14 more participatory hours",
         "4 more pieces of feedback",
     )
 
