@@ -44,6 +44,11 @@ def register(sub) -> None:
     add_filters(p)
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p.add_argument(
+        "--allow-identifiers",
+        action="store_true",
+        help="write cpd, pdf or html even if the privacy check finds likely patient identifiers",
+    )
+    p.add_argument(
         "--regulator",
         choices=("nmc", "gmc", "hcpc"),
         help="cpd only: lay the accounts out as this regulator's form, with the cycle's record",
@@ -140,10 +145,12 @@ def _print_import(report) -> None:
 
 
 def cmd_export(args) -> int:
+    from reflectjournal.cli.privacy_report import findings_note, refusal_reported
+
     if args.regulator and args.format != "cpd":
         raise UsageError("--regulator goes with 'export cpd' only.")
     f = entry_filter(args)
-    with workspace(args) as ws:
+    with refusal_reported(args), workspace(args) as ws:
         exports = ws.exports
         if args.format == "pdf" or Path(args.out).suffix.lower() == ".pdf":
             from reflectjournal.gui.pdf import html_to_pdf
@@ -155,10 +162,12 @@ def cmd_export(args) -> int:
             f,
             overwrite=args.force,
             progress=_progress("Exporting"),
+            allow_identifiers=args.allow_identifiers,
             regulator=args.regulator,
         )
     n = report.entries
     text = f"Exported {n} entr{'y' if n == 1 else 'ies'} to {report.path}."
+    text += findings_note(report.findings, report.redacted)
     return output.reply(args, report.to_json(), text)
 
 

@@ -1,7 +1,7 @@
 """revalidation records: account details, CPD hours, feedback log, reflective discussions
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-30 19:10:00
 
 One new table, so existing journals upgrade without touching a row.
@@ -10,8 +10,8 @@ One new table, so existing journals upgrade without touching a row.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
