@@ -13,6 +13,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.regulators import Regulator, regulator, theme_slugs
@@ -130,7 +131,7 @@ class RevalidationService:
 
     # ---- writing ---------------------------------------------------------------------------
 
-    def _insert(self, kind: str, day: str, **fields) -> str:
+    def _insert(self, kind: str, day: str, **fields: Any) -> str:
         uid = uuid.uuid4().hex
         stamp = now_utc().isoformat()
         values = {
@@ -172,6 +173,7 @@ class RevalidationService:
     ) -> AccountDetails:
         """Record an entry's type of account and the regulator's themes it relates to."""
         number = self._entry(entry_id)
+        assert number is not None  # an id was given, so _entry found it or raised
         if account_type not in ACCOUNT_TYPES:
             raise UsageError(
                 f"'{account_type}' is not a type of account; choose one of "
@@ -253,6 +255,8 @@ class RevalidationService:
 
     def set_cycle(self, regulator_slug: str, renewal: str) -> None:
         reg = regulator(regulator_slug)
+        if reg is None:
+            raise UsageError("Name your regulator: nmc, gmc or hcpc.")
         day = _iso_day(renewal, "renewal date")
         with self.db.transaction():
             for key, value in ((REGULATOR_SETTING, reg.slug), (RENEWAL_SETTING, day)):
@@ -263,11 +267,12 @@ class RevalidationService:
                 )
 
     def regulator_slug(self) -> str | None:
-        return self.db.scalar("SELECT value FROM setting WHERE key = ?", (REGULATOR_SETTING,))
+        value = self.db.scalar("SELECT value FROM setting WHERE key = ?", (REGULATOR_SETTING,))
+        return str(value) if value else None
 
     # ---- the travelling discussion record ---------------------------------------------------
 
-    def discussion_payload(self, uid: str) -> dict:
+    def discussion_payload(self, uid: str) -> dict[str, Any]:
         """The content a colleague confirms: canonical, plain text, no entry bodies."""
         d = self._discussion(uid)
         titles = [
@@ -341,7 +346,7 @@ class RevalidationService:
             discussions=self._discussions(*span),
         )
 
-    def _records(self, kind: str, start: str, end: str, columns: str) -> list:
+    def _records(self, kind: str, start: str, end: str, columns: str) -> list[Any]:
         return self.db.query(
             f"SELECT uid, date, title, {columns} FROM revalidation_record "
             "WHERE kind = ? AND date BETWEEN ? AND ? ORDER BY date, id",

@@ -6,13 +6,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import Qt
 
-from reflectjournal.gui.frameworks_view import FrameworksView  # noqa: E402
+from reflectjournal.gui.frameworks_view import FrameworksView
 
 
 def _leaf(view, name):

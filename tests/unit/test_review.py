@@ -7,6 +7,8 @@ import uuid
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from reflectjournal.services.review import Measure
+
 
 def add(ws, day, *tags, mood=None, title=None, hour=9, tz=UTC):
     y, m, d = map(int, day.split("-"))
@@ -31,9 +33,9 @@ def build(ws, asof="2026-11-29"):
 
 def test_empty_week(workspace):
     r = build(workspace)
-    assert (r["since"], r["until"]) == ("2026-11-23", "2026-11-29")
-    assert r["entries"] == [] and r["themes"] == [] and r["mood"]["mean"] is None
-    assert "Nothing this week" in r["markdown"] and "None open." in r["markdown"]
+    assert (r.since, r.until) == ("2026-11-23", "2026-11-29")
+    assert r.entries == () and r.themes == () and r.mood.mean is None
+    assert "Nothing this week" in r.markdown and "None open." in r.markdown
 
 
 def test_week_summary_numbers(workspace):
@@ -49,18 +51,16 @@ def test_week_summary_numbers(workspace):
     action(ws, "book a 1:1", due="2026-12-05")
     action(ws, "closed", status="done")
     r = build(ws)
-    assert [e["title"] for e in r["entries"]] == ["Monday", "Sunday", "Late"]
-    assert set(r["entries"][0]["tags"]) == {"burnout", "resilience"}
-    themes = {t["slug"]: t for t in r["themes"]}
-    assert (themes["burnout"]["count"], themes["burnout"]["previous_week"]) == (2, 2)
-    assert themes["resilience"]["count"] == 1
+    assert [e.title for e in r.entries] == ["Monday", "Sunday", "Late"]
+    assert set(r.entries[0].tags) == {"burnout", "resilience"}
+    themes = {t.slug: t for t in r.themes}
+    assert (themes["burnout"].count, themes["burnout"].previous_week) == (2, 2)
+    assert themes["resilience"].count == 1
     # Mood 3, 2, 1 this week against 4, 2: two ratings are too few to call a change.
-    assert r["mood"] == {
-        "mean": 2.0, "n": 3, "previous_mean": 3.0, "previous_n": 2, "change": "too few",
-    }  # fmt: skip
-    assert [a["text"] for a in r["open_actions"]] == ["call the matron", "book a 1:1"]
-    assert r["overdue"] == 1
-    md = r["markdown"]
+    assert r.mood == Measure(mean=2.0, n=3, previous_mean=3.0, previous_n=2, change="too few")
+    assert [a.text for a in r.open_actions] == ["call the matron", "book a 1:1"]
+    assert r.overdue == 1
+    md = r.markdown
     assert md.startswith("# Weekly review, 23 Nov – 29 Nov 2026")
     assert "- Burnout: 2 (2 the week before)" in md
     assert "- Resilience: 1 (0 the week before)" in md
@@ -77,11 +77,11 @@ def test_changes_use_the_shared_rules(workspace):
         add(ws, day, "burnout", mood=mood)
     r = build(ws)
     # 4 against 1: the difference 3 clears max(2, sqrt(5)) = 2.24 and the minimum count of 3.
-    assert {t["slug"]: t["trend"] for t in r["themes"]} == {"burnout": "rising"}
+    assert {t.slug: t.trend for t in r.themes} == {"burnout": "rising"}
     # 2.25 against 4.33: more than half a point and the 95% interval leaves out zero.
-    assert r["mood"]["change"] == "down"
-    assert "- Burnout: 4 (1 the week before; rising)" in r["markdown"]
-    assert "(down from 4.3 over 3 entries the week before)" in r["markdown"]
+    assert r.mood.change == "down"
+    assert "- Burnout: 4 (1 the week before; rising)" in r.markdown
+    assert "(down from 4.3 over 3 entries the week before)" in r.markdown
 
 
 def test_one_entry_a_hair_higher_is_not_up(workspace):
@@ -90,12 +90,12 @@ def test_one_entry_a_hair_higher_is_not_up(workspace):
     add(workspace, "2026-11-24", mood=3)
     add(workspace, "2026-11-25", mood=3)
     add(workspace, "2026-11-26", mood=4)  # 3.33 against 3.0
-    assert build(workspace)["mood"]["change"] == "level"
+    assert build(workspace).mood.change == "level"
 
 
 def test_titles_stay_literal_markdown(workspace):
     add(workspace, "2026-11-25", title="# not a heading [link](http://x)")
-    md = build(workspace)["markdown"]
+    md = build(workspace).markdown
     assert "\\# not a heading \\[link\\](http://x)" in md
 
 

@@ -109,8 +109,10 @@ def periods_between(first: str, last: str) -> list[str]:
     """Every month (``2026-11``) or ISO week (``2026-W48``) from ``first`` to ``last``, empty
     ones included, so a time axis shows the quiet weeks as gaps instead of hiding them."""
     if "-W" in first:
-        start = date.fromisocalendar(*map(int, first.split("-W")), 1)
-        stop = date.fromisocalendar(*map(int, last.split("-W")), 1)
+        first_year, first_week = (int(x) for x in first.split("-W"))
+        last_year, last_week = (int(x) for x in last.split("-W"))
+        start = date.fromisocalendar(first_year, first_week, 1)
+        stop = date.fromisocalendar(last_year, last_week, 1)
         result = []
         while start <= stop:
             year, week, _ = start.isocalendar()
