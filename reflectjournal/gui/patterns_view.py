@@ -62,6 +62,7 @@ from reflectjournal.gui.theme import is_dark, light_palette
 from reflectjournal.services.display import date_text, plural
 from reflectjournal.services.patterns import PatternOptions
 from reflectjournal.services.patterns.rules import long_date, periods_between
+from reflectjournal.services.settings import SHOW_STREAK
 from reflectjournal.services.timeutil import range_end, range_start
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ PALETTE = ["#3b6ea5", "#d9822b", "#4c9a6a", "#b5485d", "#7d6bb3", "#a0a43a", "#8
 TOP_TAGS = 6
 ID_ROLE = Qt.ItemDataRole.UserRole
 # Off by default: a streak counter nudges people who write about burnout to write every day.
-STREAK_SETTING = "patterns.show_streak"
+STREAK_SETTING = SHOW_STREAK.key
 
 
 class PatternsView(QWidget):

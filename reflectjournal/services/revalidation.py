@@ -17,11 +17,12 @@ from typing import Any
 
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.regulators import Regulator, regulator, theme_slugs
+from reflectjournal.services.settings import REVALIDATION_REGULATOR, REVALIDATION_RENEWAL
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.storage.database import Database
 
-RENEWAL_SETTING = "revalidation.renewal"
-REGULATOR_SETTING = "revalidation.regulator"
+RENEWAL_SETTING = REVALIDATION_RENEWAL.key
+REGULATOR_SETTING = REVALIDATION_REGULATOR.key
 ACCOUNT_TYPES = ("cpd", "feedback", "event")
 
 
