@@ -63,3 +63,7 @@ class PacketRejected(ReflectJournalError):
 
 class PrivacyCheckFailed(ReflectJournalError):
     """Likely patient identifiers were found in content about to leave the machine."""
+
+
+class UnencryptedJournal(ReflectJournalError):
+    """The file is a plain (unencrypted) journal and the user did not ask to open one."""

@@ -45,6 +45,7 @@ def open_workspace(args: Namespace) -> Workspace:
         passphrase_file=passphrase_file,
         keyring=keyring_store(args),
         prompt=terminal_prompt if _tty() else None,
+        allow_unencrypted=bool(getattr(args, "allow_unencrypted", False)),
     )
     return Workspace.open(journal_path(args), sources)
 

@@ -34,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="journal file (default: $REFLECTJOURNAL_JOURNAL or the user data folder)",
     )
     parser.add_argument("--passphrase-file", metavar="FILE", help="read the passphrase from FILE")
+    parser.add_argument(
+        "--unencrypted",
+        dest="allow_unencrypted",
+        action="store_true",
+        help="open a journal that is not encrypted (refused without this, in case of a swap)",
+    )
     parser.add_argument("--version", action="version", version=f"reflectjournal {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:

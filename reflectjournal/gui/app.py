@@ -18,7 +18,12 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from reflectjournal.errors import JournalLocked, ReflectJournalError, WrongPassphrase
+from reflectjournal.errors import (
+    JournalLocked,
+    ReflectJournalError,
+    UnencryptedJournal,
+    WrongPassphrase,
+)
 
 log = logging.getLogger(__name__)
 
@@ -109,10 +114,12 @@ class AppController(QObject):
         keyring=None,
         passphrase_file: Path | None = None,
         title_suffix: str = "",
+        allow_unencrypted: bool = False,
         parent=None,
     ):
         super().__init__(parent)
         self.path = path
+        self.allow_unencrypted = allow_unencrypted
         self.keyring = keyring
         self.passphrase_file = passphrase_file
         self.title_suffix = title_suffix
@@ -134,13 +141,37 @@ class AppController(QObject):
             if welcome.workspace is not None:
                 return welcome.workspace
             self.path = welcome.opened_path
-        sources = KeySources(passphrase_file=self.passphrase_file, keyring=self.keyring)
+        sources = KeySources(
+            passphrase_file=self.passphrase_file,
+            keyring=self.keyring,
+            allow_unencrypted=self.allow_unencrypted,
+        )
         try:
+            return run_with_notice(lambda: Workspace.open(self.path, sources))
+        except UnencryptedJournal as exc:
+            if not self.confirm_unencrypted(str(exc)):
+                return None
+            self.allow_unencrypted = True
+            sources.allow_unencrypted = True
             return run_with_notice(lambda: Workspace.open(self.path, sources))
         except JournalLocked:
             return self.ask_unlock()
         except WrongPassphrase as exc:
             return self.ask_unlock(str(exc))
+
+    def confirm_unencrypted(self, message: str) -> bool:
+        """An unencrypted file at the journal's path is opened only on an explicit choice."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "This journal is not encrypted", message)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(
+            "Open it only if you created it without encryption yourself. Anything you write "
+            "in it is stored in plain text."
+        )
+        open_button = box.addButton("Open unencrypted", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return box.clickedButton() is open_button
 
     def ask_unlock(self, message: str = ""):
         from reflectjournal.gui.dialogs import UnlockDialog
@@ -263,7 +294,12 @@ def run_gui(args) -> int:
         return 0
     instance.listen()
     passphrase_file = Path(args.passphrase_file) if args.passphrase_file else None
-    controller = AppController(path, keyring=keyring_store(), passphrase_file=passphrase_file)
+    controller = AppController(
+        path,
+        keyring=keyring_store(),
+        passphrase_file=passphrase_file,
+        allow_unencrypted=bool(getattr(args, "allow_unencrypted", False)),
+    )
     instance.message.connect(controller.raise_window)
     try:
         workspace = controller.first_workspace()

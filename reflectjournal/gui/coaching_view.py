@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.coaching_dialogs import BriefDialog, PersonDialog, SessionDialog, show_error
+from reflectjournal.gui.plain_text import esc, rich, rich_label
 
 ROLE = Qt.ItemDataRole.UserRole
 ACTION_FILTERS = {
@@ -131,7 +132,7 @@ class CoachingView(QWidget):
         delete_person.clicked.connect(self.delete_person)
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        left_layout.addWidget(QLabel("<b>People</b>"))
+        left_layout.addWidget(rich_label("<b>People</b>"))
         left_layout.addWidget(self.people, 1)
         row = QHBoxLayout()
         row.addWidget(add_person)
@@ -222,7 +223,7 @@ class CoachingView(QWidget):
             self.people.setCurrentRow(0)
         self.people.blockSignals(False)
         text = reminder_text(self.workspace)
-        self.reminders.setText(f"<b>Today:</b> {text}" if text else "")
+        rich(self.reminders, f"<b>Today:</b> {esc(text)}" if text else "")
         self.reminders.setVisible(bool(text))
         self.show_person()
         self.refresh_actions()
@@ -240,7 +241,7 @@ class CoachingView(QWidget):
             return
         view = self.workspace.coaching.person_overview(pid)
         who = view["person"]
-        self.heading.setText(f"<h2>{who['name']}</h2>{who['role']}")
+        rich(self.heading, f"<h2>{esc(who['name'])}</h2>{esc(who['role'])}")
         for s in view["sessions"]:
             ahead = "  (coming up)" if s["upcoming"] else ""
             item = QListWidgetItem(f"{s['date'][:16].replace('T', ' ')}  {s['title']}{ahead}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError, WrongPassphrase
+from reflectjournal.gui.plain_text import esc, rich_label
 from reflectjournal.storage.keys import passphrase_problem, strength_hint
 
 log = logging.getLogger(__name__)
@@ -54,7 +56,7 @@ class WelcomeDialog(QDialog):
         self.workspace = None
         self.opened_path: Path | None = None
 
-        intro = QLabel(
+        intro = rich_label(
             "<h2>Welcome to ReflectJournal</h2><p>A private place to reflect on your "
             "leadership. Everything you write stays on this computer, encrypted.</p>"
         )
@@ -151,7 +153,7 @@ class UnlockDialog(QDialog):
         self.path = path
         self.keyring = keyring
         self.workspace = None
-        title = QLabel(f"<h3>Unlock {path.name}</h3>")
+        title = rich_label(f"<h3>Unlock {esc(path.name)}</h3>")
         info = QLabel(message or "Type the passphrase for this journal.")
         info.setWordWrap(True)
         self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
@@ -226,13 +228,15 @@ def about(parent: QWidget | None = None) -> None:
     from reflectjournal import __version__
     from reflectjournal.config import log_file
 
-    QMessageBox.about(
-        parent,
-        "About ReflectJournal",
+    box = QMessageBox(QMessageBox.Icon.NoIcon, "About ReflectJournal", "", parent=parent)
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(
         f"<h3>ReflectJournal {__version__}</h3>"
         "<p>A private, encrypted journal for healthcare leaders, their mentors and coaches.</p>"
-        f"<p>Errors are logged (never your entries) to:<br><code>{log_file()}</code></p>",
+        f"<p>Errors are logged (never your entries) to:<br><code>{esc(log_file())}</code></p>"
     )
+    box.setIconPixmap(parent.windowIcon().pixmap(64, 64) if parent else box.iconPixmap())
+    box.exec()
 
 
 def ask_minutes(parent: QWidget, current: int) -> int | None:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.services.sharing.verification import mark_verified, verified_on
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 PACKET_FILTER = "ReflectJournal packets (*.rjp);;All files (*)"
@@ -297,7 +297,9 @@ class ContactsDialog(QDialog):
     def refresh(self) -> None:
         self.list.clear()
         for c in self.sharing.contacts.list():
-            self.list.addItem(f"{c['name']} ({c['role']})   {c['fingerprint']}")
+            when = verified_on(self.sharing.db, c["fingerprint"])
+            state = f"verified {when}" if when else "not verified"
+            self.list.addItem(f"{c['name']} ({c['role']}, {state})   {c['fingerprint']}")
 
     def save_name(self) -> None:
         try:
@@ -331,6 +333,7 @@ class ContactsDialog(QDialog):
                 self.status.setText("Not imported: the fingerprint was not confirmed.")
                 return None
             result = self.sharing.contacts.import_card(data, role)
+            mark_verified(self.sharing.db, card.fingerprint)
         except ReflectJournalError as exc:
             self.status.setText(str(exc))
             return None
@@ -339,13 +342,10 @@ class ContactsDialog(QDialog):
         return result
 
     def _ask(self, name: str, fingerprint: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "Check the fingerprint",
-            f"Ask {name} to read their fingerprint to you. Does it match this one?\n\n"
-            f"{fingerprint}",
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        from reflectjournal.gui.fingerprint_dialog import confirm_fingerprint
+        from reflectjournal.services.sharing.verification import name_warnings
+
+        return confirm_fingerprint(self, name, fingerprint, name_warnings(name))
 
     def _choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save your card", "me.rjcard", CARD_FILTER)

@@ -32,6 +32,7 @@ from reflectjournal.storage.unlock import (
     key_for,
     prepare_schema,
     read_passphrase_file,
+    unencrypted_refusal,
 )
 
 KEEP_SETTING = "backup.keep"
@@ -185,6 +186,8 @@ def _open_backup(source: Path, target: Path, sources: KeySources) -> Database:
     """The backup opened read-only, with the first key that fits (same order as unlock)."""
     try:
         if is_plain_sqlite(source):
+            if not sources.allow_unencrypted:
+                raise unencrypted_refusal(source, "backup")
             return Database(connect(source, None, read_only=True), source, None)
     except OSError as exc:
         raise UsageError(f"{source} cannot be read ({exc.strerror or exc}).") from None

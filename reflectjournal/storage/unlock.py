@@ -13,6 +13,7 @@ from reflectjournal.errors import (
     JournalLocked,
     JournalNotFound,
     ReflectJournalError,
+    UnencryptedJournal,
     UsageError,
     WrongPassphrase,
 )
@@ -44,6 +45,10 @@ class KeySources:
     keyring: KeyringStore | None = None
     # Called with a message; returns a passphrase, or None when the user gives up.
     prompt: Callable[[str], str | None] | None = None
+    # An unencrypted file is opened only when the user explicitly chose to (CLI
+    # ``--unencrypted``, or the app's warning answered "Open unencrypted"): a plain file
+    # planted at the journal's path must never be unlocked, and written to, silently.
+    allow_unencrypted: bool = False
 
 
 def read_passphrase_file(path: Path) -> str:
@@ -111,7 +116,10 @@ def sweep_leftovers(path: Path) -> None:
 
 def _unlock_key(path: Path, sources: KeySources) -> Unlocked:
     if is_plain_sqlite(path):
+        if not sources.allow_unencrypted:  # refused before anything opens (or touches) it
+            raise unencrypted_refusal(path)
         _check_plain_journal(path)
+        log.warning("opening an unencrypted journal, as asked")
         return Unlocked(Database(connect(path, None), path, None), "unencrypted")
 
     explicit: list[tuple[str, str]] = []
@@ -155,6 +163,14 @@ def _unlock_key(path: Path, sources: KeySources) -> Unlocked:
     raise JournalLocked(
         "journal is locked: give --passphrase-file FILE, set REFLECTJOURNAL_PASSPHRASE, "
         "or run in a terminal to type the passphrase."
+    )
+
+
+def unencrypted_refusal(path: Path, what: str = "journal") -> UnencryptedJournal:
+    return UnencryptedJournal(
+        f"The {what} {path} is not encrypted, so anyone who can read the file can read it; "
+        "if you did not make it so, someone may have swapped it: leave it unopened and "
+        "restore your backup, otherwise give --unencrypted to open it."
     )
 
 

@@ -264,8 +264,12 @@ def test_unencrypted_journal(cli, tmp_path):
     path = tmp_path / "plain.rj"
     assert cli("init", "--unencrypted", journal_path=path)[0] == 0
     assert path.read_bytes()[:16] == b"SQLite format 3\x00"
-    cli("add", "plain text", journal_path=path)
-    assert json.loads(cli("list", "--json", journal_path=path)[1])[0]["body"] == "plain text"
+    code, _, err = cli("add", "plain text", journal_path=path)
+    assert code == 1 and "--unencrypted" in err  # never opened silently
+    from reflectjournal.cli.main import main
+
+    assert main(["--journal", str(path), "--unencrypted", "add", "plain text"]) == 0
+    assert main(["--journal", str(path), "--unencrypted", "list", "--json"]) == 0
 
 
 def test_show_html_is_sanitised(journal):
