@@ -35,6 +35,7 @@ def passphrase() -> str:
 def passphrase_file(tmp_path) -> Path:
     path = tmp_path / "passphrase.txt"
     path.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    path.chmod(0o600)  # a passphrase file others can read is refused, as ssh refuses keys
     return path
 
 

@@ -376,6 +376,7 @@ def build(size: int, seed: int = 7, cache: Path = DEFAULT_CACHE, log=print) -> C
     entries = generate(size, seed)
     log(f"generated {size} entries in {time.perf_counter() - started:.1f} s")
     corpus.passphrase_file.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    corpus.passphrase_file.chmod(0o600)  # others' readable passphrase files are refused
     t = time.perf_counter()
     write_journal(entries, corpus.journal, PASSPHRASE)
     log(f"wrote {corpus.journal} in {time.perf_counter() - t:.1f} s")

@@ -12,7 +12,12 @@ from reflectjournal.config import default_journal_path
 from reflectjournal.errors import UsageError
 from reflectjournal.services.workspace import Workspace
 from reflectjournal.storage.keyring_store import KeyringStore
-from reflectjournal.storage.unlock import ENV_PASSPHRASE, KeySources, read_passphrase_file
+from reflectjournal.storage.unlock import (
+    ENV_PASSPHRASE,
+    KeySources,
+    read_passphrase_file,
+    take_from_environment,
+)
 
 
 def journal_path(args: Namespace) -> Path:
@@ -54,8 +59,9 @@ def new_passphrase(args: Namespace, *, file_option: str | None, env_name: str) -
     """A passphrase for a new journal (or a passphrase change), asked twice on a terminal."""
     if file_option:
         return read_passphrase_file(Path(file_option))
-    if os.environ.get(env_name):
-        return os.environ[env_name]
+    from_env = take_from_environment(os.environ, env_name)
+    if from_env is not None:
+        return from_env
     if _tty():
         first = terminal_prompt("New passphrase (at least 8 characters): ")
         second = terminal_prompt("Repeat the passphrase: ")

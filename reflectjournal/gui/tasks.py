@@ -30,7 +30,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from reflectjournal.errors import ReflectJournalError
+from reflectjournal.errors import ReflectJournalError, log_form
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class _Runner(QRunnable):
         except Cancelled:
             task.cancelled.emit()
         except ReflectJournalError as exc:
-            log.info("background task refused: %s", exc)
+            log.info("background task refused: %s", log_form(exc))
             task.failed.emit(str(exc))
         except Exception as exc:  # the user gets a sentence; the traceback goes to the log
             log.exception("background task failed")

@@ -26,12 +26,12 @@ from reflectjournal.storage.copy import Progress, copy_to
 from reflectjournal.storage.database import Database, connect
 from reflectjournal.storage.keys import RawKey, is_plain_sqlite
 from reflectjournal.storage.unlock import (
-    ENV_PASSPHRASE,
     PROMPT_ATTEMPTS,
     KeySources,
     key_for,
     prepare_schema,
     read_passphrase_file,
+    take_from_environment,
     unencrypted_refusal,
 )
 
@@ -198,11 +198,12 @@ def _open_backup(source: Path, target: Path, sources: KeySources) -> Database:
         except WrongPassphrase:
             return None
 
-    if sources.passphrase_file is not None or sources.environ.get(ENV_PASSPHRASE):
+    from_env = None if sources.passphrase_file else take_from_environment(sources.environ)
+    if sources.passphrase_file is not None or from_env is not None:
         passphrase = (
             read_passphrase_file(sources.passphrase_file)
             if sources.passphrase_file is not None
-            else sources.environ[ENV_PASSPHRASE]
+            else from_env
         )
         db = attempt(key_for(source, passphrase))
         if db is None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
@@ -100,10 +101,20 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
+def sqlite_uri(path: Path, *, read_only: bool = False) -> str:
+    """A ``file:`` URI naming exactly ``path``: '#', '?' and '%' in a folder or file name
+    would otherwise end the path early (a journal "a#b.rj" was written to "a")."""
+    absolute = Path(os.path.abspath(path)).as_posix()
+    if not absolute.startswith("/"):  # Windows: file:///C:/...
+        absolute = "/" + absolute
+    uri = "file://" + quote(absolute, safe="/:")
+    return uri + "?mode=ro" if read_only else uri
+
+
 def connect(path: Path, key: RawKey | None, *, read_only: bool = False) -> sqlcipher3.Connection:
     """Open and verify a connection; raises WrongPassphrase if the key does not fit."""
     identity = file_identity(path)
-    target = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+    target = sqlite_uri(path, read_only=read_only)
     try:
         conn = sqlcipher3.connect(
             target,

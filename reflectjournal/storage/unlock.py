@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,40 @@ class KeySources:
     allow_unencrypted: bool = False
 
 
+def take_from_environment(environ: Mapping[str, str], name: str = ENV_PASSPHRASE) -> str | None:
+    """The passphrase in ``environ[name]``, removed from the process environment once read,
+    so programs we start (a browser opening a link, a PDF viewer) never inherit it."""
+    value = environ.get(name)
+    if environ is os.environ:
+        os.environ.pop(name, None)
+    return value or None
+
+
+def check_private_file(path: Path, what: str = "passphrase file") -> None:
+    """Refuse a secret that other users can read or change, as ssh does with a private key."""
+    if os.name != "posix":
+        return
+    try:
+        st = os.stat(path)
+    except OSError:
+        return  # reading it reports the problem in one sentence
+    if not stat.S_ISREG(st.st_mode):
+        return  # a pipe (--passphrase-file <(pass show journal)) is private to us
+    if st.st_uid != os.getuid():
+        raise UsageError(
+            f"The {what} {path} belongs to another user, so it was not used; "
+            "use a file of your own."
+        )
+    if st.st_mode & 0o077:
+        raise UsageError(
+            f"The {what} {path} can be read or changed by other users (mode "
+            f"{stat.S_IMODE(st.st_mode):o}), so it was not used; make it private with "
+            f"'chmod 600 {path}' and try again."
+        )
+
+
 def read_passphrase_file(path: Path) -> str:
+    check_private_file(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -125,8 +159,8 @@ def _unlock_key(path: Path, sources: KeySources) -> Unlocked:
     explicit: list[tuple[str, str]] = []
     if sources.passphrase_file is not None:
         explicit.append(("passphrase-file", read_passphrase_file(sources.passphrase_file)))
-    elif sources.environ.get(ENV_PASSPHRASE):
-        explicit.append(("environment", sources.environ[ENV_PASSPHRASE]))
+    elif (from_env := take_from_environment(sources.environ)) is not None:
+        explicit.append(("environment", from_env))
     for source, passphrase in explicit:
         db = _try_key(path, key_for(path, passphrase))
         if db is None:

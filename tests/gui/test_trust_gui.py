@@ -46,3 +46,110 @@ def test_encrypted_journal_has_no_warning(qtbot, workspace):
     qtbot.addWidget(window)
     assert window.unencrypted_warning is None
     window.autolock_timer.stop()
+
+
+# ---- the single-instance socket --------------------------------------------------------------
+
+
+def test_socket_lives_in_a_private_folder_not_the_shared_temp(tmp_path, monkeypatch):
+    import os
+    import stat
+    import tempfile
+
+    from reflectjournal.gui.app import SingleInstance
+
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    instance = SingleInstance(tmp_path / "j.rj")
+    folder = os.path.dirname(instance.name)
+    assert folder.startswith(str(runtime))
+    assert not instance.name.startswith(tempfile.gettempdir() + "/reflectjournal")
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    # A runtime folder others can enter is not trusted: the state folder is used instead.
+    os.chmod(runtime, 0o777)
+    assert not SingleInstance(tmp_path / "j.rj").name.startswith(str(runtime))
+
+
+def test_a_squatted_socket_gets_nothing(qtbot, tmp_path, monkeypatch):
+    """Someone listens where the app used to put its socket (the shared temp folder, with a
+    predictable name) and where it puts it now: a second launch must send them nothing."""
+    import hashlib
+    import os
+    import socket
+    import tempfile
+    import threading
+
+    from reflectjournal.gui.app import RAISE_MESSAGE, SingleInstance
+
+    journal = tmp_path / "j.rj"
+    digest = hashlib.sha256(str(journal.resolve()).encode()).hexdigest()[:16]
+    old_name = os.path.join(tempfile.gettempdir(), f"reflectjournal-{os.getuid()}-{digest}")
+    received: list[bytes] = []
+
+    def squat(path: str) -> socket.socket:
+        if os.path.exists(path):
+            os.unlink(path)
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(path)
+        server.listen(1)
+        server.settimeout(2)
+
+        def serve():
+            try:
+                conn, _ = server.accept()
+                received.append(conn.recv(4096))
+                conn.close()
+            except OSError:
+                pass
+
+        threading.Thread(target=serve, daemon=True).start()
+        return server
+
+    squatter = squat(old_name)
+    try:
+        second = SingleInstance(journal)
+        assert second.name != old_name
+        assert not second.send_to_running(["reflectjournal", "--journal", "secret-name.rj"], 300)
+    finally:
+        squatter.close()
+        os.unlink(old_name)
+    assert received == []
+
+    # In our own folder a listener gets "raise" and nothing else.
+    inside = squat(second.name)
+    try:
+        assert second.send_to_running(["reflectjournal", "--journal", "secret-name.rj"], 1000)
+        qtbot.waitUntil(lambda: bool(received), timeout=2000)
+    finally:
+        inside.close()
+    assert received == [RAISE_MESSAGE]
+
+
+def test_peer_from_another_uid_is_refused(qtbot, tmp_path, monkeypatch, caplog):
+    from reflectjournal.gui import app as app_module
+
+    first = app_module.SingleInstance(tmp_path / "j.rj", folder=tmp_path)
+    assert first.listen()
+    raised = []
+    first.message.connect(raised.append)
+    # The server sees a peer whose uid is not ours (as another user's process would be).
+    real_uid = app_module.os.getuid()
+    monkeypatch.setattr(app_module, "peer_uid", lambda sock: real_uid + 1)
+    second = app_module.SingleInstance(tmp_path / "j.rj", folder=tmp_path)
+    assert not second.send_to_running()  # the sender checks the server's uid too
+    # A raw client the server sees as another uid: its "raise" is dropped.
+    import socket
+
+    raw = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    raw.connect(first.name)
+    raw.sendall(app_module.RAISE_MESSAGE)
+    raw.close()
+    refused = "refused a single-instance message from another user"
+    qtbot.waitUntil(lambda: refused in caplog.text, timeout=3000)
+    assert raised == []
+    monkeypatch.setattr(app_module, "peer_uid", lambda sock: real_uid)
+    with qtbot.waitSignal(first.message, timeout=3000):
+        assert second.send_to_running()
+    assert raised == [[]]
+    first.close()

@@ -228,6 +228,7 @@ def test_wrong_passphrase_leaves_file_identical(journal, tmp_path):
     journal("add", "something")
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the passphrase", encoding="utf-8")
+    wrong.chmod(0o600)
     snapshot = {p.name: p.read_bytes() for p in tmp_path.glob("journal.rj*")}
     code, out, err = journal("list", passphrase=wrong)
     assert code == 1 and out == ""
@@ -253,6 +254,7 @@ def test_passphrase_change(journal, tmp_path, monkeypatch):
     entry_id = journal("add", "keep me")[1].strip()
     new = tmp_path / "new.txt"
     new.write_text("a brand new passphrase", encoding="utf-8")
+    new.chmod(0o600)
     code, out, err = journal("passphrase", "change", "--new-passphrase-file", str(new))
     assert code == 0, err
     assert journal("show", entry_id)[0] == 1  # old passphrase no longer opens it
