@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError, WrongPassphrase
 from reflectjournal.gui.plain_text import esc, rich_label
-from reflectjournal.storage.keys import passphrase_problem, strength_hint
+from reflectjournal.storage.keys import generate_passphrase, passphrase_problem, strength_hint
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,15 @@ class WelcomeDialog(QDialog):
         self.name.setAccessibleName("Your name")
         self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.passphrase.setAccessibleName("Passphrase")
-        self.passphrase.setPlaceholderText("At least 8 characters; a few words work well")
+        self.passphrase.setPlaceholderText("A few unrelated words work well")
+        self.suggest_button = QPushButton("Suggest one")
+        self.suggest_button.setToolTip("Six random words from a list of 7,776 (77 bits)")
+        self.suggestion = QLabel()
+        self.suggestion.setTextFormat(Qt.TextFormat.PlainText)
+        self.suggestion.setWordWrap(True)
+        self.suggestion.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.suggestion.setAccessibleName("Suggested passphrase")
+        self.suggestion.hide()
         self.repeat = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.repeat.setAccessibleName("Repeat the passphrase")
         self.strength = QProgressBar(maximum=4, textVisible=False)
@@ -85,7 +93,11 @@ class WelcomeDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("Your name", self.name)
-        form.addRow("Passphrase", self.passphrase)
+        entry_row = QHBoxLayout()
+        entry_row.addWidget(self.passphrase, 1)
+        entry_row.addWidget(self.suggest_button)
+        form.addRow("Passphrase", entry_row)
+        form.addRow("", self.suggestion)
         form.addRow("", self.strength)
         form.addRow("", self.hint)
         form.addRow("Repeat", self.repeat)
@@ -107,19 +119,38 @@ class WelcomeDialog(QDialog):
         self.setMinimumWidth(520)
 
         self.passphrase.textChanged.connect(self._strength)
+        self.suggest_button.clicked.connect(self.suggest)
         self.create_button.clicked.connect(self.create)
         self.open_button.clicked.connect(self.choose_existing)
 
+    def _names(self) -> tuple[str, ...]:
+        return tuple(self.name.text().split())
+
     def _strength(self, text: str) -> None:
-        score, hint = strength_hint(text) if text else (0, " ")
+        score, hint = strength_hint(text, self._names()) if text else (0, " ")
         self.strength.setValue(score)
         self.hint.setText(hint)
+        if text != self._suggested:
+            self.suggestion.hide()
+
+    _suggested = ""
+
+    def suggest(self) -> None:
+        """Fill both fields with a generated passphrase and show it once, to write down."""
+        self._suggested = generate_passphrase()
+        self.passphrase.setText(self._suggested)
+        self.repeat.setText(self._suggested)
+        self.suggestion.setText(
+            f"Your passphrase: {self._suggested}\nWrite it down and keep it somewhere safe "
+            "before you create the journal."
+        )
+        self.suggestion.show()
 
     def create(self) -> None:
         from reflectjournal.services.workspace import Workspace
 
         passphrase = self.passphrase.text()
-        problem = passphrase_problem(passphrase)
+        problem = passphrase_problem(passphrase, self._names())
         if problem is None and passphrase != self.repeat.text():
             problem = "The two passphrases differ; type the same one twice."
         if problem:

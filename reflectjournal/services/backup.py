@@ -28,7 +28,7 @@ from reflectjournal.storage.keys import RawKey, is_plain_sqlite
 from reflectjournal.storage.unlock import (
     PROMPT_ATTEMPTS,
     KeySources,
-    key_for,
+    open_with_passphrase,
     prepare_schema,
     read_passphrase_file,
     take_from_environment,
@@ -205,7 +205,7 @@ def _open_backup(source: Path, target: Path, sources: KeySources) -> Database:
             if sources.passphrase_file is not None
             else from_env
         )
-        db = attempt(key_for(source, passphrase))
+        db = open_with_passphrase(source, passphrase, read_only=True)
         if db is None:
             raise WrongPassphrase(
                 f"Could not open the backup {source.name}: the passphrase is wrong, "
@@ -226,7 +226,7 @@ def _open_backup(source: Path, target: Path, sources: KeySources) -> Database:
             passphrase = sources.prompt(message)
             if passphrase is None:
                 break
-            db = attempt(key_for(source, passphrase))
+            db = open_with_passphrase(source, passphrase, read_only=True)
             if db is not None:
                 return db
             message = "That passphrase did not open the backup; try again: "

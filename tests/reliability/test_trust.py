@@ -255,3 +255,57 @@ def test_escape_sequences_in_a_received_title_are_shown_not_obeyed(tmp_path, cap
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x9b" not in out and "\u202e" not in out
     assert json.loads(out)["title"] == "Rota" + ESCAPES  # JSON keeps the exact text
+
+
+# ---- old backups after a passphrase change ---------------------------------------------------
+
+NEW = "a different passphrase, also long"
+
+
+def _opens(path, passphrase) -> bool:
+    from reflectjournal.storage.unlock import open_with_passphrase
+
+    db = open_with_passphrase(path, passphrase, read_only=True)
+    if db is None:
+        return False
+    try:
+        return db.integrity_ok() and db.scalar("SELECT count(*) FROM entry") == 1
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("choice", ["reencrypt", "delete", "keep"])
+def test_old_backups_are_found_and_dealt_with_after_a_passphrase_change(tmp_path, choice):
+    from reflectjournal.services.workspace import Workspace
+
+    ws = Workspace.create(tmp_path / "journal.rj", PASSPHRASE)
+    ws.journal.add("one entry")
+    made = [ws.backups.rotate(), ws.backups.rotate()]
+    assert all(_opens(p, PASSPHRASE) for p in made)
+    result = ws.change_passphrase(NEW, old_backups=choice)
+    ws.close()
+    assert sorted(result["backups"]) == sorted(str(p) for p in made)
+    for p in made:
+        if choice == "reencrypt":
+            assert _opens(p, NEW) and not _opens(p, PASSPHRASE)
+        elif choice == "delete":
+            assert not p.exists()
+        else:
+            assert _opens(p, PASSPHRASE)
+
+
+def test_the_cli_tells_about_backups_the_old_passphrase_still_opens(tmp_path, cli):
+    assert cli("init")[0] == 0
+    assert cli("add", "one entry")[0] == 0
+    code, out, err = cli("backup", str(tmp_path / "manual.rj.bak"))  # not ours to manage
+    from reflectjournal.services.workspace import Workspace
+    from reflectjournal.storage.unlock import KeySources
+
+    ws = Workspace.open(cli.journal, KeySources(environ={"REFLECTJOURNAL_PASSPHRASE": PASSPHRASE}))
+    automatic = ws.backups.rotate()
+    ws.close()
+    new = write_passphrase(tmp_path, NEW, "new.txt")
+    code, out, err = cli("passphrase", "change", "--new-passphrase-file", str(new))
+    assert code == 0, err
+    assert "still open with the OLD passphrase" in out and str(automatic) in out
+    assert _opens(automatic, PASSPHRASE)
