@@ -14,7 +14,7 @@ def register(sub) -> None:
     verbs = person.add_subparsers(dest="verb", metavar="VERB", required=True)
     p = verbs.add_parser("add", help="add a person")
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--role", required=True, choices=("coachee", "mentor", "coach"))
+    p.add_argument("--role", required=True, choices=("coachee", "mentee", "mentor", "coach"))
     p.add_argument("--email", default="", metavar="E")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_person_add)
@@ -50,9 +50,24 @@ def register(sub) -> None:
     p.add_argument(
         "--link", action="append", default=[], metavar="ID", help="a shared entry discussed"
     )
+    p.add_argument(
+        "--model",
+        metavar="SLUG",
+        help="a session model: grow takes '## Goal', '## Reality', '## Options' and "
+        "'## Way forward' from the notes",
+    )
     p.add_argument("text", nargs="?", metavar="TEXT|-", help="the notes; - reads standard input")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_session_add)
+    p = verbs.add_parser("export", help="sessions as an iCalendar file (Outlook, Google Calendar)")
+    p.add_argument("--ics", required=True, metavar="FILE")
+    p.add_argument("--with", dest="person", metavar="PERSON", help="only sessions with PERSON")
+    p.add_argument("--upcoming", action="store_true", help="only sessions still to come")
+    p.add_argument(
+        "--minutes", type=int, default=60, metavar="N", help="length of each session (60)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_session_export)
     p = verbs.add_parser("list", help="sessions, newest first")
     p.add_argument("--with", dest="person", metavar="PERSON")
     p.add_argument("--json", action="store_true")
@@ -80,6 +95,13 @@ def register(sub) -> None:
     p.add_argument("--entry", metavar="ID", help="the entry it came from")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_action_add)
+    p = verbs.add_parser("edit", help="change an action's text, due date or owner")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--text", metavar="T")
+    p.add_argument("--due", metavar="DATE", help="a date, or 'none' to clear it")
+    p.add_argument("--owner", metavar="PERSON", help="a person's name, or 'me'")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_action_edit)
     p = verbs.add_parser("list", help="actions, open ones first by due date")
     p.add_argument("--open", action="store_true", help="only open actions")
     p.add_argument("--status", choices=("open", "done", "dropped"))
@@ -166,9 +188,35 @@ def cmd_session_add(args) -> int:
             tags=args.tag,
             actions=args.action,
             linked_entries=args.link,
+            model=args.model,
         )
         session = ws.coaching.get_session(session_id)
     return output.reply(args, session, session["id"])
+
+
+def cmd_session_export(args) -> int:
+    from reflectjournal.errors import UsageError
+    from reflectjournal.services.calendar_ics import sessions_to_ics
+
+    out = Path(args.ics).expanduser()
+    if out.suffix.lower() not in (".ics", ".ical", ".ifb", ".icalendar"):
+        raise UsageError("Name the calendar file with .ics so calendars recognise it.")
+    if not out.parent.is_dir():
+        raise UsageError(f"The folder {out.parent} does not exist; nothing was written.")
+    if not 5 <= args.minutes <= 600:
+        raise UsageError("A session lasts from 5 to 600 minutes; choose --minutes in that range.")
+    with workspace(args) as ws:
+        count, data = sessions_to_ics(
+            ws, person=args.person, upcoming_only=args.upcoming, minutes=args.minutes
+        )
+    if not count:
+        raise UsageError("There are no sessions to put in a calendar; nothing was written.")
+    out.write_bytes(data)
+    return output.reply(
+        args,
+        {"out": str(out), "sessions": count},
+        f"Wrote {count} session{'s' if count != 1 else ''} to {out}.",
+    )
 
 
 def cmd_session_list(args) -> int:
@@ -279,6 +327,25 @@ def cmd_action_add(args) -> int:
         action = ws.coaching.get_action(action_id)
     _warn_if_past(action)
     return output.reply(args, action, action["id"])
+
+
+def cmd_action_edit(args) -> int:
+    from reflectjournal.errors import UsageError
+
+    changes: dict = {}
+    if args.text is not None:
+        changes["text"] = args.text
+    if args.due is not None:
+        changes["due"] = None if args.due.strip().lower() in ("none", "") else args.due
+    if args.owner is not None:
+        changes["owner"] = args.owner
+    if not changes:
+        raise UsageError("Say what to change: --text, --due or --owner.")
+    with workspace(args) as ws:
+        ws.coaching.edit_action(args.id, **changes)
+        action = ws.coaching.get_action(args.id)
+    _warn_if_past(action)
+    return output.reply(args, action, f"Action {action['id']} changed: {action['text']}")
 
 
 def cmd_action_list(args) -> int:

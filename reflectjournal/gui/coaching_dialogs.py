@@ -52,7 +52,7 @@ class PersonDialog(QDialog):
         self.name = QLineEdit(placeholderText="Full name")
         self.name.setAccessibleName("Name")
         self.role = QComboBox()
-        self.role.addItems(["coachee", "mentor", "coach"])
+        self.role.addItems(["coachee", "mentee", "mentor", "coach"])
         self.role.setAccessibleName("Role")
         self.email = QLineEdit(placeholderText="optional")
         self.email.setAccessibleName("E-mail")

@@ -57,9 +57,17 @@ class CoachingService(ActionsMixin):
         sections: dict[str, str] | None = None,
         actions: Sequence[ActionDraft | str] = (),
         linked_entries: Iterable[int | str] = (),
+        model: str | None = None,
     ) -> int:
-        """Record a session; string actions are owned by the coachee (CLI.md)."""
+        """Record a session; string actions are owned by the coachee (CLI.md).
+
+        With ``model`` (grow), the notes are read as that model's sections by their headings
+        (``## Goal`` … ``## Way forward``), as the app's GROW layout stores them.
+        """
         who = self.people.get(person)
+        if model is not None and not sections:
+            sections = _sections_from_notes(model, notes)
+            notes = ""
         moment = when or now_utc().astimezone()
         check_text(agenda, "The agenda")
         title = (title or "").strip() or f"Session with {who['name']}"
@@ -332,3 +340,21 @@ class CoachingService(ActionsMixin):
             ],
             "themes": [dict(zip(r.keys(), tuple(r), strict=True)) for r in themes],
         }
+
+
+def _sections_from_notes(slug: str, notes: str) -> dict[str, str]:
+    from reflectjournal.services.entries import split_sections
+    from reflectjournal.services.frameworks import get_model
+
+    model = get_model(slug)
+    if model is None or model.kind != "session":
+        raise UsageError(f"'{slug}' is not a session model; sessions use --model {SESSION_MODEL}.")
+    headings = ", ".join(f"'## {s.title}'" for s in model.sections)
+    found = split_sections(model, notes)
+    titled = [s for s in model.sections if f"# {s.title.lower()}" in notes.lower()]
+    if not notes.strip() or not titled:
+        raise UsageError(
+            f"With --model {slug} the notes are read by their headings; write them under "
+            f"{headings}."
+        )
+    return found

@@ -51,6 +51,12 @@ class Workspace:
         return CoachingService(self.db, self.journal, self.people)
 
     @cached_property
+    def programmes(self):  # -> ProgrammeService: agreements and goals
+        from reflectjournal.services.programmes import ProgrammeService
+
+        return ProgrammeService(self.db, self.people)
+
+    @cached_property
     def imports(self):  # -> ImportService
         from reflectjournal.services.importers.service import ImportService
 
