@@ -141,10 +141,11 @@ class WelcomeDialog(QDialog):
         self.passphrase.setText(self._suggested)
         self.repeat.setText(self._suggested)
         self.suggestion.setText(
-            f"Your passphrase: {self._suggested}\nWrite it down and keep it somewhere safe "
-            "before you create the journal."
+            f"Your passphrase: {self._suggested}\nWrite it down before you create the journal."
         )
         self.suggestion.show()
+        self.error.clear()
+        self.adjustSize()  # room for the two lines, so nothing of the passphrase is cut off
 
     def create(self) -> None:
         from reflectjournal.services.workspace import Workspace

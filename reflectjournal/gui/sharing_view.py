@@ -361,10 +361,13 @@ class ContactsDialog(QDialog):
 class ShareDialog(QDialog):
     """Shows exactly what will be sent and the privacy check's hits before writing a file."""
 
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace, parent=None, confirm=None):
         super().__init__(parent)
         self.setWindowTitle("Share entries")
         self.sharing = workspace.sharing
+        # confirm(name, fingerprint) -> bool, asked before the first share to an unverified
+        # contact; the fingerprint dialog unless a test supplies one.
+        self.confirm = confirm or self._ask_fingerprint
         self.plan = None
         self.to = QComboBox()
         for c in self.sharing.contacts.list():
@@ -465,6 +468,9 @@ class ShareDialog(QDialog):
 
     def save_to(self, path) -> bool:
         """Write the packet as previewed; identifiers still present were accepted by the user."""
+        if not self._recipient_confirmed():
+            self.summary.setText("Nothing was saved: the fingerprint was not confirmed.")
+            return False
         try:
             self.sharing.export_share(self.request(), path, allow_identifiers=True)
         except ReflectJournalError as exc:
@@ -472,6 +478,32 @@ class ShareDialog(QDialog):
             return False
         self.summary.setText(f"Saved in {path}.")
         return True
+
+    def _recipient_confirmed(self) -> bool:
+        """The first share to a contact never verified asks explicitly (issue 14)."""
+        from reflectjournal.services.sharing.verification import needs_confirmation
+
+        try:
+            person = self.sharing.contacts.get(self.request().to)
+        except ReflectJournalError:
+            return True  # export_share reports the problem in its own sentence
+        if not needs_confirmation(self.sharing.db, person["fingerprint"]):
+            return True
+        if not self.confirm(person["name"], person["fingerprint"]):
+            return False
+        mark_verified(self.sharing.db, person["fingerprint"])
+        return True
+
+    def _ask_fingerprint(self, name: str, fingerprint: str) -> bool:
+        from reflectjournal.gui.fingerprint_dialog import confirm_fingerprint
+        from reflectjournal.services.sharing.verification import name_warnings
+
+        warnings = [
+            "You have never confirmed this contact's fingerprint: do it now, before the "
+            "first share.",
+            *name_warnings(name),
+        ]
+        return confirm_fingerprint(self, name, fingerprint, warnings)
 
     def _choose_out(self) -> None:
         name = self.to.currentData() or "share"

@@ -153,3 +153,65 @@ def test_peer_from_another_uid_is_refused(qtbot, tmp_path, monkeypatch, caplog):
         assert second.send_to_running()
     assert raised == [[]]
     first.close()
+
+
+# ---- verified contacts -----------------------------------------------------------------------
+
+
+def test_first_share_to_an_unverified_contact_asks_explicitly(qtbot, tmp_path):
+    from reflectjournal.gui.sharing_view import ContactsDialog, ShareDialog
+    from reflectjournal.services.sharing.verification import verified_on
+
+    pw = "correct horse battery staple"
+    leader = Workspace.create(tmp_path / "leader.rj", pw, owner="Alice Leader")
+    mentor = Workspace.create(tmp_path / "mentor.rj", pw, owner="Bob Mentor")
+    fp = leader.sharing.contacts.import_card(mentor.sharing.identity.contact_card("mentor"))[
+        "fingerprint"
+    ]
+    leader.journal.add("For Bob", visibility="mentor")
+    asked = []
+    dialog = ShareDialog(leader, confirm=lambda name, f: asked.append((name, f)) or False)
+    qtbot.addWidget(dialog)
+    assert not dialog.save_to(tmp_path / "no.rjp")
+    assert asked == [("Bob Mentor", fp)] and not (tmp_path / "no.rjp").exists()
+    assert "not confirmed" in dialog.summary.text()
+    dialog.confirm = lambda name, f: asked.append((name, f)) or True
+    assert dialog.save_to(tmp_path / "yes.rjp") and (tmp_path / "yes.rjp").exists()
+    assert verified_on(leader.db, fp)
+    assert dialog.save_to(tmp_path / "again.rjp") and len(asked) == 2  # asked only until verified
+    contacts = ContactsDialog(leader, confirm=lambda *a: True)
+    qtbot.addWidget(contacts)
+    assert "verified 20" in contacts.list.item(0).text()
+    leader.close()
+    mentor.close()
+
+
+# ---- the welcome dialog ----------------------------------------------------------------------
+
+
+def test_welcome_refuses_a_weak_passphrase_and_offers_a_generated_one(qtbot, tmp_path):
+    from reflectjournal.gui.dialogs import WelcomeDialog
+    from reflectjournal.storage.keys import _words
+
+    path = tmp_path / "journal.rj"
+    dialog = WelcomeDialog(path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.setText("Jo Leader")
+    dialog.passphrase.setText("password123")
+    dialog.repeat.setText("password123")
+    assert dialog.strength.value() <= 1 and "common" in dialog.hint.text().lower()
+    dialog.create_button.click()
+    assert "easy to guess" in dialog.error.text() and not path.exists()
+    qtbot.mouseClick(
+        dialog.suggest_button, __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton
+    )
+    words = dialog.passphrase.text().split(" ")
+    assert len(words) == 6 and all(w in _words() for w in words)
+    assert dialog.repeat.text() == dialog.passphrase.text()
+    assert dialog.suggestion.isVisible() and dialog.passphrase.text() in dialog.suggestion.text()
+    assert dialog.strength.value() == 4
+    dialog.grab().save(str(tmp_path / "welcome.png"))
+    dialog.create_button.click()
+    assert dialog.result() == WelcomeDialog.DialogCode.Accepted and path.exists()
+    dialog.workspace.close()
