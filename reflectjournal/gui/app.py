@@ -42,17 +42,14 @@ def runtime_folder() -> Path:
     """
     from reflectjournal.config import private_dir, state_dir
 
-    candidates = []
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if runtime:
-        candidates.append(Path(runtime))
-    for base in candidates:
         try:
-            st = base.stat()
+            st = Path(runtime).stat()
         except OSError:
-            continue
-        if st.st_uid == os.getuid() and not st.st_mode & 0o077:
-            return private_dir(base / "reflectjournal")
+            st = None
+        if st is not None and st.st_uid == os.getuid() and not st.st_mode & 0o077:
+            return private_dir(Path(runtime) / "reflectjournal")
     return private_dir(state_dir() / "run")
 
 
@@ -87,7 +84,10 @@ class SingleInstance(QObject):
     def __init__(self, journal: Path, parent=None, folder: Path | None = None):
         super().__init__(parent)
         digest = hashlib.sha256(str(journal.expanduser().resolve()).encode()).hexdigest()[:16]
-        self.name = str((folder or runtime_folder()) / f"{digest}.sock")
+        if os.name == "nt":  # a named pipe, private to the logged-in session
+            self.name = f"reflectjournal-{os.environ.get('USERNAME', '')}-{digest}"
+        else:
+            self.name = str((folder or runtime_folder()) / f"{digest}.sock")
         self.server: QLocalServer | None = None
 
     def send_to_running(self, argv: list[str] | None = None, timeout_ms: int = 500) -> bool:
