@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from reflectjournal.errors import ReflectJournalError
@@ -52,25 +53,16 @@ def test_connect_checks_the_linked_sqlite(tmp_path, monkeypatch):
 
 def test_the_packaged_build_installs_from_a_hashed_lock():
     lock = (ROOT / "packaging" / "requirements.lock").read_text("utf-8")
-    pinned = dict(re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)", lock, re.M))
-    names = {k.lower().replace("_", "-") for k in pinned}
+    found = re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)", lock, re.M)
+    pinned = {canonicalize_name(name): Version(version) for name, version in found}
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     for raw in project["dependencies"]:
         req = Requirement(raw)
         if req.marker is None or req.marker.evaluate():
-            assert req.name.lower().replace("_", "-") in names, req.name
-            assert (
-                Version(
-                    pinned[
-                        next(
-                            k
-                            for k in pinned
-                            if k.lower().replace("_", "-") == req.name.lower().replace("_", "-")
-                        )
-                    ]
-                )
-                in req.specifier
-            )
+            name = canonicalize_name(req.name)
+            assert name in pinned, req.name
+            assert pinned[name] in req.specifier, (req.name, pinned[name])
+    names = set(pinned)
     assert "pyinstaller" in names
     blocks = re.split(r"\n(?=[A-Za-z0-9_.\-]+==)", lock.split("\n", 1)[1])
     for block in blocks:
