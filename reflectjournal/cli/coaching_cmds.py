@@ -32,6 +32,18 @@ def register(sub) -> None:
     )
     p.set_defaults(handler=cmd_person_delete)
 
+    p = verbs.add_parser(
+        "export", help="everything held about one person (a subject access request)"
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--out", required=True, metavar="FILE.json|FILE.md")
+    p.add_argument(
+        "--allow-identifiers",
+        action="store_true",
+        help="write it even if the privacy check finds likely identifiers",
+    )
+    p.set_defaults(handler=cmd_person_export)
+
     session = sub.add_parser("session", help="coaching session notes and the prep brief")
     verbs = session.add_subparsers(dest="verb", metavar="VERB", required=True)
     p = verbs.add_parser("add", help="record a session")
@@ -169,6 +181,21 @@ def cmd_person_delete(args) -> int:
     return 0
 
 
+def cmd_person_export(args) -> int:
+    from reflectjournal.cli.practice_cmds import _out_path, _privacy
+    from reflectjournal.services import subject_access
+
+    out = _out_path(args.out, (".json", ".md"), "export")
+    with workspace(args) as ws:
+        file = subject_access.gather(ws, args.name)
+        markdown = subject_access.to_markdown(file)
+        _privacy(ws, markdown, args.allow_identifiers, "export")
+    text = subject_access.to_json(file) if out.suffix.lower() == ".json" else markdown
+    out.write_text(text, encoding="utf-8")
+    output.say(f"Wrote everything held about {file.person['name']} to {out}.")
+    return 0
+
+
 # ---- sessions --------------------------------------------------------------------------------
 
 
@@ -296,7 +323,9 @@ def cmd_session_prep(args) -> int:
         else:
             out.write_text(markdown, encoding="utf-8")
     if args.json:
-        data = brief.to_json()
+        from reflectjournal.cli.briefs import brief_json
+
+        data = brief_json(brief)
         data["markdown"] = markdown
         if out is not None:
             data["out"] = str(out)
@@ -383,13 +412,15 @@ def cmd_reminders(args) -> int:
 
 
 def _reminder_lines(reminders: dict) -> None:
-    if not reminders["actions"] and not reminders["sessions"]:
+    if not reminders["actions"] and not reminders["sessions"] and not reminders.get("retention"):
         output.say("Nothing due today and no sessions coming up.")
     if reminders["actions"]:
         output.say("Due today or overdue:")
         _action_lines(reminders["actions"])
     for s in reminders["sessions"]:
         output.say(f"Coming up: {s['date'][:16].replace('T', ' ')}  {s['title']}")
+    for sentence in reminders.get("retention", []):
+        output.say(sentence)
 
 
 _STATE_LABELS = {

@@ -48,6 +48,13 @@ def rich(label: QLabel, markup: str) -> QLabel:
     return label
 
 
+def plain(label: QLabel, text: str) -> QLabel:
+    """Show ``text`` as typed, also in a label that showed our markup before."""
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    return label
+
+
 def rich_label(markup: str, parent: QWidget | None = None) -> QLabel:
     return rich(QLabel(parent), markup)
 
