@@ -292,11 +292,15 @@ class BriefDialog(QDialog):
         self.markdown = prep.to_markdown(self.brief)
         self.html = prep.to_html(self.markdown, self.brief)
         self.setWindowTitle(prep.title(self.brief))
-        self.resize(760, 900)
+        self.resize(760, 600)  # fits a 1024x640 screen; the brief scrolls
         self.view = PreviewBrowser()
         self.view.setAccessibleName("Prep brief")
-        self.view.document().setDefaultStyleSheet(prep.BRIEF_CSS)
-        self.view.setHtml(self.html)
+        from reflectjournal.gui.theme import is_dark
+
+        # Paper keeps the light look (self.html); a dark screen gets light text.
+        screen_css = prep.BRIEF_CSS_DARK if is_dark() else prep.BRIEF_CSS
+        self.view.document().setDefaultStyleSheet(screen_css)
+        self.view.setHtml(prep.to_html(self.markdown, self.brief, css=screen_css))
         export_md = QPushButton("Export Markdown…")
         export_pdf = QPushButton("Export PDF…")
         close = QPushButton("Close")
