@@ -7,6 +7,10 @@ import logging.handlers
 import os
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from platformdirs import PlatformDirs
 
 from reflectjournal.errors import log_form
 
@@ -14,7 +18,7 @@ APP_NAME = "ReflectJournal"
 ENV_JOURNAL = "REFLECTJOURNAL_JOURNAL"
 
 
-def _dirs():
+def _dirs() -> PlatformDirs:
     from platformdirs import PlatformDirs
 
     return PlatformDirs(APP_NAME, appauthor=False)
@@ -72,7 +76,7 @@ class LogSafeFormatter(logging.Formatter):
         finally:
             record.exc_text = cached
 
-    def formatException(self, ei) -> str:  # noqa: N802 - logging.Formatter API
+    def formatException(self, ei) -> str:
         exc_type, exc, tb = ei
         if exc is None:
             return super().formatException(ei)
@@ -85,9 +89,11 @@ def _withhold(te: traceback.TracebackException, exc: BaseException | None, seen:
     if id(te) in seen:
         return
     seen.add(id(te))
-    te._str = f"(message withheld from the log: {log_form(exc) if exc else 'exception'})"
-    if getattr(te, "text", None) is not None:  # a SyntaxError quotes the parsed text
-        te.text = None
+    # TracebackException keeps the message in _str (3.11-3.13); replace it, keep the frames.
+    fields = vars(te)
+    fields["_str"] = f"(message withheld from the log: {log_form(exc) if exc else 'exception'})"
+    if fields.get("text") is not None:  # a SyntaxError quotes the parsed text
+        fields["text"] = None
     if hasattr(te, "__notes__"):
         te.__notes__ = None
     for linked, original in (
@@ -129,7 +135,9 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
         return None
     handler.setFormatter(LogSafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    root.handlers = [h for h in root.handlers if not isinstance(h, logging.FileHandler)]
+    for old in [h for h in root.handlers if isinstance(h, logging.FileHandler)]:
+        root.removeHandler(old)
+        old.close()  # a replaced log file is closed, not left to the garbage collector
     root.addHandler(handler)
     root.setLevel(level)
     return path

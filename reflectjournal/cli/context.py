@@ -1,4 +1,4 @@
-"""Turning global options into an open journal, with the unlock order of CLI.md."""
+"""Turning global options into an open journal, with the unlock order of docs/CLI.md."""
 
 from __future__ import annotations
 
@@ -8,16 +8,18 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+from reflectjournal.adapters.qt_pdf import html_to_pdf
 from reflectjournal.config import default_journal_path
 from reflectjournal.errors import UsageError
-from reflectjournal.services.workspace import Workspace
-from reflectjournal.storage.keyring_store import KeyringStore
-from reflectjournal.storage.unlock import (
+from reflectjournal.services.unlocking import (
     ENV_PASSPHRASE,
+    KeyringStore,
     KeySources,
+    open_journal,
     read_passphrase_file,
     take_from_environment,
 )
+from reflectjournal.services.workspace import Workspace
 
 
 def journal_path(args: Namespace) -> Path:
@@ -52,7 +54,9 @@ def open_workspace(args: Namespace) -> Workspace:
         prompt=terminal_prompt if _tty() else None,
         allow_unencrypted=bool(getattr(args, "allow_unencrypted", False)),
     )
-    return Workspace.open(journal_path(args), sources)
+    workspace = open_journal(journal_path(args), sources)
+    workspace.pdf_writer = html_to_pdf  # Qt is imported only if a PDF is written
+    return workspace
 
 
 def new_passphrase(args: Namespace, *, file_option: str | None, env_name: str) -> str:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QProxyStyle, QStyle, QStyleF
 class PlainTextStyle(QProxyStyle):
     """The app's style, with every ``AutoText`` label made ``PlainText`` when polished."""
 
-    def polish(self, target):  # noqa: D401 - QStyle overload: QWidget | QApplication | QPalette
+    def polish(self, target):
         if isinstance(target, QLabel):
             make_plain(target)
         return super().polish(target)

@@ -38,9 +38,17 @@ def backups_under_salt(journal: Path, salt: bytes) -> list[Path]:
     return found
 
 
+def backups_keyed_like(db: Database) -> list[Path]:
+    """The backups of ``db``'s journal that its current passphrase opens."""
+    salt = db.scalar("PRAGMA cipher_salt") if db.key is not None else None
+    return backups_under_salt(db.path, bytes.fromhex(salt)) if salt else []
+
+
 def reencrypt(paths: list[Path], old_key: RawKey, db: Database) -> list[Path]:
     """Re-key each backup with ``db``'s current key and salt; verified before it replaces
     the old file (``copy_to`` reopens and integrity-checks the copy). Returns those done."""
+    if db.key is None:
+        return []
     new_key = RawKey(db.key.key, bytes.fromhex(db.scalar("PRAGMA cipher_salt")))
     done = []
     for path in paths:

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 SALT_BYTES = 16
 KEY_BYTES = 32
@@ -121,7 +123,7 @@ def derive_key(passphrase: str, salt: bytes, scheme: Scheme | None = None) -> Ra
     return RawKey(chosen.derive(passphrase, salt))
 
 
-def candidate_keys(passphrase: str, salt: bytes):
+def candidate_keys(passphrase: str, salt: bytes) -> Iterator[tuple[Scheme, RawKey]]:
     """Keys to try, cheapest certain first: see ``schemes_to_try``. A generator, so the
     fallback is only derived when the first key failed."""
     for scheme in schemes_to_try(salt):
@@ -151,11 +153,12 @@ MIN_SCORE = 3  # zxcvbn: 3 = "safely unguessable: moderate protection from offli
 _ESTIMATE_CHARS = 100  # zxcvbn slows down on very long input; a prefix decides anyway
 
 
-def _estimate(passphrase: str, user_inputs: tuple[str, ...] = ()) -> dict:
+def _estimate(passphrase: str, user_inputs: tuple[str, ...] = ()) -> dict[str, Any]:
     from zxcvbn import zxcvbn
 
     words = ["reflectjournal", "reflect", "journal", "diary", *user_inputs]
-    return zxcvbn(passphrase[:_ESTIMATE_CHARS], user_inputs=words)
+    result: dict[str, Any] = zxcvbn(passphrase[:_ESTIMATE_CHARS], user_inputs=words)
+    return result
 
 
 def passphrase_problem(passphrase: str, user_inputs: tuple[str, ...] = ()) -> str | None:

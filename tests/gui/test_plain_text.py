@@ -14,8 +14,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt  # noqa: E402
-from PySide6.QtWidgets import (  # noqa: E402
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QApplication,
@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (  # noqa: E402
     QWidget,
 )
 
-from reflectjournal.gui.plain_text import shown_text  # noqa: E402
-from reflectjournal.services.sharing.share import ShareRequest  # noqa: E402
-from reflectjournal.services.workspace import Workspace  # noqa: E402
+from reflectjournal.gui.plain_text import shown_text
+from reflectjournal.services.sharing.share import ShareRequest
+from reflectjournal.services.workspace import Workspace
 
 PASS = "correct horse battery staple"
 PROBE = "PROBE"

@@ -38,7 +38,8 @@ def verified_on(db: Database, fingerprint: str | None) -> str | None:
     """The date the fingerprint was confirmed, or None if it never was."""
     if not fingerprint:
         return None
-    return db.scalar("SELECT value FROM setting WHERE key = ?", (_key(fingerprint),))
+    value = db.scalar("SELECT value FROM setting WHERE key = ?", (_key(fingerprint),))
+    return str(value) if value is not None else None
 
 
 def is_verified(db: Database, fingerprint: str | None) -> bool:
