@@ -1,4 +1,4 @@
-"""Coaching commands: person, session, action, reminders (CLI.md, Coaching)."""
+"""Coaching commands: person, session, action, reminders (docs/CLI.md, Coaching)."""
 
 from __future__ import annotations
 
@@ -334,13 +334,9 @@ def cmd_session_prep(args) -> int:
                 markdown, prep.entry_ids(brief), args.allow_identifiers, "prep brief"
             )
             markdown = checked.text
-    if out is not None:
-        if suffix == ".pdf":
-            from reflectjournal.gui.pdf import html_to_pdf
-
-            html_to_pdf(prep.to_html(markdown, brief), out, title=prep.title(brief))
-        else:
-            out.write_text(markdown, encoding="utf-8")
+            ws.exports.save_document(
+                out, markdown=markdown, html=prep.to_html(markdown, brief), title=prep.title(brief)
+            )
     if args.json:
         from reflectjournal.cli.briefs import brief_json
 

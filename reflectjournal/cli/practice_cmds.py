@@ -91,13 +91,13 @@ def cmd_sponsor_summary(args) -> int:
         markdown = _privacy(
             ws, sponsor.to_markdown(summary), args.allow_identifiers, "sponsor summary"
         )
-    if out is not None:
-        if out.suffix.lower() == ".pdf":
-            from reflectjournal.gui.pdf import html_to_pdf
-
-            html_to_pdf(sponsor.to_html(markdown, summary), out, title=sponsor.title(summary))
-        else:
-            out.write_text(markdown, encoding="utf-8")
+        if out is not None:
+            ws.exports.save_document(
+                out,
+                markdown=markdown,
+                html=sponsor.to_html(markdown, summary),
+                title=sponsor.title(summary),
+            )
     data = {
         "person": summary.person,
         "sponsor": summary.sponsor,

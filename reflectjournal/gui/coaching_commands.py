@@ -82,15 +82,16 @@ def _checked(view, text: str, what: str, entry_ids=()) -> str | None:
 
 
 def _write(view, path: Path, markdown: str, html_title: tuple[str, str] | None) -> bool:
-    try:
-        if path.suffix.lower() == ".pdf" and html_title is not None:
-            from reflectjournal.gui.pdf import html_to_pdf
+    """Through the exporters' atomic writer (whole or absent) and the injected PDF adapter."""
+    from reflectjournal.adapters import qt_pdf
+    from reflectjournal.errors import ReflectJournalError
 
-            html_to_pdf(html_title[0], path, title=html_title[1])
-        else:
-            path.write_text(markdown, encoding="utf-8")
-    except OSError as exc:
-        QMessageBox.warning(view, "ReflectJournal", f"Could not write {path}: {exc.strerror}.")
+    qt_pdf.install(view.workspace)
+    html, title = html_title if html_title is not None else ("", "")
+    try:
+        view.workspace.exports.save_document(path, markdown=markdown, html=html, title=title)
+    except ReflectJournalError as exc:
+        QMessageBox.warning(view, "ReflectJournal", str(exc))
         return False
     return True
 

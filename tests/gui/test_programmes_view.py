@@ -6,17 +6,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import json  # noqa: E402
-from datetime import datetime  # noqa: E402
+import json
+from datetime import datetime
 
-import pytest  # noqa: E402
+import pytest
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-pytest.importorskip("pytestqt")
-
-from PySide6.QtWidgets import QInputDialog, QMessageBox  # noqa: E402
-
-from reflectjournal.gui import coaching_commands  # noqa: E402
-from reflectjournal.gui.coaching_view import CoachingView  # noqa: E402
+from reflectjournal.gui import coaching_commands
+from reflectjournal.gui.coaching_view import CoachingView
 
 
 @pytest.fixture
