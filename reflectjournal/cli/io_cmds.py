@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -68,6 +69,13 @@ def register(sub) -> None:
     )
     p.add_argument("source", metavar="IN")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--unencrypted",
+        dest="allow_unencrypted",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="accept a backup that is not encrypted (only if you made it so)",
+    )
     p.set_defaults(handler=cmd_restore)
 
 
@@ -190,6 +198,7 @@ def cmd_restore(args) -> int:
         passphrase_file=Path(args.passphrase_file) if args.passphrase_file else None,
         keyring=keyring_store(args),
         prompt=terminal_prompt if _tty() else None,
+        allow_unencrypted=bool(getattr(args, "allow_unencrypted", False)),
     )
     report = restore(Path(args.source), journal_path(args), sources)
     return output.reply(
