@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.services.display import date_text, datetime_text
-from reflectjournal.services.sharing.verification import mark_verified, verified_on
 from reflectjournal.services.sharing import kinds
+from reflectjournal.services.sharing.verification import mark_verified, verified_on
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 RECEIVE_FILTER = kinds.dialog_filter()  # a share, feedback or a contact card: any of them
