@@ -14,7 +14,7 @@ def register(sub) -> None:
     verbs = person.add_subparsers(dest="verb", metavar="VERB", required=True)
     p = verbs.add_parser("add", help="add a person")
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--role", required=True, choices=("coachee", "mentor", "coach"))
+    p.add_argument("--role", required=True, choices=("coachee", "mentee", "mentor", "coach"))
     p.add_argument("--email", default="", metavar="E")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_person_add)
@@ -31,6 +31,18 @@ def register(sub) -> None:
         help="keep their session notes (their open actions are dropped) or delete them too",
     )
     p.set_defaults(handler=cmd_person_delete)
+
+    p = verbs.add_parser(
+        "export", help="everything held about one person (a subject access request)"
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--out", required=True, metavar="FILE.json|FILE.md")
+    p.add_argument(
+        "--allow-identifiers",
+        action="store_true",
+        help="write it even if the privacy check finds likely identifiers",
+    )
+    p.set_defaults(handler=cmd_person_export)
 
     session = sub.add_parser("session", help="coaching session notes and the prep brief")
     verbs = session.add_subparsers(dest="verb", metavar="VERB", required=True)
@@ -50,9 +62,24 @@ def register(sub) -> None:
     p.add_argument(
         "--link", action="append", default=[], metavar="ID", help="a shared entry discussed"
     )
+    p.add_argument(
+        "--model",
+        metavar="SLUG",
+        help="a session model: grow takes '## Goal', '## Reality', '## Options' and "
+        "'## Way forward' from the notes",
+    )
     p.add_argument("text", nargs="?", metavar="TEXT|-", help="the notes; - reads standard input")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_session_add)
+    p = verbs.add_parser("export", help="sessions as an iCalendar file (Outlook, Google Calendar)")
+    p.add_argument("--ics", required=True, metavar="FILE")
+    p.add_argument("--with", dest="person", metavar="PERSON", help="only sessions with PERSON")
+    p.add_argument("--upcoming", action="store_true", help="only sessions still to come")
+    p.add_argument(
+        "--minutes", type=int, default=60, metavar="N", help="length of each session (60)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_session_export)
     p = verbs.add_parser("list", help="sessions, newest first")
     p.add_argument("--with", dest="person", metavar="PERSON")
     p.add_argument("--json", action="store_true")
@@ -80,6 +107,13 @@ def register(sub) -> None:
     p.add_argument("--entry", metavar="ID", help="the entry it came from")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_action_add)
+    p = verbs.add_parser("edit", help="change an action's text, due date or owner")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--text", metavar="T")
+    p.add_argument("--due", metavar="DATE", help="a date, or 'none' to clear it")
+    p.add_argument("--owner", metavar="PERSON", help="a person's name, or 'me'")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_action_edit)
     p = verbs.add_parser("list", help="actions, open ones first by due date")
     p.add_argument("--open", action="store_true", help="only open actions")
     p.add_argument("--status", choices=("open", "done", "dropped"))
@@ -147,6 +181,21 @@ def cmd_person_delete(args) -> int:
     return 0
 
 
+def cmd_person_export(args) -> int:
+    from reflectjournal.cli.practice_cmds import _out_path, _privacy
+    from reflectjournal.services import subject_access
+
+    out = _out_path(args.out, (".json", ".md"), "export")
+    with workspace(args) as ws:
+        file = subject_access.gather(ws, args.name)
+        markdown = subject_access.to_markdown(file)
+        _privacy(ws, markdown, args.allow_identifiers, "export")
+    text = subject_access.to_json(file) if out.suffix.lower() == ".json" else markdown
+    out.write_text(text, encoding="utf-8")
+    output.say(f"Wrote everything held about {file.person['name']} to {out}.")
+    return 0
+
+
 # ---- sessions --------------------------------------------------------------------------------
 
 
@@ -166,9 +215,35 @@ def cmd_session_add(args) -> int:
             tags=args.tag,
             actions=args.action,
             linked_entries=args.link,
+            model=args.model,
         )
         session = ws.coaching.get_session(session_id)
     return output.reply(args, session, session["id"])
+
+
+def cmd_session_export(args) -> int:
+    from reflectjournal.errors import UsageError
+    from reflectjournal.services.calendar_ics import sessions_to_ics
+
+    out = Path(args.ics).expanduser()
+    if out.suffix.lower() not in (".ics", ".ical", ".ifb", ".icalendar"):
+        raise UsageError("Name the calendar file with .ics so calendars recognise it.")
+    if not out.parent.is_dir():
+        raise UsageError(f"The folder {out.parent} does not exist; nothing was written.")
+    if not 5 <= args.minutes <= 600:
+        raise UsageError("A session lasts from 5 to 600 minutes; choose --minutes in that range.")
+    with workspace(args) as ws:
+        count, data = sessions_to_ics(
+            ws, person=args.person, upcoming_only=args.upcoming, minutes=args.minutes
+        )
+    if not count:
+        raise UsageError("There are no sessions to put in a calendar; nothing was written.")
+    out.write_bytes(data)
+    return output.reply(
+        args,
+        {"out": str(out), "sessions": count},
+        f"Wrote {count} session{'s' if count != 1 else ''} to {out}.",
+    )
 
 
 def cmd_session_list(args) -> int:
@@ -248,7 +323,9 @@ def cmd_session_prep(args) -> int:
         else:
             out.write_text(markdown, encoding="utf-8")
     if args.json:
-        data = brief.to_json()
+        from reflectjournal.cli.briefs import brief_json
+
+        data = brief_json(brief)
         data["markdown"] = markdown
         if out is not None:
             data["out"] = str(out)
@@ -279,6 +356,25 @@ def cmd_action_add(args) -> int:
         action = ws.coaching.get_action(action_id)
     _warn_if_past(action)
     return output.reply(args, action, action["id"])
+
+
+def cmd_action_edit(args) -> int:
+    from reflectjournal.errors import UsageError
+
+    changes: dict = {}
+    if args.text is not None:
+        changes["text"] = args.text
+    if args.due is not None:
+        changes["due"] = None if args.due.strip().lower() in ("none", "") else args.due
+    if args.owner is not None:
+        changes["owner"] = args.owner
+    if not changes:
+        raise UsageError("Say what to change: --text, --due or --owner.")
+    with workspace(args) as ws:
+        ws.coaching.edit_action(args.id, **changes)
+        action = ws.coaching.get_action(args.id)
+    _warn_if_past(action)
+    return output.reply(args, action, f"Action {action['id']} changed: {action['text']}")
 
 
 def cmd_action_list(args) -> int:
@@ -316,13 +412,15 @@ def cmd_reminders(args) -> int:
 
 
 def _reminder_lines(reminders: dict) -> None:
-    if not reminders["actions"] and not reminders["sessions"]:
+    if not reminders["actions"] and not reminders["sessions"] and not reminders.get("retention"):
         output.say("Nothing due today and no sessions coming up.")
     if reminders["actions"]:
         output.say("Due today or overdue:")
         _action_lines(reminders["actions"])
     for s in reminders["sessions"]:
         output.say(f"Coming up: {s['date'][:16].replace('T', ' ')}  {s['title']}")
+    for sentence in reminders.get("retention", []):
+        output.say(sentence)
 
 
 _STATE_LABELS = {

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reflectjournal.cli import output
 from reflectjournal.cli.journal_cmds import add_filters, entry_filter, workspace
+from reflectjournal.errors import UsageError
 
 IMPORT_FORMATS = ("jrnl", "dayone", "markdown", "json")
 EXPORT_FORMATS = ("markdown", "json", "html", "pdf", "cpd")
@@ -19,6 +20,16 @@ def register(sub) -> None:
     )
     p.add_argument("format", choices=IMPORT_FORMATS)
     p.add_argument("path", metavar="PATH")
+    p.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help="the password of an encrypted jrnl journal, read from FILE (else asked on a terminal)",
+    )
+    p.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="how a jrnl journal writes its dates, as jrnl's timeformat (e.g. '%%d.%%m.%%Y %%H:%%M')",
+    )
     p.add_argument("--json", action="store_true", help="print the counts as JSON")
     p.set_defaults(handler=cmd_import)
 
@@ -64,28 +75,63 @@ def _progress(verb: str):
     return report
 
 
+def _read_password_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"The password file {path} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"The password file {path} could not be read ({exc}).") from None
+    password = text.rstrip("\r\n")
+    if not password:
+        raise UsageError(f"The password file {path} is empty.")
+    return password
+
+
 def cmd_import(args) -> int:
+    from reflectjournal.cli.context import _tty, terminal_prompt
+    from reflectjournal.services.importers import JrnlPasswordNeeded, WrongJrnlPassword
+
+    password = None
+    if args.password_file:
+        password = _read_password_file(Path(args.password_file).expanduser())
+    path = Path(args.path).expanduser()
     with workspace(args) as ws:
-        report = ws.imports.run(
-            args.format, Path(args.path).expanduser(), progress=_progress("Importing")
-        )
+        tries = 0
+        while True:
+            try:
+                report = ws.imports.run(
+                    args.format,
+                    path,
+                    password=password,
+                    date_format=args.date_format,
+                    progress=_progress("Importing"),
+                )
+                break
+            except (JrnlPasswordNeeded, WrongJrnlPassword) as exc:
+                # Asked on a terminal only, like jrnl (three tries); never from a file twice.
+                tries += 1
+                if args.password_file or not _tty() or tries > 3:
+                    raise
+                if isinstance(exc, WrongJrnlPassword):
+                    output.say(str(exc))
+                password = terminal_prompt(f"jrnl password for {path.name}: ")
+                if password is None:
+                    raise
     return output.reply(args, report.to_json(), lambda _: _print_import(report))
 
 
 def _print_import(report) -> None:
-    tags = f"{report.tags} tag{'s' if report.tags != 1 else ''}"
-    line = f"Imported {report.entries} entr{'y' if report.entries == 1 else 'ies'} with {tags}"
+    output.say(report.summary())
     if report.tags:
-        line += f" ({report.tags_mapped} framework items, {report.tags_new} new free tags)"
-    output.say(line + ".")
-    if report.duplicates:
-        output.say(f"{report.duplicates} already in the journal, left as they were.")
-    if report.attachments_skipped:
-        output.say(f"{report.attachments_skipped} photos or other attachments were not imported.")
-    if report.skipped:
-        output.say(f"Skipped {len(report.skipped)}:")
-        for item in report.skipped:
-            output.say(f"  {item.where}: {item.reason}")
+        output.say(
+            f"Tags: {report.tags} ({report.tags_mapped} framework items, "
+            f"{report.tags_new} new free tags)."
+        )
+    for item in report.skipped:
+        output.say(f"  skipped {item.where}: {item.reason}")
+    for item in report.notes:
+        output.say(f"  note {item.where}: {item.reason}")
 
 
 def cmd_export(args) -> int:

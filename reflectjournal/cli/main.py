@@ -15,7 +15,15 @@ log = logging.getLogger("reflectjournal.cli")
 
 # Each module has ``register(subparsers)``; handlers import services lazily so that a command
 # pays only for what it uses.
-COMMAND_MODULES = ("journal_cmds", "coaching_cmds", "sharing_cmds", "patterns_cmds", "io_cmds")
+COMMAND_MODULES = (
+    "journal_cmds",
+    "coaching_cmds",
+    "programme_cmds",
+    "practice_cmds",
+    "sharing_cmds",
+    "patterns_cmds",
+    "io_cmds",
+)
 
 
 class _Parser(argparse.ArgumentParser):

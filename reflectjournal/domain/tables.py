@@ -224,3 +224,81 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str = ""
+
+
+class Agreement(SQLModel, table=True):
+    """The contract of one coaching or mentoring relationship (at most one per person).
+
+    ``uid`` and ``updated`` let a copy travel to the other party and be applied newest-wins;
+    ``origin`` says whether this journal wrote it (``mine``) or received it (``received``).
+    """
+
+    __tablename__ = "agreement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    person_id: int = Field(foreign_key="person.id", unique=True, ondelete="CASCADE")
+    kind: str = "coaching"  # coaching | mentoring
+    sessions: int | None = None  # sessions agreed
+    frequency: str = ""
+    confidentiality: str = ""
+    limits: str = ""  # the limits of confidentiality (risk of harm, fitness to practise…)
+    sponsor: str = ""
+    sponsor_consent: bool = False  # the coachee agreed to a summary for the sponsor
+    start: str | None = None  # ISO date
+    review: str | None = None  # ISO date
+    until: str | None = None  # ISO date the programme is planned to end
+    no_fault: str = ""  # the no-fault ending clause
+    ended: str | None = None  # ISO date the relationship actually ended
+    end_review: str = ""  # the end-of-relationship review
+    origin: str = "mine"  # mine | received
+    created: str
+    updated: str
+
+
+class Goal(SQLModel, table=True):
+    """A programme goal of one relationship; progress is rated over time in `goal_rating`."""
+
+    __tablename__ = "goal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    text: str
+    status: str = "active"  # active | achieved | dropped
+    shared: bool = True  # may appear in a sponsor summary or travel to the other party
+    origin: str = "mine"  # mine | received
+    created: str
+    updated: str
+    closed: str | None = None
+
+
+class GoalRating(SQLModel, table=True):
+    __tablename__ = "goal_rating"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    goal_id: int = Field(foreign_key="goal.id", index=True, ondelete="CASCADE")
+    value: int  # 0-10, the scaling question "where are you now?"
+    date: str  # ISO date
+    note: str = ""
+
+
+class FeedbackScore(SQLModel, table=True):
+    """One score of a 360 / multi-source feedback report: a dimension, a rater group."""
+
+    __tablename__ = "feedback_score"
+    __table_args__ = (Index("ix_feedback_score_report", "report", "dimension"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report: str  # uid shared by every score of one imported report
+    person_id: int | None = Field(
+        default=None, foreign_key="person.id", index=True, ondelete="CASCADE"
+    )  # whose 360; NULL = the journal's owner
+    taken: str  # ISO date of the report
+    title: str = ""
+    dimension: str  # tag slug of the framework dimension
+    rater_group: str  # self | others | line-manager | peer | direct-report | other
+    score: float
+    raters: int | None = None
+    imported: str

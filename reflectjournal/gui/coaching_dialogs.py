@@ -52,7 +52,7 @@ class PersonDialog(QDialog):
         self.name = QLineEdit(placeholderText="Full name")
         self.name.setAccessibleName("Name")
         self.role = QComboBox()
-        self.role.addItems(["coachee", "mentor", "coach"])
+        self.role.addItems(["coachee", "mentee", "mentor", "coach"])
         self.role.setAccessibleName("Role")
         self.email = QLineEdit(placeholderText="optional")
         self.email.setAccessibleName("E-mail")
@@ -87,13 +87,14 @@ class SessionDialog(QDialog):
         self.workspace = workspace
         self.person = person
         self.session_id = session_id
-        self.setWindowTitle(f"Session with {person['name']}")
-        self.resize(980, 720)
+        word = "Meeting" if person["role"] in ("mentee", "mentor") else "Session"
+        self.setWindowTitle(f"{word} with {person['name']}")
+        self.resize(960, 600)  # fits a 1024x640 screen
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")
         self.when.setAccessibleName("Date and time")
-        self.title = QLineEdit(placeholderText=f"Session with {person['name']}")
+        self.title = QLineEdit(placeholderText=f"{word} with {person['name']}")
         self.title.setAccessibleName("Title")
         self.agenda = QLineEdit(placeholderText="What the coachee wants to bring")
         self.agenda.setAccessibleName("Agenda")
@@ -196,7 +197,9 @@ class SessionDialog(QDialog):
             if item.data(Qt.ItemDataRole.UserRole) in linked:
                 item.setCheckState(Qt.CheckState.Checked)
 
-    def add_action_row(self, text: str = "", mine: bool = False, due: str = "") -> None:
+    def add_action_row(self, text: str = "", mine: bool | None = None, due: str = "") -> None:
+        if mine is None:  # with my own coach or mentor, an action is usually mine
+            mine = self.person["role"] in ("coach", "mentor")
         row = self.actions.rowCount()
         self.actions.insertRow(row)
         self.actions.setItem(row, 0, QTableWidgetItem(text))

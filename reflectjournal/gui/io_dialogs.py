@@ -31,11 +31,14 @@ from reflectjournal.gui.tasks import Cancelled, Task, run_task
 
 log = logging.getLogger(__name__)
 
+# (format, label, pick a folder rather than a file)
 IMPORT_CHOICES = [
-    ("jrnl", "jrnl journal (plain text or JSON export)"),
-    ("dayone", "Day One export (.json or .zip)"),
-    ("markdown", "Folder of Markdown notes"),
-    ("json", "ReflectJournal JSON export"),
+    ("jrnl", "jrnl journal (plain or encrypted file, JSON or Markdown export)", False),
+    ("jrnl", "jrnl folder journal (YYYY/MM/DD.txt)", True),
+    ("dayone", "Day One export (.json or .zip)", False),
+    ("dayone", "Day One Classic journal (.dayone folder)", True),
+    ("markdown", "Folder of Markdown notes", True),
+    ("json", "ReflectJournal JSON export", False),
 ]
 EXPORT_CHOICES = [
     ("markdown", "Markdown notes (a folder; name it .md for one file)", ""),
@@ -125,55 +128,92 @@ class FileActions(QObject):
 
     # ---- import --------------------------------------------------------------------------
 
-    def start_import(self, kind: str, path: Path) -> Task:
+    def start_import(
+        self,
+        kind: str,
+        path: Path,
+        *,
+        password: str | None = None,
+        date_format: str | None = None,
+    ) -> Task:
         service = self.workspace.imports
 
         def work(ctx):
             from reflectjournal.services.importers.service import ImportCancelled
 
             try:
-                return service.run(kind, path, progress=ctx.report, cancelled=lambda: ctx.cancelled)
+                return service.run(
+                    kind,
+                    path,
+                    password=password or None,
+                    date_format=date_format or None,
+                    progress=ctx.report,
+                    cancelled=lambda: ctx.cancelled,
+                )
             except ImportCancelled:
                 raise Cancelled() from None
 
         def done(report) -> str:
             self._refresh()
-            text = f"Imported {report.entries} entries with {report.tags} tags"
-            extras = []
-            if report.duplicates:
-                extras.append(f"{report.duplicates} already in the journal")
-            if report.skipped:
-                first = report.skipped[0]
-                extras.append(
-                    f"{len(report.skipped)} skipped (first: {first.where}, {first.reason})"
-                )
-            return text + (f"; {'; '.join(extras)}." if extras else ".")
+            return report.summary()
 
         return self._run("Importing…", work, done)
 
-    def import_dialog(self) -> None:
+    def import_form(self) -> tuple[QDialog, QComboBox, QLineEdit, QLineEdit]:
+        """The import dialog: what to import from and, for jrnl, its password and date format
+        (both optional: the password only opens an encrypted journal, in memory)."""
         dialog = QDialog(self.window)
         dialog.setWindowTitle("Import entries")
         form = QFormLayout(dialog)
         kinds = QComboBox()
-        for key, label in IMPORT_CHOICES:
-            kinds.addItem(label, key)
+        for key, label, folder in IMPORT_CHOICES:
+            kinds.addItem(label, key + ("/folder" if folder else ""))
         form.addRow("From", kinds)
+        password = QLineEdit()
+        password.setEchoMode(QLineEdit.EchoMode.Password)
+        password.setPlaceholderText("only for an encrypted jrnl journal")
+        form.addRow("jrnl password", password)
+        date_format = QLineEdit()
+        date_format.setPlaceholderText("found in your jrnl settings, or detected")
+        date_format.setToolTip(
+            "How the journal writes its dates, as jrnl's timeformat, e.g. %d.%m.%Y %H:%M"
+        )
+        form.addRow("jrnl date format", date_format)
+
+        def jrnl_only() -> None:
+            is_jrnl = kinds.currentData().startswith("jrnl")
+            for widget in (password, date_format):
+                widget.setEnabled(is_jrnl)
+                form.labelForField(widget).setEnabled(is_jrnl)
+
+        kinds.currentIndexChanged.connect(jrnl_only)
+        jrnl_only()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
         form.addRow(buttons)
+        return dialog, kinds, password, date_format
+
+    def import_dialog(self) -> None:
+        dialog, kinds, password, date_format = self.import_form()
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        kind = kinds.currentData()
-        if kind == "markdown":
-            chosen = QFileDialog.getExistingDirectory(self.window, "Folder of Markdown notes")
+        kind, _, folder = kinds.currentData().partition("/")
+        if folder:
+            chosen = QFileDialog.getExistingDirectory(self.window, kinds.currentText())
         else:
             chosen, _ = QFileDialog.getOpenFileName(self.window, "File to import")
+        secret = password.text() if kind == "jrnl" else ""
+        password.clear()  # the widget is gone with the dialog; keep no copy beyond the task
         if chosen:
-            self.start_import(kind, Path(chosen))
+            self.start_import(
+                kind,
+                Path(chosen),
+                password=secret,
+                date_format=date_format.text().strip() if kind == "jrnl" else "",
+            )
 
     # ---- export --------------------------------------------------------------------------
 

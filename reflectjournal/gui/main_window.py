@@ -190,12 +190,32 @@ class MainWindow(QMainWindow):
             self._action(
                 view, page.title, page.shortcut, lambda _=False, n=number: self.nav.setCurrentRow(n)
             )
+        view.addSeparator()
+        self.care_note_action = QAction("&Wellbeing note on Patterns", self, checkable=True)
+        self.care_note_action.setChecked(self.workspace.setting("wellbeing.care_note") != "off")
+        self.care_note_action.triggered.connect(self.set_care_note)
+        view.addAction(self.care_note_action)
+        # The note's own "Don't show this" may have switched it off since the menu was built.
+        view.aboutToShow.connect(
+            lambda: self.care_note_action.setChecked(
+                self.workspace.setting("wellbeing.care_note") != "off"
+            )
+        )
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts)
         self._action(help_menu, "&About ReflectJournal", None, lambda: about(self))
         from reflectjournal.gui.io_dialogs import install_file_menu  # File: import/export/backup
 
         install_file_menu(self, self.workspace)
+
+    def set_care_note(self, on: bool) -> None:
+        """Care for the carer on the owner's Patterns page (coaching's wellbeing service)."""
+        from reflectjournal.services import wellbeing
+
+        wellbeing.set_own_care_note(self.workspace.db, on)
+        patterns = self.pages.get("patterns")  # not built just for this
+        if patterns is not None and hasattr(patterns, "care_note"):
+            patterns.care_note.refresh()
 
     def new_entry(self) -> None:
         self.go("journal").new_entry()

@@ -111,6 +111,10 @@ class PatternsView(QWidget):
         self.summary = QLabel("Working out your patterns…")
         self.summary.setWordWrap(True)
         outer.addWidget(self.summary)
+        from reflectjournal.gui.care_note import CareNoteBanner  # coaching's care for the carer
+
+        self.care_note = CareNoteBanner(self.workspace)
+        outer.addWidget(self.care_note)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         self.board = QWidget()
@@ -202,6 +206,7 @@ class PatternsView(QWidget):
         self.options = self.current_options()
         options, patterns = self.options, self.workspace.patterns
         self.summary.setText("Working out your patterns…")
+        self.care_note.refresh()
         self._generation += 1
         generation = self._generation
 

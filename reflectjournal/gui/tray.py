@@ -72,6 +72,10 @@ def reminder_summary(reminders: dict) -> str:
         except (ValueError, TypeError):
             when = str(first["date"])[:10]
         sentences.append(f"Next session: {first.get('with') or 'someone'} on {when}.")
+    kept = reminders.get("retention") or []
+    if kept:  # coaching notes past the retention period the user chose; never deleted silently
+        who = "1 person" if len(kept) == 1 else f"{len(kept)} people"
+        sentences.append(f"Notes on {who} are past your retention period.")
     return " ".join(sentences)
 
 

@@ -228,14 +228,17 @@ class ActionsMixin:
                 (int(entry["id"]), section.key),
             )
         }
+        written = date.fromisoformat(entry["created"][:10])
         created = []
         with self.db.transaction():
             for item in items:
                 if item in existing:
                     continue
+                # "Ring HR by 12 December" carries its own due date; a date given here wins.
+                item_due = due if due not in (None, "") else due_in_text(item, written)
                 created.append(
                     self.add_action(
-                        item, due=due, entry_id=int(entry["id"]), section_key=section.key
+                        item, due=item_due, entry_id=int(entry["id"]), section_key=section.key
                     )
                 )
         return created
@@ -265,6 +268,85 @@ def _due(value: str | date | None) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     return parse_date(value).isoformat()
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(\d{4}))?"
+_BY = r"\b(?:by|before|due|until|no later than)\s+(?:the\s+)?(?:(?:end of\s+)?(?:next\s+)?)"
+_DAY_MONTH = re.compile(_BY + _ORD + r"(?:\s+of)?\s+" + _MONTH + _YEAR + r"\b", re.I)
+_MONTH_DAY = re.compile(_BY + _MONTH + r"\s+" + _ORD + _YEAR + r"\b", re.I)
+_ISO = re.compile(_BY + r"(\d{4})-(\d{2})-(\d{2})\b", re.I)
+_NUMERIC = re.compile(_BY + r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b", re.I)
+_WEEKDAY = re.compile(r"\b(?:by|before|due|on)\s+(next\s+)?(" + "|".join(_WEEKDAYS) + r")\b", re.I)
+_RELATIVE = re.compile(r"\bby\s+(tomorrow|next week|the end of the week|end of the week)\b", re.I)
+
+
+def due_in_text(text: str, written: date) -> date | None:
+    """The due date an action's own words give ("by 12 December", "by Friday"), if any.
+
+    A date without a year is the next such day on or after ``written`` (the day the plan was
+    made), so "by 12 December" written in November means this December, in January next.
+    Numeric dates are read the British way (day/month). Text that names no date gives None.
+    """
+    for pattern, order in ((_ISO, "ymd"), (_DAY_MONTH, "dmy"), (_MONTH_DAY, "mdy")):
+        match = pattern.search(text)
+        if match is None:
+            continue
+        parts = dict(zip(order, match.groups(), strict=True))
+        month = parts["m"] if parts["m"].isdigit() else _MONTHS[parts["m"].lower().rstrip(".")]
+        return _dated(written, int(parts["d"]), int(month), parts["y"])
+    match = _NUMERIC.search(text)
+    if match:
+        day, month, year = match.groups()
+        if year and len(year) == 2:
+            year = "20" + year
+        return _dated(written, int(day), int(month), year)
+    match = _WEEKDAY.search(text)
+    if match:
+        ahead = (_WEEKDAYS.index(match.group(2).lower()) - written.weekday()) % 7 or 7
+        return written + timedelta(days=ahead + (7 if match.group(1) else 0))
+    match = _RELATIVE.search(text)
+    if match:
+        word = match.group(1).lower()
+        if word == "tomorrow":
+            return written + timedelta(days=1)
+        if word == "next week":
+            return written + timedelta(days=7)
+        return written + timedelta(days=(4 - written.weekday()) % 7)  # that Friday
+    return None
+
+
+def _dated(written: date, day: int, month: int, year: str | None) -> date | None:
+    try:
+        if year:
+            return date(int(year), month, day)
+        found = date(written.year, month, day)
+        return found if found >= written else date(written.year + 1, month, day)
+    except ValueError:  # "by 31 February": no date rather than a wrong one
+        return None
 
 
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|\[[ xX]\])\s+")

@@ -9,7 +9,7 @@ from reflectjournal.services.entries import check_text
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.storage.database import Database
 
-ROLES = ("coachee", "mentor", "coach")
+ROLES = ("coachee", "mentee", "mentor", "coach")
 
 
 class PeopleService:

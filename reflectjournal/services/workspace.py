@@ -50,6 +50,18 @@ class Workspace:
         return CoachingService(self.db, self.journal, self.people)
 
     @cached_property
+    def programmes(self):  # -> ProgrammeService: agreements and goals
+        from reflectjournal.services.programmes import ProgrammeService
+
+        return ProgrammeService(self.db, self.people)
+
+    @cached_property
+    def feedback360(self):  # -> Feedback360Service: 360 results beside self-ratings
+        from reflectjournal.services.feedback360 import Feedback360Service
+
+        return Feedback360Service(self.db, self.people)
+
+    @cached_property
     def imports(self):  # -> ImportService
         from reflectjournal.services.importers.service import ImportService
 

@@ -52,8 +52,41 @@ def test_import_runs_in_the_background_and_reports(qtbot, bare, workspace, tmp_p
     task.progress.connect(lambda d, t: seen.append((d, t)))
     (report,) = wait(qtbot, task)
     assert report.entries == 29 and workspace.journal.count() == 29
-    assert actions.last_message == "Imported 29 entries with 1 tags."
+    assert actions.last_message == "Imported 29 entries; 0 skipped."
     assert seen and seen[-1] == (29, 29)
+
+
+def test_import_dialog_takes_a_jrnl_password_and_reports_in_one_line(
+    qtbot, bare, workspace, tmp_path
+):
+    import base64
+    import hashlib
+
+    from cryptography.fernet import Fernet
+
+    from reflectjournal.services.importers.jrnl_crypto import V2_SALT
+
+    key = hashlib.pbkdf2_hmac("sha256", b"s3cret", V2_SALT, 100_000, dklen=32)
+    source = tmp_path / "journal.txt"  # a jrnl 2.x encrypted journal
+    source.write_bytes(Fernet(base64.urlsafe_b64encode(key)).encrypt(JRNL.encode()))
+    actions: FileActions = bare.file_actions
+    dialog, kinds, password, date_format = actions.import_form()
+    qtbot.addWidget(dialog)
+    kinds.setCurrentIndex(kinds.findData("dayone/folder"))
+    assert not password.isEnabled()  # only jrnl journals have a password
+    kinds.setCurrentIndex(kinds.findData("jrnl"))
+    assert password.isEnabled() and date_format.isEnabled()
+    assert password.echoMode() == password.EchoMode.Password
+    dialog.resize(520, dialog.sizeHint().height())
+    dialog.grab().save(str(tmp_path / "import-dialog.png"))
+
+    (text,) = wait(qtbot, actions.start_import("jrnl", source, password="wrong"), "failed")
+    assert text.startswith("That password does not open this jrnl journal") and "\n" not in text
+    assert workspace.journal.count() == 0
+    (report,) = wait(qtbot, actions.start_import("jrnl", source, password="s3cret"))
+    assert report.entries == 29 and workspace.journal.count() == 29
+    assert actions.last_message == "Imported 29 entries; 0 skipped."
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".txt"] == ["journal.txt"]
 
 
 def test_cancelled_import_writes_nothing(qtbot, bare, workspace, tmp_path):

@@ -67,20 +67,21 @@ def _event(name: str) -> None:
         event(name)
 
 
-def attempt(ws, kind: str, path: Path):
+def attempt(ws, kind: str, path: Path, **options):
     """Import ``path``; prove the outcome is one of the two allowed ones. Returns the report
-    (or None after a refusal)."""
+    (or None after a refusal). ``options`` (a jrnl password, a date format) go to both the
+    import and the parse that checks it."""
     before = dump(ws)
     last_id = ws.db.scalar("SELECT coalesce(max(id), 0) FROM entry")
     try:
-        report = ws.imports.run(kind, path)
+        report = ws.imports.run(kind, path, **options)
     except ImportFailed as exc:  # anything else is a bug and fails the test
         _event("refused")
         assert_sentence(str(exc))
         assert dump(ws) == before, "a refused import changed the journal"
         return None
     _event("imported" if report.entries else "imported nothing new")
-    rows, skipped, _ = parse_source(kind, path)  # the parsers are pure: same answer again
+    rows, skipped, _ = parse_source(kind, path, **options)  # pure parsers: same answer again
     new = ws.db.query(
         "SELECT id, uid, title, body, import_key, created FROM entry WHERE id > ? ORDER BY id",
         (last_id,),
@@ -178,6 +179,144 @@ def test_generated_jrnl_text_imports_whole_or_is_refused(
     data = newline.join(lines).encode("utf-8", "surrogatepass")
     path.write_bytes(garbage + data if garbage is not None else data)
     attempt(workspace, "jrnl", path)
+
+
+# Dates in the layouts jrnl users configure, good and bad, and partial ones.
+_FORMATS = ["%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d/%m/%Y %H:%M", "%m/%d/%Y %I:%M %p",
+            "%Y-%m-%d %I:%M:%S %p", "%Y-%m %H:%M"]  # fmt: skip
+_ANY_DATE = st.builds(
+    lambda d, f: d.strftime(f),
+    st.datetimes(min_value=datetime(1890, 1, 1), max_value=datetime(2210, 1, 1)),
+    st.sampled_from(_FORMATS),
+)
+_JRNL_FORMAT_LINE = st.one_of(
+    st.builds(lambda d, t: f"[{d}] {t}", _ANY_DATE, WORDS),
+    st.builds(lambda d, t: f"{d} {t}", _ANY_DATE, WORDS),
+    st.builds(lambda d, t: f"### {d} {t}", _ANY_DATE, WORDS),
+    st.sampled_from(["# 2024", "## January", "#### heading", "[x] done", ""]),
+    ANY_TEXT,
+)
+
+
+def _encrypt(version: str, text: bytes, password: str) -> bytes:
+    import base64
+    import hashlib
+    import struct
+
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    from reflectjournal.services.importers.jrnl_crypto import V2_SALT
+
+    def fernet(salt: bytes) -> bytes:
+        key = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 100_000, dklen=32)
+        return Fernet(base64.urlsafe_b64encode(key)).encrypt(text)
+
+    if version == "2.x":
+        return fernet(V2_SALT)
+    if version == "3.x":
+        salt = bytes(range(16))
+        header = base64.b64encode(
+            json.dumps({"salt": base64.urlsafe_b64encode(salt).decode()}).encode()
+        )
+        return b"JRNLv3" + struct.pack(">H", len(header)) + header + fernet(salt)
+    padder = padding.PKCS7(128).padder()
+    encryptor = Cipher(
+        algorithms.AES(hashlib.sha256(password.encode()).digest()), modes.CBC(b"\x07" * 16)
+    ).encryptor()
+    return (
+        b"\x07" * 16
+        + encryptor.update(padder.update(text) + padder.finalize())
+        + encryptor.finalize()
+    )
+
+
+@FUZZ
+@given(
+    lines=st.lists(_JRNL_FORMAT_LINE, max_size=20),
+    date_format=st.one_of(st.none(), st.sampled_from(_FORMATS + ["%H:%M", "nonsense"])),
+    crypt=st.sampled_from([None, "1.x", "2.x", "3.x"]),
+    password=st.sampled_from(["right", "wrong", None]),
+    damage=st.one_of(st.none(), st.integers(0, 400)),
+)
+def test_generated_jrnl_formats_and_encryption_import_whole_or_are_refused(
+    workspace, fuzz_dir, lines, date_format, crypt, password, damage
+):
+    path = fuzz_dir() / "journal.txt"
+    data = "\n".join(lines).encode("utf-8", "surrogatepass")
+    if crypt is not None:
+        data = _encrypt(crypt, data, "right")
+        if damage is not None and damage < len(data):  # a flipped byte anywhere
+            data = data[:damage] + bytes([data[damage] ^ 0x55]) + data[damage + 1 :]
+    path.write_bytes(data)
+    attempt(workspace, "jrnl", path, password=password, date_format=date_format)
+
+
+_DAY_FILES = st.sampled_from(
+    ["2024/01/05.txt", "2024/02/30.txt", "2024/13/01.txt", "notes.txt", "2024/01/5.txt",
+     "1899/01/01.txt", "2024/01/06.md", "2024/02/29.txt"]
+)  # fmt: skip
+
+
+@FUZZ
+@given(files=st.dictionaries(_DAY_FILES, st.lists(_JRNL_FORMAT_LINE, max_size=5), max_size=5))
+def test_generated_jrnl_folder_journal_imports_whole_or_is_refused(workspace, fuzz_dir, files):
+    root = fuzz_dir() / "journal"
+    root.mkdir()
+    for name, lines in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes("\n".join(lines).encode("utf-8", "surrogatepass"))
+    attempt(workspace, "jrnl", root)
+
+
+_PLIST_VALUE = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**63), 2**63 - 1), ANY_TEXT.filter(
+        lambda t: all(c >= " " or c in "\t\n\r" for c in t) and not any(0xD800 <= ord(c) <= 0xDFFF for c in t)
+    ), st.datetimes(min_value=datetime(1800, 1, 1), max_value=datetime(2300, 1, 1)),
+    st.lists(st.sampled_from(["Burnout", "rota", "workforce pressures"]), max_size=3),
+)  # fmt: skip
+_DOENTRY = st.fixed_dictionaries(
+    {
+        "Creation Date": mostly(
+            st.datetimes(min_value=datetime(1950, 1, 1), max_value=datetime(2100, 1, 1)),
+            _PLIST_VALUE,
+        ),
+        "Entry Text": mostly(WORDS.filter(lambda t: t.isprintable()), _PLIST_VALUE),
+    },
+    optional={
+        "Tags": mostly(st.lists(st.sampled_from(["Burnout", "rota"]), max_size=3), _PLIST_VALUE),
+        "Starred": mostly(st.booleans(), _PLIST_VALUE),
+        "Time Zone": st.sampled_from(["Europe/London", "America/New_York", "Not/AZone", ""]),
+        "UUID": st.one_of(st.uuids().map(lambda u: u.hex.upper()), _PLIST_VALUE),
+    },
+)
+
+
+@FUZZ
+@given(
+    entries=st.lists(
+        st.one_of(_DOENTRY.map(lambda d: {k: v for k, v in d.items() if v is not None}),
+                  st.binary(max_size=80)),
+        max_size=6,
+    ),
+    binary=st.booleans(),
+)  # fmt: skip
+def test_generated_dayone_classic_imports_whole_or_is_refused(workspace, fuzz_dir, entries, binary):
+    import plistlib
+
+    folder = fuzz_dir() / "Journal.dayone" / "entries"
+    folder.mkdir(parents=True)
+    for n, item in enumerate(entries):
+        if isinstance(item, bytes):
+            data = item
+        else:
+            fmt = plistlib.FMT_BINARY if binary else plistlib.FMT_XML
+            data = plistlib.dumps(item, fmt=fmt)
+        (folder / f"E{n}.doentry").write_bytes(data)
+    if entries:
+        attempt(workspace, "dayone", folder.parent)
 
 
 GOOD_DAY = st.dates(date(1950, 1, 1), date(2100, 1, 1)).map(date.isoformat)

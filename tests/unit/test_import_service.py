@@ -280,10 +280,9 @@ def test_cli_import_prints_counts_and_json(cli, jrnl_file):
     assert cli("init", "--no-keyring")[0] == 0
     code, out, err = cli("import", "jrnl", str(jrnl_file))
     assert code == 0 and err == ""
-    assert out.splitlines()[0] == (
-        "Imported 2 entries with 4 tags (3 framework items, 1 new free tags)."
-    )
-    assert "line 7: the date '2024-13-40 08:30' could not be read" in out
+    assert out.splitlines()[0] == ("Imported 2 entries; 1 skipped (1 the date could not be read).")
+    assert out.splitlines()[1] == "Tags: 4 (3 framework items, 1 new free tags)."
+    assert "skipped line 7: the date '2024-13-40 08:30' could not be read" in out
     code, out, err = cli("import", "jrnl", str(jrnl_file), "--json")
     data = json.loads(out)  # exactly one JSON document
     assert (code, data["entries"], data["duplicates"]) == (0, 0, 2)

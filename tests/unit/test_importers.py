@@ -38,7 +38,7 @@ from reflectjournal.services.importers import (
     parse_reflectjournal_file,
     parse_reflectjournal_json,
 )
-from reflectjournal.services.importers.jrnl import ENCRYPTED_MESSAGE
+from reflectjournal.services.importers.jrnl_crypto import JrnlPasswordNeeded, WrongJrnlPassword
 from reflectjournal.services.importers.markdown_folder import inline_tags
 from reflectjournal.services.importers.safety import (
     read_text_strict,
@@ -256,7 +256,10 @@ def test_jrnl_unreadable_dates_are_skipped_with_line_numbers():
     assert [e.title for e in result.entries] == ["A good entry.", "Another good entry."]
     assert [(s.where, s.reason) for s in result.skipped] == [
         ("line 4", "the date '2024-13-45 09:00' could not be read"),
-        ("line 8", "the date '05/01/2024 08:30' could not be read"),
+        (
+            "line 8",
+            "the date '05/01/2024 08:30' could be day-first or month-first (give --date-format)",
+        ),
         ("line 11", "the date '2024-02-30 10:00 PM' could not be read"),
     ]
     # The body of a skipped entry is not glued onto its neighbour.
@@ -285,31 +288,18 @@ def test_jrnl_text_without_entries_is_refused():
             parse_jrnl_text(text, LONDON)
 
 
-def test_jrnl_encrypted_by_jrnl_is_refused_clearly():
-    path = DATA / "jrnl" / "encrypted_v3.txt"
-    with pytest.raises(ImportFailed) as caught:
+def test_jrnl_encrypted_by_jrnl_opens_with_its_password():
+    path = DATA / "jrnl" / "encrypted_v3.txt"  # written by jrnl --encrypt (see the end)
+    with pytest.raises(JrnlPasswordNeeded, match="encrypted .jrnl 3.x.; give its jrnl password"):
         parse_jrnl(path, LONDON)
-    assert str(caught.value) == ENCRYPTED_MESSAGE
-    assert "jrnl --decrypt" in str(caught.value)
-    with pytest.raises(ImportFailed, match="encrypted"):
-        parse_jrnl_text(path.read_text(encoding="utf-8"), LONDON)
-
-
-def test_jrnl_v2_and_v1_encryption_are_recognised(tmp_path):
-    from cryptography.fernet import Fernet
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-
-    v2 = tmp_path / "v2.txt"
-    v2.write_bytes(Fernet(Fernet.generate_key()).encrypt(b"[2024-01-01 09:00] secret"))
-    encryptor = Cipher(algorithms.AES(b"k" * 32), modes.CBC(b"\x00" * 16)).encryptor()
-    ciphertext = encryptor.update(b"[2024-01-01 09:00] secret text!!" * 2) + encryptor.finalize()
-    v1 = tmp_path / "v1.txt"
-    v1.write_bytes(b"\x00" * 16 + ciphertext)
-    for path in (v2, v1):
-        with pytest.raises(ImportFailed, match="is encrypted; decrypt it in jrnl first"):
-            parse_jrnl(path, LONDON)
-    with pytest.raises(ImportFailed, match="encrypted"):
-        parse_jrnl_json(v2.read_bytes(), LONDON)
+    with pytest.raises(WrongJrnlPassword, match="does not open this jrnl journal"):
+        parse_jrnl(path, LONDON, password="not-it")
+    opened = parse_jrnl(path, LONDON, password="sample-passphrase")
+    plain = parse_jrnl(DATA / "jrnl" / "journal_v4.txt", LONDON)
+    assert [(e.title, e.body, e.created) for e in opened.entries] == [
+        (e.title, e.body, e.created) for e in plain.entries
+    ]
+    assert len(opened.entries) == len(JRNL_ENTRIES)
 
 
 def test_jrnl_invalid_utf8_names_file_and_offset(tmp_path):
@@ -412,7 +402,9 @@ def test_dayone_json_export():
 
     night = entries["5C1D8E6F0A1B4C2D9E3F4A5B6C7D8E9F"]
     assert night.title == "Night shift handover"
-    assert night.body == "Three staff off sick.\n\nStill on the ward at 9\\. Home by 10\\."
+    assert (
+        night.body == "Three staff off sick.\n\nStill on the ward at 9. Home by 10."
+    )  # escapes gone
     assert night.tags == ["Burnout", "workforce pressures"]
     assert night.starred is True
     assert night.attachments_skipped == 1

@@ -6,33 +6,43 @@ Shape read: ``{"metadata": {...}, "entries": [{"uuid", "creationDate": "…Z",
 
 * ``created`` is ``creationDate`` (UTC) shown in the entry's own ``timeZone`` when that zone
   is known, otherwise in UTC; either way it is the same instant.
-* the title is the first non-blank line (a leading ``#`` heading marker and Day One's
-  Markdown backslash escapes removed); the body is the rest. A first line longer than
+* Day One escapes Markdown punctuation it did not format (``sick\\.``, ``\\-``, ``\\(``,
+  ``\\!``); the escapes are removed everywhere outside code, so the text reads as written.
+* the title is the first non-blank line (a leading ``#`` heading marker removed); the body is
+  the rest. A first line longer than
   120 characters is a paragraph, not a title: the title is then its first sentence and the
   body keeps the whole text.
 * photos, videos, audio and PDFs are not imported: they are counted in
   ``attachments_skipped`` and their ``dayone-moment:`` references are taken out of the body.
-* not handled: Day One classic ``.dayone`` folders (plist files), location and weather.
+* Day One Classic ``.dayone`` folders are read by ``dayone_classic``; not handled: location
+  and weather.
+* a ``.json`` export is read an entry at a time (``json_stream``), so a large journal is never
+  held in memory whole; the members of a zip are unpacked into memory (capped) first.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from reflectjournal.errors import ImportFailed
 
+from .json_stream import iter_array
 from .records import (
     ImportedEntry,
+    Item,
     ParseResult,
     Skipped,
+    Source,
     dedupe_tags,
     in_range,
     zone_named,
 )
-from .safety import MAX_FILE_BYTES, load_json_strict, read_bytes_capped, safe_zip_members
+from .safety import MAX_FILE_BYTES, open_capped, safe_zip_members
 
 _MOMENT = re.compile(r"!?\[[^\]\n]*\]\(dayone-moment:/{1,2}[^)\s]*\)")
 _EXTRA_BLANKS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
@@ -44,11 +54,44 @@ TITLE_MAX = 120
 
 
 def parse_dayone(path: Path) -> ParseResult:
-    """Entries of a Day One export, given its ``.json`` or its ``.zip``."""
+    """Entries of a Day One export, given its ``.json``, its ``.zip`` or a Day One Classic
+    ``.dayone`` folder."""
+    return ParseResult.collect(open_dayone(path).items)
+
+
+def open_dayone(path: Path) -> Source:
+    """A Day One export as a streaming :class:`Source`."""
     path = Path(path)
+    if path.is_dir():
+        from .dayone_classic import open_dayone_classic
+
+        return open_dayone_classic(path)
     if path.suffix.lower() == ".zip":
-        return _parse_zip(path)
-    return parse_dayone_json(read_bytes_capped(path, MAX_FILE_BYTES), name=path.name)
+        result = _parse_zip(path)
+        items: list[Item] = [*result.entries, *result.skipped]
+        return Source(iter(items), len(items))
+    handle = open_capped(path, MAX_FILE_BYTES)
+    size = handle.seek(0, 2)
+    handle.seek(0)
+    return Source(_closing(_iter_json(handle, path.name), handle), size, done=handle.tell)
+
+
+def _closing(items: Iterator[Item], handle) -> Iterator[Item]:
+    try:
+        yield from items
+    finally:
+        handle.close()
+
+
+def _iter_json(handle, name: str) -> Iterator[Item]:
+    missing = f"{name} is not a Day One export: it has no list of entries."
+    for index, item in enumerate(iter_array(handle, "entries", name, missing=missing), start=1):
+        entry = _entry(item)
+        if isinstance(entry, str):
+            yield Skipped(f"entry {index}", entry)
+        else:
+            entry.where = f"entry {index}"
+            yield entry
 
 
 def _wanted(member: str) -> bool:
@@ -82,17 +125,7 @@ def _parse_zip(path: Path) -> ParseResult:
 
 def parse_dayone_json(data: bytes, *, name: str = "The Day One export") -> ParseResult:
     """Entries of one Day One journal JSON document."""
-    document = load_json_strict(data, name)
-    if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
-        raise ImportFailed(f"{name} is not a Day One export: it has no list of entries.")
-    result = ParseResult()
-    for index, item in enumerate(document["entries"], start=1):
-        entry = _entry(item)
-        if isinstance(entry, str):
-            result.skipped.append(Skipped(f"entry {index}", entry))
-        else:
-            result.entries.append(entry)
-    return result
+    return ParseResult.collect(_iter_json(io.BytesIO(data), name))
 
 
 def _rich_text(value: object) -> str:
@@ -122,6 +155,17 @@ def _created(item: dict) -> datetime | str:
     return when.astimezone(zone) if zone is not None else when.astimezone(UTC)
 
 
+_CODE = re.compile(r"(```.*?(?:```|\Z)|`[^`\n]*`)", re.S)
+
+
+def unescape(text: str) -> str:
+    """Day One's backslash escapes removed, except inside code spans and fenced blocks."""
+    if "\\" not in text:
+        return text
+    parts = _CODE.split(text)
+    return "".join(p if i % 2 else _ESCAPE.sub(r"\1", p) for i, p in enumerate(parts))
+
+
 def split_title(text: str) -> tuple[str, str]:
     """Title and body from a Day One entry's Markdown (see the module notes)."""
     lines = text.strip("\n").split("\n")
@@ -131,7 +175,7 @@ def split_title(text: str) -> tuple[str, str]:
         return "", ""
     first = lines[0].strip()
     heading = bool(_HEADING.match(first))
-    plain = _ESCAPE.sub(r"\1", _HEADING.sub("", first)).strip()
+    plain = _HEADING.sub("", first).strip()
     if heading or len(plain) <= TITLE_MAX:
         return plain, "\n".join(lines[1:]).strip()
     match = _SENTENCE_END.search(plain)
@@ -156,7 +200,7 @@ def _entry(item: object) -> ImportedEntry | str:
     text = _EXTRA_BLANKS.sub("\n\n", _MOMENT.sub("", text.replace("\r\n", "\n")))
     attached = sum(len(v) for k in _ATTACHMENT_KEYS if isinstance(v := item.get(k), list))
     attachments = max(attached, len(refs))
-    title, body = split_title(text)
+    title, body = split_title(unescape(text))
     if not title and not body:
         if attachments:
             return f"it has no text, only {attachments} attachment(s), which are not imported"

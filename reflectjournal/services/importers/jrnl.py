@@ -1,69 +1,67 @@
-"""jrnl journals: the plain-text file (jrnl 4 and the unbracketed 1.x layout) and the
-``jrnl --export json`` document.
+"""jrnl journals: every layout jrnl has written, plain or encrypted.
 
-The reading rules follow jrnl 4.6's own parser, so an entry gets the title, body, star and
-tags jrnl shows for it:
+* the plain-text file (jrnl 2-4, ``[date] Title`` lines) and jrnl 1.x's unbracketed
+  ``date Title`` lines;
+* encrypted files of jrnl 1.x, 2.x and 3.x (see ``jrnl_crypto``), decrypted in memory with
+  the jrnl password;
+* folder journals, by jrnl's own rules: only ``YYYY/MM/DD.txt`` files of real dates are read,
+  and the file's date is the entry's date (other files are reported, not imported);
+* ``jrnl --export json`` and ``jrnl --export markdown`` documents.
 
-* an entry starts at a line ``[YYYY-MM-DD HH:MM(:SS)?( AM|PM)?] first line``; in a file with
-  no such line, at ``YYYY-MM-DD HH:MM first line`` (jrnl 1.x);
-* the title is that first line (jrnl splits off the first sentence when it writes the file);
-  the body is the rest, trimmed; an entry of one line with no newline after it is split at
-  its first sentence, as jrnl does;
+Dates are read as the user wrote them (``jrnl_dates``): the ``timeformat`` of this journal in
+the user's jrnl configuration when it names the file, else ``--date-format``'s, else the
+common layouts are recognised.
+
+The reading rules follow jrnl's own parser, so an entry gets the title, body, star and tags
+jrnl shows for it:
+
+* the title is the date line's text (jrnl splits off the first sentence when it writes the
+  file); the body is the rest, trimmed; an entry of one line with no newline after it is split
+  at its first sentence, as jrnl does;
 * a ``*`` ending the first line (jrnl writes `` *``) stars the entry; so does one right
   after the date (``[…] * Title``);
-* tags are ``@word`` or ``#word`` after whitespace, anywhere in the entry.
+* tags are ``@word`` or ``#word`` after whitespace, anywhere in the entry;
+* a bracket at the start of a line that starts like a date but cannot be read skips that
+  entry (with its line number) rather than joining it to the one before; other brackets
+  (``[x] done``, ``[1] footnote``) are text, as in jrnl.
 
-Deliberately not handled: custom jrnl ``timeformat`` settings other than ISO dates (such
-entries are reported as skipped, with their line), natural-language dates, jrnl's
-Markdown/YAML/XML exports and Day One classic journals, and encrypted journals, which are
-refused with a message saying how to decrypt them.
+Plain files are read line by line (and scanned once first, to choose the layout and count
+entries), so a large journal is never held in memory whole; an encrypted one must be, since
+its ciphertext is one token.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 
 from reflectjournal.errors import ImportFailed
 
+from . import jrnl_crypto
+from .jrnl_config import JrnlSettings, settings_for
+from .jrnl_dates import DATEISH, DateReader, OrderEvidence, check_format
+from .jrnl_json import iter_jrnl_json
 from .records import (
     ImportedEntry,
+    Item,
     ParseResult,
     Skipped,
+    Source,
     dedupe_tags,
-    in_range,
     local_timezone,
-    localise,
 )
-from .safety import (
-    MAX_FILE_BYTES,
-    decode_strict,
-    load_json_strict,
-    read_bytes_capped,
-    safe_walk,
-)
-
-ENCRYPTED_MESSAGE = (
-    "This jrnl journal is encrypted; decrypt it in jrnl first (jrnl --decrypt) "
-    "and import the plain file."
-)
-
-#: jrnl's default hour and minute for a date given without a time.
-DEFAULT_HOUR, DEFAULT_MINUTE = 9, 0
+from .safety import MAX_FILE_BYTES, open_capped, read_bytes_capped, safe_walk
 
 _BRACKET_LINE = re.compile(r"^\[([^\]\n]*)\](?: (.*)|\s*)$")
-_LEGACY_LINE = re.compile(r"^(\d{1,4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2})(?: (.*)|\s*)$")
-# A bracket blob that starts like a date: "[2024-13-40 …]", "[05/01/2024 08:30]". Lines
-# such as "[x] done" or "[1] a footnote" are body text, as in jrnl.
-_DATEISH = re.compile(r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:\s|T|$)")
-_STAMP = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?$"
-)
-_FERNET = re.compile(r"gAAAAA[A-Za-z0-9_\-]+=*")
-_FERNET_BYTES = re.compile(rb"\s*gAAAAA[A-Za-z0-9_\-]+=*\s*")
+_LEGACY_START = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[ T]\d{1,2}:\d{2}")
+_MD_YEAR = re.compile(r"^# \d{4}$")
+_MD_MONTH = re.compile(r"^## [^\W\d_]+$")
+_MD_ENTRY = re.compile(r"^(#{1,3}) (.*)$")
+_MD_BODY_HEADING = re.compile(r"^(#+) ")
+_DAY_FILE = re.compile(r"^(\d{4})/(\d{2})/(\d{2})\.txt$")
 # The tag pattern jrnl uses with its default tag symbols "#@".
 TAG_PATTERN = re.compile(r"(?<!\S)[#@]([-+*#/\w]+)")
 # Where jrnl ends a first sentence: a terminal, optional closing quote/bracket, then space;
@@ -72,44 +70,7 @@ _SENTENCE_END = re.compile(
     "([.!?\u2026\u203c\u203d\u2047\u2048\u2049\u22ef\ufe52\ufe57]"
     "['\u2019\"\u201d]?[\\])]*\\s+)|[\uff01\uff0e\uff1f\uff61\u3002]"
 )
-
-
-def looks_encrypted(text: str) -> bool:
-    stripped = text.strip()
-    return stripped.startswith("JRNLv3") or bool(_FERNET.fullmatch(stripped))
-
-
-def _bytes_look_encrypted(data: bytes) -> bool:
-    if data.startswith(b"JRNLv3") or _FERNET_BYTES.fullmatch(data[:4096]):
-        return True
-    if len(data) >= 32 and len(data) % 16 == 0:  # jrnl 1.x: raw AES-CBC, IV first
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            # Ciphertext looks random; a text file in a legacy encoding is mostly ASCII.
-            sample = data[:4096]
-            texty = sum(1 for b in sample if 32 <= b < 127 or b in (9, 10, 13))
-            return texty < 0.8 * len(sample)
-    return False
-
-
-def parse_stamp(blob: str, tz: tzinfo) -> datetime | None:
-    """``YYYY-MM-DD[ HH:MM[:SS][ AM|PM]]`` as an aware time in ``tz``, or None."""
-    match = _STAMP.match(blob.strip())
-    if not match:
-        return None
-    year, month, day, hour, minute, second, half = match.groups()
-    h = DEFAULT_HOUR if hour is None else int(hour)
-    m = DEFAULT_MINUTE if minute is None else int(minute)
-    if half:
-        if not 1 <= h <= 12:
-            return None
-        h = h % 12 + (12 if half.lower() == "p" else 0)
-    try:
-        naive = datetime(int(year), int(month), int(day), h, m, int(second or 0))
-    except ValueError:
-        return None
-    return localise(naive, tz) if in_range(naive) else None
+_CHUNK = 1024 * 1024
 
 
 def tags_in(text: str) -> list[str]:
@@ -142,12 +103,12 @@ def _star(first: str) -> tuple[str, bool]:
 @dataclass
 class _Pending:
     line: int
-    created: datetime
+    stamp: object  # jrnl_dates.Stamp
     first: str
     rest: list[str] = field(default_factory=list)
 
 
-def _finish(p: _Pending) -> ImportedEntry | Skipped:
+def _finish(p: _Pending, where: str) -> ImportedEntry | Skipped:
     first, starred = _star(p.first)
     if p.rest:  # the entry's text has a newline: the title is the whole first line
         body_lines = p.rest
@@ -161,167 +122,325 @@ def _finish(p: _Pending) -> ImportedEntry | Skipped:
     else:
         title, body = split_first_sentence(first)
     if not title and not body:
-        return Skipped(f"line {p.line}", "the entry is empty")
+        return Skipped(where, "the entry is empty")
     return ImportedEntry(
         title=title,
         body=body,
-        created=p.created,
+        created=p.stamp.when,
         tags=tags_in(p.first + "\n" + "\n".join(p.rest)),
         starred=starred,
+        note=p.stamp.note,
+        where=where,
     )
 
 
-def parse_jrnl_text(text: str, tz: tzinfo | None = None) -> ParseResult:
-    """Entries of a plain-text jrnl journal; naive times are read in ``tz`` (default: local).
+# --- lines ----------------------------------------------------------------------------------
 
-    Raises ImportFailed for an encrypted journal or text with no jrnl entry in it. An entry
-    whose date line cannot be read is skipped whole, with its line number.
-    """
-    if looks_encrypted(text):
-        raise ImportFailed(ENCRYPTED_MESSAGE)
-    tz = tz or local_timezone()
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
-    def bracket(line: str) -> tuple[str, str] | None:
-        match = _BRACKET_LINE.match(line)
-        if match and _DATEISH.match(match.group(1)):
-            return match.group(1), match.group(2) or ""
-        return None
+def _split_cr(line: str) -> list[str]:
+    return line.split("\r") if "\r" in line else [line]
 
-    def legacy(line: str) -> tuple[str, str] | None:
-        match = _LEGACY_LINE.match(line)
-        return (match.group(1), match.group(2) or "") if match else None
 
-    header = bracket if any(bracket(line) for line in lines) else legacy
-    if header is legacy and not any(legacy(line) for line in lines):
+def file_lines(path: Path, name: str) -> Iterator[str]:
+    """The lines of a UTF-8 file (without line ends), read a line at a time; a bad byte
+    stops the import with its offset."""
+    offset = 0
+    with open_capped(path) as handle:
+        first = True
+        for raw in handle:
+            if first and raw.startswith(b"\xef\xbb\xbf"):
+                raw, offset = raw[3:], 3
+            first = False
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ImportFailed(
+                    f"{name} is not UTF-8 text (unreadable byte at offset "
+                    f"{offset + exc.start}); save it as UTF-8 and import it again."
+                ) from None
+            offset += len(raw)
+            text = text.rstrip("\n")
+            if text.endswith("\r"):
+                text = text[:-1]
+            yield from _split_cr(text)
+
+
+def text_lines(text: str) -> Iterator[str]:
+    text = text.removeprefix("\ufeff")
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        if line.endswith("\r"):
+            line = line[:-1]
+        yield from _split_cr(line)
+        if end < 0:
+            return
+        start = end + 1
+
+
+# --- the plain-text layouts -----------------------------------------------------------------
+
+
+@dataclass
+class _Scan:
+    layout: str  # "bracket", "legacy" or "markdown"
+    total: int
+    reader: DateReader
+
+
+def _scan(lines: Iterator[str], name: str, tz: tzinfo, fmt: str | None) -> _Scan:
+    """One pass to choose the layout, settle day/month order and count entries."""
+    plain = DateReader(tz, fmt)
+    brackets = legacy = headings = 0
+    evidence = OrderEvidence()
+    first_text: str | None = None
+    for line in lines:
+        if first_text is None and line.strip():
+            first_text = line
+        if line.startswith("["):
+            match = _BRACKET_LINE.match(line)
+            if match and (DATEISH.match(match.group(1)) or plain.read(match.group(1))):
+                brackets += 1
+                evidence.see(match.group(1))
+        elif line[:1].isdigit():
+            if (_LEGACY_START.match(line) or (fmt and plain.read_prefix(line))) and not brackets:
+                legacy += 1
+                evidence.see(line)
+        elif line.startswith("#"):
+            match = _MD_ENTRY.match(line)
+            if match and plain.read_prefix(match.group(2)):
+                headings += 1
+                evidence.see(match.group(2))
+    markdown = first_text is not None and bool(_MD_YEAR.match(first_text.strip()))
+    if markdown and headings:
+        layout, total = "markdown", headings
+    elif brackets:
+        layout, total = "bracket", brackets
+    elif legacy:
+        layout, total = "legacy", legacy
+    elif headings and first_text is not None and first_text.startswith("# "):
+        layout, total = "markdown", headings  # one entry of a multi-file Markdown export
+    else:
         raise ImportFailed(
-            "No jrnl entries were found; each entry must start with a line like "
-            "'[2024-01-05 08:30] Title'."
+            f"No jrnl entries were found in {name}; each entry must start with a line like "
+            "'[2024-01-05 08:30] Title' (give --date-format if the dates are written otherwise)."
         )
+    order = None if fmt else evidence.order(name)
+    return _Scan(layout, total, DateReader(tz, fmt, order))
 
-    result = ParseResult()
+
+def _entries(lines: Iterator[str], scan: _Scan, prefix: str = "") -> Iterator[Item]:
+    reader = scan.reader
     pending: _Pending | None = None
     preamble: list[int] = []
     skipping = False
+    md = scan.layout == "markdown"
 
-    def flush() -> None:
-        if pending is not None:
-            done = _finish(pending)
-            (result.skipped if isinstance(done, Skipped) else result.entries).append(done)
+    def header(line: str) -> tuple[str, str] | tuple[Skipped, None] | None:
+        """(date text, first line) of an entry, or a Skipped, or None for text."""
+        if scan.layout == "bracket":
+            if not line.startswith("["):
+                return None
+            match = _BRACKET_LINE.match(line)
+            if not match:
+                return None
+            blob = match.group(1)
+            if not DATEISH.match(blob) and reader.read(blob) is None:
+                return None
+            return blob, match.group(2) or ""
+        if md:
+            if not line.startswith("#"):
+                return None
+            match = _MD_ENTRY.match(line)
+            return (match.group(2), "") if match and reader.read_prefix(match.group(2)) else None
+        if not line[:1].isdigit():
+            return None
+        found = reader.read_prefix(line)
+        return (line, "") if found else None
 
     for number, line in enumerate(lines, start=1):
+        if md and (_MD_YEAR.match(line) or _MD_MONTH.match(line)):
+            continue  # the export's year and month headings (body headings were pushed down)
         found = header(line)
         if found is None:
             if pending is not None:
+                if md:  # the export pushed body headings down by the entry's level
+                    heading = _MD_BODY_HEADING.match(line)
+                    if heading and len(heading.group(1)) > 3:
+                        line = line[3:]
                 pending.rest.append(line)
             elif not skipping and line.strip():
                 preamble.append(number)
             continue
-        flush()
+        if pending is not None:
+            yield _finish(pending, f"{prefix}line {pending.line}")
+        elif preamble:  # the text before the first entry ends here
+            yield _preamble(preamble, prefix)
+            preamble = []
         pending = None
         blob, first = found
-        created = parse_stamp(blob, tz)
-        if created is None:
+        if scan.layout == "bracket":
+            stamp = reader.read(blob)
+        else:
+            split = reader.read_prefix(blob)
+            stamp, first = (split[0], split[1].rstrip()) if split else (None, "")
+        if stamp is None:
             skipping = True
-            result.skipped.append(
-                Skipped(f"line {number}", f"the date '{blob.strip()}' could not be read")
+            shown_ = blob.strip()[:40]
+            reason = (
+                f"the date '{shown_}' could be day-first or month-first (give --date-format)"
+                if reader.ambiguous(blob)
+                else f"the date '{shown_}' could not be read"
             )
+            yield Skipped(f"{prefix}line {number}", reason)
             continue
         skipping = False
-        pending = _Pending(number, created, first)
-    flush()
+        pending = _Pending(number, stamp, first)
+    if pending is not None:
+        yield _finish(pending, f"{prefix}line {pending.line}")
     if preamble:
-        where = (
-            f"line {preamble[0]}" if len(preamble) == 1 else (f"lines {preamble[0]}-{preamble[-1]}")
-        )
-        result.skipped.insert(0, Skipped(where, "text before the first dated entry"))
-    return result
+        yield _preamble(preamble, prefix)
 
 
-def _entry_from_json(item: object, tz: tzinfo) -> ImportedEntry | str:
-    """One ``jrnl --export json`` entry, or the reason it cannot be imported."""
-    if not isinstance(item, dict):
-        return "it is not a JSON object"
-    title, body = item.get("title", ""), item.get("body", "")
-    if not isinstance(title, str) or not isinstance(body, str):
-        return "its title or body is not text"
-    date, time = item.get("date"), item.get("time", "")
-    if not isinstance(date, str) or not isinstance(time, str):
-        return "it has no date"
-    created = parse_stamp(f"{date} {time}".strip(), tz)
-    if created is None:
-        return f"the date '{(date + ' ' + time).strip()}' could not be read"
-    starred = item.get("starred", False)
-    if not isinstance(starred, bool):
-        return "'starred' is not true or false"
-    listed = item.get("tags", [])
-    if not isinstance(listed, list) or not all(isinstance(t, str) for t in listed):
-        return "'tags' is not a list of text"
-    uuid = item.get("uuid")
-    if not title.strip() and not body.strip():
-        return "the entry is empty"
-    tags = tags_in(title + "\n" + body) + [t.lstrip("#@") for t in listed]
-    return ImportedEntry(
-        title=title.strip(),
-        body=body.strip(),
-        created=created,
-        tags=dedupe_tags(tags),
-        starred=starred,
-        source_id=uuid if isinstance(uuid, str) and uuid else None,
-    )
+def _preamble(lines: list[int], prefix: str) -> Skipped:
+    where = f"line {lines[0]}" if len(lines) == 1 else f"lines {lines[0]}-{lines[-1]}"
+    return Skipped(prefix + where, "text before the first dated entry")
+
+
+def _text_source(
+    lines: Callable[[], Iterator[str]], name: str, tz: tzinfo, fmt: str | None, prefix: str = ""
+) -> Source:
+    scan = _scan(lines(), name, tz, fmt)
+    return Source(_entries(lines(), scan, prefix), scan.total)
+
+
+def parse_jrnl_text(
+    text: str, tz: tzinfo | None = None, *, date_format: str | None = None
+) -> ParseResult:
+    """Entries of a plain-text jrnl journal; naive times are read in ``tz`` (default: local).
+
+    Raises ImportFailed for an encrypted journal (without its password) or text with no jrnl
+    entry in it. An entry whose date line cannot be read is skipped whole, with its line.
+    """
+    version = jrnl_crypto.encryption_of(text.strip().encode("utf-8", "surrogatepass")[:8192])
+    if version == "2.x" or text.startswith("JRNLv3"):
+        raise jrnl_crypto.JrnlPasswordNeeded(jrnl_crypto.needs_password_message(version or "3.x"))
+    tz = tz or local_timezone()
+    source = _text_source(lambda: text_lines(text), "the journal", tz, date_format)
+    return ParseResult.collect(source.items)
+
+
+# --- JSON exports, folders, and choosing ---------------------------------------------------
 
 
 def parse_jrnl_json(
     data: bytes, tz: tzinfo | None = None, *, name: str = "The jrnl export"
 ) -> ParseResult:
     """Entries of a ``jrnl --export json`` document (``{"tags": {…}, "entries": [{"title",
-    "body", "date": "YYYY-MM-DD", "time": "HH:MM", "tags", "starred", "uuid"?}]}``).
+    "body", "date": "YYYY-MM-DD", "time": "HH:MM", "tags", "starred", "uuid"?}]}``)."""
+    import io
 
-    jrnl exports wall-clock times without a zone; they are read in ``tz`` (default: local).
-    """
-    if _bytes_look_encrypted(data):
-        raise ImportFailed(ENCRYPTED_MESSAGE)
-    document = load_json_strict(data, name)
-    if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
-        raise ImportFailed(f"{name} is not a jrnl JSON export: it has no list of entries.")
-    tz = tz or local_timezone()
-    result = ParseResult()
-    for index, item in enumerate(document["entries"], start=1):
-        entry = _entry_from_json(item, tz)
-        if isinstance(entry, str):
-            result.skipped.append(Skipped(f"entry {index}", entry))
-        else:
-            result.entries.append(entry)
-    return result
+    return ParseResult.collect(iter_jrnl_json(io.BytesIO(data), tz or local_timezone(), name))
 
 
-def parse_jrnl(path: Path, tz: tzinfo | None = None) -> ParseResult:
-    """A jrnl journal at ``path``: a plain-text journal file, a ``jrnl --export json`` file,
-    or a jrnl folder journal (``YYYY/MM/DD.txt`` files)."""
+def open_jrnl(
+    path: Path,
+    tz: tzinfo | None = None,
+    *,
+    password: str | None = None,
+    date_format: str | None = None,
+    settings: JrnlSettings | None = None,
+) -> Source:
+    """A jrnl journal at ``path`` as a streaming :class:`Source` (see the module notes)."""
     path = Path(path)
     tz = tz or local_timezone()
+    settings = settings if settings is not None else settings_for(path)
+    fmt = check_format(date_format) if date_format else settings.timeformat
     if path.is_dir():
-        return _parse_folder(path, tz)
-    data = read_bytes_capped(path, MAX_FILE_BYTES)
-    if _bytes_look_encrypted(data):
-        raise ImportFailed(ENCRYPTED_MESSAGE)
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        return parse_jrnl_json(data, tz, name=path.name)
-    return parse_jrnl_text(decode_strict(data, path.name), tz)
+        return _folder_source(path, tz, fmt)
+    with open_capped(path) as handle:
+        head = handle.read(8192)
+        size = handle.seek(0, 2)
+    version = jrnl_crypto.encryption_of(head, settings.encrypt) if size else None
+    if version == "1.x" and size > len(head):
+        version = jrnl_crypto.encryption_of(read_bytes_capped(path), settings.encrypt)
+    if version is not None:
+        data = read_bytes_capped(path, MAX_FILE_BYTES)
+        text = jrnl_crypto.decrypt(data, password, version)
+        del data
+        return _text_source(lambda: text_lines(text), path.name, tz, fmt)
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        handle = open_capped(path)
+        return Source(
+            _closing(iter_jrnl_json(handle, tz, path.name), handle), size, done=handle.tell
+        )
+    return _text_source(lambda: file_lines(path, path.name), path.name, tz, fmt)
 
 
-def _parse_folder(folder: Path, tz: tzinfo) -> ParseResult:
+def _closing(items: Iterator[Item], handle) -> Iterator[Item]:
+    try:
+        yield from items
+    finally:
+        handle.close()
+
+
+def parse_jrnl(
+    path: Path,
+    tz: tzinfo | None = None,
+    *,
+    password: str | None = None,
+    date_format: str | None = None,
+    settings: JrnlSettings | None = None,
+) -> ParseResult:
+    """:func:`open_jrnl`, gathered into lists."""
+    source = open_jrnl(path, tz, password=password, date_format=date_format, settings=settings)
+    return ParseResult.collect(source.items)
+
+
+def _folder_source(folder: Path, tz: tzinfo, fmt: str | None) -> Source:
     walk = safe_walk(folder, include=lambda p: p.suffix.lower() == ".txt")
-    if not walk.files:
-        raise ImportFailed(f"{folder.name} contains no jrnl day files (*.txt).")
-    result = ParseResult(skipped=list(walk.skipped))
+    days: list[tuple[Path, str, tuple[int, int, int]]] = []
+    ignored: list[Skipped] = list(walk.skipped)
     for file in walk.files:
-        rel = str(file.relative_to(folder))
-        try:
-            part = parse_jrnl_text(decode_strict(read_bytes_capped(file), rel), tz)
-        except ImportFailed as exc:
-            result.skipped.append(Skipped(rel, str(exc)))
+        rel = file.relative_to(folder).as_posix()
+        match = _DAY_FILE.match(rel)
+        date = tuple(int(g) for g in match.groups()) if match else None
+        if date is None or not _real_date(*date):
+            ignored.append(Skipped(rel, "not a jrnl day file (YYYY/MM/DD.txt), which jrnl ignores"))
             continue
-        result.entries.extend(part.entries)
-        result.skipped.extend(Skipped(f"{rel} {s.where}", s.reason) for s in part.skipped)
-    return result
+        days.append((file, rel, date))
+    if not days:
+        raise ImportFailed(
+            f"{folder.name} contains no jrnl day files; a jrnl folder journal keeps each day in "
+            "YYYY/MM/DD.txt."
+        )
+
+    def items() -> Iterator[Item]:
+        yield from ignored
+        for file, rel, (year, month, day) in days:
+            try:
+                source = _text_source(
+                    lambda f=file, r=rel: file_lines(f, r), rel, tz, fmt, f"{rel} "
+                )
+                for item in source.items:
+                    if isinstance(item, ImportedEntry):
+                        # The file's place is the entry's date, as in jrnl (its #2006).
+                        item.created = item.created.replace(year=year, month=month, day=day)
+                    yield item
+            except ImportFailed as exc:
+                yield Skipped(rel, str(exc))
+            progress[0] += 1
+
+    progress = [0]
+    return Source(items(), len(days), done=lambda: progress[0])
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    from datetime import date
+
+    try:
+        date(year, month, day)
+        return True
+    except ValueError:
+        return False

@@ -35,6 +35,7 @@ HTML entities; ``# Heading`` is not a tag.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time, tzinfo
 from pathlib import Path
@@ -43,8 +44,10 @@ from reflectjournal.errors import ImportFailed
 
 from .records import (
     ImportedEntry,
+    Item,
     ParseResult,
     Skipped,
+    Source,
     dedupe_tags,
     in_range,
     local_timezone,
@@ -406,6 +409,11 @@ def parse_markdown_note(text: str, name: str, mtime: float, tz: tzinfo) -> Impor
 
 def parse_markdown_folder(path: Path, tz: tzinfo | None = None) -> ParseResult:
     """One entry per Markdown note under ``path``; naive dates read in ``tz`` (default local)."""
+    return ParseResult.collect(open_markdown_folder(path, tz).items)
+
+
+def open_markdown_folder(path: Path, tz: tzinfo | None = None) -> Source:
+    """:func:`parse_markdown_folder` as a streaming source: one note read at a time."""
     root = Path(path)
     tz = tz or local_timezone()
     walk = safe_walk(root, include=lambda p: _included(root, p))
@@ -414,19 +422,26 @@ def parse_markdown_folder(path: Path, tz: tzinfo | None = None) -> ParseResult:
             f"{root.name or root} contains no Markdown notes (*.md); choose the folder that "
             "holds them."
         )
-    result = ParseResult(skipped=list(walk.skipped))
-    for file in walk.files:
-        rel = str(file.relative_to(root))
-        try:
-            data = read_bytes_capped(file, MAX_NOTE_BYTES)
-            text = decode_strict(data, rel)
-            mtime = file.stat().st_mtime
-            result.entries.append(parse_markdown_note(text, file.name, mtime, tz))
-        except ImportFailed as exc:
-            result.skipped.append(Skipped(rel, _reason(str(exc), rel)))
-        except (_BadNote, OSError) as exc:
-            result.skipped.append(Skipped(rel, str(exc)))
-    return result
+    done = [0]
+
+    def items() -> Iterator[Item]:
+        yield from walk.skipped
+        for file in walk.files:
+            done[0] += 1
+            rel = str(file.relative_to(root))
+            try:
+                data = read_bytes_capped(file, MAX_NOTE_BYTES)
+                text = decode_strict(data, rel)
+                mtime = file.stat().st_mtime
+                entry = parse_markdown_note(text, file.name, mtime, tz)
+                entry.where = rel
+                yield entry
+            except ImportFailed as exc:
+                yield Skipped(rel, _reason(str(exc), rel))
+            except (_BadNote, OSError) as exc:
+                yield Skipped(rel, str(exc))
+
+    return Source(items(), len(walk.files), done=lambda: done[0])
 
 
 def _reason(message: str, rel: str) -> str:

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -41,6 +42,10 @@ class ImportedEntry:
     energy: int | None = None
     source_id: str | None = None
     attachments_skipped: int = 0
+    #: Something the report should mention about how this entry was read (a completed date).
+    note: str | None = None
+    #: Where in the source it was found ("line 12", "2024/01/05.txt"), for notes.
+    where: str = ""
 
     def __post_init__(self) -> None:
         if self.created.tzinfo is None or self.created.utcoffset() is None:
@@ -63,6 +68,22 @@ class ParseResult:
     def extend(self, other: ParseResult) -> None:
         self.entries.extend(other.entries)
         self.skipped.extend(other.skipped)
+
+    @property
+    def notes(self) -> list[Skipped]:
+        return [Skipped(e.where, e.note) for e in self.entries if e.note]
+
+    @classmethod
+    def collect(cls, items: Iterable[ImportedEntry | Skipped]) -> ParseResult:
+        """A streamed parse gathered into lists (for tests and small sources)."""
+        result = cls()
+        for item in items:
+            (result.skipped if isinstance(item, Skipped) else result.entries).append(item)
+        return result
+
+
+#: What a streaming parser yields: entries and skipped records, in source order.
+Item = ImportedEntry | Skipped
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -141,3 +162,14 @@ def localise(naive: datetime, tz: tzinfo) -> datetime:
 
 def in_range(when: datetime) -> bool:
     return MIN_YEAR <= when.year <= MAX_YEAR
+
+
+@dataclass
+class Source:
+    """A parse in progress: ``items`` are produced as they are read, so a large journal is
+    never held in memory whole. ``total`` is the amount of work in the unit ``done()``
+    counts (entries, files or bytes); ``done`` is None when it counts items yielded."""
+
+    items: Iterator[Item]
+    total: int
+    done: Callable[[], int] | None = None

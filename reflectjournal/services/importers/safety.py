@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from reflectjournal.errors import ImportFailed
 
@@ -50,6 +50,34 @@ def decode_strict(data: bytes, name: str) -> str:
             f"{name} is not UTF-8 text (unreadable byte at offset {exc.start + skip}); "
             "save it as UTF-8 and import it again."
         ) from None
+
+
+def open_capped(path: Path, limit_bytes: int = MAX_FILE_BYTES) -> BinaryIO:
+    """The file opened for reading in binary, refusing anything that is not a regular file or
+    is over the cap (for parsers that read it a piece at a time)."""
+    path = Path(path)
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block open() itself
+            raise ImportFailed(f"{path.name} is not a regular file, so it cannot be imported.")
+        handle = path.open("rb")
+        info = os.fstat(handle.fileno())
+    except FileNotFoundError:
+        raise ImportFailed(f"{path} does not exist; check the path and try again.") from None
+    except PermissionError:
+        raise ImportFailed(f"{path} cannot be read: permission denied.") from None
+    except IsADirectoryError:
+        raise ImportFailed(f"{path} is a folder, not a file.") from None
+    except OSError as exc:
+        raise ImportFailed(f"{path} cannot be read ({exc.strerror or exc}).") from None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > limit_bytes:
+        handle.close()
+        if not stat.S_ISREG(info.st_mode):
+            raise ImportFailed(f"{path.name} is not a regular file, so it cannot be imported.")
+        raise ImportFailed(
+            f"{path.name} is {_size(info.st_size)}, more than the {_size(limit_bytes)} "
+            "an import accepts."
+        )
+    return handle
 
 
 def read_bytes_capped(path: Path, limit_bytes: int = MAX_FILE_BYTES) -> bytes:

@@ -13,10 +13,13 @@ times. The triggers come back inside the same transaction, so a crash restores t
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +31,7 @@ from reflectjournal.services.timeutil import now_utc, to_storage
 from reflectjournal.storage import bulk
 from reflectjournal.storage.database import Database
 
-from .records import ImportedEntry, Skipped, fingerprint
+from .records import ImportedEntry, Skipped, Source, fingerprint
 from .safety import shown
 
 FORMATS = ("jrnl", "dayone", "markdown", "json")
@@ -52,6 +55,25 @@ class ImportReport:
     tags_new: int = 0  # free tags created by this import
     attachments_skipped: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    #: How some entries were read (a partial date completed as jrnl does), for the report.
+    notes: list[Skipped] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line: how many came in, how many were already there, how many skipped and why."""
+        n = self.entries
+        line = f"Imported {n} entr{'y' if n == 1 else 'ies'}"
+        parts = []
+        if self.duplicates:
+            parts.append(f"{self.duplicates} already in the journal")
+        parts.append(
+            f"{len(self.skipped)} skipped"
+            + (f" ({skip_reasons(self.skipped)})" if self.skipped else "")
+        )
+        if self.notes:
+            parts.append(f"{len(self.notes)} with a partial date read as jrnl reads it")
+        if self.attachments_skipped:
+            parts.append(f"{self.attachments_skipped} photos or other attachments left out")
+        return f"{line}; {'; '.join(parts)}."
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,10 +85,26 @@ class ImportReport:
             "tags_mapped": self.tags_mapped,
             "tags_new": self.tags_new,
             "attachments_skipped": self.attachments_skipped,
+            "summary": _printable(self.summary()),
             "skipped": [
                 {"where": _printable(s.where), "reason": _printable(s.reason)} for s in self.skipped
             ],
+            "notes": [
+                {"where": _printable(s.where), "note": _printable(s.reason)} for s in self.notes
+            ],
         }
+
+
+_QUOTED = re.compile(r"'[^']*'")
+
+
+def skip_reasons(skipped: list[Skipped], most: int = 3) -> str:
+    """The commonest reasons, counted: "2 the date could not be read, 1 the entry is empty"."""
+    counts = Counter(_QUOTED.sub("", s.reason).replace("  ", " ").strip() for s in skipped)
+    shown_ = [f"{count} {reason}" for reason, count in counts.most_common(most)]
+    if len(counts) > most:
+        shown_.append("other reasons")
+    return _printable(", ".join(shown_))
 
 
 @dataclass
@@ -91,37 +129,58 @@ class _Row:
     sender: str | None = None
 
 
-def parse(kind: str, path: Path) -> tuple[list[_Row], list[Skipped], int]:
-    """Parse ``path`` as ``kind``; returns rows, skipped records and attachments left out."""
-    from . import (
-        parse_dayone,
-        parse_jrnl,
-        parse_markdown_folder,
-        parse_reflectjournal_file,
-    )
+def open_source(
+    kind: str, path: Path, *, password: str | None = None, date_format: str | None = None
+) -> Source:
+    """The parser for ``kind`` opened on ``path`` (nothing read beyond what it must check)."""
+    from .dayone import open_dayone
+    from .jrnl import open_jrnl
+    from .markdown_folder import open_markdown_folder
+    from .ours import parse_reflectjournal_file
 
     path = Path(path)
+    if date_format and kind != "jrnl":
+        raise UsageError("--date-format is only for jrnl journals.")
+    if kind == "jrnl":
+        return open_jrnl(path, password=password, date_format=date_format)
+    if kind == "dayone":
+        return open_dayone(path)
+    if kind == "markdown":
+        return open_markdown_folder(path)
     if kind == "json":
-        return (
-            [_row_from_ours(d, i) for i, d in enumerate(parse_reflectjournal_file(path), 1)],
-            [],
-            0,
-        )
-    readers = {"jrnl": parse_jrnl, "dayone": parse_dayone, "markdown": parse_markdown_folder}
-    if kind not in readers:
-        raise UsageError(f"'{kind}' is not an import format; choose one of {', '.join(FORMATS)}.")
-    result = readers[kind](path)
-    rows: list[_Row] = []
-    skipped = list(result.skipped)
-    attachments = 0
-    for number, entry in enumerate(result.entries, start=1):
-        attachments += entry.attachments_skipped
-        problem = _text_problem(entry.title, entry.body, entry.tags)
-        if problem:
-            skipped.append(Skipped(f"entry {number} ({entry.title[:40]!r})", problem))
+        records = parse_reflectjournal_file(path)
+        return Source(iter(records), len(records))
+    raise UsageError(f"'{kind}' is not an import format; choose one of {', '.join(FORMATS)}.")
+
+
+def rows_of(kind: str, source: Source, report: ImportReport) -> Iterator[_Row]:
+    """Rows to insert, as the source yields them; skipped records and notes go to ``report``."""
+    if kind == "json":
+        for number, data in enumerate(source.items, 1):
+            yield _row_from_ours(data, number)
+        return
+    number = 0
+    for item in source.items:
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
             continue
-        rows.append(_row_from_foreign(entry))
-    return rows, skipped, attachments
+        number += 1
+        report.attachments_skipped += item.attachments_skipped
+        problem = _text_problem(item.title, item.body, item.tags)
+        if problem:
+            report.skipped.append(Skipped(f"entry {number} ({item.title[:40]!r})", problem))
+            continue
+        if item.note:
+            report.notes.append(Skipped(item.where or f"entry {number}", item.note))
+        yield _row_from_foreign(item)
+
+
+def parse(kind: str, path: Path, **options: Any) -> tuple[list[_Row], list[Skipped], int]:
+    """Parse ``path`` as ``kind`` whole; returns rows, skipped records and attachments left
+    out (for tests: the service streams instead)."""
+    report = ImportReport(str(path), kind)
+    rows = list(rows_of(kind, open_source(kind, path, **options), report))
+    return rows, report.skipped, report.attachments_skipped
 
 
 def _text_problem(
@@ -212,79 +271,101 @@ class ImportService:
         kind: str,
         path: Path,
         *,
+        password: str | None = None,
+        date_format: str | None = None,
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
     ) -> ImportReport:
-        """Import ``path`` as ``kind`` (jrnl, dayone, markdown, json); all or nothing."""
-        rows, skipped, attachments = parse(kind, path)
-        report = ImportReport(str(path), kind, skipped=skipped, attachments_skipped=attachments)
-        return self.write(rows, report, progress=progress, cancelled=cancelled)
+        """Import ``path`` as ``kind`` (jrnl, dayone, markdown, json); all or nothing.
+
+        The source is read as it is written (a batch at a time, inside one transaction), so
+        memory stays flat however large it is. A source in which no entry could be read is
+        refused with ImportFailed, nothing written.
+        """
+        report = ImportReport(str(path), kind)
+        source = open_source(kind, path, password=password, date_format=date_format)
+        return self.write(rows_of(kind, source, report), report, source=source,
+                          progress=progress, cancelled=cancelled)  # fmt: skip
 
     def write(
         self,
-        rows: list[_Row],
+        rows: Iterable[_Row],
         report: ImportReport,
         *,
+        source: Source | None = None,
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
     ) -> ImportReport:
         ours = report.format == "json"
-        fresh = self._without_duplicates(rows, ours)
-        report.duplicates = len(rows) - len(fresh)
-        total = len(fresh)
+        if source is None:
+            rows = list(rows)
+            source = Source(iter(()), len(rows))
+        total = source.total
+        counted = 0
+
+        last = [0]
+
+        def tell(done: int | None = None) -> None:
+            if progress:
+                if done is None:
+                    done = (
+                        source.done() if source.done is not None else counted + len(report.skipped)
+                    )
+                done = min(done, total)
+                if done != last[0]:
+                    last[0] = done
+                    progress(done, total)
+
         if progress:
             progress(0, total)
-        if not fresh:
-            return report
+        column = "uid" if ours else "import_key"
         db = self.db
+        found = 0
         with db.transaction():
-            tag_ids, mapped, created = self._tag_ids(fresh)
-            report.tags_new = created
+            known = {
+                r[0] for r in db.query(f"SELECT {column} FROM entry WHERE {column} IS NOT NULL")
+            }
+            tag_ids, framework_ids = self._known_tags()
             used: set[int] = set()
             with bulk.triggers_set_aside(db) as fill:
                 next_id = (db.scalar("SELECT max(id) FROM entry") or 0) + 1
                 senders: dict[str, int] = {}
-                done = 0
-                for start in range(0, total, BATCH):
+                for batch in _batches(rows):
                     if cancelled is not None and cancelled():
                         raise ImportCancelled("The import was cancelled; nothing was written.")
-                    batch = fresh[start : start + BATCH]
-                    first = next_id
-                    next_id = self._insert(batch, first, tag_ids, used, senders)
-                    fill(first, next_id - 1)
-                    done += len(batch)
-                    if progress:
-                        progress(done, total)
+                    found += len(batch)
+                    counted += len(batch)
+                    fresh = []
+                    for row in batch:
+                        key = row.uid if ours else row.import_key
+                        if key not in known:
+                            known.add(key)
+                            fresh.append(row)
+                    report.duplicates += len(batch) - len(fresh)
+                    if fresh:
+                        report.tags_new += self._add_tags(fresh, tag_ids)
+                        first = next_id
+                        next_id = self._insert(fresh, first, tag_ids, used, senders)
+                        fill(first, next_id - 1)
+                        report.entries += len(fresh)
+                    tell()
                 if cancelled is not None and cancelled():
                     raise ImportCancelled("The import was cancelled; nothing was written.")
-        report.entries = total
+            if not found:
+                raise ImportFailed(_nothing_message(report))
+        tell(total)
         report.tags = len(used)
-        report.tags_mapped = len(used & mapped)
+        report.tags_mapped = len(used & framework_ids)
         return report
 
     # ---- steps -----------------------------------------------------------------------------
 
-    def _without_duplicates(self, rows: list[_Row], ours: bool) -> list[_Row]:
-        """Rows whose key (uid for our export, fingerprint otherwise) is new to the journal."""
-        column = "uid" if ours else "import_key"
-        known = {
-            r[0] for r in self.db.query(f"SELECT {column} FROM entry WHERE {column} IS NOT NULL")
-        }
-        fresh = []
-        for row in rows:
-            key = row.uid if ours else row.import_key
-            if key in known:
-                continue
-            known.add(key)
-            fresh.append(row)
-        return fresh
-
-    def _tag_ids(self, rows: list[_Row]) -> tuple[dict[str, int], set[int], int]:
-        """Slug → tag id for every tag in ``rows``; framework items win over free tags.
+    def _known_tags(self) -> tuple[dict[str, int], set[int]]:
+        """Slug → tag id for every tag in the journal; framework items win over free tags.
 
         A raw tag matches an existing tag when its slug equals the tag's slug or the slug of
         the tag's name ("Workforce pressures", "@workforce_pressures" and
-        "workforce-pressures" all land on the framework item). Others become free tags.
+        "workforce-pressures" all land on the framework item).
         """
         by_key: dict[str, int] = {}
         framework_ids: set[int] = set()
@@ -298,6 +379,10 @@ class ImportService:
             for key in (slugify(name), slug):
                 if key:
                     by_key[key] = tag_id
+        return by_key, framework_ids
+
+    def _add_tags(self, rows: list[_Row], by_key: dict[str, int]) -> int:
+        """Free tags for the raw tags in ``rows`` that match no tag yet; how many were made."""
         created = 0
         for row in rows:
             for raw in row.tags:
@@ -310,7 +395,7 @@ class ImportService:
                     (slug, display_name(raw)),
                 ).lastrowid
                 created += 1
-        return by_key, framework_ids, created
+        return created
 
     def _insert(
         self,
@@ -396,3 +481,20 @@ class ImportService:
                 ).lastrowid  # fmt: skip
             cache[name] = found
         return cache[name]
+
+
+def _batches(rows: Iterable[_Row]) -> Iterator[list[_Row]]:
+    it = iter(rows)
+    while batch := list(islice(it, BATCH)):
+        yield batch
+
+
+def _nothing_message(report: ImportReport) -> str:
+    where = Path(report.source).name or report.source
+    if not report.skipped:
+        return f"Nothing was imported: {where} holds no entries."
+    first = report.skipped[0]
+    return _printable(
+        f"Nothing was imported: none of the entries in {where} could be read "
+        f"({skip_reasons(report.skipped)}; the first, {first.where}: {first.reason})."
+    )

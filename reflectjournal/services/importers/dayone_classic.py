@@ -1,0 +1,99 @@
+"""Day One Classic journals: a ``Journal.dayone`` folder of ``entries/*.doentry`` files.
+
+Each ``.doentry`` is a property list (XML, occasionally binary) read with the standard
+library's ``plistlib``, one file at a time and at most 16 MiB each (``plistlib`` refuses XML
+entity declarations, so an entity bomb is refused too). Keys used, as Day One Classic and
+jrnl's ``DayOneJournal`` write them:
+
+``Creation Date`` (UTC) shown in the entry's ``Time Zone`` when that zone is known;
+``Entry Text`` (Markdown: the first line is the title); ``Tags``; ``Starred``; ``UUID``.
+Photos (``photos/<UUID>.jpg``) are counted, not imported. Files that are not entries, or
+cannot be read, are listed as skipped.
+"""
+
+from __future__ import annotations
+
+import plistlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reflectjournal.errors import ImportFailed
+
+from .dayone import split_title
+from .records import ImportedEntry, Item, Skipped, Source, dedupe_tags, in_range, zone_named
+from .safety import MAX_NOTE_BYTES, read_bytes_capped, safe_walk
+
+
+def _entry(data: dict, photo: bool) -> ImportedEntry | str:
+    created = data.get("Creation Date")
+    if not isinstance(created, datetime):
+        return "it has no Creation Date"
+    if created.tzinfo is None:  # plistlib gives Day One's UTC dates without a zone
+        created = created.replace(tzinfo=UTC)
+    if not in_range(created):
+        return "its Creation Date is out of range"
+    zone = zone_named(data.get("Time Zone"))
+    created = created.astimezone(zone if zone is not None else UTC)
+    text = data.get("Entry Text", "")
+    if not isinstance(text, str):
+        return "its Entry Text is not text"
+    title, body = split_title(text.replace("\r\n", "\n"))
+    if not title and not body:
+        return (
+            "it has no text, only a photo, which is not imported" if photo else "the entry is empty"
+        )
+    tags = data.get("Tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        return "'Tags' is not a list of text"
+    starred = data.get("Starred", False)
+    if not isinstance(starred, bool):
+        return "'Starred' is not true or false"
+    uuid = data.get("UUID")
+    return ImportedEntry(
+        title=title,
+        body=body,
+        created=created,
+        tags=dedupe_tags(tags),
+        starred=starred,
+        source_id=uuid if isinstance(uuid, str) and uuid else None,
+        attachments_skipped=int(photo),
+    )
+
+
+def open_dayone_classic(folder: Path) -> Source:
+    folder = Path(folder)
+    walk = safe_walk(folder, include=lambda p: p.suffix.lower() in (".doentry", ".jpg"))
+    entries = [f for f in walk.files if f.suffix.lower() == ".doentry"]
+    photos = {f.stem.upper() for f in walk.files if f.suffix.lower() == ".jpg"}
+    if not entries:
+        raise ImportFailed(
+            f"{folder.name} holds no Day One entries (entries/*.doentry); choose the "
+            "Journal.dayone folder, or a Day One JSON export."
+        )
+    done = [0]
+
+    def items() -> Iterator[Item]:
+        yield from walk.skipped
+        for file in entries:
+            rel = file.relative_to(folder).as_posix()
+            done[0] += 1
+            try:
+                data = plistlib.loads(read_bytes_capped(file, MAX_NOTE_BYTES))
+            except ImportFailed as exc:
+                yield Skipped(rel, str(exc).rstrip("."))
+                continue
+            except Exception:  # InvalidFileException, ExpatError, ValueError, OverflowError...
+                yield Skipped(rel, "it is not a readable property list")
+                continue
+            if not isinstance(data, dict):
+                yield Skipped(rel, "it is not a Day One entry")
+                continue
+            entry = _entry(data, file.stem.upper() in photos)
+            if isinstance(entry, str):
+                yield Skipped(rel, entry)
+            else:
+                entry.where = rel
+                yield entry
+
+    return Source(items(), len(entries), done=lambda: done[0])

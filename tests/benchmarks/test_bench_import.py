@@ -1,0 +1,152 @@
+"""Streaming import at scale: time and peak memory of `reflectjournal import` for a jrnl file,
+a Day One JSON export, a Day One Classic folder and a folder of Markdown notes of SIZE entries
+each (budgets: 30 s and 150 MB at 100k entries).
+
+Each run is a fresh CLI process spawned by tests/benchmarks/peak_rss.py (wait4's ru_maxrss of
+that child alone), into a new encrypted journal; the answer is checked (every entry imported).
+The sources are written once from the same generated corpus entries (tools/corpus.py) and
+cached in .bench-cache/. Run, one benchmark at a time:
+
+    RJ_BENCH_SIZE=100000 .venv/bin/python -m pytest tests/benchmarks/test_bench_import.py \
+        --benchmark-only
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import HERE, ROOT, SIZE, Result, corpus_tools, reflectjournal_command
+
+from reflectjournal.services.workspace import Workspace
+from reflectjournal.storage.unlock import KeySources
+
+TIME_BUDGET_S = 30.0 * SIZE / 100_000
+RSS_BUDGET_MB = 150.0
+SOURCES = ROOT / ".bench-cache" / f"import-sources-{SIZE}-v1"
+
+
+def _day_one_entry(e) -> dict:
+    # Day One escapes Markdown punctuation; the importer must take the escapes out again.
+    text = f"# {e.title}\n\n{e.body}".replace(".", "\\.")
+    return {
+        "uuid": f"{e.id:032X}",
+        "creationDate": e.created.astimezone().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "timeZone": "Europe/London",
+        "text": text,
+        "tags": list(e.tags),
+        "starred": e.starred,
+    }
+
+
+def _write_sources(folder: Path) -> None:
+    import plistlib
+
+    entries = corpus_tools.generate(SIZE)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "jrnl.txt").write_text(corpus_tools.jrnl_text(entries), encoding="utf-8")
+    with (folder / "Journal.json").open("w", encoding="utf-8") as out:
+        out.write('{"metadata": {"version": "1.0"}, "entries": [\n')
+        for n, e in enumerate(entries):
+            out.write(("," if n else "") + json.dumps(_day_one_entry(e)) + "\n")
+        out.write("]}\n")
+    classic = folder / "Journal.dayone" / "entries"
+    notes = folder / "notes"
+    for e in entries:
+        classic.mkdir(parents=True, exist_ok=True)
+        plist = {
+            "Creation Date": e.created.astimezone().replace(tzinfo=None),
+            "Entry Text": f"{e.title}\n{e.body}",
+            "Tags": list(e.tags),
+            "Starred": e.starred,
+            "Time Zone": "Europe/London",
+            "UUID": f"{e.id:032X}",
+        }
+        (classic / f"{e.id:032X}.doentry").write_bytes(plistlib.dumps(plist))
+        day = notes / f"{e.created:%Y}" / f"{e.created:%m}"
+        day.mkdir(parents=True, exist_ok=True)
+        tags = ", ".join(e.tags)
+        (day / f"{e.created:%Y-%m-%d}-{e.id}.md").write_text(
+            f"---\ntitle: {json.dumps(e.title, ensure_ascii=False)}\ndate: {e.created:%Y-%m-%d %H:%M}\n"
+            f"tags: [{tags}]\n---\n{e.body}\n",
+            encoding="utf-8",
+        )
+    (folder / "done").write_text("ok", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def sources() -> Path:
+    if not (SOURCES / "done").exists():
+        shutil.rmtree(SOURCES, ignore_errors=True)
+        _write_sources(SOURCES)
+    return SOURCES
+
+
+def _measure(kind: str, source: Path, workdir: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(seconds, peak MB) of one `import` into a fresh journal."""
+    journal = workdir / f"import-{time.monotonic_ns()}.rj"
+    Workspace.create(journal, corpus_tools.PASSPHRASE).close()
+    key = workdir / "passphrase.txt"
+    key.write_text(corpus_tools.PASSPHRASE, encoding="utf-8")
+    command = reflectjournal_command(
+        "--journal", str(journal), "--passphrase-file", str(key),
+        "import", kind, str(source), "--json",
+    )  # fmt: skip
+    helper = [sys.executable, str(HERE / "peak_rss.py"), *command]
+    started = time.perf_counter()
+    out = subprocess.run(helper, env=env, capture_output=True, check=True).stdout.split()
+    seconds = time.perf_counter() - started
+    assert out[1] == b"0", f"import {kind} failed"
+    ws = Workspace.open(journal, KeySources(passphrase_file=key, environ={}))
+    try:
+        assert ws.journal.count() == SIZE
+        if kind == "dayone" and source.suffix == ".json":
+            sample = ws.journal.list()[0]
+            assert "\\." not in sample["body"] and "\\." not in sample["title"]
+    finally:
+        ws.close()
+    for leftover in workdir.glob(journal.name + "*"):
+        leftover.unlink()
+    return seconds, float(out[0])
+
+
+@pytest.mark.parametrize(
+    "kind, name, label",
+    [
+        ("jrnl", "jrnl.txt", "jrnl plain-text journal"),
+        ("dayone", "Journal.json", "Day One JSON export"),
+        ("dayone", "Journal.dayone", "Day One Classic folder"),
+        ("markdown", "notes", "folder of Markdown notes"),
+    ],
+)
+def test_streaming_import(benchmark, recorder, sources, tmp_path, kind, name, label):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFLECTJOURNAL")}
+    env["TZ"] = "UTC"
+    samples: list[tuple[float, float]] = []
+    benchmark.pedantic(
+        lambda: samples.append(_measure(kind, sources / name, tmp_path, env)),
+        rounds=3,
+        iterations=1,
+    )
+    seconds = sorted(s for s, _ in samples)[len(samples) // 2]
+    peak = max(m for _, m in samples)
+    recorder.add(
+        Result(
+            name=f"import {SIZE // 1000}k entries: {label} (CLI, end to end)",
+            median_s=seconds,
+            runs=len(samples),
+            budget_s=TIME_BUDGET_S,
+            peak_rss_mb=peak,
+            budget_rss_mb=RSS_BUDGET_MB,
+            note="fresh process, new journal; peak RSS of that process",
+            samples=[s for s, _ in samples],
+        )
+    )
+    assert peak <= RSS_BUDGET_MB, f"peak {peak:.0f} MB"
+    assert seconds <= TIME_BUDGET_S, f"median {seconds:.1f} s"
