@@ -16,7 +16,7 @@ from reflectjournal.storage.database import Database
 log = logging.getLogger(__name__)
 
 # The newest revision in migrations/versions; a unit test keeps this in step with Alembic.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 
 
 def current_revision(db: Database) -> str | None:
