@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -54,6 +53,8 @@ class JournalService:
         origin_hash: str | None = None,
         tag_source: str = "user",
     ) -> int:
+        import uuid  # here, not at the top: it costs read-only commands ~2 ms (platform)
+
         reflection_model = get_model(model)
         if sections and reflection_model is None:
             raise UsageError("Sections need a reflection model; choose one with --model.")
