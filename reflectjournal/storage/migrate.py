@@ -39,10 +39,10 @@ def needs_upgrade(db: Database) -> bool:
 
 
 def _alembic_config(db: Database):
-    from alembic.config import Config
-
     # importlib.resources only here: at module level it cost every open ~7 ms of imports.
     from importlib import resources
+
+    from alembic.config import Config
 
     config = Config()
     location = resources.files("reflectjournal.storage") / "migrations"
