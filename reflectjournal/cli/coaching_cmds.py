@@ -95,6 +95,11 @@ def register(sub) -> None:
     p.add_argument("person", metavar="PERSON")
     p.add_argument("--out", metavar="FILE.md|FILE.pdf")
     p.add_argument("--as-of", metavar="DATE", help="prepare as things stood on DATE (past only)")
+    p.add_argument(
+        "--allow-identifiers",
+        action="store_true",
+        help="write --out even if the privacy check finds likely patient identifiers",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_session_prep)
 
@@ -312,9 +317,16 @@ def cmd_session_prep(args) -> int:
     if out is not None and not out.parent.is_dir():
         raise UsageError(f"The folder {out.parent} does not exist; nothing was written.")
     as_of = parse_datetime(args.as_of) if args.as_of else None
-    with workspace(args) as ws:
+    from reflectjournal.cli.privacy_report import refusal_reported
+
+    with refusal_reported(args), workspace(args) as ws:
         brief = prep.build_brief(ws, args.person, as_of=as_of)
-    markdown = prep.to_markdown(brief)
+        markdown = prep.to_markdown(brief)
+        if out is not None:  # the brief leaves the machine: the privacy check guards it
+            checked = ws.privacy.guard_text(
+                markdown, prep.entry_ids(brief), args.allow_identifiers, "prep brief"
+            )
+            markdown = checked.text
     if out is not None:
         if suffix == ".pdf":
             from reflectjournal.gui.pdf import html_to_pdf

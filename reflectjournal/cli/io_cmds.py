@@ -43,6 +43,11 @@ def register(sub) -> None:
     p.add_argument("out", metavar="OUT")
     add_filters(p)
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.add_argument(
+        "--allow-identifiers",
+        action="store_true",
+        help="write cpd, pdf or html even if the privacy check finds likely patient identifiers",
+    )
     p.add_argument("--json", action="store_true", help="print a summary as JSON")
     p.set_defaults(handler=cmd_export)
 
@@ -135,8 +140,10 @@ def _print_import(report) -> None:
 
 
 def cmd_export(args) -> int:
+    from reflectjournal.cli.privacy_report import findings_note, refusal_reported
+
     f = entry_filter(args)
-    with workspace(args) as ws:
+    with refusal_reported(args), workspace(args) as ws:
         exports = ws.exports
         if args.format == "pdf" or Path(args.out).suffix.lower() == ".pdf":
             from reflectjournal.gui.pdf import html_to_pdf
@@ -148,9 +155,11 @@ def cmd_export(args) -> int:
             f,
             overwrite=args.force,
             progress=_progress("Exporting"),
+            allow_identifiers=args.allow_identifiers,
         )
     n = report.entries
     text = f"Exported {n} entr{'y' if n == 1 else 'ies'} to {report.path}."
+    text += findings_note(report.findings, report.redacted)
     return output.reply(args, report.to_json(), text)
 
 

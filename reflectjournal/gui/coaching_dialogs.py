@@ -287,6 +287,7 @@ class BriefDialog(QDialog):
 
     def __init__(self, workspace, person: str | int, parent=None):
         super().__init__(parent)
+        self.workspace = workspace
         self.brief = prep.build_brief(workspace, person)
         self.markdown = prep.to_markdown(self.brief)
         self.html = prep.to_html(self.markdown, self.brief)
@@ -318,13 +319,47 @@ class BriefDialog(QDialog):
         if path:
             self.export_to(Path(path))
 
-    def export_to(self, path: Path) -> None:
+    def export_to(self, path: Path, allow_identifiers: bool = False) -> bool:
+        """Write the brief, after the privacy check (it leaves the machine). True if written."""
+        from reflectjournal.errors import PrivacyCheckFailed
+
+        ids = prep.entry_ids(self.brief)
+        try:
+            checked = self.workspace.privacy.guard_text(
+                self.markdown, ids, allow_identifiers, "prep brief"
+            )
+        except PrivacyCheckFailed as exc:
+            self._ask_about_findings(exc.entry_findings, path)
+            return False
+        return self._write(path, checked.text)
+
+    def _ask_about_findings(self, findings, path: Path) -> None:
+        from reflectjournal.gui.privacy_dialog import FindingsDialog
+
+        dialog = FindingsDialog(findings, "prep brief", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.findings_dialog = dialog
+
+        def decided() -> None:
+            if dialog.decision == "redact":  # the brief's lines belong to no one entry: once
+                ids = prep.entry_ids(self.brief)
+                self._write(path, self.workspace.privacy.redacted_text(self.markdown, ids))
+            elif dialog.decision == "anyway":
+                self.export_to(path, allow_identifiers=True)
+
+        dialog.accepted.connect(decided)
+        dialog.open()
+
+    def _write(self, path: Path, markdown: str) -> bool:
         try:
             if path.suffix.lower() == ".pdf":
                 from reflectjournal.gui.pdf import html_to_pdf
 
-                html_to_pdf(self.html, path, title=prep.title(self.brief))
+                html = prep.to_html(markdown, self.brief)
+                html_to_pdf(html, path, title=prep.title(self.brief))
             else:
-                path.write_text(self.markdown, encoding="utf-8")
+                path.write_text(markdown, encoding="utf-8")
         except OSError as exc:
             QMessageBox.warning(self, "ReflectJournal", f"Could not write {path}: {exc.strerror}.")
+            return False
+        return True

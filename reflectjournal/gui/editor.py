@@ -122,6 +122,8 @@ class EntryEditor(QWidget):
                 self._markdown(),
                 self.visibility.currentData(),
                 self.kind,
+                self.model_box.currentData(),
+                self.entry_id,
             ),
         )
         self.plan_button = PlanButton(workspace, self.save)

@@ -100,12 +100,16 @@ class FileActions(QObject):
         task = run_task(fn, self, self.pool)
         self.task = task
         self._progress(label, "Cancel", task, after_ms=300)
-        task.finished.connect(lambda result: self._tell(on_done(result)))
+        task.finished.connect(lambda result: self._tell_if(on_done(result)))
         task.failed.connect(lambda text: self._tell(text, error=True))
         task.cancelled.connect(
             lambda: self._tell(f"{label.rstrip('…')} cancelled; nothing was written.")
         )
         return task
+
+    def _tell_if(self, text: str | None) -> None:
+        if text is not None:  # None: the outcome was shown another way (the findings dialog)
+            self._tell(text)
 
     def _tell(self, text: str, *, error: bool = False) -> None:
         self.last_message = text
@@ -223,23 +227,75 @@ class FileActions(QObject):
         page = getattr(self.window, "pages", {}).get("journal")
         return getattr(page, "filter", None) or EntryFilter()
 
-    def start_export(self, kind: str, out: Path, f=None, *, overwrite: bool = False) -> Task:
+    def start_export(
+        self,
+        kind: str,
+        out: Path,
+        f=None,
+        *,
+        overwrite: bool = False,
+        allow_identifiers: bool = False,
+    ) -> Task:
+        from reflectjournal.errors import PrivacyCheckFailed
         from reflectjournal.gui.pdf import html_to_pdf
         from reflectjournal.services.exporters import ExportCancelled, ExportService
 
         ws = self.workspace
-        service = ExportService(ws.db, ws.journal, ws.owner_name, pdf_writer=html_to_pdf)
+        service = ExportService(
+            ws.db, ws.journal, ws.owner_name, pdf_writer=html_to_pdf, privacy=ws.privacy
+        )
 
         def work(ctx):
             try:
                 return service.run(
                     kind, out, f, overwrite=overwrite, progress=ctx.report,
-                    cancelled=lambda: ctx.cancelled,
+                    cancelled=lambda: ctx.cancelled, allow_identifiers=allow_identifiers,
                 )  # fmt: skip
             except ExportCancelled:
                 raise Cancelled() from None
+            except PrivacyCheckFailed as exc:  # nothing written: ask, then try again
+                return exc
 
-        return self._run("Exporting…", work, lambda r: f"Exported {r.entries} entries to {r.path}.")
+        def done(result) -> str | None:
+            if isinstance(result, PrivacyCheckFailed):
+                what = "CPD accounts" if kind == "cpd" else f"{kind.upper()} export"
+                again = lambda allow: self.start_export(  # noqa: E731
+                    kind, out, f, overwrite=overwrite, allow_identifiers=allow
+                )
+                self.ask_about_findings(result.entry_findings, what, again)
+                return None
+            text = f"Exported {result.entries} entries to {result.path}."
+            if result.redacted:
+                text += f" {result.redacted} identifiers were redacted as you chose."
+            if result.findings:
+                text += f" It carries {result.findings} likely patient identifiers."
+            return text
+
+        return self._run("Exporting…", work, done)
+
+    def ask_about_findings(self, findings, what: str, again) -> None:
+        """The findings dialog; Redact, Edit entry or Write anyway (after a second yes)."""
+        from reflectjournal.gui.privacy_dialog import FindingsDialog, remember_choices
+
+        dialog = FindingsDialog(findings, what, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.findings_dialog = dialog
+
+        def decided() -> None:
+            if dialog.decision == "redact":
+                remember_choices(self.workspace.privacy, dialog)
+                again(False)
+            elif dialog.decision == "anyway":
+                again(True)
+            elif dialog.decision == "edit":
+                entry_id = dialog.selected_entry()
+                go = getattr(self.window, "go", None)
+                if entry_id is not None and go is not None:
+                    go("journal").select_entry(entry_id)
+
+        dialog.accepted.connect(decided)
+        dialog.rejected.connect(lambda: self._tell(f"The {what} was not written."))
+        dialog.open()  # not exec(): never block the event loop
 
     def export_dialog(self) -> None:
         dialog = QDialog(self.window)

@@ -514,6 +514,14 @@ em { color: #4a4a4a; }
 """
 
 
+def entry_ids(brief: Brief) -> list[str]:
+    """The entries the brief quotes, whose privacy choices apply to it."""
+    ids = [s["id"] for s in brief.shared if s.get("id")]
+    if brief.last_session and brief.last_session.get("entry_id"):
+        ids.append(str(brief.last_session["entry_id"]))
+    return ids
+
+
 def title(brief: Brief) -> str:
     return f"Session prep: {brief.person['name']}"
 

@@ -71,7 +71,13 @@ class Workspace:
     def exports(self):  # -> ExportService; the CLI/GUI set .pdf_writer (Qt lives in gui)
         from reflectjournal.services.exporters import ExportService
 
-        return ExportService(self.db, self.journal, self.owner_name)
+        return ExportService(self.db, self.journal, self.owner_name, privacy=self.privacy)
+
+    @cached_property
+    def privacy(self):  # -> PrivacyService: the check on every way out, and the user's choices
+        from reflectjournal.services.privacy.service import PrivacyService
+
+        return PrivacyService(self.db)
 
     @cached_property
     def backups(self):  # -> BackupService

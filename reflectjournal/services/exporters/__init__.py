@@ -4,6 +4,12 @@ Every export is written to a temporary file (or folder) beside its target and re
 place only when complete, so a failed or cancelled export leaves nothing half-written.
 PDF needs Qt's PDF writer, which lives in the gui layer: the CLI or GUI hands in its
 ``html_to_pdf`` as ``pdf_writer``, so this package never imports Qt itself.
+
+Every export runs the privacy check (``services.privacy.service``) here, in ``run``, so a
+format's writer never has to: documents for other readers (HTML, PDF, CPD) receive entries with
+the user's "redact" choices applied and are refused while undecided findings remain (unless
+``allow_identifiers``); data exports (JSON, Markdown) are written as they are and report how
+many findings they carry.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from .common import (
 )
 
 FORMATS = ("markdown", "json", "html", "pdf", "cpd")
+FOR_OTHER_READERS = ("html", "pdf", "cpd")  # refused while identifiers are undecided
 CPD_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".pdf")
 
 __all__ = ["FORMATS", "ExportCancelled", "ExportReport", "ExportService"]
@@ -39,9 +46,17 @@ class ExportReport:
     format: str
     path: str
     entries: int
+    findings: int = 0  # undecided likely identifiers in what was written
+    redacted: int = 0  # identifiers replaced because the user chose so
 
     def to_json(self) -> dict:
-        return {"format": self.format, "path": self.path, "entries": self.entries}
+        return {
+            "format": self.format,
+            "path": self.path,
+            "entries": self.entries,
+            "findings": self.findings,
+            "redacted": self.redacted,
+        }
 
 
 def _period(f: EntryFilter) -> str:
@@ -63,11 +78,21 @@ class ExportService:
         journal,
         owner_name: str = "",
         pdf_writer: Callable[[str, Path, str], None] | None = None,
+        privacy=None,
     ):
         self.db = db
         self.journal = journal
         self.owner_name = owner_name
         self.pdf_writer = pdf_writer  # html_to_pdf(html, path, title), from the gui layer
+        self._privacy = privacy
+
+    @property
+    def privacy(self):  # -> PrivacyService, the one check on every way out
+        if self._privacy is None:
+            from reflectjournal.services.privacy.service import PrivacyService
+
+            self._privacy = PrivacyService(self.db)
+        return self._privacy
 
     def run(
         self,
@@ -78,6 +103,7 @@ class ExportService:
         overwrite: bool = False,
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
+        allow_identifiers: bool = False,
     ) -> ExportReport:
         if kind not in FORMATS:
             raise UsageError(
@@ -97,8 +123,20 @@ class ExportService:
         ids = entry_ids(self.db, self.journal, f)
         entries = iter_entries(self.db, ids, progress=progress, cancelled=cancelled)
         title = "ReflectJournal" + (f": {self.owner_name}" if self.owner_name else "")
-        count = getattr(self, f"_{kind}")(entries, out, title, _period(f))
-        return ExportReport(kind, str(out), count)
+        write = getattr(self, f"_{kind}")
+        if kind in FOR_OTHER_READERS:
+            from reflectjournal.services.privacy.service import refuse_unless_allowed
+
+            checked = self.privacy.check_entries(entries)
+            what = "CPD accounts" if kind == "cpd" else f"{kind.upper()} export"
+            refuse_unless_allowed(checked.findings, allow_identifiers, what)
+            count = write(iter(checked.entries), out, title, _period(f))
+            return ExportReport(kind, str(out), count, len(checked.findings), checked.redacted)
+        from reflectjournal.services.privacy.service import FindingCounter
+
+        counter = FindingCounter()
+        count = write(self.privacy.counting(entries, counter), out, title, _period(f))
+        return ExportReport(kind, str(out), count, counter.findings)
 
     # ---- one method per format -------------------------------------------------------------
 

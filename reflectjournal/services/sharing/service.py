@@ -93,9 +93,14 @@ class SharingService:
         self._save_names(kept)
         return kept
 
-    def scan(self, text: str) -> list[privacy.Finding]:
-        return privacy.scan(text, self.sensitive_names())
+    def scan(self, text: str, entry_id=None) -> list[privacy.Finding]:
+        """The privacy check with the user's lists (and that entry's choices, when given)."""
+        from reflectjournal.services.privacy.service import PrivacyService
 
-    def quiet_scan(self, text: str) -> dict[str, int]:
+        return PrivacyService(self.db).scan(text, entry_id)
+
+    def quiet_scan(self, text: str, entry_id=None) -> dict[str, int]:
         """For the editor: counts per kind, cheap enough to run as the user types."""
-        return privacy.quiet_scan(text, self.sensitive_names())
+        from reflectjournal.services.privacy.service import PrivacyService
+
+        return PrivacyService(self.db).quiet_scan(text, entry_id)
