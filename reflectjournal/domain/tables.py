@@ -21,7 +21,7 @@ class Entry(SQLModel, table=True):
         Index("ix_entry_kind_created", "kind", "created"),
         # Covers the patterns scan, which must not read the bodies (migration 0002).
         Index("ix_entry_patterns", "created", "created_offset", "kind", "mood", "energy", "model"),
-        # Lets filtered search check a match's columns without reading its body (migration 0006).
+        # Lets filtered search check a match's columns without reading its body (migration 0007).
         Index(
             "ix_entry_facets", "id", "created", "kind", "visibility", "mood", "starred", "sender_id"
         ),
