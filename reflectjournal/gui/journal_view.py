@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
 from reflectjournal.gui.editor import EntryEditor
 from reflectjournal.gui.entry_model import EntryDelegate, EntryIdRole, EntryListModel
 from reflectjournal.gui.tag_picker import TagCatalogue
@@ -33,6 +35,9 @@ from reflectjournal.services.entries import EntryFilter
 from reflectjournal.services.timeutil import range_end, range_start
 
 SEARCH_DEBOUNCE_MS = 150
+# A search that took at most this long runs on the next keystroke at once (no debounce): the
+# list keeps up with typing. A slower one waits for a pause in typing instead.
+QUICK_SEARCH_S = 0.030
 MOODS = {"Low (1–2)": (1, 2), "Steady (3)": (3, 3), "Good (4–5)": (4, 5)}
 KINDS = {"Reflections": "reflection", "Session notes": "session", "Shared with me": "shared"}
 
@@ -118,7 +123,8 @@ class JournalView(QWidget):
 
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self.apply_search)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self._last_search_s = 0.0
+        self.search.textChanged.connect(self._text_changed)
         self.search.returnPressed.connect(self.apply_search)
         self.list.selectionModel().currentChanged.connect(self._open_current)
         self.new_button.clicked.connect(self.new_entry)
@@ -126,6 +132,52 @@ class JournalView(QWidget):
         self.editor.status.connect(self.status)
         self._draw_chips()
         self._update_empty()
+        self.events = operations.listen(self, self._journal_changed)
+        self.editor.events = self.events  # the editor's saves are this page's operations
+
+    # ---- changes made elsewhere -----------------------------------------------------------
+
+    def _journal_changed(self, changes: operations.Changes, initiator: object) -> None:
+        """Another page (or a background task) changed the journal: bring the list up to date."""
+        if initiator is self or initiator is self.editor:
+            return  # this page has already shown its own change
+        if changes.tags or changes.everything:
+            self.catalogue.reload()
+        if changes.everything or changes.entries:
+            try:
+                self.model.reload()  # same search and filters, fresh rows
+            except ReflectJournalError as exc:
+                self.status.emit(str(exc))
+        else:
+            for entry_id in changes.entries_removed:
+                self.model.entry_removed(entry_id)
+                if self.editor.entry_id == entry_id:
+                    self.editor.discard_changes()
+                    self.editor.new_entry()
+            for entry_id in sorted(changes.entries_added | changes.entries_edited):
+                try:
+                    self.model.entry_changed(entry_id)
+                except ReflectJournalError:  # gone again meanwhile: nothing to show
+                    continue
+        shown = self.editor.entry_id
+        if shown is not None and not self.editor.dirty and shown in changes.entries_edited:
+            self.editor.load_entry(shown)  # show what the other page wrote
+        self._update_empty()
+
+    def open_entry(self, entry_id: int) -> None:
+        """Show ``entry_id`` in the editor, selected in the list when the list holds it."""
+        self.editor.save()
+        if self.model.row_of(entry_id) < 0 and not self.model.is_filtered():
+            try:
+                self.model.entry_changed(entry_id)  # a new entry the list has not seen yet
+            except ReflectJournalError as exc:
+                self.status.emit(str(exc))
+                return
+            self._update_empty()
+        try:
+            self.select_entry(entry_id)
+        except ReflectJournalError as exc:
+            self.status.emit(str(exc))
 
     # ---- search and filters -------------------------------------------------------------
 
@@ -149,10 +201,10 @@ class JournalView(QWidget):
         return menu
 
     def choose_tag(self) -> None:
-        names = [row["name"] for row in self.catalogue.rows]
+        names = [row.name for row in self.catalogue.rows]
         name, ok = QInputDialog.getItem(self, "Filter by tag", "Tag", names, 0, False)
         if ok and name:
-            slug = next(r["slug"] for r in self.catalogue.rows if r["name"] == name)
+            slug = next(r.slug for r in self.catalogue.rows if r.name == name)
             self.add_tag_filter(slug)
 
     def add_tag_filter(self, slug: str) -> None:
@@ -219,13 +271,22 @@ class JournalView(QWidget):
             self.chips.addWidget(chip)
         self.chips.addStretch(1)
 
+    def _text_changed(self, _text: str) -> None:
+        # Interval 0 still runs on the next turn of the event loop, so a paste or a burst of
+        # queued keys becomes one search.
+        quick = self._last_search_s <= QUICK_SEARCH_S
+        self._debounce.setInterval(0 if quick else SEARCH_DEBOUNCE_MS)
+        self._debounce.start()
+
     def apply_search(self) -> None:
         self._debounce.stop()
+        started = time.perf_counter()
         try:
             self.model.set_search(self.search.text(), self.filter)
         except ReflectJournalError as exc:
             self.status.emit(str(exc))
         self._update_empty()
+        self._last_search_s = time.perf_counter() - started
 
     def _update_empty(self) -> None:
         if self.model.rowCount():
@@ -303,7 +364,16 @@ class JournalView(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.editor.discard_changes()
-        self.workspace.journal.delete(entry_id)
+        try:
+            operations.perform(
+                self.events,
+                lambda: self.workspace.journal.delete(entry_id),
+                operations.Changes.entry_removed(entry_id),
+                initiator=self,
+            )
+        except ReflectJournalError as exc:
+            self.status.emit(str(exc))
+            return
         self.model.entry_removed(entry_id)
         self.editor.new_entry()
         self._update_empty()
