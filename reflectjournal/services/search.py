@@ -46,7 +46,7 @@ class MatchPlan:
 
     match: str
     where: str  # " AND ..." on entry_fts rows
-    params: tuple
+    params: tuple[object, ...]
 
 
 def entry_clauses(f: EntryFilter) -> tuple[list[str], list[object]]:
@@ -123,10 +123,10 @@ def plan(db: Database, query: str, f: EntryFilter) -> MatchPlan | None:
         params.extend(column_params)
     if f.since or f.until:
         bound = _date_bound(db, f)
-        if bound == (None, None):
-            return None
         if bound is not None:
-            bounds.append(bound)
+            if bound[0] is None or bound[1] is None:
+                return None  # nothing was written in that range
+            bounds.append((bound[0], bound[1]))
     if f.kind or f.sender_id is not None:
         kind = f.kind or "shared"
         low = db.scalar("SELECT min(id) FROM entry WHERE kind = ?", (kind,))
@@ -145,15 +145,17 @@ def plan(db: Database, query: str, f: EntryFilter) -> MatchPlan | None:
     return MatchPlan(match, where, tuple(params))
 
 
-def _date_bound(db: Database, f: EntryFilter) -> tuple | None:
+def _date_bound(db: Database, f: EntryFilter) -> tuple[int | None, int | None] | None:
     """The lowest and highest id written in the date range, (None, None) when it is empty,
     or None when the range is too large to be worth bounding."""
     columns, params = entry_clauses(EntryFilter(since=f.since, until=f.until))
-    low, high, count = db.query_one(
+    row = db.query_one(
         f"SELECT min(id), max(id), count(*) FROM (SELECT e.id FROM entry e "
         f"WHERE {' AND '.join(columns)} LIMIT ?)",
         (*params, _DATE_BOUND_SCAN + 1),
     )
+    assert row is not None  # an aggregate always returns one row
+    low, high, count = row
     if count > _DATE_BOUND_SCAN:
         return None
     return low, high
@@ -164,8 +166,11 @@ def count(db: Database, query: str, f: EntryFilter) -> int:
     p = plan(db, query, f)
     if p is None:
         return 0
-    return db.scalar(
-        f"SELECT count(*) FROM entry_fts WHERE entry_fts MATCH ?{p.where}", (p.match, *p.params)
+    return int(
+        db.scalar(
+            f"SELECT count(*) FROM entry_fts WHERE entry_fts MATCH ?{p.where}",
+            (p.match, *p.params),
+        )
     )
 
 
