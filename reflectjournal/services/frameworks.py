@@ -18,6 +18,22 @@ from reflectjournal.services.tags import slugify
 from reflectjournal.storage.database import Database
 
 _MAX_FRAMEWORK_BYTES = 2 * 1024 * 1024
+# How one item bears on another (``relations.<kind> = [...]`` in a framework file):
+# - calls-for: a challenge or setting that needs the other item (a gap may be pointed out);
+# - builds: a way of developing that grows the other item (a gap may be pointed out);
+# - influences: the item moves an outcome (shown, never a deficit message);
+# - related: the two belong to the same territory (shown, never a deficit message).
+# A bare ``related = [...]`` list means "related".
+RELATION_KINDS = ("calls-for", "builds", "influences", "related")
+RELATION_TITLES = {
+    "calls-for": "Calls for",
+    "builds": "Builds",
+    "influences": "Influences",
+    "related": "Related",
+}
+# Categories whose items are capabilities a leader builds (neglect and ratings look at these);
+# a framework file adds its own with ``counts_as = "capability"`` on a category.
+CAPABILITY_CATEGORIES = ("capability", "dimension")
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,7 @@ class ReflectionModel:
     kind: str
     description: str
     sections: tuple[Section, ...]
+    source: str = ""  # who the model is after, credited wherever it is offered
 
     def actionable_section(self) -> Section | None:
         return next((s for s in self.sections if s.actionable), None)
@@ -51,6 +68,8 @@ class FrameworkSpec:
     categories: list[dict]
     items: list[dict]
     source: str = field(repr=False, default="")
+    # An optional pack ships with the app but is installed only when the leader asks for it.
+    optional: bool = False
 
 
 # The setting that remembers which built-in framework files the journal was last updated from.
@@ -110,6 +129,14 @@ def parse_framework(text: str, where: str = "framework file") -> FrameworkSpec:
             raise UsageError(
                 f"Item '{item_slug}' of the {where} has an unknown category '{category}'."
             )
+        relations = item.get("relations", {})
+        if not isinstance(relations, dict) or not all(
+            k in RELATION_KINDS and isinstance(v, list) for k, v in relations.items()
+        ):
+            raise UsageError(
+                f"Item '{item_slug}' of the {where} has relations other than lists of "
+                f"{', '.join(RELATION_KINDS)}."
+            )
     return FrameworkSpec(
         slug=slug,
         name=str(head["name"]),
@@ -120,6 +147,7 @@ def parse_framework(text: str, where: str = "framework file") -> FrameworkSpec:
         categories=[c for c in categories if isinstance(c, dict)],
         items=items,
         source=text,
+        optional=bool(head.get("optional", False)),
     )
 
 
@@ -151,6 +179,7 @@ def reflection_models() -> dict[str, ReflectionModel]:
             kind=head.get("kind", "reflection"),
             description=head.get("description", ""),
             sections=sections,
+            source=head.get("source", ""),
         )
     return models
 
@@ -163,6 +192,28 @@ def get_model(slug: str | None) -> ReflectionModel | None:
         known = ", ".join(sorted(models))
         raise UsageError(f"There is no reflection model '{slug}'; choose one of: {known}.")
     return models[slug]
+
+
+@dataclass(frozen=True)
+class FrameworkItem:
+    slug: str
+    name: str
+    category: str
+    description: str
+
+
+@dataclass(frozen=True)
+class FrameworkInfo:
+    """An installed framework as the services return it."""
+
+    slug: str
+    name: str
+    version: int
+    description: str
+    builtin: bool
+    default: bool
+    rating_scale: tuple[str, ...]
+    items: tuple[FrameworkItem, ...]
 
 
 class FrameworkService:
@@ -184,7 +235,11 @@ class FrameworkService:
             row[0]: row[1]
             for row in self.db.query("SELECT slug, version FROM framework WHERE builtin = 1")
         }
-        stale = [s for s in builtin_frameworks() if current.get(s.slug) != s.version]
+        stale = [
+            s
+            for s in builtin_frameworks()
+            if current.get(s.slug) != s.version and (not s.optional or s.slug in current)
+        ]
         with self.db.transaction():
             for spec in stale:
                 self._install(spec, builtin=True)
@@ -193,6 +248,22 @@ class FrameworkService:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (BUILTINS_SETTING, fingerprint),
             )
+
+    def optional_packs(self) -> list[FrameworkSpec]:
+        """Shipped packs not installed yet (``frameworks add SLUG`` installs one)."""
+        installed = {r[0] for r in self.db.query("SELECT slug FROM framework")}
+        return [s for s in builtin_frameworks() if s.optional and s.slug not in installed]
+
+    def add_pack(self, slug: str) -> FrameworkSpec:
+        pack = next((s for s in builtin_frameworks() if s.optional and s.slug == slug), None)
+        if pack is None:
+            names = ", ".join(s.slug for s in builtin_frameworks() if s.optional)
+            raise UsageError(
+                f"There is no optional framework pack '{slug}'; the packs are {names}."
+            )
+        with self.db.transaction():
+            self._install(pack, builtin=True)
+        return pack
 
     def add_file(self, path: Path) -> FrameworkSpec:
         try:
@@ -277,46 +348,43 @@ class FrameworkService:
             (framework_id,),
         )
         relations = [
-            (ids[slugify(str(item.get("slug") or item["name"]))], ids[slugify(str(rel))])
+            (ids[slugify(str(item.get("slug") or item["name"]))], ids[slugify(str(rel))], kind)
             for item in spec.items
-            for rel in item.get("related", [])
+            for kind, targets in item_relations(item)
+            for rel in targets
             if slugify(str(rel)) in ids
         ]
         db.executemany(
-            "INSERT OR IGNORE INTO tag_relation(tag_id, related_id, kind) VALUES (?, ?, 'calls-for')",
+            "INSERT OR IGNORE INTO tag_relation(tag_id, related_id, kind) VALUES (?, ?, ?)",
             relations,
         )
 
-    def list(self) -> list[dict]:
+    def list(self) -> list[FrameworkInfo]:
+        """Installed frameworks (the default first) with their items in order."""
         frameworks = []
         for fw in self.db.query(
             "SELECT id, slug, name, version, description, builtin, is_default, rating_scale "
             "FROM framework ORDER BY is_default DESC, builtin DESC, name"
         ):
-            items = [
-                {
-                    "slug": t["slug"],
-                    "name": t["name"],
-                    "category": t["category"],
-                    "description": t["description"],
-                }
+            items = tuple(
+                FrameworkItem(t["slug"], t["name"], t["category"], t["description"])
                 for t in self.db.query(
                     "SELECT slug, name, category, description FROM tag "
                     "WHERE framework_id = ? ORDER BY position",
                     (fw["id"],),
                 )
-            ]
+            )
             frameworks.append(
-                {
-                    "slug": fw["slug"],
-                    "name": fw["name"],
-                    "version": fw["version"],
-                    "description": fw["description"],
-                    "builtin": bool(fw["builtin"]),
-                    "default": bool(fw["is_default"]),
-                    "rating_scale": json.loads(fw["rating_scale"] or "[]"),
-                    "items": items,
-                }
+                FrameworkInfo(
+                    slug=fw["slug"],
+                    name=fw["name"],
+                    version=int(fw["version"]),
+                    description=fw["description"],
+                    builtin=bool(fw["builtin"]),
+                    default=bool(fw["is_default"]),
+                    rating_scale=tuple(json.loads(fw["rating_scale"] or "[]")),
+                    items=items,
+                )
             )
         return frameworks
 
@@ -328,14 +396,13 @@ class FrameworkService:
         )
         if row is None:
             raise NotFound(f"There is no framework item or tag '{slug}'.")
-        related = [
-            r[0]
-            for r in self.db.query(
-                "SELECT t.slug FROM tag_relation r JOIN tag t ON t.id = r.related_id "
-                "WHERE r.tag_id = ?",
-                (row["id"],),
-            )
-        ]
+        links = self.db.query(
+            "SELECT t.slug, r.kind FROM tag_relation r JOIN tag t ON t.id = r.related_id "
+            "WHERE r.tag_id = ? ORDER BY t.position",
+            (row["id"],),
+        )
+        related = [r[0] for r in links]
+        by_kind = {kind: [r[0] for r in links if r[1] == kind] for kind in RELATION_KINDS}
         return {
             "id": row["id"],
             "slug": row["slug"],
@@ -347,4 +414,35 @@ class FrameworkService:
             "questions": json.loads(row["questions"] or "[]"),
             "calls_for": json.loads(row["calls_for"] or "[]"),
             "related": related,
+            "relations": {kind: slugs for kind, slugs in by_kind.items() if slugs},
         }
+
+    def capability_categories(self) -> tuple[str, ...]:
+        """Categories whose items count as capabilities, across the installed frameworks."""
+        found = set(CAPABILITY_CATEGORIES)
+        for (source,) in self.db.query("SELECT source FROM framework WHERE source != ''"):
+            found |= _capability_categories_of(source)
+        return tuple(sorted(found))
+
+
+@cache
+def _capability_categories_of(source: str) -> frozenset[str]:
+    import tomllib
+
+    try:
+        categories = tomllib.loads(source).get("categories") or []
+    except tomllib.TOMLDecodeError:
+        return frozenset()
+    return frozenset(
+        slugify(str(c.get("slug", "")))
+        for c in categories
+        if isinstance(c, dict) and c.get("counts_as") == "capability"
+    )
+
+
+def item_relations(item: dict) -> list[tuple[str, list]]:
+    """(kind, target slugs) for an item of a framework file, in RELATION_KINDS order."""
+    table = item.get("relations") or {}
+    found = [(kind, list(table.get(kind, []))) for kind in RELATION_KINDS]
+    found[-1][1].extend(item.get("related", []))
+    return [(kind, targets) for kind, targets in found if targets]

@@ -10,7 +10,7 @@ there are:
   intersects the word's posting list with the tag's (a few hundred seeks, not one probe per
   match); the exact ``entry_tag`` check then keeps only real links;
 - entry columns (dates, kind, mood, visibility, starred, sender) are checked in the covering
-  index ``ix_entry_facets`` (migration 0007), never in the table rows that hold the bodies;
+  index ``ix_entry_facets`` (migration 0008), never in the table rows that hold the bodies;
 - dates, a tag and a kind also bound the rowids searched: the ids of entries in a month
   usually sit together, so the index skips straight to them.
 

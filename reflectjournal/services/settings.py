@@ -42,6 +42,15 @@ RETENTION_MONTHS = SettingKey(
 BUILTIN_FRAMEWORKS = SettingKey(
     "frameworks.builtin_fingerprint", "", "which shipped framework files the journal holds"
 )
+SHOW_STREAK = SettingKey(
+    "patterns.show_streak", "0", "1 shows the writing streak on the Patterns page (off by default)"
+)
+REVALIDATION_REGULATOR = SettingKey(
+    "revalidation.regulator", "", "nmc, gmc or hcpc: whose revalidation the tracker follows"
+)
+REVALIDATION_RENEWAL = SettingKey(
+    "revalidation.renewal", "", "ISO date the current revalidation cycle ends"
+)
 DRAFT_PREFIX = "draft."  # draft.<entry id> or draft.new: unsaved editor state (gui/drafts.py)
 
 REGISTRY: dict[str, SettingKey] = {
@@ -56,6 +65,9 @@ REGISTRY: dict[str, SettingKey] = {
         CARE_NOTE,
         RETENTION_MONTHS,
         BUILTIN_FRAMEWORKS,
+        SHOW_STREAK,
+        REVALIDATION_REGULATOR,
+        REVALIDATION_RENEWAL,
     )
 }
 

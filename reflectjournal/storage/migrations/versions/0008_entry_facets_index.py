@@ -1,7 +1,7 @@
 """covering index for filtered search
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30 19:15:00
 
 A search with a date, kind, mood, visibility, starred or sender filter checks each full-text
@@ -13,8 +13,8 @@ reads a few MB that stay in the page cache (services/search.py uses it with INDE
 
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
