@@ -29,7 +29,8 @@ How ReflectJournal holds up on a large journal, measured against
 [jrnl](https://jrnl.sh) 4.6 reading the same entries. Regenerate this page with one command:
 
 ```
-.venv/bin/python tools/bench_report.py --size 100000
+.venv/bin/python tools/bench_report.py                 # 1k, 10k and 100k, then this page
+.venv/bin/python tools/bench_report.py --size 100000   # one size
 ```
 
 It builds (or reuses) a seeded corpus with `tools/corpus.py` — entries over ten years,
