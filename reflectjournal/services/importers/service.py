@@ -234,10 +234,10 @@ def _row_from_ours(data: dict, number: int) -> _Row:
     )
     if problem:
         raise ImportFailed(f"The ReflectJournal export was refused: entry {number}: {problem}.")
-    model = data["model"]
+    model = data["model"] or None  # "" is "no model", as get_model reads it
     if model is not None:
         try:
-            model = get_model(model).slug
+            model = get_model(model).slug  # type: ignore[union-attr]  # None only for ""
         except UsageError:
             raise ImportFailed(
                 f"The ReflectJournal export was refused: entry {number} uses the reflection "
@@ -496,6 +496,6 @@ def _nothing_message(report: ImportReport) -> str:
         return f"Nothing was imported: {where} holds no entries."
     first = report.skipped[0]
     return _printable(
-        f"Nothing was imported: none of the entries in {where} could be read "
-        f"({skip_reasons(report.skipped)}; the first, {first.where}: {first.reason})."
+        f"Nothing was imported: none of the entries in {shown(where, 80)} could be read "
+        f"({skip_reasons(report.skipped)}; the first, {shown(first.where, 80)}: {first.reason})."
     )
