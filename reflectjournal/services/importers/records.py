@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -86,12 +85,10 @@ class ParseResult:
 Item = ImportedEntry | Skipped
 
 
-_WHITESPACE = re.compile(r"\s+")
-
-
 def normalise_text(text: str) -> str:
     """NFC, every run of whitespace collapsed to one space, trimmed."""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    # str.split() splits on exactly the characters ``\s`` matches, several times faster.
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def fingerprint(entry: ImportedEntry) -> str:
