@@ -1,4 +1,4 @@
-"""Coaching commands: person, session, action, reminders (CLI.md, Coaching)."""
+"""Coaching commands: person, session, action, reminders (docs/CLI.md, Coaching)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,18 @@ def register(sub) -> None:
         help="keep their session notes (their open actions are dropped) or delete them too",
     )
     p.set_defaults(handler=cmd_person_delete)
+
+    p = verbs.add_parser(
+        "export", help="everything held about one person (a subject access request)"
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--out", required=True, metavar="FILE.json|FILE.md")
+    p.add_argument(
+        "--allow-identifiers",
+        action="store_true",
+        help="write it even if the privacy check finds likely identifiers",
+    )
+    p.set_defaults(handler=cmd_person_export)
 
     session = sub.add_parser("session", help="coaching session notes and the prep brief")
     verbs = session.add_subparsers(dest="verb", metavar="VERB", required=True)
@@ -83,6 +95,11 @@ def register(sub) -> None:
     p.add_argument("person", metavar="PERSON")
     p.add_argument("--out", metavar="FILE.md|FILE.pdf")
     p.add_argument("--as-of", metavar="DATE", help="prepare as things stood on DATE (past only)")
+    p.add_argument(
+        "--allow-identifiers",
+        action="store_true",
+        help="write --out even if the privacy check finds likely patient identifiers",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_session_prep)
 
@@ -166,6 +183,28 @@ def cmd_person_delete(args) -> int:
             f"Removed {result['name']} with {result['sessions']} session(s) "
             f"and {result['actions']} action(s)."
         )
+    return 0
+
+
+def cmd_person_export(args) -> int:
+    from reflectjournal.cli.practice_cmds import _out_path, _privacy
+    from reflectjournal.cli.privacy_report import refusal_reported
+    from reflectjournal.services import subject_access
+
+    out = _out_path(args.out, (".json", ".md"), "export")
+    with refusal_reported(args), workspace(args) as ws:
+        file = subject_access.gather(ws, args.name)
+        as_json = out.suffix.lower() == ".json"
+        # The check reads exactly what is written, so choices on the entries apply to it.
+        text = _privacy(
+            ws,
+            subject_access.to_json(file) if as_json else subject_access.to_markdown(file),
+            args.allow_identifiers,
+            "export",
+            subject_access.entry_ids(ws, args.name),
+        )
+    out.write_text(text, encoding="utf-8")
+    output.say(f"Wrote everything held about {file.person['name']} to {out}.")
     return 0
 
 
@@ -285,18 +324,23 @@ def cmd_session_prep(args) -> int:
     if out is not None and not out.parent.is_dir():
         raise UsageError(f"The folder {out.parent} does not exist; nothing was written.")
     as_of = parse_datetime(args.as_of) if args.as_of else None
-    with workspace(args) as ws:
-        brief = prep.build_brief(ws, args.person, as_of=as_of)
-    markdown = prep.to_markdown(brief)
-    if out is not None:
-        if suffix == ".pdf":
-            from reflectjournal.gui.pdf import html_to_pdf
+    from reflectjournal.cli.privacy_report import refusal_reported
 
-            html_to_pdf(prep.to_html(markdown, brief), out, title=prep.title(brief))
-        else:
-            out.write_text(markdown, encoding="utf-8")
+    with refusal_reported(args), workspace(args) as ws:
+        brief = prep.build_brief(ws, args.person, as_of=as_of)
+        markdown = prep.to_markdown(brief)
+        if out is not None:  # the brief leaves the machine: the privacy check guards it
+            checked = ws.privacy.guard_text(
+                markdown, prep.entry_ids(brief), args.allow_identifiers, "prep brief"
+            )
+            markdown = checked.text
+            ws.exports.save_document(
+                out, markdown=markdown, html=prep.to_html(markdown, brief), title=prep.title(brief)
+            )
     if args.json:
-        data = brief.to_json()
+        from reflectjournal.cli.briefs import brief_json
+
+        data = brief_json(brief)
         data["markdown"] = markdown
         if out is not None:
             data["out"] = str(out)
@@ -383,13 +427,15 @@ def cmd_reminders(args) -> int:
 
 
 def _reminder_lines(reminders: dict) -> None:
-    if not reminders["actions"] and not reminders["sessions"]:
+    if not reminders["actions"] and not reminders["sessions"] and not reminders.get("retention"):
         output.say("Nothing due today and no sessions coming up.")
     if reminders["actions"]:
         output.say("Due today or overdue:")
         _action_lines(reminders["actions"])
     for s in reminders["sessions"]:
         output.say(f"Coming up: {s['date'][:16].replace('T', ' ')}  {s['title']}")
+    for sentence in reminders.get("retention", []):
+        output.say(sentence)
 
 
 _STATE_LABELS = {

@@ -1,4 +1,4 @@
-"""import, export, backup, restore (CLI.md, "Import, export, backup")."""
+"""import, export, backup, restore (docs/CLI.md, "Import, export, backup")."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from pathlib import Path
 from reflectjournal.cli import output
 from reflectjournal.cli.journal_cmds import add_filters, entry_filter, workspace
 from reflectjournal.errors import UsageError
+from reflectjournal.services import formats
+from reflectjournal.services.display import plural
 
-IMPORT_FORMATS = ("jrnl", "dayone", "markdown", "json")
-EXPORT_FORMATS = ("markdown", "json", "html", "pdf", "cpd")
+IMPORT_FORMATS = formats.IMPORT_FORMATS
+EXPORT_FORMATS = formats.EXPORT_FORMATS
 
 
 def register(sub) -> None:
@@ -43,6 +45,11 @@ def register(sub) -> None:
     p.add_argument("out", metavar="OUT")
     add_filters(p)
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.add_argument(
+        "--allow-identifiers",
+        action="store_true",
+        help="write cpd, pdf or html even if the privacy check finds likely patient identifiers",
+    )
     p.add_argument("--json", action="store_true", help="print a summary as JSON")
     p.set_defaults(handler=cmd_export)
 
@@ -135,22 +142,22 @@ def _print_import(report) -> None:
 
 
 def cmd_export(args) -> int:
-    f = entry_filter(args)
-    with workspace(args) as ws:
-        exports = ws.exports
-        if args.format == "pdf" or Path(args.out).suffix.lower() == ".pdf":
-            from reflectjournal.gui.pdf import html_to_pdf
+    from reflectjournal.cli.privacy_report import findings_note, refusal_reported
 
-            exports.pdf_writer = html_to_pdf
+    f = entry_filter(args)
+    with refusal_reported(args), workspace(args) as ws:
+        exports = ws.exports
         report = exports.run(
             args.format,
             Path(args.out),
             f,
             overwrite=args.force,
             progress=_progress("Exporting"),
+            allow_identifiers=args.allow_identifiers,
         )
     n = report.entries
     text = f"Exported {n} entr{'y' if n == 1 else 'ies'} to {report.path}."
+    text += findings_note(report.findings, report.redacted)
     return output.reply(args, report.to_json(), text)
 
 
@@ -161,7 +168,7 @@ def cmd_backup(args) -> int:
     return output.reply(
         args,
         report.to_json(),
-        f"Backed up {report.entries} entries to {report.path} ({lock}verified); "
+        f"Backed up {plural(report.entries, 'entry')} to {report.path} ({lock}verified); "
         "it opens with the journal's passphrase.",
     )
 
@@ -169,7 +176,7 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     from reflectjournal.cli.context import _tty, journal_path, keyring_store, terminal_prompt
     from reflectjournal.services.backup import restore
-    from reflectjournal.storage.unlock import KeySources
+    from reflectjournal.services.unlocking import KeySources
 
     sources = KeySources(
         passphrase_file=Path(args.passphrase_file) if args.passphrase_file else None,
@@ -180,6 +187,6 @@ def cmd_restore(args) -> int:
     return output.reply(
         args,
         report.to_json(),
-        f"Restored {report.entries} entries from {report.source} into {report.path}; "
+        f"Restored {plural(report.entries, 'entry')} from {report.source} into {report.path}; "
         "it opens with the backup's passphrase.",
     )

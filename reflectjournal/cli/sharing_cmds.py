@@ -1,4 +1,4 @@
-"""Sharing commands: identity, contact, share, comment, feedback, privacy (CLI.md, Sharing)."""
+"""Sharing commands: identity, contact, share, comment, feedback, privacy (docs/CLI.md, Sharing)."""
 
 from __future__ import annotations
 
@@ -76,8 +76,12 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_privacy_names)
     p = verbs.add_parser("scan", help="check TEXT (or - for standard input)")
     p.add_argument("text", metavar="TEXT|-")
+    p.add_argument("--entry", metavar="ID", help="apply that entry's remembered choices")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_privacy_scan)
+    from reflectjournal.cli.privacy_cmds import register as register_privacy
+
+    register_privacy(verbs)
 
 
 def _share_options(p: argparse.ArgumentParser) -> None:
@@ -295,9 +299,10 @@ def cmd_privacy_scan(args) -> int:
 
     text = read_text_argument(args.text)
     with _workspace(args) as ws:
-        findings = ws.sharing.scan(text)
+        findings = ws.privacy.scan(text, args.entry)
     rows = [
-        {"kind": f.kind, "label": f.label, "text": f.text, "context": f.context} for f in findings
+        {"kind": f.kind, "label": f.label, "text": f.text, "context": f.context, "choice": f.choice}
+        for f in findings
     ]
     return output.reply(
         args,

@@ -298,3 +298,21 @@ class FeedbackScore(SQLModel, table=True):
     score: float
     raters: int | None = None
     imported: str
+
+
+class PrivacyChoice(SQLModel, table=True):
+    """The user's decision about one likely identifier in one entry (migration 0005).
+
+    Applied on every way out: "redact" replaces it in exports, the prep brief and share
+    packets; "fine" (a colleague, a public figure) stops it being reported again.
+    """
+
+    __tablename__ = "privacy_choice"
+
+    entry_id: int = Field(foreign_key="entry.id", primary_key=True, ondelete="CASCADE")
+    kind: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)  # privacy.choice_key: digits of a number, words of a name
+    text: str = ""  # as it was written when chosen
+    decision: str = "redact"  # redact | fine
+    note: str = ""
+    created: str

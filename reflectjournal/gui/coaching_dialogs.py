@@ -32,7 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reflectjournal.adapters import qt_pdf
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
 from reflectjournal.gui.preview import PreviewBrowser
 from reflectjournal.services import prep
 from reflectjournal.services.coaching import ActionDraft
@@ -69,8 +71,12 @@ class PersonDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.person_id = self.workspace.people.add(
-                self.name.text(), self.role.currentText(), self.email.text()
+            self.person_id = operations.perform(
+                operations.events_of(self),
+                lambda: self.workspace.people.add(
+                    self.name.text(), self.role.currentText(), self.email.text()
+                ),
+                operations.Changes(people=True),
             )
         except ReflectJournalError as exc:
             show_error(self, exc)
@@ -87,19 +93,20 @@ class SessionDialog(QDialog):
         self.workspace = workspace
         self.person = person
         self.session_id = session_id
-        self.setWindowTitle(f"Session with {person['name']}")
-        self.resize(980, 720)
+        word = "Meeting" if person["role"] in ("mentee", "mentor") else "Session"
+        self.setWindowTitle(f"{word} with {person['name']}")
+        self.resize(960, 600)  # fits a 1024x640 screen
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")
         self.when.setAccessibleName("Date and time")
-        self.title = QLineEdit(placeholderText=f"Session with {person['name']}")
+        self.title = QLineEdit(placeholderText=f"{word} with {person['name']}")
         self.title.setAccessibleName("Title")
         self.agenda = QLineEdit(placeholderText="What the coachee wants to bring")
         self.agenda.setAccessibleName("Agenda")
         self.tags = QLineEdit(placeholderText="workforce-pressures, resilience, …")
         self.tags.setAccessibleName("Tags")
-        slugs = [t["slug"] for t in workspace.journal.tag_counts()]
+        slugs = [t.slug for t in workspace.journal.tag_counts()]
         completer = QCompleter(slugs, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -196,7 +203,9 @@ class SessionDialog(QDialog):
             if item.data(Qt.ItemDataRole.UserRole) in linked:
                 item.setCheckState(Qt.CheckState.Checked)
 
-    def add_action_row(self, text: str = "", mine: bool = False, due: str = "") -> None:
+    def add_action_row(self, text: str = "", mine: bool | None = None, due: str = "") -> None:
+        if mine is None:  # with my own coach or mentor, an action is usually mine
+            mine = self.person["role"] in ("coach", "mentor")
         row = self.actions.rowCount()
         self.actions.insertRow(row)
         self.actions.setItem(row, 0, QTableWidgetItem(text))
@@ -244,21 +253,27 @@ class SessionDialog(QDialog):
             if self.linked.item(i).checkState() == Qt.CheckState.Checked
         ]
         grow = self.use_grow.isChecked()
+        events = operations.events_of(self)
+        changes = operations.Changes(sessions=True, actions=True, entries=True, tags=True)
         try:
             if self.session_id is None:
-                self.session_id = coaching.add_session(
-                    self.person["id"],
-                    notes="" if grow else self.notes.toPlainText(),
-                    sections=self._section_texts() if grow else None,
-                    when=when,
-                    title=self.title.text(),
-                    agenda=self.agenda.text(),
-                    tags=tags,
-                    actions=self._drafts(),
-                    linked_entries=links,
+                self.session_id = operations.perform(
+                    events,
+                    lambda: coaching.add_session(
+                        self.person["id"],
+                        notes="" if grow else self.notes.toPlainText(),
+                        sections=self._section_texts() if grow else None,
+                        when=when,
+                        title=self.title.text(),
+                        agenda=self.agenda.text(),
+                        tags=tags,
+                        actions=self._drafts(),
+                        linked_entries=links,
+                    ),
+                    changes,
                 )
             else:
-                with self.workspace.db.transaction():
+                with self.workspace.atomic():
                     coaching.edit_session(
                         self.session_id,
                         notes=None if grow else self.notes.toPlainText(),
@@ -273,6 +288,7 @@ class SessionDialog(QDialog):
                         coaching.add_action(
                             d.text, owner=d.owner, due=d.due, session_id=self.session_id
                         )
+                events.report(changes)
         except ReflectJournalError as exc:
             show_error(self, exc)  # nothing was written: the dialog keeps every field
             return
@@ -284,15 +300,22 @@ class BriefDialog(QDialog):
 
     def __init__(self, workspace, person: str | int, parent=None):
         super().__init__(parent)
+        qt_pdf.install(workspace)
+        self.exports = workspace.exports
+        self.workspace = workspace
         self.brief = prep.build_brief(workspace, person)
         self.markdown = prep.to_markdown(self.brief)
         self.html = prep.to_html(self.markdown, self.brief)
         self.setWindowTitle(prep.title(self.brief))
-        self.resize(760, 900)
+        self.resize(760, 600)  # fits a 1024x640 screen; the brief scrolls
         self.view = PreviewBrowser()
         self.view.setAccessibleName("Prep brief")
-        self.view.document().setDefaultStyleSheet(prep.BRIEF_CSS)
-        self.view.setHtml(self.html)
+        from reflectjournal.gui.theme import is_dark
+
+        # Paper keeps the light look (self.html); a dark screen gets light text.
+        screen_css = prep.BRIEF_CSS_DARK if is_dark() else prep.BRIEF_CSS
+        self.view.document().setDefaultStyleSheet(screen_css)
+        self.view.setHtml(prep.to_html(self.markdown, self.brief, css=screen_css))
         export_md = QPushButton("Export Markdown…")
         export_pdf = QPushButton("Export PDF…")
         close = QPushButton("Close")
@@ -315,13 +338,46 @@ class BriefDialog(QDialog):
         if path:
             self.export_to(Path(path))
 
-    def export_to(self, path: Path) -> None:
-        try:
-            if path.suffix.lower() == ".pdf":
-                from reflectjournal.gui.pdf import html_to_pdf
+    def export_to(self, path: Path, allow_identifiers: bool = False) -> bool:
+        """Write the brief, after the privacy check (it leaves the machine). True if written."""
+        from reflectjournal.errors import PrivacyCheckFailed
 
-                html_to_pdf(self.html, path, title=prep.title(self.brief))
-            else:
-                path.write_text(self.markdown, encoding="utf-8")
-        except OSError as exc:
-            QMessageBox.warning(self, "ReflectJournal", f"Could not write {path}: {exc.strerror}.")
+        ids = prep.entry_ids(self.brief)
+        try:
+            checked = self.workspace.privacy.guard_text(
+                self.markdown, ids, allow_identifiers, "prep brief"
+            )
+        except PrivacyCheckFailed as exc:
+            self._ask_about_findings(exc.entry_findings, path)
+            return False
+        return self._write(path, checked.text)
+
+    def _ask_about_findings(self, findings, path: Path) -> None:
+        from reflectjournal.gui.privacy_dialog import FindingsDialog
+
+        dialog = FindingsDialog(findings, "prep brief", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.findings_dialog = dialog
+
+        def decided() -> None:
+            if dialog.decision == "redact":  # the brief's lines belong to no one entry: once
+                ids = prep.entry_ids(self.brief)
+                self._write(path, self.workspace.privacy.redacted_text(self.markdown, ids))
+            elif dialog.decision == "anyway":
+                self.export_to(path, allow_identifiers=True)
+
+        dialog.accepted.connect(decided)
+        dialog.open()
+
+    def _write(self, path: Path, markdown: str) -> bool:
+        try:
+            self.exports.save_document(
+                path,
+                markdown=markdown,
+                html=prep.to_html(markdown, self.brief),
+                title=prep.title(self.brief),
+            )
+        except ReflectJournalError as exc:
+            QMessageBox.warning(self, "ReflectJournal", str(exc))
+            return False
+        return True

@@ -1,8 +1,16 @@
-"""The Coaching page: people on the left; a coachee's page and one list of every action."""
+"""The Coaching page: people on the left; a person's page, every action, the caseload, my 360.
+
+The page speaks to who the journal's owner is (``CoachingService.stances``): a coach sees
+coachees and a caseload, a mentor sees mentees and meetings, a leader sees their own coach or
+mentor, the sessions they had, the goals they agreed and their own 360. A person's page
+adapts to the relationship: a prep brief and a sponsor summary only for someone the owner
+coaches or mentors.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,7 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import coaching_commands, operations
+from reflectjournal.gui.caseload_view import CaseloadView
 from reflectjournal.gui.coaching_dialogs import BriefDialog, PersonDialog, SessionDialog, show_error
+from reflectjournal.gui.feedback360_panel import Feedback360Panel
+from reflectjournal.gui.programme_panel import GoalsPanel, agreement_html
+from reflectjournal.services.display import date_text, plural
+from reflectjournal.services.timeutil import now_utc
 
 ROLE = Qt.ItemDataRole.UserRole
 ACTION_FILTERS = {
@@ -45,7 +59,7 @@ STATE_TEXT = {
 
 
 def _actions(n: int) -> str:
-    return f"{n} action" if n == 1 else f"{n} actions"
+    return plural(n, "action")
 
 
 def _placeholder(widget: QListWidget, text: str) -> None:
@@ -59,6 +73,32 @@ def _placeholder(widget: QListWidget, text: str) -> None:
     widget.addItem(item)
 
 
+CLIENT_ROLES = ("coachee", "mentee")
+# How a person appears in the list: the relationship, from the owner's side.
+ROLE_LABEL = {"coachee": "coachee", "mentee": "mentee", "coach": "my coach", "mentor": "my mentor"}
+ROLE_ORDER = {"coachee": 0, "mentee": 1, "coach": 2, "mentor": 3}
+INTRO = {
+    ("coach",): "Your coachees: agreements, sessions, goals, and what they shared with you.",
+    ("mentor",): "Your mentees: agreements, meetings, goals, and what they shared with you.",
+    ("coach", "mentor"): "The people you coach and mentor: agreements, sessions and meetings, "
+    "goals, and what they shared with you.",
+    ("leader",): "Your own coaching and mentoring: the coach or mentor you work with, your "
+    "sessions with them, the goals you agreed and your actions.",
+}
+EMPTY = (
+    "Add your coach or mentor to keep notes of your sessions and the goals you agreed. If you "
+    "coach or mentor others, add them as coachees or mentees."
+)
+
+
+def intro_for(stances: tuple[str, ...]) -> str:
+    clients = tuple(s for s in stances if s != "leader")
+    text = INTRO.get(clients) if clients else INTRO[("leader",)]
+    if clients and "leader" in stances:
+        text += " Your own coach or mentor is in the list too."
+    return text or ""
+
+
 def reminder_text(workspace, today: date | None = None) -> str:
     """One line for the start of the day (the main window or a tray can show it)."""
     r = workspace.coaching.reminders(today)
@@ -69,13 +109,19 @@ def reminder_text(workspace, today: date | None = None) -> str:
     if r["sessions"]:
         s = r["sessions"][0]
         parts.append(f"next session: {s['with'] or 'someone'} on {s['date'][:10]}")
+    if r.get("retention"):
+        parts.append(f"notes on {len(r['retention'])} past your retention period (see Caseload)")
     return "; ".join(parts)
 
 
 def turn_plan_into_actions(workspace, entry_id: int, parent: QWidget) -> list[int]:
     """One step from a reflection's action plan to open actions (usable from any page)."""
     try:
-        created = workspace.coaching.actions_from_entry(entry_id)
+        created = operations.perform(
+            operations.events_of(parent),
+            lambda: workspace.coaching.actions_from_entry(entry_id),
+            operations.Changes(actions=True),
+        )
     except ReflectJournalError as exc:
         show_error(parent, exc)
         return []
@@ -119,6 +165,9 @@ class CoachingView(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.setAccessibleName("Coaching")
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.intro.setAccessibleName("About this page")
         self.reminders = QLabel()
         self.reminders.setWordWrap(True)
         self.reminders.setAccessibleName("Reminders")
@@ -131,6 +180,7 @@ class CoachingView(QWidget):
         delete_person.clicked.connect(self.delete_person)
         left = QWidget()
         left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(QLabel("<b>People</b>"))
         left_layout.addWidget(self.people, 1)
         row = QHBoxLayout()
@@ -138,49 +188,79 @@ class CoachingView(QWidget):
         row.addWidget(delete_person)
         left_layout.addLayout(row)
 
-        # The coachee's page.
+        # A person's page: heading and commands, the agreement, then tabs.
         self.heading = QLabel()
+        self.heading.setWordWrap(True)
         self.new_session = QPushButton("New session…")
         self.prep_button = QPushButton("Prep brief")
+        self.agreement_button = QPushButton("Agreement…")
+        self.end_button = QPushButton("End…")
+        self.more_button = QPushButton("More")
         self.new_session.clicked.connect(self.record_session)
         self.prep_button.clicked.connect(self.open_brief)
+        self.agreement_button.clicked.connect(self.edit_agreement)
+        self.end_button.clicked.connect(self.end_or_reopen)
+        from PySide6.QtWidgets import QMenu
+
+        more = QMenu(self.more_button)
+        self.sponsor_action = more.addAction("Sponsor summary…", self.sponsor_summary)
+        more.addAction("Export everything held about them…", self.export_person)
+        self.more_button.setMenu(more)
+        self.agreement = QLabel()
+        self.agreement.setWordWrap(True)
+        self.agreement.setAccessibleName("Agreement")
         self.sessions = QListWidget()
         self.sessions.setAccessibleName("Sessions")
         self.sessions.itemActivated.connect(self.edit_session)
+        self.goals = GoalsPanel(workspace)
         self.person_actions = _action_tree("Open actions")
         self.shared = QListWidget()
         self.shared.setAccessibleName("Entries shared with you")
         self.themes = QLabel()
         self.themes.setWordWrap(True)
+        shared_page = QWidget()
+        sp = QVBoxLayout(shared_page)
+        sp.setContentsMargins(0, 0, 0, 0)
+        sp.addWidget(self.shared, 1)
+        sp.addWidget(self.themes)
+        self.feedback = Feedback360Panel(workspace)
+        self.person_tabs = QTabWidget()
+        self.person_tabs.setAccessibleName("About this person")
+        self.person_tabs.addTab(self.sessions, "Sessions")
+        self.person_tabs.addTab(self.goals, "Goals")
+        self.person_tabs.addTab(self.person_actions, "Open actions")
+        self.person_tabs.addTab(shared_page, "Shared with you")
+        self.person_tabs.addTab(self.feedback, "360")
         person_page = QWidget()
         p = QVBoxLayout(person_page)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
-        top.addWidget(self.new_session)
-        top.addWidget(self.prep_button)
+        for button in (self.new_session, self.prep_button, self.agreement_button,
+                       self.end_button, self.more_button):  # fmt: skip
+            top.addWidget(button)
         p.addLayout(top)
-        p.addWidget(QLabel("Sessions (double-click to open)"))
-        p.addWidget(self.sessions, 1)
-        p.addWidget(QLabel("Open actions"))
-        p.addWidget(self.person_actions, 1)
-        p.addWidget(QLabel("Shared with you"))
-        p.addWidget(self.shared, 1)
-        p.addWidget(self.themes)
+        p.addWidget(self.agreement)
+        p.addWidget(self.person_tabs, 1)
 
         # Every action, from sessions and reflections alike.
         self.filter = QComboBox()
         self.filter.addItems(list(ACTION_FILTERS))
         self.filter.setAccessibleName("Show actions")
         self.all_actions = _action_tree("All actions")
+        self.all_actions.itemActivated.connect(lambda *_: self.edit_action())
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel("Show"))
         buttons.addWidget(self.filter)
         buttons.addStretch(1)
+        edit = QPushButton("Edit…")
+        edit.clicked.connect(self.edit_action)
+        buttons.addWidget(edit)
         for label, status in (("Done", "done"), ("Drop", "dropped"), ("Reopen", "open")):
             button = QPushButton(label)
             button.clicked.connect(lambda _=False, s=status: self.set_status(s))
             buttons.addWidget(button)
-        from_plan = QPushButton("From a reflection's action plan…")
+        from_plan = QPushButton("From an action plan…")
+        from_plan.setToolTip("Turn a reflection's action plan into actions, one per item")
         from_plan.clicked.connect(self.actions_from_reflection)
         buttons.addWidget(from_plan)
         actions_page = QWidget()
@@ -189,18 +269,33 @@ class CoachingView(QWidget):
         a.addWidget(self.all_actions, 1)
         self.filter.currentTextChanged.connect(self.refresh_actions)
 
+        self.caseload = CaseloadView(workspace)
+        self.caseload.person_chosen.connect(self.open_person)
+        self.my360 = Feedback360Panel(workspace)
         self.tabs = QTabWidget()
         self.tabs.addTab(person_page, "Person")
         self.tabs.addTab(actions_page, "Actions")
+        self.tabs.addTab(self.caseload, "Caseload")
+        self.tabs.addTab(self.my360, "My 360")
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 3)
+        split.setSizes([200, 800])
         layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
         layout.addWidget(self.reminders)
         layout.addWidget(split, 1)
         self.people.currentItemChanged.connect(lambda *_: self.show_person())
+        self.events = operations.listen(self, self._journal_changed)
+        self.catch_up = operations.WhenShown(self, self.refresh)
         self.refresh()
+
+    def _journal_changed(self, changes: operations.Changes, initiator: object) -> None:
+        if initiator is self:
+            return  # refreshed already by the command that made the change
+        if changes.people or changes.sessions or changes.actions or changes.touches_entries:
+            self.catch_up.request()
 
     # ---- data ------------------------------------------------------------------------------
 
@@ -210,10 +305,20 @@ class CoachingView(QWidget):
 
     def refresh(self, select: int | None = None) -> None:
         keep = select or self.current_person()
+        stances = self.workspace.coaching.stances()
+        self.stances = stances
+        self.intro.setText(intro_for(stances))
         self.people.blockSignals(True)
         self.people.clear()
-        for person in self.workspace.people.list():
-            item = QListWidgetItem(f"{person['name']}  ·  {person['role']}")
+        people = sorted(
+            self.workspace.people.list(), key=lambda p: (ROLE_ORDER.get(p["role"], 9), p["name"])
+        )
+        ended = {a.person_id for a in self.workspace.programmes.agreements() if a.ended}
+        for person in people:
+            label = ROLE_LABEL.get(person["role"], person["role"])
+            if person["id"] in ended:
+                label += ", ended"
+            item = QListWidgetItem(f"{person['name']}  ·  {label}")
             item.setData(ROLE, person["id"])
             self.people.addItem(item)
             if person["id"] == keep:
@@ -222,33 +327,65 @@ class CoachingView(QWidget):
             self.people.setCurrentRow(0)
         self.people.blockSignals(False)
         text = reminder_text(self.workspace)
-        self.reminders.setText(f"<b>Today:</b> {text}" if text else "")
+        self.reminders.setText(f"<b>Today:</b> {escape(text)}" if text else "")
         self.reminders.setVisible(bool(text))
+        practising = any(s in stances for s in ("coach", "mentor"))
+        self.tabs.setTabVisible(self.tabs.indexOf(self.caseload), practising)
+        if practising:
+            self.caseload.refresh()
+        self.my360.show_for(None, mine=True)
         self.show_person()
         self.refresh_actions()
 
     def show_person(self) -> None:
         pid = self.current_person()
-        for widget in (self.new_session, self.prep_button):
+        for widget in (self.new_session, self.prep_button, self.agreement_button,
+                       self.end_button, self.more_button):  # fmt: skip
             widget.setEnabled(pid is not None)
         self.sessions.clear()
         self.shared.clear()
         if pid is None:
-            self.heading.setText("Add a coachee to start keeping session notes.")
+            self.heading.setText(EMPTY)
+            self.agreement.clear()
             self.person_actions.clear()
             self.themes.clear()
+            self.goals.show_person(None)
+            self.feedback.show_for(None)
             return
         view = self.workspace.coaching.person_overview(pid)
         who = view["person"]
-        self.heading.setText(f"<h2>{who['name']}</h2>{who['role']}")
+        client = who["role"] in CLIENT_ROLES
+        mentoring = who["role"] in ("mentee", "mentor")
+        word = "meeting" if mentoring else "session"
+        relation = {
+            "coachee": "someone you coach",
+            "mentee": "someone you mentor",
+            "coach": "your coach",
+            "mentor": "your mentor",
+        }.get(who["role"], who["role"])
+        self.heading.setText(f"<h2>{escape(who['name'])}</h2>{relation}")
+        self.new_session.setText(f"New {word}…" if client else f"Note a {word}…")
+        self.prep_button.setVisible(client)
+        self.sponsor_action.setVisible(client)
+        self.person_tabs.setTabText(0, "Meetings" if mentoring else "Sessions")
+        self.person_tabs.setTabVisible(3, client)
+        self.person_tabs.setTabVisible(4, client)
+        agreement = self.workspace.programmes.agreement(pid)
+        self.end_button.setText("Reopen" if agreement and agreement.ended else "End…")
+        number = None
+        if agreement is not None:
+            held, _ = self.workspace.programmes.session_count(pid, now_utc().isoformat())
+            number = held + 1
+        self.agreement.setText(agreement_html(agreement, mentoring, number))
         for s in view["sessions"]:
             ahead = "  (coming up)" if s["upcoming"] else ""
             item = QListWidgetItem(f"{s['date'][:16].replace('T', ' ')}  {s['title']}{ahead}")
             item.setData(ROLE, int(s["id"]))
             self.sessions.addItem(item)
         if not view["sessions"]:
+            button = self.new_session.text()
             _placeholder(
-                self.sessions, f"No sessions with {who['name']} yet; “New session…” starts one."
+                self.sessions, f"No {word}s with {who['name']} yet; “{button}” starts one."
             )
         _fill_actions(self.person_actions, view["actions"])
         for e in view["shared"]:
@@ -260,6 +397,13 @@ class CoachingView(QWidget):
             )
         themes = ", ".join(f"{t['name']} ({t['n']})" for t in view["themes"])
         self.themes.setText(f"Themes in what they shared: {themes}" if themes else "")
+        self.themes.setTextFormat(Qt.TextFormat.PlainText)
+        self.goals.show_person(who)
+        self.feedback.show_for(who if client else None, mine=not client)
+
+    def open_person(self, person_id: int) -> None:
+        self.refresh(select=person_id)
+        self.tabs.setCurrentIndex(0)
 
     def refresh_actions(self) -> None:
         keep = ACTION_FILTERS[self.filter.currentText()]
@@ -267,7 +411,24 @@ class CoachingView(QWidget):
             self.all_actions, [a for a in self.workspace.coaching.list_actions() if keep(a)]
         )
 
-    # ---- commands --------------------------------------------------------------------------
+    # ---- commands ----------------------------------------------------------------------------
+
+    def edit_agreement(self):
+        return coaching_commands.edit_agreement(self)
+
+    def end_or_reopen(self):
+        return coaching_commands.end_or_reopen(self)
+
+    def sponsor_summary(self):
+        return coaching_commands.sponsor_summary(self)
+
+    def export_person(self):
+        return coaching_commands.export_person(self)
+
+    def edit_action(self):
+        return coaching_commands.edit_action(self)
+
+    # ---- the original commands --------------------------------------------------------------------------
 
     def add_person(self) -> PersonDialog:
         dialog = PersonDialog(self.workspace, self)
@@ -295,7 +456,12 @@ class CoachingView(QWidget):
         if choice is None:
             return
         try:
-            self.workspace.coaching.delete_person(pid, sessions=choice)
+            operations.perform(
+                self.events,
+                lambda: self.workspace.coaching.delete_person(pid, sessions=choice),
+                operations.Changes(people=True, sessions=True, actions=True, entries=True),
+                initiator=self,
+            )
         except ReflectJournalError as exc:
             show_error(self, exc)
         self.refresh()
@@ -332,8 +498,14 @@ class CoachingView(QWidget):
         item = self.all_actions.currentItem()
         if item is None:
             return
+        action_id = item.data(0, ROLE)
         try:
-            self.workspace.coaching.set_status(item.data(0, ROLE), status)
+            operations.perform(
+                self.events,
+                lambda: self.workspace.coaching.set_status(action_id, status),
+                operations.Changes(actions=True),
+                initiator=self,
+            )
         except ReflectJournalError as exc:
             show_error(self, exc)
         self.refresh()
@@ -342,18 +514,13 @@ class CoachingView(QWidget):
         from reflectjournal.services.frameworks import reflection_models
 
         slugs = [m.slug for m in reflection_models().values() if m.actionable_section()]
-        marks = ",".join("?" * len(slugs))
-        rows = self.workspace.db.query(
-            f"SELECT id, title, created FROM entry WHERE kind = 'reflection' AND model IN "
-            f"({marks}) ORDER BY created DESC LIMIT 200",
-            slugs,
-        )
+        rows = self.workspace.journal.written_with_models(slugs, limit=200)
         if not rows:
             QMessageBox.information(
                 self, "Actions", "No reflection written with a model that has an action plan yet."
             )
             return
-        labels = [f"{r['created'][:10]}  {r['title']}" for r in rows]
+        labels = [f"{date_text(r['created'], as_stored_offset=True)}  {r['title']}" for r in rows]
         choice, ok = QInputDialog.getItem(
             self, "Turn an action plan into actions", "Reflection", labels, 0, False
         )

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import datetime
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.preview import PreviewBrowser
+from reflectjournal.services.display import date_text
 from reflectjournal.services.frameworks import get_model
 from reflectjournal.services.privacy import KIND_LABELS, KINDS
 from reflectjournal.services.rendering import render_plain
@@ -23,7 +23,16 @@ from reflectjournal.services.rendering import render_plain
 PRIVACY_MS = 800  # after the last keystroke: a scan per pause, not per key
 PRIVACY_LIMIT = 100_000  # characters; longer text is checked in full when it is shared
 SHARED_VISIBILITIES = ("mentor", "coach")
-_PLURALS = {"date-of-birth": "dates of birth", "email": "email addresses"}
+# Models whose entries are written to be read by others (a CPD account goes to a regulator).
+MODELS_FOR_OTHER_READERS = ("cpd",)
+_PLURALS = {
+    "date-of-birth": "dates of birth",
+    "email": "email addresses",
+    "patient-name": "patients' or relatives' names",
+    "address": "street addresses",
+    "chi-number": "CHI numbers",
+    "hc-number": "H&C numbers",
+}
 
 
 def privacy_hint_text(counts: dict[str, int]) -> str:
@@ -37,20 +46,27 @@ def privacy_hint_text(counts: dict[str, int]) -> str:
     return f"Possible patient identifiers: {', '.join(parts)}" if parts else ""
 
 
-class PrivacyHint(QLabel):
-    """A small line under the editor; only for entries a mentor or coach may be sent.
+def hint_applies(visibility: str | None, kind: str, model: str | None) -> bool:
+    """Entries a mentor or coach may be sent, and CPD accounts (written for a regulator)."""
+    if kind == "shared":
+        return False
+    return visibility in SHARED_VISIBILITIES or model in MODELS_FOR_OTHER_READERS
 
-    ``source()`` returns (title, body, visibility, kind) of what is on screen now.
+
+class PrivacyHint(QLabel):
+    """A small line under the editor, for entries others will read (see ``hint_applies``).
+
+    ``source()`` returns (title, body, visibility, kind, model, entry id) of what is on screen.
     """
 
-    def __init__(self, workspace, source: Callable[[], tuple[str, str, str, str]], parent=None):
+    def __init__(self, workspace, source: Callable[[], tuple], parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.source = source
         self.setObjectName("privacyHint")
         self.setAccessibleName("Patient data hint")
         self.setToolTip(
-            "Seen in this entry's text. Nothing is sent anywhere; before you share it, the "
+            "Seen in this entry's text. Nothing is sent anywhere; before you share or export it, the "
             "privacy check shows each one and lets you remove it."
         )
         self.hide()
@@ -62,16 +78,16 @@ class PrivacyHint(QLabel):
 
     def check_now(self) -> None:
         self.timer.stop()
-        title, body, visibility, kind = self.source()
+        title, body, visibility, kind, model, entry_id = self.source()
         # A title taken from the first sentence would count the same identifier twice.
         text = body if title.strip() in body else f"{title}\n{body}"
-        if kind == "shared" or visibility not in SHARED_VISIBILITIES:
+        if not hint_applies(visibility, kind, model):
             self.setText("")
         elif len(text) > PRIVACY_LIMIT:
             self.setText("Long entry: the privacy check runs in full when you share it.")
         else:
             try:
-                counts = self.workspace.sharing.quiet_scan(text)
+                counts = self.workspace.privacy.quiet_scan(text, entry_id)
             except ReflectJournalError:  # a hint, never an obstacle to writing
                 counts = {}
             self.setText(privacy_hint_text(counts))
@@ -79,11 +95,7 @@ class PrivacyHint(QLabel):
 
 
 def _day(iso: str) -> str:
-    try:
-        moment = datetime.fromisoformat(iso).astimezone()
-    except ValueError:
-        return iso[:10]
-    return f"{moment.day} {moment:%b %Y}"
+    return date_text(iso)
 
 
 def comments_html(comments: list[dict]) -> str:
@@ -135,8 +147,6 @@ class PlanButton(QPushButton):
     returns its id, or None when there is nothing saved to work from.
     """
 
-    created = Signal(list)  # ids of the new actions
-
     def __init__(self, workspace, save: Callable[[], int | None], parent=None):
         super().__init__("Turn action plan into actions", parent)
         self.workspace = workspace
@@ -162,7 +172,5 @@ class PlanButton(QPushButton):
             return []
         from reflectjournal.gui.coaching_view import turn_plan_into_actions
 
-        created = turn_plan_into_actions(self.workspace, entry_id, self.window())
-        if created:
-            self.created.emit(created)
-        return created
+        # Reported as a change event: the Coaching page lists the new actions.
+        return turn_plan_into_actions(self.workspace, entry_id, self.window())

@@ -27,26 +27,16 @@ from PySide6.QtWidgets import (
     QProgressDialog,
 )
 
+from reflectjournal.gui.operations import Changes, events_of, perform_in_background
 from reflectjournal.gui.tasks import Cancelled, Task, run_task
+from reflectjournal.services import formats
+from reflectjournal.services.display import plural
 
 log = logging.getLogger(__name__)
 
-# (format, label, pick a folder rather than a file)
-IMPORT_CHOICES = [
-    ("jrnl", "jrnl journal (plain or encrypted file, JSON or Markdown export)", False),
-    ("jrnl", "jrnl folder journal (YYYY/MM/DD.txt)", True),
-    ("dayone", "Day One export (.json or .zip)", False),
-    ("dayone", "Day One Classic journal (.dayone folder)", True),
-    ("markdown", "Folder of Markdown notes", True),
-    ("json", "ReflectJournal JSON export", False),
-]
-EXPORT_CHOICES = [
-    ("markdown", "Markdown notes (a folder; name it .md for one file)", ""),
-    ("json", "ReflectJournal JSON (complete, re-importable)", ".json"),
-    ("html", "HTML page (printable)", ".html"),
-    ("pdf", "PDF", ".pdf"),
-    ("cpd", "CPD / revalidation accounts (.md, .html or .pdf)", ".pdf"),
-]
+# (format, label, pick a folder) and (format, label, suffix): services/formats.py, shared with the CLI
+IMPORT_CHOICES = [(c.format, c.label, c.folder) for c in formats.IMPORT_CHOICES]
+EXPORT_CHOICES = [(c.format, c.label, c.suffix) for c in formats.EXPORT_CHOICES]
 
 
 def install_file_menu(window: QMainWindow, workspace) -> QMenu:
@@ -96,16 +86,27 @@ class FileActions(QObject):
         task.done.connect(progress.deleteLater)
         return progress
 
-    def _run(self, label: str, fn, on_done) -> Task:
-        task = run_task(fn, self, self.pool)
+    def _run(self, label: str, fn, on_done, changes: Changes | None = None) -> Task:
+        """Run ``fn`` off the UI thread; a write says what it ``changes`` so every page hears
+        of it (before the user is told it is done)."""
+        if changes is None:
+            task = run_task(fn, self, self.pool)
+        else:
+            task = perform_in_background(
+                events_of(self.window), fn, changes, parent=self, pool=self.pool
+            )
         self.task = task
         self._progress(label, "Cancel", task, after_ms=300)
-        task.finished.connect(lambda result: self._tell(on_done(result)))
+        task.finished.connect(lambda result: self._tell_if(on_done(result)))
         task.failed.connect(lambda text: self._tell(text, error=True))
         task.cancelled.connect(
             lambda: self._tell(f"{label.rstrip('…')} cancelled; nothing was written.")
         )
         return task
+
+    def _tell_if(self, text: str | None) -> None:
+        if text is not None:  # None: the outcome was shown another way (the findings dialog)
+            self._tell(text)
 
     def _tell(self, text: str, *, error: bool = False) -> None:
         self.last_message = text
@@ -120,12 +121,6 @@ class FileActions(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # not exec(): never block the event loop
 
-    def _refresh(self) -> None:
-        page = getattr(self.window, "pages", {}).get("journal")
-        model = getattr(page, "model", None)
-        if model is not None and hasattr(model, "reload"):
-            model.reload()
-
     # ---- import --------------------------------------------------------------------------
 
     def start_import(
@@ -136,28 +131,32 @@ class FileActions(QObject):
         password: str | None = None,
         date_format: str | None = None,
     ) -> Task:
-        service = self.workspace.imports
+        workspace = self.workspace
 
         def work(ctx):
             from reflectjournal.services.importers.service import ImportCancelled
 
-            try:
-                return service.run(
-                    kind,
-                    path,
-                    password=password or None,
-                    date_format=date_format or None,
-                    progress=ctx.report,
-                    cancelled=lambda: ctx.cancelled,
-                )
-            except ImportCancelled:
-                raise Cancelled() from None
+            # Its own connection: the import's one long transaction never makes the window
+            # wait (the window keeps reading the journal as it was until the commit).
+            with workspace.for_worker() as worker:
+                try:
+                    return worker.imports.run(
+                        kind,
+                        path,
+                        password=password or None,
+                        date_format=date_format or None,
+                        progress=ctx.report,
+                        cancelled=lambda: ctx.cancelled,
+                    )
+                except ImportCancelled:
+                    raise Cancelled() from None
 
         def done(report) -> str:
-            self._refresh()
             return report.summary()
 
-        return self._run("Importing…", work, done)
+        # Imported entries, their tags, and (from our JSON) people and received entries.
+        changes = Changes(entries=True, tags=True, people=True, shared=True)
+        return self._run("Importing…", work, done, changes)
 
     def import_form(self) -> tuple[QDialog, QComboBox, QLineEdit, QLineEdit]:
         """The import dialog: what to import from and, for jrnl, its password and date format
@@ -225,23 +224,72 @@ class FileActions(QObject):
         page = getattr(self.window, "pages", {}).get("journal")
         return getattr(page, "filter", None) or EntryFilter()
 
-    def start_export(self, kind: str, out: Path, f=None, *, overwrite: bool = False) -> Task:
-        from reflectjournal.gui.pdf import html_to_pdf
-        from reflectjournal.services.exporters import ExportCancelled, ExportService
+    def start_export(
+        self,
+        kind: str,
+        out: Path,
+        f=None,
+        *,
+        overwrite: bool = False,
+        allow_identifiers: bool = False,
+    ) -> Task:
+        from reflectjournal.adapters import qt_pdf
+        from reflectjournal.errors import PrivacyCheckFailed
+        from reflectjournal.services.exporters import ExportCancelled
 
-        ws = self.workspace
-        service = ExportService(ws.db, ws.journal, ws.owner_name, pdf_writer=html_to_pdf)
+        qt_pdf.install(self.workspace)
+        service = self.workspace.exports
 
         def work(ctx):
             try:
                 return service.run(
                     kind, out, f, overwrite=overwrite, progress=ctx.report,
-                    cancelled=lambda: ctx.cancelled,
+                    cancelled=lambda: ctx.cancelled, allow_identifiers=allow_identifiers,
                 )  # fmt: skip
             except ExportCancelled:
                 raise Cancelled() from None
+            except PrivacyCheckFailed as exc:  # nothing written: ask, then try again
+                return exc
 
-        return self._run("Exporting…", work, lambda r: f"Exported {r.entries} entries to {r.path}.")
+        def done(result) -> str | None:
+            if isinstance(result, PrivacyCheckFailed):
+                what = "CPD accounts" if kind == "cpd" else f"{kind.upper()} export"
+                again = lambda allow: self.start_export(  # noqa: E731
+                    kind, out, f, overwrite=overwrite, allow_identifiers=allow
+                )
+                self.ask_about_findings(result.entry_findings, what, again)
+                return None
+            text = f"Exported {plural(result.entries, 'entry')} to {result.path}."
+            if result.redacted:
+                text += f" {result.redacted} identifiers were redacted as you chose."
+            if result.findings:
+                text += f" It carries {result.findings} likely patient identifiers."
+            return text
+
+        return self._run("Exporting…", work, done)
+
+    def ask_about_findings(self, findings, what: str, again) -> None:
+        """The findings dialog; Redact, Edit entry or Write anyway (after a second yes)."""
+        from reflectjournal.gui.privacy_dialog import FindingsDialog, remember_choices
+
+        dialog = FindingsDialog(findings, what, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.findings_dialog = dialog
+
+        def decided() -> None:
+            if dialog.decision == "redact":
+                remember_choices(self.workspace.privacy, dialog)
+                again(False)
+            elif dialog.decision == "anyway":
+                again(True)
+            elif dialog.decision == "edit":
+                entry_id = dialog.selected_entry()
+                if entry_id is not None:
+                    events_of(self.window).open_entry(entry_id)  # navigation is an event
+
+        dialog.accepted.connect(decided)
+        dialog.rejected.connect(lambda: self._tell(f"The {what} was not written."))
+        dialog.open()  # not exec(): never block the event loop
 
     def export_dialog(self) -> None:
         dialog = QDialog(self.window)
@@ -276,7 +324,7 @@ class FileActions(QObject):
         return self._run(
             "Backing up…",
             lambda ctx: service.backup(out, progress=ctx.step),
-            lambda r: f"Backed up {r.entries} entries to {r.path} (verified).",
+            lambda r: f"Backed up {plural(r.entries, 'entry')} to {r.path} (verified).",
         )
 
     def backup_dialog(self) -> None:
@@ -291,13 +339,13 @@ class FileActions(QObject):
 
     def start_restore(self, source: Path, target: Path, passphrase: str) -> Task:
         from reflectjournal.services.backup import restore
-        from reflectjournal.storage.unlock import ENV_PASSPHRASE, KeySources
+        from reflectjournal.services.unlocking import ENV_PASSPHRASE, KeySources
 
         sources = KeySources(environ={ENV_PASSPHRASE: passphrase})
         return self._run(
             "Restoring…",
             lambda ctx: restore(source, target, sources),
-            lambda r: f"Restored {r.entries} entries into {r.path}; open it to use it.",
+            lambda r: f"Restored {plural(r.entries, 'entry')} into {r.path}; open it to use it.",
         )
 
     def restore_dialog(self) -> None:
@@ -318,7 +366,7 @@ class FileActions(QObject):
 
     # ---- automatic backup on close -------------------------------------------------------
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched, event) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             if self.closing:
                 return True  # a second close while the first one's backup runs

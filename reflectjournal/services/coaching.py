@@ -59,7 +59,7 @@ class CoachingService(ActionsMixin):
         linked_entries: Iterable[int | str] = (),
         model: str | None = None,
     ) -> int:
-        """Record a session; string actions are owned by the coachee (CLI.md).
+        """Record a session; string actions are owned by the coachee (docs/CLI.md).
 
         With ``model`` (grow), the notes are read as that model's sections by their headings
         (``## Goal`` … ``## Way forward``), as the app's GROW layout stores them.
@@ -70,7 +70,8 @@ class CoachingService(ActionsMixin):
             notes = ""
         moment = when or now_utc().astimezone()
         check_text(agenda, "The agenda")
-        title = (title or "").strip() or f"Session with {who['name']}"
+        word = "Meeting" if who["role"] in ("mentee", "mentor") else "Session"
+        title = (title or "").strip() or f"{word} with {who['name']}"
         drafts = [a if isinstance(a, ActionDraft) else ActionDraft(a, who["id"]) for a in actions]
         links = self._shared_ids(linked_entries, who)
         with self.db.transaction():
@@ -245,6 +246,20 @@ class CoachingService(ActionsMixin):
             "upcoming": row["date"] > now_utc().isoformat(),
         }
 
+    # ---- who the owner is ----------------------------------------------------------------
+
+    def stances(self) -> tuple[str, ...]:
+        """How the journal's owner works with people: ``coach`` (has coachees), ``mentor``
+        (has mentees), ``leader`` (works with a coach or mentor, or nobody yet). Several can
+        hold at once; the Coaching page speaks to each."""
+        roles = {r[0] for r in self.db.query("SELECT DISTINCT role FROM person")}
+        found = tuple(
+            stance for stance, role in (("coach", "coachee"), ("mentor", "mentee")) if role in roles
+        )
+        if roles & {"coach", "mentor"} or not found:
+            found += ("leader",)
+        return found
+
     # ---- reminders, people -----------------------------------------------------------------
 
     def reminders(self, today: date | None = None) -> dict:
@@ -257,7 +272,13 @@ class CoachingService(ActionsMixin):
         ]
         upcoming = [s for s in self.list_sessions(upcoming_only=True) if s["upcoming"]]
         upcoming.sort(key=lambda s: s["date"])
-        return {"actions": due, "sessions": upcoming}
+        from reflectjournal.services import retention
+
+        months = retention.months_setting(self.db)
+        kept = (
+            [retention.sentence(r, months) for r in retention.due(self.db, today)] if months else []
+        )
+        return {"actions": due, "sessions": upcoming, "retention": kept}
 
     def delete_person(self, person: str | int, *, sessions: str) -> dict:
         """Remove a person. ``sessions`` must say what happens to their sessions:

@@ -14,12 +14,15 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from statistics import mean
 
 from reflectjournal.errors import UsageError
+from reflectjournal.services import prep_sections
+from reflectjournal.services.programmes import Agreement, Goal
 from reflectjournal.services.timeutil import from_storage, now_utc, to_storage
+from reflectjournal.services.wellbeing import CareNote, coachee_care_note
 
 EXCERPT_CHARS = 220
 MAX_QUESTIONS = 8
@@ -28,7 +31,7 @@ _NOT_CAPABILITY = {"challenge", "context", "level", "leadership-type", "developm
 _NOT_CAPABILITY |= {"outcome", "free", "item"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Theme:
     slug: str
     name: str
@@ -36,7 +39,7 @@ class Theme:
     recent: int  # items in this period
     previous: int  # items in the period before
     earlier: int  # items at any time before this period
-    questions: list[str] = field(default_factory=list)
+    questions: tuple[str, ...] = ()
     framework: bool = True
 
     @property
@@ -48,7 +51,7 @@ class Theme:
         return self.recent >= 2 and self.recent > self.previous
 
 
-@dataclass
+@dataclass(frozen=True)
 class Brief:
     person: dict
     as_of: datetime
@@ -63,34 +66,16 @@ class Brief:
     other_themes: list[Theme]
     mood: dict
     questions: list[dict]
+    agreement: Agreement | None = None
+    session_number: int | None = None  # which session of the programme the next one is
+    goals: tuple[Goal, ...] = ()
+    care: CareNote | None = None
 
-    def to_json(self) -> dict:
-        def theme(t: Theme) -> dict:
-            return {
-                "slug": t.slug,
-                "name": t.name,
-                "category": t.category,
-                "recent": t.recent,
-                "previous": t.previous,
-                "recurring": t.recurring,
-                "rising": t.rising,
-            }
-
-        return {
-            "person": self.person["name"],
-            "as_of": self.as_of.isoformat(),
-            "last_session": self.last_session,
-            "next_session": self.next_session,
-            "shared": self.shared,
-            "open_actions": self.open_actions,
-            "closed_actions": self.closed_actions,
-            "challenges": [theme(t) for t in self.challenges],
-            "capabilities_in_focus": [theme(t) for t in self.focus],
-            "capabilities_neglected": self.neglected,
-            "other_themes": [theme(t) for t in self.other_themes],
-            "mood": self.mood,
-            "questions": self.questions,
-        }
+    @property
+    def mentoring(self) -> bool:
+        if self.agreement is not None:
+            return self.agreement.kind == "mentoring"
+        return self.person.get("role") in ("mentee", "mentor")
 
 
 def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> Brief:
@@ -108,6 +93,7 @@ def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> 
     coaching = workspace.coaching
     who = workspace.people.get(person)
     pid = who["id"]
+    agreement = workspace.programmes.agreement(pid)
 
     sessions = db.query(
         "SELECT id, entry_id, date FROM coaching_session WHERE person_id = ? ORDER BY date, id",
@@ -155,7 +141,7 @@ def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> 
             recent=counts["recent"][t],
             previous=counts["previous"][t],
             earlier=counts["earlier"][t],
-            questions=json.loads(info[t]["questions"] or "[]"),
+            questions=tuple(json.loads(info[t]["questions"] or "[]")),
             framework=info[t]["framework_id"] is not None,
         )
         for t in counts["recent"]
@@ -196,7 +182,23 @@ def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> 
         other_themes=other,
         mood=_mood(shared_rows, since),
         questions=_questions(challenges + focus, neglected),
+        agreement=agreement,
+        session_number=_next_number(workspace, pid, agreement, until, ahead),
+        goals=tuple(
+            g
+            for g in workspace.programmes.goals(pid)
+            if g.status == "active" or (g.closed and (since is None or g.closed > since))
+        ),
+        care=coachee_care_note(db, pid, until),
     )
+
+
+def _next_number(workspace, pid: int, agreement, until: str, ahead) -> int | None:
+    """The number of the coming session within the agreement (None without an agreement)."""
+    if agreement is None:
+        return None
+    held, _ = workspace.programmes.session_count(pid, until)
+    return held + 1
 
 
 def _tags(db, entry_ids: list[int]) -> dict[int, list[int]]:
@@ -374,6 +376,9 @@ def to_markdown(brief: Brief) -> str:
         meta.append("no session recorded yet")
     if brief.next_session:
         meta.append(f"next session {_day(brief.next_session['date'])}")
+    label = prep_sections.session_label(brief)
+    if label:
+        meta.insert(0, f"**{label.split(' (')[0]}**")
     out += [" · ".join(meta), ""]
 
     overdue = [a for a in brief.open_actions if a["state"] == "overdue"]
@@ -386,6 +391,9 @@ def to_markdown(brief: Brief) -> str:
     if rising:
         glance.append("rising: " + ", ".join(md_escape(r) for r in rising))
     out += ["## At a glance", "", *[f"- {g}" for g in glance], ""]
+    out += prep_sections.care_lines(brief)
+    out += prep_sections.agreement_lines(brief)
+    out += prep_sections.goal_lines(brief)
 
     out += ["## Actions", ""]
     if brief.open_actions:
@@ -506,11 +514,30 @@ em { color: #4a4a4a; }
 """
 
 
+def entry_ids(brief: Brief) -> list[str]:
+    """The entries the brief quotes, whose privacy choices apply to it."""
+    ids = [s["id"] for s in brief.shared if s.get("id")]
+    if brief.last_session and brief.last_session.get("entry_id"):
+        ids.append(str(brief.last_session["entry_id"]))
+    return ids
+
+
 def title(brief: Brief) -> str:
     return f"Session prep: {brief.person['name']}"
 
 
-def to_html(markdown_text: str, brief: Brief) -> str:
+# The same layout for a dark screen: light text, headings in a lighter blue. Paper (PDF) always
+# uses BRIEF_CSS.
+BRIEF_CSS_DARK = (
+    BRIEF_CSS.replace("#1a1a1a", "#e6e6e6")
+    .replace("#0b4f6c", "#7cc4e4")
+    .replace("#9fb8c4", "#4a6572")
+    .replace("#333333", "#cfcfcf")
+    .replace("#4a4a4a", "#bdbdbd")
+)
+
+
+def to_html(markdown_text: str, brief: Brief, *, css: str = BRIEF_CSS) -> str:
     """A whole HTML document: the sanitised rendering of the brief with our print style.
 
     Only the body comes from rendering (which sanitises it); the head is our own constant text.
@@ -520,7 +547,7 @@ def to_html(markdown_text: str, brief: Brief) -> str:
     body = render_html(markdown_text)
     return (
         f'<html><head><meta charset="utf-8"><title>{escape(title(brief))}</title>'
-        f"<style>{BRIEF_CSS}</style></head><body>{body}</body></html>"
+        f"<style>{css}</style></head><body>{body}</body></html>"
     )
 
 

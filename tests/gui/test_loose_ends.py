@@ -143,7 +143,7 @@ def test_editor_warns_quietly_about_patient_identifiers_when_an_entry_may_be_sha
     editor.visibility.setCurrentIndex(editor.visibility.findData("mentor"))
     qtbot.waitUntil(hint.isVisible, timeout=5000)  # debounced, then shown
     assert hint.text() == "Possible patient identifiers: 1 NHS number, 1 phone number"
-    _type_body(editor, "Bed 4: patient NHS 943 476 5918, daughter rang.")  # bad check digit
+    _type_body(editor, "Bed 4: ref 943 476 5918, daughter rang.")  # bad check digit, no cue
     qtbot.waitUntil(hint.isHidden, timeout=5000)
     assert hint.text() == ""
     # Saved and reopened: the hint is worked out again at once.
@@ -153,6 +153,20 @@ def test_editor_warns_quietly_about_patient_identifiers_when_an_entry_may_be_sha
     assert hint.isHidden()
     editor.load_entry(entry_id)
     assert hint.isVisible() and hint.text() == "Possible patient identifiers: 1 email address"
+
+
+def test_editor_hint_also_covers_private_cpd_accounts(qtbot, window):
+    editor = window.journal_view.editor
+    hint = editor.privacy_hint
+    assert editor.visibility.currentData() == "private"
+    editor.model_box.setCurrentIndex(editor.model_box.findData("cpd"))
+    editor._sections["what-happened"].setPlainText("Mrs Doreen Whitcombe waited nine hours.")
+    qtbot.waitUntil(hint.isVisible, timeout=5000)  # a CPD account is written for a regulator
+    assert hint.text() == "Possible patient identifiers: 1 patient's or relative's name"
+    editor.model_box.setCurrentIndex(editor.model_box.findData(None))
+    qtbot.waitUntil(lambda: editor.body is not None)
+    _type_body(editor, "Mrs Doreen Whitcombe waited nine hours for a bed.")
+    qtbot.waitUntil(hint.isHidden, timeout=5000)  # a private free entry: no nagging
 
 
 def test_comments_from_others_show_as_plain_text_and_say_when_the_entry_changed(qtbot, window):
@@ -275,20 +289,24 @@ def test_render_on_request_is_not_undone_by_a_pending_live_preview_tick(qtbot, w
 
 
 def test_list_snippet_skips_section_headings():
+    from reflectjournal.domain.enums import Kind, Visibility
     from reflectjournal.gui.entry_model import _summary
+    from reflectjournal.services.entries import Entry
 
     row = _summary(
-        {
-            "id": "7",
-            "title": "Restructure",
-            "body": "## Description\n\nA new **matron** structure.\n\n## Feelings\n- Weary",
-            "created": "2026-09-17T13:39:00+00:00",
-            "tags": [],
-            "mood": None,
-            "energy": None,
-            "model": "gibbs",
-            "kind": "reflection",
-            "visibility": "private",
-        }
+        Entry(
+            id=7,
+            kind=Kind.REFLECTION,
+            title="Restructure",
+            body="## Description\n\nA new **matron** structure.\n\n## Feelings\n- Weary",
+            created="2026-09-17T13:39:00+00:00",
+            updated="2026-09-17T13:39:00+00:00",
+            tags=(),
+            mood=None,
+            energy=None,
+            visibility=Visibility.PRIVATE,
+            model="gibbs",
+            starred=False,
+        )
     )
     assert row["snippet"] == "A new matron structure. Weary"

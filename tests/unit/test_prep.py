@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from reflectjournal.cli.briefs import brief_json
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services import prep
 from reflectjournal.services.coaching import ActionDraft
@@ -99,7 +100,7 @@ def history(workspace):
 def test_brief_contains_exactly_the_right_entries_actions_and_themes(history):
     ws, ids = history
     brief = prep.build_brief(ws, "Sam Patel", as_of=AS_OF)
-    data = brief.to_json()
+    data = brief_json(brief)
 
     assert data["last_session"]["id"] == str(ids["s2"])
     assert data["next_session"] is None
@@ -146,7 +147,7 @@ def test_brief_contains_exactly_the_right_entries_actions_and_themes(history):
 def test_private_and_other_peoples_entries_never_appear(history):
     ws, _ = history
     brief = prep.build_brief(ws, "Sam Patel", as_of=AS_OF)
-    text = prep.to_markdown(brief) + json.dumps(brief.to_json())
+    text = prep.to_markdown(brief) + json.dumps(brief_json(brief))
     for secret in ("PRIVATE-NOTE", "My worry about Sam", "ALEX-ONLY", "Alex's week"):
         assert secret not in text
     assert "Renew my own supervision" not in text

@@ -6,7 +6,6 @@ Run with ``-s`` to see the per-detector figures.
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -68,8 +67,12 @@ def test_published_example_is_valid_and_found_in_every_format():
 def test_after_an_nhs_cue_any_grouping_counts():
     assert found("NHS no 9434 765 919 on the form") == [("nhs-number", "9434 765 919")]
     assert found("NHS number: 94 3476 5919.") == [("nhs-number", "94 3476 5919")]
-    assert found("NHS no 9434 765 918 has a bad check digit") == []
-    assert found("Reference 9434 765 919 with no cue") == []
+    # A typo in the check digit right after the cue still points at the patient.
+    assert found("NHS no 9434 765 918 has a bad check digit") == [("nhs-number", "9434 765 918")]
+    # Every common grouping counts without a cue too (4-3-3, dots); a non-patient cue wins.
+    assert found("Reference 9434 765 919 with no cue") == [("nhs-number", "9434 765 919")]
+    assert found("Copied 943.476.5919 by hand") == [("nhs-number", "943.476.5919")]
+    assert found("Invoice 9434 765 919 from the agency") == []
 
 
 @pytest.mark.parametrize("number", numbers(valid=True, count=40, seed=1))
@@ -101,7 +104,12 @@ def test_remainder_ten_is_never_valid():
         "943 476 59190 has eleven digits.",
         "Mixed 943-476 5919 separators.",
         "Money £9434765919 is not a person.",
-        "Grouping 9434 765 919 is not the NHS layout.",
+        "Purchase order 9434765919 for beds.",
+        "PO 943 476 5919 raised twice.",
+        "Datix 9434765919 closed.",
+        "ESR number 9434765919 on my payslip.",
+        "Cost centre 943-476-5919 overspent.",
+        "Ticket 9434765919 with IT.",
     ],
 )
 def test_nhs_number_negatives(text):
@@ -296,7 +304,7 @@ def test_sensitive_names_whole_word_any_case_and_spacing():
     text = (
         "mrs  OKAFOR met Derek\nHume; O’Neil and Jo came. Mrs Okaforth, Jones and Joanne did not."
     )
-    hits = found(text, names)
+    hits = [hit for hit in found(text, names) if hit[0] == "sensitive-name"]
     assert hits == [
         ("sensitive-name", "mrs  OKAFOR"),
         ("sensitive-name", "Derek\nHume"),
@@ -355,18 +363,15 @@ def test_redact_refuses_findings_from_other_text_and_merges_overlaps():
     assert redact(text, overlapping) == "[email address removed]"
 
 
-def test_large_text_scans_quickly():
+def test_large_text_gives_every_finding():
+    """Correctness at size; speed is measured in tests/benchmarks/test_bench_privacy.py."""
     unit = (
         "Met the team on 12/03/2026 about 28 beds and ext 4421; Mrs Okafor's DOB 01/02/1950, "
         "NHS 943 476 5919, jane.doe@example.org, 07700 900123, LS6 2QT, MRN 00123456.\n"
     )
-    text = unit * (1_000_000 // len(unit))
-    started = time.perf_counter()
+    text = unit * (200_000 // len(unit))
     findings = scan(text, ["Mrs Okafor"], today=TODAY)
-    seconds = time.perf_counter() - started
-    print(f"\nscan of {len(text):,} characters: {seconds:.2f}s, {len(findings):,} findings")
-    assert len(findings) == 7 * (1_000_000 // len(unit))  # one of each kind per line
-    assert seconds < 10
+    assert len(findings) == 7 * (200_000 // len(unit))  # one of each kind per line
 
 
 @settings(max_examples=200, deadline=None)

@@ -40,7 +40,7 @@ SAMPLE: list[tuple[str, list[tuple[str, str]]]] = [
     ("Sent the rota to the team by email.", []),
     ("Mrs Okafor's fall was preventable.", [("sensitive-name", "Mrs Okafor")]),
     ("derek  hume complained again.", [("sensitive-name", "derek  hume")]),
-    ("Mrs Okaforth is a different person entirely.", []),
+    ("Mrs Okaforth is a different person entirely.", [("patient-name", "Mrs Okaforth")]),
     ("Workforce pressures: 3 vacancies, 2 on long-term sick.", []),
     ("Scored 4/5 on compassionate leadership; staff survey 62%.", []),
     ("Met at 10:30 in room 2.14 with 12 staff.", []),
@@ -48,6 +48,7 @@ SAMPLE: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Mr Hume (DOB 01/01/1940, MRN 7654321) at BD7 1DP, tel 01274 000000.",
         [
+            ("patient-name", "Mr Hume"),
             ("date-of-birth", "01/01/1940"),
             ("hospital-number", "7654321"),
             ("postcode", "BD7 1DP"),
@@ -56,7 +57,7 @@ SAMPLE: list[tuple[str, list[tuple[str, str]]]] = [
     ),
     ("Incident 2026/114 reviewed at panel.", []),
     ("Cohort of 2019 nurses, 48 in total.", []),
-    ("Her CHI number 0101010001 was quoted.", [("nhs-number", "0101010001")]),
+    ("Her CHI number 0101010001 was quoted.", [("chi-number", "0101010001")]),
     # Known limits, kept in the sample so the numbers stay honest:
     ("NHS no 9434 765 919 on the form.", [("nhs-number", "9434 765 919")]),  # odd grouping, cued
     ("Order ref AB123456 for gloves arrived.", []),  # looks like a hospital number
@@ -106,6 +107,6 @@ def test_precision_and_recall_on_the_labelled_sample(capsys):
             f"\nprivacy sample: {len(SAMPLE)} texts, {true_pos + false_neg} identifiers; "
             f"precision {precision:.2f}, recall {recall:.2f}"
         )
-    # One known limit: an order reference shaped like a hospital number is flagged.
-    assert [m[0] for m in misses] == ["Order ref AB123456 for gloves arrived."], misses
+    # The order reference shaped like a hospital number, once a known limit, is now passed over.
+    assert misses == [], misses
     assert precision >= 0.95 and recall >= 0.95

@@ -18,6 +18,7 @@ from reflectjournal.services import entries as E
 from reflectjournal.services import privacy
 from reflectjournal.services.frameworks import reflection_models
 from reflectjournal.services.journal import JournalService
+from reflectjournal.services.privacy.service import PrivacyService
 from reflectjournal.services.sharing import packets
 from reflectjournal.services.sharing.files import write_atomically
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
@@ -74,12 +75,18 @@ class ShareService:
             )
         recipient_fp = person["fingerprint"]
         names = self._sensitive_names()
+        checker = PrivacyService(self.db)
+        fine = checker.fine_names()
         entries, findings = [], []
         for row in self._rows(visibility, request):
             item = self._outgoing(row, recipient_fp, request.include_mood)
-            hits = self._scan(item, names)
+            # The user's remembered choices for this entry (privacy.service): "redact" ones
+            # are replaced before anything else, "fine" ones are not reported.
+            checks = {"names": names, "choices": checker.choices(row["id"]), "fine": fine}
+            item = _redacted(item, checks, chosen_only=True)
+            hits = self._scan(item, checks)
             if request.redact and hits:
-                item = _redacted(item, names)
+                item = _redacted(item, checks)
                 hits = []
             findings.extend(hits)
             entries.append(item)
@@ -133,7 +140,7 @@ class ShareService:
         return item
 
     @staticmethod
-    def _scan(item: dict, names: list[str]) -> list[dict]:
+    def _scan(item: dict, checks: dict) -> list[dict]:
         hits = []
         fields = [("title", item["title"]), ("body", item["body"])]
         # A model entry's sections are cut from its body: report a hit once, not twice.
@@ -141,7 +148,7 @@ class ShareService:
             (f"section {k}", v) for k, v in item["sections"].items() if v not in item["body"]
         ]
         for where, text in fields:
-            for f in privacy.scan(text, names):
+            for f in _findings(text, checks):
                 hits.append(
                     {
                         "entry": item["title"],
@@ -304,14 +311,24 @@ class ShareService:
         )
 
 
-def _redacted(item: dict, names: list[str]) -> dict:
-    clean = dict(item)
-    clean["title"] = privacy.redact(item["title"], sensitive_names=names)
-    clean["body"] = privacy.redact(item["body"], sensitive_names=names)
-    clean["sections"] = {
-        k: privacy.redact(v, sensitive_names=names) for k, v in item["sections"].items()
-    }
-    return clean
+def _findings(text: str, checks: dict) -> list[privacy.Finding]:
+    return privacy.scan(text, checks["names"], choices=checks["choices"], fine_names=checks["fine"])
+
+
+def _redacted(item: dict, checks: dict, chosen_only: bool = False) -> dict:
+    """The item with its findings replaced: all of them, or only those chosen "redact"."""
+
+    def clean(text: str) -> str:
+        found = _findings(text, checks)
+        if chosen_only:
+            return privacy.apply_choices(text, found)[0]
+        return privacy.redact(text, found)
+
+    out = dict(item)
+    out["title"] = clean(item["title"])
+    out["body"] = clean(item["body"])
+    out["sections"] = {k: clean(v) for k, v in item["sections"].items()}
+    return out
 
 
 def _validated_entries(payload: dict) -> list[dict]:

@@ -1,0 +1,45 @@
+"""JSON for the prep brief (CLI.md: JSON is built in cli/, services return dataclasses)."""
+
+from __future__ import annotations
+
+from reflectjournal.cli.programme_cmds import agreement_json, goal_json
+
+
+def theme_json(t) -> dict:
+    return {
+        "slug": t.slug,
+        "name": t.name,
+        "category": t.category,
+        "recent": t.recent,
+        "previous": t.previous,
+        "recurring": t.recurring,
+        "rising": t.rising,
+    }
+
+
+def brief_json(brief) -> dict:
+    care = brief.care
+    return {
+        "person": brief.person["name"],
+        "as_of": brief.as_of.isoformat(),
+        "session_number": brief.session_number,
+        "sessions_agreed": brief.agreement.sessions if brief.agreement else None,
+        "agreement": agreement_json(brief.agreement) if brief.agreement else None,
+        "goals": [goal_json(g) for g in brief.goals],
+        "care": (
+            {"measures": list(care.measures), "run": care.run, "since": care.since}
+            if care
+            else None
+        ),
+        "last_session": brief.last_session,
+        "next_session": brief.next_session,
+        "shared": brief.shared,
+        "open_actions": brief.open_actions,
+        "closed_actions": brief.closed_actions,
+        "challenges": [theme_json(t) for t in brief.challenges],
+        "capabilities_in_focus": [theme_json(t) for t in brief.focus],
+        "capabilities_neglected": brief.neglected,
+        "other_themes": [theme_json(t) for t in brief.other_themes],
+        "mood": brief.mood,
+        "questions": brief.questions,
+    }

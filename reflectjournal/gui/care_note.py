@@ -1,0 +1,58 @@
+"""A quiet note on the owner's own Patterns page when their mood or energy has stayed low.
+
+It says what it noticed, lists where help is, and can be switched off from the note itself
+(the journal remembers; Settings is not needed). Nothing is shown when all is well.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+
+from reflectjournal.services import wellbeing
+
+
+class CareNoteBanner(QFrame):
+    def __init__(self, workspace, parent=None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setObjectName("careNote")
+        self.setAccessibleName("A note about how you have been")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setOpenExternalLinks(False)
+        self.hide_button = QPushButton("Don't show this")
+        self.hide_button.setFlat(True)
+        self.hide_button.setToolTip("You can switch it back on from Patterns' options menu.")
+        self.hide_button.clicked.connect(self.switch_off)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.hide_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.refresh()
+
+    def refresh(self) -> None:
+        note = wellbeing.own_care_note(self.workspace.db)
+        self.setVisible(note is not None)
+        if note is None:
+            self.text.clear()
+            return
+        places = " · ".join(f"<b>{escape(name)}</b>" for name, _ in wellbeing.SIGNPOSTS)
+        self.text.setText(f"{escape(note.sentence())}<br>{places}")
+        self.text.setToolTip(
+            "\n".join(f"{name}: {what}" for name, what in wellbeing.SIGNPOSTS)
+            + "\n\n"
+            + wellbeing.URGENT
+        )
+
+    def switch_off(self) -> None:
+        wellbeing.set_own_care_note(self.workspace.db, False)
+        self.refresh()
+
+    def switch_on(self) -> None:
+        wellbeing.set_own_care_note(self.workspace.db, True)
+        self.refresh()
