@@ -52,6 +52,7 @@ from .records import (
     Source,
     dedupe_tags,
     local_timezone,
+    streamed_file,
 )
 from .safety import MAX_FILE_BYTES, open_capped, read_bytes_capped, safe_walk
 
@@ -407,18 +408,10 @@ def open_jrnl(
         del data
         return _text_source(lambda: text_chunks(text), path.name, tz, fmt)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        handle = open_capped(path)
-        return Source(
-            _closing(iter_jrnl_json(handle, tz, path.name), handle), size, done=handle.tell
+        return streamed_file(
+            lambda: open_capped(path), lambda h: iter_jrnl_json(h, tz, path.name), size
         )
     return _text_source(lambda: file_chunks(path, path.name), path.name, tz, fmt)
-
-
-def _closing(items: Iterator[Item], handle) -> Iterator[Item]:
-    try:
-        yield from items
-    finally:
-        handle.close()
 
 
 def parse_jrnl(

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: Dates outside this range are treated as unreadable: they are typos, and far-off years
@@ -170,3 +171,20 @@ class Source:
     items: Iterator[Item]
     total: int
     done: Callable[[], int] | None = None
+
+
+def streamed_file(
+    opener: Callable[[], IO[bytes]], parse: Callable[[IO[bytes]], Iterator[Item]], size: int
+) -> Source:
+    """A Source reading one file through ``parse``. The file is opened when the first item is
+    asked for and closed when the items end (or are abandoned), so a source that is never
+    read leaves nothing open; progress is the byte position reached."""
+    position = [0]
+
+    def items() -> Iterator[Item]:
+        with opener() as handle:
+            for item in parse(handle):
+                position[0] = handle.tell()
+                yield item
+
+    return Source(items(), size, done=lambda: position[0])
