@@ -86,6 +86,10 @@ def _write_sources(folder: Path) -> None:
 def sources() -> Path:
     if not (SOURCES / "done").exists():
         shutil.rmtree(SOURCES, ignore_errors=True)
+        ignore = SOURCES.parent / ".gitignore"  # as tools/corpus.py: caches are never committed
+        if not ignore.exists():
+            ignore.parent.mkdir(parents=True, exist_ok=True)
+            ignore.write_text("# generated benchmark data; never committed\n*\n", encoding="utf-8")
         _write_sources(SOURCES)
     return SOURCES
 
