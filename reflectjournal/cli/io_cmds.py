@@ -50,6 +50,11 @@ def register(sub) -> None:
         action="store_true",
         help="write cpd, pdf or html even if the privacy check finds likely patient identifiers",
     )
+    p.add_argument(
+        "--regulator",
+        choices=("nmc", "gmc", "hcpc"),
+        help="cpd only: lay the accounts out as this regulator's form, with the cycle's record",
+    )
     p.add_argument("--json", action="store_true", help="print a summary as JSON")
     p.set_defaults(handler=cmd_export)
 
@@ -144,6 +149,8 @@ def _print_import(report) -> None:
 def cmd_export(args) -> int:
     from reflectjournal.cli.privacy_report import findings_note, refusal_reported
 
+    if args.regulator and args.format != "cpd":
+        raise UsageError("--regulator goes with 'export cpd' only.")
     f = entry_filter(args)
     with refusal_reported(args), workspace(args) as ws:
         exports = ws.exports
@@ -154,6 +161,7 @@ def cmd_export(args) -> int:
             overwrite=args.force,
             progress=_progress("Exporting"),
             allow_identifiers=args.allow_identifiers,
+            regulator=args.regulator,
         )
     n = report.entries
     text = f"Exported {n} entr{'y' if n == 1 else 'ies'} to {report.path}."

@@ -154,7 +154,7 @@ def register(sub) -> None:
     p.add_argument("--used", action="store_true", help="only tags used at least once")
     p.set_defaults(handler=cmd_tags)
 
-    p = sub.add_parser("frameworks", help="installed frameworks; 'frameworks add FILE.toml'")
+    p = sub.add_parser("frameworks", help="installed frameworks; 'frameworks add FILE.toml|PACK'")
     p.add_argument("action", nargs="?", choices=("add",))
     p.add_argument("file", nargs="?", metavar="FILE.toml")
     p.add_argument("--json", action="store_true")
@@ -304,13 +304,20 @@ def _tag_lines(tags: list[dict]) -> None:
 
 
 def cmd_frameworks(args) -> int:
+    from reflectjournal.services.frameworks import builtin_frameworks
+
     with workspace(args) as ws:
         if args.action == "add":
             if not args.file:
                 from reflectjournal.errors import UsageError
 
                 raise UsageError("Name the framework file: reflectjournal frameworks add FILE.toml")
-            spec = ws.frameworks.add_file(Path(args.file))
+            path = Path(args.file)
+            packs = {s.slug for s in builtin_frameworks() if s.optional}
+            if args.file in packs and not path.exists():
+                spec = ws.frameworks.add_pack(args.file)
+            else:
+                spec = ws.frameworks.add_file(path)
             output.say(f"Added framework '{spec.name}' with {plural(len(spec.items), 'item')}.")
             return 0
         frameworks = ws.frameworks.list()

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "journal_cmds",
     "coaching_cmds",
     "programme_cmds",
+    "revalidation_cmds",
     "practice_cmds",
     "sharing_cmds",
     "patterns_cmds",

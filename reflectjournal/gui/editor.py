@@ -79,6 +79,11 @@ class EntryEditor(QWidget):
         for model in reflection_models().values():
             if model.slug != "free":
                 self.model_box.addItem(model.name, model.slug)
+                # The model's purpose and whom it is after, credited where it is offered.
+                tip = "\n\n".join(t for t in (model.description, model.source) if t)
+                self.model_box.setItemData(
+                    self.model_box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole
+                )
         self.mood = QComboBox()
         self.mood.addItems(SCALE)
         self.mood.setAccessibleName("Mood")
