@@ -61,9 +61,8 @@ def register(sub) -> None:
 def _privacy(workspace, text: str, allow: bool, what: str) -> list:
     """Findings of the privacy check; refuses with one sentence unless ``allow``."""
     from reflectjournal.errors import UsageError
-    from reflectjournal.services import privacy
 
-    findings = privacy.scan(text, workspace.sharing.sensitive_names())
+    findings = workspace.privacy.scan(text)  # the user's sensitive and fine names apply
     if findings and not allow:
         listed = "; ".join(f"{f.label}: {f.text}" for f in findings[:5])
         raise UsageError(

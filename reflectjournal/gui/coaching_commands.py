@@ -58,9 +58,7 @@ def end_or_reopen(view) -> EndDialog | None:
 
 def _check_privacy(view, text: str, what: str) -> bool:
     """True when the text may be written: no identifiers, or the user chose to go ahead."""
-    from reflectjournal.services import privacy
-
-    findings = privacy.scan(text, view.workspace.sharing.sensitive_names())
+    findings = view.workspace.privacy.scan(text)  # the user's sensitive and fine names apply
     if not findings:
         return True
     listed = "\n".join(f"• {f.label}: {f.context}" for f in findings[:8])
