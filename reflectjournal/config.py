@@ -6,12 +6,16 @@ import logging
 import logging.handlers
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from platformdirs import PlatformDirs
 
 APP_NAME = "ReflectJournal"
 ENV_JOURNAL = "REFLECTJOURNAL_JOURNAL"
 
 
-def _dirs():
+def _dirs() -> PlatformDirs:
     from platformdirs import PlatformDirs
 
     return PlatformDirs(APP_NAME, appauthor=False)
@@ -60,7 +64,9 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
         pass
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    root.handlers = [h for h in root.handlers if not isinstance(h, logging.FileHandler)]
+    for old in [h for h in root.handlers if isinstance(h, logging.FileHandler)]:
+        root.removeHandler(old)
+        old.close()  # a replaced log file is closed, not left to the garbage collector
     root.addHandler(handler)
     root.setLevel(level)
     return path

@@ -1,4 +1,4 @@
-"""Coaching commands: person, session, action, reminders (CLI.md, Coaching)."""
+"""Coaching commands: person, session, action, reminders (docs/CLI.md, Coaching)."""
 
 from __future__ import annotations
 
@@ -188,14 +188,21 @@ def cmd_person_delete(args) -> int:
 
 def cmd_person_export(args) -> int:
     from reflectjournal.cli.practice_cmds import _out_path, _privacy
+    from reflectjournal.cli.privacy_report import refusal_reported
     from reflectjournal.services import subject_access
 
     out = _out_path(args.out, (".json", ".md"), "export")
-    with workspace(args) as ws:
+    with refusal_reported(args), workspace(args) as ws:
         file = subject_access.gather(ws, args.name)
-        markdown = subject_access.to_markdown(file)
-        _privacy(ws, markdown, args.allow_identifiers, "export")
-    text = subject_access.to_json(file) if out.suffix.lower() == ".json" else markdown
+        as_json = out.suffix.lower() == ".json"
+        # The check reads exactly what is written, so choices on the entries apply to it.
+        text = _privacy(
+            ws,
+            subject_access.to_json(file) if as_json else subject_access.to_markdown(file),
+            args.allow_identifiers,
+            "export",
+            subject_access.entry_ids(ws, args.name),
+        )
     out.write_text(text, encoding="utf-8")
     output.say(f"Wrote everything held about {file.person['name']} to {out}.")
     return 0
@@ -327,13 +334,9 @@ def cmd_session_prep(args) -> int:
                 markdown, prep.entry_ids(brief), args.allow_identifiers, "prep brief"
             )
             markdown = checked.text
-    if out is not None:
-        if suffix == ".pdf":
-            from reflectjournal.gui.pdf import html_to_pdf
-
-            html_to_pdf(prep.to_html(markdown, brief), out, title=prep.title(brief))
-        else:
-            out.write_text(markdown, encoding="utf-8")
+            ws.exports.save_document(
+                out, markdown=markdown, html=prep.to_html(markdown, brief), title=prep.title(brief)
+            )
     if args.json:
         from reflectjournal.cli.briefs import brief_json
 

@@ -1,4 +1,4 @@
-"""Turning global options into an open journal, with the unlock order of CLI.md."""
+"""Turning global options into an open journal, with the unlock order of docs/CLI.md."""
 
 from __future__ import annotations
 
@@ -8,11 +8,17 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+from reflectjournal.adapters.qt_pdf import html_to_pdf
 from reflectjournal.config import default_journal_path
 from reflectjournal.errors import UsageError
+from reflectjournal.services.unlocking import (
+    ENV_PASSPHRASE,
+    KeyringStore,
+    KeySources,
+    open_journal,
+    read_passphrase_file,
+)
 from reflectjournal.services.workspace import Workspace
-from reflectjournal.storage.keyring_store import KeyringStore
-from reflectjournal.storage.unlock import ENV_PASSPHRASE, KeySources, read_passphrase_file
 
 
 def journal_path(args: Namespace) -> Path:
@@ -46,7 +52,9 @@ def open_workspace(args: Namespace) -> Workspace:
         keyring=keyring_store(args),
         prompt=terminal_prompt if _tty() else None,
     )
-    return Workspace.open(journal_path(args), sources)
+    workspace = open_journal(journal_path(args), sources)
+    workspace.pdf_writer = html_to_pdf  # Qt is imported only if a PDF is written
+    return workspace
 
 
 def new_passphrase(args: Namespace, *, file_option: str | None, env_name: str) -> str:

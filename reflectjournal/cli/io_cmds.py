@@ -1,4 +1,4 @@
-"""import, export, backup, restore (CLI.md, "Import, export, backup")."""
+"""import, export, backup, restore (docs/CLI.md, "Import, export, backup")."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from pathlib import Path
 from reflectjournal.cli import output
 from reflectjournal.cli.journal_cmds import add_filters, entry_filter, workspace
 from reflectjournal.errors import UsageError
+from reflectjournal.services import formats
+from reflectjournal.services.display import plural
 
-IMPORT_FORMATS = ("jrnl", "dayone", "markdown", "json")
-EXPORT_FORMATS = ("markdown", "json", "html", "pdf", "cpd")
+IMPORT_FORMATS = formats.IMPORT_FORMATS
+EXPORT_FORMATS = formats.EXPORT_FORMATS
 
 
 def register(sub) -> None:
@@ -145,10 +147,6 @@ def cmd_export(args) -> int:
     f = entry_filter(args)
     with refusal_reported(args), workspace(args) as ws:
         exports = ws.exports
-        if args.format == "pdf" or Path(args.out).suffix.lower() == ".pdf":
-            from reflectjournal.gui.pdf import html_to_pdf
-
-            exports.pdf_writer = html_to_pdf
         report = exports.run(
             args.format,
             Path(args.out),
@@ -170,7 +168,7 @@ def cmd_backup(args) -> int:
     return output.reply(
         args,
         report.to_json(),
-        f"Backed up {report.entries} entries to {report.path} ({lock}verified); "
+        f"Backed up {plural(report.entries, 'entry')} to {report.path} ({lock}verified); "
         "it opens with the journal's passphrase.",
     )
 
@@ -178,7 +176,7 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     from reflectjournal.cli.context import _tty, journal_path, keyring_store, terminal_prompt
     from reflectjournal.services.backup import restore
-    from reflectjournal.storage.unlock import KeySources
+    from reflectjournal.services.unlocking import KeySources
 
     sources = KeySources(
         passphrase_file=Path(args.passphrase_file) if args.passphrase_file else None,
@@ -189,6 +187,6 @@ def cmd_restore(args) -> int:
     return output.reply(
         args,
         report.to_json(),
-        f"Restored {report.entries} entries from {report.source} into {report.path}; "
+        f"Restored {plural(report.entries, 'entry')} from {report.source} into {report.path}; "
         "it opens with the backup's passphrase.",
     )

@@ -6,7 +6,8 @@ import argparse
 from contextlib import contextmanager
 from pathlib import Path
 
-from reflectjournal.cli import output
+from reflectjournal.cli import output, shapes
+from reflectjournal.services.display import plural
 
 
 def _scale(text: str) -> int:
@@ -40,7 +41,7 @@ _count = whole_number(0)
 
 
 def add_filters(p: argparse.ArgumentParser) -> None:
-    """The filters shared by list, search and every export (CLI.md)."""
+    """The filters shared by list, search and every export (docs/CLI.md)."""
     p.add_argument(
         "--tag",
         action="append",
@@ -219,7 +220,7 @@ def cmd_add(args) -> int:
             visibility=args.visibility or "private",
             starred=bool(args.starred),
         )
-        entry = ws.journal.get(entry_id)
+        entry = shapes.entry_json(ws.journal.entry(entry_id), detail=True)
     return output.reply(args, entry, str(entry_id))
 
 
@@ -250,7 +251,7 @@ def cmd_edit(args) -> int:
             starred=args.starred,
             **changes,
         )
-        entry = ws.journal.get(args.id)
+        entry = shapes.entry_json(ws.journal.entry(args.id), detail=True)
     return output.reply(args, entry, f"Entry {args.id} changed.")
 
 
@@ -263,30 +264,30 @@ def cmd_delete(args) -> int:
 
 def cmd_show(args) -> int:
     with workspace(args) as ws:
-        entry = ws.journal.get(args.id)
+        entry = ws.journal.entry(args.id)
     if args.html:
         from reflectjournal.services.rendering import render_markdown
 
-        output.say(render_markdown(entry["body"]))
+        output.say(render_markdown(entry.body))
         return 0
-    return output.reply(args, entry, output.entry_detail)
+    return output.reply(args, shapes.entry_json(entry, detail=True), output.entry_detail)
 
 
 def cmd_list(args) -> int:
     with workspace(args) as ws:
-        entries = ws.journal.list(entry_filter(args))
-    return output.reply(args, entries, output.entry_lines)
+        entries = ws.journal.entries(entry_filter(args))
+    return output.reply(args, shapes.entries_json(entries), output.entry_lines)
 
 
 def cmd_search(args) -> int:
     with workspace(args) as ws:
-        entries = ws.journal.search(args.query, entry_filter(args))
-    return output.reply(args, entries, output.entry_lines)
+        entries = ws.journal.found(args.query, entry_filter(args))
+    return output.reply(args, shapes.entries_json(entries), output.entry_lines)
 
 
 def cmd_tags(args) -> int:
     with workspace(args) as ws:
-        tags = ws.journal.tag_counts()
+        tags = [shapes.tag_json(t) for t in ws.journal.tag_counts()]
     if args.used:
         tags = [t for t in tags if t["count"]]
     return output.reply(args, tags, _tag_lines)
@@ -310,7 +311,7 @@ def cmd_frameworks(args) -> int:
 
                 raise UsageError("Name the framework file: reflectjournal frameworks add FILE.toml")
             spec = ws.frameworks.add_file(Path(args.file))
-            output.say(f"Added framework '{spec.name}' with {len(spec.items)} items.")
+            output.say(f"Added framework '{spec.name}' with {plural(len(spec.items), 'item')}.")
             return 0
         frameworks = ws.frameworks.list()
     return output.reply(args, frameworks, _framework_lines)
@@ -319,7 +320,7 @@ def cmd_frameworks(args) -> int:
 def _framework_lines(frameworks: list[dict]) -> None:
     for fw in frameworks:
         marker = " (default)" if fw["default"] else ""
-        output.say(f"{fw['slug']}{marker}: {fw['name']}, {len(fw['items'])} items")
+        output.say(f"{fw['slug']}{marker}: {fw['name']}, {plural(len(fw['items']), 'item')}")
 
 
 def cmd_rate(args) -> int:

@@ -1,4 +1,4 @@
-"""The command-line front end (CLI.md). Nothing here imports Qt."""
+"""The command-line front end (docs/CLI.md). Nothing here imports Qt."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ COMMAND_MODULES = (
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as CLI.md asks
+    def error(self, message: str) -> None:  # one line, exit 2, as docs/CLI.md asks
         self.exit(2, f"{self.prog}: {message}\n")
 
 

@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from reflectjournal.services.display import compact_datetime
+
 
 def emit_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -19,7 +21,7 @@ def say(text: str = "") -> None:
 def reply(args, data: Any, text: str | Callable[[Any], object], *, empty: str | None = None) -> int:
     """Answer a command: ``data`` as one JSON document with --json, else ``text`` for a person.
 
-    Every command that takes --json has these two faces (CLI.md: with --json, exactly one JSON
+    Every command that takes --json has these two faces (docs/CLI.md: with --json, exactly one JSON
     document on stdout and nothing else), so they all answer through this one place. ``text`` is
     the line to print (it may hold newlines) or a function that prints ``data``; ``empty`` is
     printed instead when ``data`` is empty. Returns 0, the command's exit code.
@@ -36,7 +38,8 @@ def reply(args, data: Any, text: str | Callable[[Any], object], *, empty: str | 
 
 
 def _short_date(iso: str) -> str:
-    return iso[:16].replace("T", " ")
+    """An entry's time as its writer wrote it."""
+    return compact_datetime(iso, as_stored_offset=True)
 
 
 def entry_lines(entries: Iterable[dict]) -> None:
@@ -71,5 +74,5 @@ def entry_detail(e: dict) -> None:
     for c in e.get("comments", []):
         say()
         note = " (on an earlier version)" if c.get("earlier_version") else ""
-        say(f"— {c['author']}, {_short_date(c['created'])}{note}:")
+        say(f"— {c['author']}, {compact_datetime(c['created'])}{note}:")
         say(c["text"])

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from reflectjournal.cli import output
+from reflectjournal.cli import output, shapes
 from reflectjournal.cli.journal_cmds import whole_number, workspace
+from reflectjournal.services.display import plural
 
 _positive = whole_number(1)
 
@@ -68,10 +69,10 @@ def _print_patterns(d: dict) -> None:
     if not d["total_entries"]:
         say("No entries in this range yet, so there are no patterns to show.")
         return
-    say(f"{d['total_entries']} entries from {d['first']} to {d['last']}.")
+    say(f"{plural(d['total_entries'], 'entry')} from {d['first']} to {d['last']}.")
     s = d["streaks"]
-    say(f"Writing streak: {s['current']} days now, {s['longest']} at most; "
-        f"{s['days_written']} days written.")  # fmt: skip
+    say(f"Writing streak: {plural(s['current'], 'day')} now, {s['longest']} at most; "
+        f"{plural(s['days_written'], 'day')} written.")  # fmt: skip
     if d["tags"]:
         say()
         say("Themes (last window vs the one before):")
@@ -115,14 +116,14 @@ def cmd_suggest(args) -> int:
 
 
 def cmd_review(args) -> int:
-    from reflectjournal.services.review import WeeklyReview
     from reflectjournal.services.timeutil import parse_date
 
     asof = parse_date(args.date) if args.date else None
     with workspace(args) as ws:
-        data = WeeklyReview(ws.db).build(asof)
+        review = ws.review.build(asof)
+        data = shapes.review_json(review)
         if args.save:
-            data["saved_id"] = str(ws.journal.add(data["markdown"], title=data["title"]))
+            data["saved_id"] = str(ws.journal.add(review.markdown, title=review.title))
     text = data["markdown"]
     if args.save:
         text += f"\nSaved as entry {data['saved_id']}."

@@ -58,18 +58,10 @@ def register(sub) -> None:
     q.set_defaults(handler=cmd_retention_due)
 
 
-def _privacy(workspace, text: str, allow: bool, what: str) -> list:
-    """Findings of the privacy check; refuses with one sentence unless ``allow``."""
-    from reflectjournal.errors import UsageError
-
-    findings = workspace.privacy.scan(text)  # the user's sensitive and fine names apply
-    if findings and not allow:
-        listed = "; ".join(f"{f.label}: {f.text}" for f in findings[:5])
-        raise UsageError(
-            f"The privacy check found {len(findings)} likely identifier(s) in the {what} "
-            f"({listed}); nothing was written. Edit them out, or add --allow-identifiers."
-        )
-    return findings
+def _privacy(workspace, text: str, allow: bool, what: str, entry_ids=()) -> str:
+    """The text as it may leave (choices on the entries applied), through the privacy check;
+    refused with one sentence (and the findings listed) unless ``allow``."""
+    return workspace.privacy.guard_text(text, entry_ids, allow, what).text
 
 
 def _out_path(raw: str | None, suffixes: tuple[str, ...], what: str) -> Path | None:
@@ -92,17 +84,20 @@ def cmd_sponsor_summary(args) -> int:
     from reflectjournal.services import sponsor
 
     out = _out_path(args.out, (".md", ".pdf"), "sponsor summary")
-    with workspace(args) as ws:
-        summary = sponsor.build_summary(ws, args.person)
-        markdown = sponsor.to_markdown(summary)
-        findings = _privacy(ws, markdown, args.allow_identifiers, "sponsor summary")
-    if out is not None:
-        if out.suffix.lower() == ".pdf":
-            from reflectjournal.gui.pdf import html_to_pdf
+    from reflectjournal.cli.privacy_report import refusal_reported
 
-            html_to_pdf(sponsor.to_html(markdown, summary), out, title=sponsor.title(summary))
-        else:
-            out.write_text(markdown, encoding="utf-8")
+    with refusal_reported(args), workspace(args) as ws:
+        summary = sponsor.build_summary(ws, args.person)
+        markdown = _privacy(
+            ws, sponsor.to_markdown(summary), args.allow_identifiers, "sponsor summary"
+        )
+        if out is not None:
+            ws.exports.save_document(
+                out,
+                markdown=markdown,
+                html=sponsor.to_html(markdown, summary),
+                title=sponsor.title(summary),
+            )
     data = {
         "person": summary.person,
         "sponsor": summary.sponsor,
@@ -118,7 +113,6 @@ def cmd_sponsor_summary(args) -> int:
             }
             for g in summary.goals
         ],
-        "identifiers": len(findings),
         "markdown": markdown,
         "out": str(out) if out else None,
     }

@@ -1,4 +1,4 @@
-"""Programme commands: agreement and goal (CLI.md, "programmes"). JSON is built here only."""
+"""Programme commands: agreement and goal (docs/CLI.md, "programmes"). JSON is built here only."""
 
 from __future__ import annotations
 

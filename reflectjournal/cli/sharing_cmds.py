@@ -1,4 +1,4 @@
-"""Sharing commands: identity, contact, share, comment, feedback, privacy (CLI.md, Sharing)."""
+"""Sharing commands: identity, contact, share, comment, feedback, privacy (docs/CLI.md, Sharing)."""
 
 from __future__ import annotations
 

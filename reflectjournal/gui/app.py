@@ -94,9 +94,9 @@ class SingleInstance(QObject):
 def keyring_store():
     if os.environ.get("REFLECTJOURNAL_NO_KEYRING"):
         return None
-    from reflectjournal.storage.keyring_store import KeyringStore
+    from reflectjournal.services import unlocking
 
-    return KeyringStore()
+    return unlocking.keyring()
 
 
 class AppController(QObject):
@@ -124,8 +124,7 @@ class AppController(QObject):
         """Create (welcome), or open with file/env/keyring, else ask; None if they give up."""
         from reflectjournal.gui.dialogs import WelcomeDialog
         from reflectjournal.gui.opening import run_with_notice
-        from reflectjournal.services.workspace import Workspace
-        from reflectjournal.storage.unlock import KeySources
+        from reflectjournal.services import unlocking
 
         if not self.path.exists():
             welcome = WelcomeDialog(self.path, self.keyring)
@@ -134,9 +133,9 @@ class AppController(QObject):
             if welcome.workspace is not None:
                 return welcome.workspace
             self.path = welcome.opened_path
-        sources = KeySources(passphrase_file=self.passphrase_file, keyring=self.keyring)
+        sources = unlocking.KeySources(passphrase_file=self.passphrase_file, keyring=self.keyring)
         try:
-            return run_with_notice(lambda: Workspace.open(self.path, sources))
+            return run_with_notice(lambda: unlocking.open_journal(self.path, sources))
         except JournalLocked:
             return self.ask_unlock()
         except WrongPassphrase as exc:

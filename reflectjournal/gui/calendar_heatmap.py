@@ -38,7 +38,7 @@ class CalendarHeatMap(QWidget):
         offset = (day - self._origin()).days
         return QRectF(30 + offset // 7 * self.CELL, 18 + offset % 7 * self.CELL, 11, 11)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         origin = self._origin()
@@ -56,7 +56,7 @@ class CalendarHeatMap(QWidget):
             painter.fillRect(self._cell(day), shade)
             day += timedelta(days=1)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def mousePressEvent(self, event) -> None:
         day = self._origin()
         while day <= self.end:
             if self._cell(day).contains(event.position()):

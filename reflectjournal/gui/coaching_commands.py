@@ -56,33 +56,42 @@ def end_or_reopen(view) -> EndDialog | None:
     return dialog
 
 
-def _check_privacy(view, text: str, what: str) -> bool:
-    """True when the text may be written: no identifiers, or the user chose to go ahead."""
-    findings = view.workspace.privacy.scan(text)  # the user's sensitive and fine names apply
-    if not findings:
-        return True
-    listed = "\n".join(f"• {f.label}: {f.context}" for f in findings[:8])
-    answer = QMessageBox.question(
-        view,
-        "Privacy check",
-        f"The {what} seems to contain {len(findings)} likely identifier(s):\n\n{listed}\n\n"
-        "Write it anyway?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+def _checked(view, text: str, what: str, entry_ids=()) -> str | None:
+    """``text`` as it may be written after the privacy check, or None when the user stopped.
+
+    Findings open the privacy engineer's FindingsDialog (modal here: the export waits for the
+    answer); "redact" writes the redacted text, "anyway" the text as it is.
+    """
+    from reflectjournal.errors import PrivacyCheckFailed
+
+    privacy = view.workspace.privacy
+    try:
+        return privacy.guard_text(text, entry_ids, False, what).text
+    except PrivacyCheckFailed as exc:
+        from reflectjournal.gui.privacy_dialog import FindingsDialog
+
+        dialog = FindingsDialog(exc.entry_findings, what, view)  # type: ignore[attr-defined]
+        view.findings_dialog = dialog
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        if dialog.decision == "redact":
+            return privacy.redacted_text(text, entry_ids)
+        if dialog.decision == "anyway":
+            return privacy.guard_text(text, entry_ids, True, what).text
+        return None
 
 
 def _write(view, path: Path, markdown: str, html_title: tuple[str, str] | None) -> bool:
-    try:
-        if path.suffix.lower() == ".pdf" and html_title is not None:
-            from reflectjournal.gui.pdf import html_to_pdf
+    """Through the exporters' atomic writer (whole or absent) and the injected PDF adapter."""
+    from reflectjournal.adapters import qt_pdf
+    from reflectjournal.errors import ReflectJournalError
 
-            html_to_pdf(html_title[0], path, title=html_title[1])
-        else:
-            path.write_text(markdown, encoding="utf-8")
-    except OSError as exc:
-        QMessageBox.warning(view, "ReflectJournal", f"Could not write {path}: {exc.strerror}.")
+    qt_pdf.install(view.workspace)
+    html, title = html_title if html_title is not None else ("", "")
+    try:
+        view.workspace.exports.save_document(path, markdown=markdown, html=html, title=title)
+    except ReflectJournalError as exc:
+        QMessageBox.warning(view, "ReflectJournal", str(exc))
         return False
     return True
 
@@ -99,7 +108,6 @@ def sponsor_summary(view, path: Path | None = None) -> bool:
     except ReflectJournalError as exc:
         show_error(view, exc)
         return False
-    markdown = sponsor.to_markdown(summary)
     if path is None:
         name = f"sponsor-summary-{person['name'].lower().replace(' ', '-')}.pdf"
         chosen, _ = QFileDialog.getSaveFileName(
@@ -108,7 +116,8 @@ def sponsor_summary(view, path: Path | None = None) -> bool:
         if not chosen:
             return False
         path = Path(chosen)
-    if not _check_privacy(view, markdown, "sponsor summary"):
+    markdown = _checked(view, sponsor.to_markdown(summary), "sponsor summary")
+    if markdown is None:
         return False
     html = sponsor.to_html(markdown, summary)
     return _write(view, path, markdown, (html, sponsor.title(summary)))
@@ -131,10 +140,15 @@ def export_person(view, path: Path | None = None) -> bool:
         if not chosen:
             return False
         path = Path(chosen)
-    markdown = subject_access.to_markdown(file)
-    if not _check_privacy(view, markdown, "export"):
+    raw = subject_access.to_json(file) if path.suffix.lower() == ".json" else None
+    text = _checked(
+        view,
+        raw or subject_access.to_markdown(file),
+        "export",
+        subject_access.entry_ids(view.workspace, person["id"]),
+    )
+    if text is None:
         return False
-    text = subject_access.to_json(file) if path.suffix.lower() == ".json" else markdown
     return _write(view, path, text, None)
 
 

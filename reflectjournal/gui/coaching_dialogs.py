@@ -32,7 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reflectjournal.adapters import qt_pdf
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
 from reflectjournal.gui.preview import PreviewBrowser
 from reflectjournal.services import prep
 from reflectjournal.services.coaching import ActionDraft
@@ -69,8 +71,12 @@ class PersonDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.person_id = self.workspace.people.add(
-                self.name.text(), self.role.currentText(), self.email.text()
+            self.person_id = operations.perform(
+                operations.events_of(self),
+                lambda: self.workspace.people.add(
+                    self.name.text(), self.role.currentText(), self.email.text()
+                ),
+                operations.Changes(people=True),
             )
         except ReflectJournalError as exc:
             show_error(self, exc)
@@ -100,7 +106,7 @@ class SessionDialog(QDialog):
         self.agenda.setAccessibleName("Agenda")
         self.tags = QLineEdit(placeholderText="workforce-pressures, resilience, …")
         self.tags.setAccessibleName("Tags")
-        slugs = [t["slug"] for t in workspace.journal.tag_counts()]
+        slugs = [t.slug for t in workspace.journal.tag_counts()]
         completer = QCompleter(slugs, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -247,21 +253,27 @@ class SessionDialog(QDialog):
             if self.linked.item(i).checkState() == Qt.CheckState.Checked
         ]
         grow = self.use_grow.isChecked()
+        events = operations.events_of(self)
+        changes = operations.Changes(sessions=True, actions=True, entries=True, tags=True)
         try:
             if self.session_id is None:
-                self.session_id = coaching.add_session(
-                    self.person["id"],
-                    notes="" if grow else self.notes.toPlainText(),
-                    sections=self._section_texts() if grow else None,
-                    when=when,
-                    title=self.title.text(),
-                    agenda=self.agenda.text(),
-                    tags=tags,
-                    actions=self._drafts(),
-                    linked_entries=links,
+                self.session_id = operations.perform(
+                    events,
+                    lambda: coaching.add_session(
+                        self.person["id"],
+                        notes="" if grow else self.notes.toPlainText(),
+                        sections=self._section_texts() if grow else None,
+                        when=when,
+                        title=self.title.text(),
+                        agenda=self.agenda.text(),
+                        tags=tags,
+                        actions=self._drafts(),
+                        linked_entries=links,
+                    ),
+                    changes,
                 )
             else:
-                with self.workspace.db.transaction():
+                with self.workspace.atomic():
                     coaching.edit_session(
                         self.session_id,
                         notes=None if grow else self.notes.toPlainText(),
@@ -276,6 +288,7 @@ class SessionDialog(QDialog):
                         coaching.add_action(
                             d.text, owner=d.owner, due=d.due, session_id=self.session_id
                         )
+                events.report(changes)
         except ReflectJournalError as exc:
             show_error(self, exc)  # nothing was written: the dialog keeps every field
             return
@@ -287,16 +300,22 @@ class BriefDialog(QDialog):
 
     def __init__(self, workspace, person: str | int, parent=None):
         super().__init__(parent)
+        qt_pdf.install(workspace)
+        self.exports = workspace.exports
         self.workspace = workspace
         self.brief = prep.build_brief(workspace, person)
         self.markdown = prep.to_markdown(self.brief)
         self.html = prep.to_html(self.markdown, self.brief)
         self.setWindowTitle(prep.title(self.brief))
-        self.resize(760, 900)
+        self.resize(760, 600)  # fits a 1024x640 screen; the brief scrolls
         self.view = PreviewBrowser()
         self.view.setAccessibleName("Prep brief")
-        self.view.document().setDefaultStyleSheet(prep.BRIEF_CSS)
-        self.view.setHtml(self.html)
+        from reflectjournal.gui.theme import is_dark
+
+        # Paper keeps the light look (self.html); a dark screen gets light text.
+        screen_css = prep.BRIEF_CSS_DARK if is_dark() else prep.BRIEF_CSS
+        self.view.document().setDefaultStyleSheet(screen_css)
+        self.view.setHtml(prep.to_html(self.markdown, self.brief, css=screen_css))
         export_md = QPushButton("Export Markdown…")
         export_pdf = QPushButton("Export PDF…")
         close = QPushButton("Close")
@@ -352,14 +371,13 @@ class BriefDialog(QDialog):
 
     def _write(self, path: Path, markdown: str) -> bool:
         try:
-            if path.suffix.lower() == ".pdf":
-                from reflectjournal.gui.pdf import html_to_pdf
-
-                html = prep.to_html(markdown, self.brief)
-                html_to_pdf(html, path, title=prep.title(self.brief))
-            else:
-                path.write_text(markdown, encoding="utf-8")
-        except OSError as exc:
-            QMessageBox.warning(self, "ReflectJournal", f"Could not write {path}: {exc.strerror}.")
+            self.exports.save_document(
+                path,
+                markdown=markdown,
+                html=prep.to_html(markdown, self.brief),
+                title=prep.title(self.brief),
+            )
+        except ReflectJournalError as exc:
+            QMessageBox.warning(self, "ReflectJournal", str(exc))
             return False
         return True

@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
-from reflectjournal.gui import coaching_commands
+from reflectjournal.gui import coaching_commands, operations
 from reflectjournal.gui.caseload_view import CaseloadView
 from reflectjournal.gui.coaching_dialogs import BriefDialog, PersonDialog, SessionDialog, show_error
 from reflectjournal.gui.feedback360_panel import Feedback360Panel
 from reflectjournal.gui.programme_panel import GoalsPanel, agreement_html
+from reflectjournal.services.display import date_text, plural
 from reflectjournal.services.timeutil import now_utc
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -58,7 +59,7 @@ STATE_TEXT = {
 
 
 def _actions(n: int) -> str:
-    return f"{n} action" if n == 1 else f"{n} actions"
+    return plural(n, "action")
 
 
 def _placeholder(widget: QListWidget, text: str) -> None:
@@ -116,7 +117,11 @@ def reminder_text(workspace, today: date | None = None) -> str:
 def turn_plan_into_actions(workspace, entry_id: int, parent: QWidget) -> list[int]:
     """One step from a reflection's action plan to open actions (usable from any page)."""
     try:
-        created = workspace.coaching.actions_from_entry(entry_id)
+        created = operations.perform(
+            operations.events_of(parent),
+            lambda: workspace.coaching.actions_from_entry(entry_id),
+            operations.Changes(actions=True),
+        )
     except ReflectJournalError as exc:
         show_error(parent, exc)
         return []
@@ -282,7 +287,15 @@ class CoachingView(QWidget):
         layout.addWidget(self.reminders)
         layout.addWidget(split, 1)
         self.people.currentItemChanged.connect(lambda *_: self.show_person())
+        self.events = operations.listen(self, self._journal_changed)
+        self.catch_up = operations.WhenShown(self, self.refresh)
         self.refresh()
+
+    def _journal_changed(self, changes: operations.Changes, initiator: object) -> None:
+        if initiator is self:
+            return  # refreshed already by the command that made the change
+        if changes.people or changes.sessions or changes.actions or changes.touches_entries:
+            self.catch_up.request()
 
     # ---- data ------------------------------------------------------------------------------
 
@@ -443,7 +456,12 @@ class CoachingView(QWidget):
         if choice is None:
             return
         try:
-            self.workspace.coaching.delete_person(pid, sessions=choice)
+            operations.perform(
+                self.events,
+                lambda: self.workspace.coaching.delete_person(pid, sessions=choice),
+                operations.Changes(people=True, sessions=True, actions=True, entries=True),
+                initiator=self,
+            )
         except ReflectJournalError as exc:
             show_error(self, exc)
         self.refresh()
@@ -480,8 +498,14 @@ class CoachingView(QWidget):
         item = self.all_actions.currentItem()
         if item is None:
             return
+        action_id = item.data(0, ROLE)
         try:
-            self.workspace.coaching.set_status(item.data(0, ROLE), status)
+            operations.perform(
+                self.events,
+                lambda: self.workspace.coaching.set_status(action_id, status),
+                operations.Changes(actions=True),
+                initiator=self,
+            )
         except ReflectJournalError as exc:
             show_error(self, exc)
         self.refresh()
@@ -490,18 +514,13 @@ class CoachingView(QWidget):
         from reflectjournal.services.frameworks import reflection_models
 
         slugs = [m.slug for m in reflection_models().values() if m.actionable_section()]
-        marks = ",".join("?" * len(slugs))
-        rows = self.workspace.db.query(
-            f"SELECT id, title, created FROM entry WHERE kind = 'reflection' AND model IN "
-            f"({marks}) ORDER BY created DESC LIMIT 200",
-            slugs,
-        )
+        rows = self.workspace.journal.written_with_models(slugs, limit=200)
         if not rows:
             QMessageBox.information(
                 self, "Actions", "No reflection written with a model that has an action plan yet."
             )
             return
-        labels = [f"{r['created'][:10]}  {r['title']}" for r in rows]
+        labels = [f"{date_text(r['created'], as_stored_offset=True)}  {r['title']}" for r in rows]
         choice, ok = QInputDialog.getItem(
             self, "Turn an action plan into actions", "Reflection", labels, 0, False
         )

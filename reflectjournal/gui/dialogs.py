@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError, WrongPassphrase
-from reflectjournal.storage.keys import passphrase_problem, strength_hint
+from reflectjournal.services.unlocking import passphrase_problem, strength_hint
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ class WelcomeDialog(QDialog):
         self.hint.setText(hint)
 
     def create(self) -> None:
-        from reflectjournal.services.workspace import Workspace
+        from reflectjournal.services import unlocking
 
         passphrase = self.passphrase.text()
         problem = passphrase_problem(passphrase)
@@ -125,7 +125,7 @@ class WelcomeDialog(QDialog):
             return
         keyring = self.keyring if self.remember.isVisible() and self.remember.isChecked() else None
         try:
-            self.workspace = Workspace.create(
+            self.workspace = unlocking.create_journal(
                 self.path, passphrase, owner=self.name.text().strip(), keyring=keyring
             )
         except ReflectJournalError as exc:
@@ -176,17 +176,16 @@ class UnlockDialog(QDialog):
 
     def try_unlock(self) -> None:
         from reflectjournal.gui.opening import run_with_notice
-        from reflectjournal.services.workspace import Workspace
-        from reflectjournal.storage.unlock import ENV_PASSPHRASE, KeySources
+        from reflectjournal.services import unlocking
 
         passphrase = self.passphrase.text()
         if not passphrase:
             self.error.setText("Type the passphrase first.")
             return
-        # The typed passphrase goes in as the only source: no file, no keyring, no prompt.
-        sources = KeySources(environ={ENV_PASSPHRASE: passphrase})
         try:
-            self.workspace = run_with_notice(lambda: Workspace.open(self.path, sources), self)
+            self.workspace = run_with_notice(
+                lambda: unlocking.open_with_passphrase(self.path, passphrase), self
+            )
         except WrongPassphrase:
             self.error.setText("That passphrase did not open the journal. Check it and try again.")
             self.passphrase.selectAll()
@@ -195,8 +194,8 @@ class UnlockDialog(QDialog):
         except ReflectJournalError as exc:
             self.error.setText(str(exc))
             return
-        if self.remember.isVisible() and self.remember.isChecked() and self.workspace.db.key:
-            self.keyring.set(self.path, self.workspace.db.key.hex())
+        if self.remember.isVisible() and self.remember.isChecked():
+            unlocking.remember_key(self.workspace, self.keyring)
         self.accept()
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 
-PREFIX = "draft."
+from reflectjournal.services import settings
+
+PREFIX = settings.DRAFT_PREFIX
 
 
 def key_for(entry_id: int | None) -> str:
@@ -21,19 +23,16 @@ def save(workspace, entry_id: int | None, state: dict) -> None:
 
 
 def discard(workspace, entry_id: int | None) -> None:
-    with workspace.db.transaction():
-        workspace.db.execute("DELETE FROM setting WHERE key = ?", (key_for(entry_id),))
+    workspace.delete_setting(key_for(entry_id))
 
 
 def pending(workspace) -> list[tuple[int | None, dict]]:
     """Drafts left behind by an earlier run: (entry id or None for a new entry, state)."""
     found = []
-    for row in workspace.db.query(
-        "SELECT key, value FROM setting WHERE key LIKE 'draft.%' ORDER BY key"
-    ):
-        suffix = row[0][len(PREFIX) :]
+    for key, value in workspace.settings_with_prefix(PREFIX):
+        suffix = key[len(PREFIX) :]
         try:
-            state = json.loads(row[1])
+            state = json.loads(value)
         except ValueError:
             continue
         entry_id = int(suffix) if suffix.isdigit() else None

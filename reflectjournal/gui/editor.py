@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
-from reflectjournal.gui import drafts
+from reflectjournal.gui import drafts, operations
 from reflectjournal.gui.entry_aside import CommentsBox, PlanButton, PrivacyHint
 from reflectjournal.gui.markdown_edit import MarkdownEdit
 from reflectjournal.gui.preview import PreviewBrowser, render
@@ -413,14 +413,28 @@ class EntryEditor(QWidget):
             options["body"] = state["body"]
         if self.entry_id is None or self.when.dateTime() != self._loaded_when:
             options["when"] = self.when.dateTime().toPython()
+        events = operations.events_of(self)
+        # A tag the journal did not know becomes a new free tag: tag lists must hear of it.
+        new_tags = bool(set(state["tags"]) - {row.slug for row in self.tags.catalogue.rows})
         try:
             if self.entry_id is None:
                 body = options.pop("body", "")
-                new_id = self.journal.add(body, **options)
+                new_id = operations.perform(
+                    events,
+                    lambda: self.journal.add(body, **options),
+                    lambda added: operations.Changes.entry_added(added, tags=new_tags),
+                    initiator=self,
+                )
                 drafts.discard(self.workspace, None)
                 self.entry_id = new_id
             else:
-                self.journal.edit(self.entry_id, **options)
+                entry_id = self.entry_id
+                operations.perform(
+                    events,
+                    lambda: self.journal.edit(entry_id, **options),
+                    operations.Changes.entry_edited(entry_id, tags=new_tags),
+                    initiator=self,
+                )
                 drafts.discard(self.workspace, self.entry_id)
         except ReflectJournalError as exc:
             # Nothing is lost: the draft stays in the journal and the text stays on screen.

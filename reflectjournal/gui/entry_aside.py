@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import datetime
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.preview import PreviewBrowser
+from reflectjournal.services.display import date_text
 from reflectjournal.services.frameworks import get_model
 from reflectjournal.services.privacy import KIND_LABELS, KINDS
 from reflectjournal.services.rendering import render_plain
@@ -95,11 +95,7 @@ class PrivacyHint(QLabel):
 
 
 def _day(iso: str) -> str:
-    try:
-        moment = datetime.fromisoformat(iso).astimezone()
-    except ValueError:
-        return iso[:10]
-    return f"{moment.day} {moment:%b %Y}"
+    return date_text(iso)
 
 
 def comments_html(comments: list[dict]) -> str:
@@ -151,8 +147,6 @@ class PlanButton(QPushButton):
     returns its id, or None when there is nothing saved to work from.
     """
 
-    created = Signal(list)  # ids of the new actions
-
     def __init__(self, workspace, save: Callable[[], int | None], parent=None):
         super().__init__("Turn action plan into actions", parent)
         self.workspace = workspace
@@ -178,7 +172,5 @@ class PlanButton(QPushButton):
             return []
         from reflectjournal.gui.coaching_view import turn_plan_into_actions
 
-        created = turn_plan_into_actions(self.workspace, entry_id, self.window())
-        if created:
-            self.created.emit(created)
-        return created
+        # Reported as a change event: the Coaching page lists the new actions.
+        return turn_plan_into_actions(self.workspace, entry_id, self.window())

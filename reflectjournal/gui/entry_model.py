@@ -14,7 +14,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reflectjournal.gui.theme import MOOD_COLOURS, VISIBILITY_COLOURS
-from reflectjournal.services.entries import EntryFilter
+from reflectjournal.services.display import date_text
+from reflectjournal.services.entries import Entry, EntryFilter
 
 PAGE_SIZE = 200
 SNIPPET_CHARS = 160
@@ -23,9 +24,9 @@ EntryIdRole = Qt.ItemDataRole.UserRole + 1
 EntryRole = Qt.ItemDataRole.UserRole + 2  # the row's summary dict
 
 
-def _summary(entry: dict) -> dict:
+def _summary(entry: Entry) -> dict:
     """What a row needs; the body is cut to a snippet so a page of huge entries stays small."""
-    body = entry["body"][: SNIPPET_CHARS * 3]
+    body = entry.body[: SNIPPET_CHARS * 3]
     # Headings (a model's section titles) say nothing the title does not; the prose does.
     snippet = " ".join(
         line.lstrip(">*- ").strip()
@@ -33,15 +34,15 @@ def _summary(entry: dict) -> dict:
         if not line.lstrip().startswith("#")
     )
     return {
-        "id": int(entry["id"]),
-        "title": entry["title"],
-        "created": entry["created"],
-        "kind": entry["kind"],
-        "tags": entry["tags"],
-        "mood": entry["mood"],
-        "energy": entry["energy"],
-        "visibility": entry["visibility"],
-        "model": entry["model"],
+        "id": entry.id,
+        "title": entry.title,
+        "created": entry.created,
+        "kind": str(entry.kind),
+        "tags": list(entry.tags),
+        "mood": None if entry.mood is None else int(entry.mood),
+        "energy": None if entry.energy is None else int(entry.energy),
+        "visibility": str(entry.visibility),
+        "model": entry.model,
         "snippet": " ".join(snippet.replace("**", "").replace("__", "").split())[:SNIPPET_CHARS],
     }
 
@@ -89,11 +90,11 @@ class EntryListModel(QAbstractListModel):
 
     # ---- loading --------------------------------------------------------------------------
 
-    def _load(self, offset: int, limit: int) -> list[dict]:
+    def _load(self, offset: int, limit: int) -> list[Entry]:
         page = replace(self._filter, limit=limit, offset=offset)
         if self._query.strip():
-            return self._journal.search(self._query, page)
-        return self._journal.list(page)
+            return self._journal.found(self._query, page)
+        return self._journal.entries(page)
 
     def _fetch_page(self) -> None:
         if self._exhausted:
@@ -153,7 +154,7 @@ class EntryListModel(QAbstractListModel):
     def entry_changed(self, entry_id: int) -> None:
         """Refresh one row after an edit (or add it at the top if it is new and fits)."""
         number = self.row_of(entry_id)
-        entry = self._journal.get(entry_id)
+        entry = self._journal.entry(entry_id)
         if number >= 0:
             self._rows[number] = _summary(entry)
             index = self.index(number)
@@ -283,10 +284,4 @@ class EntryDelegate(QStyledItemDelegate):
 
 
 def _short_date(iso: str) -> str:
-    from datetime import datetime
-
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso[:10]
-    return moment.strftime("%d %b %Y")
+    return date_text(iso, as_stored_offset=True)

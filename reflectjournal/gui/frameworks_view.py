@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
 from reflectjournal.gui.tag_picker import CATEGORY_TITLES
+from reflectjournal.services.display import plural
 from reflectjournal.services.tags import display_name
 
 SlugRole = Qt.ItemDataRole.UserRole
@@ -98,7 +100,13 @@ class FrameworksView(QWidget):
         self.add_button.clicked.connect(self.choose_file)
         self.rate_button.clicked.connect(self.record_rating)
         self.rating.valueChanged.connect(self._scale_text)
+        self.events = operations.listen(self, self._journal_changed)
+        self.catch_up = operations.WhenShown(self, self.reload)
         self.reload()
+
+    def _journal_changed(self, changes: operations.Changes, initiator: object) -> None:
+        if initiator is not self and (changes.tags or changes.everything):
+            self.catch_up.request()
 
     def reload(self) -> None:
         self.tree.clear()
@@ -137,7 +145,7 @@ class FrameworksView(QWidget):
         if kind == "framework":
             self.details.setHtml(
                 f"<h2>{html.escape(value['name'])}</h2><p>{html.escape(value['description'])}</p>"
-                f"<p>{len(value['items'])} items. Choose one to read its description, the "
+                f"<p>{plural(len(value['items']), 'item')}. Choose one to read its description, the "
                 "questions it raises and to rate yourself on it.</p>"
             )
             self.rate_box.setEnabled(False)
@@ -185,12 +193,14 @@ class FrameworksView(QWidget):
     def record_rating(self) -> None:
         if not self.current_slug:
             return
+        slug, value = self.current_slug, self.rating.value()
+        day, note = self.rating_date.date().toString("yyyy-MM-dd"), self.note.text().strip()
         try:
-            self.workspace.journal.rate(
-                self.current_slug,
-                self.rating.value(),
-                self.rating_date.date().toString("yyyy-MM-dd"),
-                note=self.note.text().strip(),
+            operations.perform(
+                self.events,
+                lambda: self.workspace.journal.rate(slug, value, day, note=note),
+                operations.Changes(tags=True),
+                initiator=self,
             )
         except ReflectJournalError as exc:
             self.status.emit(str(exc))
@@ -208,10 +218,17 @@ class FrameworksView(QWidget):
 
     def add_file(self, path: Path) -> bool:
         try:
-            spec = self.workspace.frameworks.add_file(path)
+            spec = operations.perform(
+                self.events,
+                lambda: self.workspace.frameworks.add_file(path),
+                operations.Changes(tags=True),
+                initiator=self,
+            )
         except ReflectJournalError as exc:
             self.status.emit(str(exc))
             return False
         self.reload()
-        self.status.emit(f"Added the framework “{spec.name}” with {len(spec.items)} items.")
+        self.status.emit(
+            f"Added the framework “{spec.name}” with {plural(len(spec.items), 'item')}."
+        )
         return True

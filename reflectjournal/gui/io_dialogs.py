@@ -27,26 +27,16 @@ from PySide6.QtWidgets import (
     QProgressDialog,
 )
 
+from reflectjournal.gui.operations import Changes, events_of, perform_in_background
 from reflectjournal.gui.tasks import Cancelled, Task, run_task
+from reflectjournal.services import formats
+from reflectjournal.services.display import plural
 
 log = logging.getLogger(__name__)
 
-# (format, label, pick a folder rather than a file)
-IMPORT_CHOICES = [
-    ("jrnl", "jrnl journal (plain or encrypted file, JSON or Markdown export)", False),
-    ("jrnl", "jrnl folder journal (YYYY/MM/DD.txt)", True),
-    ("dayone", "Day One export (.json or .zip)", False),
-    ("dayone", "Day One Classic journal (.dayone folder)", True),
-    ("markdown", "Folder of Markdown notes", True),
-    ("json", "ReflectJournal JSON export", False),
-]
-EXPORT_CHOICES = [
-    ("markdown", "Markdown notes (a folder; name it .md for one file)", ""),
-    ("json", "ReflectJournal JSON (complete, re-importable)", ".json"),
-    ("html", "HTML page (printable)", ".html"),
-    ("pdf", "PDF", ".pdf"),
-    ("cpd", "CPD / revalidation accounts (.md, .html or .pdf)", ".pdf"),
-]
+# (format, label, pick a folder) and (format, label, suffix): services/formats.py, shared with the CLI
+IMPORT_CHOICES = [(c.format, c.label, c.folder) for c in formats.IMPORT_CHOICES]
+EXPORT_CHOICES = [(c.format, c.label, c.suffix) for c in formats.EXPORT_CHOICES]
 
 
 def install_file_menu(window: QMainWindow, workspace) -> QMenu:
@@ -96,8 +86,15 @@ class FileActions(QObject):
         task.done.connect(progress.deleteLater)
         return progress
 
-    def _run(self, label: str, fn, on_done) -> Task:
-        task = run_task(fn, self, self.pool)
+    def _run(self, label: str, fn, on_done, changes: Changes | None = None) -> Task:
+        """Run ``fn`` off the UI thread; a write says what it ``changes`` so every page hears
+        of it (before the user is told it is done)."""
+        if changes is None:
+            task = run_task(fn, self, self.pool)
+        else:
+            task = perform_in_background(
+                events_of(self.window), fn, changes, parent=self, pool=self.pool
+            )
         self.task = task
         self._progress(label, "Cancel", task, after_ms=300)
         task.finished.connect(lambda result: self._tell_if(on_done(result)))
@@ -124,12 +121,6 @@ class FileActions(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # not exec(): never block the event loop
 
-    def _refresh(self) -> None:
-        page = getattr(self.window, "pages", {}).get("journal")
-        model = getattr(page, "model", None)
-        if model is not None and hasattr(model, "reload"):
-            model.reload()
-
     # ---- import --------------------------------------------------------------------------
 
     def start_import(
@@ -140,28 +131,32 @@ class FileActions(QObject):
         password: str | None = None,
         date_format: str | None = None,
     ) -> Task:
-        service = self.workspace.imports
+        workspace = self.workspace
 
         def work(ctx):
             from reflectjournal.services.importers.service import ImportCancelled
 
-            try:
-                return service.run(
-                    kind,
-                    path,
-                    password=password or None,
-                    date_format=date_format or None,
-                    progress=ctx.report,
-                    cancelled=lambda: ctx.cancelled,
-                )
-            except ImportCancelled:
-                raise Cancelled() from None
+            # Its own connection: the import's one long transaction never makes the window
+            # wait (the window keeps reading the journal as it was until the commit).
+            with workspace.for_worker() as worker:
+                try:
+                    return worker.imports.run(
+                        kind,
+                        path,
+                        password=password or None,
+                        date_format=date_format or None,
+                        progress=ctx.report,
+                        cancelled=lambda: ctx.cancelled,
+                    )
+                except ImportCancelled:
+                    raise Cancelled() from None
 
         def done(report) -> str:
-            self._refresh()
             return report.summary()
 
-        return self._run("Importing…", work, done)
+        # Imported entries, their tags, and (from our JSON) people and received entries.
+        changes = Changes(entries=True, tags=True, people=True, shared=True)
+        return self._run("Importing…", work, done, changes)
 
     def import_form(self) -> tuple[QDialog, QComboBox, QLineEdit, QLineEdit]:
         """The import dialog: what to import from and, for jrnl, its password and date format
@@ -236,14 +231,12 @@ class FileActions(QObject):
         overwrite: bool = False,
         allow_identifiers: bool = False,
     ) -> Task:
+        from reflectjournal.adapters import qt_pdf
         from reflectjournal.errors import PrivacyCheckFailed
-        from reflectjournal.gui.pdf import html_to_pdf
-        from reflectjournal.services.exporters import ExportCancelled, ExportService
+        from reflectjournal.services.exporters import ExportCancelled
 
-        ws = self.workspace
-        service = ExportService(
-            ws.db, ws.journal, ws.owner_name, pdf_writer=html_to_pdf, privacy=ws.privacy
-        )
+        qt_pdf.install(self.workspace)
+        service = self.workspace.exports
 
         def work(ctx):
             try:
@@ -264,7 +257,7 @@ class FileActions(QObject):
                 )
                 self.ask_about_findings(result.entry_findings, what, again)
                 return None
-            text = f"Exported {result.entries} entries to {result.path}."
+            text = f"Exported {plural(result.entries, 'entry')} to {result.path}."
             if result.redacted:
                 text += f" {result.redacted} identifiers were redacted as you chose."
             if result.findings:
@@ -289,9 +282,8 @@ class FileActions(QObject):
                 again(True)
             elif dialog.decision == "edit":
                 entry_id = dialog.selected_entry()
-                go = getattr(self.window, "go", None)
-                if entry_id is not None and go is not None:
-                    go("journal").select_entry(entry_id)
+                if entry_id is not None:
+                    events_of(self.window).open_entry(entry_id)  # navigation is an event
 
         dialog.accepted.connect(decided)
         dialog.rejected.connect(lambda: self._tell(f"The {what} was not written."))
@@ -330,7 +322,7 @@ class FileActions(QObject):
         return self._run(
             "Backing up…",
             lambda ctx: service.backup(out, progress=ctx.step),
-            lambda r: f"Backed up {r.entries} entries to {r.path} (verified).",
+            lambda r: f"Backed up {plural(r.entries, 'entry')} to {r.path} (verified).",
         )
 
     def backup_dialog(self) -> None:
@@ -345,13 +337,13 @@ class FileActions(QObject):
 
     def start_restore(self, source: Path, target: Path, passphrase: str) -> Task:
         from reflectjournal.services.backup import restore
-        from reflectjournal.storage.unlock import ENV_PASSPHRASE, KeySources
+        from reflectjournal.services.unlocking import ENV_PASSPHRASE, KeySources
 
         sources = KeySources(environ={ENV_PASSPHRASE: passphrase})
         return self._run(
             "Restoring…",
             lambda ctx: restore(source, target, sources),
-            lambda r: f"Restored {r.entries} entries into {r.path}; open it to use it.",
+            lambda r: f"Restored {plural(r.entries, 'entry')} into {r.path}; open it to use it.",
         )
 
     def restore_dialog(self) -> None:
@@ -372,7 +364,7 @@ class FileActions(QObject):
 
     # ---- automatic backup on close -------------------------------------------------------
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched, event) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             if self.closing:
                 return True  # a second close while the first one's backup runs

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
 from reflectjournal.gui.editor import EntryEditor
 from reflectjournal.gui.entry_model import EntryDelegate, EntryIdRole, EntryListModel
 from reflectjournal.gui.tag_picker import TagCatalogue
@@ -126,6 +127,52 @@ class JournalView(QWidget):
         self.editor.status.connect(self.status)
         self._draw_chips()
         self._update_empty()
+        self.events = operations.listen(self, self._journal_changed)
+        self.editor.events = self.events  # the editor's saves are this page's operations
+
+    # ---- changes made elsewhere -----------------------------------------------------------
+
+    def _journal_changed(self, changes: operations.Changes, initiator: object) -> None:
+        """Another page (or a background task) changed the journal: bring the list up to date."""
+        if initiator is self or initiator is self.editor:
+            return  # this page has already shown its own change
+        if changes.tags or changes.everything:
+            self.catalogue.reload()
+        if changes.everything or changes.entries:
+            try:
+                self.model.reload()  # same search and filters, fresh rows
+            except ReflectJournalError as exc:
+                self.status.emit(str(exc))
+        else:
+            for entry_id in changes.entries_removed:
+                self.model.entry_removed(entry_id)
+                if self.editor.entry_id == entry_id:
+                    self.editor.discard_changes()
+                    self.editor.new_entry()
+            for entry_id in sorted(changes.entries_added | changes.entries_edited):
+                try:
+                    self.model.entry_changed(entry_id)
+                except ReflectJournalError:  # gone again meanwhile: nothing to show
+                    continue
+        shown = self.editor.entry_id
+        if shown is not None and not self.editor.dirty and shown in changes.entries_edited:
+            self.editor.load_entry(shown)  # show what the other page wrote
+        self._update_empty()
+
+    def open_entry(self, entry_id: int) -> None:
+        """Show ``entry_id`` in the editor, selected in the list when the list holds it."""
+        self.editor.save()
+        if self.model.row_of(entry_id) < 0 and not self.model.is_filtered():
+            try:
+                self.model.entry_changed(entry_id)  # a new entry the list has not seen yet
+            except ReflectJournalError as exc:
+                self.status.emit(str(exc))
+                return
+            self._update_empty()
+        try:
+            self.select_entry(entry_id)
+        except ReflectJournalError as exc:
+            self.status.emit(str(exc))
 
     # ---- search and filters -------------------------------------------------------------
 
@@ -149,10 +196,10 @@ class JournalView(QWidget):
         return menu
 
     def choose_tag(self) -> None:
-        names = [row["name"] for row in self.catalogue.rows]
+        names = [row.name for row in self.catalogue.rows]
         name, ok = QInputDialog.getItem(self, "Filter by tag", "Tag", names, 0, False)
         if ok and name:
-            slug = next(r["slug"] for r in self.catalogue.rows if r["name"] == name)
+            slug = next(r.slug for r in self.catalogue.rows if r.name == name)
             self.add_tag_filter(slug)
 
     def add_tag_filter(self, slug: str) -> None:
@@ -303,7 +350,16 @@ class JournalView(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.editor.discard_changes()
-        self.workspace.journal.delete(entry_id)
+        try:
+            operations.perform(
+                self.events,
+                lambda: self.workspace.journal.delete(entry_id),
+                operations.Changes.entry_removed(entry_id),
+                initiator=self,
+            )
+        except ReflectJournalError as exc:
+            self.status.emit(str(exc))
+            return
         self.model.entry_removed(entry_id)
         self.editor.new_entry()
         self._update_empty()

@@ -19,13 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reflectjournal.adapters import qt_pdf
 from reflectjournal.gui import drafts, views
 from reflectjournal.gui.dialogs import about, ask_minutes, shortcuts_dialog
+from reflectjournal.gui.operations import Changes, Events, perform
 from reflectjournal.gui.tray import DesktopReminders, ReminderBanner
+from reflectjournal.services import settings
 
 log = logging.getLogger(__name__)
 
-AUTOLOCK_SETTING = "gui.autolock_minutes"
+AUTOLOCK_SETTING = settings.AUTOLOCK_MINUTES.key
 DEFAULT_AUTOLOCK_MINUTES = 15
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
@@ -49,7 +52,7 @@ class IdleWatcher(QObject):
         super().__init__(parent)
         self.last_input = time.monotonic()
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched, event) -> bool:
         if event.type() in _INPUT_EVENTS:
             self.last_input = time.monotonic()
         return False
@@ -61,7 +64,11 @@ class MainWindow(QMainWindow):
     def __init__(self, workspace, title_suffix: str = "", parent=None):
         super().__init__(parent)
         self.workspace = workspace
+        qt_pdf.install(workspace)  # exports and the prep brief write PDFs through it
         self.finished = False
+        # Every page's writes report here and every page listens (gui/operations.py).
+        self.events = Events(self)
+        self.events.open_entry_requested.connect(self.open_entry)
         self.setWindowTitle(f"ReflectJournal — {workspace.path.name}{title_suffix}")
         self.nav = QListWidget()
         self.nav.setAccessibleName("Sections")
@@ -141,6 +148,10 @@ class MainWindow(QMainWindow):
     @property
     def journal_view(self):
         return self.page("journal")
+
+    def open_entry(self, entry_id: int) -> None:
+        """Navigation from any page: show the entry in the Journal page."""
+        self.go("journal").open_entry(entry_id)
 
     # ---- menus and shortcuts --------------------------------------------------------------
 
@@ -246,7 +257,11 @@ class MainWindow(QMainWindow):
     def choose_autolock(self) -> None:
         minutes = ask_minutes(self, self.autolock_minutes())
         if minutes is not None:
-            self.workspace.set_setting(AUTOLOCK_SETTING, str(minutes))
+            perform(
+                self.events,
+                lambda: self.workspace.set_setting(AUTOLOCK_SETTING, str(minutes)),
+                Changes(settings=True),
+            )
             self.statusBar().showMessage(
                 f"The journal locks after {minutes} idle minutes."
                 if minutes
@@ -304,7 +319,7 @@ class MainWindow(QMainWindow):
         QApplication.instance().removeEventFilter(self.idle)
         self._save_layout()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event) -> None:
         self.finish()
         super().closeEvent(event)
 

@@ -7,6 +7,7 @@ chart is a way into the writing, never a verdict on its own. Recomputation runs 
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -52,13 +53,17 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
 from reflectjournal.gui.calendar_heatmap import WEEKS as CALENDAR_WEEKS
 from reflectjournal.gui.calendar_heatmap import CalendarHeatMap
 from reflectjournal.gui.charts import date_and_scale_axes, msecs, swap_chart, themed_chart
 from reflectjournal.gui.tasks import run_task
 from reflectjournal.gui.theme import is_dark, light_palette
+from reflectjournal.services.display import date_text, plural
 from reflectjournal.services.patterns import PatternOptions
 from reflectjournal.services.timeutil import range_end, range_start
+
+log = logging.getLogger(__name__)
 
 PALETTE = ["#3b6ea5", "#d9822b", "#4c9a6a", "#b5485d", "#7d6bb3", "#a0a43a", "#8a8a8a"]
 TOP_TAGS = 6
@@ -67,10 +72,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 class PatternsView(QWidget):
     computed = Signal(dict)
-    _result = Signal(int, dict)
-    _failed = Signal(int, str)
     drilled = Signal(list)  # entry ids shown in the drill-down list
-    open_entry = Signal(int)
 
     def __init__(self, workspace, parent=None):
         super().__init__(parent)
@@ -79,10 +81,20 @@ class PatternsView(QWidget):
         self.options = PatternOptions()
         self._task = None
         self._generation = 0
-        self._result.connect(self._on_result)
-        self._failed.connect(self._on_failed)
+        self.events = operations.listen(self, self._journal_changed)
         self._build()
+        self.catch_up = operations.WhenShown(self, self.refresh)
         self.refresh()
+
+    @property
+    def stale(self) -> bool:
+        """The journal changed since the figures were worked out; they follow when shown."""
+        return self.catch_up.pending
+
+    def _journal_changed(self, changes: operations.Changes, _initiator: object) -> None:
+        """Recompute now if the page is on screen, else when it is next shown."""
+        if changes.touches_entries or changes.tags or changes.actions:
+            self.catch_up.request()
 
     # ---- layout ---------------------------------------------------------------------------
 
@@ -172,7 +184,7 @@ class PatternsView(QWidget):
         self.themes.itemClicked.connect(self._list_clicked)
         self.neglected.itemClicked.connect(self._list_clicked)
         self.drill_list.itemDoubleClicked.connect(
-            lambda item: self.open_entry.emit(item.data(ID_ROLE))
+            lambda item: self.events.open_entry(item.data(ID_ROLE))
         )
 
     def _chart_view(self) -> QChartView:
@@ -210,21 +222,21 @@ class PatternsView(QWidget):
         self._generation += 1
         generation = self._generation
 
-        # The worker reports through this view's own signals, connected once in __init__:
-        # connecting to the task after run_task() has started it could miss a quick result.
-        def work(ctx):
+        def work(_ctx):
             try:
-                data = patterns.compute(options)
-            except ReflectJournalError as exc:
-                self._failed.emit(generation, str(exc))
+                return patterns.compute(options)
+            except ReflectJournalError:
                 raise
-            except Exception:
-                self._failed.emit(generation, "The patterns could not be worked out.")
-                raise
-            self._result.emit(generation, data)
-            return data
+            except Exception as exc:  # the traceback goes to the log; the user gets a sentence
+                log.exception("patterns failed")
+                raise ReflectJournalError("The patterns could not be worked out.") from exc
 
-        self._task = run_task(work, self)
+        self._task = run_task(
+            work,
+            self,
+            on_finished=lambda data: self._on_result(generation, data),
+            on_failed=lambda message: self._on_failed(generation, message),
+        )
 
     def _on_result(self, generation: int, data: dict) -> None:
         if generation == self._generation:  # an older range's answer is stale
@@ -234,7 +246,7 @@ class PatternsView(QWidget):
         if generation == self._generation:
             self.summary.setText(message)
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def changeEvent(self, event) -> None:
         # Light/dark switched while the page is open: draw the charts again in the new look.
         if event.type() == QEvent.Type.PaletteChange and self.data:
             self._draw_charts()
@@ -245,8 +257,8 @@ class PatternsView(QWidget):
         s, a = data["streaks"], data["actions"]
         if data["total_entries"]:
             self.summary.setText(
-                f"{data['total_entries']} entries from {data['first']} to {data['last']} · "
-                f"streak {s['current']} days (longest {s['longest']}) · "
+                f"{plural(data['total_entries'], 'entry')} from {data['first']} to {data['last']} · "
+                f"streak {plural(s['current'], 'day')} (longest {s['longest']}) · "
                 f"actions: {a['open']} open, {a['overdue']} overdue, {a['done']} done"
             )
         else:
@@ -418,28 +430,19 @@ class PatternsView(QWidget):
 
     def drill(self, title: str, **criteria) -> list[int]:
         ids = self.workspace.patterns.entry_ids(self.options, **criteria)
-        self.drill_label.setText(f"{title}: {len(ids)} entries")
+        self.drill_label.setText(f"{title}: {plural(len(ids), 'entry')}")
         self.drill_list.clear()
         titles = self._titles(ids)
         for entry_id in ids:
             day, title_text = titles.get(entry_id, ("", ""))
-            item = QListWidgetItem(f"{day}  {title_text}")
+            item = QListWidgetItem(f"{date_text(day)}  {title_text}")
             item.setData(ID_ROLE, entry_id)
             self.drill_list.addItem(item)
         self.drilled.emit(ids)
         return ids
 
     def _titles(self, ids: list[int]) -> dict[int, tuple[str, str]]:
-        result = {}
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            for row in self.workspace.db.query(
-                "SELECT id, date(created, created_offset || ' minutes'), title FROM entry "
-                f"WHERE id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            ):
-                result[row[0]] = (row[1], row[2])
-        return result
+        return self.workspace.journal.days_and_titles(ids)
 
     def _heat_clicked(self, row: int, column: int) -> None:
         item = self.heat.item(row, column)
@@ -517,21 +520,25 @@ class PatternsView(QWidget):
 
     def weekly_review(self) -> int | None:
         """Turn the last seven days into a new reflection the leader can then edit."""
-        from reflectjournal.services.review import WeeklyReview
-
-        review = WeeklyReview(self.workspace.db).build()
+        review = self.workspace.review.build()
         answer = QMessageBox.question(
             self,
             "Weekly review",
-            f"Save “{review['title']}” as a new reflection? You can edit it afterwards.\n\n"
-            f"{len(review['entries'])} entries, {len(review['themes'])} themes, "
-            f"{len(review['open_actions'])} open actions.",
+            f"Save “{review.title}” as a new reflection? You can edit it afterwards.\n\n"
+            f"{plural(len(review.entries), 'entry')}, {plural(len(review.themes), 'theme')}, "
+            f"{plural(len(review.open_actions), 'open action')}.",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
-        entry_id = self.workspace.journal.add(review["markdown"], title=review["title"])
-        self.open_entry.emit(entry_id)
-        self.refresh()
+        entry_id = operations.perform(
+            self.events,
+            lambda: self.workspace.journal.add(review.markdown, title=review.title),
+            lambda new_id: operations.Changes.entry_added(new_id),
+            initiator=self,
+            on_error=self.summary.setText,
+        )
+        if entry_id is not None:
+            self.events.open_entry(entry_id)  # the draft opens in the Journal page
         return entry_id
 
 

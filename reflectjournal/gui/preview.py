@@ -24,7 +24,7 @@ class PreviewBrowser(QTextBrowser):
         self.setAccessibleName("Preview")
         self.anchorClicked.connect(self.confirm_link)
 
-    def loadResource(self, kind, url):  # noqa: N802 - Qt override; no remote or local images
+    def loadResource(self, kind, url):
         return None
 
     def confirm_link(self, url: QUrl) -> bool:

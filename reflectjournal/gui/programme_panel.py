@@ -262,7 +262,8 @@ class GoalsPanel(QWidget):
         for g in goals:
             latest = f"{g.latest.value}/10" if g.latest else "–"
             trail = " → ".join(str(r.value) for r in g.ratings[-6:])
-            item = QTreeWidgetItem([g.text, latest, trail, g.status])
+            state = g.status + (" · a copy they sent" if g.origin == "received" else "")
+            item = QTreeWidgetItem([g.text, latest, trail, state])
             item.setData(0, ROLE, g.id)
             item.setToolTip(0, g.text)
             self.tree.addTopLevelItem(item)

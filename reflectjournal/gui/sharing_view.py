@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
+from reflectjournal.services.display import date_text, datetime_text
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 PACKET_FILTER = "ReflectJournal packets (*.rjp);;All files (*)"
@@ -48,7 +50,10 @@ def _status_label() -> QLabel:
 
 def entry_text(entry: dict) -> str:
     """A received entry as the reader sees it, in plain text."""
-    lines = [entry["title"], f"{entry['created'][:10]} · from {entry.get('from') or 'unknown'}"]
+    lines = [
+        entry["title"],
+        f"{date_text(entry['created'], as_stored_offset=True)} · from {entry.get('from') or 'unknown'}",
+    ]
     if entry["tags"]:
         lines.append(" ".join("@" + t for t in entry["tags"]))
     if entry.get("mood") is not None:
@@ -61,14 +66,12 @@ def comments_text(comments: list[dict]) -> str:
     parts = []
     for c in comments:
         note = " (on an earlier version)" if c.get("earlier_version") else ""
-        parts.append(f"{c['author']}, {c['created'][:16].replace('T', ' ')}{note}:\n{c['text']}")
+        parts.append(f"{c['author']}, {datetime_text(c['created'])}{note}:\n{c['text']}")
     return "\n\n".join(parts) if parts else "No comments yet."
 
 
 class SharingView(QWidget):
     """Shared with me: entries grouped by sender, read-only, with comments written here."""
-
-    changed = Signal()
 
     def __init__(self, workspace, parent=None):
         super().__init__(parent)
@@ -120,7 +123,14 @@ class SharingView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
+        self.events = operations.listen(self, self._journal_changed)
+        self.catch_up = operations.WhenShown(self, self.refresh)
         self.refresh()
+
+    def _journal_changed(self, changes: operations.Changes, initiator: object) -> None:
+        received = changes.shared or changes.people or changes.everything or changes.entries
+        if initiator is not self and received:
+            self.catch_up.request()
 
     # ---- contents ------------------------------------------------------------------------
 
@@ -182,8 +192,14 @@ class SharingView(QWidget):
 
     def add_comment(self) -> bool:
         entry_id = self.current_entry_id()
+        text = self.new_comment.toPlainText()
         try:
-            self.sharing.comment(entry_id, self.new_comment.toPlainText())
+            operations.perform(
+                self.events,
+                lambda: self.sharing.comment(entry_id, text),
+                operations.Changes(shared=True),
+                initiator=self,
+            )
         except ReflectJournalError as exc:
             self._report(str(exc))
             return False
@@ -194,12 +210,16 @@ class SharingView(QWidget):
 
     def import_packet(self, path) -> dict | None:
         try:
-            summary = self.sharing.import_share(path)
+            summary = operations.perform(
+                self.events,
+                lambda: self.sharing.import_share(path),
+                operations.Changes(entries=True, shared=True, people=True, tags=True),
+                initiator=self,
+            )
         except ReflectJournalError as exc:
             self._report(str(exc))
             return None
         self.refresh()
-        self.changed.emit()
         if summary["already_imported"]:
             self._report(f"This packet from {summary['from']} was already received.")
         else:
@@ -210,7 +230,12 @@ class SharingView(QWidget):
 
     def export_feedback(self, person: str, path) -> dict | None:
         try:
-            summary = self.sharing.export_feedback(person, path)
+            summary = operations.perform(
+                self.events,
+                lambda: self.sharing.export_feedback(person, path),
+                operations.Changes(shared=True),
+                initiator=self,
+            )
         except ReflectJournalError as exc:
             self._report(str(exc))
             return None
@@ -300,8 +325,13 @@ class ContactsDialog(QDialog):
             self.list.addItem(f"{c['name']} ({c['role']})   {c['fingerprint']}")
 
     def save_name(self) -> None:
+        name = self.name_edit.text()
         try:
-            self.sharing.identity.set_name(self.name_edit.text())
+            operations.perform(
+                operations.events_of(self),
+                lambda: self.sharing.identity.set_name(name),
+                operations.Changes(settings=True),
+            )
             self.status.setText("Name saved.")
         except ReflectJournalError as exc:
             self.status.setText(str(exc))
@@ -330,7 +360,11 @@ class ContactsDialog(QDialog):
             if not self.confirm(card.name, card.fingerprint):
                 self.status.setText("Not imported: the fingerprint was not confirmed.")
                 return None
-            result = self.sharing.contacts.import_card(data, role)
+            result = operations.perform(
+                operations.events_of(self),
+                lambda: self.sharing.contacts.import_card(data, role),
+                operations.Changes(people=True),
+            )
         except ReflectJournalError as exc:
             self.status.setText(str(exc))
             return None
@@ -465,8 +499,13 @@ class ShareDialog(QDialog):
 
     def save_to(self, path) -> bool:
         """Write the packet as previewed; identifiers still present were accepted by the user."""
+        request = self.request()
         try:
-            self.sharing.export_share(self.request(), path, allow_identifiers=True)
+            operations.perform(
+                operations.events_of(self),
+                lambda: self.sharing.export_share(request, path, allow_identifiers=True),
+                operations.Changes(shared=True),
+            )
         except ReflectJournalError as exc:
             self.summary.setText(str(exc))
             return False

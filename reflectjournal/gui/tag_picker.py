@@ -33,9 +33,17 @@ class TagCatalogue:
     """Every tag the journal knows, read once per window (and after a framework is added)."""
 
     def __init__(self, journal, frameworks):
-        self.rows = journal.tag_counts()
-        self.framework_names = {f["slug"]: f["name"] for f in frameworks.list()}
-        self.names = {row["slug"]: row["name"] for row in self.rows}
+        self._journal, self._frameworks = journal, frameworks
+        self.names: dict[str, str] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the tags again (a framework or free tags were added); ``names`` stays the same
+        dict, so views holding it see the new names."""
+        self.rows = self._journal.tag_counts()
+        self.framework_names = {f["slug"]: f["name"] for f in self._frameworks.list()}
+        self.names.clear()
+        self.names.update({row.slug: row.name for row in self.rows})
 
     def name(self, slug: str) -> str:
         return self.names.get(slug, display_name(slug))
@@ -95,7 +103,7 @@ class TagPicker(QWidget):
         self.tree.clear()
         groups: dict[tuple, QTreeWidgetItem] = {}
         for row in self.catalogue.rows:
-            framework = row["framework"]
+            framework = row.framework
             fw_title = (
                 self.catalogue.framework_names.get(framework, "Free tags")
                 if framework
@@ -106,17 +114,17 @@ class TagPicker(QWidget):
                 top = QTreeWidgetItem(self.tree, [fw_title])
                 top.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 groups[(framework,)] = top
-            category = row["category"]
+            category = row.category
             sub = groups.get((framework, category))
             if sub is None:
                 sub = QTreeWidgetItem(top, [CATEGORY_TITLES.get(category, display_name(category))])
                 sub.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 groups[(framework, category)] = sub
-            item = QTreeWidgetItem(sub, [row["name"]])
-            item.setData(0, Qt.ItemDataRole.UserRole, row["slug"])
+            item = QTreeWidgetItem(sub, [row.name])
+            item.setData(0, Qt.ItemDataRole.UserRole, row.slug)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(
-                0, Qt.CheckState.Checked if row["slug"] in self._chosen else Qt.CheckState.Unchecked
+                0, Qt.CheckState.Checked if row.slug in self._chosen else Qt.CheckState.Unchecked
             )
         if groups:
             self.tree.topLevelItem(0).setExpanded(True)

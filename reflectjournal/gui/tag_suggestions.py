@@ -56,9 +56,7 @@ class TagSuggestions(QWidget):
             return []
         try:
             if self._suggester is None:
-                from reflectjournal.services.suggest import TagSuggester
-
-                self._suggester = TagSuggester(self.workspace.db)
+                self._suggester = self.workspace.tag_suggester()
             found = self._suggester.suggest(text[:SUGGEST_LIMIT], top=SHOWN, exclude=current)
             return [
                 (slug, self.workspace.frameworks.item(slug)["name"], reason)

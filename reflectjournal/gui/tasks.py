@@ -17,8 +17,13 @@ anyone else; signals connected right after ``run_task`` returns are just as safe
 
 The function receives a :class:`TaskContext`; it calls ``ctx.report(done, total)`` now and
 then and ``ctx.check()`` at safe points (raises :class:`Cancelled` once cancel was asked).
-Database access from the worker goes through the same ``Database``: it serialises calls with
-its own lock, so the UI thread simply waits its turn for the duration of one statement.
+A task that writes much uses its own connection (``Workspace.for_worker()``), so the window's
+reads never wait for its transaction; writes reach the window's pages as change events
+(``gui/operations.py``).
+
+:func:`wait_for` is the same idiom for work the caller must have the answer to before it goes
+on (opening a journal): the event loop keeps turning meanwhile, a notice appears if it takes a
+while, and an error is raised again in the caller's thread exactly as a direct call raises it.
 """
 
 from __future__ import annotations
@@ -26,9 +31,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from reflectjournal.errors import ReflectJournalError
 
@@ -74,6 +80,7 @@ class Task(QObject):
         super().__init__(parent)
         self._cancel = threading.Event()
         self.running = True
+        self.error: BaseException | None = None  # what made it fail, for wait_for
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -93,10 +100,12 @@ class _Runner(QRunnable):
         except Cancelled:
             task.cancelled.emit()
         except ReflectJournalError as exc:
-            log.info("background task refused: %s", exc)
+            log.info("background task refused: %s", type(exc).__name__)
+            task.error = exc
             task.failed.emit(str(exc))
         except Exception as exc:  # the user gets a sentence; the traceback goes to the log
             log.exception("background task failed")
+            task.error = exc
             task.failed.emit(f"Something went wrong in the background ({type(exc).__name__}).")
         else:
             task.finished.emit(result)
@@ -143,3 +152,52 @@ def run_task(
     # parent before the loop turns never starts.
     QTimer.singleShot(0, task, start)
     return task
+
+
+T = TypeVar("T")
+
+
+def wait_for(
+    work: Callable[[], T],
+    parent: QWidget | None = None,
+    *,
+    notice: str,
+    notice_after_s: float,
+) -> T:
+    """Run ``work`` as a task and return its result, keeping the screen painted meanwhile.
+
+    Quick work finishes before ``notice_after_s`` and shows nothing; slower work shows
+    ``notice`` (no Cancel: what it does is never left half done) until it ends.
+    """
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+    task = run_task(lambda _ctx: work())
+    task.finished.connect(lambda value: outcome.setdefault("value", value))
+    task.done.connect(loop.quit)
+    shown: list[QProgressDialog] = []
+
+    def show_notice() -> None:
+        if not task.running:
+            return
+        dialog = QProgressDialog(notice, "", 0, 0, parent)
+        dialog.setCancelButton(None)
+        dialog.setWindowTitle("ReflectJournal")
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.setMinimumDuration(0)
+        dialog.show()
+        shown.append(dialog)
+
+    timer = QTimer(singleShot=True)
+    timer.timeout.connect(show_notice)
+    timer.start(int(notice_after_s * 1000))
+    if task.running:
+        loop.exec()
+    timer.stop()
+    for dialog in shown:
+        dialog.close()
+        dialog.deleteLater()
+    if task.error is not None:
+        raise task.error
+    if "value" not in outcome:
+        raise Cancelled()
+    return outcome["value"]

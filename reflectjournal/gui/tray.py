@@ -31,9 +31,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from reflectjournal.gui import operations
+from reflectjournal.services import settings
+
 log = logging.getLogger(__name__)
 
-REMINDER_SETTING = "reminder.time"  # "HH:MM", or empty for no daily reminder (the default)
+REMINDER_SETTING = settings.REMINDER_TIME.key  # "HH:MM", or empty: no daily reminder (default)
 CHECK_MS = 30_000
 REFLECT_TITLE = "Time to reflect"
 REFLECT_TEXT = "A few quiet minutes on today? Start a new reflection when you are ready."
@@ -248,7 +251,12 @@ class DesktopReminders(QObject):
         return parse_reminder_time(self.workspace.setting(REMINDER_SETTING))
 
     def set_reminder_time(self, value: time | None) -> None:
-        self.workspace.set_setting(REMINDER_SETTING, value.strftime("%H:%M") if value else "")
+        text = value.strftime("%H:%M") if value else ""
+        operations.perform(
+            operations.events_of(self.window),
+            lambda: self.workspace.set_setting(REMINDER_SETTING, text),
+            operations.Changes(settings=True),
+        )
         self.apply_setting()
 
     def apply_setting(self) -> None:

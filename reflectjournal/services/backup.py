@@ -21,6 +21,7 @@ from reflectjournal.errors import (
     UsageError,
     WrongPassphrase,
 )
+from reflectjournal.services import settings
 from reflectjournal.storage import migrate
 from reflectjournal.storage.copy import Progress, copy_to
 from reflectjournal.storage.database import Database, connect
@@ -34,7 +35,7 @@ from reflectjournal.storage.unlock import (
     read_passphrase_file,
 )
 
-KEEP_SETTING = "backup.keep"
+KEEP_SETTING = settings.BACKUP_KEEP.key
 DEFAULT_KEEP = 5
 ROTATION_NAME = re.compile(r"^journal-\d{8}-\d{6}(?:-\d+)?\.rj\.bak$")
 

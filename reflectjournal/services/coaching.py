@@ -59,7 +59,7 @@ class CoachingService(ActionsMixin):
         linked_entries: Iterable[int | str] = (),
         model: str | None = None,
     ) -> int:
-        """Record a session; string actions are owned by the coachee (CLI.md).
+        """Record a session; string actions are owned by the coachee (docs/CLI.md).
 
         With ``model`` (grow), the notes are read as that model's sections by their headings
         (``## Goal`` … ``## Way forward``), as the app's GROW layout stores them.

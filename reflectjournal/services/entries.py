@@ -1,4 +1,4 @@
-"""Entry values, their JSON shape (CLI.md), and reflection-model sections."""
+"""Entry values, their JSON shape (docs/CLI.md), and reflection-model sections."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
+from reflectjournal.domain.enums import KINDS as KINDS
+from reflectjournal.domain.enums import VISIBILITIES as VISIBILITIES
+from reflectjournal.domain.enums import Kind, Scale, Visibility
 from reflectjournal.errors import UsageError
 from reflectjournal.services.frameworks import ReflectionModel
 from reflectjournal.services.timeutil import from_storage
 
-KINDS = ("reflection", "session", "shared")
-VISIBILITIES = ("private", "mentor", "coach")
 TITLE_MAX = 120
 ENTRY_MAX_BYTES = 16 * 1024 * 1024
 
@@ -35,7 +37,7 @@ class EntryFilter:
 def check_scale(name: str, value: int | None) -> int | None:
     if value is None:
         return None
-    if not isinstance(value, int) or not 1 <= value <= 5:
+    if not isinstance(value, int) or Scale.parse(value) is None:
         raise UsageError(f"{name} must be a whole number from 1 to 5, not '{value}'.")
     return value
 
@@ -104,7 +106,7 @@ def _norm(text: str) -> str:
 
 
 def entry_json(row, tags: list[str], comments: list[dict] | None = None, **extra) -> dict:
-    """The CLI.md entry object."""
+    """The docs/CLI.md entry object."""
     created = from_storage(row["created"], row["created_offset"]).isoformat()
     updated = from_storage(row["updated"], row["created_offset"]).isoformat()
     data = {
@@ -124,6 +126,67 @@ def entry_json(row, tags: list[str], comments: list[dict] | None = None, **extra
     }
     data.update(extra)
     return data
+
+
+@dataclass(frozen=True)
+class EntryComment:
+    """Someone's comment on an entry; ``created`` is stored UTC ISO text."""
+
+    author: str
+    text: str
+    created: str
+    earlier_version: bool = False  # written on an earlier version of the entry's text
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry as the services return it. Times are ISO text in the writer's own offset."""
+
+    id: int
+    kind: Kind
+    title: str
+    body: str
+    created: str
+    updated: str
+    tags: tuple[str, ...]
+    mood: Scale | None
+    energy: Scale | None
+    visibility: Visibility
+    model: str | None
+    starred: bool
+    comments: tuple[EntryComment, ...] = ()
+    sections: tuple[tuple[str, str], ...] = ()  # (key, text) in the model's order
+    sender: str | None = None  # who shared it (kind SHARED); None when unknown or not shared
+
+    @property
+    def is_shared(self) -> bool:
+        return self.kind is Kind.SHARED
+
+
+def entry_from_row(
+    row: Any,
+    tags: list[str],
+    comments: tuple[EntryComment, ...] = (),
+    sections: tuple[tuple[str, str], ...] = (),
+    sender: str | None = None,
+) -> Entry:
+    return Entry(
+        id=int(row["id"]),
+        kind=Kind(row["kind"]),
+        title=row["title"],
+        body=row["body"],
+        created=from_storage(row["created"], row["created_offset"]).isoformat(),
+        updated=from_storage(row["updated"], row["created_offset"]).isoformat(),
+        tags=tuple(tags),
+        mood=Scale.parse(row["mood"]),
+        energy=Scale.parse(row["energy"]),
+        visibility=Visibility(row["visibility"]),
+        model=row["model"],
+        starred=bool(row["starred"]),
+        comments=comments,
+        sections=sections,
+        sender=sender,
+    )
 
 
 def content_hash(title: str, body: str) -> str:

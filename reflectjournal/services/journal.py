@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services import entries as E
 from reflectjournal.services.entries import EntryFilter
 from reflectjournal.services.frameworks import get_model
-from reflectjournal.services.tags import ensure_tags, slugify
-from reflectjournal.services.timeutil import now_utc, parse_date, to_storage
+from reflectjournal.services.tags import TagUsage, ensure_tags, slugify
+from reflectjournal.services.timeutil import from_storage, now_utc, parse_date, to_storage
+from reflectjournal.storage.chunks import in_chunks
 from reflectjournal.storage.database import Database
 from reflectjournal.storage.fts import to_match_query
 
@@ -215,6 +217,52 @@ class JournalService:
             extra["from"] = self._sender_name(row["sender_id"])
         return E.entry_json(row, tags, comments, **extra)
 
+    # ---- typed results ------------------------------------------------------------------
+
+    def entry(self, entry_id: int | str) -> E.Entry:
+        """One entry with its tags, sections, comments and (if shared) its sender."""
+        row = self._row(entry_id)
+        tags = self._tags_for([row["id"]]).get(row["id"], [])
+        current = E.content_hash(row["title"], row["body"])
+        comments = tuple(
+            E.EntryComment(
+                c["author"],
+                c["text"],
+                c["created"],
+                bool(c["entry_hash"]) and c["entry_hash"] != current,
+            )
+            for c in self.db.query(
+                "SELECT author, text, created, entry_hash FROM comment "
+                "WHERE entry_id = ? ORDER BY created, id",
+                (row["id"],),
+            )
+        )
+        sender = self._sender_name(row["sender_id"]) if row["kind"] == "shared" else None
+        sections = tuple(self.sections(row["id"]).items())
+        return E.entry_from_row(row, tags, comments, sections, sender)
+
+    def entries(self, f: EntryFilter | None = None) -> list[E.Entry]:
+        """Newest first, as ``list``; without comments or sections (``entry`` has them)."""
+        return self._typed(self.list_rows(f))
+
+    def found(self, query: str, f: EntryFilter | None = None) -> list[E.Entry]:
+        """Best match first, as ``search``."""
+        return self._typed(self.search_rows(query, f))
+
+    def _typed(self, rows: list[Any]) -> list[E.Entry]:
+        tags = self._tags_for([r["id"] for r in rows])
+        senders: dict[int, str | None] = {}
+        result = []
+        for row in rows:
+            sender = None
+            if row["kind"] == "shared":
+                sid = row["sender_id"]
+                if sid not in senders:
+                    senders[sid] = self._sender_name(sid)
+                sender = senders[sid]
+            result.append(E.entry_from_row(row, tags.get(row["id"], []), sender=sender))
+        return result
+
     def sections(self, entry_id: int) -> dict[str, str]:
         """A model entry's sections, in the model's order (empty for free entries)."""
         return {
@@ -397,9 +445,42 @@ class JournalService:
     def tags_for(self, entry_id: int) -> list[str]:
         return self._tags_for([entry_id]).get(entry_id, [])
 
+    def written_with_models(self, models: list[str], limit: int = 200) -> list[dict]:
+        """The newest reflections written with one of ``models``: id, title, created (as
+        written, with the writer's offset)."""
+        if not models:
+            return []
+        marks = ",".join("?" * len(models))
+        rows = self.db.query(
+            "SELECT id, title, created, created_offset FROM entry WHERE kind = 'reflection' "
+            f"AND model IN ({marks}) ORDER BY created DESC LIMIT ?",
+            [*models, limit],
+        )
+        return [
+            {
+                "id": int(r["id"]),
+                "title": str(r["title"]),
+                "created": from_storage(r["created"], r["created_offset"]).isoformat(),
+            }
+            for r in rows
+        ]
+
+    def days_and_titles(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """(local day as written, title) for each id that exists: lists that name entries."""
+        result: dict[int, tuple[str, str]] = {}
+        for marks, chunk in in_chunks(ids):
+            for row in self.db.query(
+                "SELECT id, date(created, created_offset || ' minutes'), title FROM entry "
+                f"WHERE id IN ({marks})",
+                chunk,
+            ):
+                result[int(row[0])] = (str(row[1]), str(row[2]))
+        return result
+
     # ---- tags and ratings ------------------------------------------------------------------
 
-    def tag_counts(self) -> list[dict]:
+    def tag_counts(self) -> list[TagUsage]:
+        """Every tag (framework items first, then free tags) with how many entries use it."""
         rows = self.db.query(
             "SELECT t.slug, t.name, t.category, f.slug AS framework, "
             "(SELECT count(*) FROM entry_tag et WHERE et.tag_id = t.id) AS count "
@@ -407,13 +488,7 @@ class JournalService:
             "ORDER BY f.is_default DESC, f.id IS NULL, f.id, t.position, t.slug"
         )
         return [
-            {
-                "slug": r["slug"],
-                "name": r["name"],
-                "category": r["category"],
-                "framework": r["framework"],
-                "count": r["count"],
-            }
+            TagUsage(r["slug"], r["name"], r["category"], r["framework"], int(r["count"]))
             for r in rows
         ]
 

@@ -526,7 +526,18 @@ def title(brief: Brief) -> str:
     return f"Session prep: {brief.person['name']}"
 
 
-def to_html(markdown_text: str, brief: Brief) -> str:
+# The same layout for a dark screen: light text, headings in a lighter blue. Paper (PDF) always
+# uses BRIEF_CSS.
+BRIEF_CSS_DARK = (
+    BRIEF_CSS.replace("#1a1a1a", "#e6e6e6")
+    .replace("#0b4f6c", "#7cc4e4")
+    .replace("#9fb8c4", "#4a6572")
+    .replace("#333333", "#cfcfcf")
+    .replace("#4a4a4a", "#bdbdbd")
+)
+
+
+def to_html(markdown_text: str, brief: Brief, *, css: str = BRIEF_CSS) -> str:
     """A whole HTML document: the sanitised rendering of the brief with our print style.
 
     Only the body comes from rendering (which sanitises it); the head is our own constant text.
@@ -536,7 +547,7 @@ def to_html(markdown_text: str, brief: Brief) -> str:
     body = render_html(markdown_text)
     return (
         f'<html><head><meta charset="utf-8"><title>{escape(title(brief))}</title>'
-        f"<style>{BRIEF_CSS}</style></head><body>{body}</body></html>"
+        f"<style>{css}</style></head><body>{body}</body></html>"
     )
 
 

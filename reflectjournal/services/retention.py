@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from reflectjournal.errors import UsageError
+from reflectjournal.services import settings
 
-SETTING = "coaching.retention_months"
+SETTING = settings.RETENTION_MONTHS.key
 MAX_MONTHS = 240
 
 
@@ -33,7 +34,7 @@ class RetentionDue:
 
 
 def months_setting(db) -> int | None:
-    value = db.scalar("SELECT value FROM setting WHERE key = ?", (SETTING,))
+    value = settings.read(db, settings.RETENTION_MONTHS)
     return int(value) if value and value.isdigit() else None
 
 
@@ -43,15 +44,10 @@ def set_months(db, months: int | None) -> None:
         raise UsageError(
             f"A retention period is a whole number of months from 1 to {MAX_MONTHS}, or 'off'."
         )
-    with db.transaction():
-        if months is None:
-            db.execute("DELETE FROM setting WHERE key = ?", (SETTING,))
-        else:
-            db.execute(
-                "INSERT INTO setting(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (SETTING, str(months)),
-            )
+    if months is None:
+        settings.delete(db, settings.RETENTION_MONTHS)
+    else:
+        settings.write(db, settings.RETENTION_MONTHS, str(months))
 
 
 def _months_before(day: date, months: int) -> date:

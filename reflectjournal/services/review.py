@@ -3,8 +3,10 @@ reflection (the leader edits it, then answers the questions at the end)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from reflectjournal.services.display import plural
 from reflectjournal.services.patterns.service import LOCAL_DAY, OWN_WRITING
 from reflectjournal.services.timeutil import to_storage
 from reflectjournal.storage.database import Database
@@ -18,32 +20,80 @@ def _bound(day: date) -> str:
     return to_storage(datetime(day.year, day.month, day.day, 12).astimezone())[0]
 
 
+@dataclass(frozen=True)
+class ReviewEntry:
+    id: int
+    title: str
+    day: str  # the writer's local day, ISO
+    mood: int | None
+    energy: int | None
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReviewTheme:
+    slug: str
+    name: str
+    count: int
+    previous_week: int
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Mood or energy this week: mean (2 decimals) over n entries, and the week before's."""
+
+    mean: float | None
+    n: int
+    previous_mean: float | None
+
+
+@dataclass(frozen=True)
+class ReviewAction:
+    id: int
+    text: str
+    due: str | None
+    owner: str | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Review:
+    """The last seven local days, ready to become a reflection (``markdown``, ``title``)."""
+
+    since: str
+    until: str
+    entries: tuple[ReviewEntry, ...]
+    themes: tuple[ReviewTheme, ...]
+    mood: Measure
+    energy: Measure
+    open_actions: tuple[ReviewAction, ...]
+    title: str
+    markdown: str
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for a in self.open_actions if a.overdue)
+
+
 class WeeklyReview:
     def __init__(self, db: Database):
         self.db = db
 
-    def build(self, asof: date | None = None) -> dict:
+    def build(self, asof: date | None = None) -> Review:
         end = asof or datetime.now().astimezone().date()
         start = end - timedelta(days=DAYS - 1)
         before = start - timedelta(days=DAYS)
-        entries = self._entries(start, end)
-        themes = self._themes(start, end, before)
+        entries = tuple(self._entries(start, end))
+        themes = tuple(self._themes(start, end, before))
         mood = self._measure("mood", start, end, before)
         energy = self._measure("energy", start, end, before)
-        actions = self._open_actions(end)
-        data = {
-            "since": start.isoformat(),
-            "until": end.isoformat(),
-            "entries": entries,
-            "themes": themes,
-            "mood": mood,
-            "energy": energy,
-            "open_actions": actions,
-            "overdue": sum(1 for a in actions if a["overdue"]),
-        }
-        data["title"] = f"Weekly review, {_span(start, end)}"
-        data["markdown"] = to_markdown(data)
-        return data
+        actions = tuple(self._open_actions(end))
+        title = f"Weekly review, {_span(start, end)}"
+        markdown = to_markdown(title, entries, themes, mood, energy, actions)
+        return Review(
+            start.isoformat(), end.isoformat(), entries, themes, mood, energy, actions, title,
+            markdown,
+        )  # fmt: skip
 
     def _between(self, start: date, end: date) -> tuple[str, list]:
         return (
@@ -56,7 +106,7 @@ class WeeklyReview:
             ],
         )
 
-    def _entries(self, start: date, end: date) -> list[dict]:
+    def _entries(self, start: date, end: date) -> list[ReviewEntry]:
         where, params = self._between(start, end)
         rows = self.db.query(
             f"SELECT e.id, e.title, {LOCAL_DAY} AS day, e.mood, e.energy, "
@@ -66,18 +116,18 @@ class WeeklyReview:
             params,
         )
         return [
-            {
-                "id": str(r["id"]),
-                "title": r["title"],
-                "day": r["day"],
-                "mood": r["mood"],
-                "energy": r["energy"],
-                "tags": (r["tags"] or "").split(),
-            }
+            ReviewEntry(
+                int(r["id"]),
+                r["title"],
+                r["day"],
+                r["mood"],
+                r["energy"],
+                tuple((r["tags"] or "").split()),
+            )
             for r in rows
         ]
 
-    def _themes(self, start: date, end: date, before: date) -> list[dict]:
+    def _themes(self, start: date, end: date, before: date) -> list[ReviewTheme]:
         where, params = self._between(before, end)
         rows = self.db.query(
             f"SELECT t.slug, t.name, sum({LOCAL_DAY} >= ?) AS this_week, "
@@ -87,9 +137,9 @@ class WeeklyReview:
             "ORDER BY this_week DESC, t.slug",
             [start.isoformat(), start.isoformat(), *params],
         )
-        return [{"slug": r[0], "name": r[1], "count": r[2], "previous_week": r[3]} for r in rows]
+        return [ReviewTheme(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
 
-    def _measure(self, column: str, start: date, end: date, before: date) -> dict:
+    def _measure(self, column: str, start: date, end: date, before: date) -> Measure:
         where, params = self._between(before, end)
         row = self.db.query_one(
             f"SELECT avg(CASE WHEN {LOCAL_DAY} >= ? THEN e.{column} END), "
@@ -98,26 +148,22 @@ class WeeklyReview:
             [start.isoformat()] * 3 + params,
         )
         mean, n, previous = row
-        return {
-            "mean": round(mean, 2) if mean is not None else None,
-            "n": n,
-            "previous_mean": round(previous, 2) if previous is not None else None,
-        }
+        return Measure(
+            round(mean, 2) if mean is not None else None,
+            int(n),
+            round(previous, 2) if previous is not None else None,
+        )
 
-    def _open_actions(self, today: date) -> list[dict]:
+    def _open_actions(self, today: date) -> list[ReviewAction]:
         rows = self.db.query(
             "SELECT a.id, a.text, a.due, p.name FROM action a "
             "LEFT JOIN person p ON p.id = a.owner_id WHERE a.status = 'open' "
             "ORDER BY a.due IS NULL OR a.due = '', a.due, a.id"
         )
         return [
-            {
-                "id": str(r[0]),
-                "text": r[1],
-                "due": r[2] or None,
-                "owner": r[3],
-                "overdue": bool(r[2]) and r[2] < today.isoformat(),
-            }
+            ReviewAction(
+                int(r[0]), r[1], r[2] or None, r[3], bool(r[2]) and r[2] < today.isoformat()
+            )
             for r in rows
         ]
 
@@ -126,44 +172,50 @@ def _span(start: date, end: date) -> str:
     return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
 
 
-def _mood_line(label: str, m: dict) -> str:
-    if m["mean"] is None:
+def _mood_line(label: str, m: Measure) -> str:
+    if m.mean is None:
         return f"- {label}: not recorded this week"
-    line = f"- {label}: {m['mean']:.1f} / 5 over {m['n']} entries"
-    if m["previous_mean"] is not None:
-        delta = m["mean"] - m["previous_mean"]
+    line = f"- {label}: {m.mean:.1f} / 5 over {plural(m.n, 'entry')}"
+    if m.previous_mean is not None:
+        delta = m.mean - m.previous_mean
         direction = "up" if delta > 0.05 else "down" if delta < -0.05 else "level"
-        line += f" ({direction} from {m['previous_mean']:.1f} the week before)"
+        line += f" ({direction} from {m.previous_mean:.1f} the week before)"
     return line
 
 
-def to_markdown(data: dict) -> str:
+def to_markdown(
+    title: str,
+    entries: tuple[ReviewEntry, ...],
+    themes: tuple[ReviewTheme, ...],
+    mood: Measure,
+    energy: Measure,
+    open_actions: tuple[ReviewAction, ...],
+) -> str:
     """Markdown built only from the leader's own data; titles are escaped so a heading or link
     typed in a title stays literal text in the review."""
-    lines = [f"# {data['title']}", ""]
-    entries = data["entries"]
+    lines = [f"# {title}", ""]
     lines += ["## What I wrote", ""]
     if entries:
         for e in entries:
-            tags = " ".join(f"@{t}" for t in e["tags"])
-            lines.append(f"- {e['day']}: {_escape(e['title'])}" + (f" — {tags}" if tags else ""))
+            tags = " ".join(f"@{t}" for t in e.tags)
+            lines.append(f"- {e.day}: {_escape(e.title)}" + (f" — {tags}" if tags else ""))
     else:
         lines.append("- Nothing this week. That is worth noticing too.")
     lines += ["", "## Themes", ""]
-    if data["themes"]:
-        for t in data["themes"]:
-            change = t["count"] - t["previous_week"]
-            note = f"{change:+d} on the week before" if t["previous_week"] else "new this week"
-            lines.append(f"- {t['name']}: {t['count']} ({note})")
+    if themes:
+        for t in themes:
+            change = t.count - t.previous_week
+            note = f"{change:+d} on the week before" if t.previous_week else "new this week"
+            lines.append(f"- {t.name}: {t.count} ({note})")
     else:
         lines.append("- No tagged themes this week.")
-    lines += ["", "## Mood and energy", "", _mood_line("Mood", data["mood"])]
-    lines.append(_mood_line("Energy", data["energy"]))
+    lines += ["", "## Mood and energy", "", _mood_line("Mood", mood)]
+    lines.append(_mood_line("Energy", energy))
     lines += ["", "## Open actions", ""]
-    if data["open_actions"]:
-        for a in data["open_actions"]:
-            due = f" (due {a['due']}{', overdue' if a['overdue'] else ''})" if a["due"] else ""
-            lines.append(f"- [ ] {_escape(a['text'])}{due}")
+    if open_actions:
+        for a in open_actions:
+            due = f" (due {a.due}{', overdue' if a.overdue else ''})" if a.due else ""
+            lines.append(f"- [ ] {_escape(a.text)}{due}")
     else:
         lines.append("- None open.")
     lines += [

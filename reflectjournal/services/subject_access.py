@@ -185,5 +185,13 @@ def to_markdown(file: PersonFile) -> str:
     return "\n".join(out)
 
 
-def text_for_privacy_check(file: PersonFile) -> str:
-    return to_markdown(file)
+def entry_ids(workspace, person: str | int) -> list[int]:
+    """The entries behind the file (their notes and what they shared), whose privacy choices
+    apply to it."""
+    pid = workspace.people.get(person)["id"]
+    rows = workspace.db.query(
+        "SELECT id FROM entry WHERE (kind = 'shared' AND sender_id = ?) OR id IN "
+        "(SELECT entry_id FROM coaching_session WHERE person_id = ?)",
+        (pid, pid),
+    )
+    return [r[0] for r in rows]

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from reflectjournal.services.patterns.words import STOPWORDS
+from reflectjournal.storage.chunks import in_chunks
 from reflectjournal.storage.database import Database
 
 MIN_EXAMPLES = 2
@@ -243,12 +244,9 @@ class TagSuggester:
             return model
         ids = [r[0] for r in rows]
         tags_of: dict[int, list[int]] = {}
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
+        for marks, chunk in in_chunks(ids):
             for entry_id, tag_id in self.db.query(
-                f"SELECT entry_id, tag_id FROM entry_tag WHERE entry_id IN "
-                f"({','.join('?' * len(chunk))})",
-                chunk,
+                f"SELECT entry_id, tag_id FROM entry_tag WHERE entry_id IN ({marks})", chunk
             ):
                 tags_of.setdefault(entry_id, []).append(tag_id)
         for entry_id, title, body in rows:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from reflectjournal.storage.chunks import in_chunks
 from reflectjournal.storage.database import Database
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -36,12 +37,25 @@ class TagInfo:
     count: int = 0
 
 
+@dataclass(frozen=True)
+class TagUsage:
+    """A tag and how many entries carry it."""
+
+    slug: str
+    name: str
+    category: str  # challenge, capability, … or "free"
+    framework: str | None  # the framework's slug; None for a free tag
+    count: int
+
+
 def find_tag_ids(db: Database, slugs: list[str]) -> dict[str, int]:
     if not slugs:
         return {}
-    marks = ",".join("?" * len(slugs))
-    rows = db.query(f"SELECT slug, id FROM tag WHERE slug IN ({marks})", slugs)
-    return {row[0]: row[1] for row in rows}
+    found: dict[str, int] = {}
+    for marks, chunk in in_chunks(slugs):
+        rows = db.query(f"SELECT slug, id FROM tag WHERE slug IN ({marks})", chunk)
+        found.update({row[0]: row[1] for row in rows})
+    return found
 
 
 def ensure_tags(db: Database, names: list[str]) -> list[int]:

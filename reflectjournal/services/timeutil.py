@@ -6,7 +6,7 @@ was this written on?" has the answer the writer would give, across time zones an
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from reflectjournal.errors import UsageError
 
@@ -15,7 +15,7 @@ def now_utc() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def local_tz():
+def local_tz() -> tzinfo | None:
     return datetime.now().astimezone().tzinfo
 
 

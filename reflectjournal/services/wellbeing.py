@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from reflectjournal.services import settings
+
 LOW = 2  # 1 or 2 out of 5
 RUN = 3  # this many entries in a row
-SETTING = "wellbeing.care_note"  # "off" hides the note on the owner's own Patterns page
+SETTING = settings.CARE_NOTE.key  # "off" hides the note on the owner's own Patterns page
 
 # Where to turn; described in our own words. NHS Practitioner Health is a free, confidential
 # service for NHS doctors, dentists and other health and care staff in England.
@@ -96,7 +98,7 @@ def coachee_care_note(db, person_id: int, until: str) -> CareNote | None:
 
 def own_care_note(db) -> CareNote | None:
     """The note for the journal owner's own reflections, unless they switched it off."""
-    if db.scalar("SELECT value FROM setting WHERE key = ?", (SETTING,)) == "off":
+    if settings.read(db, settings.CARE_NOTE) == "off":
         return None
     rows = db.query(
         "SELECT substr(created, 1, 10), mood, energy FROM entry WHERE kind = 'reflection' "
@@ -106,9 +108,4 @@ def own_care_note(db) -> CareNote | None:
 
 
 def set_own_care_note(db, enabled: bool) -> None:
-    with db.transaction():
-        db.execute(
-            "INSERT INTO setting(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (SETTING, "on" if enabled else "off"),
-        )
+    settings.write(db, settings.CARE_NOTE, "on" if enabled else "off")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from reflectjournal.services import settings
 from reflectjournal.services.frameworks import FrameworkService
 from reflectjournal.services.journal import JournalService
 from reflectjournal.services.people import PeopleService
@@ -14,15 +18,31 @@ from reflectjournal.storage.database import Database
 from reflectjournal.storage.keyring_store import KeyringStore
 from reflectjournal.storage.unlock import KeySources
 
+if TYPE_CHECKING:
+    from reflectjournal.services.backup import BackupService
+    from reflectjournal.services.coaching import CoachingService
+    from reflectjournal.services.exporters import ExportService, PdfWriter
+    from reflectjournal.services.feedback360 import Feedback360Service
+    from reflectjournal.services.importers.service import ImportService
+    from reflectjournal.services.patterns import PatternService
+    from reflectjournal.services.privacy.service import PrivacyService
+    from reflectjournal.services.programmes import ProgrammeService
+    from reflectjournal.services.review import WeeklyReview
+    from reflectjournal.services.sharing.service import SharingService
+    from reflectjournal.services.suggest import TagSuggester
+
 log = logging.getLogger(__name__)
 
-OWNER_SETTING = "owner.name"
+OWNER_SETTING = settings.OWNER_NAME.key
 
 
 class Workspace:
     def __init__(self, db: Database, unlocked_by: str = ""):
         self.db = db
         self.unlocked_by = unlocked_by
+        # HTML -> PDF, given by the front end (reflectjournal/adapters/qt_pdf.py): the services
+        # that write PDFs use it and never import Qt themselves.
+        self._pdf_writer: PdfWriter | None = None
         self.journal = JournalService(db)
         self.frameworks = FrameworkService(db)
 
@@ -32,58 +52,82 @@ class Workspace:
         return PeopleService(self.db)
 
     @cached_property
-    def sharing(self):
-        from reflectjournal.services.sharing.service import SharingService
+    def sharing(self) -> SharingService:
+        from reflectjournal.services.sharing.service import SharingService as Service
 
-        return SharingService(self.db)
-
-    @cached_property
-    def patterns(self):
-        from reflectjournal.services.patterns import PatternService
-
-        return PatternService(self.db)
+        return Service(self.db)
 
     @cached_property
-    def coaching(self):  # -> CoachingService, imported only when a command needs it
-        from reflectjournal.services.coaching import CoachingService
+    def patterns(self) -> PatternService:
+        from reflectjournal.services.patterns import PatternService as Service
 
-        return CoachingService(self.db, self.journal, self.people)
-
-    @cached_property
-    def programmes(self):  # -> ProgrammeService: agreements and goals
-        from reflectjournal.services.programmes import ProgrammeService
-
-        return ProgrammeService(self.db, self.people)
+        return Service(self.db)
 
     @cached_property
-    def feedback360(self):  # -> Feedback360Service: 360 results beside self-ratings
-        from reflectjournal.services.feedback360 import Feedback360Service
+    def coaching(self) -> CoachingService:  # imported only when a command needs it
+        from reflectjournal.services.coaching import CoachingService as Service
 
-        return Feedback360Service(self.db, self.people)
-
-    @cached_property
-    def imports(self):  # -> ImportService
-        from reflectjournal.services.importers.service import ImportService
-
-        return ImportService(self.db)
+        return Service(self.db, self.journal, self.people)
 
     @cached_property
-    def exports(self):  # -> ExportService; the CLI/GUI set .pdf_writer (Qt lives in gui)
-        from reflectjournal.services.exporters import ExportService
+    def programmes(self) -> ProgrammeService:  # agreements and goals
+        from reflectjournal.services.programmes import ProgrammeService as Programmes
 
-        return ExportService(self.db, self.journal, self.owner_name, privacy=self.privacy)
-
-    @cached_property
-    def privacy(self):  # -> PrivacyService: the check on every way out, and the user's choices
-        from reflectjournal.services.privacy.service import PrivacyService
-
-        return PrivacyService(self.db)
+        return Programmes(self.db, self.people)
 
     @cached_property
-    def backups(self):  # -> BackupService
-        from reflectjournal.services.backup import BackupService
+    def feedback360(self) -> Feedback360Service:  # 360 results beside self-ratings
+        from reflectjournal.services.feedback360 import Feedback360Service as Feedback
 
-        return BackupService(self.db, self.setting)
+        return Feedback(self.db, self.people)  # type: ignore[no-untyped-call]
+
+    @cached_property
+    def imports(self) -> ImportService:
+        from reflectjournal.services.importers.service import ImportService as Service
+
+        return Service(self.db)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        from reflectjournal.services.exporters import ExportService as Service
+
+        return Service(
+            self.db, self.journal, self.owner_name, pdf_writer=self.pdf_writer, privacy=self.privacy
+        )
+
+    @cached_property
+    def privacy(self) -> PrivacyService:  # the check on every way out, and the user's choices
+        from reflectjournal.services.privacy.service import PrivacyService as Privacy
+
+        return Privacy(self.db)
+
+    def tag_suggester(self) -> TagSuggester:
+        """A new suggester over this journal (it learns from the tagged entries when built)."""
+        from reflectjournal.services.suggest import TagSuggester as Suggester
+
+        return Suggester(self.db)
+
+    @cached_property
+    def review(self) -> WeeklyReview:
+        from reflectjournal.services.review import WeeklyReview as Review
+
+        return Review(self.db)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        from reflectjournal.services.backup import BackupService as Service
+
+        return Service(self.db, self.setting)
+
+    @property
+    def pdf_writer(self) -> PdfWriter | None:
+        return self._pdf_writer
+
+    @pdf_writer.setter
+    def pdf_writer(self, writer: PdfWriter | None) -> None:
+        self._pdf_writer = writer
+        if "exports" in self.__dict__:  # an export service built earlier gets it too
+            self.exports.pdf_writer = writer
 
     @property
     def path(self) -> Path:
@@ -115,17 +159,33 @@ class Workspace:
                 log.info("keyring unavailable; the journal opens with its passphrase only")
         return workspace
 
-    def setting(self, key: str, default: str = "") -> str:
-        value = self.db.scalar("SELECT value FROM setting WHERE key = ?", (key,))
-        return default if value is None else value
+    @contextmanager
+    def for_worker(self) -> Iterator[Workspace]:
+        """This journal on its own connection, for work on another thread (an import, an
+        export): its transactions never make this workspace's readers wait (see
+        ``Database.sibling``). Closed on leaving the block."""
+        worker = Workspace(self.db.sibling(), self.unlocked_by)
+        try:
+            yield worker
+        finally:
+            worker.close()
 
-    def set_setting(self, key: str, value: str) -> None:
-        with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO setting(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+    def atomic(self) -> AbstractContextManager[Database]:
+        """Several service calls as one all-or-nothing write (they join this transaction)."""
+        return self.db.transaction()
+
+    def setting(self, key: settings.SettingKey | str, default: str | None = None) -> str:
+        """A registered setting (services/settings.py), or its registered default."""
+        return settings.read(self.db, key, default)
+
+    def set_setting(self, key: settings.SettingKey | str, value: str) -> None:
+        settings.write(self.db, key, value)
+
+    def delete_setting(self, key: settings.SettingKey | str) -> None:
+        settings.delete(self.db, key)
+
+    def settings_with_prefix(self, prefix: str) -> list[tuple[str, str]]:
+        return settings.with_prefix(self.db, prefix)
 
     @property
     def owner_name(self) -> str:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
@@ -32,46 +32,77 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 CACHE_KIB = 32 * 1024
-Row = dbapi2.Row
+# sqlcipher3 ships no type information: a row is indexable by position and column name.
+Row: TypeAlias = Any
+Params: TypeAlias = Sequence[Any] | dict[str, Any]
 DatabaseError = dbapi2.DatabaseError
+
+
+def error_kind(exc: BaseException) -> str:
+    """The primary SQLite result name of ``exc`` ("SQLITE_BUSY" for "SQLITE_BUSY_SNAPSHOT").
+
+    Read from ``sqlite_errorname`` (what the engine returned), not from the message, which
+    SQLite and SQLCipher word differently between versions. Errors raised without a code
+    (ours, or a driver's) fall back to the message.
+    """
+    name = getattr(exc, "sqlite_errorname", None)
+    if isinstance(name, str) and name.startswith("SQLITE_"):
+        return "SQLITE_" + name[len("SQLITE_") :].split("_", 1)[0]
+    text = str(exc).lower()
+    for needle, kind in _MESSAGE_KINDS:
+        if needle in text:
+            return kind
+    return "SQLITE_ERROR"
+
+
+_MESSAGE_KINDS = (
+    ("locked", "SQLITE_BUSY"),
+    ("busy", "SQLITE_BUSY"),
+    ("full", "SQLITE_FULL"),
+    ("readonly", "SQLITE_READONLY"),
+    ("read-only", "SQLITE_READONLY"),
+    ("not a database", "SQLITE_NOTADB"),
+    ("malformed", "SQLITE_CORRUPT"),
+    ("corrupt", "SQLITE_CORRUPT"),
+    ("unable to open", "SQLITE_CANTOPEN"),
+    ("disk i/o error", "SQLITE_IOERR"),
+)
 
 
 def translate_error(
     exc: Exception, path: Path | None = None, *, opened: bool = False
 ) -> ReflectJournalError:
-    """Map a SQLite error to one clear sentence.
+    """Map a SQLite error to one clear sentence, by its SQLite result name.
 
     ``opened`` says the key was already verified on this connection: SQLCipher then reports a
     page that fails its authentication check as "not a database", which means damage, not a
     wrong passphrase.
     """
-    text = str(exc).lower()
+    kind = error_kind(exc)
     where = f" ({path})" if path else ""
-    if "locked" in text or "busy" in text:
+    if kind in ("SQLITE_BUSY", "SQLITE_LOCKED"):
         return JournalBusy(
             f"The journal{where} is in use by another program; close it there or try again."
         )
-    if "full" in text:
+    if kind == "SQLITE_FULL":
         return StorageFull("The disk is full, so nothing was saved; free some space and try again.")
-    if "readonly" in text or "read-only" in text:
+    if kind == "SQLITE_READONLY":
         return ReadOnlyJournal(
             f"The journal{where} is read-only; make the file and its folder writable and try again."
         )
-    if opened and ("not a database" in text or "malformed" in text or "corrupt" in text):
+    if kind == "SQLITE_CORRUPT" or (opened and kind == "SQLITE_NOTADB"):
         return damaged(path)
-    if "not a database" in text:
+    if kind == "SQLITE_NOTADB":
         return WrongPassphrase(
             f"Could not unlock the journal{where}: the passphrase is wrong "
             "or the file is not a ReflectJournal journal."
         )
-    if "malformed" in text or "corrupt" in text:
-        return damaged(path)
-    if "unable to open" in text:
+    if kind == "SQLITE_CANTOPEN":
         return ReadOnlyJournal(
             f"The journal{where} could not be opened; check that it and its folder exist "
             "and are writable (a journal needs to write small lock files beside itself)."
         )
-    if "disk i/o error" in text:
+    if kind == "SQLITE_IOERR":
         return ReflectJournalError(
             f"The disk failed while reading or writing the journal{where}, so nothing was saved; "
             "check the disk and try again."
@@ -143,13 +174,13 @@ def connect(path: Path, key: RawKey | None, *, read_only: bool = False) -> sqlci
     except dbapi2.Error as exc:
         conn.close()
         raise translate_error(exc, path) from exc
-    conn.row_factory = Row
+    conn.row_factory = dbapi2.Row
     # Taken before the open, so a file swapped in during the open is caught, not trusted.
     conn.identity = identity
     return conn
 
 
-class _Connection(sqlcipher3.Connection):
+class _Connection(sqlcipher3.Connection):  # type: ignore[misc]  # untyped base
     """A connection that remembers which file (device, inode) it opened."""
 
     identity: tuple[int, int] | None = None
@@ -173,22 +204,34 @@ class Database:
     def encrypted(self) -> bool:
         return self.key is not None
 
-    def query(self, sql: str, params: Sequence[Any] | dict = ()) -> list[Row]:
+    def sibling(self) -> Database:
+        """A second connection to the same file, with the same key, for a worker thread.
+
+        Each connection has its own lock, so a long write transaction on the sibling never
+        holds up this one: in WAL mode this connection keeps reading the last committed state
+        meanwhile (its own writes wait for the sibling's commit, up to the busy timeout).
+        The caller closes it.
+        """
+        self._check_same_file()
+        return Database(connect(self.path, self.key), self.path, self.key)
+
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
         with self._lock:
             try:
-                return self.conn.execute(sql, params).fetchall()
+                rows: list[Row] = self.conn.execute(sql, params).fetchall()
+                return rows
             except dbapi2.Error as exc:
                 raise translate_error(exc, self.path, opened=True) from exc
 
-    def query_one(self, sql: str, params: Sequence[Any] | dict = ()) -> Row | None:
+    def query_one(self, sql: str, params: Params = ()) -> Row | None:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
-    def scalar(self, sql: str, params: Sequence[Any] | dict = ()) -> Any:
+    def scalar(self, sql: str, params: Params = ()) -> Any:
         row = self.query_one(sql, params)
         return row[0] if row is not None else None
 
-    def execute(self, sql: str, params: Sequence[Any] | dict = ()) -> dbapi2.Cursor:
+    def execute(self, sql: str, params: Params = ()) -> dbapi2.Cursor:
         """Run one statement; callers doing several writes wrap them in ``transaction()``."""
         with self._lock:
             try:

@@ -9,9 +9,13 @@ from __future__ import annotations
 import logging
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reflectjournal.errors import NotAJournal
 from reflectjournal.storage.database import Database
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +29,8 @@ def current_revision(db: Database) -> str | None:
     )
     if not has_table:
         return None
-    return db.scalar("SELECT version_num FROM alembic_version")
+    revision = db.scalar("SELECT version_num FROM alembic_version")
+    return None if revision is None else str(revision)
 
 
 def is_empty(db: Database) -> bool:
@@ -39,10 +44,10 @@ def needs_upgrade(db: Database) -> bool:
     return revision != SCHEMA_HEAD
 
 
-def _alembic_config(db: Database):
-    from alembic.config import Config
+def _alembic_config(db: Database) -> Config:
+    from alembic.config import Config as AlembicConfig
 
-    config = Config()
+    config = AlembicConfig()
     location = resources.files("reflectjournal.storage") / "migrations"
     config.set_main_option("script_location", str(location))
     config.attributes["connection_factory"] = lambda: db.conn
@@ -62,7 +67,10 @@ def script_head() -> str:
     from alembic.script import ScriptDirectory
 
     location = resources.files("reflectjournal.storage") / "migrations"
-    return ScriptDirectory(str(location)).get_current_head()
+    head = ScriptDirectory(str(location)).get_current_head()
+    if head is None:
+        raise RuntimeError("the packaged migrations have no head revision")
+    return head
 
 
 def backup_path_for(path: Path, revision: str | None) -> Path:

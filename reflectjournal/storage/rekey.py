@@ -24,7 +24,7 @@ from pathlib import Path
 
 from reflectjournal.errors import JournalBusy, ReadOnlyJournal, ReflectJournalError, UsageError
 from reflectjournal.storage.copy import copy_to
-from reflectjournal.storage.database import Database, DatabaseError, connect
+from reflectjournal.storage.database import Database, DatabaseError, connect, error_kind
 from reflectjournal.storage.keys import RawKey, derive_key, new_key, passphrase_problem, read_salt
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def _take_sole_access(db: Database) -> None:
             db.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except DatabaseError as exc:
         _release(db)
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+        if error_kind(exc) in ("SQLITE_BUSY", "SQLITE_LOCKED"):
             raise JournalBusy(
                 f"The journal {db.path} is open in another window or program; close it there "
                 "and change the passphrase again (nothing was changed)."

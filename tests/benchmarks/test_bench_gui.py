@@ -12,12 +12,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from conftest import COMMON_WORD, SIZE, Result, peak_rss_mb, run_once  # noqa: E402
+import pytest
+from conftest import COMMON_WORD, SIZE, Result, peak_rss_mb, run_once
 
-from reflectjournal.services.entries import EntryFilter  # noqa: E402
-from reflectjournal.services.workspace import Workspace  # noqa: E402
-from reflectjournal.storage.unlock import KeySources  # noqa: E402
+from reflectjournal.services.entries import EntryFilter
+from reflectjournal.services.workspace import Workspace
+from reflectjournal.storage.unlock import KeySources
 
 IN_APP_BUDGET = 0.030
 COLD_START_BUDGET = 2.0
@@ -140,3 +140,62 @@ def test_cold_start(benchmark, recorder, corpus, journal_copy, cli_env):
             note="fresh process each run, offscreen; from spawn to the first painted frame",
         )
     )
+
+
+STALL_BUDGET = 0.100
+
+
+def test_ui_thread_stall_during_import(benchmark, recorder, qapp, corpus, tmp_path):
+    """The longest the UI thread waits while a SIZE-entry import runs in the background.
+
+    The import runs as the app runs it (a task on its own connection, gui/io_dialogs.py); a
+    timer on the UI thread does a trivial read every 5 ms, and the longest gap between two
+    turns of the event loop is the stall a user would feel.
+    """
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+
+    from reflectjournal.gui.tasks import run_task
+
+    ws = Workspace.create(tmp_path / "stall.rj", "bench passphrase")
+    stalls: list[float] = []
+
+    def import_once() -> float:
+        loop = QEventLoop()
+        clock = QElapsedTimer()
+        worst = [0.0]
+        last = [0.0]
+
+        def tick() -> None:
+            now = clock.nsecsElapsed() / 1e9
+            ws.journal.count()  # what a page does when it repaints: a read on the UI thread
+            worst[0] = max(worst[0], now - last[0])
+            last[0] = clock.nsecsElapsed() / 1e9
+
+        def work(ctx):
+            with ws.for_worker() as worker:
+                return worker.imports.run("jrnl", corpus.jrnl_file, progress=ctx.report)
+
+        timer = QTimer(interval=5)
+        timer.timeout.connect(tick)
+        clock.start()
+        timer.start()
+        task = run_task(work)
+        task.done.connect(loop.quit)
+        loop.exec()
+        timer.stop()
+        assert task.error is None, task.error
+        return worst[0]
+
+    stalls.append(benchmark.pedantic(import_once, rounds=1, iterations=1))
+    assert ws.journal.count() == SIZE
+    ws.close()
+    recorder.add(
+        Result(
+            f"UI-thread stall during a {SIZE // 1000}k-entry background import (longest gap)",
+            stalls[0],
+            1,
+            budget_s=STALL_BUDGET,
+            note="a 5 ms timer reading the journal on the UI thread; worst gap between its turns",
+        )
+    )
+    assert stalls[0] < STALL_BUDGET, f"the UI thread stalled {stalls[0] * 1000:.0f} ms"

@@ -119,7 +119,7 @@ def test_search(benchmark, recorder, ws, word):
 
 def test_tag_counts(benchmark, recorder, ws, corpus):
     counts = benchmark.pedantic(ws.journal.tag_counts, **_rounds(True))
-    used = {t["slug"]: t["count"] for t in counts if t["count"]}
+    used = {t.slug: t.count for t in counts if t.count}
     assert used == corpus.meta()["tag_counts"]
     recorder.from_benchmark("in-app tag counts", benchmark, budget_s=IN_APP_BUDGET)
 

@@ -6,7 +6,7 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-import pytest  # noqa: E402
+import pytest
 
 PASSPHRASE = "correct horse battery staple"  # the same as tests/conftest.py
 

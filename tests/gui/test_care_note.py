@@ -6,13 +6,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
 
-pytest.importorskip("pytestqt")
+from datetime import datetime
 
-from datetime import datetime  # noqa: E402
-
-from reflectjournal.gui.care_note import CareNoteBanner  # noqa: E402
+from reflectjournal.gui.care_note import CareNoteBanner
 
 
 def _low_week(workspace) -> None:

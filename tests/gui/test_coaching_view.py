@@ -6,14 +6,11 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
-pytest.importorskip("pytestqt")
-
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
-
-from reflectjournal.gui.coaching_view import ROLE, CoachingView, reminder_text  # noqa: E402
+from reflectjournal.gui.coaching_view import ROLE, CoachingView, reminder_text
 
 
 @pytest.fixture

@@ -289,20 +289,24 @@ def test_render_on_request_is_not_undone_by_a_pending_live_preview_tick(qtbot, w
 
 
 def test_list_snippet_skips_section_headings():
+    from reflectjournal.domain.enums import Kind, Visibility
     from reflectjournal.gui.entry_model import _summary
+    from reflectjournal.services.entries import Entry
 
     row = _summary(
-        {
-            "id": "7",
-            "title": "Restructure",
-            "body": "## Description\n\nA new **matron** structure.\n\n## Feelings\n- Weary",
-            "created": "2026-09-17T13:39:00+00:00",
-            "tags": [],
-            "mood": None,
-            "energy": None,
-            "model": "gibbs",
-            "kind": "reflection",
-            "visibility": "private",
-        }
+        Entry(
+            id=7,
+            kind=Kind.REFLECTION,
+            title="Restructure",
+            body="## Description\n\nA new **matron** structure.\n\n## Feelings\n- Weary",
+            created="2026-09-17T13:39:00+00:00",
+            updated="2026-09-17T13:39:00+00:00",
+            tags=(),
+            mood=None,
+            energy=None,
+            visibility=Visibility.PRIVATE,
+            model="gibbs",
+            starred=False,
+        )
     )
     assert row["snippet"] == "A new matron structure. Weary"

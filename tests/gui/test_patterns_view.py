@@ -6,16 +6,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from datetime import UTC, datetime  # noqa: E402
+from datetime import UTC, datetime
 
-import pytest  # noqa: E402
+import pytest
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtWidgets import QMessageBox
 
-pytest.importorskip("pytestqt")
-
-from PySide6.QtCore import QDate, Qt, QTime  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
-
-from reflectjournal.gui.patterns_view import ID_ROLE, PatternsView  # noqa: E402
+from reflectjournal.gui.patterns_view import ID_ROLE, PatternsView
 
 
 def _add(ws, day, *tags, mood=3, title="note"):
@@ -70,7 +67,7 @@ def test_clicking_a_bar_lists_its_entries(view, qtbot):
         sets["Burnout"].clicked.emit(1)  # the second week
     assert signal.args[0] == [view.ids["c"]]
     assert view.drill_list.count() == 1 and "C" in view.drill_list.item(0).text()
-    assert "Burnout in 2026-W46: 1 entries" in view.drill_label.text()
+    assert "Burnout in 2026-W46: 1 entry" in view.drill_label.text()
 
 
 def test_heat_map_cell_and_list_row_drill_down(view):
@@ -104,7 +101,7 @@ def test_exports(view, tmp_path):
 
 def test_weekly_review_becomes_an_entry(view, qtbot, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    with qtbot.waitSignal(view.open_entry) as opened:
+    with qtbot.waitSignal(view.events.open_entry_requested) as opened:
         entry_id = view.weekly_review()
     assert opened.args == [entry_id]
     assert view.workspace.journal.get(entry_id)["title"].startswith("Weekly review")

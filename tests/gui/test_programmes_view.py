@@ -6,17 +6,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import json  # noqa: E402
-from datetime import datetime  # noqa: E402
+import json
+from datetime import datetime
 
-import pytest  # noqa: E402
+import pytest
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-pytest.importorskip("pytestqt")
-
-from PySide6.QtWidgets import QInputDialog, QMessageBox  # noqa: E402
-
-from reflectjournal.gui import coaching_commands  # noqa: E402
-from reflectjournal.gui.coaching_view import CoachingView  # noqa: E402
+from reflectjournal.gui import coaching_commands
+from reflectjournal.gui.coaching_view import CoachingView
 
 
 @pytest.fixture
@@ -153,20 +150,28 @@ def test_sponsor_summary_pdf_and_person_export(qtbot, workspace, warnings, tmp_p
     assert "Delegate the rota" in text and "1 of 6 sessions held" in text
     assert "CONFIDENTIAL" not in text
 
+    from reflectjournal.gui.privacy_dialog import FindingsDialog
+
     workspace.programmes.add_goal("Sam Patel", "Ring 07700 900123 about cover")
-    asked = []
-    monkeypatch.setattr(
-        QMessageBox,
-        "question",
-        staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No),
-    )
+    shown = []
+
+    def answer(decision):
+        def exec_(dialog):
+            shown.append(len(dialog.findings))
+            dialog.decision = decision
+            return 1 if decision else 0
+
+        return exec_
+
+    monkeypatch.setattr(FindingsDialog, "exec", answer(None))  # cancelled: nothing written
     again = tmp_path / "again.md"
     assert not coaching_commands.sponsor_summary(view, again)
-    assert asked and "likely identifier" in asked[0] and not again.exists()
+    assert shown == [1] and not again.exists()
+    monkeypatch.setattr(FindingsDialog, "exec", answer("redact"))
+    assert coaching_commands.sponsor_summary(view, again)
+    assert "07700 900123" not in again.read_text(encoding="utf-8")
 
-    monkeypatch.setattr(
-        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
-    )
+    monkeypatch.setattr(FindingsDialog, "exec", answer("anyway"))
     file = tmp_path / "sam.json"
     assert coaching_commands.export_person(view, file)
     doc = json.loads(file.read_text(encoding="utf-8"))
@@ -202,3 +207,23 @@ def test_edit_action_dialog(qtbot, workspace, warnings):
     dialog.save()
     assert warnings and "needs some text" in warnings[-1]
     assert workspace.coaching.get_action(action)["text"] == "Read two chapters"
+
+
+def test_brief_is_readable_in_dark_mode_and_prints_light(qtbot, workspace):
+    from PySide6.QtWidgets import QApplication
+
+    from reflectjournal.gui.coaching_dialogs import BriefDialog
+    from reflectjournal.gui.theme import apply_theme, is_dark
+    from reflectjournal.services import prep
+
+    workspace.people.add("Sam Patel", "coachee")
+    app = QApplication.instance()
+    apply_theme(app, "dark")
+    try:
+        assert is_dark()
+        dialog = BriefDialog(workspace, "Sam Patel")
+        qtbot.addWidget(dialog)
+        assert "#e6e6e6" in dialog.view.document().defaultStyleSheet()
+        assert prep.BRIEF_CSS in dialog.html  # what goes to paper keeps dark text
+    finally:
+        apply_theme(app, "light")

@@ -8,12 +8,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from reflectjournal.gui.sharing_view import (  # noqa: E402
+from reflectjournal.gui.sharing_view import (
     ContactsDialog,
     ShareDialog,
     SharingView,
 )
-from reflectjournal.services.workspace import Workspace  # noqa: E402
+from reflectjournal.services.workspace import Workspace
 
 PASS = "correct horse battery staple"
 HOSTILE = '<a href="http://evil.example">click</a><img src=x>'

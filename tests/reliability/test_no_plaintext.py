@@ -94,7 +94,7 @@ def test_services_leave_no_plaintext(tmp_path, isolated_home, private_tmpdir):
         assert _hits([tmp_path, private_tmpdir], [CANARY], skip=set()) == []
         ws.journal.edit(entry, body=f"the {CANARY_2} replaced it", title=CANARY_2)
         copy_to(ws.db, tmp_path / "backup.rj")
-        ws.set_setting("last.search", CANARY_2)
+        ws.set_setting("draft.new", CANARY_2)  # unsaved editor text
         ws.change_passphrase(NEW_PASSPHRASE)
         assert ws.journal.search(CANARY_2)[0]["id"] == str(entry)
         ws.journal.delete(entry)

@@ -69,7 +69,7 @@ def test_writer_holding_the_lock_too_long_gets_a_clean_refusal(tmp_path):
     released = threading.Event()
     try:
         holder.db.conn.execute("BEGIN EXCLUSIVE")
-        holder.db.conn.execute("INSERT INTO setting(key, value) VALUES ('held', 'yes')")
+        holder.db.conn.execute("INSERT INTO setting(key, value) VALUES ('reminder.time', 'yes')")
         # (No hashing of the file here: opening and closing it in this process would drop
         # the very POSIX locks the holder relies on.)
         started = time.monotonic()
@@ -91,7 +91,7 @@ def test_writer_holding_the_lock_too_long_gets_a_clean_refusal(tmp_path):
     try:
         assert ws.db.integrity_ok()
         assert ws.journal.count() == 2
-        assert ws.setting("held") == "yes"
+        assert ws.setting("reminder.time") == "yes"
     finally:
         ws.close()
 

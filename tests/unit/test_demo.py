@@ -37,7 +37,7 @@ def test_demo_journal_is_encrypted_and_populated(tmp_path):
             "conclusion",
             "action-plan",
         }
-        counts = {t["slug"]: t["count"] for t in journal.tag_counts()}
+        counts = {t.slug: t.count for t in journal.tag_counts()}
         assert counts["workforce-pressures"] >= 3 and counts["compassionate-leadership"] >= 3
         assert journal.count(EntryFilter(kind="session")) == 2
         assert {p["name"] for p in ws.people.list()} == {demo.MENTOR, demo.COACH}

@@ -77,7 +77,7 @@ def test_jrnl_import_maps_framework_tags_and_reports_counts(workspace, jrnl_file
     assert clocks["starred"] is True
     assert set(clocks["tags"]) == {"rota", "resilience"}
     assert report.tags == 4 and report.tags_mapped == 3 and report.tags_new == 0
-    categories = {t["slug"]: t["category"] for t in workspace.journal.tag_counts()}
+    categories = {t.slug: t.category for t in workspace.journal.tag_counts()}
     assert categories["burnout"] != "free" and categories["resilience"] != "free"
     assert categories["rota"] == "free"
 

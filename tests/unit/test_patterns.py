@@ -417,7 +417,7 @@ def test_cli_patterns_json_has_the_contract_shape(cli):
     assert set(d["tags"][0]) >= {"slug", "count", "recent", "previous", "trend"}
     assert set(d["actions"]) >= {"open", "done", "overdue"}
     code, out, _ = cli("patterns")
-    assert code == 0 and "1 entries" in out
+    assert code == 0 and "1 entry from" in out
 
 
 def test_cli_patterns_bad_input_is_one_sentence(cli):

@@ -80,7 +80,7 @@ def test_cli_sponsor_summary_privacy_check_and_pdf(cli, tmp_path):
     _ok(cli("goal", "add", "--with", "Sam Patel", "Call 07700 900123 back about the rota"))
     out = tmp_path / "summary.md"
     code, _, err = cli("sponsor", "summary", "Sam Patel", "--out", str(out))
-    assert code == 2 and "privacy check found 1" in err and not out.exists()
+    assert code == 1 and "privacy check found 1" in err and not out.exists()
     _ok(cli("sponsor", "summary", "Sam Patel", "--out", str(out), "--allow-identifiers"))
     assert "Call 07700 900123" in out.read_text(encoding="utf-8")
     code, _, err = cli("sponsor", "summary", "Sam Patel", "--out", str(tmp_path / "x.docx"))
@@ -302,7 +302,7 @@ def test_person_export_cli(cli, tmp_path):
     assert "Talked about the rota." in md.read_text(encoding="utf-8")
     _ok(cli("session", "add", "--with", "Sam Patel", "NHS number 943 476 5919 came up"))
     code, _, err = cli("person", "export", "Sam Patel", "--out", str(tmp_path / "x.json"))
-    assert code == 2 and "privacy check" in err and not (tmp_path / "x.json").exists()
+    assert code == 1 and "privacy check" in err and not (tmp_path / "x.json").exists()
     code, _, err = cli("person", "export", "Nobody", "--out", str(out))
     assert code != 0 and "nobody called" in err
 

@@ -7,6 +7,8 @@ import uuid
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from reflectjournal.services.review import Measure
+
 
 def add(ws, day, *tags, mood=None, title=None, hour=9, tz=UTC):
     y, m, d = map(int, day.split("-"))
@@ -31,9 +33,9 @@ def build(ws, asof="2026-11-29"):
 
 def test_empty_week(workspace):
     r = build(workspace)
-    assert (r["since"], r["until"]) == ("2026-11-23", "2026-11-29")
-    assert r["entries"] == [] and r["themes"] == [] and r["mood"]["mean"] is None
-    assert "Nothing this week" in r["markdown"] and "None open." in r["markdown"]
+    assert (r.since, r.until) == ("2026-11-23", "2026-11-29")
+    assert r.entries == () and r.themes == () and r.mood.mean is None
+    assert "Nothing this week" in r.markdown and "None open." in r.markdown
 
 
 def test_week_summary_numbers(workspace):
@@ -49,15 +51,15 @@ def test_week_summary_numbers(workspace):
     action(ws, "book a 1:1", due="2026-12-05")
     action(ws, "closed", status="done")
     r = build(ws)
-    assert [e["title"] for e in r["entries"]] == ["Monday", "Sunday", "Late"]
-    assert set(r["entries"][0]["tags"]) == {"burnout", "resilience"}
-    themes = {t["slug"]: t for t in r["themes"]}
-    assert (themes["burnout"]["count"], themes["burnout"]["previous_week"]) == (2, 2)
-    assert themes["resilience"]["count"] == 1
-    assert r["mood"] == {"mean": 2.0, "n": 3, "previous_mean": 3.0}
-    assert [a["text"] for a in r["open_actions"]] == ["call the matron", "book a 1:1"]
-    assert r["overdue"] == 1
-    md = r["markdown"]
+    assert [e.title for e in r.entries] == ["Monday", "Sunday", "Late"]
+    assert set(r.entries[0].tags) == {"burnout", "resilience"}
+    themes = {t.slug: t for t in r.themes}
+    assert (themes["burnout"].count, themes["burnout"].previous_week) == (2, 2)
+    assert themes["resilience"].count == 1
+    assert r.mood == Measure(mean=2.0, n=3, previous_mean=3.0)
+    assert [a.text for a in r.open_actions] == ["call the matron", "book a 1:1"]
+    assert r.overdue == 1
+    md = r.markdown
     assert md.startswith("# Weekly review, 23 Nov – 29 Nov 2026")
     assert "- Burnout: 2 (+0 on the week before)" in md
     assert "- Resilience: 1 (new this week)" in md
@@ -67,7 +69,7 @@ def test_week_summary_numbers(workspace):
 
 def test_titles_stay_literal_markdown(workspace):
     add(workspace, "2026-11-25", title="# not a heading [link](http://x)")
-    md = build(workspace)["markdown"]
+    md = build(workspace).markdown
     assert "\\# not a heading \\[link\\](http://x)" in md
 
 

@@ -1,4 +1,4 @@
-"""The Sharing verbs of CLI.md, end to end with two journals (leader and mentor)."""
+"""The Sharing verbs of docs/CLI.md, end to end with two journals (leader and mentor)."""
 
 from __future__ import annotations
 

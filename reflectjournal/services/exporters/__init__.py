@@ -2,8 +2,10 @@
 
 Every export is written to a temporary file (or folder) beside its target and renamed into
 place only when complete, so a failed or cancelled export leaves nothing half-written.
-PDF needs Qt's PDF writer, which lives in the gui layer: the CLI or GUI hands in its
-``html_to_pdf`` as ``pdf_writer``, so this package never imports Qt itself.
+PDF needs Qt's PDF writer, an adapter (``reflectjournal/adapters/qt_pdf.py``): the front end
+hands it to the workspace as ``pdf_writer``, so this package never imports Qt itself.
+Other documents the app writes for the user (the prep brief) go through ``save_document``,
+so every user file is written the same atomic way.
 
 Every export runs the privacy check (``services.privacy.service``) here, in ``run``, so a
 format's writer never has to: documents for other readers (HTML, PDF, CPD) receive entries with
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from reflectjournal.errors import UsageError
 from reflectjournal.services.entries import EntryFilter
+from reflectjournal.services.formats import EXPORT_FORMATS
 
 from .common import (
     CancelCheck,
@@ -34,11 +37,14 @@ from .common import (
     write_text,
 )
 
-FORMATS = ("markdown", "json", "html", "pdf", "cpd")
+FORMATS = EXPORT_FORMATS
 FOR_OTHER_READERS = ("html", "pdf", "cpd")  # refused while identifiers are undecided
 CPD_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".pdf")
 
-__all__ = ["FORMATS", "ExportCancelled", "ExportReport", "ExportService"]
+__all__ = ["FORMATS", "ExportCancelled", "ExportReport", "ExportService", "PdfWriter"]
+
+PdfWriter = Callable[[str, Path, str], None]  # (sanitised html, path, title)
+NO_PDF = "PDF output is not available here; export HTML and print it instead."
 
 
 @dataclass
@@ -77,13 +83,13 @@ class ExportService:
         db,
         journal,
         owner_name: str = "",
-        pdf_writer: Callable[[str, Path, str], None] | None = None,
+        pdf_writer: PdfWriter | None = None,
         privacy=None,
     ):
         self.db = db
         self.journal = journal
         self.owner_name = owner_name
-        self.pdf_writer = pdf_writer  # html_to_pdf(html, path, title), from the gui layer
+        self.pdf_writer = pdf_writer  # html_to_pdf(html, path, title), from an adapter
         self._privacy = privacy
 
     @property
@@ -113,7 +119,7 @@ class ExportService:
         f = f or EntryFilter()
         wants_pdf = kind == "pdf" or (kind == "cpd" and out.suffix.lower() == ".pdf")
         if wants_pdf and self.pdf_writer is None:
-            raise UsageError("PDF output is not available here; export HTML and print it instead.")
+            raise UsageError(NO_PDF)
         if kind == "cpd":
             f = reflections_only(f)
             if out.suffix.lower() not in CPD_SUFFIXES:
@@ -193,5 +199,23 @@ class ExportService:
         return count
 
     def _write_pdf(self, html: str, out: Path, title: str) -> None:
+        if self.pdf_writer is None:
+            raise UsageError(NO_PDF)
         with atomic_file(out) as tmp:
             self.pdf_writer(html, tmp, title)
+
+    def save_document(self, out: Path, *, markdown: str, html: str, title: str) -> Path:
+        """A document for the user (the prep brief): PDF for ``.pdf``, else the Markdown, each
+        written beside ``out`` and renamed into place, so it is whole or absent."""
+        out = Path(out)
+        if not out.parent.is_dir():
+            raise UsageError(f"The folder {out.parent} does not exist; nothing was written.")
+        try:
+            if out.suffix.lower() == ".pdf":
+                self._write_pdf(html, out, title)
+            else:
+                with atomic_file(out) as tmp:
+                    write_text(tmp, markdown)
+        except OSError as exc:
+            raise UsageError(f"{out} could not be written ({exc.strerror or exc}).") from None
+        return out

@@ -13,6 +13,7 @@ from pathlib import Path
 from reflectjournal.errors import ReflectJournalError, UsageError
 from reflectjournal.services import entries as E
 from reflectjournal.services.entries import EntryFilter
+from reflectjournal.storage import chunks
 from reflectjournal.storage.database import Database
 
 BATCH = 500
@@ -45,7 +46,7 @@ def iter_entries(
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
 ) -> Iterator[dict]:
-    """Complete entry dicts (CLI.md shape plus uid, sections, comments, from), in ``ids`` order.
+    """Complete entry dicts (docs/CLI.md shape plus uid, sections, comments, from), in ``ids`` order.
 
     Read in batches of a few queries each, so 20k entries cost a few hundred queries rather
     than four per entry.
@@ -59,7 +60,7 @@ def iter_entries(
         if cancelled is not None and cancelled():
             raise ExportCancelled("The export was cancelled; nothing was written.")
         chunk = ids[start : start + BATCH]
-        marks = ",".join("?" * len(chunk))
+        marks = chunks.marks(len(chunk))
         rows = {
             r["id"]: r
             for r in db.query(f"SELECT {_COLUMNS} FROM entry e WHERE e.id IN ({marks})", chunk)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from html import escape
 
+from reflectjournal.services.display import compact_datetime
+
 STYLE = """
 body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 10.5pt; color: #1a1a1a;
        max-width: 46em; margin: 2em auto; line-height: 1.45; }
@@ -86,7 +88,7 @@ def _comments(entry: dict) -> str:
     if not entry.get("comments"):
         return ""
     items = "".join(
-        f"<p><b>{escape(c['author'])}</b>, {escape(c['created'][:16].replace('T', ' '))}:<br>"
+        f"<p><b>{escape(c['author'])}</b>, {escape(compact_datetime(c['created']))}:<br>"
         f'<span class="comment-text">{escape(c["text"])}</span></p>'
         for c in entry["comments"]
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from reflectjournal.services.display import compact_datetime
 from reflectjournal.services.tags import slugify
 
 from .common import write_text
@@ -52,7 +53,7 @@ def _comments(entry: dict, level: str = "##") -> str:
     for c in entry["comments"]:
         # Others' words are quoted, never run as Markdown of ours.
         quoted_text = "\n".join("> " + line for line in c["text"].splitlines() or [""])
-        parts += [f"**{c['author']}**, {c['created'][:16].replace('T', ' ')}:", "", quoted_text, ""]
+        parts += [f"**{c['author']}**, {compact_datetime(c['created'])}:", "", quoted_text, ""]
     return "\n".join(parts)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from reflectjournal.errors import ImportFailed, ReflectJournalError, UsageError
 from reflectjournal.services import entries as E
+from reflectjournal.services.formats import IMPORT_FORMATS
 from reflectjournal.services.frameworks import get_model
 from reflectjournal.services.tags import display_name, slugify
 from reflectjournal.services.timeutil import now_utc, to_storage
@@ -34,7 +35,7 @@ from reflectjournal.storage.database import Database
 from .records import ImportedEntry, Skipped, Source, fingerprint
 from .safety import shown
 
-FORMATS = ("jrnl", "dayone", "markdown", "json")
+FORMATS = IMPORT_FORMATS
 BATCH = 500
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]

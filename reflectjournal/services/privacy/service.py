@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from reflectjournal.errors import PrivacyCheckFailed, UsageError
+from reflectjournal.services import settings
 from reflectjournal.services.timeutil import now_utc
 
 from . import (
@@ -39,8 +40,8 @@ from . import (
     scan,
 )
 
-SENSITIVE_SETTING = "privacy.sensitive_names"  # shared with SharingService
-FINE_SETTING = "privacy.fine_names"
+SENSITIVE_SETTING = settings.SENSITIVE_NAMES.key  # shared with SharingService
+FINE_SETTING = settings.FINE_NAMES.key
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,7 @@ class PrivacyService:
     # ---- the user's lists ------------------------------------------------------------------
 
     def _names(self, key: str) -> list[str]:
-        raw = self.db.scalar("SELECT value FROM setting WHERE key = ?", (key,))
+        raw = settings.read(self.db, key)
         try:
             names = json.loads(raw) if raw else []
         except ValueError:
@@ -130,12 +131,7 @@ class PrivacyService:
         return kept
 
     def _save(self, key: str, names: list[str]) -> None:
-        with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO setting(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, json.dumps(sorted(set(names), key=str.casefold))),
-            )
+        settings.write(self.db, key, json.dumps(sorted(set(names), key=str.casefold)))
 
     # ---- per-entry choices -----------------------------------------------------------------
 

@@ -12,12 +12,13 @@ import hmac
 import uuid
 
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
+from reflectjournal.services import settings
 from reflectjournal.services.sharing import crypto, packets
 from reflectjournal.services.sharing.files import read_packet_file
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.storage.database import Database
 
-OWNER_SETTING = "owner.name"  # the same key Workspace.owner_name reads
+OWNER_SETTING = settings.OWNER_NAME.key
 _OPAQUE_DOMAIN = b"reflectjournal-opaque-entry-id-v1\x00"
 _BINDING_DOMAIN = b"reflectjournal-content-binding-v1\x00"
 
@@ -65,16 +66,12 @@ class IdentityStore:
         return self._identity
 
     def name(self) -> str:
-        return self.db.scalar("SELECT value FROM setting WHERE key = ?", (OWNER_SETTING,)) or ""
+        return settings.read(self.db, settings.OWNER_NAME)
 
     def set_name(self, name: str) -> str:
         name = crypto.check_name(" ".join(name.split()))
         with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO setting(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (OWNER_SETTING, name),
-            )
+            settings.write(self.db, settings.OWNER_NAME, name)
             self.db.execute("UPDATE identity SET name = ?", (name,))
         return name
 

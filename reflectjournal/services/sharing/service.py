@@ -6,13 +6,13 @@ import json
 from functools import cached_property
 
 from reflectjournal.errors import UsageError
-from reflectjournal.services import privacy
+from reflectjournal.services import privacy, settings
 from reflectjournal.services.sharing.feedback import FeedbackService
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
 from reflectjournal.services.sharing.share import SharePlan, ShareRequest, ShareService
 from reflectjournal.storage.database import Database
 
-NAMES_SETTING = "privacy.sensitive_names"
+NAMES_SETTING = settings.SENSITIVE_NAMES.key
 
 
 class SharingService:
@@ -61,7 +61,7 @@ class SharingService:
     # ---- the privacy check's list of names ----------------------------------------------
 
     def sensitive_names(self) -> list[str]:
-        raw = self.db.scalar("SELECT value FROM setting WHERE key = ?", (NAMES_SETTING,))
+        raw = settings.read(self.db, settings.SENSITIVE_NAMES)
         try:
             names = json.loads(raw) if raw else []
         except ValueError:
@@ -69,12 +69,8 @@ class SharingService:
         return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
     def _save_names(self, names: list[str]) -> None:
-        with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO setting(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (NAMES_SETTING, json.dumps(sorted(set(names), key=str.casefold))),
-            )
+        value = json.dumps(sorted(set(names), key=str.casefold))
+        settings.write(self.db, settings.SENSITIVE_NAMES, value)
 
     def add_sensitive_name(self, name: str) -> list[str]:
         name = " ".join(name.split())

@@ -3,8 +3,9 @@
 from alembic import context
 from sqlalchemy import create_engine
 from sqlalchemy.pool import StaticPool
+from sqlmodel import SQLModel
 
-from reflectjournal.domain.tables import SQLModel  # noqa: F401  (tables register on import)
+import reflectjournal.domain.tables  # noqa: F401  (the tables register on import)
 
 config = context.config
 factory = config.attributes["connection_factory"]

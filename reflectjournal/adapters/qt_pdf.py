@@ -1,13 +1,25 @@
 """HTML to PDF through Qt's PDF writer; works without a screen (offscreen platform).
 
-This is the one piece of Qt the command line may use (for `export pdf` and
-`session prep --out FILE.pdf`); import-linter allows exactly those imports.
+An adapter (see ``reflectjournal/adapters``): the front ends inject it as the workspace's
+``pdf_writer``; Qt is imported only when a PDF is actually written.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
+
+
+class _TakesPdfWriter(Protocol):
+    pdf_writer: Callable[[str, Path, str], None] | None
+
+
+def install(workspace: _TakesPdfWriter) -> None:
+    """Give ``workspace`` this writer unless it already has one (the front ends call this)."""
+    if workspace.pdf_writer is None:
+        workspace.pdf_writer = html_to_pdf
 
 
 def _ensure_gui_app():

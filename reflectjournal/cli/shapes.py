@@ -1,0 +1,102 @@
+"""The JSON shapes of docs/CLI.md, built from the services' typed results.
+
+This module is the only place that knows the command line's wire format: ids as strings,
+enums as their stored strings, ``from`` only on received entries. The services return
+dataclasses (``services.entries.Entry`` …) and never these dicts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from reflectjournal.services.entries import Entry, EntryComment
+from reflectjournal.services.tags import TagUsage
+
+if TYPE_CHECKING:  # the review pulls in the patterns engine: only the review command pays
+    from reflectjournal.services.review import Measure, Review
+
+
+def comment_json(comment: EntryComment) -> dict[str, Any]:
+    return {
+        "author": comment.author,
+        "text": comment.text,
+        "created": comment.created,
+        "earlier_version": comment.earlier_version,
+    }
+
+
+def entry_json(entry: Entry, *, detail: bool = False) -> dict[str, Any]:
+    """The entry object; ``detail`` (``show``, ``add``, ``edit``) adds its sections."""
+    data: dict[str, Any] = {
+        "id": str(entry.id),
+        "kind": str(entry.kind),
+        "title": entry.title,
+        "body": entry.body,
+        "created": entry.created,
+        "updated": entry.updated,
+        "tags": list(entry.tags),
+        "mood": None if entry.mood is None else int(entry.mood),
+        "energy": None if entry.energy is None else int(entry.energy),
+        "visibility": str(entry.visibility),
+        "model": entry.model,
+        "starred": entry.starred,
+        "comments": [comment_json(c) for c in entry.comments],
+    }
+    if detail:
+        data["sections"] = dict(entry.sections)
+    if entry.is_shared:
+        data["from"] = entry.sender
+    return data
+
+
+def tag_json(tag: TagUsage) -> dict[str, Any]:
+    return {
+        "slug": tag.slug,
+        "name": tag.name,
+        "category": tag.category,
+        "framework": tag.framework,
+        "count": tag.count,
+    }
+
+
+def review_json(review: Review) -> dict[str, Any]:
+    """``review --json``: the week's figures and the draft's Markdown."""
+    return {
+        "since": review.since,
+        "until": review.until,
+        "entries": [
+            {
+                "id": str(e.id),
+                "title": e.title,
+                "day": e.day,
+                "mood": e.mood,
+                "energy": e.energy,
+                "tags": list(e.tags),
+            }
+            for e in review.entries
+        ],
+        "themes": [
+            {"slug": t.slug, "name": t.name, "count": t.count, "previous_week": t.previous_week}
+            for t in review.themes
+        ],
+        "mood": _measure_json(review.mood),
+        "energy": _measure_json(review.energy),
+        "open_actions": [
+            {"id": str(a.id), "text": a.text, "due": a.due, "owner": a.owner, "overdue": a.overdue}
+            for a in review.open_actions
+        ],
+        "overdue": review.overdue,
+        "title": review.title,
+        "markdown": review.markdown,
+    }
+
+
+def _measure_json(m: Measure) -> dict[str, Any]:
+    return {"mean": m.mean, "n": m.n, "previous_mean": m.previous_mean}
+
+
+def entries_json(entries: list[Entry]) -> list[dict[str, Any]]:
+    return [entry_json(e) for e in entries]
+
+
+__all__ = ["comment_json", "entries_json", "entry_json", "review_json", "tag_json"]

@@ -1,0 +1,60 @@
+"""The closed vocabularies the journal stores as text: entry kind, visibility, the 1-5 scale.
+
+``Kind`` and ``Visibility`` are ``StrEnum``s, so a member *is* its stored string: rows, JSON and
+comparisons with plain strings keep working while code gains a type to check against.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+
+class Kind(StrEnum):
+    """What an entry is: the owner's reflection, a coaching session's notes, or received."""
+
+    REFLECTION = "reflection"
+    SESSION = "session"
+    SHARED = "shared"
+
+
+class Visibility(StrEnum):
+    """Who may see an entry: nobody else, the owner's mentor, or the owner's coach."""
+
+    PRIVATE = "private"
+    MENTOR = "mentor"
+    COACH = "coach"
+
+    @property
+    def label(self) -> str:
+        return {"private": "Private", "mentor": "Mentor", "coach": "Coach"}[self.value]
+
+
+class Scale(IntEnum):
+    """Mood, energy and self-ratings: whole numbers from 1 to 5."""
+
+    VERY_LOW = 1
+    LOW = 2
+    STEADY = 3
+    GOOD = 4
+    VERY_GOOD = 5
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ").lower()
+
+    @classmethod
+    def parse(cls, value: object) -> Scale | None:
+        """The member for ``value`` (an int or its digit), or None when it is not on the scale."""
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, int) and cls.VERY_LOW <= value <= cls.VERY_GOOD:
+            return cls(value)
+        return None
+
+
+KINDS: tuple[str, ...] = tuple(Kind)
+VISIBILITIES: tuple[str, ...] = tuple(Visibility)
+
+__all__ = ["KINDS", "VISIBILITIES", "Kind", "Scale", "Visibility"]
