@@ -14,6 +14,8 @@ def theme_json(t) -> dict:
         "previous": t.previous,
         "recurring": t.recurring,
         "rising": t.rising,
+        "own_recent": t.own_recent,
+        "own_previous": t.own_previous,
     }
 
 

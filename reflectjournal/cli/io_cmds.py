@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -50,6 +51,11 @@ def register(sub) -> None:
         action="store_true",
         help="write cpd, pdf or html even if the privacy check finds likely patient identifiers",
     )
+    p.add_argument(
+        "--regulator",
+        choices=("nmc", "gmc", "hcpc"),
+        help="cpd only: lay the accounts out as this regulator's form, with the cycle's record",
+    )
     p.add_argument("--json", action="store_true", help="print a summary as JSON")
     p.set_defaults(handler=cmd_export)
 
@@ -63,6 +69,13 @@ def register(sub) -> None:
     )
     p.add_argument("source", metavar="IN")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--unencrypted",
+        dest="allow_unencrypted",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="accept a backup that is not encrypted (only if you made it so)",
+    )
     p.set_defaults(handler=cmd_restore)
 
 
@@ -144,6 +157,8 @@ def _print_import(report) -> None:
 def cmd_export(args) -> int:
     from reflectjournal.cli.privacy_report import findings_note, refusal_reported
 
+    if args.regulator and args.format != "cpd":
+        raise UsageError("--regulator goes with 'export cpd' only.")
     f = entry_filter(args)
     with refusal_reported(args), workspace(args) as ws:
         exports = ws.exports
@@ -154,6 +169,7 @@ def cmd_export(args) -> int:
             overwrite=args.force,
             progress=_progress("Exporting"),
             allow_identifiers=args.allow_identifiers,
+            regulator=args.regulator,
         )
     n = report.entries
     text = f"Exported {n} entr{'y' if n == 1 else 'ies'} to {report.path}."
@@ -182,6 +198,7 @@ def cmd_restore(args) -> int:
         passphrase_file=Path(args.passphrase_file) if args.passphrase_file else None,
         keyring=keyring_store(args),
         prompt=terminal_prompt if _tty() else None,
+        allow_unencrypted=bool(getattr(args, "allow_unencrypted", False)),
     )
     report = restore(Path(args.source), journal_path(args), sources)
     return output.reply(

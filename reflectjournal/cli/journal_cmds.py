@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -154,7 +155,7 @@ def register(sub) -> None:
     p.add_argument("--used", action="store_true", help="only tags used at least once")
     p.set_defaults(handler=cmd_tags)
 
-    p = sub.add_parser("frameworks", help="installed frameworks; 'frameworks add FILE.toml'")
+    p = sub.add_parser("frameworks", help="installed frameworks; 'frameworks add FILE.toml|PACK'")
     p.add_argument("action", nargs="?", choices=("add",))
     p.add_argument("file", nargs="?", metavar="FILE.toml")
     p.add_argument("--json", action="store_true")
@@ -172,6 +173,13 @@ def register(sub) -> None:
     p.add_argument("action", choices=("change",))
     p.add_argument(
         "--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE"
+    )
+    p.add_argument(
+        "--old-backups",
+        choices=("ask", "keep", "reencrypt", "delete"),
+        default="ask",
+        help="backups that still open with the old passphrase: re-encrypt them under the new "
+        "one, delete them, or keep them (default: ask on a terminal, else keep and say so)",
     )
     p.set_defaults(handler=cmd_passphrase)
 
@@ -304,13 +312,20 @@ def _tag_lines(tags: list[dict]) -> None:
 
 
 def cmd_frameworks(args) -> int:
+    from reflectjournal.services.frameworks import builtin_frameworks
+
     with workspace(args) as ws:
         if args.action == "add":
             if not args.file:
                 from reflectjournal.errors import UsageError
 
                 raise UsageError("Name the framework file: reflectjournal frameworks add FILE.toml")
-            spec = ws.frameworks.add_file(Path(args.file))
+            path = Path(args.file)
+            packs = {s.slug for s in builtin_frameworks() if s.optional}
+            if args.file in packs and not path.exists():
+                spec = ws.frameworks.add_pack(args.file)
+            else:
+                spec = ws.frameworks.add_file(path)
             output.say(f"Added framework '{spec.name}' with {plural(len(spec.items), 'item')}.")
             return 0
         frameworks = ws.frameworks.list()
@@ -331,7 +346,7 @@ def cmd_rate(args) -> int:
 
 
 def cmd_passphrase(args) -> int:
-    from reflectjournal.cli.context import keyring_store, new_passphrase
+    from reflectjournal.cli.context import _tty, keyring_store, new_passphrase
 
     with workspace(args) as ws:
         passphrase = new_passphrase(
@@ -339,9 +354,45 @@ def cmd_passphrase(args) -> int:
             file_option=args.new_passphrase_file,
             env_name="REFLECTJOURNAL_NEW_PASSPHRASE",
         )
-        ws.change_passphrase(passphrase, keyring=keyring_store(args))
+        choice = args.old_backups
+        if choice == "ask":
+            choice = _ask_old_backups(ws) if _tty() else "keep"
+        result = ws.change_passphrase(passphrase, keyring=keyring_store(args), old_backups=choice)
     output.say("Passphrase changed; the journal was re-encrypted and verified.")
+    backups = result["backups"]
+    if backups:
+        listed = ", ".join(backups)
+        said = {
+            "reencrypt": f"Re-encrypted {len(backups)} older backup(s) under the new passphrase: "
+            f"{listed}.",
+            "delete": f"Deleted {len(backups)} older backup(s) that opened with the old "
+            f"passphrase: {listed}.",
+            "keep": f"{len(backups)} older backup(s) still open with the OLD passphrase: "
+            f"{listed}. Anyone who knows it can read them; delete them, or re-encrypt them "
+            "next time with --old-backups reencrypt.",
+        }
+        output.say(said[result["choice"]])
     return 0
+
+
+def _ask_old_backups(ws) -> str:
+    from reflectjournal.services.old_backups import backups_keyed_like
+
+    found = backups_keyed_like(ws.db)
+    if not found:
+        return "keep"
+    sys.stderr.write(
+        f"{len(found)} backup(s) of this journal open with the current passphrase and will "
+        "keep doing so after the change.\n"
+    )
+    while True:
+        sys.stderr.write(
+            "Re-encrypt them under the new passphrase, delete them, or keep them? [r/d/k]: "
+        )
+        sys.stderr.flush()
+        answer = sys.stdin.readline().strip().lower()[:1]
+        if answer in ("r", "d", "k", ""):
+            return {"r": "reencrypt", "d": "delete"}.get(answer, "keep")
 
 
 def cmd_gui(args) -> int:

@@ -71,8 +71,8 @@ def _print_patterns(d: dict) -> None:
         return
     say(f"{plural(d['total_entries'], 'entry')} from {d['first']} to {d['last']}.")
     s = d["streaks"]
-    say(f"Writing streak: {plural(s['current'], 'day')} now, {s['longest']} at most; "
-        f"{plural(s['days_written'], 'day')} written.")  # fmt: skip
+    say(f"{plural(s['days_this_month'], 'day')} written this month; "
+        f"{plural(s['days_written'], 'day')} in all.")  # fmt: skip
     if d["tags"]:
         say()
         say("Themes (last window vs the one before):")
@@ -81,6 +81,12 @@ def _print_patterns(d: dict) -> None:
             say(f"  {arrow} {t['slug']:<28} {t['count']:>5}   {t['recent']} vs {t['previous']}")
     for gap in d["gaps"][:5]:
         say(f"  · {gap['message']}")
+    for measure in ("mood", "energy"):
+        for assoc in [a for a in d[f"{measure}_by_tag"] if a["clear"]][:3]:
+            say(f"  · {assoc['message']}")
+    if d.get("neglect_note"):
+        say()
+        say(d["neglect_note"])
     if d["neglected"]:
         say()
         say(f"Not reflected on for {d['settings']['neglect_weeks']} weeks or more: "

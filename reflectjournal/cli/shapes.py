@@ -76,7 +76,13 @@ def review_json(review: Review) -> dict[str, Any]:
             for e in review.entries
         ],
         "themes": [
-            {"slug": t.slug, "name": t.name, "count": t.count, "previous_week": t.previous_week}
+            {
+                "slug": t.slug,
+                "name": t.name,
+                "count": t.count,
+                "previous_week": t.previous_week,
+                "trend": t.trend,
+            }
             for t in review.themes
         ],
         "mood": _measure_json(review.mood),
@@ -92,7 +98,13 @@ def review_json(review: Review) -> dict[str, Any]:
 
 
 def _measure_json(m: Measure) -> dict[str, Any]:
-    return {"mean": m.mean, "n": m.n, "previous_mean": m.previous_mean}
+    return {
+        "mean": m.mean,
+        "n": m.n,
+        "previous_mean": m.previous_mean,
+        "previous_n": m.previous_n,
+        "change": m.change,
+    }
 
 
 def entries_json(entries: list[Entry]) -> list[dict[str, Any]]:

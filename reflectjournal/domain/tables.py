@@ -300,6 +300,44 @@ class FeedbackScore(SQLModel, table=True):
     imported: str
 
 
+class RevalidationRecord(SQLModel, table=True):
+    """One piece of revalidation evidence: the regulator's details of a reflective account,
+    a CPD activity with its hours, a piece of practice-related feedback, or the reflective
+    discussion with another registrant.
+
+    ``uid``, ``updated`` and the plain-text fields let a discussion record travel to the
+    colleague who took part; ``confirmed_by``/``confirmed_at``/``confirmation`` hold their
+    signed confirmation when it comes back (``confirmation`` is the signature, as text).
+    """
+
+    __tablename__ = "revalidation_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    kind: str = Field(index=True)  # account | cpd | feedback | discussion
+    date: str  # ISO date of the activity, feedback or discussion
+    title: str = ""
+    entry_id: int | None = Field(
+        default=None, foreign_key="entry.id", index=True, ondelete="SET NULL"
+    )  # the reflective account it belongs to
+    account_type: str = ""  # account: cpd | feedback | event
+    themes: str = "[]"  # account: JSON list of the regulator's themes or domains
+    benefit: str = ""  # account (HCPC): how the learning benefited service users
+    hours: float | None = None  # cpd
+    participatory: bool = False  # cpd: learning with others
+    method: str = ""  # cpd: course, e-learning, reading…; feedback: who it came from
+    notes: str = ""
+    colleague_name: str = ""  # discussion
+    colleague_pin: str = ""  # discussion: their registration number
+    colleague_email: str = ""  # discussion
+    confirmed_by: str = ""  # discussion: fingerprint of the colleague who confirmed
+    confirmed_at: str | None = None
+    confirmation: str = ""
+    origin: str = "mine"  # mine | received
+    created: str
+    updated: str
+
+
 class PrivacyChoice(SQLModel, table=True):
     """The user's decision about one likely identifier in one entry (migration 0005).
 

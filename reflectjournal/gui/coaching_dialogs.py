@@ -57,11 +57,11 @@ class PersonDialog(QDialog):
         self.role.addItems(["coachee", "mentee", "mentor", "coach"])
         self.role.setAccessibleName("Role")
         self.email = QLineEdit(placeholderText="optional")
-        self.email.setAccessibleName("E-mail")
+        self.email.setAccessibleName("Email")
         form = QFormLayout(self)
         form.addRow("Name", self.name)
         form.addRow("Role", self.role)
-        form.addRow("E-mail", self.email)
+        form.addRow("Email", self.email)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

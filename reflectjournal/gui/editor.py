@@ -24,6 +24,7 @@ from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import drafts, operations
 from reflectjournal.gui.entry_aside import CommentsBox, PlanButton, PrivacyHint
 from reflectjournal.gui.markdown_edit import MarkdownEdit
+from reflectjournal.gui.plain_text import esc, rich_label
 from reflectjournal.gui.preview import PreviewBrowser, render
 from reflectjournal.gui.tag_picker import TagCatalogue, TagPicker
 from reflectjournal.gui.tag_suggestions import TagSuggestions
@@ -79,6 +80,11 @@ class EntryEditor(QWidget):
         for model in reflection_models().values():
             if model.slug != "free":
                 self.model_box.addItem(model.name, model.slug)
+                # The model's purpose and whom it is after, credited where it is offered.
+                tip = "\n\n".join(t for t in (model.description, model.source) if t)
+                self.model_box.setItemData(
+                    self.model_box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole
+                )
         self.mood = QComboBox()
         self.mood.addItems(SCALE)
         self.mood.setAccessibleName("Mood")
@@ -238,7 +244,7 @@ class EntryEditor(QWidget):
             return
         sections = sections if sections is not None else E.split_sections(model, body)
         for section in model.sections:
-            label = QLabel(f"<b>{section.title}</b>")
+            label = rich_label(f"<b>{esc(section.title)}</b>")
             editor = MarkdownEdit(section.prompt, f"{model.name}: {section.title}")
             editor.setMinimumHeight(90)
             editor.setPlainText(sections.get(section.key, ""))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -30,6 +31,7 @@ from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.gui.tag_picker import CATEGORY_TITLES
 from reflectjournal.services.display import plural
+from reflectjournal.services.frameworks import RELATION_KINDS, RELATION_TITLES
 from reflectjournal.services.tags import display_name
 
 SlugRole = Qt.ItemDataRole.UserRole
@@ -47,6 +49,11 @@ class FrameworksView(QWidget):
         self.tree.setAccessibleName("Frameworks and their items")
         self.add_button = QPushButton("Add a framework file…")
         self.add_button.setToolTip("Install your own framework from a TOML file")
+        # Packs that ship with the app but stay out of the way until chosen.
+        self.pack_button = QPushButton("Add a framework pack")
+        self.pack_menu = QMenu(self.pack_button)
+        self.pack_button.setMenu(self.pack_menu)
+        self.pack_menu.aboutToShow.connect(self._fill_packs)
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
         self.details.setAccessibleName("Item description")
@@ -82,6 +89,7 @@ class FrameworksView(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(8, 8, 0, 8)
         left_layout.addWidget(self.tree, 1)
+        left_layout.addWidget(self.pack_button)
         left_layout.addWidget(self.add_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -161,11 +169,14 @@ class FrameworksView(QWidget):
             parts.append("<h3>Questions to ask yourself</h3><ul>")
             parts += [f"<li>{html.escape(q)}</li>" for q in info["questions"]]
             parts.append("</ul>")
-        if info["related"]:
-            names = ", ".join(html.escape(display_name(s)) for s in info["related"])
-            parts.append(f"<p><b>Related:</b> {names}</p>")
+        relations = info.get("relations", {})
+        for kind in RELATION_KINDS:
+            if relations.get(kind):
+                names = ", ".join(html.escape(display_name(s)) for s in relations[kind])
+                parts.append(f"<p><b>{RELATION_TITLES[kind]}:</b> {names}</p>")
         if info["calls_for"]:
-            parts.append(f"<p><b>Calls for:</b> {html.escape(', '.join(info['calls_for']))}</p>")
+            qualities = html.escape(", ".join(info["calls_for"]))
+            parts.append(f"<p><b>Asks of a leader:</b> {qualities}</p>")
         self.details.setHtml("".join(parts))
         scale = self.scales.get(info["framework"] or "", [])
         self.current_scale = scale
@@ -208,6 +219,26 @@ class FrameworksView(QWidget):
         self.note.clear()
         self._fill_history()
         self.status.emit("Rating recorded.")
+
+    def _fill_packs(self) -> None:
+        self.pack_menu.clear()
+        packs = self.workspace.frameworks.optional_packs()
+        if not packs:
+            self.pack_menu.addAction("Every pack is installed").setEnabled(False)
+        for spec in packs:
+            action = self.pack_menu.addAction(spec.name)
+            action.setToolTip(spec.description)
+            action.triggered.connect(lambda _=False, slug=spec.slug: self.add_pack(slug))
+
+    def add_pack(self, slug: str) -> bool:
+        try:
+            spec = self.workspace.frameworks.add_pack(slug)
+        except ReflectJournalError as exc:
+            self.status.emit(str(exc))
+            return False
+        self.reload()
+        self.status.emit(f"Added the framework “{spec.name}” with {len(spec.items)} items.")
+        return True
 
     def choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(

@@ -230,6 +230,7 @@ class FileActions(QObject):
         *,
         overwrite: bool = False,
         allow_identifiers: bool = False,
+        regulator: str | None = None,
     ) -> Task:
         from reflectjournal.adapters import qt_pdf
         from reflectjournal.errors import PrivacyCheckFailed
@@ -243,6 +244,7 @@ class FileActions(QObject):
                 return service.run(
                     kind, out, f, overwrite=overwrite, progress=ctx.report,
                     cancelled=lambda: ctx.cancelled, allow_identifiers=allow_identifiers,
+                    regulator=regulator,
                 )  # fmt: skip
             except ExportCancelled:
                 raise Cancelled() from None
@@ -253,8 +255,9 @@ class FileActions(QObject):
             if isinstance(result, PrivacyCheckFailed):
                 what = "CPD accounts" if kind == "cpd" else f"{kind.upper()} export"
                 again = lambda allow: self.start_export(  # noqa: E731
-                    kind, out, f, overwrite=overwrite, allow_identifiers=allow
-                )
+                    kind, out, f, overwrite=overwrite, allow_identifiers=allow,
+                    regulator=regulator,
+                )  # fmt: skip
                 self.ask_about_findings(result.entry_findings, what, again)
                 return None
             text = f"Exported {plural(result.entries, 'entry')} to {result.path}."
@@ -297,6 +300,17 @@ class FileActions(QObject):
         for key, label, _suffix in EXPORT_CHOICES:
             kinds.addItem(label, key)
         form.addRow("As", kinds)
+        # CPD accounts can follow one regulator's form (NMC, GMC, HCPC), with the cycle's record.
+        regulator = QComboBox()
+        regulator.setAccessibleName("Regulator's layout")
+        for key, label in ((None, "General layout"), ("nmc", "NMC (nurses and midwives)"),
+                           ("gmc", "GMC (doctors)"), ("hcpc", "HCPC (health and care professions)")):  # fmt: skip
+            regulator.addItem(label, key)
+        form.addRow("Layout", regulator)
+        kinds.currentIndexChanged.connect(
+            lambda _: regulator.setEnabled(kinds.currentData() == "cpd")
+        )
+        regulator.setEnabled(kinds.currentData() == "cpd")
         filtered = QCheckBox("Only the entries the journal list shows now (its filters)")
         form.addRow(filtered)
         buttons = QDialogButtonBox(
@@ -313,7 +327,8 @@ class FileActions(QObject):
         chosen, _ = QFileDialog.getSaveFileName(self.window, "Export to", f"reflectjournal{suffix}")
         if chosen:
             f = self.current_filter() if filtered.isChecked() else None
-            self.start_export(kind, Path(chosen), f, overwrite=True)
+            layout = regulator.currentData() if kind == "cpd" else None
+            self.start_export(kind, Path(chosen), f, overwrite=True, regulator=layout)
 
     # ---- backup and restore --------------------------------------------------------------
 
@@ -391,7 +406,8 @@ class FileActions(QObject):
         progress = self._progress(label, "Skip", task, after_ms=500)
         progress.setWindowModality(Qt.WindowModality.ApplicationModal)
         task.finished.connect(lambda path: outcome.setdefault("path", path))
-        task.failed.connect(lambda text: log.error("automatic backup on close failed: %s", text))
+        # The sentence may quote a path or name: the log only records that it happened.
+        task.failed.connect(lambda _text: log.error("automatic backup on close failed"))
         task.cancelled.connect(lambda: log.info("automatic backup on close skipped"))
         loop = QEventLoop()
         task.done.connect(loop.quit)

@@ -61,6 +61,8 @@ from reflectjournal.gui.tasks import run_task
 from reflectjournal.gui.theme import is_dark, light_palette
 from reflectjournal.services.display import date_text, plural
 from reflectjournal.services.patterns import PatternOptions
+from reflectjournal.services.patterns.rules import long_date, periods_between
+from reflectjournal.services.settings import SHOW_STREAK
 from reflectjournal.services.timeutil import range_end, range_start
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,8 @@ log = logging.getLogger(__name__)
 PALETTE = ["#3b6ea5", "#d9822b", "#4c9a6a", "#b5485d", "#7d6bb3", "#a0a43a", "#8a8a8a"]
 TOP_TAGS = 6
 ID_ROLE = Qt.ItemDataRole.UserRole
+# Off by default: a streak counter nudges people who write about burnout to write every day.
+STREAK_SETTING = SHOW_STREAK.key
 
 
 class PatternsView(QWidget):
@@ -122,7 +126,12 @@ class PatternsView(QWidget):
         outer.addLayout(bar)
         self.summary = QLabel("Working out your patterns…")
         self.summary.setWordWrap(True)
-        outer.addWidget(self.summary)
+        self.show_streak = QCheckBox("Show writing streak")
+        self.show_streak.setChecked(self.workspace.setting(STREAK_SETTING) == "1")
+        line = QHBoxLayout()
+        line.addWidget(self.summary, 1)
+        line.addWidget(self.show_streak)
+        outer.addLayout(line)
         from reflectjournal.gui.care_note import CareNoteBanner  # coaching's care for the carer
 
         self.care_note = CareNoteBanner(self.workspace)
@@ -147,7 +156,7 @@ class PatternsView(QWidget):
             ("Which themes appear together", self.heat, 1, 1, 1, 1),
             ("Days written", self.calendar, 2, 0, 1, 1),
             ("Capability self-ratings", self.ratings_view, 2, 1, 1, 1),
-            ("Rising themes and gaps", self.themes, 3, 0, 1, 1),
+            ("Rising themes, gaps and mood by theme", self.themes, 3, 0, 1, 1),
             ("Not reflected on lately", self.neglected, 3, 1, 1, 1),
         ]
         for title, widget, row, col, rows, cols in cards:
@@ -178,6 +187,7 @@ class PatternsView(QWidget):
         self.until.dateChanged.connect(lambda _: self.use_until.isChecked() and self.refresh())
         self.unit.currentIndexChanged.connect(lambda _: self._draw_timeline())
         review.clicked.connect(self.weekly_review)
+        self.show_streak.toggled.connect(self._streak_toggled)
         pdf.clicked.connect(lambda: self._ask_path("PDF", self.export_pdf))
         self.heat.cellClicked.connect(self._heat_clicked)
         self.calendar.day_clicked.connect(lambda day: self.drill(f"Entries on {day}", day=day))
@@ -254,19 +264,31 @@ class PatternsView(QWidget):
 
     def _show(self, data: dict) -> None:
         self.data = data
-        s, a = data["streaks"], data["actions"]
         if data["total_entries"]:
-            self.summary.setText(
-                f"{plural(data['total_entries'], 'entry')} from {data['first']} to {data['last']} · "
-                f"streak {plural(s['current'], 'day')} (longest {s['longest']}) · "
-                f"actions: {a['open']} open, {a['overdue']} overdue, {a['done']} done"
-            )
+            self.summary.setText(self._summary_text(data))
         else:
             self.summary.setText("No entries in this range yet, so there are no patterns.")
         self._draw_charts()
         self.calendar.set_data(data["calendar"], self._calendar_end(data))
         self._fill_lists()
         self.computed.emit(data)
+
+    def _summary_text(self, data: dict) -> str:
+        s, a = data["streaks"], data["actions"]
+        month = s["days_this_month"]
+        parts = [
+            f"{plural(data['total_entries'], 'entry')} from {data['first']} to {data['last']}",
+            f"{plural(month, 'day')} written this month",
+        ]
+        if self.show_streak.isChecked():
+            parts.append(f"streak {plural(s['current'], 'day')} (longest {s['longest']})")
+        parts.append(f"actions: {a['open']} open, {a['overdue']} overdue, {a['done']} done")
+        return " · ".join(parts)
+
+    def _streak_toggled(self, on: bool) -> None:
+        self.workspace.set_setting(STREAK_SETTING, "1" if on else "0")
+        if self.data.get("total_entries"):
+            self.summary.setText(self._summary_text(self.data))
 
     @staticmethod
     def _calendar_end(data: dict) -> date:
@@ -290,7 +312,11 @@ class PatternsView(QWidget):
         unit = self.unit.currentData()
         rows = self.data["timeline_weeks" if unit == "week" else "timeline"]
         top = [t["slug"] for t in self.data["tags"][:TOP_TAGS]]
-        periods = sorted({r["period"] for r in rows})[-(26 if unit == "week" else 18) :]
+        seen = sorted({r["period"] for r in rows})
+        # Every week (or month) from the first to the last, the empty ones too: a quiet month
+        # shows as a gap rather than vanishing from the axis.
+        every = periods_between(seen[0], seen[-1]) if seen else []
+        periods = every[-(26 if unit == "week" else 18) :]
         counts = {(r["period"], r["slug"]): r["count"] for r in rows}
         chart = themed_chart()
         series = QStackedBarSeries()
@@ -413,11 +439,22 @@ class PatternsView(QWidget):
                 )
         for gap in self.data["gaps"][:8]:
             self._list_item(self.themes, gap["message"], gap["tag"])
+        for measure in ("mood", "energy"):
+            # Only differences whose interval leaves out zero, strongest evidence first.
+            for a in [a for a in self.data[f"{measure}_by_tag"] if a["clear"]][:3]:
+                self._list_item(self.themes, a["message"], a["slug"])
         if not self.themes.count():
-            self.themes.addItem("Nothing is clearly rising or falling yet.")
+            self.themes.addItem(
+                "Nothing is clearly rising or falling yet, and no pairing or mood difference "
+                "stands out from chance."
+            )
         self.neglected.clear()
+        if self.data.get("neglect_note"):
+            self.neglected.addItem(self.data["neglect_note"])
         for n in self.data["neglected_detail"]:
-            when = f"last on {n['last']}" if n["last"] else "never yet"
+            when = (
+                f"last on {long_date(date.fromisoformat(n['last']))}" if n["last"] else "never yet"
+            )
             self._list_item(self.neglected, f"{n['name']} — {when}", n["slug"])
 
     @staticmethod

@@ -31,7 +31,7 @@ class PreviewBrowser(QTextBrowser):
         target = url.toString()
         if not is_safe_link(target):
             QMessageBox.information(
-                self, "Link not opened", "Only web and e-mail links can be opened from an entry."
+                self, "Link not opened", "Only web and email links can be opened from an entry."
             )
             return False
         answer = QMessageBox.question(

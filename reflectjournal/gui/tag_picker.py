@@ -25,6 +25,8 @@ CATEGORY_TITLES = {
     "leadership-type": "Leadership type",
     "development-method": "Development methods",
     "outcome": "Outcomes",
+    "career-pathway": "Career pathways and transitions",
+    "board-domain": "Competency domains",
     "free": "Your own tags",
 }
 

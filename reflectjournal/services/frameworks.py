@@ -19,6 +19,22 @@ from reflectjournal.services.tags import slugify
 from reflectjournal.storage.database import Database
 
 _MAX_FRAMEWORK_BYTES = 2 * 1024 * 1024
+# How one item bears on another (``relations.<kind> = [...]`` in a framework file):
+# - calls-for: a challenge or setting that needs the other item (a gap may be pointed out);
+# - builds: a way of developing that grows the other item (a gap may be pointed out);
+# - influences: the item moves an outcome (shown, never a deficit message);
+# - related: the two belong to the same territory (shown, never a deficit message).
+# A bare ``related = [...]`` list means "related".
+RELATION_KINDS = ("calls-for", "builds", "influences", "related")
+RELATION_TITLES = {
+    "calls-for": "Calls for",
+    "builds": "Builds",
+    "influences": "Influences",
+    "related": "Related",
+}
+# Categories whose items are capabilities a leader builds (neglect and ratings look at these);
+# a framework file adds its own with ``counts_as = "capability"`` on a category.
+CAPABILITY_CATEGORIES = ("capability", "dimension")
 
 
 @dataclass(frozen=True)
@@ -36,6 +52,7 @@ class ReflectionModel:
     kind: str
     description: str
     sections: tuple[Section, ...]
+    source: str = ""  # who the model is after, credited wherever it is offered
 
     def actionable_section(self) -> Section | None:
         return next((s for s in self.sections if s.actionable), None)
@@ -52,6 +69,8 @@ class FrameworkSpec:
     categories: list[dict]
     items: list[dict]
     source: str = field(repr=False, default="")
+    # An optional pack ships with the app but is installed only when the leader asks for it.
+    optional: bool = False
 
 
 def _resource_texts(folder: str) -> list[str]:
@@ -91,6 +110,14 @@ def parse_framework(text: str, where: str = "framework file") -> FrameworkSpec:
             raise UsageError(
                 f"Item '{item_slug}' of the {where} has an unknown category '{category}'."
             )
+        relations = item.get("relations", {})
+        if not isinstance(relations, dict) or not all(
+            k in RELATION_KINDS and isinstance(v, list) for k, v in relations.items()
+        ):
+            raise UsageError(
+                f"Item '{item_slug}' of the {where} has relations other than lists of "
+                f"{', '.join(RELATION_KINDS)}."
+            )
     return FrameworkSpec(
         slug=slug,
         name=str(head["name"]),
@@ -101,6 +128,7 @@ def parse_framework(text: str, where: str = "framework file") -> FrameworkSpec:
         categories=[c for c in categories if isinstance(c, dict)],
         items=items,
         source=text,
+        optional=bool(head.get("optional", False)),
     )
 
 
@@ -130,6 +158,7 @@ def reflection_models() -> dict[str, ReflectionModel]:
             kind=head.get("kind", "reflection"),
             description=head.get("description", ""),
             sections=sections,
+            source=head.get("source", ""),
         )
     return models
 
@@ -154,12 +183,32 @@ class FrameworkService:
             row[0]: row[1]
             for row in self.db.query("SELECT slug, version FROM framework WHERE builtin = 1")
         }
-        stale = [s for s in builtin_frameworks() if current.get(s.slug) != s.version]
+        stale = [
+            s
+            for s in builtin_frameworks()
+            if current.get(s.slug) != s.version and (not s.optional or s.slug in current)
+        ]
         if not stale:  # no write lock taken: a reader must not wait for (or block) a writer
             return
         with self.db.transaction():
             for spec in stale:
                 self._install(spec, builtin=True)
+
+    def optional_packs(self) -> list[FrameworkSpec]:
+        """Shipped packs not installed yet (``frameworks add SLUG`` installs one)."""
+        installed = {r[0] for r in self.db.query("SELECT slug FROM framework")}
+        return [s for s in builtin_frameworks() if s.optional and s.slug not in installed]
+
+    def add_pack(self, slug: str) -> FrameworkSpec:
+        pack = next((s for s in builtin_frameworks() if s.optional and s.slug == slug), None)
+        if pack is None:
+            names = ", ".join(s.slug for s in builtin_frameworks() if s.optional)
+            raise UsageError(
+                f"There is no optional framework pack '{slug}'; the packs are {names}."
+            )
+        with self.db.transaction():
+            self._install(pack, builtin=True)
+        return pack
 
     def add_file(self, path: Path) -> FrameworkSpec:
         try:
@@ -244,13 +293,14 @@ class FrameworkService:
             (framework_id,),
         )
         relations = [
-            (ids[slugify(str(item.get("slug") or item["name"]))], ids[slugify(str(rel))])
+            (ids[slugify(str(item.get("slug") or item["name"]))], ids[slugify(str(rel))], kind)
             for item in spec.items
-            for rel in item.get("related", [])
+            for kind, targets in item_relations(item)
+            for rel in targets
             if slugify(str(rel)) in ids
         ]
         db.executemany(
-            "INSERT OR IGNORE INTO tag_relation(tag_id, related_id, kind) VALUES (?, ?, 'calls-for')",
+            "INSERT OR IGNORE INTO tag_relation(tag_id, related_id, kind) VALUES (?, ?, ?)",
             relations,
         )
 
@@ -295,14 +345,13 @@ class FrameworkService:
         )
         if row is None:
             raise NotFound(f"There is no framework item or tag '{slug}'.")
-        related = [
-            r[0]
-            for r in self.db.query(
-                "SELECT t.slug FROM tag_relation r JOIN tag t ON t.id = r.related_id "
-                "WHERE r.tag_id = ?",
-                (row["id"],),
-            )
-        ]
+        links = self.db.query(
+            "SELECT t.slug, r.kind FROM tag_relation r JOIN tag t ON t.id = r.related_id "
+            "WHERE r.tag_id = ? ORDER BY t.position",
+            (row["id"],),
+        )
+        related = [r[0] for r in links]
+        by_kind = {kind: [r[0] for r in links if r[1] == kind] for kind in RELATION_KINDS}
         return {
             "id": row["id"],
             "slug": row["slug"],
@@ -314,4 +363,33 @@ class FrameworkService:
             "questions": json.loads(row["questions"] or "[]"),
             "calls_for": json.loads(row["calls_for"] or "[]"),
             "related": related,
+            "relations": {kind: slugs for kind, slugs in by_kind.items() if slugs},
         }
+
+    def capability_categories(self) -> tuple[str, ...]:
+        """Categories whose items count as capabilities, across the installed frameworks."""
+        found = set(CAPABILITY_CATEGORIES)
+        for (source,) in self.db.query("SELECT source FROM framework WHERE source != ''"):
+            found |= _capability_categories_of(source)
+        return tuple(sorted(found))
+
+
+@cache
+def _capability_categories_of(source: str) -> frozenset[str]:
+    try:
+        categories = tomllib.loads(source).get("categories") or []
+    except tomllib.TOMLDecodeError:
+        return frozenset()
+    return frozenset(
+        slugify(str(c.get("slug", "")))
+        for c in categories
+        if isinstance(c, dict) and c.get("counts_as") == "capability"
+    )
+
+
+def item_relations(item: dict) -> list[tuple[str, list]]:
+    """(kind, target slugs) for an item of a framework file, in RELATION_KINDS order."""
+    table = item.get("relations") or {}
+    found = [(kind, list(table.get(kind, []))) for kind in RELATION_KINDS]
+    found[-1][1].extend(item.get("related", []))
+    return [(kind, targets) for kind, targets in found if targets]

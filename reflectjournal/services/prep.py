@@ -20,6 +20,8 @@ from statistics import mean
 
 from reflectjournal.errors import UsageError
 from reflectjournal.services import prep_sections
+from reflectjournal.services.patterns.evidence import Sample, mean_change
+from reflectjournal.services.patterns.rules import trend
 from reflectjournal.services.programmes import Agreement, Goal
 from reflectjournal.services.timeutil import from_storage, now_utc, to_storage
 from reflectjournal.services.wellbeing import CareNote, coachee_care_note
@@ -41,6 +43,10 @@ class Theme:
     earlier: int  # items at any time before this period
     questions: tuple[str, ...] = ()
     framework: bool = True
+    # The coachee's own writing only (entries they shared), for the trend: the coach's tags on
+    # session notes say what the coach heard, not what the coachee is writing about more.
+    own_recent: int = 0
+    own_previous: int = 0
 
     @property
     def recurring(self) -> bool:
@@ -48,7 +54,8 @@ class Theme:
 
     @property
     def rising(self) -> bool:
-        return self.recent >= 2 and self.recent > self.previous
+        """The same rule as Patterns and the weekly review (patterns/rules.py)."""
+        return trend(self.own_recent, self.own_previous) == "rising"
 
 
 @dataclass(frozen=True)
@@ -124,13 +131,18 @@ def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> 
             return "previous"
         return "older"
 
-    counts: dict[str, Counter] = {"recent": Counter(), "previous": Counter(), "earlier": Counter()}
+    counts: dict[str, Counter] = {
+        k: Counter() for k in ("recent", "previous", "earlier", "own_recent", "own_previous")
+    }
     for row in items:
         where = period(row)
+        own = row["kind"] == "shared"
         for tag_id in tags.get(row["id"], []):
             counts["recent" if where == "recent" else "earlier"][tag_id] += 1
             if where == "previous":
                 counts["previous"][tag_id] += 1
+            if own and where in ("recent", "previous"):
+                counts[f"own_{where}"][tag_id] += 1
 
     info = _tag_info(db, {t for ids in tags.values() for t in ids})
     themes = [
@@ -143,6 +155,8 @@ def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> 
             earlier=counts["earlier"][t],
             questions=tuple(json.loads(info[t]["questions"] or "[]")),
             framework=info[t]["framework_id"] is not None,
+            own_recent=counts["own_recent"][t],
+            own_previous=counts["own_previous"][t],
         )
         for t in counts["recent"]
     ]
@@ -234,7 +248,9 @@ def _neglected(db, by_slug: dict[str, int], challenges: list[Theme], recent: Cou
     marks = ",".join("?" * len(ids))
     rows = db.query(
         "SELECT r.tag_id, t.id, t.slug, t.name, t.questions FROM tag_relation r "
-        f"JOIN tag t ON t.id = r.related_id WHERE r.tag_id IN ({marks}) ORDER BY t.position",
+        # Only what a challenge calls for: "related" links (burnout and resilience) are no gap.
+        f"JOIN tag t ON t.id = r.related_id WHERE r.tag_id IN ({marks}) "
+        "AND r.kind = 'calls-for' ORDER BY t.position",
         ids,
     )
     names = {by_slug[c.slug]: c.name for c in challenges}
@@ -285,6 +301,9 @@ def _mood(rows, since: str | None) -> dict:
         values = [r[key] for r in subset if r[key] is not None]
         return round(mean(values), 1) if values else None
 
+    def sample(subset, key) -> Sample:
+        return Sample.of([r[key] for r in subset if r[key] is not None])
+
     recent = [r for r in rows if since is None or r["created"] > since]
     before = [r for r in rows if since is not None and r["created"] <= since]
     result: dict = {
@@ -303,19 +322,15 @@ def _mood(rows, since: str | None) -> dict:
         result[key] = {
             "recent": now_mean,
             "before": then_mean,
-            "trend": _trend(now_mean, then_mean),
+            # The weekly review's test: enough ratings, half a point, an interval clear of 0.
+            "trend": _TREND_WORDS[mean_change(sample(recent, key), sample(before, key))]
+            if then_mean is not None and now_mean is not None
+            else None,
         }
     return result
 
 
-def _trend(now: float | None, then: float | None) -> str | None:
-    if now is None or then is None:
-        return None
-    if now - then >= 0.5:
-        return "rising"
-    if then - now >= 0.5:
-        return "falling"
-    return "steady"
+_TREND_WORDS = {"up": "rising", "down": "falling", "level": "steady", "too few": "too few to tell"}
 
 
 def _questions(themes: list[Theme], neglected: list[dict]) -> list[dict]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from reflectjournal.services.display import plural
+from reflectjournal.services.patterns.evidence import Sample, mean_change
+from reflectjournal.services.patterns.rules import trend
 from reflectjournal.services.patterns.service import LOCAL_DAY, OWN_WRITING
 from reflectjournal.services.timeutil import to_storage
 from reflectjournal.storage.database import Database
@@ -36,6 +38,7 @@ class ReviewTheme:
     name: str
     count: int
     previous_week: int
+    trend: str = "steady"  # rising | falling | steady, by the shared rule (patterns/rules.py)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class Measure:
     mean: float | None
     n: int
     previous_mean: float | None
+    previous_n: int = 0
+    change: str = "too few"  # up | down | level | too few (patterns/evidence.py mean_change)
 
 
 @dataclass(frozen=True)
@@ -137,21 +142,31 @@ class WeeklyReview:
             "ORDER BY this_week DESC, t.slug",
             [start.isoformat(), start.isoformat(), *params],
         )
-        return [ReviewTheme(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
+        # The same rule as Patterns and the prep brief: a change is called only when it clears
+        # the minimum count and the noise bar (patterns/rules.py).
+        return [ReviewTheme(r[0], r[1], int(r[2]), int(r[3]), trend(r[2], r[3])) for r in rows]
 
     def _measure(self, column: str, start: date, end: date, before: date) -> Measure:
         where, params = self._between(before, end)
+        now, before = f"{LOCAL_DAY} >= ?", f"{LOCAL_DAY} < ?"
+        value, square = f"e.{column}", f"e.{column} * e.{column}"
         row = self.db.query_one(
-            f"SELECT avg(CASE WHEN {LOCAL_DAY} >= ? THEN e.{column} END), "
-            f"count(CASE WHEN {LOCAL_DAY} >= ? THEN e.{column} END), "
-            f"avg(CASE WHEN {LOCAL_DAY} < ? THEN e.{column} END) FROM entry e WHERE {where}",
-            [start.isoformat()] * 3 + params,
+            "SELECT "
+            + ", ".join(
+                f"{fn}(CASE WHEN {side} THEN {expr} END)"
+                for side in (now, before)
+                for fn, expr in (("count", value), ("total", value), ("total", square))
+            )
+            + f" FROM entry e WHERE {where}",
+            [start.isoformat()] * 6 + params,
         )
-        mean, n, previous = row
+        this_week, last_week = Sample(*row[:3]), Sample(*row[3:])
         return Measure(
-            round(mean, 2) if mean is not None else None,
-            int(n),
-            round(previous, 2) if previous is not None else None,
+            round(this_week.mean, 2) if this_week.mean is not None else None,
+            int(this_week.n),
+            round(last_week.mean, 2) if last_week.mean is not None else None,
+            int(last_week.n),
+            mean_change(this_week, last_week),
         )
 
     def _open_actions(self, today: date) -> list[ReviewAction]:
@@ -176,11 +191,16 @@ def _mood_line(label: str, m: Measure) -> str:
     if m.mean is None:
         return f"- {label}: not recorded this week"
     line = f"- {label}: {m.mean:.1f} / 5 over {plural(m.n, 'entry')}"
-    if m.previous_mean is not None:
-        delta = m.mean - m.previous_mean
-        direction = "up" if delta > 0.05 else "down" if delta < -0.05 else "level"
-        line += f" ({direction} from {m.previous_mean:.1f} the week before)"
-    return line
+    if m.previous_mean is None:
+        return line
+    before = f"{m.previous_mean:.1f} over {plural(m.previous_n, 'entry')} the week before"
+    wording = {
+        "up": f"up from {before}",
+        "down": f"down from {before}",
+        "level": f"no clear change from {before}",
+        "too few": f"too few ratings to compare with {before}",
+    }
+    return line + f" ({wording[m.change]})"
 
 
 def to_markdown(
@@ -204,8 +224,9 @@ def to_markdown(
     lines += ["", "## Themes", ""]
     if themes:
         for t in themes:
-            change = t.count - t.previous_week
-            note = f"{change:+d} on the week before" if t.previous_week else "new this week"
+            note = f"{t.previous_week} the week before"
+            if t.trend != "steady":
+                note += f"; {t.trend}"
             lines.append(f"- {t.name}: {t.count} ({note})")
     else:
         lines.append("- No tagged themes this week.")

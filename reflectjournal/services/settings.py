@@ -39,6 +39,15 @@ CARE_NOTE = SettingKey(
 RETENTION_MONTHS = SettingKey(
     "coaching.retention_months", "", "months coaching records are kept after a relationship ends"
 )
+SHOW_STREAK = SettingKey(
+    "patterns.show_streak", "0", "1 shows the writing streak on the Patterns page (off by default)"
+)
+REVALIDATION_REGULATOR = SettingKey(
+    "revalidation.regulator", "", "nmc, gmc or hcpc: whose revalidation the tracker follows"
+)
+REVALIDATION_RENEWAL = SettingKey(
+    "revalidation.renewal", "", "ISO date the current revalidation cycle ends"
+)
 DRAFT_PREFIX = "draft."  # draft.<entry id> or draft.new: unsaved editor state (gui/drafts.py)
 
 REGISTRY: dict[str, SettingKey] = {
@@ -52,6 +61,9 @@ REGISTRY: dict[str, SettingKey] = {
         REMINDER_TIME,
         CARE_NOTE,
         RETENTION_MONTHS,
+        SHOW_STREAK,
+        REVALIDATION_REGULATOR,
+        REVALIDATION_RENEWAL,
     )
 }
 

@@ -145,6 +145,18 @@ def test_pdf_and_cpd_pdf_exports_read_back(qtbot, bare, workspace, tmp_path):
     ]  # fmt: skip
 
 
+def test_cpd_export_in_a_regulators_layout(qtbot, bare, workspace, tmp_path):
+    workspace.journal.add(
+        model="cpd", sections={"what-happened": "A QI workshop."}, title="QI workshop",
+        when=datetime(2026, 3, 3, 9, 0, tzinfo=UTC),
+    )  # fmt: skip
+    actions: FileActions = bare.file_actions
+    (report,) = wait(qtbot, actions.start_export("cpd", tmp_path / "gmc.html", regulator="gmc"))
+    html = (tmp_path / "gmc.html").read_text(encoding="utf-8")
+    assert report.entries == 1 and "Reflections for appraisal and GMC revalidation" in html
+    assert "not legally privileged" in html and "3 March 2026" in html
+
+
 def test_backup_now_restore_and_backup_on_close(qtbot, bare, workspace, tmp_path, passphrase):
     workspace.journal.add("Keep me.", title="Precious")
     actions: FileActions = bare.file_actions

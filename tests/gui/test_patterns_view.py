@@ -57,8 +57,32 @@ def test_dashboard_shows_the_numbers(view):
     }
     assert "1" in heat.values()  # workforce pressures with burnout, once
     assert view.ratings_view.chart().series()[0].count() == 2
+    # A journal begun on 2 November is too young to call anything neglected; the list says so.
     neglected = [view.neglected.item(i).text() for i in range(view.neglected.count())]
-    assert any(text.startswith("Resilience") for text in neglected)
+    assert neglected == [view.data["neglect_note"]] and "2 November 2026" in neglected[0]
+    # The streak is off by default; days written this month take its place.
+    assert "streak" not in view.summary.text()
+
+
+def test_streak_is_optional_and_remembered(view, qtbot, workspace):
+    view.show_streak.setChecked(True)
+    assert "streak 0 days" in view.summary.text() or "streak" in view.summary.text()
+    assert workspace.setting("patterns.show_streak") == "1"
+    again = PatternsView(workspace)
+    qtbot.addWidget(again)
+    assert again.show_streak.isChecked()
+
+
+def test_empty_weeks_stay_on_the_time_axis(qtbot, workspace):
+    _add(workspace, "2026-10-05", "burnout")  # week 41
+    _add(workspace, "2026-11-02", "burnout")  # week 45
+    v = PatternsView(workspace)
+    qtbot.addWidget(v)
+    with qtbot.waitSignal(v.computed, timeout=15000):
+        pass
+    burnout = v.timeline_series.barSets()[0]
+    # Weeks 41, 42, 43, 44 and 45: the three quiet weeks are bars of 0, not missing.
+    assert [burnout.at(i) for i in range(burnout.count())] == [1.0, 0.0, 0.0, 0.0, 1.0]
 
 
 def test_clicking_a_bar_lists_its_entries(view, qtbot):

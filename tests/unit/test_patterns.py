@@ -78,13 +78,16 @@ def test_trend_minimum_count_is_adjustable():
 def test_streaks_count_back_from_today_or_yesterday():
     days = ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-05", "2026-11-06"]
     assert streaks(days, date(2026, 11, 6)) == {
-        "current": 2, "longest": 3, "days_written": 5, "last_day": "2026-11-06",
+        "current": 2, "longest": 3, "days_written": 5, "days_this_month": 5,
+        "last_day": "2026-11-06",
     }  # fmt: skip
+    # Days written this month count only the reference day's month, up to that day.
+    assert streaks(["2026-10-31", *days], date(2026, 11, 3))["days_this_month"] == 3
     # Today not written yet: the run up to yesterday still stands.
     assert streaks(days, date(2026, 11, 7))["current"] == 2
     # Two days without: the streak is broken.
     assert streaks(days, date(2026, 11, 8))["current"] == 0
-    assert streaks([], date(2026, 11, 8)) == {
+    assert streaks([], date(2026, 11, 8)) == {"days_this_month": 0} | {
         "current": 0, "longest": 0, "days_written": 0, "last_day": None,
     }  # fmt: skip
 
@@ -110,7 +113,8 @@ def test_empty_journal(workspace):
     assert d["total_entries"] == 0 and d["first"] is None and d["last"] is None
     assert d["tags"] == d["timeline"] == d["cooccurrence"] == d["mood"] == d["calendar"] == []
     assert d["streaks"]["current"] == 0 and d["streaks"]["longest"] == 0
-    assert set(d["neglected"]) == DEFAULT_CAPABILITIES
+    assert d["neglected"] == []  # no journal yet, so nothing can have been neglected
+    assert "written for 12 weeks" in d["neglect_note"]
     assert d["actions"] == {"open": 0, "done": 0, "overdue": 0, "dropped": 0}
     assert d["reflection_loop"]["plans"] == 0 and d["reflection_loop"]["share_acted_on"] is None
     json.dumps(d)  # the CLI prints it as it is
@@ -127,7 +131,11 @@ def test_single_entry(workspace):
     }  # fmt: skip
     assert d["streaks"]["current"] == 1 and d["streaks"]["longest"] == 1
     assert d["mood"] == [{"period": "2026-11", "mean": 4.0, "n": 1, "rolling": 4.0}]
-    assert "resilience" not in d["neglected"] and len(d["neglected"]) == 9
+    assert d["neglected"] == []  # a journal one day old says nothing about neglect
+    assert d["neglect_note"] == (
+        "Your journal began on 30 November 2026; capabilities you have not reflected on "
+        "are listed from 22 February 2027, when there is enough history to tell."
+    )
     assert d["mood_by_tag"] == []  # one entry cannot be compared with anything
 
 
@@ -173,7 +181,7 @@ def test_timeline_by_month_and_iso_week(busy):
     assert weeks[("2026-W49", "workforce-pressures")] == 1
 
 
-def test_cooccurrence_and_gaps(busy):
+def test_cooccurrence_counts_and_no_gap_from_chance(busy):
     d = compute(busy)
     pairs = {(c["a"], c["b"]): c["count"] for c in d["cooccurrence"]}
     assert pairs == {
@@ -181,20 +189,60 @@ def test_cooccurrence_and_gaps(busy):
         ("change-fatigue", "resilience"): 1,
         ("compassionate-leadership", "workforce-pressures"): 1,
     }
+    # Workforce pressures (5 of 7 entries) never with resilience (2): 5 * 2 / 7 = 1.4 expected,
+    # and resilience is "related", not "called for"; nothing here is more than chance.
+    assert d["gaps"] == []
+
+
+@pytest.fixture
+def demand(workspace):
+    """20 entries: demand management in 10, systems thinking in 8 others, ethical reasoning in
+    one of the systems-thinking entries, the rest untagged."""
+    for i in range(10):
+        add(workspace, f"2026-11-{i + 1:02d}", "demand-management", "workforce-pressures")
+    for i in range(8):
+        extra = ("ethical-reasoning",) if i == 0 else ()
+        add(workspace, f"2026-11-{i + 11:02d}", "systems-thinking", "resilience", *extra)
+    add(workspace, "2026-11-21")
+    add(workspace, "2026-11-22")
+    return workspace
+
+
+def test_gap_only_when_chance_would_put_them_together(demand):
+    d = compute(demand)
     gaps = {(g["tag"], g["calls_for"]): g for g in d["gaps"]}
-    # Workforce pressures calls for resilience, compassionate and collaborative leadership.
-    assert ("workforce-pressures", "compassionate-leadership") not in gaps  # written together
-    wp_res = gaps[("workforce-pressures", "resilience")]
-    assert wp_res["count"] == 5 and wp_res["calls_for_count"] == 2
-    assert wp_res["message"] == (
-        "You wrote 5 times about Workforce pressures in this period, "
-        "but never together with Resilience."
+    # Demand management calls for systems thinking: 10 * 8 / 20 = 4 together expected if
+    # unrelated; P(0 together) = C(10, 8) / C(20, 8) = 45 / 125970 = 0.00036.
+    g = gaps.pop(("demand-management", "systems-thinking"))
+    assert (g["count"], g["calls_for_count"], g["together"], g["expected"]) == (10, 8, 0, 4.0)
+    assert g["kind"] == "calls-for" and g["p_value"] == pytest.approx(45 / 125970, abs=1e-4)
+    assert g["message"] == (
+        "Demand management calls for systems thinking. You wrote about Demand management "
+        "10 times and about Systems thinking 8 times: together 0 times; about 4 expected if "
+        "they were unrelated."
     )
-    assert gaps[("workforce-pressures", "collaborative-leadership")]["message"].endswith(
-        "and never about Collaborative leadership."
+    # Ethical reasoning (1 entry): 10 * 1 / 20 = 0.5 expected, so "never together" is chance.
+    # Workforce pressures and resilience never meet either, but resilience is only "related"
+    # to it: no deficit message about resilience, whatever the numbers.
+    assert gaps == {}
+    ranged = demand.patterns.compute(
+        PatternOptions(since="2026-10-01T00:00:00+00:00", asof=date(2026, 11, 30))
     )
-    # Change fatigue (1 entry) is below the minimum count, so no gap is claimed for it.
-    assert not any(g["tag"] == "change-fatigue" for g in d["gaps"])
+    assert "in this range: together 0 times" in ranged["gaps"][0]["message"]
+
+
+def test_gap_evidence_edges():
+    from reflectjournal.services.patterns.evidence import cooccurrence, hypergeometric_cdf
+
+    # 12 entries, 6 and 6: 3 expected. Once together: P = (1 + 6 * 6) / C(12, 6) = 37 / 924.
+    assert hypergeometric_cdf(1, 12, 6, 6) == pytest.approx(37 / 924)
+    assert cooccurrence(6, 6, 1, 12).is_gap
+    # Twice together: P = (37 + 15 * 15) / 924 = 0.28: could easily be chance.
+    assert not cooccurrence(6, 6, 2, 12).is_gap
+    # The demo journal's old claim: 8 finance entries, 1 ethics, of 53: 0.15 expected.
+    assert cooccurrence(8, 1, 0, 53).expected == pytest.approx(0.151, abs=0.001)
+    assert not cooccurrence(8, 1, 0, 53).is_gap
+    assert not cooccurrence(3, 3, 0, 0).is_gap  # an empty range claims nothing
 
 
 def test_mood_energy_by_period_and_by_tag(busy):
@@ -204,16 +252,51 @@ def test_mood_energy_by_period_and_by_tag(busy):
         {"period": "2026-11", "mean": 2.2, "n": 5, "rolling": 2.86},  # (9 + 11) / 7
     ]
     assert [(e["period"], e["n"]) for e in d["energy"]] == [("2026-10", 2), ("2026-11", 3)]
-    by_tag = {m["slug"]: m for m in d["mood_by_tag"]}
     # With workforce pressures: 2,1,2,3,3 (mean 2.2); without: 4,5 — only 2, too few.
-    assert "workforce-pressures" not in by_tag
-    assert by_tag == {}
+    assert d["mood_by_tag"] == []
     add(busy, "2026-09-01", mood=4)  # a third mood without the tag
     by_tag = {m["slug"]: m for m in compute(busy)["mood_by_tag"]}
-    assert by_tag["workforce-pressures"] == {
-        "slug": "workforce-pressures", "mean_with": 2.2, "n_with": 5, "mean_without": 4.33,
-        "n_without": 3, "difference": -2.13,
-    }  # fmt: skip
+    wp = by_tag["workforce-pressures"]
+    # With: mean 2.2, variance (27 - 11**2 / 5) / 4 = 0.7; without 4, 5, 4: mean 4.33,
+    # variance 1/3. SE = sqrt(0.7 / 5 + (1/3) / 3) = 0.501; Welch df = 5.7, t = 2.48;
+    # interval -2.13 +/- 1.24. Shrunk towards 0 by 5 / (5 + 5).
+    assert (wp["mean_with"], wp["n_with"], wp["mean_without"], wp["n_without"]) == (
+        2.2, 5, 4.33, 3,
+    )  # fmt: skip
+    assert wp["difference"] == -2.13 and wp["shrunk_difference"] == pytest.approx(-1.07)
+    assert wp["interval"][0] == pytest.approx(-3.37, abs=0.03)
+    assert wp["interval"][1] == pytest.approx(-0.89, abs=0.03)
+    assert wp["clear"] is True
+    assert "does not say one causes the other" in wp["message"]
+    assert "n=5" in wp["message"] and "n=3" in wp["message"]
+
+
+def test_mood_by_tag_is_ordered_by_evidence_not_by_size():
+    from reflectjournal.services.patterns.evidence import Sample, association
+
+    wild_values, steady_values = [1, 1, 4], [2] * 10 + [3] * 2
+    everything = Sample.of([3] * 30 + wild_values + steady_values)
+    wild = association("wild", "Wild", Sample.of(wild_values), everything)
+    steady = association("steady", "Steady", Sample.of(steady_values), everything)
+    assert wild is not None and steady is not None
+    # Wild: mean 2.0 against 2.88 (-0.88) on three ratings spread from 1 to 4; steady: 2.17
+    # against 2.94 (-0.77) on twelve close ratings. The bigger raw difference is the weaker
+    # evidence: its interval takes in zero.
+    assert abs(wild.difference) > abs(steady.difference)
+    assert not wild.clear and steady.clear
+    assert steady.strength > wild.strength
+    assert "could be chance" in wild.sentence("mood")
+    assert abs(wild.shrunk) < abs(wild.difference)  # three entries pull hard towards 0
+
+
+def test_mean_change_needs_enough_ratings_and_a_real_difference():
+    from reflectjournal.services.patterns.evidence import Sample, mean_change
+
+    assert mean_change(Sample.of([4]), Sample.of([3, 3, 3])) == "too few"
+    assert mean_change(Sample.of([3, 3, 4]), Sample.of([3, 3, 3])) == "level"  # 0.33 < 0.5
+    assert mean_change(Sample.of([4, 4, 4, 5]), Sample.of([2, 2, 3, 2])) == "up"
+    assert mean_change(Sample.of([1, 5, 1, 5]), Sample.of([3, 3, 3, 3])) == "level"
+    assert mean_change(Sample.of([2, 2, 3, 2]), Sample.of([4, 4, 4, 5])) == "down"
 
 
 def test_calendar_and_streaks(busy):
@@ -221,7 +304,8 @@ def test_calendar_and_streaks(busy):
     assert [c["day"] for c in d["calendar"]][:3] == ["2026-10-05", "2026-10-20", "2026-11-01"]
     assert all(c["count"] == 1 for c in d["calendar"])
     assert d["streaks"] == {
-        "current": 1, "longest": 2, "days_written": 7, "last_day": "2026-11-30",
+        "current": 1, "longest": 2, "days_written": 7, "days_this_month": 5,
+        "last_day": "2026-11-30",
     }  # fmt: skip
     add(busy, "2026-11-02")
     add(busy, "2026-11-02", hour=20)  # the same day twice is still one day
@@ -256,6 +340,7 @@ def test_framework_filter(busy):
 
 
 def test_neglected_after_six_weeks(workspace):
+    add(workspace, "2026-08-01")  # 121 days before 30 Nov: old enough (14 weeks = 98 days)
     add(workspace, "2026-10-20", "resilience")  # 41 days before 30 Nov: 5 weeks
     add(workspace, "2026-10-10", "systems-thinking")  # 51 days: 7 weeks
     add(workspace, "2026-10-19", "ethical-reasoning")  # 42 days: exactly 6 weeks: neglected
@@ -267,13 +352,14 @@ def test_neglected_after_six_weeks(workspace):
     assert detail["ethical-reasoning"]["weeks_since"] == 6
     assert detail["financial-acumen"]["last"] is None
     assert d["neglected"][-2:] == ["systems-thinking", "ethical-reasoning"]  # longest silence last
-    assert len(d["neglected"]) == 9
+    assert len(d["neglected"]) == 9 and d["neglect_note"] is None
     # A shorter threshold frees ethical reasoning and systems thinking does not change.
     d = compute(workspace, neglect_weeks=7)
     assert "ethical-reasoning" not in d["neglected"] and "systems-thinking" in d["neglected"]
 
 
 def test_rated_capability_from_another_framework_counts_for_neglect(workspace):
+    add(workspace, "2026-06-01")
     workspace.journal.rate("nhs-engaging-the-team", 3, "2026-11-01")
     assert "nhs-engaging-the-team" in compute(workspace)["neglected"]
 

@@ -21,7 +21,7 @@ MODEL_DIR = RESOURCES / "models"
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 FRAMEWORK_KEYS_REQUIRED = {"slug": str, "name": str, "version": int, "description": str}
-FRAMEWORK_KEYS_OPTIONAL = {"default": bool, "rating_scale": list}
+FRAMEWORK_KEYS_OPTIONAL = {"default": bool, "rating_scale": list, "optional": bool}
 CATEGORY_KEYS_REQUIRED = {"slug": str, "name": str, "description": str}
 ITEM_KEYS_REQUIRED = {
     "slug": str,
@@ -31,14 +31,27 @@ ITEM_KEYS_REQUIRED = {
     "keywords": list,
     "questions": list,
 }
-ITEM_KEYS_OPTIONAL = {"related": list, "calls_for": list}
+ITEM_KEYS_OPTIONAL = {
+    "related": list,
+    "relations": dict,
+    "calls_for": list,
+    "evidence": str,
+    "with_better_leadership": str,
+}
+CATEGORY_KEYS_OPTIONAL = {"counts_as": str}
+RELATION_KINDS = {"calls-for", "builds", "influences", "related"}
 MODEL_KEYS_REQUIRED = {"slug": str, "name": str, "kind": str, "description": str}
 SECTION_KEYS_REQUIRED = {"key": str, "title": str, "prompt": str}
 SECTION_KEYS_OPTIONAL = {"actionable": bool}
 
 EXPECTED_FRAMEWORKS = {"healthcare-leadership", "nhs-healthcare-leadership-model", "leads"}
-EXPECTED_MODELS = {"gibbs", "what-so-what-now-what", "kolb", "cpd", "free", "grow"}
-MODELS_WITH_ONE_ACTION = {"gibbs", "what-so-what-now-what", "kolb", "cpd", "grow"}
+EXPECTED_MODELS = {
+    "gibbs", "what-so-what-now-what", "kolb", "cpd", "free", "grow", "after-action-review",
+    "johns", "schon", "brookfield", "schwartz-round", "significant-event-analysis", "star",
+    "clear", "oskar",
+}  # fmt: skip
+SESSION_MODELS = {"grow", "clear", "oskar"}
+MODELS_WITH_ONE_ACTION = EXPECTED_MODELS - {"free", "schwartz-round"}
 
 DEFAULT_LABELS: dict[str, list[str]] = {
     "challenge": [
@@ -71,8 +84,14 @@ DEFAULT_LABELS: dict[str, list[str]] = {
         "Rapid change",
         "Resource constraints",
     ],
-    "level": ["Team", "Service", "Organisational", "System", "Professional"],
-    "leadership-type": ["Clinical", "Managerial", "Hybrid"],
+    "level": [
+        "Team leadership",
+        "Service leadership",
+        "Organisational leadership",
+        "System leadership",
+        "Professional leadership",
+    ],
+    "leadership-type": ["Clinical leadership", "Managerial leadership", "Hybrid leadership"],
     "development-method": [
         "Leadership programme",
         "Action learning",
@@ -89,11 +108,31 @@ DEFAULT_LABELS: dict[str, list[str]] = {
         "Burnout",
         "Turnover",
         "Financial performance",
+        "Culture and psychological safety",
+        "Improvement capacity",
+    ],
+    "career-pathway": [
+        "From clinician to clinical leader",
+        "From clinician to hybrid role",
+        "From clinician to manager or executive",
+        "Management track",
+        "From specialist function to wider leadership",
+        "Making the transition into leadership",
     ],
 }
 
+# The source's table of outcomes: how strong the evidence is that leadership moves each.
+OUTCOME_EVIDENCE = {
+    "Patient mortality": ("moderate", "lower"),
+    "Infection rates": ("moderate", "lower"),
+    "Staff engagement": ("strong", "higher"),
+    "Burnout": ("strong", "lower"),
+    "Turnover": ("strong", "lower"),
+    "Financial performance": ("moderate", "higher"),
+}
+
 CONTEXT_CALLS_FOR = {
-    "Life and death stakes": ["judgment", "composure"],
+    "Life and death stakes": ["judgement", "composure"],
     "Professional autonomy": ["collaborative leadership"],
     "Regulatory complexity": ["systems management"],
     "Multiple bottom lines": ["balanced decision-making"],
@@ -197,7 +236,8 @@ def test_framework_schema(path: Path) -> None:
     assert isinstance(categories, list) and categories, f"{path.name}: no categories"
     for i, cat in enumerate(categories):
         where = f"{path.name} categories[{i}]"
-        _check_table(cat, CATEGORY_KEYS_REQUIRED, {}, where)
+        _check_table(cat, CATEGORY_KEYS_REQUIRED, CATEGORY_KEYS_OPTIONAL, where)
+        assert cat.get("counts_as", "capability") == "capability", where
         assert SLUG_RE.match(cat["slug"]), f"{where}: bad slug {cat['slug']!r}"
     cat_slugs = [c["slug"] for c in categories]
     assert len(cat_slugs) == len(set(cat_slugs)), f"{path.name}: duplicate category slugs"
@@ -230,6 +270,11 @@ def test_framework_schema(path: Path) -> None:
             assert rel != item["slug"], f"{where}: relates to itself"
         if "related" in item:
             _check_str_list(item["related"], f"{where} related")
+        for kind, targets in item.get("relations", {}).items():
+            assert kind in RELATION_KINDS, f"{where}: unknown relation {kind!r}"
+            _check_str_list(targets, f"{where} relations.{kind}")
+            for rel in targets:
+                assert rel in item_slugs and rel != item["slug"], f"{where}: {kind} {rel!r}"
 
         if "calls_for" in item:
             assert item["category"] == "context", f"{where}: calls_for only on context items"
@@ -273,6 +318,11 @@ def test_default_framework_categories_and_labels() -> None:
     assert len(burnout) == 1 and burnout[0]["slug"] == "burnout"
 
 
+def _relations(item: dict[str, Any], kind: str) -> set[str]:
+    found = set(item.get("relations", {}).get(kind, []))
+    return found | (set(item.get("related", [])) if kind == "related" else set())
+
+
 def test_default_framework_context_calls_for() -> None:
     items = FRAMEWORKS["healthcare-leadership"]["items"]
     by_name = {it["name"]: it for it in items}
@@ -280,20 +330,86 @@ def test_default_framework_context_calls_for() -> None:
     for name, calls_for in CONTEXT_CALLS_FOR.items():
         item = by_name[name]
         assert item["calls_for"] == calls_for, name
-        related = item.get("related", [])
-        assert related and set(related) <= capability_slugs, f"{name}: related capabilities"
+        needed = _relations(item, "calls-for")
+        assert needed and needed <= capability_slugs, f"{name}: called-for capabilities"
     # Where the called-for quality is itself one of our capabilities, it must be linked.
-    assert "collaborative-leadership" in by_name["Professional autonomy"]["related"]
-    assert "ethical-reasoning" in by_name["Resource constraints"]["related"]
+    assert "collaborative-leadership" in _relations(by_name["Professional autonomy"], "calls-for")
+    assert "ethical-reasoning" in _relations(by_name["Resource constraints"], "calls-for")
 
 
-def test_default_framework_challenges_link_capabilities() -> None:
+def test_default_framework_challenges_call_for_capabilities() -> None:
     items = FRAMEWORKS["healthcare-leadership"]["items"]
     capability_slugs = {it["slug"] for it in items if it["category"] == "capability"}
     for item in items:
-        if item["category"] == "challenge":
-            related = set(item.get("related", []))
-            assert related and related <= capability_slugs, item["slug"]
+        if item["category"] == "challenge" and item["slug"] != "personal-sustainability":
+            needed = _relations(item, "calls-for")
+            assert needed and needed <= capability_slugs, item["slug"]
+
+
+def test_no_deficit_link_to_resilience() -> None:
+    """Burnout, sustainability and the pressures on staff do not 'call for' resilience: the
+    evidence points at how work is organised, so those links are only 'related'."""
+    for item in FRAMEWORKS["healthcare-leadership"]["items"]:
+        for kind in ("calls-for", "builds"):
+            assert "resilience" not in _relations(item, kind), (item["slug"], kind)
+    burnout = next(
+        i for i in FRAMEWORKS["healthcare-leadership"]["items"] if i["slug"] == "burnout"
+    )
+    assert set(burnout["relations"]) == {"related"}
+
+
+def test_development_methods_build_and_outcomes_carry_evidence() -> None:
+    items = FRAMEWORKS["healthcare-leadership"]["items"]
+    for item in items:
+        if item["category"] == "development-method":
+            assert _relations(item, "builds"), item["slug"]
+        if item["category"] == "outcome":
+            assert item["evidence"] in {"strong", "moderate", "described"}, item["slug"]
+    by_name = {it["name"]: it for it in items}
+    for name, (strength, direction) in OUTCOME_EVIDENCE.items():
+        item = by_name[name]
+        assert (item["evidence"], item["with_better_leadership"]) == (strength, direction)
+        assert f"rates this evidence as {strength}" in item["description"]
+
+
+def test_one_british_spelling() -> None:
+    for path in [*FRAMEWORK_FILES, *MODEL_FILES]:
+        # Published labels keep their own spelling ("healthy organizations" in LEADS).
+        lines = path.read_text(encoding="utf-8").splitlines()
+        # Published labels and titles keep their own spelling ("healthy organizations" in
+        # LEADS, a book title in a source credit).
+        text = "\n".join(
+            x for x in lines if not x.startswith(("name = ", "slug = ", "source = ", "# "))
+        )
+        text = text.replace("healthy-organizations", "")  # a slug made from that label
+        for us in ("judgment", " toward ", "organization", "behavior", "program ", "e-mail"):
+            assert us not in text.lower(), f"{path.name}: {us!r}"
+
+
+def test_leads_domains_count_as_capabilities() -> None:
+    for cat in FRAMEWORKS["leads"]["categories"]:
+        assert cat["counts_as"] == "capability"
+
+
+def test_optional_packs() -> None:
+    board = FRAMEWORKS["nhs-board-leadership-competencies"]
+    assert board["framework"]["optional"] is True
+    assert [it["name"] for it in board["items"]] == [
+        "Driving high-quality and sustainable outcomes",
+        "Setting strategy and delivering long-term transformation",
+        "Promoting equality and inclusion, and reducing health and workforce inequalities",
+        "Providing robust governance, assurance and risk management",
+        "Creating a compassionate, just and positive culture",
+        "Building a trusted relationship with partners and communities",
+    ]
+    mlcf = FRAMEWORKS["medical-leadership-competency-framework"]
+    assert mlcf["framework"]["optional"] is True
+    assert [c["name"] for c in mlcf["categories"]] == [
+        "Demonstrating personal qualities", "Working with others", "Managing services",
+        "Improving services", "Setting direction",
+    ]  # fmt: skip
+    grouped = _items_by_category(mlcf)
+    assert all(len(items) == 4 for items in grouped.values()) and len(grouped) == 5
 
 
 def test_nhs_model() -> None:
@@ -330,7 +446,9 @@ def test_model_schema(path: Path) -> None:
     data = _load(path)
     assert set(data) == {"model", "sections"}, f"{path.name}: top-level tables"
     model = data["model"]
-    _check_table(model, MODEL_KEYS_REQUIRED, {}, f"{path.name} [model]")
+    _check_table(model, MODEL_KEYS_REQUIRED, {"source": str}, f"{path.name} [model]")
+    if model["slug"] != "free":
+        assert model.get("source"), f"{path.name}: credit the model's source"
     assert SLUG_RE.match(model["slug"]), f"{path.name}: bad slug"
     assert model["slug"] == path.stem, f"{path.name}: slug should match the file name"
     assert model["kind"] in {"reflection", "session"}
@@ -392,9 +510,21 @@ def test_structured_models(slug: str, keys: list[str], action_key: str) -> None:
 
 
 def test_model_kinds() -> None:
-    assert MODELS["grow"]["model"]["kind"] == "session"
-    for slug in EXPECTED_MODELS - {"grow"}:
+    for slug in SESSION_MODELS:
+        assert MODELS[slug]["model"]["kind"] == "session", slug
+    for slug in EXPECTED_MODELS - SESSION_MODELS:
         assert MODELS[slug]["model"]["kind"] == "reflection", slug
+
+
+def test_every_model_has_its_one_action_section_or_none_on_purpose() -> None:
+    for slug in MODELS_WITH_ONE_ACTION:
+        assert [s for s in MODELS[slug]["sections"] if s.get("actionable")], slug
+    # A Schwartz Round is about the experience, not fixing it: no action section.
+    assert not [s for s in MODELS["schwartz-round"]["sections"] if s.get("actionable")]
+
+
+def test_driscoll_is_credited() -> None:
+    assert "Driscoll" in MODELS["what-so-what-now-what"]["model"]["source"]
 
 
 def test_free_model_is_single_free_section() -> None:

@@ -56,15 +56,41 @@ def test_week_summary_numbers(workspace):
     themes = {t.slug: t for t in r.themes}
     assert (themes["burnout"].count, themes["burnout"].previous_week) == (2, 2)
     assert themes["resilience"].count == 1
-    assert r.mood == Measure(mean=2.0, n=3, previous_mean=3.0)
+    # Mood 3, 2, 1 this week against 4, 2: two ratings are too few to call a change.
+    assert r.mood == Measure(mean=2.0, n=3, previous_mean=3.0, previous_n=2, change="too few")
     assert [a.text for a in r.open_actions] == ["call the matron", "book a 1:1"]
     assert r.overdue == 1
     md = r.markdown
     assert md.startswith("# Weekly review, 23 Nov – 29 Nov 2026")
-    assert "- Burnout: 2 (+0 on the week before)" in md
-    assert "- Resilience: 1 (new this week)" in md
-    assert "Mood: 2.0 / 5 over 3 entries (down from 3.0 the week before)" in md
+    assert "- Burnout: 2 (2 the week before)" in md
+    assert "- Resilience: 1 (0 the week before)" in md
+    assert "Mood: 2.0 / 5 over 3 entries (too few ratings to compare with 3.0 over 2 entries " in md
     assert "- [ ] call the matron (due 2026-11-20, overdue)" in md
+
+
+def test_changes_use_the_shared_rules(workspace):
+    ws = workspace
+    # Last week: mood 4, 4, 5 and burnout once; this week mood 2, 2, 3, 2 and burnout 4 times.
+    for day, mood in (("2026-11-17", 4), ("2026-11-18", 4), ("2026-11-19", 5)):
+        add(ws, day, *(("burnout",) if day == "2026-11-17" else ()), mood=mood)
+    for day, mood in (("2026-11-24", 2), ("2026-11-25", 2), ("2026-11-26", 3), ("2026-11-27", 2)):
+        add(ws, day, "burnout", mood=mood)
+    r = build(ws)
+    # 4 against 1: the difference 3 clears max(2, sqrt(5)) = 2.24 and the minimum count of 3.
+    assert {t.slug: t.trend for t in r.themes} == {"burnout": "rising"}
+    # 2.25 against 4.33: more than half a point and the 95% interval leaves out zero.
+    assert r.mood.change == "down"
+    assert "- Burnout: 4 (1 the week before; rising)" in r.markdown
+    assert "(down from 4.3 over 3 entries the week before)" in r.markdown
+
+
+def test_one_entry_a_hair_higher_is_not_up(workspace):
+    for day in ("2026-11-16", "2026-11-17", "2026-11-18"):
+        add(workspace, day, mood=3)
+    add(workspace, "2026-11-24", mood=3)
+    add(workspace, "2026-11-25", mood=3)
+    add(workspace, "2026-11-26", mood=4)  # 3.33 against 3.0
+    assert build(workspace).mood.change == "level"
 
 
 def test_titles_stay_literal_markdown(workspace):

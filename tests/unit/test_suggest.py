@@ -21,7 +21,9 @@ def test_keywords_of_framework_items(workspace):
     found = TagSuggester(workspace.db).suggest("Another week of rota gaps and agency staff.")
     slug, score, reason = found[0]
     assert slug == "workforce-pressures"
-    assert score == 0.5  # two keyword hits, no history yet: (1.0 + 0) / 2
+    # Two keyword hits, no history: half of (1.0 + 0) / 2, plus half its closeness to the
+    # item's description (between 0 and 1).
+    assert 0.25 < score <= 0.75
     assert "“agency staff”" in reason and "“rota”" in reason
 
 
@@ -40,7 +42,7 @@ def test_learns_the_leaders_own_vocabulary(workspace):
         j.add(text, tags=["board-work"])
     s = TagSuggester(workspace.db)
     slug, score, reason = s.suggest("Bluebell is struggling")[0]
-    assert slug == "my-ward" and score > 0.4
+    assert slug == "my-ward" and score >= 0.25  # the whole of the history signal
     assert "3 of your entries tagged My ward" in reason
     assert s.suggest("The board budget")[0][0] == "board-work"
     # Tags already on the entry are not offered again.
@@ -100,18 +102,20 @@ def test_keywords_shared_by_items_count_for_less(workspace):
             "position, private) VALUES (?, ?, 'free', '', ?, '[]', '[]', 0, 0)",
             (slug, slug, json.dumps(keywords)),
         )
-    found = {slug: score for slug, score, _ in TagSuggester(db).suggest("whiteboard, bleep")}
+    s = TagSuggester(db)
+    found = {slug: score for slug, score, _ in s.suggest("whiteboard, bleep")}
+    assert found["whiteboard-a"] > found["whiteboard-b"]
+    ids = dict(db.query("SELECT slug, id FROM tag WHERE slug LIKE 'whiteboard-%'"))
+    keyword, _ = s._keyword_scores(["whiteboard", "bleep"])
     # a: half of the shared word plus the whole of its own = 1.5 of the 2 that saturate.
-    assert found["whiteboard-a"] == 0.375 and found["whiteboard-b"] == 0.125
+    assert keyword[ids["whiteboard-a"]] == 0.75 and keyword[ids["whiteboard-b"]] == 0.25
 
 
 def test_scope_items_rank_below_themes(workspace):
     # Two hits each: "my team" and "huddle" (a level item), "rota" and "locum" (a challenge).
     found = TagSuggester(workspace.db).suggest("My team huddle sorted the rota and a locum.")
-    assert [(slug, score) for slug, score, _ in found[:2]] == [
-        ("workforce-pressures", 0.5),
-        ("team-leadership", 0.25),
-    ]
+    assert [slug for slug, _, _ in found[:2]] == ["workforce-pressures", "team-leadership"]
+    assert found[1][1] < found[0][1] * 0.6  # the scope item's keywords count for half
 
 
 def test_bad_input_gives_nothing_and_keeps_working(workspace):
@@ -131,6 +135,30 @@ def test_held_out_sample_without_history(workspace):
     # suggester scored 0.175 / 0.524 and 0.153 / 0.458 here.
     assert tuned["precision"] >= 0.35 and tuned["hit_rate"] >= 0.9
     assert untuned["precision"] >= 0.17 and untuned["hit_rate"] >= 0.5
+
+
+def _heldout() -> list[dict]:
+    path = Path(__file__).parent / "data" / "suggest_heldout.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))["heldout"]
+
+
+def test_held_out_sample_of_111_never_used_for_tuning(workspace, tmp_path):
+    """The figure in README: 111 snippets labelled before any change was tried on them."""
+    from reflectjournal.services import demo
+
+    sample = _heldout()
+    assert len(sample) >= 100
+    fresh = precision_on_sample(workspace.db, sample)
+    ws = demo.generate(tmp_path / "demo.rj", today=date(2026, 11, 26))
+    try:
+        with_history = precision_on_sample(ws.db, sample)
+    finally:
+        ws.close()
+    print("held out, new journal:", fresh, "with the demo as history:", with_history)
+    # Measured 0.901 / 0.345 (new journal) and 0.901 / 0.342 (demo history); before this
+    # change the same sample gave 0.829 / 0.300 with the demo history.
+    assert fresh["hit_rate"] >= 0.85 and with_history["hit_rate"] >= 0.85
+    assert fresh["precision"] >= 0.3 and with_history["precision"] >= 0.3
 
 
 def test_precision_on_the_demo_journal(tmp_path):

@@ -66,8 +66,10 @@ class ExportReport:
 
 
 def _period(f: EntryFilter) -> str:
-    since = f.since[:10] if f.since else ""
-    until = f.until[:10] if f.until else ""
+    from .cpd import uk_date
+
+    since = uk_date(f.since) if f.since else ""
+    until = uk_date(f.until) if f.until else ""
     if since and until:
         return f"Entries from {since} to before {until}"
     if since:
@@ -110,6 +112,7 @@ class ExportService:
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
         allow_identifiers: bool = False,
+        regulator: str | None = None,
     ) -> ExportReport:
         if kind not in FORMATS:
             raise UsageError(
@@ -130,6 +133,13 @@ class ExportService:
         entries = iter_entries(self.db, ids, progress=progress, cancelled=cancelled)
         title = "ReflectJournal" + (f": {self.owner_name}" if self.owner_name else "")
         write = getattr(self, f"_{kind}")
+        if kind == "cpd":
+            # The regulator is checked before anything is read or written.
+            context = self._cpd_context(regulator)
+
+            def write(entries, out, title, period):
+                return self._cpd(entries, out, title, period, context)
+
         if kind in FOR_OTHER_READERS:
             from reflectjournal.services.privacy.service import refuse_unless_allowed
 
@@ -179,10 +189,29 @@ class ExportService:
         self._write_pdf(html, out, title)
         return count
 
-    def _cpd(self, entries, out: Path, title: str, period: str) -> int:
+    def _cpd_context(self, regulator_slug: str | None):
+        from reflectjournal.services.regulators import regulator
+        from reflectjournal.services.revalidation import RevalidationService
+
+        from .cpd import CpdContext
+
+        names = dict(self.db.query("SELECT slug, name FROM tag"))
+        reg = regulator(regulator_slug)
+        if reg is None:
+            return CpdContext(tag_names=names)
+        records = RevalidationService(self.db)
+        return CpdContext(
+            regulator=reg,
+            details=records.account_details(),
+            tag_names=names,
+            tracker=records.tracker(reg.slug),
+        )
+
+    def _cpd(self, entries, out: Path, title: str, period: str, context=None) -> int:
         from .cpd import document_markdown
 
-        markdown, count = document_markdown(entries, self.owner_name, period)
+        context = context if context is not None else self._cpd_context(None)
+        markdown, count = document_markdown(entries, self.owner_name, period, context)
         suffix = out.suffix.lower()
         if suffix in (".md", ".markdown"):
             with atomic_file(out) as tmp:
@@ -190,9 +219,14 @@ class ExportService:
             return count
         from .html_export import document, render_markdown
 
-        html = document("Reflective accounts for revalidation", render_markdown(markdown))
+        heading = (
+            context.regulator.document_title
+            if context.regulator
+            else "Reflective accounts for revalidation"
+        )
+        html = document(heading, render_markdown(markdown))
         if suffix == ".pdf":
-            self._write_pdf(html, out, "Reflective accounts for revalidation")
+            self._write_pdf(html, out, heading)
         else:
             with atomic_file(out) as tmp:
                 write_text(tmp, html)

@@ -2,6 +2,10 @@
 
 Trend rule (what makes a theme "rising" or "falling")
 ----------------------------------------------------
+One rule for every page that says a theme is rising: Patterns, the coach's prep brief and the
+weekly review all call ``trend`` on counts of the author's own writing (never a coach's or
+mentor's tags on it).
+
 Two equal windows of local days are compared: *recent* is the ``window`` days ending on the
 reference day (inclusive), *previous* is the ``window`` days before that. A tag is:
 
@@ -25,9 +29,9 @@ from datetime import date, timedelta
 TREND_WINDOW_DAYS = 28
 TREND_MIN_COUNT = 3
 NEGLECT_WEEKS = 6
-# Mood-by-tag compares entries with and without a tag only when both sides have this many
-# rated entries; fewer would make a difference of means meaningless.
-ASSOCIATION_MIN_N = 3
+# "Not reflected on lately" needs a journal kept for this many neglect periods: in a journal
+# ten days old every capability is unmentioned, which says nothing about the leader.
+NEGLECT_HISTORY = 2
 
 
 def trend(recent: int, previous: int, min_count: int = TREND_MIN_COUNT) -> str:
@@ -67,12 +71,58 @@ def streaks(days: Iterable[str], today: date) -> dict:
     while cursor in present:
         current += 1
         cursor -= timedelta(days=1)
+    month = sum(1 for d in written if (d.year, d.month) == (today.year, today.month) and d <= today)
     return {
         "current": current,
         "longest": longest,
         "days_written": len(written),
+        "days_this_month": month,
         "last_day": written[-1].isoformat() if written else None,
     }
+
+
+def journal_old_enough(first: date | None, asof: date, neglect_weeks: int) -> bool:
+    """Whether the journal is old enough for "not reflected on lately" to mean anything."""
+    return first is not None and (asof - first).days >= NEGLECT_HISTORY * neglect_weeks * 7
+
+
+def neglect_note(first: date | None, asof: date, neglect_weeks: int) -> str | None:
+    """Why the neglect list is empty while the journal is young, or None once it counts."""
+    if journal_old_enough(first, asof, neglect_weeks):
+        return None
+    weeks = NEGLECT_HISTORY * neglect_weeks
+    if first is None:
+        return f"Capabilities you have not reflected on are listed once you have written for {weeks} weeks."
+    ready = first + timedelta(weeks=weeks)
+    return (
+        f"Your journal began on {long_date(first)}; capabilities you have not reflected on "
+        f"are listed from {long_date(ready)}, when there is enough history to tell."
+    )
+
+
+def long_date(day: date) -> str:
+    """A UK long date: 3 November 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def periods_between(first: str, last: str) -> list[str]:
+    """Every month (``2026-11``) or ISO week (``2026-W48``) from ``first`` to ``last``, empty
+    ones included, so a time axis shows the quiet weeks as gaps instead of hiding them."""
+    if "-W" in first:
+        first_year, first_week = (int(x) for x in first.split("-W"))
+        last_year, last_week = (int(x) for x in last.split("-W"))
+        start = date.fromisocalendar(first_year, first_week, 1)
+        stop = date.fromisocalendar(last_year, last_week, 1)
+        result = []
+        while start <= stop:
+            year, week, _ = start.isocalendar()
+            result.append(f"{year:04d}-W{week:02d}")
+            start += timedelta(weeks=1)
+        return result
+    return [
+        f"{index // 12:04d}-{index % 12 + 1:02d}"
+        for index in range(period_index(first), period_index(last) + 1)
+    ]
 
 
 def period_index(period: str) -> int:
@@ -111,21 +161,3 @@ def with_rolling(rows: Sequence[dict], span: int) -> list[dict]:
             }
         )
     return result
-
-
-def association(
-    with_sum: int, with_n: int, total_sum: int, total_n: int, min_n: int = ASSOCIATION_MIN_N
-) -> dict | None:
-    """Mean with a tag vs without it, or None when either side is too small to compare."""
-    without_n = total_n - with_n
-    if with_n < min_n or without_n < min_n:
-        return None
-    mean_with = with_sum / with_n
-    mean_without = (total_sum - with_sum) / without_n
-    return {
-        "mean_with": round(mean_with, 2),
-        "n_with": with_n,
-        "mean_without": round(mean_without, 2),
-        "n_without": without_n,
-        "difference": round(mean_with - mean_without, 2),
-    }

@@ -59,6 +59,9 @@ class Day:
     # part, which no tag id or pair matches.
     tagsets: str
     untagged: int
+    # Sums of squares, for the spread behind mood and energy intervals (evidence.py).
+    mood_sq: int = 0
+    energy_sq: int = 0
     day: str = ""
     month: str = ""
     week: str = ""
@@ -79,11 +82,23 @@ def days(db: Database, span: Span) -> list[Day]:
     where, params = span.where("p")
     rows = db.query(
         "SELECT dn, count(*), sum(mood), count(mood), sum(energy), count(energy), "
-        f"group_concat(tags, ';') FROM pattern_entry p WHERE {where} GROUP BY dn ORDER BY dn",
+        "group_concat(tags, ';'), sum(mood * mood), sum(energy * energy) "
+        f"FROM pattern_entry p WHERE {where} GROUP BY dn ORDER BY dn",
         params,
     )
     return [
-        Day(r[0], r[1], r[2] or 0, r[3], r[4] or 0, r[5], r[6], r[6].split(";").count(""))
+        Day(
+            r[0],
+            r[1],
+            r[2] or 0,
+            r[3],
+            r[4] or 0,
+            r[5],
+            r[6],
+            r[6].split(";").count(""),
+            r[7] or 0,
+            r[8] or 0,
+        )
         for r in rows
     ]
 
@@ -116,8 +131,9 @@ def tag_totals(db: Database, span: Span, day_rows: list[Day], months: dict[str, 
     sums = {
         r[0]: r[1:]
         for r in db.query(
-            "SELECT tag_id, sum(mood), count(mood), sum(energy), count(energy) "
-            f"FROM pattern_link l WHERE {where} GROUP BY tag_id",
+            "SELECT tag_id, sum(mood), count(mood), sum(energy), count(energy), "
+            f"sum(mood * mood), sum(energy * energy) FROM pattern_link l WHERE {where} "
+            "GROUP BY tag_id",
             params,
         )
     }
@@ -136,7 +152,9 @@ def tag_totals(db: Database, span: Span, day_rows: list[Day], months: dict[str, 
     previous_n = _window(day_rows, *previous)
     result = {}
     for tag_id, seen in last.items():
-        mood_sum, mood_n, energy_sum, energy_n = sums.get(tag_id, (0, 0, 0, 0))
+        mood_sum, mood_n, energy_sum, energy_n, mood_sq, energy_sq = sums.get(
+            tag_id, (0, 0, 0, 0, 0, 0)
+        )
         key = str(tag_id)
         result[tag_id] = {
             "count": count.get(key, 0),
@@ -146,6 +164,8 @@ def tag_totals(db: Database, span: Span, day_rows: list[Day], months: dict[str, 
             "mood_n": mood_n,
             "energy_sum": energy_sum or 0,
             "energy_n": energy_n,
+            "mood_sq": mood_sq or 0,
+            "energy_sq": energy_sq or 0,
             "last": seen,
         }
     return result

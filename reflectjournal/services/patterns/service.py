@@ -22,14 +22,37 @@ from datetime import date, datetime, timedelta
 from operator import attrgetter
 
 from reflectjournal.errors import UsageError
-from reflectjournal.services.frameworks import reflection_models
-from reflectjournal.services.patterns import rules, scan, words
+from reflectjournal.services.frameworks import FrameworkService, reflection_models
+from reflectjournal.services.patterns import evidence, rules, scan, words
 from reflectjournal.services.tags import slugify
 from reflectjournal.storage.database import Database
 
 LOCAL_DAY = "date(e.created, e.created_offset || ' minutes')"
 OWN_WRITING = "e.kind != 'shared'"
-CAPABILITY_CATEGORIES = ("capability", "dimension")
+# Only these relations say one item needs or grows another, so only they can leave a gap;
+# "influences" and "related" describe the territory and never prompt a deficit message.
+GAP_KINDS = ("calls-for", "builds")
+RELATION_VERBS = {"calls-for": "calls for", "builds": "builds"}
+
+
+def _lower(name: str) -> str:
+    """'Systems thinking' -> 'systems thinking' inside a sentence; 'QI training' stays."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
+def _association_row(a: evidence.TagAssociation, measure: str) -> dict:
+    return {
+        "slug": a.slug,
+        "mean_with": a.mean_with,
+        "n_with": a.n_with,
+        "mean_without": a.mean_without,
+        "n_without": a.n_without,
+        "difference": a.difference,
+        "interval": [a.low, a.high],
+        "shrunk_difference": a.shrunk,
+        "clear": a.clear,
+        "message": a.sentence(measure),
+    }
 
 
 @dataclass(frozen=True)
@@ -85,7 +108,8 @@ class PatternService:
         result["timeline"], result["timeline_weeks"] = scan.timelines(months, weeks, slugs)
         pairs = scan.cooccurrence(self.db, span, slugs)
         result["cooccurrence"] = pairs
-        result["gaps"] = self._gaps(tag_rows, pairs, framework_id, o.min_count)
+        ranged = bool(o.since or o.until)
+        result["gaps"] = self._gaps(tag_rows, pairs, framework_id, result["total_entries"], ranged)
         calendar = [{"day": d.day, "count": d.count} for d in days]
         result["calendar"] = calendar
         result["streaks"] = rules.streaks((c["day"] for c in calendar), asof)
@@ -95,9 +119,12 @@ class PatternService:
         result["mood_by_tag"], result["energy_by_tag"] = self._associations(days, tag_rows)
         result["reflection_loop"] = self._reflection_loop(span)
         result["untagged_terms"] = self._untagged_terms(span, days)
-        neglect = self._neglected(o, asof, framework_id, totals)
+        began = self._first_day()
+        ready = rules.journal_old_enough(began, asof, o.neglect_weeks)
+        neglect = self._neglected(o, asof, framework_id, totals) if ready else []
         result["neglected"] = [n["slug"] for n in neglect]
         result["neglected_detail"] = neglect
+        result["neglect_note"] = rules.neglect_note(began, asof, o.neglect_weeks)
         result["ratings"] = self._ratings(o, framework_id)
         result["actions"] = self.action_counts(asof)
         result["settings"] = {
@@ -108,6 +135,11 @@ class PatternService:
             "framework": o.framework,
         }
         return result
+
+    def _first_day(self) -> date | None:
+        """The first local day the leader wrote anything, whatever the range."""
+        first = self.db.scalar("SELECT min(dn) FROM pattern_entry")
+        return scan.day_of(first) if first is not None else None
 
     def _framework_id(self, slug: str | None) -> int | None:
         if not slug:
@@ -156,43 +188,57 @@ class PatternService:
         return rows
 
     def _gaps(
-        self, tag_rows: list[dict], pairs: list[dict], framework_id: int | None, min_count: int
+        self,
+        tag_rows: list[dict],
+        pairs: list[dict],
+        framework_id: int | None,
+        total: int,
+        ranged: bool,
     ) -> list[dict]:
-        """Items written about often whose related capabilities never appear alongside them."""
+        """Items the framework says call for (or build) another, written about together less
+        often than chance alone would give (evidence.py says when that holds)."""
         counts = {r["slug"]: r for r in tag_rows}
         together = {(c["a"], c["b"]): c["count"] for c in pairs}
         where, params = self._tag_clause(framework_id, "s")
+        kinds = ",".join("?" * len(GAP_KINDS))
         relations = self.db.query(
-            "SELECT s.slug, s.name, s.category, r.slug, r.name FROM tag_relation tr "
+            "SELECT s.slug, s.name, s.category, r.slug, r.name, tr.kind FROM tag_relation tr "
             "JOIN tag s ON s.id = tr.tag_id JOIN tag r ON r.id = tr.related_id "
-            f"WHERE r.category IN ('capability', 'dimension'){where} ORDER BY s.position, r.position",
-            params,
+            f"WHERE tr.kind IN ({kinds}){where} ORDER BY s.position, r.position",
+            (*GAP_KINDS, *params),
         )
+        span = " in this range" if ranged else ""
         gaps = []
-        for slug, name, category, related, related_name in relations:
-            row = counts.get(slug)
-            if row is None or row["count"] < min_count:
-                continue
+        for slug, name, category, related, related_name, kind in relations:
+            row, other = counts.get(slug), counts.get(related)
+            if row is None or other is None:
+                continue  # never written about: neglect's business, not a co-occurrence claim
             both = together.get(tuple(sorted((slug, related))), 0)
-            if both:
+            test = evidence.cooccurrence(row["count"], other["count"], both, total)
+            if not test.is_gap:
                 continue
-            related_count = counts[related]["count"] if related in counts else 0
-            elsewhere = "and never about" if not related_count else "but never together with"
+            verb = RELATION_VERBS[kind]
             gaps.append(
                 {
                     "tag": slug,
                     "category": category,
+                    "kind": kind,
                     "count": row["count"],
                     "calls_for": related,
-                    "calls_for_count": related_count,
-                    "together": 0,
+                    "calls_for_count": other["count"],
+                    "together": both,
+                    "expected": round(test.expected, 1),
+                    "p_value": round(test.p_value, 4),
                     "message": (
-                        f"You wrote {row['count']} times about {name} in this period, "
-                        f"{elsewhere} {related_name}."
+                        f"{name} {verb} {_lower(related_name)}. You wrote about {name} "
+                        f"{evidence.times(row['count'])} and about {related_name} "
+                        f"{evidence.times(other['count'])}{span}: together "
+                        f"{both} {'time' if both == 1 else 'times'}; "
+                        f"{evidence.expected_words(test.expected)} if they were unrelated."
                     ),
                 }
             )
-        gaps.sort(key=lambda g: (-g["count"], g["tag"], g["calls_for"]))
+        gaps.sort(key=lambda g: (g["p_value"], -g["expected"], g["tag"], g["calls_for"]))
         return gaps
 
     @staticmethod
@@ -209,19 +255,22 @@ class PatternService:
 
     @staticmethod
     def _associations(days: list[scan.Day], tag_rows: list[dict]) -> tuple[list[dict], list[dict]]:
+        """Mood and energy with each tag against without it, strongest evidence first."""
         result = []
         for measure in ("mood", "energy"):
-            total_sum = sum(getattr(d, f"{measure}_sum") for d in days)
-            total_n = sum(getattr(d, f"{measure}_n") for d in days)
+            everything = evidence.Sample(
+                sum(getattr(d, f"{measure}_n") for d in days),
+                sum(getattr(d, f"{measure}_sum") for d in days),
+                sum(getattr(d, f"{measure}_sq") for d in days),
+            )
             found = []
             for r in tag_rows:
-                stats = rules.association(
-                    r[f"{measure}_sum"], r[f"{measure}_n"], total_sum, total_n
-                )
+                tagged = evidence.Sample(r[f"{measure}_n"], r[f"{measure}_sum"], r[f"{measure}_sq"])
+                stats = evidence.association(r["slug"], r["name"], tagged, everything)
                 if stats is not None:
-                    found.append({"slug": r["slug"]} | stats)
-            found.sort(key=lambda a: (-abs(a["difference"]), a["slug"]))
-            result.append(found)
+                    found.append(stats)
+            found.sort(key=lambda a: (-a.strength, -a.n_with, a.slug))
+            result.append([_association_row(a, measure) for a in found])
         return result[0], result[1]
 
     def _reflection_loop(self, span: scan.Span) -> dict:
@@ -306,7 +355,9 @@ class PatternService:
     # ---- measures that look past the date range ---------------------------------------------
 
     def _capability_ids(self, framework_id: int | None) -> dict[int, tuple[str, str]]:
-        marks = ",".join("?" * len(CAPABILITY_CATEGORIES))
+        # LEADS domains and other frameworks' capability categories count as well.
+        categories = FrameworkService(self.db).capability_categories()
+        marks = ",".join("?" * len(categories))
         sql = (
             "SELECT t.id, t.slug, t.name FROM tag t LEFT JOIN framework f ON f.id = t.framework_id "
             "WHERE (t.category = 'capability' AND f.is_default = 1) "
@@ -314,7 +365,7 @@ class PatternService:
             "(SELECT 1 FROM entry_tag et WHERE et.tag_id = t.id)) "
             "OR EXISTS (SELECT 1 FROM rating r WHERE r.tag_id = t.id)"
         )
-        params: list = list(CAPABILITY_CATEGORIES)
+        params: list = list(categories)
         if framework_id is not None:
             # A chosen framework: its capabilities, plus any of its items the leader has used.
             sql = (
@@ -324,7 +375,7 @@ class PatternService:
                 f"(t.category IN ({marks}) OR EXISTS "
                 "(SELECT 1 FROM entry_tag et WHERE et.tag_id = t.id))"
             )
-            params += [framework_id, framework_id, *CAPABILITY_CATEGORIES]
+            params += [framework_id, framework_id, *categories]
         return {r[0]: (r[1], r[2]) for r in self.db.query(sql + " ORDER BY 2", params)}
 
     def _neglected(
