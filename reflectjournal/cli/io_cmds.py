@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reflectjournal.cli import output
+from reflectjournal.cli import output, shapes
 from reflectjournal.cli.journal_cmds import add_filters, entry_filter, workspace
 from reflectjournal.errors import UsageError
 from reflectjournal.services import formats
@@ -183,7 +183,7 @@ def cmd_backup(args) -> int:
     lock = "encrypted, " if report.encrypted else "NOT encrypted (the journal is not), "
     return output.reply(
         args,
-        report.to_json(),
+        shapes.backup_json(report),
         f"Backed up {plural(report.entries, 'entry')} to {report.path} ({lock}verified); "
         "it opens with the journal's passphrase.",
     )
@@ -203,7 +203,7 @@ def cmd_restore(args) -> int:
     report = restore(Path(args.source), journal_path(args), sources)
     return output.reply(
         args,
-        report.to_json(),
+        shapes.restore_json(report),
         f"Restored {plural(report.entries, 'entry')} from {report.source} into {report.path}; "
         "it opens with the backup's passphrase.",
     )

@@ -328,7 +328,7 @@ def cmd_frameworks(args) -> int:
                 spec = ws.frameworks.add_file(path)
             output.say(f"Added framework '{spec.name}' with {plural(len(spec.items), 'item')}.")
             return 0
-        frameworks = ws.frameworks.list()
+        frameworks = [shapes.framework_json(f) for f in ws.frameworks.list()]
     return output.reply(args, frameworks, _framework_lines)
 
 

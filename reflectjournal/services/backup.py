@@ -41,21 +41,14 @@ DEFAULT_KEEP = 5
 ROTATION_NAME = re.compile(r"^journal-\d{8}-\d{6}(?:-\d+)?\.rj\.bak$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class BackupReport:
+    """A verified backup: written, reopened and integrity-checked before it was named."""
+
     path: str
     entries: int
     encrypted: bool
     bytes: int
-
-    def to_json(self) -> dict:
-        return {
-            "path": self.path,
-            "entries": self.entries,
-            "encrypted": self.encrypted,
-            "bytes": self.bytes,
-            "verified": True,
-        }
 
 
 def default_folder(journal: Path) -> Path:
@@ -136,14 +129,11 @@ class BackupService:
         return target
 
 
-@dataclass
+@dataclass(frozen=True)
 class RestoreReport:
     source: str
     path: str
     entries: int
-
-    def to_json(self) -> dict:
-        return {"source": self.source, "path": self.path, "entries": self.entries}
 
 
 def restore(source: Path, target: Path, sources: KeySources) -> RestoreReport:
