@@ -5,7 +5,7 @@ BIN=$(realpath "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export REFLECTJOURNAL_STATE_DIR="$work/state" REFLECTJOURNAL_NO_KEYRING=1 QT_QPA_PLATFORM=offscreen
-printf 'smoke test passphrase\n' > "$work/pw"
+(umask 077; printf 'smoke test passphrase\n' > "$work/pw")  # refused unless private
 J=(--journal "$work/smoke.rj" --passphrase-file "$work/pw")
 "$BIN" --version
 "$BIN" "${J[@]}" init --name Smoke

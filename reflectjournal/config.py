@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from platformdirs import PlatformDirs
+
+from reflectjournal.errors import log_form
 
 APP_NAME = "ReflectJournal"
 ENV_JOURNAL = "REFLECTJOURNAL_JOURNAL"
@@ -45,24 +48,92 @@ def log_file() -> Path:
     return state_dir() / "reflectjournal.log"
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Every log file, the current one and each one rotation starts, is created 0600."""
+
+    def _open(self):
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.fchmod(fd, 0o600)  # a file left 0644 by an older version is tightened
+        except OSError:
+            pass
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
+class LogSafeFormatter(logging.Formatter):
+    """Tracebacks keep their frames (our code) but not exception messages (user values).
+
+    An exception's text can quote anything: a person's name, a title, a zip member's name,
+    a row of SQL parameters. The log keeps only each exception's type (and errno).
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        # Another handler may have cached the full traceback text on the record already.
+        cached = record.exc_text
+        record.exc_text = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
+    def formatException(self, ei) -> str:
+        exc_type, exc, tb = ei
+        if exc is None:
+            return super().formatException(ei)
+        te = traceback.TracebackException(exc_type, exc, tb)
+        _withhold(te, exc, set())
+        return "".join(te.format()).rstrip("\n")
+
+
+def _withhold(te: traceback.TracebackException, exc: BaseException | None, seen: set) -> None:
+    if id(te) in seen:
+        return
+    seen.add(id(te))
+    # TracebackException keeps the message in _str (3.11-3.13); replace it, keep the frames.
+    fields = vars(te)
+    fields["_str"] = f"(message withheld from the log: {log_form(exc) if exc else 'exception'})"
+    if fields.get("text") is not None:  # a SyntaxError quotes the parsed text
+        fields["text"] = None
+    if hasattr(te, "__notes__"):
+        te.__notes__ = None
+    for linked, original in (
+        (te.__cause__, getattr(exc, "__cause__", None)),
+        (te.__context__, getattr(exc, "__context__", None)),
+    ):
+        if linked is not None:
+            _withhold(linked, original, seen)
+    for sub, original in zip(
+        getattr(te, "exceptions", None) or [], getattr(exc, "exceptions", None) or [], strict=False
+    ):
+        _withhold(sub, original, seen)
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) 0700; tighten it if it exists and is ours."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+            os.chmod(path, 0o700)
+    except (OSError, AttributeError):  # AttributeError: no getuid on Windows
+        pass
+    return path
+
+
 def setup_logging(level: int = logging.INFO) -> Path | None:
     """Send log records (with tracebacks) to a rotating file in the state directory.
 
-    Log records name files, ids and errors; they never contain entry text.
+    Log records name files, ids and error types; never entry text, names or error messages.
+    The folder is 0700 and every log file 0600, including the ones rotation creates.
     """
     path = log_file()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        private_dir(path.parent)
+        handler = PrivateRotatingFileHandler(
             path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
         )
     except OSError:
         return None
-    try:
-        os.chmod(path, 0o600)
-    except OSError:
-        pass
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(LogSafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, logging.FileHandler)]:
         root.removeHandler(old)

@@ -6,9 +6,20 @@ traceback of anything else.
 
 
 class ReflectJournalError(Exception):
-    """Base class: ``str(exc)`` is a complete, user-facing sentence."""
+    """Base class: ``str(exc)`` is a complete, user-facing sentence.
+
+    That sentence often quotes the user's own values (a person's name, a tag, a file inside a
+    zip), so it is never logged: the log gets ``log_form(exc)``, the class name only.
+    """
 
     exit_code = 1
+
+
+def log_form(exc: BaseException) -> str:
+    """A log-safe description of ``exc``: its type (and errno for OS errors), no message."""
+    name = type(exc).__name__
+    errno = getattr(exc, "errno", None)
+    return f"{name} (errno {errno})" if isinstance(errno, int) else name
 
 
 class UsageError(ReflectJournalError):
@@ -63,3 +74,7 @@ class PacketRejected(ReflectJournalError):
 
 class PrivacyCheckFailed(ReflectJournalError):
     """Likely patient identifiers were found in content about to leave the machine."""
+
+
+class UnencryptedJournal(ReflectJournalError):
+    """The file is a plain (unencrypted) journal and the user did not ask to open one."""

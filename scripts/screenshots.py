@@ -105,6 +105,8 @@ def main(out: Path) -> int:
     window.close()
     workspace.close()
 
+    coach_shots(app, out, Path(temp.name))
+
     welcome = WelcomeDialog(Path(temp.name) / "new.rj")
     welcome.name.setText("Alex Morgan")
     welcome.passphrase.setText("lantern orchard velvet compass")
@@ -116,6 +118,77 @@ def main(out: Path) -> int:
     temp.cleanup()
     print(f"screenshots written to {out}")
     return 0
+
+
+def coach_journal(folder: Path):
+    """A coach's journal: coachees with an agreement, rated goals, sessions, a 360."""
+    from reflectjournal.services.workspace import Workspace
+
+    def at(text: str) -> datetime:
+        return datetime.fromisoformat(text).astimezone()
+
+    ws = Workspace.create(folder / "coach.rj", "lantern orchard velvet compass", owner="Chris")
+    for name, role in (("Sam Patel", "coachee"), ("Priya Shah", "mentee"), ("Jo Kay", "coachee")):
+        ws.people.add(name, role)
+    sam = ws.people.get("Sam Patel")["id"]
+    ws.programmes.set_agreement(
+        "Sam Patel", sessions=6, start="2026-08-01", review="2026-12-15", until="2027-03-01",
+        sponsor="Dr Lee", sponsor_consent=True, frequency="every three weeks",
+    )  # fmt: skip
+    for day in ("2026-08-10", "2026-09-01", "2026-09-22", "2026-10-20"):
+        ws.coaching.add_session(
+            "Sam Patel", when=at(f"{day}T10:00"), tags=["workforce-pressures"],
+            notes="Explored what only Sam can decide; rehearsed saying no to the extra shift.",
+        )  # fmt: skip
+    ws.coaching.add_session("Sam Patel", when=at("2026-12-08T10:00"))
+    for text, ratings in (
+        (
+            "Delegate rota decisions to the band 6s",
+            ((8, 10, 2), (9, 1, 3), (9, 22, 5), (10, 20, 6)),
+        ),
+        ("Speak up at the divisional board", ((8, 10, 4), (9, 22, 4), (10, 20, 5))),
+    ):
+        goal = ws.programmes.add_goal("Sam Patel", text)
+        for month, day, value in ratings:
+            ws.programmes.rate_goal(goal.id, value, day=date(2026, month, day))
+    for day, mood, tags in (
+        ("2026-11-02", 2, ["burnout"]),
+        ("2026-11-10", 2, ["workforce-pressures", "burnout"]),
+        ("2026-11-20", 1, ["workforce-pressures", "burnout"]),
+    ):
+        ws.journal.add(
+            "Three gaps on nights again; I covered one myself and slept badly.",
+            title="Another short week", when=at(f"{day}T20:00"), mood=mood, energy=2,
+            kind="shared", sender_id=sam, visibility="coach", tags=tags,
+        )  # fmt: skip
+    ws.coaching.add_action("Send the rota proposal to HR", owner="Sam Patel", due="2026-11-01")
+    return ws
+
+
+def coach_shots(app, out: Path, folder: Path) -> None:
+    from reflectjournal.gui.coaching_dialogs import BriefDialog
+    from reflectjournal.gui.main_window import MainWindow
+
+    ws = coach_journal(folder)
+    window = MainWindow(ws)
+    window.reminders.clock = lambda: datetime(2026, 11, 26, 9, 0)
+    window.resize(1024, 640)
+    window.show()
+    window.banner.hide()
+    page = window.go("coaching")
+    page.refresh(select=ws.people.get("Sam Patel")["id"])
+    page.person_tabs.setCurrentWidget(page.goals)
+    settle(app)
+    window.grab().save(str(out / "coaching.png"))
+    brief = BriefDialog(ws, "Sam Patel")
+    brief.resize(760, 600)
+    brief.show()
+    settle(app)
+    brief.grab().save(str(out / "prep-brief.png"))
+    brief.close()
+    window.finish()
+    window.close()
+    ws.close()
 
 
 if __name__ == "__main__":

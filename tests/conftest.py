@@ -9,6 +9,9 @@ import pytest
 
 # GUI tests need no screen; unit tests never import Qt, so this is harmless for them.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Journals made by tests use a cheap key derivation (~1 ms instead of ~0.5 s); set here, at
+# import, so CLI subprocesses inherit it. test_key_schemes proves the production parameters.
+os.environ.setdefault("REFLECTJOURNAL_TEST_WEAK_KDF", "1")
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -35,6 +38,7 @@ def passphrase() -> str:
 def passphrase_file(tmp_path) -> Path:
     path = tmp_path / "passphrase.txt"
     path.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    path.chmod(0o600)  # a passphrase file others can read is refused, as ssh refuses keys
     return path
 
 

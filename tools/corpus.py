@@ -365,8 +365,14 @@ def build(size: int, seed: int = 7, cache: Path = DEFAULT_CACHE, log=print) -> C
     ignore = cache / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# generated benchmark corpora; never committed\n*\n", encoding="utf-8")
-    corpus = Corpus(size, seed, cache / f"corpus-{size}-{seed}-v{GENERATOR_VERSION}")
+    from reflectjournal.storage.keys import current_scheme
+
+    # A journal keyed under another scheme would be re-keyed at its first passphrase unlock,
+    # inside a measurement: each key-derivation scheme has its own corpus.
+    scheme = current_scheme().number
+    corpus = Corpus(size, seed, cache / f"corpus-{size}-{seed}-v{GENERATOR_VERSION}-k{scheme}")
     if corpus.meta_file.exists():
+        corpus.passphrase_file.chmod(0o600)  # written before private files were required
         return corpus
     folder = corpus.folder
     folder.mkdir(exist_ok=True)
@@ -376,6 +382,7 @@ def build(size: int, seed: int = 7, cache: Path = DEFAULT_CACHE, log=print) -> C
     entries = generate(size, seed)
     log(f"generated {size} entries in {time.perf_counter() - started:.1f} s")
     corpus.passphrase_file.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    corpus.passphrase_file.chmod(0o600)  # others' readable passphrase files are refused
     t = time.perf_counter()
     write_journal(entries, corpus.journal, PASSPHRASE)
     log(f"wrote {corpus.journal} in {time.perf_counter() - t:.1f} s")

@@ -17,6 +17,7 @@ from reflectjournal.services.unlocking import (
     KeySources,
     open_journal,
     read_passphrase_file,
+    take_from_environment,
 )
 from reflectjournal.services.workspace import Workspace
 
@@ -51,6 +52,7 @@ def open_workspace(args: Namespace) -> Workspace:
         passphrase_file=passphrase_file,
         keyring=keyring_store(args),
         prompt=terminal_prompt if _tty() else None,
+        allow_unencrypted=bool(getattr(args, "allow_unencrypted", False)),
     )
     workspace = open_journal(journal_path(args), sources)
     workspace.pdf_writer = html_to_pdf  # Qt is imported only if a PDF is written
@@ -61,8 +63,9 @@ def new_passphrase(args: Namespace, *, file_option: str | None, env_name: str) -
     """A passphrase for a new journal (or a passphrase change), asked twice on a terminal."""
     if file_option:
         return read_passphrase_file(Path(file_option))
-    if os.environ.get(env_name):
-        return os.environ[env_name]
+    from_env = take_from_environment(os.environ, env_name)
+    if from_env is not None:
+        return from_env
     if _tty():
         first = terminal_prompt("New passphrase (at least 8 characters): ")
         second = terminal_prompt("Repeat the passphrase: ")

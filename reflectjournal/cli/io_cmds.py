@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
-from reflectjournal.cli import output
+from reflectjournal.cli import output, shapes
 from reflectjournal.cli.journal_cmds import add_filters, entry_filter, workspace
 from reflectjournal.errors import UsageError
 from reflectjournal.services import formats
@@ -68,6 +69,13 @@ def register(sub) -> None:
     )
     p.add_argument("source", metavar="IN")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--unencrypted",
+        dest="allow_unencrypted",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="accept a backup that is not encrypted (only if you made it so)",
+    )
     p.set_defaults(handler=cmd_restore)
 
 
@@ -175,7 +183,7 @@ def cmd_backup(args) -> int:
     lock = "encrypted, " if report.encrypted else "NOT encrypted (the journal is not), "
     return output.reply(
         args,
-        report.to_json(),
+        shapes.backup_json(report),
         f"Backed up {plural(report.entries, 'entry')} to {report.path} ({lock}verified); "
         "it opens with the journal's passphrase.",
     )
@@ -190,11 +198,12 @@ def cmd_restore(args) -> int:
         passphrase_file=Path(args.passphrase_file) if args.passphrase_file else None,
         keyring=keyring_store(args),
         prompt=terminal_prompt if _tty() else None,
+        allow_unencrypted=bool(getattr(args, "allow_unencrypted", False)),
     )
     report = restore(Path(args.source), journal_path(args), sources)
     return output.reply(
         args,
-        report.to_json(),
+        shapes.restore_json(report),
         f"Restored {plural(report.entries, 'entry')} from {report.source} into {report.path}; "
         "it opens with the backup's passphrase.",
     )

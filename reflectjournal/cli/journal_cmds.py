@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -173,6 +174,13 @@ def register(sub) -> None:
     p.add_argument(
         "--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE"
     )
+    p.add_argument(
+        "--old-backups",
+        choices=("ask", "keep", "reencrypt", "delete"),
+        default="ask",
+        help="backups that still open with the old passphrase: re-encrypt them under the new "
+        "one, delete them, or keep them (default: ask on a terminal, else keep and say so)",
+    )
     p.set_defaults(handler=cmd_passphrase)
 
     p = sub.add_parser("gui", help="open the desktop app")
@@ -320,7 +328,7 @@ def cmd_frameworks(args) -> int:
                 spec = ws.frameworks.add_file(path)
             output.say(f"Added framework '{spec.name}' with {plural(len(spec.items), 'item')}.")
             return 0
-        frameworks = ws.frameworks.list()
+        frameworks = [shapes.framework_json(f) for f in ws.frameworks.list()]
     return output.reply(args, frameworks, _framework_lines)
 
 
@@ -338,7 +346,7 @@ def cmd_rate(args) -> int:
 
 
 def cmd_passphrase(args) -> int:
-    from reflectjournal.cli.context import keyring_store, new_passphrase
+    from reflectjournal.cli.context import _tty, keyring_store, new_passphrase
 
     with workspace(args) as ws:
         passphrase = new_passphrase(
@@ -346,9 +354,45 @@ def cmd_passphrase(args) -> int:
             file_option=args.new_passphrase_file,
             env_name="REFLECTJOURNAL_NEW_PASSPHRASE",
         )
-        ws.change_passphrase(passphrase, keyring=keyring_store(args))
+        choice = args.old_backups
+        if choice == "ask":
+            choice = _ask_old_backups(ws) if _tty() else "keep"
+        result = ws.change_passphrase(passphrase, keyring=keyring_store(args), old_backups=choice)
     output.say("Passphrase changed; the journal was re-encrypted and verified.")
+    backups = result["backups"]
+    if backups:
+        listed = ", ".join(backups)
+        said = {
+            "reencrypt": f"Re-encrypted {len(backups)} older backup(s) under the new passphrase: "
+            f"{listed}.",
+            "delete": f"Deleted {len(backups)} older backup(s) that opened with the old "
+            f"passphrase: {listed}.",
+            "keep": f"{len(backups)} older backup(s) still open with the OLD passphrase: "
+            f"{listed}. Anyone who knows it can read them; delete them, or re-encrypt them "
+            "next time with --old-backups reencrypt.",
+        }
+        output.say(said[result["choice"]])
     return 0
+
+
+def _ask_old_backups(ws) -> str:
+    from reflectjournal.services.old_backups import backups_keyed_like
+
+    found = backups_keyed_like(ws.db)
+    if not found:
+        return "keep"
+    sys.stderr.write(
+        f"{len(found)} backup(s) of this journal open with the current passphrase and will "
+        "keep doing so after the change.\n"
+    )
+    while True:
+        sys.stderr.write(
+            "Re-encrypt them under the new passphrase, delete them, or keep them? [r/d/k]: "
+        )
+        sys.stderr.flush()
+        answer = sys.stdin.readline().strip().lower()[:1]
+        if answer in ("r", "d", "k", ""):
+            return {"r": "reencrypt", "d": "delete"}.get(answer, "keep")
 
 
 def cmd_gui(args) -> int:

@@ -9,7 +9,8 @@ import sys
 from collections.abc import Sequence
 
 from reflectjournal import __version__
-from reflectjournal.errors import ReflectJournalError
+from reflectjournal.cli.terminal import SafeStream
+from reflectjournal.errors import ReflectJournalError, log_form
 
 log = logging.getLogger("reflectjournal.cli")
 
@@ -43,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="journal file (default: $REFLECTJOURNAL_JOURNAL or the user data folder)",
     )
     parser.add_argument("--passphrase-file", metavar="FILE", help="read the passphrase from FILE")
+    parser.add_argument(
+        "--unencrypted",
+        dest="allow_unencrypted",
+        action="store_true",
+        help="open a journal that is not encrypted (refused without this, in case of a swap)",
+    )
     parser.add_argument("--version", action="version", version=f"reflectjournal {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
@@ -55,10 +62,21 @@ def run(args: argparse.Namespace) -> int:
     from reflectjournal.config import setup_logging
 
     log_path = setup_logging()
+    # Everything printed, ours or quoted from others, goes through the control-character
+    # escape (cli/terminal.py); the progress line on stderr may still return the carriage.
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(real_out), SafeStream(real_err, keep_cr=True)
+    try:
+        return _run(args, log_path)
+    finally:
+        sys.stdout, sys.stderr = real_out, real_err
+
+
+def _run(args: argparse.Namespace, log_path) -> int:
     try:
         return int(args.handler(args) or 0)
     except ReflectJournalError as exc:
-        log.info("command failed: %s", exc)
+        log.info("command %s failed: %s", args.command, log_form(exc))
         sys.stderr.write(f"reflectjournal: {exc}\n")
         return exc.exit_code
     except KeyboardInterrupt:

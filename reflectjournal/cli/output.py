@@ -7,11 +7,12 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from reflectjournal.cli.terminal import escape_json
 from reflectjournal.services.display import compact_datetime
 
 
 def emit_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(escape_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 def say(text: str = "") -> None:

@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Any
 from reflectjournal.services.entries import Entry, EntryComment
 from reflectjournal.services.tags import TagUsage
 
-if TYPE_CHECKING:  # the review pulls in the patterns engine: only the review command pays
+if TYPE_CHECKING:
+    from reflectjournal.services.backup import (  # the review pulls in the patterns engine: only the review command pays
+        BackupReport,
+        RestoreReport,
+    )
+    from reflectjournal.services.frameworks import FrameworkInfo
     from reflectjournal.services.review import Measure, Review
 
 
@@ -107,8 +112,47 @@ def _measure_json(m: Measure) -> dict[str, Any]:
     }
 
 
+def backup_json(report: BackupReport) -> dict[str, Any]:
+    return {
+        "path": report.path,
+        "entries": report.entries,
+        "encrypted": report.encrypted,
+        "bytes": report.bytes,
+        "verified": True,  # a backup is only ever reported once verified
+    }
+
+
+def restore_json(report: RestoreReport) -> dict[str, Any]:
+    return {"source": report.source, "path": report.path, "entries": report.entries}
+
+
+def framework_json(framework: FrameworkInfo) -> dict[str, Any]:
+    return {
+        "slug": framework.slug,
+        "name": framework.name,
+        "version": framework.version,
+        "description": framework.description,
+        "builtin": framework.builtin,
+        "default": framework.default,
+        "rating_scale": list(framework.rating_scale),
+        "items": [
+            {"slug": i.slug, "name": i.name, "category": i.category, "description": i.description}
+            for i in framework.items
+        ],
+    }
+
+
 def entries_json(entries: list[Entry]) -> list[dict[str, Any]]:
     return [entry_json(e) for e in entries]
 
 
-__all__ = ["comment_json", "entries_json", "entry_json", "review_json", "tag_json"]
+__all__ = [
+    "backup_json",
+    "restore_json",
+    "comment_json",
+    "entries_json",
+    "entry_json",
+    "framework_json",
+    "review_json",
+    "tag_json",
+]

@@ -29,6 +29,14 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_contact_list)
 
+    p = verbs.add_parser(
+        "verify", help="record that PERSON read you the same fingerprint their card has"
+    )
+    p.add_argument("person", metavar="PERSON")
+    p.add_argument("fingerprint", metavar="FINGERPRINT", help="as they read it to you")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_contact_verify)
+
     share = sub.add_parser("share", help="send entries to a mentor or coach, or receive them")
     verbs = share.add_subparsers(dest="verb", metavar="VERB", required=True)
     p = verbs.add_parser("export", help="write a share packet for PERSON")
@@ -142,25 +150,87 @@ def cmd_contact_import(args) -> int:
     from reflectjournal.services.sharing.files import read_packet_file
 
     data = read_packet_file(args.file, limit=MAX_CONTACT_CARD_BYTES)
+    from reflectjournal.services.sharing.verification import name_warnings, verified_on
+
     with _workspace(args) as ws:
         result = ws.sharing.contacts.import_card(data, args.role)
+        result["verified"] = verified_on(ws.db, result["fingerprint"])
+    result["warnings"] = name_warnings(result["name"])
     verb = {"added": "Added", "linked": "Linked keys to", "unchanged": "Already had"}
+    lines = [f"{verb[result['status']]} {result['name']} ({result['role']})."]
+    lines += [f"Warning: {w}" for w in result["warnings"]]
+    lines.append(f"Fingerprint: {result['fingerprint']}")
+    if not result["verified"]:
+        lines.append(
+            "Ask them to read their fingerprint to you by phone or in person; if it matches, "
+            f"run: reflectjournal contact verify '{result['name']}' '{result['fingerprint']}'"
+        )
+    return output.reply(args, result, "\n".join(lines))
+
+
+def cmd_contact_verify(args) -> int:
+    from reflectjournal.errors import PacketRejected
+    from reflectjournal.services.sharing.crypto import normalize_fingerprint
+    from reflectjournal.services.sharing.verification import mark_verified
+
+    with _workspace(args) as ws:
+        person = ws.sharing.contacts.get(args.person)
+        if normalize_fingerprint(args.fingerprint) != person["fingerprint"]:
+            raise PacketRejected(
+                f"The fingerprint you typed does not match {person['name']}'s card "
+                f"({person['fingerprint']}); share nothing with this contact until you know why."
+            )
+        when = mark_verified(ws.db, person["fingerprint"])
+    result = {"name": person["name"], "fingerprint": person["fingerprint"], "verified": when}
     return output.reply(
-        args,
-        result,
-        f"{verb[result['status']]} {result['name']} ({result['role']}).\n"
-        f"Fingerprint: {result['fingerprint']}\n"
-        "Compare it with theirs by phone or in person before sharing anything.",
+        args, result, f"{person['name']} is verified (fingerprint matched, {when})."
     )
 
 
+def confirm_recipient(ws, person: dict) -> None:
+    """The first share to a contact whose fingerprint was never confirmed asks explicitly:
+    on a terminal, for the fingerprint they read out; elsewhere it refuses in one sentence."""
+    from reflectjournal.cli.context import _tty, terminal_prompt
+    from reflectjournal.errors import UsageError
+    from reflectjournal.services.sharing.crypto import normalize_fingerprint
+    from reflectjournal.services.sharing.verification import (
+        mark_verified,
+        needs_confirmation,
+        unverified_sentence,
+    )
+
+    if not needs_confirmation(ws.db, person["fingerprint"]):
+        return
+    refusal = (
+        f"Nothing was shared: you have not confirmed {person['name']}'s fingerprint "
+        f"({person['fingerprint']}), so it could be someone else's key; compare it with them "
+        f"by phone and run 'reflectjournal contact verify \"{person['name']}\" FINGERPRINT'."
+    )
+    if not _tty():
+        raise UsageError(refusal)
+    sys.stderr.write(unverified_sentence(person["name"], person["fingerprint"]) + "\n")
+    typed = terminal_prompt("Type the fingerprint they read to you (Enter to stop): ")
+    if not typed or normalize_fingerprint(typed) != person["fingerprint"]:
+        raise UsageError("Nothing was shared: the fingerprint was not confirmed.")
+    mark_verified(ws.db, person["fingerprint"])
+
+
 def cmd_contact_list(args) -> int:
+    from reflectjournal.services.sharing.verification import verified_on
+
     with _workspace(args) as ws:
         rows = ws.sharing.contacts.list()
+        for r in rows:
+            r["verified"] = verified_on(ws.db, r["fingerprint"])
     return output.reply(
         args,
         rows,
-        "\n".join(f"{r['name']} ({r['role']})  {r['fingerprint']}" for r in rows),
+        "\n".join(
+            f"{r['name']} ({r['role']}, "
+            f"{'verified ' + r['verified'] if r['verified'] else 'NOT verified'})  "
+            f"{r['fingerprint']}"
+            for r in rows
+        ),
         empty="No contacts yet; import a contact card with 'contact import FILE'.",
     )
 
@@ -209,6 +279,7 @@ def cmd_share_export(args) -> int:
     if Path(args.out).exists() and not args.force:
         raise UsageError(f"{args.out} already exists; choose another name or add --force.")
     with _workspace(args) as ws:
+        confirm_recipient(ws, ws.sharing.contacts.get(args.to))
         try:
             plan = ws.sharing.export_share(_request(args), args.out, args.allow_identifiers)
         except PrivacyCheckFailed as exc:

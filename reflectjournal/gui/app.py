@@ -7,7 +7,6 @@ is built here and handed to the main window; locking closes it and builds a new 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import sys
@@ -18,7 +17,12 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from reflectjournal.errors import JournalLocked, ReflectJournalError, WrongPassphrase
+from reflectjournal.errors import (
+    JournalLocked,
+    ReflectJournalError,
+    UnencryptedJournal,
+    WrongPassphrase,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,24 +30,78 @@ log = logging.getLogger(__name__)
 # ---- one instance per journal ---------------------------------------------------------------
 
 
+RAISE_MESSAGE = b"raise\n"
+
+
+def runtime_folder() -> Path:
+    """A folder only this user can enter, for the single-instance socket.
+
+    ``$XDG_RUNTIME_DIR`` (or platformdirs' runtime folder) when it is ours and private, else a
+    0700 folder in our state directory: never the shared temp folder, where anyone could
+    create the socket first and receive what a second launch sends.
+    """
+    from reflectjournal.config import private_dir, state_dir
+
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime:
+        try:
+            st = Path(runtime).stat()
+        except OSError:
+            st = None
+        if st is not None and st.st_uid == os.getuid() and not st.st_mode & 0o077:
+            return private_dir(Path(runtime) / "reflectjournal")
+    return private_dir(state_dir() / "run")
+
+
+def peer_uid(socket: QLocalSocket) -> int | None:
+    """The uid of the process at the other end of a local socket (Linux: SO_PEERCRED)."""
+    import socket as pysocket
+    import struct
+
+    fd = int(socket.socketDescriptor())
+    if fd < 0 or not hasattr(pysocket, "SO_PEERCRED"):
+        return None
+    probe = pysocket.socket(fileno=os.dup(fd))
+    try:
+        creds = probe.getsockopt(pysocket.SOL_SOCKET, pysocket.SO_PEERCRED, struct.calcsize("3i"))
+    except OSError:
+        return None
+    finally:
+        probe.close()
+    _pid, uid, _gid = struct.unpack("3i", creds)
+    return uid
+
+
 class SingleInstance(QObject):
-    """A local socket named after the journal: a second launch hands its argv to the first."""
+    """One window per journal: a second launch asks the first to come to the front.
+
+    The socket lives in a private runtime folder, the server accepts only peers with our
+    uid, and the only message is "raise": nothing from the second command line travels.
+    """
 
     message = Signal(list)
 
-    def __init__(self, journal: Path, parent=None):
+    def __init__(self, journal: Path, parent=None, folder: Path | None = None):
         super().__init__(parent)
         digest = hashlib.sha256(str(journal.expanduser().resolve()).encode()).hexdigest()[:16]
-        user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "")
-        self.name = f"reflectjournal-{user}-{digest}"
+        if os.name == "nt":  # a named pipe, private to the logged-in session
+            self.name = f"reflectjournal-{os.environ.get('USERNAME', '')}-{digest}"
+        else:
+            self.name = str((folder or runtime_folder()) / f"{digest}.sock")
         self.server: QLocalServer | None = None
 
-    def send_to_running(self, argv: list[str], timeout_ms: int = 500) -> bool:
+    def send_to_running(self, argv: list[str] | None = None, timeout_ms: int = 500) -> bool:
+        """Ask a running instance to raise its window (``argv`` is deliberately not sent)."""
         socket = QLocalSocket()
         socket.connectToServer(self.name)
         if not socket.waitForConnected(timeout_ms):
             return False
-        socket.write(json.dumps(argv).encode("utf-8"))
+        uid = peer_uid(socket)
+        if uid is not None and uid != os.getuid():
+            log.warning("the single-instance socket belongs to another user; ignored")
+            socket.abort()
+            return False
+        socket.write(RAISE_MESSAGE)
         socket.flush()
         socket.waitForBytesWritten(timeout_ms)
         socket.disconnectFromServer()
@@ -56,7 +114,7 @@ class SingleInstance(QObject):
             # A crashed earlier run can leave its socket file behind.
             QLocalServer.removeServer(self.name)
             if not self.server.listen(self.name):
-                log.warning("single-instance socket unavailable: %s", self.server.errorString())
+                log.warning("single-instance socket unavailable")
                 return False
         self.server.newConnection.connect(self._incoming)
         return True
@@ -64,23 +122,28 @@ class SingleInstance(QObject):
     def _incoming(self) -> None:
         while self.server is not None and self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
-            # The sender writes a few hundred bytes and hangs up; reading them here
-            # (briefly blocking) avoids keeping Python closures alive on the socket.
+            uid = peer_uid(socket)
+            if uid is not None and uid != os.getuid():
+                log.warning("refused a single-instance message from another user")
+                socket.abort()
+                socket.deleteLater()
+                continue
+            # The sender writes six bytes and hangs up; reading them here (briefly
+            # blocking) avoids keeping Python closures alive on the socket.
             data = bytearray()
-            while socket.waitForReadyRead(500) or socket.bytesAvailable():
-                data.extend(bytes(socket.readAll()))
+            while len(data) <= len(RAISE_MESSAGE) and (
+                socket.waitForReadyRead(500) or socket.bytesAvailable()
+            ):
+                data.extend(bytes(socket.read(64)))
                 if socket.state() != QLocalSocket.LocalSocketState.ConnectedState:
                     break
-            data.extend(bytes(socket.readAll()))
+            data.extend(bytes(socket.read(64)))
             socket.close()
             socket.deleteLater()
-            try:
-                argv = json.loads(data.decode("utf-8"))
-            except ValueError:
-                log.warning("ignored a malformed message from a second launch")
+            if bytes(data) != RAISE_MESSAGE:
+                log.warning("ignored an unexpected single-instance message")
                 continue
-            if isinstance(argv, list):
-                self.message.emit([str(a) for a in argv])
+            self.message.emit([])
 
     def close(self) -> None:
         if self.server is not None:
@@ -109,10 +172,12 @@ class AppController(QObject):
         keyring=None,
         passphrase_file: Path | None = None,
         title_suffix: str = "",
+        allow_unencrypted: bool = False,
         parent=None,
     ):
         super().__init__(parent)
         self.path = path
+        self.allow_unencrypted = allow_unencrypted
         self.keyring = keyring
         self.passphrase_file = passphrase_file
         self.title_suffix = title_suffix
@@ -133,13 +198,37 @@ class AppController(QObject):
             if welcome.workspace is not None:
                 return welcome.workspace
             self.path = welcome.opened_path
-        sources = unlocking.KeySources(passphrase_file=self.passphrase_file, keyring=self.keyring)
+        sources = unlocking.KeySources(
+            passphrase_file=self.passphrase_file,
+            keyring=self.keyring,
+            allow_unencrypted=self.allow_unencrypted,
+        )
         try:
+            return run_with_notice(lambda: unlocking.open_journal(self.path, sources))
+        except UnencryptedJournal as exc:
+            if not self.confirm_unencrypted(str(exc)):
+                return None
+            self.allow_unencrypted = True
+            sources.allow_unencrypted = True
             return run_with_notice(lambda: unlocking.open_journal(self.path, sources))
         except JournalLocked:
             return self.ask_unlock()
         except WrongPassphrase as exc:
             return self.ask_unlock(str(exc))
+
+    def confirm_unencrypted(self, message: str) -> bool:
+        """An unencrypted file at the journal's path is opened only on an explicit choice."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "This journal is not encrypted", message)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(
+            "Open it only if you created it without encryption yourself. Anything you write "
+            "in it is stored in plain text."
+        )
+        open_button = box.addButton("Open unencrypted", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return box.clickedButton() is open_button
 
     def ask_unlock(self, message: str = ""):
         from reflectjournal.gui.dialogs import UnlockDialog
@@ -262,13 +351,20 @@ def run_gui(args) -> int:
         return 0
     instance.listen()
     passphrase_file = Path(args.passphrase_file) if args.passphrase_file else None
-    controller = AppController(path, keyring=keyring_store(), passphrase_file=passphrase_file)
+    controller = AppController(
+        path,
+        keyring=keyring_store(),
+        passphrase_file=passphrase_file,
+        allow_unencrypted=bool(getattr(args, "allow_unencrypted", False)),
+    )
     instance.message.connect(controller.raise_window)
     try:
         workspace = controller.first_workspace()
     except ReflectJournalError as exc:
         QMessageBox.critical(None, "ReflectJournal", str(exc))
         return 1
+    # Read or not, the passphrase variable is not handed to programs the app starts.
+    os.environ.pop("REFLECTJOURNAL_PASSPHRASE", None)
     if workspace is None:
         return 0
     controller.show(workspace)

@@ -11,6 +11,7 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
+from reflectjournal.gui.plain_text import rich
 from reflectjournal.services import wellbeing
 
 
@@ -42,7 +43,7 @@ class CareNoteBanner(QFrame):
             self.text.clear()
             return
         places = " · ".join(f"<b>{escape(name)}</b>" for name, _ in wellbeing.SIGNPOSTS)
-        self.text.setText(f"{escape(note.sentence())}<br>{places}")
+        rich(self.text, f"{escape(note.sentence())}<br>{places}")
         self.text.setToolTip(
             "\n".join(f"{name}: {what}" for name, what in wellbeing.SIGNPOSTS)
             + "\n\n"

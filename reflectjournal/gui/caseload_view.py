@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTreeWidget,
@@ -16,6 +18,9 @@ from reflectjournal.services import retention
 from reflectjournal.services.caseload import WINDOW_DAYS, build_caseload
 
 ROLE = Qt.ItemDataRole.UserRole
+# Retention periods offered (months); any other can be set with 'retention set MONTHS'.
+PERIODS = ((None, "until I delete them"), (12, "1 year"), (36, "3 years"), (72, "6 years"),
+           (84, "7 years"))  # fmt: skip
 
 
 class CaseloadView(QWidget):
@@ -46,7 +51,17 @@ class CaseloadView(QWidget):
         self.rising.setWordWrap(True)
         self.rising.setTextFormat(Qt.TextFormat.PlainText)
         self.rising.setAccessibleName("Themes rising across the caseload")
+        self.keep = QComboBox()
+        self.keep.setAccessibleName("Keep coaching notes after a relationship ends")
+        for months, label in PERIODS:
+            self.keep.addItem(label, months)
+        self.keep.activated.connect(self._set_retention)
+        keep_row = QHBoxLayout()
+        keep_row.addWidget(QLabel("Keep notes after a relationship ends:"))
+        keep_row.addWidget(self.keep)
+        keep_row.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.addLayout(keep_row)
         layout.addWidget(self.summary)
         layout.addWidget(self.retention)
         layout.addWidget(self.people, 1)
@@ -103,7 +118,16 @@ class CaseloadView(QWidget):
             else:
                 self.rising.setText("No theme is rising across the caseload.")
         months = retention.months_setting(self.workspace.db)
+        index = self.keep.findData(months)
+        if index < 0:  # a period set on the command line
+            self.keep.addItem(f"{months} months", months)
+            index = self.keep.count() - 1
+        self.keep.setCurrentIndex(index)
         due = retention.due(self.workspace.db)
         self.retention.setVisible(bool(due))
         if due and months:
             self.retention.setText("\n".join(retention.sentence(d, months) for d in due))
+
+    def _set_retention(self, index: int) -> None:
+        retention.set_months(self.workspace.db, self.keep.itemData(index))
+        self.refresh()

@@ -10,7 +10,6 @@ coaches or mentors.
 from __future__ import annotations
 
 from datetime import date
-from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -35,6 +34,7 @@ from reflectjournal.gui import coaching_commands, operations
 from reflectjournal.gui.caseload_view import CaseloadView
 from reflectjournal.gui.coaching_dialogs import BriefDialog, PersonDialog, SessionDialog, show_error
 from reflectjournal.gui.feedback360_panel import Feedback360Panel
+from reflectjournal.gui.plain_text import esc, rich, rich_label
 from reflectjournal.gui.programme_panel import GoalsPanel, agreement_html
 from reflectjournal.services.display import date_text, plural
 from reflectjournal.services.timeutil import now_utc
@@ -181,7 +181,7 @@ class CoachingView(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel("<b>People</b>"))
+        left_layout.addWidget(rich_label("<b>People</b>"))
         left_layout.addWidget(self.people, 1)
         row = QHBoxLayout()
         row.addWidget(add_person)
@@ -327,7 +327,7 @@ class CoachingView(QWidget):
             self.people.setCurrentRow(0)
         self.people.blockSignals(False)
         text = reminder_text(self.workspace)
-        self.reminders.setText(f"<b>Today:</b> {escape(text)}" if text else "")
+        rich(self.reminders, f"<b>Today:</b> {esc(text)}" if text else "")
         self.reminders.setVisible(bool(text))
         practising = any(s in stances for s in ("coach", "mentor"))
         self.tabs.setTabVisible(self.tabs.indexOf(self.caseload), practising)
@@ -363,7 +363,7 @@ class CoachingView(QWidget):
             "coach": "your coach",
             "mentor": "your mentor",
         }.get(who["role"], who["role"])
-        self.heading.setText(f"<h2>{escape(who['name'])}</h2>{relation}")
+        rich(self.heading, f"<h2>{esc(who['name'])}</h2>{esc(relation)}")
         self.new_session.setText(f"New {word}…" if client else f"Note a {word}…")
         self.prep_button.setVisible(client)
         self.sponsor_action.setVisible(client)
@@ -376,7 +376,7 @@ class CoachingView(QWidget):
         if agreement is not None:
             held, _ = self.workspace.programmes.session_count(pid, now_utc().isoformat())
             number = held + 1
-        self.agreement.setText(agreement_html(agreement, mentoring, number))
+        rich(self.agreement, agreement_html(agreement, mentoring, number))
         for s in view["sessions"]:
             ahead = "  (coming up)" if s["upcoming"] else ""
             item = QListWidgetItem(f"{s['date'][:16].replace('T', ' ')}  {s['title']}{ahead}")

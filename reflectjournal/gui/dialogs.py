@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -24,7 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError, WrongPassphrase
-from reflectjournal.services.unlocking import passphrase_problem, strength_hint
+from reflectjournal.gui.plain_text import esc, rich_label
+from reflectjournal.services.unlocking import (
+    generate_passphrase,
+    passphrase_problem,
+    strength_hint,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +60,7 @@ class WelcomeDialog(QDialog):
         self.workspace = None
         self.opened_path: Path | None = None
 
-        intro = QLabel(
+        intro = rich_label(
             "<h2>Welcome to ReflectJournal</h2><p>A private place to reflect on your "
             "leadership. Everything you write stays on this computer, encrypted.</p>"
         )
@@ -63,7 +69,15 @@ class WelcomeDialog(QDialog):
         self.name.setAccessibleName("Your name")
         self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.passphrase.setAccessibleName("Passphrase")
-        self.passphrase.setPlaceholderText("At least 8 characters; a few words work well")
+        self.passphrase.setPlaceholderText("A few unrelated words work well")
+        self.suggest_button = QPushButton("Suggest one")
+        self.suggest_button.setToolTip("Six random words from a list of 7,776 (77 bits)")
+        self.suggestion = QLabel()
+        self.suggestion.setTextFormat(Qt.TextFormat.PlainText)
+        self.suggestion.setWordWrap(True)
+        self.suggestion.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.suggestion.setAccessibleName("Suggested passphrase")
+        self.suggestion.hide()
         self.repeat = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.repeat.setAccessibleName("Repeat the passphrase")
         self.strength = QProgressBar(maximum=4, textVisible=False)
@@ -83,7 +97,11 @@ class WelcomeDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("Your name", self.name)
-        form.addRow("Passphrase", self.passphrase)
+        entry_row = QHBoxLayout()
+        entry_row.addWidget(self.passphrase, 1)
+        entry_row.addWidget(self.suggest_button)
+        form.addRow("Passphrase", entry_row)
+        form.addRow("", self.suggestion)
         form.addRow("", self.strength)
         form.addRow("", self.hint)
         form.addRow("Repeat", self.repeat)
@@ -105,19 +123,39 @@ class WelcomeDialog(QDialog):
         self.setMinimumWidth(520)
 
         self.passphrase.textChanged.connect(self._strength)
+        self.suggest_button.clicked.connect(self.suggest)
         self.create_button.clicked.connect(self.create)
         self.open_button.clicked.connect(self.choose_existing)
 
+    def _names(self) -> tuple[str, ...]:
+        return tuple(self.name.text().split())
+
     def _strength(self, text: str) -> None:
-        score, hint = strength_hint(text) if text else (0, " ")
+        score, hint = strength_hint(text, self._names()) if text else (0, " ")
         self.strength.setValue(score)
         self.hint.setText(hint)
+        if text != self._suggested:
+            self.suggestion.hide()
+
+    _suggested = ""
+
+    def suggest(self) -> None:
+        """Fill both fields with a generated passphrase and show it once, to write down."""
+        self._suggested = generate_passphrase()
+        self.passphrase.setText(self._suggested)
+        self.repeat.setText(self._suggested)
+        self.suggestion.setText(
+            f"Your passphrase: {self._suggested}\nWrite it down before you create the journal."
+        )
+        self.suggestion.show()
+        self.error.clear()
+        self.adjustSize()  # room for the two lines, so nothing of the passphrase is cut off
 
     def create(self) -> None:
         from reflectjournal.services import unlocking
 
         passphrase = self.passphrase.text()
-        problem = passphrase_problem(passphrase)
+        problem = passphrase_problem(passphrase, self._names())
         if problem is None and passphrase != self.repeat.text():
             problem = "The two passphrases differ; type the same one twice."
         if problem:
@@ -151,7 +189,7 @@ class UnlockDialog(QDialog):
         self.path = path
         self.keyring = keyring
         self.workspace = None
-        title = QLabel(f"<h3>Unlock {path.name}</h3>")
+        title = rich_label(f"<h3>Unlock {esc(path.name)}</h3>")
         info = QLabel(message or "Type the passphrase for this journal.")
         info.setWordWrap(True)
         self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
@@ -225,13 +263,15 @@ def about(parent: QWidget | None = None) -> None:
     from reflectjournal import __version__
     from reflectjournal.config import log_file
 
-    QMessageBox.about(
-        parent,
-        "About ReflectJournal",
+    box = QMessageBox(QMessageBox.Icon.NoIcon, "About ReflectJournal", "", parent=parent)
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(
         f"<h3>ReflectJournal {__version__}</h3>"
         "<p>A private, encrypted journal for healthcare leaders, their mentors and coaches.</p>"
-        f"<p>Errors are logged (never your entries) to:<br><code>{log_file()}</code></p>",
+        f"<p>Errors are logged (never your entries) to:<br><code>{esc(log_file())}</code></p>"
     )
+    box.setIconPixmap(parent.windowIcon().pixmap(64, 64) if parent else box.iconPixmap())
+    box.exec()
 
 
 def ask_minutes(parent: QWidget, current: int) -> int | None:

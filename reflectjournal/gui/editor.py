@@ -24,6 +24,7 @@ from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import drafts, operations
 from reflectjournal.gui.entry_aside import CommentsBox, PlanButton, PrivacyHint
 from reflectjournal.gui.markdown_edit import MarkdownEdit
+from reflectjournal.gui.plain_text import esc, rich_label
 from reflectjournal.gui.preview import PreviewBrowser, render
 from reflectjournal.gui.tag_picker import TagCatalogue, TagPicker
 from reflectjournal.gui.tag_suggestions import TagSuggestions
@@ -243,7 +244,7 @@ class EntryEditor(QWidget):
             return
         sections = sections if sections is not None else E.split_sections(model, body)
         for section in model.sections:
-            label = QLabel(f"<b>{section.title}</b>")
+            label = rich_label(f"<b>{esc(section.title)}</b>")
             editor = MarkdownEdit(section.prompt, f"{model.name}: {section.title}")
             editor.setMinimumHeight(90)
             editor.setPlainText(sections.get(section.key, ""))

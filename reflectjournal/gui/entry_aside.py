@@ -14,6 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui.plain_text import rich
 from reflectjournal.gui.preview import PreviewBrowser
 from reflectjournal.services.display import date_text
 from reflectjournal.services.frameworks import get_model
@@ -135,7 +136,7 @@ class CommentsBox(QWidget):
             self.hide()
             return
         count = len(self.comments)
-        self.heading.setText(f"<b>{count} comment{'s' if count > 1 else ''} from others</b>")
+        rich(self.heading, f"<b>{count} comment{'s' if count > 1 else ''} from others</b>")
         self.view.setHtml(comments_html(self.comments))
         self.show()
 

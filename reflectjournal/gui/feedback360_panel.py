@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.coaching_dialogs import show_error
+from reflectjournal.gui.plain_text import esc, plain, rich
 
 COLUMNS = ["Dimension", "Self", "Others", "Difference", "Reading", "In this journal"]
 
@@ -68,14 +69,17 @@ class Feedback360Panel(QWidget):
         self.table.setRowCount(0)
         whose = "your" if key is None else f"{person['name']}'s"
         if report is None:
-            self.heading.setText(
+            plain(
+                self.heading,
                 f"No 360 yet. Import {whose} Healthcare Leadership Model 360 summary as CSV "
-                "(the layout is in docs/360-import.md)."
+                "(the layout is in docs/360-import.md).",
             )
             return
-        self.heading.setText(
-            f"<b>{report.title}</b>, {report.taken} — {whose} view against everyone else's. "
-            "A difference of 0.5 or more either way is worth a conversation."
+        rich(
+            self.heading,
+            f"<b>{esc(report.title)}</b>, {esc(report.taken)} — {esc(whose)} view against "
+            "everyone else's. "
+            "A difference of 0.5 or more either way is worth a conversation.",
         )
         self.table.setRowCount(len(report.dimensions))
         for row, d in enumerate(report.dimensions):

@@ -120,17 +120,17 @@ class FrameworksView(QWidget):
         self.tree.clear()
         self.scales.clear()
         for framework in self.workspace.frameworks.list():
-            top = QTreeWidgetItem(self.tree, [framework["name"]])
+            top = QTreeWidgetItem(self.tree, [framework.name])
             top.setData(0, SlugRole, ("framework", framework))
-            self.scales[framework["slug"]] = framework["rating_scale"]
+            self.scales[framework.slug] = list(framework.rating_scale)
             groups: dict[str, QTreeWidgetItem] = {}
-            for item in framework["items"]:
-                category = item["category"]
+            for item in framework.items:
+                category = item.category
                 if category not in groups:
                     title = CATEGORY_TITLES.get(category, display_name(category))
                     groups[category] = QTreeWidgetItem(top, [title])
-                leaf = QTreeWidgetItem(groups[category], [item["name"]])
-                leaf.setData(0, SlugRole, ("item", item["slug"]))
+                leaf = QTreeWidgetItem(groups[category], [item.name])
+                leaf.setData(0, SlugRole, ("item", item.slug))
         if self.tree.topLevelItemCount():
             first = self.tree.topLevelItem(0)
             first.setExpanded(True)
@@ -152,8 +152,8 @@ class FrameworksView(QWidget):
         kind, value = data
         if kind == "framework":
             self.details.setHtml(
-                f"<h2>{html.escape(value['name'])}</h2><p>{html.escape(value['description'])}</p>"
-                f"<p>{plural(len(value['items']), 'item')}. Choose one to read its description, the "
+                f"<h2>{html.escape(value.name)}</h2><p>{html.escape(value.description)}</p>"
+                f"<p>{plural(len(value.items), 'item')}. Choose one to read its description, the "
                 "questions it raises and to rate yourself on it.</p>"
             )
             self.rate_box.setEnabled(False)

@@ -408,7 +408,8 @@ class FileActions(QObject):
         progress = self._progress(label, "Skip", task, after_ms=500)
         progress.setWindowModality(Qt.WindowModality.ApplicationModal)
         task.finished.connect(lambda path: outcome.setdefault("path", path))
-        task.failed.connect(lambda text: log.error("automatic backup on close failed: %s", text))
+        # The sentence may quote a path or name: the log only records that it happened.
+        task.failed.connect(lambda _text: log.error("automatic backup on close failed"))
         task.cancelled.connect(lambda: log.info("automatic backup on close skipped"))
         loop = QEventLoop()
         task.done.connect(loop.quit)

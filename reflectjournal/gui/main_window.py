@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
@@ -58,6 +59,12 @@ class IdleWatcher(QObject):
         return False
 
 
+UNENCRYPTED_WARNING = (
+    "This journal is not encrypted: anyone who can read the file can read every entry. "
+    "Create an encrypted journal and import this one's JSON export into it."
+)
+
+
 class MainWindow(QMainWindow):
     lock_requested = Signal()
 
@@ -85,6 +92,18 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 4, 0, 0)
         column.setSpacing(0)
+        self.unencrypted_warning = None
+        if not workspace.db.encrypted:
+            # Stays for as long as the journal is open: no close button, no timeout.
+            self.unencrypted_warning = QLabel(UNENCRYPTED_WARNING)
+            self.unencrypted_warning.setObjectName("unencryptedWarning")
+            self.unencrypted_warning.setWordWrap(True)
+            self.unencrypted_warning.setStyleSheet(
+                "background: #b3261e; color: white; padding: 6px 10px; font-weight: bold;"
+            )
+            self.unencrypted_warning.setAccessibleName("Warning: this journal is not encrypted")
+            column.addWidget(self.unencrypted_warning)
+            self.setWindowTitle(self.windowTitle() + " — NOT ENCRYPTED")
         self.banner = ReminderBanner()  # reminders without a tray, and the start-of-day list
         column.addWidget(self.banner)
         row = QHBoxLayout()

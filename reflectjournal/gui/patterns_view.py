@@ -112,7 +112,7 @@ class PatternsView(QWidget):
         self.framework = QComboBox()
         self.framework.addItem("All frameworks", None)
         for fw in self.workspace.frameworks.list():
-            self.framework.addItem(fw["name"], fw["slug"])
+            self.framework.addItem(fw.name, fw.slug)
         self.unit = QComboBox()
         self.unit.addItem("By week", "week")
         self.unit.addItem("By month", "month")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from reflectjournal.gui.plain_text import esc, rich_label
 from reflectjournal.services.entries import EntryFilter
 
 
@@ -16,7 +17,7 @@ def empty_state(title: str, paragraphs: list[str], parent=None) -> QWidget:
     page = QWidget(parent)
     layout = QVBoxLayout(page)
     layout.addStretch(1)
-    heading = QLabel(f"<h2>{title}</h2>")
+    heading = rich_label(f"<h2>{esc(title)}</h2>")
     heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
     layout.addWidget(heading)
     for text in paragraphs:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.services.display import date_text, datetime_text
+from reflectjournal.services.sharing.verification import mark_verified, verified_on
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 PACKET_FILTER = "ReflectJournal packets (*.rjp);;All files (*)"
@@ -322,7 +322,9 @@ class ContactsDialog(QDialog):
     def refresh(self) -> None:
         self.list.clear()
         for c in self.sharing.contacts.list():
-            self.list.addItem(f"{c['name']} ({c['role']})   {c['fingerprint']}")
+            when = verified_on(self.sharing.db, c["fingerprint"])
+            state = f"verified {when}" if when else "not verified"
+            self.list.addItem(f"{c['name']} ({c['role']}, {state})   {c['fingerprint']}")
 
     def save_name(self) -> None:
         name = self.name_edit.text()
@@ -365,6 +367,7 @@ class ContactsDialog(QDialog):
                 lambda: self.sharing.contacts.import_card(data, role),
                 operations.Changes(people=True),
             )
+            mark_verified(self.sharing.db, card.fingerprint)
         except ReflectJournalError as exc:
             self.status.setText(str(exc))
             return None
@@ -373,13 +376,10 @@ class ContactsDialog(QDialog):
         return result
 
     def _ask(self, name: str, fingerprint: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "Check the fingerprint",
-            f"Ask {name} to read their fingerprint to you. Does it match this one?\n\n"
-            f"{fingerprint}",
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        from reflectjournal.gui.fingerprint_dialog import confirm_fingerprint
+        from reflectjournal.services.sharing.verification import name_warnings
+
+        return confirm_fingerprint(self, name, fingerprint, name_warnings(name))
 
     def _choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save your card", "me.rjcard", CARD_FILTER)
@@ -395,10 +395,13 @@ class ContactsDialog(QDialog):
 class ShareDialog(QDialog):
     """Shows exactly what will be sent and the privacy check's hits before writing a file."""
 
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace, parent=None, confirm=None):
         super().__init__(parent)
         self.setWindowTitle("Share entries")
         self.sharing = workspace.sharing
+        # confirm(name, fingerprint) -> bool, asked before the first share to an unverified
+        # contact; the fingerprint dialog unless a test supplies one.
+        self.confirm = confirm or self._ask_fingerprint
         self.plan = None
         self.to = QComboBox()
         for c in self.sharing.contacts.list():
@@ -499,6 +502,9 @@ class ShareDialog(QDialog):
 
     def save_to(self, path) -> bool:
         """Write the packet as previewed; identifiers still present were accepted by the user."""
+        if not self._recipient_confirmed():
+            self.summary.setText("Nothing was saved: the fingerprint was not confirmed.")
+            return False
         request = self.request()
         try:
             operations.perform(
@@ -511,6 +517,32 @@ class ShareDialog(QDialog):
             return False
         self.summary.setText(f"Saved in {path}.")
         return True
+
+    def _recipient_confirmed(self) -> bool:
+        """The first share to a contact never verified asks explicitly (issue 14)."""
+        from reflectjournal.services.sharing.verification import needs_confirmation
+
+        try:
+            person = self.sharing.contacts.get(self.request().to)
+        except ReflectJournalError:
+            return True  # export_share reports the problem in its own sentence
+        if not needs_confirmation(self.sharing.db, person["fingerprint"]):
+            return True
+        if not self.confirm(person["name"], person["fingerprint"]):
+            return False
+        mark_verified(self.sharing.db, person["fingerprint"])
+        return True
+
+    def _ask_fingerprint(self, name: str, fingerprint: str) -> bool:
+        from reflectjournal.gui.fingerprint_dialog import confirm_fingerprint
+        from reflectjournal.services.sharing.verification import name_warnings
+
+        warnings = [
+            "You have never confirmed this contact's fingerprint: do it now, before the "
+            "first share.",
+            *name_warnings(name),
+        ]
+        return confirm_fingerprint(self, name, fingerprint, warnings)
 
     def _choose_out(self) -> None:
         name = self.to.currentData() or "share"

@@ -43,7 +43,7 @@ class TagCatalogue:
         """Read the tags again (a framework or free tags were added); ``names`` stays the same
         dict, so views holding it see the new names."""
         self.rows = self._journal.tag_counts()
-        self.framework_names = {f["slug"]: f["name"] for f in self._frameworks.list()}
+        self.framework_names = {f.slug: f.name for f in self._frameworks.list()}
         self.names.clear()
         self.names.update({row.slug: row.name for row in self.rows})
 

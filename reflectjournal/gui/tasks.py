@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from reflectjournal.errors import ReflectJournalError
+from reflectjournal.errors import ReflectJournalError, log_form
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class _Runner(QRunnable):
         except Cancelled:
             task.cancelled.emit()
         except ReflectJournalError as exc:
-            log.info("background task refused: %s", type(exc).__name__)
+            log.info("background task refused: %s", log_form(exc))
             task.error = exc
             task.failed.emit(str(exc))
         except Exception as exc:  # the user gets a sentence; the traceback goes to the log

@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from reflectjournal.gui import plain_text
+
 # Visibility colours, chosen to read on both light and dark backgrounds.
 VISIBILITY_COLOURS = {"private": "#6b7280", "mentor": "#2f80ed", "coach": "#27ae60"}
 MOOD_COLOURS = {1: "#d64545", 2: "#e8833a", 3: "#d4b106", 4: "#7bb342", 5: "#2e9e5b"}
@@ -43,7 +45,8 @@ def wanted_scheme(app: QApplication) -> str:
 
 
 def apply_theme(app: QApplication, scheme: str | None = None) -> None:
-    app.setStyle("Fusion")
+    # Fusion, wrapped so that every label shows plain text unless we opt in (plain_text.py).
+    plain_text.install(app, "Fusion")
     app.setPalette(_dark_palette() if (scheme or wanted_scheme(app)) == "dark" else light_palette())
     app.setStyleSheet(STYLE)
 

@@ -27,12 +27,13 @@ from reflectjournal.storage.copy import Progress, copy_to
 from reflectjournal.storage.database import Database, connect
 from reflectjournal.storage.keys import RawKey, is_plain_sqlite
 from reflectjournal.storage.unlock import (
-    ENV_PASSPHRASE,
     PROMPT_ATTEMPTS,
     KeySources,
-    key_for,
+    open_with_passphrase,
     prepare_schema,
     read_passphrase_file,
+    take_from_environment,
+    unencrypted_refusal,
 )
 
 KEEP_SETTING = settings.BACKUP_KEEP.key
@@ -40,21 +41,14 @@ DEFAULT_KEEP = 5
 ROTATION_NAME = re.compile(r"^journal-\d{8}-\d{6}(?:-\d+)?\.rj\.bak$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class BackupReport:
+    """A verified backup: written, reopened and integrity-checked before it was named."""
+
     path: str
     entries: int
     encrypted: bool
     bytes: int
-
-    def to_json(self) -> dict:
-        return {
-            "path": self.path,
-            "entries": self.entries,
-            "encrypted": self.encrypted,
-            "bytes": self.bytes,
-            "verified": True,
-        }
 
 
 def default_folder(journal: Path) -> Path:
@@ -135,14 +129,11 @@ class BackupService:
         return target
 
 
-@dataclass
+@dataclass(frozen=True)
 class RestoreReport:
     source: str
     path: str
     entries: int
-
-    def to_json(self) -> dict:
-        return {"source": self.source, "path": self.path, "entries": self.entries}
 
 
 def restore(source: Path, target: Path, sources: KeySources) -> RestoreReport:
@@ -186,6 +177,8 @@ def _open_backup(source: Path, target: Path, sources: KeySources) -> Database:
     """The backup opened read-only, with the first key that fits (same order as unlock)."""
     try:
         if is_plain_sqlite(source):
+            if not sources.allow_unencrypted:
+                raise unencrypted_refusal(source, "backup")
             return Database(connect(source, None, read_only=True), source, None)
     except OSError as exc:
         raise UsageError(f"{source} cannot be read ({exc.strerror or exc}).") from None
@@ -196,13 +189,14 @@ def _open_backup(source: Path, target: Path, sources: KeySources) -> Database:
         except WrongPassphrase:
             return None
 
-    if sources.passphrase_file is not None or sources.environ.get(ENV_PASSPHRASE):
+    from_env = None if sources.passphrase_file else take_from_environment(sources.environ)
+    if sources.passphrase_file is not None or from_env is not None:
         passphrase = (
             read_passphrase_file(sources.passphrase_file)
             if sources.passphrase_file is not None
-            else sources.environ[ENV_PASSPHRASE]
+            else from_env
         )
-        db = attempt(key_for(source, passphrase))
+        db = open_with_passphrase(source, passphrase, read_only=True)
         if db is None:
             raise WrongPassphrase(
                 f"Could not open the backup {source.name}: the passphrase is wrong, "
@@ -223,7 +217,7 @@ def _open_backup(source: Path, target: Path, sources: KeySources) -> Database:
             passphrase = sources.prompt(message)
             if passphrase is None:
                 break
-            db = attempt(key_for(source, passphrase))
+            db = open_with_passphrase(source, passphrase, read_only=True)
             if db is not None:
                 return db
             message = "That passphrase did not open the backup; try again: "

@@ -5,7 +5,7 @@ the practitioner's own session notes and actions with them. The owner's private 
 are never read here.
 
 - Themes rising across the caseload: tags on those items in the last four weeks against the
-  four weeks before, with how many people they came up for (a theme two people raise is
+  four weeks before, by the Patterns page's own trend rule, with how many people they came up for (a theme two people raise is
   worth more attention than one person's busy week).
 - Overdue actions agreed with them.
 - Who has not been seen for a while: the last session more than ``quiet_days`` ago and nothing
@@ -18,12 +18,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from reflectjournal.services.patterns.rules import TREND_WINDOW_DAYS, trend
 from reflectjournal.services.timeutil import now_utc, to_storage
 from reflectjournal.services.wellbeing import coachee_care_note
 
-WINDOW_DAYS = 28
+WINDOW_DAYS = TREND_WINDOW_DAYS  # the same windows as Patterns and the prep brief
 QUIET_DAYS = 42
-MIN_RISING = 2  # items in the recent window before a theme can be called rising
 CLIENT_ROLES = ("coachee", "mentee")
 
 
@@ -51,7 +51,8 @@ class CaseloadTheme:
 
     @property
     def rising(self) -> bool:
-        return self.recent >= MIN_RISING and self.recent > self.previous
+        """The same rule as Patterns and the prep brief (patterns/rules.py)."""
+        return trend(self.recent, self.previous) == "rising"
 
 
 @dataclass(frozen=True)

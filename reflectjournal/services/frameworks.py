@@ -173,6 +173,28 @@ def get_model(slug: str | None) -> ReflectionModel | None:
     return models[slug]
 
 
+@dataclass(frozen=True)
+class FrameworkItem:
+    slug: str
+    name: str
+    category: str
+    description: str
+
+
+@dataclass(frozen=True)
+class FrameworkInfo:
+    """An installed framework as the services return it."""
+
+    slug: str
+    name: str
+    version: int
+    description: str
+    builtin: bool
+    default: bool
+    rating_scale: tuple[str, ...]
+    items: tuple[FrameworkItem, ...]
+
+
 class FrameworkService:
     def __init__(self, db: Database):
         self.db = db
@@ -304,36 +326,32 @@ class FrameworkService:
             relations,
         )
 
-    def list(self) -> list[dict]:
+    def list(self) -> list[FrameworkInfo]:
+        """Installed frameworks (the default first) with their items in order."""
         frameworks = []
         for fw in self.db.query(
             "SELECT id, slug, name, version, description, builtin, is_default, rating_scale "
             "FROM framework ORDER BY is_default DESC, builtin DESC, name"
         ):
-            items = [
-                {
-                    "slug": t["slug"],
-                    "name": t["name"],
-                    "category": t["category"],
-                    "description": t["description"],
-                }
+            items = tuple(
+                FrameworkItem(t["slug"], t["name"], t["category"], t["description"])
                 for t in self.db.query(
                     "SELECT slug, name, category, description FROM tag "
                     "WHERE framework_id = ? ORDER BY position",
                     (fw["id"],),
                 )
-            ]
+            )
             frameworks.append(
-                {
-                    "slug": fw["slug"],
-                    "name": fw["name"],
-                    "version": fw["version"],
-                    "description": fw["description"],
-                    "builtin": bool(fw["builtin"]),
-                    "default": bool(fw["is_default"]),
-                    "rating_scale": json.loads(fw["rating_scale"] or "[]"),
-                    "items": items,
-                }
+                FrameworkInfo(
+                    slug=fw["slug"],
+                    name=fw["name"],
+                    version=int(fw["version"]),
+                    description=fw["description"],
+                    builtin=bool(fw["builtin"]),
+                    default=bool(fw["is_default"]),
+                    rating_scale=tuple(json.loads(fw["rating_scale"] or "[]")),
+                    items=items,
+                )
             )
         return frameworks
 

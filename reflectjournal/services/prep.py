@@ -401,7 +401,8 @@ def to_markdown(brief: Brief) -> str:
     glance = [
         f"**{len(brief.shared)}** shared {'entry' if len(brief.shared) == 1 else 'entries'} since "
         + ("the last session" if brief.last_session else "you began"),
-        f"**{len(brief.open_actions)}** open actions, **{len(overdue)}** overdue",
+        f"**{len(brief.open_actions)}** open action{'' if len(brief.open_actions) == 1 else 's'}"
+        f", **{len(overdue)}** overdue",
     ]
     if rising:
         glance.append("rising: " + ", ".join(md_escape(r) for r in rising))

@@ -16,6 +16,7 @@ from reflectjournal.storage.keyring_store import KeyringStore as KeyringStore
 from reflectjournal.storage.unlock import ENV_PASSPHRASE as ENV_PASSPHRASE
 from reflectjournal.storage.unlock import KeySources as KeySources
 from reflectjournal.storage.unlock import read_passphrase_file as read_passphrase_file
+from reflectjournal.storage.unlock import take_from_environment as take_from_environment
 
 
 def open_journal(path: Path, sources: KeySources) -> Workspace:
@@ -45,14 +46,21 @@ def remember_key(workspace: Workspace, store: KeyringStore) -> bool:
     return key is not None and store.set(workspace.path, key.hex())
 
 
-def passphrase_problem(passphrase: str) -> str | None:
-    """Why a new passphrase is refused (one sentence), or None if it is acceptable."""
-    return keys.passphrase_problem(passphrase)
+def passphrase_problem(passphrase: str, user_inputs: tuple[str, ...] = ()) -> str | None:
+    """Why a new passphrase is refused (one sentence), or None if it is acceptable.
+
+    ``user_inputs`` (the owner's name) count as guessable words."""
+    return keys.passphrase_problem(passphrase, user_inputs)
 
 
-def strength_hint(passphrase: str) -> tuple[int, str]:
-    """A rough 0-4 score and a one-line hint about a new passphrase."""
-    return keys.strength_hint(passphrase)
+def strength_hint(passphrase: str, user_inputs: tuple[str, ...] = ()) -> tuple[int, str]:
+    """A 0-4 score (zxcvbn) and a one-line hint about a new passphrase."""
+    return keys.strength_hint(passphrase, user_inputs)
+
+
+def generate_passphrase() -> str:
+    """Six words from the EFF long list, drawn with ``secrets``."""
+    return keys.generate_passphrase()
 
 
 __all__ = [
@@ -60,6 +68,7 @@ __all__ = [
     "KeySources",
     "KeyringStore",
     "create_journal",
+    "generate_passphrase",
     "keyring",
     "open_journal",
     "open_with_passphrase",
@@ -67,4 +76,5 @@ __all__ = [
     "read_passphrase_file",
     "remember_key",
     "strength_hint",
+    "take_from_environment",
 ]

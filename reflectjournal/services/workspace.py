@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from reflectjournal.errors import UsageError
 from reflectjournal.services import settings
 from reflectjournal.services.frameworks import FrameworkService
 from reflectjournal.services.journal import JournalService
@@ -149,7 +150,7 @@ class Workspace:
         owner: str = "",
         keyring: KeyringStore | None = None,
     ) -> Workspace:
-        db = unlock.create(path, passphrase)
+        db = unlock.create(path, passphrase, owner)
         workspace = cls(db, "created")
         workspace.frameworks.install_builtins()
         if owner:
@@ -191,8 +192,21 @@ class Workspace:
     def owner_name(self) -> str:
         return self.setting(OWNER_SETTING)
 
-    def change_passphrase(self, new_passphrase: str, keyring: KeyringStore | None = None) -> None:
-        """Re-encrypt, verify, swap; then (only then) replace the keyring's copy of the key."""
+    def change_passphrase(
+        self, new_passphrase: str, keyring: KeyringStore | None = None, old_backups: str = "keep"
+    ) -> dict[str, Any]:
+        """Re-encrypt, verify, swap; then (only then) replace the keyring's copy of the key.
+
+        Backups made under the old passphrase are then re-encrypted, deleted or kept, as
+        ``old_backups`` says; returns ``{"choice": …, "backups": [paths]}`` so the front end
+        can tell the user about them.
+        """
+        from reflectjournal.services import old_backups as olds
+
+        if old_backups not in olds.CHOICES:
+            raise UsageError(f"--old-backups must be one of {', '.join(olds.CHOICES)}.")
+        old_key = self.db.key
+        old_salt = bytes.fromhex(self.db.scalar("PRAGMA cipher_salt") or "") if old_key else b""
         self.db = rekey.change_passphrase(self.db, new_passphrase)
         # Drop every service bound to the old connection.
         for name in [k for k, v in vars(self).items() if hasattr(v, "db")]:
@@ -201,6 +215,12 @@ class Workspace:
         self.frameworks = FrameworkService(self.db)
         if keyring is not None and self.db.key is not None and keyring.get(self.path):
             keyring.set(self.path, self.db.key.hex())
+        found = olds.backups_under_salt(self.path, old_salt) if old_salt else []
+        if old_backups == "reencrypt" and old_key is not None:
+            found = olds.reencrypt(found, old_key, self.db)
+        elif old_backups == "delete":
+            found = olds.delete(found)
+        return {"choice": old_backups, "backups": [str(p) for p in found]}
 
     def close(self) -> None:
         self.db.close()

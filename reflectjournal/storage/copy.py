@@ -34,6 +34,9 @@ def copy_to(
     tmp = dest.with_name(dest.name + ".partial")
     tmp.unlink(missing_ok=True)
     try:
+        # Created 0600 before SQLite sees it: SQLite gives the -wal/-shm/-journal files the
+        # main file's mode, so the copy and its side files are private from their first byte.
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         target = connect(tmp, key)
         try:
             with db._lock:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeAlias
+from urllib.parse import quote
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
@@ -110,6 +111,35 @@ def translate_error(
     return ReflectJournalError(f"The journal{where} could not be used: {exc}.")
 
 
+# The oldest engines we accept: SQLCipher 4.6 (SQLite 3.45, early 2024) and later carry the
+# SQLite security fixes of 2022-2023 (CVE-2022-35737, CVE-2023-7104, among others).
+MIN_SQLCIPHER = (4, 6, 0)
+MIN_SQLITE = (3, 45, 0)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    numbers = []
+    for part in text.split()[0].split(".") if text.strip() else []:
+        digits = "".join(ch for ch in part if ch.isdigit())
+        if not digits:
+            break
+        numbers.append(int(digits))
+    return tuple(numbers)
+
+
+def engine_problem(cipher_version: str, sqlite_version: str) -> str | None:
+    """One sentence if the SQLCipher or SQLite linked into this installation is too old."""
+    cipher, sqlite = _version(cipher_version), _version(sqlite_version)
+    if cipher >= MIN_SQLCIPHER and sqlite >= MIN_SQLITE:
+        return None
+    need = ".".join(map(str, MIN_SQLCIPHER[:2])), ".".join(map(str, MIN_SQLITE[:2]))
+    return (
+        f"This installation has SQLCipher {cipher_version or '?'} on SQLite {sqlite_version}, "
+        f"older than the SQLCipher {need[0]} on SQLite {need[1]} ReflectJournal needs for its "
+        "security fixes; update ReflectJournal (or 'pip install -U sqlcipher3')."
+    )
+
+
 def damaged(path: Path | None) -> NotAJournal:
     """The one message for a damaged file; we never delete, move or rewrite such a file."""
     where = f" {path}" if path else ""
@@ -131,10 +161,20 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
+def sqlite_uri(path: Path, *, read_only: bool = False) -> str:
+    """A ``file:`` URI naming exactly ``path``: '#', '?' and '%' in a folder or file name
+    would otherwise end the path early (a journal "a#b.rj" was written to "a")."""
+    absolute = Path(os.path.abspath(path)).as_posix()
+    if not absolute.startswith("/"):  # Windows: file:///C:/...
+        absolute = "/" + absolute
+    uri = "file://" + quote(absolute, safe="/:")
+    return uri + "?mode=ro" if read_only else uri
+
+
 def connect(path: Path, key: RawKey | None, *, read_only: bool = False) -> sqlcipher3.Connection:
     """Open and verify a connection; raises WrongPassphrase if the key does not fit."""
     identity = file_identity(path)
-    target = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+    target = sqlite_uri(path, read_only=read_only)
     try:
         conn = sqlcipher3.connect(
             target,
@@ -153,6 +193,9 @@ def connect(path: Path, key: RawKey | None, *, read_only: bool = False) -> sqlci
             raise ReflectJournalError(
                 "This installation's SQLite has no encryption support; reinstall ReflectJournal."
             )
+        too_old = engine_problem(str(version), dbapi2.sqlite_version)
+        if too_old:
+            raise ReflectJournalError(too_old)
         if key is not None:
             conn.execute(f"PRAGMA key = {key.pragma_value()}")
         # Reading the schema is the cheapest proof the key is right.

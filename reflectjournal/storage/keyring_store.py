@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from reflectjournal.errors import log_form
+
 log = logging.getLogger(__name__)
 
 SERVICE = "ReflectJournal"
@@ -85,7 +87,7 @@ class KeyringStore:
             log.warning("keyring did not answer within %.1f s", self._timeout)
             return False, None
         if "error" in result:
-            log.warning("keyring call failed: %s", result["error"])
+            log.warning("keyring call failed: %s", log_form(result["error"]))
             return False, None
         return True, result.get("value")
 

@@ -95,7 +95,9 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def change_passphrase(db: Database, new_passphrase: str) -> Database:
+def change_passphrase(
+    db: Database, new_passphrase: str, *, check_strength: bool = True
+) -> Database:
     """Re-encrypt the journal under ``new_passphrase``; returns the reopened journal.
 
     On success ``db`` is closed (its file is gone); on failure nothing changed and ``db`` is
@@ -106,7 +108,8 @@ def change_passphrase(db: Database, new_passphrase: str) -> Database:
             "This journal is not encrypted, so it has no passphrase to change; "
             "export it and import it into a new encrypted journal."
         )
-    problem = passphrase_problem(new_passphrase)
+    # A key-scheme upgrade keeps the passphrase the user already has: no strength check.
+    problem = passphrase_problem(new_passphrase) if check_strength else None
     if problem:
         raise UsageError(problem)
     path = db.path
@@ -156,5 +159,5 @@ def change_passphrase(db: Database, new_passphrase: str) -> Database:
         except DatabaseError:
             pass
         db.conn.close()
-    log.info("passphrase of %s changed", path)
+    log.info("journal re-encrypted under a new key")
     return Database(connect(path, RawKey(check_key.key)), path, RawKey(check_key.key))

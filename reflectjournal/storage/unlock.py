@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +14,10 @@ from reflectjournal.errors import (
     JournalLocked,
     JournalNotFound,
     ReflectJournalError,
+    UnencryptedJournal,
     UsageError,
     WrongPassphrase,
+    log_form,
 )
 from reflectjournal.storage import migrate, rekey
 from reflectjournal.storage.copy import copy_to
@@ -22,6 +25,8 @@ from reflectjournal.storage.database import Database, connect
 from reflectjournal.storage.keyring_store import KeyringStore
 from reflectjournal.storage.keys import (
     RawKey,
+    candidate_keys,
+    current_scheme,
     derive_key,
     is_plain_sqlite,
     new_key,
@@ -44,9 +49,46 @@ class KeySources:
     keyring: KeyringStore | None = None
     # Called with a message; returns a passphrase, or None when the user gives up.
     prompt: Callable[[str], str | None] | None = None
+    # An unencrypted file is opened only when the user explicitly chose to (CLI
+    # ``--unencrypted``, or the app's warning answered "Open unencrypted"): a plain file
+    # planted at the journal's path must never be unlocked, and written to, silently.
+    allow_unencrypted: bool = False
+
+
+def take_from_environment(environ: Mapping[str, str], name: str = ENV_PASSPHRASE) -> str | None:
+    """The passphrase in ``environ[name]``, removed from the process environment once read,
+    so programs we start (a browser opening a link, a PDF viewer) never inherit it."""
+    value = environ.get(name)
+    if environ is os.environ:
+        os.environ.pop(name, None)
+    return value or None
+
+
+def check_private_file(path: Path, what: str = "passphrase file") -> None:
+    """Refuse a secret that other users can read or change, as ssh does with a private key."""
+    if os.name != "posix":
+        return
+    try:
+        st = os.stat(path)
+    except OSError:
+        return  # reading it reports the problem in one sentence
+    if not stat.S_ISREG(st.st_mode):
+        return  # a pipe (--passphrase-file <(pass show journal)) is private to us
+    if st.st_uid != os.getuid():
+        raise UsageError(
+            f"The {what} {path} belongs to another user, so it was not used; "
+            "use a file of your own."
+        )
+    if st.st_mode & 0o077:
+        raise UsageError(
+            f"The {what} {path} can be read or changed by other users (mode "
+            f"{stat.S_IMODE(st.st_mode):o}), so it was not used; make it private with "
+            f"'chmod 600 {path}' and try again."
+        )
 
 
 def read_passphrase_file(path: Path) -> str:
+    check_private_file(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -63,6 +105,8 @@ def read_passphrase_file(path: Path) -> str:
 class Unlocked:
     db: Database
     source: str  # "passphrase-file" | "environment" | "keyring" | "prompt" | "unencrypted"
+    # The passphrase that opened it (only until the key scheme is checked), never stored.
+    passphrase: str | None = field(default=None, repr=False)
 
 
 def _try_key(path: Path, key: RawKey) -> Database | None:
@@ -73,10 +117,28 @@ def _try_key(path: Path, key: RawKey) -> Database | None:
 
 
 def key_for(path: Path, passphrase: str) -> RawKey:
+    """The key ``passphrase`` gives under the scheme the file's salt names."""
+    return derive_key(passphrase, _salt(path))
+
+
+def _salt(path: Path) -> bytes:
     salt = read_salt(path)
     if salt is None:
         raise WrongPassphrase(f"{path} is too short to be a ReflectJournal journal.")
-    return derive_key(passphrase, salt)
+    return salt
+
+
+def open_with_passphrase(path: Path, passphrase: str, *, read_only: bool = False):
+    """The journal (or backup) opened with ``passphrase``, trying the salt's key scheme and,
+    for a salt that only looks marked, scheme 1; None if no key fits."""
+    for scheme, key in candidate_keys(passphrase, _salt(path)):
+        try:
+            db = Database(connect(path, key, read_only=read_only), path, key)
+        except WrongPassphrase:
+            continue
+        db.key_scheme = scheme.number
+        return db
+    return None
 
 
 def unlock(path: Path, sources: KeySources) -> Unlocked:
@@ -90,7 +152,31 @@ def unlock(path: Path, sources: KeySources) -> Unlocked:
     unlocked = _unlock_key(path, sources)
     sweep_leftovers(path)
     prepare_schema(unlocked.db)
+    passphrase, unlocked.passphrase = unlocked.passphrase, None
+    if passphrase is not None:
+        unlocked.db = upgrade_key_scheme(unlocked.db, passphrase, sources.keyring)
     return unlocked
+
+
+def upgrade_key_scheme(db: Database, passphrase: str, keyring: KeyringStore | None) -> Database:
+    """Re-key a journal whose key scheme is older than today's, with the same passphrase.
+
+    Done with the passphrase change's verified copy-and-swap, so a failure (another window
+    holding the journal, a read-only folder, a full disk) leaves the file as it was: it is
+    tried again at the next unlock. Backups keep their own scheme and still open.
+    """
+    used = getattr(db, "key_scheme", None)
+    if db.key is None or used is None or used == current_scheme().number:
+        return db
+    try:
+        upgraded = rekey.change_passphrase(db, passphrase, check_strength=False)
+    except ReflectJournalError as exc:
+        log.info("key scheme upgrade postponed: %s", log_form(exc))
+        return db
+    log.info("journal key re-derived with scheme %d", current_scheme().number)
+    if keyring is not None and upgraded.key is not None and keyring.get(upgraded.path):
+        keyring.set(upgraded.path, upgraded.key.hex())
+    return upgraded
 
 
 def sweep_leftovers(path: Path) -> None:
@@ -111,22 +197,25 @@ def sweep_leftovers(path: Path) -> None:
 
 def _unlock_key(path: Path, sources: KeySources) -> Unlocked:
     if is_plain_sqlite(path):
+        if not sources.allow_unencrypted:  # refused before anything opens (or touches) it
+            raise unencrypted_refusal(path)
         _check_plain_journal(path)
+        log.warning("opening an unencrypted journal, as asked")
         return Unlocked(Database(connect(path, None), path, None), "unencrypted")
 
     explicit: list[tuple[str, str]] = []
     if sources.passphrase_file is not None:
         explicit.append(("passphrase-file", read_passphrase_file(sources.passphrase_file)))
-    elif sources.environ.get(ENV_PASSPHRASE):
-        explicit.append(("environment", sources.environ[ENV_PASSPHRASE]))
+    elif (from_env := take_from_environment(sources.environ)) is not None:
+        explicit.append(("environment", from_env))
     for source, passphrase in explicit:
-        db = _try_key(path, key_for(path, passphrase))
+        db = open_with_passphrase(path, passphrase)
         if db is None:
             raise WrongPassphrase(
                 f"Could not unlock {path}: the passphrase from the {source.replace('-', ' ')} "
                 "is wrong, or the file is not a ReflectJournal journal."
             )
-        return Unlocked(db, source)
+        return Unlocked(db, source, passphrase)
 
     if sources.keyring is not None:
         stored = sources.keyring.get(path)
@@ -143,9 +232,9 @@ def _unlock_key(path: Path, sources: KeySources) -> Unlocked:
             passphrase = sources.prompt(message)
             if passphrase is None:
                 break
-            db = _try_key(path, key_for(path, passphrase))
+            db = open_with_passphrase(path, passphrase)
             if db is not None:
-                return Unlocked(db, "prompt")
+                return Unlocked(db, "prompt", passphrase)
             message = "That passphrase did not open the journal; try again: "
         else:
             raise WrongPassphrase(
@@ -155,6 +244,14 @@ def _unlock_key(path: Path, sources: KeySources) -> Unlocked:
     raise JournalLocked(
         "journal is locked: give --passphrase-file FILE, set REFLECTJOURNAL_PASSPHRASE, "
         "or run in a terminal to type the passphrase."
+    )
+
+
+def unencrypted_refusal(path: Path, what: str = "journal") -> UnencryptedJournal:
+    return UnencryptedJournal(
+        f"The {what} {path} is not encrypted, so anyone who can read the file can read it; "
+        "if you did not make it so, someone may have swapped it: leave it unopened and "
+        "restore your backup, otherwise give --unencrypted to open it."
     )
 
 
@@ -184,16 +281,17 @@ def prepare_schema(db: Database) -> None:
     migrate.upgrade(db)
 
 
-def create(path: Path, passphrase: str | None) -> Database:
+def create(path: Path, passphrase: str | None, owner: str = "") -> Database:
     """Create a new journal; ``passphrase=None`` makes an unencrypted one."""
     if path.exists():
         raise JournalExists(f"{path} already exists; nothing was changed.")
     if passphrase is not None:
-        problem = passphrase_problem(passphrase)
+        problem = passphrase_problem(passphrase, tuple(owner.split()))
         if problem:
             raise UsageError(problem)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.exists():  # a folder we make for the journal is private
+            path.parent.mkdir(mode=0o700, parents=True)
     except OSError as exc:
         raise ReflectJournalError(f"Could not create the folder {path.parent}: {exc}.") from None
     key = new_key(passphrase) if passphrase is not None else None

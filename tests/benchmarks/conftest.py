@@ -119,6 +119,16 @@ def machine() -> dict:
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def production_key_derivation():
+    """Benchmarks measure what users get: the production key derivation, not the cheap one
+    tests/conftest.py sets for the rest of the suite (issue 14)."""
+    saved = os.environ.pop("REFLECTJOURNAL_TEST_WEAK_KDF", None)
+    yield
+    if saved is not None:
+        os.environ["REFLECTJOURNAL_TEST_WEAK_KDF"] = saved
+
+
 @pytest.fixture(scope="session")
 def recorder():
     rec = Recorder(machine(), time.time())

@@ -160,6 +160,7 @@ def test_import_jrnl_20k(benchmark, recorder, tmp_path_factory, cli_env):
     source = corpus_tools.build(20_000).jrnl_file
     passphrase_file = tmp_path_factory.mktemp("import-key") / "passphrase.txt"
     passphrase_file.write_text(corpus_tools.PASSPHRASE, encoding="utf-8")
+    passphrase_file.chmod(0o600)
     targets = []
 
     def fresh_journal():

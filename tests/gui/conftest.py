@@ -11,6 +11,14 @@ import pytest
 PASSPHRASE = "correct horse battery staple"  # the same as tests/conftest.py
 
 
+@pytest.fixture(autouse=True)
+def _plain_text_rule(qapp):
+    """Every GUI test runs under the app's rule: labels show plain text unless they opt in."""
+    from reflectjournal.gui import plain_text
+
+    plain_text.install(qapp)
+
+
 @pytest.fixture
 def window(qtbot, workspace, monkeypatch):
     """A main window on a fresh journal; modal questions answer "Yes" unless a test says not."""

@@ -227,3 +227,20 @@ def test_brief_is_readable_in_dark_mode_and_prints_light(qtbot, workspace):
         assert prep.BRIEF_CSS in dialog.html  # what goes to paper keeps dark text
     finally:
         apply_theme(app, "light")
+
+
+def test_retention_period_from_the_caseload_tab(qtbot, workspace):
+    from datetime import datetime as dt
+
+    workspace.people.add("Sam Patel", "coachee")
+    workspace.coaching.add_session("Sam Patel", when=dt(2019, 1, 10, 10).astimezone())
+    view = _view(qtbot, workspace)
+    view.tabs.setCurrentWidget(view.caseload)
+    keep = view.caseload.keep
+    assert keep.currentData() is None and not view.caseload.retention.isVisible()
+    keep.setCurrentIndex(keep.findData(36))
+    keep.activated.emit(keep.currentIndex())
+    assert workspace.setting("coaching.retention_months") == "36"
+    qtbot.waitUntil(view.caseload.retention.isVisible)
+    assert "past your 36-month retention period" in view.caseload.retention.text()
+    assert workspace.db.scalar("SELECT count(*) FROM coaching_session") == 1  # kept

@@ -108,7 +108,7 @@ def test_second_launch_hands_over_to_the_first(qtbot, tmp_path):
     assert not other.send_to_running(["reflectjournal"], timeout_ms=200)
     with qtbot.waitSignal(first.message, timeout=3000) as blocker:
         assert second.send_to_running(["reflectjournal", "--journal", "j.rj"])
-    assert blocker.args == [["reflectjournal", "--journal", "j.rj"]]
+    assert blocker.args == [[]]  # only "raise" travels, never the command line
     first.close()
 
 

@@ -77,6 +77,7 @@ def fingerprint(path: Path) -> dict[str, str | None]:
 def write_passphrase(folder: Path, passphrase: str = PASSPHRASE, name: str = "pass.txt") -> Path:
     path = folder / name
     path.write_text(passphrase + "\n", encoding="utf-8")
+    path.chmod(0o600)
     return path
 
 

@@ -228,6 +228,7 @@ def test_wrong_passphrase_leaves_file_identical(journal, tmp_path):
     journal("add", "something")
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the passphrase", encoding="utf-8")
+    wrong.chmod(0o600)
     snapshot = {p.name: p.read_bytes() for p in tmp_path.glob("journal.rj*")}
     code, out, err = journal("list", passphrase=wrong)
     assert code == 1 and out == ""
@@ -253,6 +254,7 @@ def test_passphrase_change(journal, tmp_path, monkeypatch):
     entry_id = journal("add", "keep me")[1].strip()
     new = tmp_path / "new.txt"
     new.write_text("a brand new passphrase", encoding="utf-8")
+    new.chmod(0o600)
     code, out, err = journal("passphrase", "change", "--new-passphrase-file", str(new))
     assert code == 0, err
     assert journal("show", entry_id)[0] == 1  # old passphrase no longer opens it
@@ -264,8 +266,12 @@ def test_unencrypted_journal(cli, tmp_path):
     path = tmp_path / "plain.rj"
     assert cli("init", "--unencrypted", journal_path=path)[0] == 0
     assert path.read_bytes()[:16] == b"SQLite format 3\x00"
-    cli("add", "plain text", journal_path=path)
-    assert json.loads(cli("list", "--json", journal_path=path)[1])[0]["body"] == "plain text"
+    code, _, err = cli("add", "plain text", journal_path=path)
+    assert code == 1 and "--unencrypted" in err  # never opened silently
+    from reflectjournal.cli.main import main
+
+    assert main(["--journal", str(path), "--unencrypted", "add", "plain text"]) == 0
+    assert main(["--journal", str(path), "--unencrypted", "list", "--json"]) == 0
 
 
 def test_show_html_is_sanitised(journal):

@@ -36,13 +36,13 @@ def test_relations_are_typed(workspace):
 
 
 def test_packs_are_optional_and_install_on_request(workspace):
-    installed = {f["slug"] for f in workspace.frameworks.list()}
+    installed = {f.slug for f in workspace.frameworks.list()}
     assert not installed & PACKS
     assert {p.slug for p in workspace.frameworks.optional_packs()} == PACKS
     spec = workspace.frameworks.add_pack("medical-leadership-competency-framework")
     assert len(spec.items) == 20
     workspace.frameworks.install_builtins()  # a later start keeps it, and installs no other
-    installed = {f["slug"] for f in workspace.frameworks.list()}
+    installed = {f.slug for f in workspace.frameworks.list()}
     assert installed & PACKS == {"medical-leadership-competency-framework"}
     with pytest.raises(UsageError, match="no optional framework pack 'board'"):
         workspace.frameworks.add_pack("board")

@@ -37,6 +37,7 @@ def test_full_round_trip(two, tmp_path):
     assert (code, bob["name"], bob["role"], bob["status"]) == (0, "Bob Mentor", "mentor", "added")
     code, out, _ = mentor("contact", "import", str(tmp_path / "alice.card"))
     assert code == 0 and alice_fp in out  # printed so the two can compare by phone
+    assert "contact verify" in out and bob["verified"] is None
 
     _, out, _ = leader("add", "Handover went badly.", "--visibility", "mentor", "--tag", "burnout")
     shared_id = out.strip()
@@ -50,6 +51,13 @@ def test_full_round_trip(two, tmp_path):
     assert SECRET not in out
 
     packet = tmp_path / "share.rjp"
+    # The first share to a contact whose fingerprint was never confirmed is refused (no
+    # terminal to ask on) until they are verified.
+    code, out, err = leader("share", "export", "--to", "Bob Mentor", "--out", str(packet))
+    assert code == 2 and "not confirmed" in err and "contact verify" in err
+    assert not packet.exists()
+    code, out, err = leader("contact", "verify", "Bob Mentor", bob["fingerprint"].lower())
+    assert code == 0 and "verified" in out
     code, out, err = leader("share", "export", "--to", "Bob Mentor", "--out", str(packet), "--json")
     assert (code, err) == (0, "")
     assert json.loads(out)["entries"] == 1
@@ -85,7 +93,8 @@ def test_full_round_trip(two, tmp_path):
 def test_privacy_check_lists_hits_and_writes_nothing(two, tmp_path):
     leader, mentor = two
     mentor("contact", "export", str(tmp_path / "bob.card"), "--role", "mentor")
-    leader("contact", "import", str(tmp_path / "bob.card"))
+    _, out, _ = leader("contact", "import", str(tmp_path / "bob.card"), "--json")
+    assert leader("contact", "verify", "Bob Mentor", json.loads(out)["fingerprint"])[0] == 0
     assert leader("privacy", "names", "add", "Mr Singh")[0] == 0
     leader("add", "Mr Singh's son phoned 07700 900123.", "--visibility", "mentor")
     packet = tmp_path / "s.rjp"

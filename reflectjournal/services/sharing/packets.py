@@ -111,9 +111,10 @@ _WRONG_RECIPIENT = (
     "of this journal."
 )
 _TAMPERED = "This packet was altered or damaged after it was sealed, so it was refused."
+# Never the name the packet claims: a stranger can claim any name (issue 14).
 _UNKNOWN_SIGNER = (
-    "This packet is signed by \u201c{name}\u201d (fingerprint {fingerprint}), who is not one "
-    "of your contacts; import and confirm their contact card first."
+    "This packet was signed by an unknown key (fingerprint {fingerprint}), not one of your "
+    "contacts, so it was refused; if you expected it, import and confirm the sender's card."
 )
 _BAD_SIGNATURE = "This packet's signature does not match its sender's key, so it was refused."
 _MALFORMED = "This packet's contents are not in the expected layout, so it was refused."
@@ -307,7 +308,7 @@ def open_packet(
     if known_signers.get(sender_fp) != sender_sign:
         raise reject(
             "unknown_signer",
-            _UNKNOWN_SIGNER.format(name=inner["sender"]["name"], fingerprint=sender_fp),
+            _UNKNOWN_SIGNER.format(fingerprint=sender_fp),
         )
     if not verify(sender_sign, signature, _signed_bytes(aad, inner_bytes)):
         raise reject("bad_signature", _BAD_SIGNATURE)
