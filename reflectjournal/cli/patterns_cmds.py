@@ -9,6 +9,10 @@ from reflectjournal.services.display import plural
 _positive = whole_number(1)
 
 
+# Series left out of `patterns --json` unless --full is given.
+FULL_ONLY = ("timeline_weeks", "mood_weeks", "energy_weeks", "calendar")
+
+
 def register(sub) -> None:
     p = sub.add_parser("patterns", help="patterns over time")
     p.add_argument("--since", metavar="DATE", help="only entries on or after DATE")
@@ -32,6 +36,11 @@ def register(sub) -> None:
         help="a capability is neglected after N weeks without an entry (default 6)",
     )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="with --json: also the per-week series and the per-day calendar",
+    )
     p.set_defaults(handler=cmd_patterns)
 
     p = sub.add_parser("suggest", help="tags that fit a piece of text")
@@ -61,6 +70,10 @@ def cmd_patterns(args) -> int:
     )
     with workspace(args) as ws:
         data = ws.patterns.compute(options)
+    if args.json and not args.full:
+        # Compact by default: the summary and the monthly series. Ten years of weekly and
+        # daily rows (mostly zeros) made 13.6 MB at 100k entries; --full keeps them.
+        data = {k: v for k, v in data.items() if k not in FULL_ONLY}
     return output.reply(args, data, _print_patterns)
 
 

@@ -21,6 +21,10 @@ class Entry(SQLModel, table=True):
         Index("ix_entry_kind_created", "kind", "created"),
         # Covers the patterns scan, which must not read the bodies (migration 0002).
         Index("ix_entry_patterns", "created", "created_offset", "kind", "mood", "energy", "model"),
+        # Lets filtered search check a match's columns without reading its body (migration 0008).
+        Index(
+            "ix_entry_facets", "id", "created", "kind", "visibility", "mood", "starred", "sender_id"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -356,7 +360,7 @@ class PrivacyChoice(SQLModel, table=True):
     created: str
 
 
-# --- the exchange (migration 0008) ---------------------------------------------------------
+# --- the exchange (migration 0009) ---------------------------------------------------------
 
 
 class ExchangePlace(SQLModel, table=True):

@@ -193,13 +193,23 @@ class ActionDialog(QDialog):
         self.resize(520, self.sizeHint().height())
 
     def save(self) -> None:
+        from reflectjournal.gui import operations
+
         owner = self.owner.currentData()
+        due = self.due.date().toString("yyyy-MM-dd") if self.has_due.isChecked() else None
         try:
-            self.workspace.coaching.edit_action(
-                self.action["id"],
-                text=self.text.text(),
-                owner=owner if owner is not None else "me",
-                due=self.due.date().toString("yyyy-MM-dd") if self.has_due.isChecked() else None,
+            # Announced, so other pages showing actions (an entry's aside, reminders) catch up;
+            # the Coaching page itself refreshes on accepted.
+            operations.perform(
+                operations.events_of(self.parent()),
+                lambda: self.workspace.coaching.edit_action(
+                    self.action["id"],
+                    text=self.text.text(),
+                    owner=owner if owner is not None else "me",
+                    due=due,
+                ),
+                operations.Changes(actions=True),
+                initiator=self.parent(),
             )
         except ReflectJournalError as exc:
             show_error(self, exc)

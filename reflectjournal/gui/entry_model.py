@@ -92,9 +92,10 @@ class EntryListModel(QAbstractListModel):
 
     def _load(self, offset: int, limit: int) -> list[Entry]:
         page = replace(self._filter, limit=limit, offset=offset)
+        # A row shows a snippet: the rest of a long body is never read into Python.
         if self._query.strip():
-            return self._journal.found(self._query, page)
-        return self._journal.entries(page)
+            return self._journal.found(self._query, page, body_chars=SNIPPET_CHARS * 3)
+        return self._journal.entries(page, body_chars=SNIPPET_CHARS * 3)
 
     def _fetch_page(self) -> None:
         if self._exhausted:

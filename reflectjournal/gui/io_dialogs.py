@@ -181,6 +181,8 @@ class FileActions(QObject):
 
         def jrnl_only() -> None:
             is_jrnl = kinds.currentData().startswith("jrnl")
+            if not is_jrnl:
+                password.clear()  # a password is never kept for a format that has none
             for widget in (password, date_format):
                 widget.setEnabled(is_jrnl)
                 form.labelForField(widget).setEnabled(is_jrnl)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
@@ -34,6 +35,9 @@ from reflectjournal.services.entries import EntryFilter
 from reflectjournal.services.timeutil import range_end, range_start
 
 SEARCH_DEBOUNCE_MS = 150
+# A search that took at most this long runs on the next keystroke at once (no debounce): the
+# list keeps up with typing. A slower one waits for a pause in typing instead.
+QUICK_SEARCH_S = 0.030
 MOODS = {"Low (1–2)": (1, 2), "Steady (3)": (3, 3), "Good (4–5)": (4, 5)}
 KINDS = {"Reflections": "reflection", "Session notes": "session", "Shared with me": "shared"}
 
@@ -119,7 +123,8 @@ class JournalView(QWidget):
 
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self.apply_search)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self._last_search_s = 0.0
+        self.search.textChanged.connect(self._text_changed)
         self.search.returnPressed.connect(self.apply_search)
         self.list.selectionModel().currentChanged.connect(self._open_current)
         self.new_button.clicked.connect(self.new_entry)
@@ -266,13 +271,22 @@ class JournalView(QWidget):
             self.chips.addWidget(chip)
         self.chips.addStretch(1)
 
+    def _text_changed(self, _text: str) -> None:
+        # Interval 0 still runs on the next turn of the event loop, so a paste or a burst of
+        # queued keys becomes one search.
+        quick = self._last_search_s <= QUICK_SEARCH_S
+        self._debounce.setInterval(0 if quick else SEARCH_DEBOUNCE_MS)
+        self._debounce.start()
+
     def apply_search(self) -> None:
         self._debounce.stop()
+        started = time.perf_counter()
         try:
             self.model.set_search(self.search.text(), self.filter)
         except ReflectJournalError as exc:
             self.status.emit(str(exc))
         self._update_empty()
+        self._last_search_s = time.perf_counter() - started
 
     def _update_empty(self) -> None:
         if self.model.rowCount():

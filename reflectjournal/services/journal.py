@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services import entries as E
+from reflectjournal.services import search
 from reflectjournal.services.entries import EntryFilter
 from reflectjournal.services.frameworks import get_model
 from reflectjournal.services.tags import TagUsage, ensure_tags, slugify
 from reflectjournal.services.timeutil import from_storage, now_utc, parse_date, to_storage
 from reflectjournal.storage.chunks import in_chunks
 from reflectjournal.storage.database import Database
-from reflectjournal.storage.fts import to_match_query
 
 _UNSET = object()
-# Searches matching more entries than this rank them in windows of the newest this many
-# (see search_ids): bm25 over 2,000 matches takes ~2 ms; over 50,000 it takes ~50 ms.
-RANK_WINDOW = 2000
 _ENTRY_COLUMNS = (
     "e.id, e.uid, e.kind, e.title, e.body, e.created, e.created_offset, e.updated, e.mood, "
     "e.energy, e.visibility, e.model, e.starred, e.sender_id, e.origin_hash"
 )
+
+
+def _columns(body_chars: int | None) -> str:
+    if body_chars is None:
+        return _ENTRY_COLUMNS
+    return _ENTRY_COLUMNS.replace("e.body", f"substr(e.body, 1, {int(body_chars)}) AS body")
 
 
 class JournalService:
@@ -53,6 +55,8 @@ class JournalService:
         origin_hash: str | None = None,
         tag_source: str = "user",
     ) -> int:
+        import uuid  # here, not at the top: it costs read-only commands ~2 ms (platform)
+
         reflection_model = get_model(model)
         if sections and reflection_model is None:
             raise UsageError("Sections need a reflection model; choose one with --model.")
@@ -241,13 +245,16 @@ class JournalService:
         sections = tuple(self.sections(row["id"]).items())
         return E.entry_from_row(row, tags, comments, sections, sender)
 
-    def entries(self, f: EntryFilter | None = None) -> list[E.Entry]:
-        """Newest first, as ``list``; without comments or sections (``entry`` has them)."""
-        return self._typed(self.list_rows(f))
+    def entries(self, f: EntryFilter | None = None, body_chars: int | None = None) -> list[E.Entry]:
+        """Newest first, as ``list``; without comments or sections (``entry`` has them).
+        ``body_chars`` keeps only the start of each body, for a list that shows snippets."""
+        return self._typed(self.list_rows(f, body_chars))
 
-    def found(self, query: str, f: EntryFilter | None = None) -> list[E.Entry]:
+    def found(
+        self, query: str, f: EntryFilter | None = None, body_chars: int | None = None
+    ) -> list[E.Entry]:
         """Best match first, as ``search``."""
-        return self._typed(self.search_rows(query, f))
+        return self._typed(self.search_rows(query, f, body_chars))
 
     def _typed(self, rows: list[Any]) -> list[E.Entry]:
         tags = self._tags_for([r["id"] for r in rows])
@@ -320,32 +327,8 @@ class JournalService:
                 "WHERE t.slug = ?)"
             )
             params.append(slugify(name))
-        if f.since:
-            clauses.append("e.created >= ?")
-            params.append(f.since)
-        if f.until:
-            clauses.append("e.created < ?")
-            params.append(f.until)
-        if f.kind:
-            E.check_choice("Kind", f.kind, E.KINDS)
-            clauses.append("e.kind = ?")
-            params.append(f.kind)
-        if f.mood_min is not None:
-            clauses.append("e.mood >= ?")
-            params.append(f.mood_min)
-        if f.mood_max is not None:
-            clauses.append("e.mood <= ?")
-            params.append(f.mood_max)
-        if f.visibility:
-            clauses.append("e.visibility = ?")
-            params.append(f.visibility)
-        if f.starred is not None:
-            clauses.append("e.starred = ?")
-            params.append(int(f.starred))
-        if f.sender_id is not None:
-            clauses.append("e.sender_id = ?")
-            params.append(f.sender_id)
-        return clauses, params
+        columns, column_params = search.entry_clauses(f)
+        return clauses + columns, params + column_params
 
     @staticmethod
     def _page(f: EntryFilter) -> tuple[str, list[object]]:
@@ -355,95 +338,53 @@ class JournalService:
             raise UsageError("The limit must be zero or more.")
         return " LIMIT ? OFFSET ?", [f.limit, f.offset]
 
-    def list_rows(self, f: EntryFilter | None = None) -> list:
-        """Rows (newest first) without tags: what the GUI's list model pages through."""
+    def list_rows(self, f: EntryFilter | None = None, body_chars: int | None = None) -> list:
+        """Rows (newest first) without tags. ``body_chars`` cuts each body to its first
+        characters, for lists that show a snippet."""
         f = f or EntryFilter()
         clauses, params = self._where(f)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         page, page_params = self._page(f)
         return self.db.query(
-            f"SELECT {_ENTRY_COLUMNS} FROM entry e{where} ORDER BY e.created DESC, e.id DESC{page}",
+            f"SELECT {_columns(body_chars)} FROM entry e{where} "
+            f"ORDER BY e.created DESC, e.id DESC{page}",
             (*params, *page_params),
         )
 
     def count(self, f: EntryFilter | None = None, query: str | None = None) -> int:
         f = f or EntryFilter()
-        clauses, params = self._where(f)
         if query is not None:
-            match = to_match_query(query)
-            if match is None:
-                return 0
-            clauses.append("e.id IN (SELECT rowid FROM entry_fts WHERE entry_fts MATCH ?)")
-            params.append(match)
+            return search.count(self.db, query, f)
+        clauses, params = self._where(f)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return self.db.scalar(f"SELECT count(*) FROM entry e{where}", params)
 
-    def list(self, f: EntryFilter | None = None) -> list[dict]:
-        return self._with_tags(self.list_rows(f))
+    def list(self, f: EntryFilter | None = None, body_chars: int | None = None) -> list[dict]:
+        return self._with_tags(self.list_rows(f, body_chars))
 
-    def search_rows(self, query: str, f: EntryFilter | None = None) -> list:
+    def search_rows(
+        self, query: str, f: EntryFilter | None = None, body_chars: int | None = None
+    ) -> list:
         """Best match first; any text is a valid query (nothing searchable → no rows)."""
         f = f or EntryFilter()
         ids = self.search_ids(query, f)
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = self.db.query(f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE e.id IN ({marks})", ids)
+        rows = self.db.query(
+            f"SELECT {_columns(body_chars)} FROM entry e WHERE e.id IN ({marks})", ids
+        )
         by_id = {row["id"]: row for row in rows}
         return [by_id[i] for i in ids if i in by_id]
 
     def search_ids(self, query: str, f: EntryFilter | None = None) -> list[int]:
-        """Entry ids, one page of them, best match first (ties: the newer-written first).
+        """Entry ids, one page of them, best match first (services/search.py says how)."""
+        return search.search_ids(self.db, query, f or EntryFilter())
 
-        Ranking reads only the full-text index: joining ``entry`` here would load and sort
-        every matching row (1 KB each) just to keep 200. bm25 still costs about a microsecond
-        per match, too much for a word in half of 100k entries while someone types, so when
-        more than ``RANK_WINDOW`` entries match, they are ranked in windows: the most recently
-        written ``RANK_WINDOW`` matches by bm25 first, then the next window, and so on. Each
-        page is then exact for that order, however deep the offset.
-        """
-        f = f or EntryFilter()
-        match = to_match_query(query)
-        if match is None:
-            return []
-        clauses, params = self._where(f)
-        restrict = ""
-        if clauses:
-            restrict = (
-                " AND rowid IN (SELECT e.id FROM entry e WHERE " + " AND ".join(clauses) + ")"
-            )
-        base = f"SELECT rowid FROM entry_fts WHERE entry_fts MATCH ?{restrict}"
-        base_params = (match, *params)
-        if f.limit is not None and f.limit < 0:
-            raise UsageError("The limit must be zero or more.")
-        want = f.limit if f.limit is not None else -1
-        offset = f.offset
-        ids: list[int] = []
-        while want != 0:
-            window, skip = divmod(offset, RANK_WINDOW)
-            # This window's rowids (and the first one past it) in one pass over the index.
-            edge = self.db.query(
-                f"SELECT min(rowid), max(rowid), count(*) FROM ({base} "
-                "ORDER BY rowid DESC LIMIT ? OFFSET ?)",
-                (*base_params, RANK_WINDOW, window * RANK_WINDOW),
-            )[0]
-            if not edge[2]:
-                break
-            page = self.db.query(
-                f"{base} AND rowid BETWEEN ? AND ? "
-                "ORDER BY bm25(entry_fts, 4.0, 1.0, 2.0), rowid DESC LIMIT ? OFFSET ?",
-                (*base_params, edge[0], edge[1], want, skip),
-            )
-            ids += [row[0] for row in page]
-            if edge[2] < RANK_WINDOW:
-                break  # that was the last window
-            taken = len(page)
-            want = -1 if want < 0 else want - taken
-            offset = (window + 1) * RANK_WINDOW if want else offset + taken
-        return ids
-
-    def search(self, query: str, f: EntryFilter | None = None) -> list[dict]:
-        return self._with_tags(self.search_rows(query, f))
+    def search(
+        self, query: str, f: EntryFilter | None = None, body_chars: int | None = None
+    ) -> list[dict]:
+        return self._with_tags(self.search_rows(query, f, body_chars))
 
     def _comments_for(self, ids: list[int]) -> dict[int, list[dict]]:
         """Comments per entry (CLI.md's ``comments``), for a page of entries at once."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.entries import check_text
 from reflectjournal.services.timeutil import now_utc
@@ -17,6 +15,8 @@ class PeopleService:
         self.db = db
 
     def add(self, name: str, role: str, email: str = "") -> int:
+        import uuid  # only when writing: read-only commands skip its imports
+
         name = " ".join(check_text(name, "The name").split())
         if not name:
             raise UsageError("A person needs a name.")

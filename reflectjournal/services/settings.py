@@ -39,6 +39,9 @@ CARE_NOTE = SettingKey(
 RETENTION_MONTHS = SettingKey(
     "coaching.retention_months", "", "months coaching records are kept after a relationship ends"
 )
+BUILTIN_FRAMEWORKS = SettingKey(
+    "frameworks.builtin_fingerprint", "", "which shipped framework files the journal holds"
+)
 SHOW_STREAK = SettingKey(
     "patterns.show_streak", "0", "1 shows the writing streak on the Patterns page (off by default)"
 )
@@ -61,6 +64,7 @@ REGISTRY: dict[str, SettingKey] = {
         REMINDER_TIME,
         CARE_NOTE,
         RETENTION_MONTHS,
+        BUILTIN_FRAMEWORKS,
         SHOW_STREAK,
         REVALIDATION_REGULATOR,
         REVALIDATION_RENEWAL,

@@ -52,6 +52,8 @@ class Result:
     jrnl_note: str = ""
     peak_rss_mb: float | None = None
     budget_rss_mb: float | None = None
+    floor_median_s: float | None = None  # the same question asked by a bare sqlcipher3 script
+    max_floor_ratio: float | None = None
     note: str = ""
     samples: list[float] = field(default_factory=list)
 

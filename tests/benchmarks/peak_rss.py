@@ -1,4 +1,5 @@
-"""Run a command and print its peak resident memory in MiB (Linux/macOS), via wait4.
+"""Run a command and print its peak resident memory in MiB (Linux/macOS), its exit status and
+its user and system CPU seconds, via wait4.
 
     python tests/benchmarks/peak_rss.py COMMAND [ARGS...]
 
@@ -18,7 +19,12 @@ def main(command: list[str]) -> int:
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
-    print(f"{usage.ru_maxrss / scale:.1f} {os.waitstatus_to_exitcode(status)}")
+    # Then the child's CPU seconds (user, system): on a shared machine, wall time alone
+    # says more about the neighbours than about the command.
+    print(
+        f"{usage.ru_maxrss / scale:.1f} {os.waitstatus_to_exitcode(status)} "
+        f"{usage.ru_utime:.2f} {usage.ru_stime:.2f}"
+    )
     return 0
 
 

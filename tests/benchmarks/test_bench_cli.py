@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 
 import pytest
 from conftest import (
@@ -37,6 +38,10 @@ CASES = {
         ["-contains", COMMON_WORD, "-n", "200"],
     ),
     "tags": (["tags"], ["--tags"]),
+    f"search {COMMON_WORD} --tag {COMMON_TAG} --limit 200": (
+        ["search", COMMON_WORD, "--tag", COMMON_TAG, "--limit", "200"],
+        ["@" + COMMON_TAG, "-contains", COMMON_WORD, "-n", "200"],
+    ),
 }
 
 _jrnl: dict[str, tuple[float | None, str, int | None]] = {}
@@ -121,5 +126,52 @@ def test_cli_peak_memory(benchmark, recorder, corpus, keyring_env, name, args):
             len(peaks),
             peak_rss_mb=max(peaks),
             note="ru_maxrss of the process (wait4), largest of the runs",
+        )
+    )
+
+
+# name: (our arguments, raw_floor.py arguments for the same rows)
+FLOOR_CASES = {
+    f"list --tag {COMMON_TAG} --limit 200": (
+        ["list", "--tag", COMMON_TAG, "--limit", "200"],
+        ["list-tag", COMMON_TAG],
+    ),
+    f"search {COMMON_WORD} --limit 200": (
+        ["search", COMMON_WORD, "--limit", "200"],
+        ["search", COMMON_WORD],
+    ),
+    "tags": (["tags"], ["tags"]),
+}
+MAX_FLOOR_RATIO = 2.0
+
+
+@pytest.mark.parametrize("name", list(FLOOR_CASES))
+def test_cli_near_the_floor(benchmark, recorder, corpus, keyring_env, journal_copy, name):
+    """Ours (keyring unlock) and a bare sqlcipher3 script on the same file, runs interleaved
+    so both see the same machine load; the ratio of medians is what start-up adds."""
+    from conftest import HERE, run_once
+
+    ours_args, raw_args = FLOOR_CASES[name]
+    ours = reflectjournal_command(*ours_args)
+    raw = [sys.executable, str(HERE / "raw_floor.py"), str(journal_copy), *raw_args]
+    ours_runs: list = []
+    raw_runs: list = []
+
+    def pair():
+        raw_runs.append(run_once(raw, keyring_env))
+        ours_runs.append(run_once(ours, keyring_env))
+
+    benchmark.pedantic(pair, rounds=RUNS, iterations=1, warmup_rounds=1)
+    assert all(r.returncode == 0 for r in ours_runs + raw_runs), ours_runs[-1].stderr[-300:]
+    ours_median, raw_median = median_seconds(ours_runs), median_seconds(raw_runs)
+    recorder.add(
+        Result(
+            f"CLI `{name}` (keyring) against a raw sqlcipher3 query",
+            ours_median,
+            len(ours_runs),
+            floor_median_s=raw_median,
+            max_floor_ratio=MAX_FLOOR_RATIO,
+            samples=[r.seconds for r in ours_runs],
+            note="interleaved pairs after a warm-up; raw = tests/benchmarks/raw_floor.py",
         )
     )

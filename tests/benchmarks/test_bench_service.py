@@ -117,6 +117,49 @@ def test_search(benchmark, recorder, ws, word):
     )
 
 
+FILTERED = {
+    f"@{COMMON_TAG}": dict(tags=[COMMON_TAG]),
+    "@locum-spend (a rare tag)": dict(tags=["locum-spend"]),
+    "one month": dict(since="2020-01-01T00:00:00+00:00", until="2020-02-01T00:00:00+00:00"),
+    "kind session": dict(kind="session"),
+    "mood 1-2": dict(mood_min=1, mood_max=2),
+    f"@{COMMON_TAG}, two years, kind reflection": dict(
+        tags=[COMMON_TAG],
+        kind="reflection",
+        since="2019-01-01T00:00:00+00:00",
+        until="2021-01-01T00:00:00+00:00",
+    ),
+}
+
+
+@pytest.mark.parametrize("word", [COMMON_WORD, "t"])
+@pytest.mark.parametrize("label", list(FILTERED))
+def test_search_filtered(benchmark, recorder, ws, word, label):
+    """Search combined with filters: the first 200 as the GUI list loads them (snippets)."""
+    f = EntryFilter(**FILTERED[label], limit=200)
+    rows = benchmark.pedantic(lambda: ws.journal.search(word, f, body_chars=480), **_rounds(True))
+    total = ws.journal.count(EntryFilter(**FILTERED[label]), query=word)
+    assert len(rows) == min(200, total)
+    for row in rows:
+        assert all(t in row["tags"] for t in f.tags)
+        assert f.kind is None or row["kind"] == f.kind
+        assert f.mood_min is None or f.mood_min <= (row["mood"] or 0) <= f.mood_max
+    recorder.from_benchmark(
+        f"in-app search + filter, first 200 ('{word}' + {label})",
+        benchmark,
+        budget_s=IN_APP_BUDGET,
+        note=f"{total} matches",
+    )
+
+
+def test_count_search(benchmark, recorder, ws):
+    total = benchmark.pedantic(lambda: ws.journal.count(query=COMMON_WORD), **_rounds(True))
+    assert total == len(ws.journal.search_ids(COMMON_WORD))
+    recorder.from_benchmark(
+        f"in-app count of a search ('{COMMON_WORD}')", benchmark, budget_s=IN_APP_BUDGET
+    )
+
+
 def test_tag_counts(benchmark, recorder, ws, corpus):
     counts = benchmark.pedantic(ws.journal.tag_counts, **_rounds(True))
     used = {t.slug: t.count for t in counts if t.count}

@@ -146,3 +146,20 @@ def test_dayone_json_streams_and_reports_bad_json_with_its_line(tmp_path):
     path.write_text('[{"entries": []}]', encoding="utf-8")
     with pytest.raises(ImportFailed, match="is not a Day One export"):
         parse_dayone(path)
+
+
+def test_classic_links_are_not_followed(tmp_path):
+    import os
+
+    folder = tmp_path / "J.dayone"
+    doentry(folder, "A1", **{"Creation Date": datetime(2014, 3, 9), "Entry Text": "Kept\nbody"})
+    outside = tmp_path / "outside.doentry"
+    outside.write_bytes(
+        plistlib.dumps({"Creation Date": datetime(2014, 3, 9), "Entry Text": "Secret\nx"})
+    )
+    os.symlink(outside, folder / "entries" / "B2.doentry")
+    result = parse_dayone(folder)
+    assert [e.title for e in result.entries] == ["Kept"]
+    assert [(s.where, s.reason) for s in result.skipped] == [
+        ("entries/B2.doentry", "symbolic link not followed")
+    ]

@@ -1,4 +1,4 @@
-"""Migration 0008: visibility mentor/coach becomes the set of such contacts, per entry."""
+"""Migration 0009: visibility mentor/coach becomes the set of such contacts, per entry."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ def test_visibility_migrates_to_share_recipients(tmp_path):
 
     ws = Workspace.create(tmp_path / "old.rj", PASS, owner="Ana Leader")
     try:
-        command.downgrade(migrate._alembic_config(ws.db), "0007")
-        assert migrate.current_revision(ws.db) == "0007"
+        command.downgrade(migrate._alembic_config(ws.db), "0008")
+        assert migrate.current_revision(ws.db) == "0008"
         tom = _person(ws.db, "Tom", "mentor", "FP-TOM")
         sue = _person(ws.db, "Sue", "mentor", "FP-SUE")
         _person(ws.db, "Keyless", "mentor", None)  # no card yet: nobody to send to

@@ -355,3 +355,17 @@ def test_report_line_counts_what_came_in_and_why_some_did_not(workspace, tmp_pat
     again = workspace.imports.run("jrnl", path)
     assert again.summary().startswith("Imported 0 entries; 1 already in the journal; 3 skipped")
     assert again.to_json()["summary"] == again.summary()
+
+
+def test_year_and_time_only_is_read_as_jrnl_reads_it_and_short_brackets_stay_text():
+    result = parse_jrnl_text(
+        "[2019-06-30 09:00] A.\nx\n[2019 14:23] Year only.\ny\n[2019] was hard\n", LONDON
+    )
+    assert [(e.title, e.body) for e in result.entries] == [
+        ("A.", "x"),
+        ("Year only.", "y\n[2019] was hard"),  # jrnl too ignores brackets of six characters
+    ]
+    assert result.entries[1].created == datetime(2019, 1, 1, 14, 23, tzinfo=LONDON)
+    assert [n.reason for n in result.notes] == [
+        "the date '2019 14:23' has no month or day; read as 1 January, as jrnl does"
+    ]

@@ -506,6 +506,22 @@ def test_cli_patterns_json_has_the_contract_shape(cli):
     assert code == 0 and "1 entry from" in out
 
 
+def test_cli_patterns_json_is_compact_unless_full(cli):
+    assert cli("init", "--name", "T")[0] == 0
+    assert cli("add", "Rota gaps", "--tag", "workforce-pressures", "--mood", "2")[0] == 0
+    code, out, err = cli("patterns", "--json")
+    assert code == 0, err
+    compact = json.loads(out)
+    for key in ("timeline_weeks", "mood_weeks", "energy_weeks", "calendar"):
+        assert key not in compact
+    assert compact["timeline"] and compact["mood"]  # the monthly series stay
+    code, out, err = cli("patterns", "--json", "--full")
+    assert code == 0, err
+    full = json.loads(out)
+    assert full["timeline_weeks"] and full["calendar"][0]["count"] == 1
+    assert {k: v for k, v in full.items() if k in compact} == compact
+
+
 def test_cli_patterns_bad_input_is_one_sentence(cli):
     cli("init", "--name", "T")
     code, out, err = cli("patterns", "--since", "last tuesday", "--json")

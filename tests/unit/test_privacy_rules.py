@@ -110,6 +110,7 @@ def test_references_shaped_like_hospital_numbers_are_not_reported(text):
         ("Tyler, 4, was scared of the mask.", "Tyler"),
         ("Nana Joan visits every day at 2pm.", "Joan"),
         ("Please call Maureen (daughter) after six.", "Maureen"),
+        ("She told me her name was Betty and asked for tea.", "Betty"),
         ("Mr P. Sandhu was listed twice.", "Mr P. Sandhu"),
     ],
 )
@@ -148,6 +149,9 @@ def test_patients_and_relatives_names(text, name):
         "Mrs Jones rang in sick again and the rota fell apart.",
         "Sarah's baby shower is on Friday.",
         "Mr Smith from estates fixed the door.",
+        "Mr Daniels from the CCG joined the call.",
+        "My son Daniel starts school next week.",
+        "Patient DW, an 80-year-old man, fell on the ward.",
     ],
 )
 def test_staff_public_and_anonymised_names_are_not_patients(text):

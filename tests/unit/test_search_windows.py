@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from reflectjournal.services import journal as journal_module
+from reflectjournal.services import search as search_module
 from reflectjournal.services.entries import EntryFilter
 
 
 @pytest.fixture
 def many(workspace, monkeypatch):
     """Ten entries saying 'ward' 1..10 times in bodies of equal length; tag 'even' on even ones."""
-    monkeypatch.setattr(journal_module, "RANK_WINDOW", 3)
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 3)
     ids = []
     for n in range(1, 11):
         words = ["ward"] * n + ["filler"] * (12 - n)

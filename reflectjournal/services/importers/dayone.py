@@ -40,6 +40,7 @@ from .records import (
     Source,
     dedupe_tags,
     in_range,
+    streamed_file,
     zone_named,
 )
 from .safety import MAX_FILE_BYTES, open_capped, safe_zip_members
@@ -70,17 +71,11 @@ def open_dayone(path: Path) -> Source:
         result = _parse_zip(path)
         items: list[Item] = [*result.entries, *result.skipped]
         return Source(iter(items), len(items))
-    handle = open_capped(path, MAX_FILE_BYTES)
-    size = handle.seek(0, 2)
-    handle.seek(0)
-    return Source(_closing(_iter_json(handle, path.name), handle), size, done=handle.tell)
-
-
-def _closing(items: Iterator[Item], handle) -> Iterator[Item]:
-    try:
-        yield from items
-    finally:
-        handle.close()
+    with open_capped(path, MAX_FILE_BYTES) as handle:  # refused here if it cannot be read
+        size = handle.seek(0, 2)
+    return streamed_file(
+        lambda: open_capped(path, MAX_FILE_BYTES), lambda h: _iter_json(h, path.name), size
+    )
 
 
 def _iter_json(handle, name: str) -> Iterator[Item]:

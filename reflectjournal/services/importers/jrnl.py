@@ -52,6 +52,7 @@ from .records import (
     Source,
     dedupe_tags,
     local_timezone,
+    streamed_file,
 )
 from .safety import MAX_FILE_BYTES, open_capped, read_bytes_capped, safe_walk
 
@@ -137,46 +138,59 @@ def _finish(p: _Pending, where: str) -> ImportedEntry | Skipped:
 # --- lines ----------------------------------------------------------------------------------
 
 
-def _split_cr(line: str) -> list[str]:
-    return line.split("\r") if "\r" in line else [line]
-
-
-def file_lines(path: Path, name: str) -> Iterator[str]:
-    """The lines of a UTF-8 file (without line ends), read a line at a time; a bad byte
-    stops the import with its offset."""
-    offset = 0
+def file_chunks(path: Path, name: str) -> Iterator[str]:
+    """The text of a UTF-8 file in blocks of whole lines (line ends made ``\\n``, the last
+    one of each block dropped), read a megabyte at a time; a bad byte stops the import with
+    its offset."""
+    offset = 0  # of the first byte not yet decoded
+    carry = b""
     with open_capped(path) as handle:
-        first = True
-        for raw in handle:
-            if first and raw.startswith(b"\xef\xbb\xbf"):
-                raw, offset = raw[3:], 3
-            first = False
+        while True:
+            chunk = handle.read(_CHUNK)
+            data = carry + chunk
+            if chunk:
+                cut = data.rfind(b"\n") + 1  # whole lines only; UTF-8 never splits at \n
+                if not cut:
+                    carry = data
+                    continue
+                data, carry = data[:cut], data[cut:]
+            if not offset and data.startswith(b"\xef\xbb\xbf"):
+                data, offset = data[3:], 3
             try:
-                text = raw.decode("utf-8")
+                text = data.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise ImportFailed(
                     f"{name} is not UTF-8 text (unreadable byte at offset "
                     f"{offset + exc.start}); save it as UTF-8 and import it again."
                 ) from None
-            offset += len(raw)
-            text = text.rstrip("\n")
-            if text.endswith("\r"):
-                text = text[:-1]
-            yield from _split_cr(text)
+            offset += len(data)
+            if chunk:
+                text = text[:-1]  # the final newline: the next block starts a new line
+            if "\r" in text:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            yield text
+            if not chunk:
+                return
 
 
-def text_lines(text: str) -> Iterator[str]:
+def text_chunks(text: str) -> Iterator[str]:
+    """:func:`file_chunks` for text already in memory (a decrypted journal)."""
     text = text.removeprefix("\ufeff")
     start = 0
-    while True:
-        end = text.find("\n", start)
-        line = text[start:] if end < 0 else text[start:end]
-        if line.endswith("\r"):
-            line = line[:-1]
-        yield from _split_cr(line)
+    while start <= len(text):
+        end = text.find("\n", start + _CHUNK)
+        block = text[start:] if end < 0 else text[start:end]
+        if "\r" in block:
+            block = block.replace("\r\n", "\n").replace("\r", "\n")
+        yield block
         if end < 0:
             return
         start = end + 1
+
+
+def lines_of(chunks: Iterator[str]) -> Iterator[str]:
+    for block in chunks:
+        yield from block.split("\n")
 
 
 # --- the plain-text layouts -----------------------------------------------------------------
@@ -189,29 +203,43 @@ class _Scan:
     reader: DateReader
 
 
-def _scan(lines: Iterator[str], name: str, tz: tzinfo, fmt: str | None) -> _Scan:
-    """One pass to choose the layout, settle day/month order and count entries."""
+# Each begins with a literal newline (the block is given one in front), which lets the regular
+# expression engine jump between candidates instead of trying every position.
+_SCAN_BRACKET = re.compile(r"\n\[([^\]\n]*)\](?: [^\n]*|[^\S\n]*)$", re.M)
+_SCAN_LEGACY = re.compile(r"\n(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[ T]\d{1,2}:\d{2}[^\n]*)")
+_SCAN_DIGIT = re.compile(r"\n(\d[^\n]*)")
+_SCAN_HEADING = re.compile(r"\n#{1,3} ([^\n]*)$", re.M)
+_SCAN_FIRST = re.compile(r"^[^\n]*\S[^\n]*$", re.M)
+
+
+def _scan(chunks: Iterator[str], name: str, tz: tzinfo, fmt: str | None) -> _Scan:
+    """One pass to choose the layout, settle day/month order and count entries (by regular
+    expressions over whole blocks: this pass costs a fraction of the parse)."""
     plain = DateReader(tz, fmt)
     brackets = legacy = headings = 0
     evidence = OrderEvidence()
     first_text: str | None = None
-    for line in lines:
-        if first_text is None and line.strip():
-            first_text = line
-        if line.startswith("["):
-            match = _BRACKET_LINE.match(line)
-            if match and (DATEISH.match(match.group(1)) or plain.read(match.group(1))):
+    for block in chunks:
+        block = "\n" + block
+        if first_text is None:
+            found = _SCAN_FIRST.search(block)
+            first_text = found.group(0) if found else None
+        for match in _SCAN_BRACKET.finditer(block):
+            blob = match.group(1)
+            if DATEISH.match(blob) or plain.read(blob):
                 brackets += 1
-                evidence.see(match.group(1))
-        elif line[:1].isdigit():
-            if (_LEGACY_START.match(line) or (fmt and plain.read_prefix(line))) and not brackets:
-                legacy += 1
-                evidence.see(line)
-        elif line.startswith("#"):
-            match = _MD_ENTRY.match(line)
-            if match and plain.read_prefix(match.group(2)):
-                headings += 1
-                evidence.see(match.group(2))
+                evidence.see(blob)
+        if not brackets:
+            for match in (_SCAN_DIGIT if fmt else _SCAN_LEGACY).finditer(block):
+                line = match.group(1)
+                if not fmt or plain.read_prefix(line):
+                    legacy += 1
+                    evidence.see(line)
+        if "#" in block:
+            for match in _SCAN_HEADING.finditer(block):
+                if plain.read_prefix(match.group(1)):
+                    headings += 1
+                    evidence.see(match.group(1))
     markdown = first_text is not None and bool(_MD_YEAR.match(first_text.strip()))
     if markdown and headings:
         layout, total = "markdown", headings
@@ -259,7 +287,16 @@ def _entries(lines: Iterator[str], scan: _Scan, prefix: str = "") -> Iterator[It
         found = reader.read_prefix(line)
         return (line, "") if found else None
 
+    # Only lines starting with these characters can start an entry; the rest are body text
+    # and take the short path (most lines of a journal).
+    starts = {"bracket": "[", "markdown": "#"}.get(scan.layout, "0123456789")
     for number, line in enumerate(lines, start=1):
+        if not line or line[0] not in starts:
+            if pending is not None:
+                pending.rest.append(line)
+            elif not skipping and line.strip():
+                preamble.append(number)
+            continue
         if md and (_MD_YEAR.match(line) or _MD_MONTH.match(line)):
             continue  # the export's year and month headings (body headings were pushed down)
         found = header(line)
@@ -309,10 +346,10 @@ def _preamble(lines: list[int], prefix: str) -> Skipped:
 
 
 def _text_source(
-    lines: Callable[[], Iterator[str]], name: str, tz: tzinfo, fmt: str | None, prefix: str = ""
+    chunks: Callable[[], Iterator[str]], name: str, tz: tzinfo, fmt: str | None, prefix: str = ""
 ) -> Source:
-    scan = _scan(lines(), name, tz, fmt)
-    return Source(_entries(lines(), scan, prefix), scan.total)
+    scan = _scan(chunks(), name, tz, fmt)
+    return Source(_entries(lines_of(chunks()), scan, prefix), scan.total)
 
 
 def parse_jrnl_text(
@@ -327,7 +364,7 @@ def parse_jrnl_text(
     if version == "2.x" or text.startswith("JRNLv3"):
         raise jrnl_crypto.JrnlPasswordNeeded(jrnl_crypto.needs_password_message(version or "3.x"))
     tz = tz or local_timezone()
-    source = _text_source(lambda: text_lines(text), "the journal", tz, date_format)
+    source = _text_source(lambda: text_chunks(text), "the journal", tz, date_format)
     return ParseResult.collect(source.items)
 
 
@@ -369,20 +406,12 @@ def open_jrnl(
         data = read_bytes_capped(path, MAX_FILE_BYTES)
         text = jrnl_crypto.decrypt(data, password, version)
         del data
-        return _text_source(lambda: text_lines(text), path.name, tz, fmt)
+        return _text_source(lambda: text_chunks(text), path.name, tz, fmt)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        handle = open_capped(path)
-        return Source(
-            _closing(iter_jrnl_json(handle, tz, path.name), handle), size, done=handle.tell
+        return streamed_file(
+            lambda: open_capped(path), lambda h: iter_jrnl_json(h, tz, path.name), size
         )
-    return _text_source(lambda: file_lines(path, path.name), path.name, tz, fmt)
-
-
-def _closing(items: Iterator[Item], handle) -> Iterator[Item]:
-    try:
-        yield from items
-    finally:
-        handle.close()
+    return _text_source(lambda: file_chunks(path, path.name), path.name, tz, fmt)
 
 
 def parse_jrnl(
@@ -421,7 +450,7 @@ def _folder_source(folder: Path, tz: tzinfo, fmt: str | None) -> Source:
         for file, rel, (year, month, day) in days:
             try:
                 source = _text_source(
-                    lambda f=file, r=rel: file_lines(f, r), rel, tz, fmt, f"{rel} "
+                    lambda f=file, r=rel: file_chunks(f, r), rel, tz, fmt, f"{rel} "
                 )
                 for item in source.items:
                     if isinstance(item, ImportedEntry):

@@ -32,8 +32,12 @@ _TIME = r"(?:[ T,]\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?"
 _YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME)
 _YEAR_LAST = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})" + _TIME)
 _PARTIAL = re.compile(r"(\d{4})-(\d{1,2})" + _TIME)
+# A year and a time, no month or day: jrnl (dateutil) reads it as 1 January of that year.
+_YEAR_ONLY = re.compile(r"(\d{4})[ T,]\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?")
 #: Starts like a date, so a bracket holding it is an entry's date line, read or not.
-DATEISH = re.compile(r"\s*\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?(?:\s|T|$)")
+DATEISH = re.compile(
+    r"\s*(?:\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?(?:\s|T|$)|\d{4}[ T]\d{1,2}:\d{2})"
+)
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,15 @@ class DateReader:
                 return Stamp(
                     when,
                     f"the date '{text}' has no day; read as the 1st of the month, as jrnl does",
+                )
+        match = _YEAR_ONLY.fullmatch(text)
+        if match:
+            y, *clock = match.groups()
+            when = _make(int(y), 1, 1, _clock(*clock), self.tz)
+            if when:
+                return Stamp(
+                    when,
+                    f"the date '{text}' has no month or day; read as 1 January, as jrnl does",
                 )
         return None
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: Dates outside this range are treated as unreadable: they are typos, and far-off years
@@ -86,12 +86,10 @@ class ParseResult:
 Item = ImportedEntry | Skipped
 
 
-_WHITESPACE = re.compile(r"\s+")
-
-
 def normalise_text(text: str) -> str:
     """NFC, every run of whitespace collapsed to one space, trimmed."""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    # str.split() splits on exactly the characters ``\s`` matches, several times faster.
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def fingerprint(entry: ImportedEntry) -> str:
@@ -173,3 +171,20 @@ class Source:
     items: Iterator[Item]
     total: int
     done: Callable[[], int] | None = None
+
+
+def streamed_file(
+    opener: Callable[[], IO[bytes]], parse: Callable[[IO[bytes]], Iterator[Item]], size: int
+) -> Source:
+    """A Source reading one file through ``parse``. The file is opened when the first item is
+    asked for and closed when the items end (or are abandoned), so a source that is never
+    read leaves nothing open; progress is the byte position reached."""
+    position = [0]
+
+    def items() -> Iterator[Item]:
+        with opener() as handle:
+            for item in parse(handle):
+                position[0] = handle.tell()
+                yield item
+
+    return Source(items(), size, done=lambda: position[0])

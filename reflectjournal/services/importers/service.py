@@ -13,12 +13,15 @@ times. The triggers come back inside the same transaction, so a crash restores t
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -192,6 +195,13 @@ def _text_problem(
     ``others`` (tags, comments, a sender's name) are checked too: SQLite refuses a lone
     surrogate with UnicodeEncodeError, which must become a skipped entry, not a crash.
     """
+    # The common case in one pass: valid UTF-8, no NUL, well under the size limit.
+    try:
+        joined = "\x1f".join((title, body, *others))
+        if "\x00" not in joined and len(joined.encode("utf-8")) <= E.ENTRY_MAX_BYTES:
+            return None
+    except UnicodeEncodeError:
+        pass
     try:
         E.check_text(body)
         E.check_text(title, "The title")
@@ -234,10 +244,10 @@ def _row_from_ours(data: dict, number: int) -> _Row:
     )
     if problem:
         raise ImportFailed(f"The ReflectJournal export was refused: entry {number}: {problem}.")
-    model = data["model"]
+    model = data["model"] or None  # "" is "no model", as get_model reads it
     if model is not None:
         try:
-            model = get_model(model).slug
+            model = get_model(model).slug  # type: ignore[union-attr]  # None only for ""
         except UsageError:
             raise ImportFailed(
                 f"The ReflectJournal export was refused: entry {number} uses the reflection "
@@ -331,7 +341,7 @@ class ImportService:
             with bulk.triggers_set_aside(db) as fill:
                 next_id = (db.scalar("SELECT max(id) FROM entry") or 0) + 1
                 senders: dict[str, int] = {}
-                for batch in _batches(rows):
+                for batch in _parsed_ahead(_batches(rows)):
                     if cancelled is not None and cancelled():
                         raise ImportCancelled("The import was cancelled; nothing was written.")
                     found += len(batch)
@@ -387,7 +397,7 @@ class ImportService:
         created = 0
         for row in rows:
             for raw in row.tags:
-                slug = slugify(raw)
+                slug = _slug(raw)
                 if not slug or slug in by_key:
                     continue
                 by_key[slug] = self.db.execute(
@@ -421,7 +431,7 @@ class ImportService:
             )  # fmt: skip
             seen: set[int] = set()
             for raw in row.tags:
-                tag_id = tag_ids.get(slugify(raw))
+                tag_id = tag_ids.get(_slug(raw))
                 if tag_id is not None and tag_id not in seen:
                     seen.add(tag_id)
                     links.append((entry_id, tag_id, "import"))
@@ -484,10 +494,69 @@ class ImportService:
         return cache[name]
 
 
+@lru_cache(maxsize=65536)
+def _slug(raw: str) -> str:
+    """slugify, remembered: an import meets the same few hundred tags on every entry."""
+    return slugify(raw)
+
+
 def _batches(rows: Iterable[_Row]) -> Iterator[list[_Row]]:
     it = iter(rows)
     while batch := list(islice(it, BATCH)):
         yield batch
+
+
+_END = object()
+
+
+def _parsed_ahead(batches: Iterator[list[_Row]], depth: int = 2) -> Iterator[list[_Row]]:
+    """The same batches, parsed on a second thread up to ``depth`` ahead while this one writes.
+
+    SQLite releases the GIL while it works, so reading the next batch (pure Python) and
+    writing this one (mostly SQLite: the full-text index) overlap on two cores. An error in
+    the parse is raised here, in order; when the writer stops early (an error, a cancel) the
+    parser is told to stop and waited for, so it never outlives the transaction.
+    """
+    slots: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        item: object = _END
+        try:
+            for batch in batches:
+                if not put(batch):
+                    return
+        except BaseException as exc:  # handed to the writer, which raises it
+            item = exc
+        finally:
+            if stop.is_set():
+                close = getattr(batches, "close", None)
+                if close is not None:
+                    close()
+        put(item)
+
+    worker = threading.Thread(target=produce, name="import-parser", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _nothing_message(report: ImportReport) -> str:
@@ -496,6 +565,6 @@ def _nothing_message(report: ImportReport) -> str:
         return f"Nothing was imported: {where} holds no entries."
     first = report.skipped[0]
     return _printable(
-        f"Nothing was imported: none of the entries in {where} could be read "
-        f"({skip_reasons(report.skipped)}; the first, {first.where}: {first.reason})."
+        f"Nothing was imported: none of the entries in {shown(where, 80)} could be read "
+        f"({skip_reasons(report.skipped)}; the first, {shown(first.where, 80)}: {first.reason})."
     )

@@ -142,6 +142,11 @@ _AFTER_WORD = re.compile(
     rf"(?<![A-Za-z])(?P<word>(?:{_RELATIVE_WORDS})|{_PATIENT_WORDS}|{_KIN_TITLES})"
     rf",?\s+(?:(?:called|named|known\s+as)\s+)?{_NAMES}"
 )
+# "Her name was Betty", "he goes by Dolly".
+_NAME_IS = re.compile(
+    rf"(?<![A-Za-z])(?:(?:[Hh]er|[Hh]is|[Tt]heir)\s+(?:first\s+)?name\s+(?:was|is)|"
+    rf"(?:goes|went)\s+by|calls\s+(?:herself|himself|themselves))\s+{_NAMES}"
+)
 # These three are found from their right-hand side (a rare anchor), then the name before it.
 _CALLED = re.compile(rf"(?<![A-Za-z])(?:called|named|known\s+as)\s+{_NAMES}")
 _OWN_BEFORE = re.compile(r"(?<![A-Za-z])(?:[Mm]y|[Oo]ur)\s+$")
@@ -217,6 +222,8 @@ _FROM_DEPARTMENT = re.compile(
     r"^\s+(?:from|in|of|at)\s+(?:the\s+)?(?:estates|finance|hr|it|pharmacy|procurement|payroll|"
     r"facilities|portering|housekeeping|catering|security|comms|communications|governance|"
     r"legal|audit|workforce|education|occupational\s+health|switchboard|medical\s+records|"
+    r"ccg|icb|ics|cqc|nhse|nhsi|nhs\s+england|hee|gmc|nmc|hcpc|csu|lmc|rcn|rcm|unison|bma|"
+    r"hsib|hssib|phso|council|local\s+authority|social\s+services|deanery|royal\s+college|"
     r"[A-Za-z]+\s+team|[A-Z][A-Za-z]+\s+(?:trust|university|council|hospital))(?![A-Za-z])",
     re.IGNORECASE,
 )
@@ -260,7 +267,7 @@ def patient_names(text: str, has_digit: bool = True) -> Iterable[Candidate]:
         if span is None or _staff_beside(text, *span):
             continue
         yield "patient-name", *_with_title_word(text, m, span), priority
-    for pattern in (_BED, _CARED_FOR) if has_digit else (_CARED_FOR,):
+    for pattern in (_BED, _CARED_FOR, _NAME_IS) if has_digit else (_CARED_FOR, _NAME_IS):
         for m in pattern.finditer(text):
             span = _name_span(m)
             if span is None or _staff_beside(text, *span) or _title_before(text, span[0]):

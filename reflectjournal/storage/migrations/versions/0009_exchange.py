@@ -1,7 +1,7 @@
 """the exchange: places, recipients per entry, outbox, inbox and receipts
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-30 18:40:00
 
 Entries are now shared with people, not a visibility level: ``entry_share`` holds each entry's
@@ -15,8 +15,8 @@ version seen of each entry someone shared with us (a withdrawal is a version too
 
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
