@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +32,9 @@ def _columns(body_chars: int | None) -> str:
 class JournalService:
     def __init__(self, db: Database):
         self.db = db
+        # Called inside the delete's transaction, before the row goes: the exchange uses it to
+        # withdraw the entry from the people it was shared with, so a delete reaches them too.
+        self.before_delete: list[Callable[[int], None]] = []
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -167,6 +170,8 @@ class JournalService:
     def delete(self, entry_id: int) -> None:
         self._row(entry_id)
         with self.db.transaction():
+            for hook in self.before_delete:
+                hook(entry_id)
             self.db.execute("DELETE FROM entry WHERE id = ?", (entry_id,))
 
     def _set_tags(self, entry_id: int, names: list[str], source: str) -> None:

@@ -45,6 +45,7 @@ class Workspace:
         # that write PDFs use it and never import Qt themselves.
         self._pdf_writer: PdfWriter | None = None
         self.journal = JournalService(db)
+        self.journal.before_delete.append(self._withdraw_shares)
         self.frameworks = FrameworkService(db)
 
     # Feature services are built on first use, so a command pays only for what it touches.
@@ -212,6 +213,7 @@ class Workspace:
         for name in [k for k, v in vars(self).items() if hasattr(v, "db")]:
             del self.__dict__[name]
         self.journal = JournalService(self.db)
+        self.journal.before_delete.append(self._withdraw_shares)
         self.frameworks = FrameworkService(self.db)
         if keyring is not None and self.db.key is not None and keyring.get(self.path):
             keyring.set(self.path, self.db.key.hex())
@@ -221,6 +223,13 @@ class Workspace:
         elif old_backups == "delete":
             found = olds.delete(found)
         return {"choice": old_backups, "backups": [str(p) for p in found]}
+
+    def _withdraw_shares(self, entry_id: int) -> None:
+        # Only journals that shared this entry pay for building the sharing services.
+        if self.db.query_one(
+            "SELECT 1 FROM entry_share WHERE entry_id = ? AND active = 1 LIMIT 1", (entry_id,)
+        ):
+            self.sharing.exchange.withdraw_everywhere(entry_id)
 
     def close(self) -> None:
         self.db.close()

@@ -147,6 +147,29 @@ def test_redaction_and_withdrawal_reach_the_recipient(trio, spec):
     assert _shared(mentor) == {}
 
 
+def test_deleting_a_shared_entry_withdraws_it_from_its_recipients(trio, tmp_path):
+    leader, mentor, _ = trio
+    root = tmp_path / "place"
+    root.mkdir()
+    for ws in (leader, mentor):
+        ws.sharing.exchange.set_place(PlaceSpec("folder", str(root)))
+    entry = leader.journal.add("Rota again, three gaps on nights.", title="Rota")
+    kept = leader.journal.add("Still shared.", title="Kept")
+    leader.sharing.exchange.share(entry, ["Tom Mentor"])
+    leader.sharing.exchange.share(kept, ["Tom Mentor"])
+    leader.sharing.exchange.sync()
+    mentor.sharing.exchange.sync()
+    assert set(_shared(mentor)) == {"Rota", "Kept"}
+
+    leader.journal.delete(entry)
+    out = leader.sharing.exchange.sync()
+    assert (out.sent, out.errors) == (1, ())
+    assert mentor.sharing.exchange.sync().errors == ()
+    assert _shared(mentor) == {"Kept": "Still shared."}
+    # the receipt for the withdrawal comes back to a journal that no longer has the entry
+    assert leader.sharing.exchange.sync().errors == ()
+
+
 def test_privacy_check_holds_an_entry_back_with_one_sentence(trio, tmp_path):
     leader, mentor, _ = trio
     root = tmp_path / "shared"

@@ -170,6 +170,14 @@ class ExchangeService:
             raise UsageError(f"This entry is not shared with {who['name']}; nothing changed.")
         return self.recipients(entry["id"])
 
+    def withdraw_everywhere(self, entry_id: int) -> int:
+        """Queue the withdrawal of an entry from everyone it went to (it is being deleted)."""
+        rows = self.db.query(
+            "SELECT person_id FROM entry_share WHERE entry_id = ? AND active = 1", (entry_id,)
+        )
+        people = [self.sharing.contacts.get(int(r["person_id"])) for r in rows]
+        return sum(self.outgoing.withdraw(entry_id, person) for person in people)
+
     def recipients(self, entry_id: int) -> tuple[Recipient, ...]:
         rows = self.db.query(
             "SELECT s.person_id, p.name, s.active, s.queued, s.sent, s.received, s.held "
