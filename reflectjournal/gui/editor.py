@@ -85,6 +85,13 @@ class EntryEditor(QWidget):
                 self.model_box.setItemData(
                     self.model_box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole
                 )
+        # The longest model name ("Significant Event Analysis (SEA)", …) must not set the
+        # window's minimum width: the box shows ~18 characters and the list opens wider.
+        self.model_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.model_box.setMinimumContentsLength(18)
+        self.model_box.view().setMinimumWidth(self.model_box.view().sizeHintForColumn(0) + 24)
         self.mood = QComboBox()
         self.mood.addItems(SCALE)
         self.mood.setAccessibleName("Mood")

@@ -164,3 +164,13 @@ def test_every_page_opens_and_shortcuts_are_listed(qtbot, window):
         assert window.stack.currentWidget() is window.pages[view.key]
     keys = dict(window.shortcut_rows)
     assert keys["Lock now"] == "Ctrl+L" and keys["New entry"] and keys["Bold"] == "Ctrl+B"
+
+
+def test_journal_page_fits_a_1024_pixel_screen(qtbot, window):
+    # The longest reflection model's name once set the editor's minimum, and with it the
+    # window's: 1046 px, wider than a 1024 x 640 laptop screen.
+    window.resize(1024, 640)
+    window.stack.setCurrentWidget(window.journal_view)
+    qtbot.waitUntil(lambda: window.width() <= 1024)
+    assert window.minimumSizeHint().width() <= 1024
+    assert window.journal_view.editor.model_box.count() > 10
