@@ -113,14 +113,23 @@ class PatternsView(QWidget):
         self.framework.addItem("All frameworks", None)
         for fw in self.workspace.frameworks.list():
             self.framework.addItem(fw.name, fw.slug)
+        # Long framework names ("NHS Healthcare Leadership Model") must not widen the window
+        # past a 1024-pixel screen; the list still opens wide enough to read them.
+        self.framework.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.framework.setMinimumContentsLength(14)
+        self.framework.view().setMinimumWidth(self.framework.view().sizeHintForColumn(0) + 24)
         self.unit = QComboBox()
         self.unit.addItem("By week", "week")
         self.unit.addItem("By month", "month")
         refresh = QPushButton("Refresh")
         review = QPushButton("Weekly review…")
         pdf = QPushButton("Export PDF…")
+        # Review and export sit on the summary line: one row of every control was wider
+        # than a 1024-pixel screen.
         for w in (self.use_since, self.since, self.use_until, self.until, self.framework,
-                  self.unit, refresh, review, pdf):  # fmt: skip
+                  self.unit, refresh):  # fmt: skip
             bar.addWidget(w)
         bar.addStretch(1)
         outer.addLayout(bar)
@@ -131,6 +140,8 @@ class PatternsView(QWidget):
         line = QHBoxLayout()
         line.addWidget(self.summary, 1)
         line.addWidget(self.show_streak)
+        line.addWidget(review)
+        line.addWidget(pdf)
         outer.addLayout(line)
         from reflectjournal.gui.care_note import CareNoteBanner  # coaching's care for the carer
 
