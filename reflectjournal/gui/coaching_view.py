@@ -36,7 +36,7 @@ from reflectjournal.gui.coaching_dialogs import BriefDialog, PersonDialog, Sessi
 from reflectjournal.gui.feedback360_panel import Feedback360Panel
 from reflectjournal.gui.plain_text import esc, rich, rich_label
 from reflectjournal.gui.programme_panel import GoalsPanel, agreement_html
-from reflectjournal.services.display import date_text, plural
+from reflectjournal.services.display import date_text, datetime_text, plural
 from reflectjournal.services.timeutil import now_utc
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -384,7 +384,8 @@ class CoachingView(QWidget):
         rich(self.agreement, agreement_html(agreement, mentoring, number))
         for s in view["sessions"]:
             ahead = "  (coming up)" if s["upcoming"] else ""
-            item = QListWidgetItem(f"{s['date'][:16].replace('T', ' ')}  {s['title']}{ahead}")
+            when = datetime_text(s["date"], as_stored_offset=True)
+            item = QListWidgetItem(f"{when}  {s['title']}{ahead}")
             item.setData(ROLE, int(s["id"]))
             self.sessions.addItem(item)
         if not view["sessions"]:

@@ -288,7 +288,8 @@ class PatternsView(QWidget):
         s, a = data["streaks"], data["actions"]
         month = s["days_this_month"]
         parts = [
-            f"{plural(data['total_entries'], 'entry')} from {data['first']} to {data['last']}",
+            f"{plural(data['total_entries'], 'entry')} from {date_text(data['first'])} "
+            f"to {date_text(data['last'])}",
             f"{plural(month, 'day')} written this month",
         ]
         if self.show_streak.isChecked():

@@ -43,7 +43,7 @@ def view(qtbot, workspace):
 
 def test_dashboard_shows_the_numbers(view):
     assert view.data["total_entries"] == 3
-    assert "3 entries from 2026-11-02 to 2026-11-10" in view.summary.text()
+    assert "3 entries from 2 Nov 2026 to 10 Nov 2026" in view.summary.text()
     series = view.timeline_series
     sets = {s.label(): s for s in series.barSets()}
     assert set(sets) == {"Workforce pressures", "Burnout"}
