@@ -200,13 +200,27 @@ def _entry(item: object) -> ImportedEntry | str:
         if attachments:
             return f"it has no text, only {attachments} attachment(s), which are not imported"
         return "the entry is empty"
-    tags = item.get("tags", [])
+    return finish_entry(item, ("tags", "starred", "uuid"), title, body, created, attachments)
+
+
+def finish_entry(
+    fields: dict,
+    keys: tuple[str, str, str],
+    title: str,
+    body: str,
+    created: datetime,
+    attachments: int,
+) -> ImportedEntry | str:
+    """The fields both Day One formats share (tags, starred, the entry's own id), read under
+    each format's own key names; a reason to skip the entry, or the entry."""
+    tags_key, starred_key, uuid_key = keys
+    tags = fields.get(tags_key, [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        return "'tags' is not a list of text"
-    starred = item.get("starred", False)
+        return f"'{tags_key}' is not a list of text"
+    starred = fields.get(starred_key, False)
     if not isinstance(starred, bool):
-        return "'starred' is not true or false"
-    uuid = item.get("uuid")
+        return f"'{starred_key}' is not true or false"
+    uuid = fields.get(uuid_key)
     return ImportedEntry(
         title=title,
         body=body,

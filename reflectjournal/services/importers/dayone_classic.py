@@ -21,8 +21,8 @@ from pathlib import Path
 
 from reflectjournal.errors import ImportFailed
 
-from .dayone import split_title
-from .records import ImportedEntry, Item, Skipped, Source, dedupe_tags, in_range, zone_named
+from .dayone import finish_entry, split_title
+from .records import ImportedEntry, Item, Skipped, Source, in_range, zone_named
 from .safety import MAX_NOTE_BYTES, read_bytes_capped
 
 
@@ -44,22 +44,7 @@ def _entry(data: dict, photo: bool) -> ImportedEntry | str:
         return (
             "it has no text, only a photo, which is not imported" if photo else "the entry is empty"
         )
-    tags = data.get("Tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        return "'Tags' is not a list of text"
-    starred = data.get("Starred", False)
-    if not isinstance(starred, bool):
-        return "'Starred' is not true or false"
-    uuid = data.get("UUID")
-    return ImportedEntry(
-        title=title,
-        body=body,
-        created=created,
-        tags=dedupe_tags(tags),
-        starred=starred,
-        source_id=uuid if isinstance(uuid, str) and uuid else None,
-        attachments_skipped=int(photo),
-    )
+    return finish_entry(data, ("Tags", "Starred", "UUID"), title, body, created, int(photo))
 
 
 def _names(folder: Path, suffix: str) -> list[str]:
