@@ -76,6 +76,25 @@ class CoachingExchange:
         self.db = db
         self.sharing = sharing
 
+    def can_reach(self, person: str | int) -> bool:
+        """Whether ``person`` has keys here, so anything can travel to them."""
+        return bool(
+            self.db.scalar(
+                "SELECT fingerprint FROM person WHERE id = ?", (self._person_id(person),)
+            )
+        )
+
+    def latest_session(self, person: str | int) -> int | None:
+        """The latest session held with ``person`` (not one still to come)."""
+        from reflectjournal.services.timeutil import now_utc
+
+        found = self.db.scalar(
+            "SELECT id FROM coaching_session WHERE person_id = ? AND date <= ? "
+            "ORDER BY date DESC, id DESC LIMIT 1",
+            (self._person_id(person), now_utc().isoformat()),
+        )
+        return int(found) if found is not None else None
+
     # ---- the programme copy ------------------------------------------------------------------
 
     def send_programme(self, person: str | int) -> Delivery:
@@ -98,7 +117,13 @@ class CoachingExchange:
         return self._delivery("programme", who["uid"], who)
 
     def programme_delivery(self, person: str | int) -> Delivery | None:
+        """Where the copy for ``person`` stands; None when it was never chosen to go."""
         who = self.sharing.contacts.get(person)
+        if not self.db.scalar(
+            "SELECT 1 FROM exchange_item WHERE kind = 'programme' AND ref = ? AND person_id = ?",
+            (who["uid"], who["id"]),
+        ):
+            return None
         return self._delivery("programme", who["uid"], who)
 
     def _delivery(self, kind: str, ref: str, who: dict[str, Any]) -> Delivery:
