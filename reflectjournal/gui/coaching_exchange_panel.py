@@ -196,8 +196,11 @@ class ExchangePanel(QWidget):
             op,
             changes,
             initiator=None,  # the page refreshes like every other listener
-            on_error=lambda sentence: QMessageBox.warning(self, "ReflectJournal", sentence),
+            on_error=self._warn,
         )
+
+    def _warn(self, sentence: str) -> None:
+        QMessageBox.warning(self, "ReflectJournal", sentence)
 
     def send_programme(self) -> None:
         if self.person is None:
