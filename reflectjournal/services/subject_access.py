@@ -3,7 +3,10 @@ Art. 15) or simply to hand a coachee their file at the end of a programme.
 
 It gathers the person's record, the agreement, goals and ratings, every session note with
 them (sections, agenda, tags, linked entries), every action agreed with them or owned by them,
-every entry they shared with their comments, and their 360 results. Written as JSON (for a
+every entry they shared with their comments, their 360 results, and what travelled through
+the exchange: session summaries sent to them or received from them, what they wanted to
+bring (or I wanted to bring to them), and reflective discussion records they asked me to
+confirm. Written as JSON (for a
 machine) or Markdown (for a person); both are documents that leave the journal, so the
 privacy check runs on them first.
 """
@@ -26,6 +29,9 @@ class PersonFile:
     actions: tuple[dict, ...]
     shared_entries: tuple[dict, ...]
     feedback360: tuple[dict, ...]
+    summaries: tuple[dict, ...] = ()
+    brought: tuple[dict, ...] = ()
+    discussions_to_confirm: tuple[dict, ...] = ()
 
     def to_document(self) -> dict:
         """The file's own JSON layout (a document format, versioned, not CLI output)."""
@@ -103,6 +109,7 @@ def gather(workspace, person: str | int) -> PersonFile:
             }
         )
     person_record = {k: who[k] for k in ("name", "role", "email", "created", "fingerprint")}
+    exchanged = _exchanged(workspace, pid)
     return PersonFile(
         person=person_record,
         prepared=now_utc().isoformat(),
@@ -112,7 +119,35 @@ def gather(workspace, person: str | int) -> PersonFile:
         actions=actions,
         shared_entries=tuple(shared),
         feedback360=tuple(reports),
+        **exchanged,
     )
+
+
+def _exchanged(workspace, pid: int) -> dict:
+    """What travelled with them through the exchange (services/coaching_exchange.py)."""
+    cx = workspace.coaching_exchange
+    summaries = tuple(
+        {
+            "direction": "sent" if n.origin == "mine" else "received",
+            "date": n.date,
+            "summary": n.summary,
+            "actions": [{"text": a.text, "due": a.due, "status": a.status} for a in n.actions],
+        }
+        for n in reversed(cx.summaries(pid))
+    )
+    brought = tuple(
+        {"direction": "sent" if b.origin == "mine" else "received", "text": b.text,
+         "written": b.written}
+        for b in cx.bring_items(pid)
+    )  # fmt: skip
+    requests: tuple[dict, ...] = ()
+    if workspace.coaching_exchange.can_reach(pid):
+        requests = tuple(
+            {"date": r.date, "registrant": r.registrant, "colleague": r.colleague_name,
+             "pin": r.colleague_pin, "accounts": list(r.accounts), "confirmed_at": r.confirmed_at}
+            for r in workspace.revalidation_exchange.requests(pid)
+        )  # fmt: skip
+    return {"summaries": summaries, "brought": brought, "discussions_to_confirm": requests}
 
 
 def _agreement(a) -> dict:
@@ -175,6 +210,26 @@ def to_markdown(file: PersonFile) -> str:
         out += [md_escape(line) for line in e["body"].splitlines()] + [""]
         for c in e["comments"]:
             out += [f"> {md_escape(c['author'])}: {md_escape(c['text'])}", ""]
+    if file.summaries:
+        out += [f"## Session summaries ({len(file.summaries)})", ""]
+        for n in file.summaries:
+            out += [f"### {n['date']} ({n['direction']})", "", md_escape(n["summary"]), ""]
+            for a in n["actions"]:
+                due = f", due {a['due']}" if a["due"] else ""
+                out.append(f"- {md_escape(a['text'])} ({a['status']}{due})")
+            out.append("")
+    if file.brought:
+        out += ["## What was to be brought to sessions", ""]
+        for b in file.brought:
+            out.append(f"- {md_escape(b['text'])} ({b['direction']} {b['written'][:10]})")
+        out.append("")
+    if file.discussions_to_confirm:
+        out += ["## Reflective discussion records they asked to have confirmed", ""]
+        for r in file.discussions_to_confirm:
+            state = f"confirmed {r['confirmed_at'][:10]}" if r["confirmed_at"] else "not confirmed"
+            out.append(f"- {r['date']}: {md_escape(r['registrant'])} with "
+                       f"{md_escape(r['colleague'])} ({state})")  # fmt: skip
+        out.append("")
     if file.feedback360:
         out += ["## 360 feedback", ""]
         for r in file.feedback360:

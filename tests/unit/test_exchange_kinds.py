@@ -146,6 +146,10 @@ def test_a_session_summary_and_the_coachees_actions_arrive_with_due_dates(trio):
     leader.sharing.exchange.sync()
     (only,) = leader.coaching.list_actions()
     assert (only["text"], only["due"], only["status"]) == (second["text"], "2030-01-31", "done")
+    from reflectjournal.services import subject_access
+
+    (held,) = subject_access.gather(leader, "Cat Coach").summaries
+    assert (held["direction"], held["actions"][0]["status"]) == ("received", "done")
 
 
 def test_what_i_want_to_bring_shows_in_the_prep_brief_counted_by_arrival(trio):
@@ -183,6 +187,14 @@ def test_what_i_want_to_bring_shows_in_the_prep_brief_counted_by_arrival(trio):
     assert "Something I changed my mind about" not in text
     leader.sharing.exchange.sync()  # the coach's receipts arrive
     assert _cx(leader).bring_items("Cat Coach")[0].received is not None
+
+    # A subject access export of either side holds what travelled.
+    from reflectjournal.services import subject_access
+
+    theirs = subject_access.gather(coach, "Ana Leader")
+    assert [b["text"] for b in theirs.brought] == ["How to say no to the rota manager"]
+    assert "How to say no" in subject_access.to_markdown(theirs)
+    assert subject_access.gather(leader, "Cat Coach").brought[0]["direction"] == "sent"
 
     # After the next session, what was brought is no longer new.
     coach.coaching.add_session("Ana Leader", notes="Second session")
