@@ -346,11 +346,19 @@ class DeviceSync:
         return f"Devices: synced at {st['last_sync'][:16].replace('T', ' ')} UTC{tail}."
 
     def conflicts(self) -> list[ConflictInfo]:
+        """Every conflict waiting; each value names the device it came from."""
+        st = engine.state(self.db)
+        names = {r[0]: r[1] for r in self.db.query("SELECT device_id, name FROM sync_device")}
+        if st is not None:
+            names.setdefault(st["device_id"], st["device_name"])
         found = []
         for key, table, heads in self.db.query(
             "SELECT key, tbl, heads FROM sync_doc WHERE conflict = 1 ORDER BY key"
         ):
             shown = versions.view(json.loads(heads))
+            for conflict in shown.conflicts:
+                for value in conflict.values:
+                    value["device"] = names.get(value["device"], value["device"])
             title = str(
                 shown.fields.get("title")
                 or shown.fields.get("text")
@@ -360,7 +368,7 @@ class DeviceSync:
             found.append(ConflictInfo(key, table, title, tuple(shown.conflicts)))
         return found
 
-    def resolve(self, key: str, keep: str, text: str | None = None) -> None:
+    def resolve(self, key: str, keep: str, text: str | None = None, *, sync: bool = True) -> None:
         """Settle a conflict: ``keep`` is ``shown`` (the version the journal shows), ``other``
         (the other version), or ``text`` (the given text for the conflicting text field)."""
         row = self.db.query_one(
@@ -399,7 +407,8 @@ class DeviceSync:
                 )
             # Recorded (and sealed for the other devices) now, even with the place away.
             engine.apply_round(self.db, [], [], resolve={key})
-        self.sync()
+        if sync:  # the app syncs on its worker instead
+            self.sync()
 
     def stop(self) -> None:
         """Stop syncing this journal (the place and the other devices are left as they are)."""
