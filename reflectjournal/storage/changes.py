@@ -276,11 +276,16 @@ class Catalogue:
                 fields[f"tag:{self.key_of('tag', tag_id)}"] = source
         return fields
 
-    def write(self, table: str, key: str, fields: Fields | None, *, forget: bool = True) -> None:
+    def write(
+        self, table: str, key: str, fields: Fields | None, *, forget: bool = True
+    ) -> tuple[int | None, bool]:
         """Make the local row say what the record says (None: the record was deleted).
 
-        Raises ``Unresolvable`` when a required foreign key names a record not held here.
+        Returns the row written (None after a delete) and whether it holds the whole record:
+        False when an optional link or a tag names a record not held here (yet). Raises
+        ``Unresolvable`` when a required foreign key does.
         """
+        whole = True
         info = self.tables[table]
         rid = self.rid_of(key)
         if fields is None:
@@ -288,7 +293,7 @@ class Catalogue:
                 self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", (rid,))
                 if forget:
                     self.db.execute("DELETE FROM sync_map WHERE key = ?", (key,))
-            return
+            return None, True
         values: dict[str, Any] = {}
         for col in info.columns:
             if info.has_int_id and col == "id":
@@ -298,6 +303,7 @@ class Catalogue:
                 target = self.rid_of(str(value))
                 if target is None and col in info.notnull:
                     raise Unresolvable(key)
+                whole = whole and target is not None
                 value = target
             if value is None and col in info.notnull:
                 raise Unresolvable(key)
@@ -317,9 +323,10 @@ class Catalogue:
                 (table, rid, key),
             )
         if table == "entry":
-            self._write_children(rid, fields)
+            whole = self._write_children(rid, fields) and whole
+        return rid, whole
 
-    def _write_children(self, rid: int, fields: Fields) -> None:
+    def _write_children(self, rid: int, fields: Fields) -> bool:
         sections = {
             k[len("section:") :]: v
             for k, v in fields.items()
@@ -343,11 +350,14 @@ class Catalogue:
                     (rid, name, position, body),
                 )
         wanted: dict[int, str] = {}
+        whole = True
         for name, source in fields.items():
             if name.startswith("tag:") and source is not None:
                 tag = self.rid_of(name[len("tag:") :])
                 if tag is not None:
                     wanted[tag] = source
+                else:
+                    whole = False
         tags = {
             r[0]: r[1]
             for r in self.db.query(
@@ -363,3 +373,4 @@ class Catalogue:
                     "ON CONFLICT(entry_id, tag_id) DO UPDATE SET source = excluded.source",
                     (rid, tag, source),
                 )
+        return whole

@@ -45,16 +45,18 @@ class FlakyStore(FolderStore):
 lines = st.lists(
     st.sampled_from(["alpha", "beta", "gamma", "delta", "eps"]), min_size=1, max_size=4
 )
+edit = st.tuples(st.just("edit"), st.integers(0, 2), st.integers(0, 2), lines)
 step = st.one_of(
     st.tuples(st.just("add"), st.integers(0, 2)),
-    st.tuples(st.just("edit"), st.integers(0, 2), st.integers(0, 5), lines),
+    edit,
+    edit,
     st.tuples(
         st.just("tag"),
         st.integers(0, 2),
         st.integers(0, 5),
         st.sampled_from(["burnout", "resilience", "change-fatigue"]),
     ),
-    st.tuples(st.just("delete"), st.integers(0, 2), st.integers(0, 5)),
+    st.tuples(st.just("delete"), st.integers(0, 2), st.integers(0, 9)),
     st.tuples(st.just("sync"), st.integers(0, 2), st.sampled_from([None, None, "list", "put"])),
 )
 
@@ -84,7 +86,7 @@ def _state(ws: Workspace) -> dict:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(devices=st.integers(2, 3), steps=st.lists(step, min_size=4, max_size=60 if SOAK else 25))
+@given(devices=st.integers(2, 3), steps=st.lists(step, min_size=8, max_size=60 if SOAK else 25))
 def test_random_edits_converge_and_lose_nothing(devices, steps):
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -94,13 +96,16 @@ def test_random_edits_converge_and_lose_nothing(devices, steps):
         store = FlakyStore(place)
         journals = [Workspace.create(root / f"d{i}.rj", PASS) for i in range(devices)]
         try:
+            first = journals[0].journal.add("start", title="first")
             DeviceSync(journals[0].db).set_place(spec, PASS, name="d0", store=store)
             for i in range(1, devices):
                 DeviceSync(journals[i].db).join(spec, PASS, name=f"d{i}", store=store)
-            uids: list[str] = []
+            uids = [journals[0].db.scalar("SELECT uid FROM entry WHERE id = ?", (first,))]
             # The model: each write, and when its device next uploaded / others downloaded.
-            writes: list[dict] = []  # {"uid", "text", "device", "step", "uploaded"}
-            last_sync_ok: dict[int, list[int]] = {i: [] for i in range(devices)}
+            writes: list[dict] = [  # {"uid", "text", "device", "step", "uploaded"}
+                {"uid": uids[0], "text": "start", "device": 0, "step": -1, "uploaded": -1}
+            ]
+            last_sync_ok: dict[int, list[float]] = {i: [-0.5] for i in range(devices)}
             deletes: list[tuple[str, int, int]] = []
             for n, action in enumerate(steps):
                 kind, d = action[0], action[1] % devices

@@ -175,8 +175,8 @@ def apply_round(
     outcome = records.Outcome()
     now = now_utc().isoformat()
     local = records.capture(db, cat, clock, resolve=resolve)
-    for name, recs in batches:
-        records.merge(db, cat, clock, recs, outcome)
+    records.merge(db, cat, clock, [r for _name, recs in batches for r in recs], outcome)
+    for name, _recs in batches:
         db.execute("INSERT OR IGNORE INTO sync_applied(name, applied) VALUES (?, ?)", (name, now))
     for name in skipped:
         db.execute("INSERT OR IGNORE INTO sync_applied(name, applied) VALUES (?, ?)", (name, now))

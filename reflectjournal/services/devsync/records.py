@@ -110,24 +110,37 @@ def _state(heads: list[Version]) -> int:
 def merge(
     db: Database, cat: Catalogue, clock: Counter, records: list[list[Any]], outcome: Outcome
 ) -> None:
-    """Join remote heads into ours and write the records that changed into the tables."""
-    changed: list[tuple[str, str, list[Version]]] = []
+    """Join remote heads into ours, then write the records that changed into the tables.
+
+    Everything that arrived in a round is joined first and written after, parents before
+    children, so a record never waits for one that came in another change set.
+    """
+    joined: dict[str, tuple[str, list[Version]]] = {}
+    before: dict[str, list[str]] = {}
     for key, table, remote in records:
         if _local_key(key) or not isinstance(remote, list):
             continue
         for version in remote:
             clock.witness(int(version.get("t", 0)))
-        heads = load_heads(db, key)
-        joined = versions.join(heads, remote)
-        if [v["d"] for v in joined] == [v["d"] for v in heads]:
-            continue
-        changed.append((key, table, joined))
-    for key, table, joined in changed:
-        save_heads(db, key, table, joined, _state(joined))
+        if key in joined:
+            heads = joined[key][1]
+        else:
+            heads = load_heads(db, key)
+            before[key] = [v["d"] for v in heads]
+        joined[key] = (table, versions.join(heads, remote))
+    changed = [
+        (key, table, heads)
+        for key, (table, heads) in joined.items()
+        if [v["d"] for v in heads] != before[key]
+    ]
+    for key, table, heads in changed:
+        save_heads(db, key, table, heads, _state(heads))
     outcome.changed += len(changed)
+    fresh = {c[0] for c in changed}
     retry = [
         (r[0], r[1], json.loads(r[2]))
         for r in db.query("SELECT key, tbl, heads FROM sync_doc WHERE conflict = ?", (UNAPPLIED,))
+        if r[0] not in fresh
     ]
     write_through(db, cat, changed + retry, outcome)
 
@@ -135,22 +148,27 @@ def merge(
 def write_through(
     db: Database, cat: Catalogue, docs: list[tuple[str, str, list[Version]]], outcome: Outcome
 ) -> None:
-    """Make the tables say what these records' heads say (parents before children)."""
-    pending = sorted(docs, key=lambda d: (d[2] and versions.view(d[2]).deleted, cat.rank(d[1])))
-    # Deletions go children first, so a parent's cascade never deletes what is being kept.
-    live = [d for d in pending if not versions.view(d[2]).deleted]
-    dead = sorted(
-        (d for d in pending if versions.view(d[2]).deleted), key=lambda d: -cat.rank(d[1])
-    )
-    for key, table, heads in live + dead:
+    """Make the tables say what these records' heads say.
+
+    Records are written parents first and deleted children first (a parent's cascade never
+    deletes what is being kept). The marks our own writes leave are taken back, so only
+    their side effects (a cascade) are captured as changes; a record that could not be
+    written whole (it names a record not here yet, a unique rule) is kept and tried again at
+    the next sync.
+    """
+    shown = {d[0]: versions.view(d[2]) for d in docs}
+    live = sorted((d for d in docs if not shown[d[0]].deleted), key=lambda d: cat.rank(d[1]))
+    dead = sorted((d for d in docs if shown[d[0]].deleted), key=lambda d: -cat.rank(d[1]))
+    written: list[tuple[str, int]] = []
+    for key, table, _heads in live + dead:
+        view = shown[key]
         if table not in cat.tables:
             db.execute("UPDATE sync_doc SET conflict = ? WHERE key = ?", (UNAPPLIED, key))
             outcome.unapplied += 1
             continue
-        shown = versions.view(heads)
         db.execute("SAVEPOINT sync_record")
         try:
-            cat.write(table, key, None if shown.deleted else shown.fields)
+            rid, whole = cat.write(table, key, None if view.deleted else view.fields)
         except Exception as exc:  # kept and retried at the next sync, never lost
             db.execute("ROLLBACK TO sync_record")
             db.execute("RELEASE sync_record")
@@ -159,6 +177,10 @@ def write_through(
             log.info("a synced %s record is kept for later (%s)", table, type(exc).__name__)
             continue
         db.execute("RELEASE sync_record")
-        db.execute(
-            "UPDATE sync_doc SET conflict = ? WHERE key = ?", (1 if shown.conflicts else 0, key)
-        )
+        if rid is not None:
+            written.append((table, rid))
+        state = (1 if view.conflicts else 0) if whole else UNAPPLIED
+        if not whole:
+            outcome.unapplied += 1
+        db.execute("UPDATE sync_doc SET conflict = ? WHERE key = ?", (state, key))
+    db.executemany("DELETE FROM sync_dirty WHERE tbl = ? AND rid = ?", written)
