@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
 
     def _device_status(self, text: str) -> None:
         self.devices_status.setText(text)
+        self.devices_status.setToolTip("Show the edits that need you" if "conflict" in text else "")
         self.devices_status.setVisible(True)
 
     def show_conflicts(self) -> None:

@@ -35,7 +35,7 @@ def test_runner_syncs_in_the_background_and_reports(qtbot, tmp_path):
     qtbot.waitUntil(lambda: bool(changed) and runner.task is None, timeout=20_000)
     runner.stop()
     assert changed == [1]
-    assert statuses[-1].startswith("Devices: synced at ")
+    assert statuses[-1].startswith("Devices: up to date (last sync ")
     assert b.db.scalar("SELECT count(*) FROM entry WHERE title = 'Later'") == 1
     a.close()
     b.close()

@@ -193,3 +193,46 @@ def test_passphrase_change_rewraps_without_reuploading(pair, tmp_path):
     DeviceSync(c.db).join(PlaceSpec("folder", str(place)), "a brand new passphrase 42")
     assert entries(c) == entries(a)
     c.close()
+
+
+def test_device_offline_for_months_catches_up_after_compaction(pair, tmp_path, monkeypatch):
+    from reflectjournal.services.devsync import engine
+
+    a, b, place = pair
+    monkeypatch.setattr(engine, "COMPACT_AFTER", 4)
+    c = Workspace.create(tmp_path / "old-laptop.rj", PASS)
+    DeviceSync(c.db).join(PlaceSpec("folder", str(place)), PASS, name="old laptop")
+    cid = c.db.scalar("SELECT id FROM entry")
+    c.journal.edit(cid, title="Edited while offline")  # never synced until the end
+    for n in range(8):
+        a.journal.add(f"Week {n}", title=f"Week {n}")
+        sync(a, b)
+    changesets = [p for p in place.iterdir() if p.name.startswith("rj-cs-")]
+    assert len(changesets) <= 5  # compacted into a snapshot
+    assert any(p.name.startswith("rj-sm-") for p in place.iterdir())
+    sync(c, a, b)
+    assert entries(c) == entries(a) == entries(b)
+    assert "Edited while offline" in {v[0] for v in entries(a).values()}
+    assert {f"Week {n}" for n in range(8)} <= {v[0] for v in entries(c).values()}
+    c.close()
+
+
+def test_conflict_resolved_with_new_text_reaches_both_devices(pair):
+    a, b, _ = pair
+    uid = next(iter(entries(a)))
+    aid = a.db.scalar("SELECT id FROM entry WHERE uid = ?", (uid,))
+    bid = b.db.scalar("SELECT id FROM entry WHERE uid = ?", (uid,))
+    a.journal.edit(aid, body="Laptop's version.", mood=2)
+    b.journal.edit(bid, body="Desktop's version.", mood=4)
+    sync(a, b, a)
+    conflict = DeviceSync(a.db).conflicts()[0]
+    assert {f.field for f in conflict.fields} == {"body", "mood"}
+    shown_mood = next(f for f in conflict.fields if f.field == "mood").values[0]["value"]
+    DeviceSync(a.db).resolve(conflict.id, "text", "Both, merged by hand.")
+    sync(b)
+    for ws in (a, b):
+        assert entries(ws)[uid][1] == "Both, merged by hand."
+        assert entries(ws)[uid][2] == shown_mood
+        assert DeviceSync(ws.db).conflicts() == []
+    with pytest.raises(UsageError, match="no conflict"):
+        DeviceSync(a.db).resolve(conflict.id, "shown")

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from reflectjournal.errors import ReflectJournalError, UsageError
+from reflectjournal.errors import UsageError
 from reflectjournal.services.exchange.places import PlaceSpec, check_spec, open_store
 from reflectjournal.services.exchange.store import (
     PlaceError,
@@ -327,23 +327,25 @@ class DeviceSync:
     # ---- status and conflicts ----------------------------------------------------------
 
     def status(self) -> str:
+        """How device sync stands, in one sentence (status bar, `devices list`)."""
         st = engine.state(self.db)
         if st is None:
             return "Not synced with other devices."
         waiting = self.db.scalar("SELECT count(*) FROM sync_outbox") or 0
-        dirty = self.db.scalar("SELECT count(*) FROM sync_dirty") or 0
+        waiting += self.db.scalar("SELECT count(*) FROM sync_dirty") or 0
         conflicts = self.db.scalar("SELECT count(*) FROM sync_doc WHERE conflict = 1") or 0
         tail = ""
         if conflicts:
             tail = f"; {conflicts} conflict{'s' if conflicts != 1 else ''} to resolve"
         if st["unreachable_since"]:
             return (
-                f"Devices: the place has been unreachable since {st['unreachable_since'][:16]}"
-                f"; {waiting + dirty} change{'s' if waiting + dirty != 1 else ''} waiting{tail}."
+                f"Devices: the place has been unreachable since "
+                f"{_local_time(st['unreachable_since'])}; "
+                f"{waiting} change{'s' if waiting != 1 else ''} waiting{tail}."
             )
         if st["last_sync"] is None:
             return f"Devices: not synced yet{tail}."
-        return f"Devices: synced at {st['last_sync'][:16].replace('T', ' ')} UTC{tail}."
+        return f"Devices: up to date (last sync {_local_time(st['last_sync'])}){tail}."
 
     def conflicts(self) -> list[ConflictInfo]:
         """Every conflict waiting; each value names the device it came from."""
@@ -388,7 +390,7 @@ class DeviceSync:
                 deleted = keep == "other" and conflict.values[1]["value"] == "deleted"
                 continue
             choice = conflict.values[1 if keep == "other" else 0]["value"]
-            if keep == "text":
+            if keep == "text" and isinstance(choice, str):  # other fields keep what is shown
                 if text is None:
                     raise UsageError("Give the text to keep with --text FILE.")
                 choice = text
@@ -431,4 +433,12 @@ def _now() -> str:
     return now_utc().isoformat()
 
 
-__all__ = ["ConflictInfo", "Device", "DeviceSync", "NotSyncing", "ReflectJournalError"]
+def _local_time(iso: str) -> str:
+    from datetime import datetime
+
+    when = datetime.fromisoformat(iso).astimezone()
+    today = datetime.now().astimezone().date()
+    return when.strftime("%H:%M") if when.date() == today else when.strftime("%-d %b %H:%M")
+
+
+__all__ = ["ConflictInfo", "Device", "DeviceSync", "NotSyncing"]
