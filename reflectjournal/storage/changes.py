@@ -40,6 +40,8 @@ ORDER = (
     "feedback_score",
     "revalidation_record",
     "privacy_choice",
+    "session_note",
+    "bring_item",
 )
 # Kept per device or derived here: never synced. The exchange's own bookkeeping stays with the
 # device that runs the exchange (see README, "Device sync").
@@ -48,10 +50,12 @@ LOCAL_TABLES = frozenset(
         "alembic_version",
         "comment_delivery",
         "entry_share",
+        "exchange_item",
         "exchange_place",
         "inbox",
         "outbox",
         "packet_log",
+        "received_item",
         "received_share",
         "pattern_entry",
         "pattern_link",

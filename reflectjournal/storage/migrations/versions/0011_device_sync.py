@@ -1,7 +1,7 @@
 """device sync: this device's state, synced records, change capture and the outbox
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-30 21:40:00
 
 The triggers that fill ``sync_dirty`` are not made here: they are installed when the journal
@@ -11,8 +11,8 @@ nothing on its writes.
 
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
