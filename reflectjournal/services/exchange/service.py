@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from reflectjournal.services.sharing.service import SharingService
 from reflectjournal.storage.database import Database
 
 from . import messages
+from .file_route import FileExports, FileRoute
 from .incoming import Incoming
 from .outgoing import Outgoing
 from .places import Place, Places, PlaceSpec, open_store
@@ -73,6 +75,15 @@ class ExchangeService:
         # Places whose marker was read and matched in this session: later syncs only check
         # that the listing still has it, so a sync with nothing new is one listing per place.
         self._verified: set[tuple[int, str]] = set()
+
+    @cached_property
+    def file_route(self) -> FileRoute:
+        """The same messages carried as files (e-mail, USB)."""
+        return FileRoute(self.db, self.sharing, self.outgoing)
+
+    @cached_property
+    def file_exports(self) -> FileExports:
+        return FileExports(self.file_route)
 
     # ---- where to meet -------------------------------------------------------------------
 

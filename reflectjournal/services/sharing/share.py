@@ -50,6 +50,7 @@ class SharePlan:
     person: dict
     payload: dict
     findings: list[dict]
+    messages: int = 0  # in the file written (new versions, withdrawals, comments, receipts)
 
     @property
     def count(self) -> int:
