@@ -117,6 +117,7 @@ class SharingView(QWidget):
             ("Send feedback…", self._choose_feedback),
             ("Share my entries…", self._open_share),
             ("Contacts…", self._open_contacts),
+            ("Pairing and places…", self.open_pairing),
         ):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -212,7 +213,11 @@ class SharingView(QWidget):
         return True
 
     def import_packet(self, path):
-        """Receive a share packet, a feedback file or a contact card: whichever it is."""
+        """Receive shared entries, feedback or a contact card: whichever it is (an invitation
+        opens the pairing dialog, where the fingerprints are compared first)."""
+        if Path(path).suffix == kinds.INVITE:
+            self.open_pairing(path)
+            return None
         try:
             received = operations.perform(
                 self.events,
@@ -265,6 +270,19 @@ class SharingView(QWidget):
 
     def _open_share(self) -> None:
         ShareDialog(self.workspace, self).exec()
+
+    def open_pairing(self, invitation=None):
+        """The pairing and places dialog (non-blocking), with an invitation file loaded."""
+        from reflectjournal.gui.pairing_dialog import PairingDialog
+
+        dialog = PairingDialog(self.workspace, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self.refresh)
+        if invitation:
+            dialog.load_invitation(invitation)
+        dialog.open()
+        self.pairing = dialog
+        return dialog
 
     def _open_contacts(self) -> None:
         ContactsDialog(self.workspace, self).exec()

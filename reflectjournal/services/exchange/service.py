@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
@@ -56,6 +55,7 @@ class Accepted:
     fingerprint: str
     status: str  # added | linked | unchanged (the contact)
     place: str | None  # the place set up to meet them, in words
+    verified: str | None = None  # when the fingerprint was compared and matched
 
 
 @dataclass(frozen=True)
@@ -95,50 +95,25 @@ class ExchangeService:
         place, created = self.places.set(spec, who, expected_place_id, store=store)
         return PlaceSet(place, created)
 
-    # ---- pairing -------------------------------------------------------------------------
+    # ---- pairing (pairing.py) ------------------------------------------------------------
 
     def invite(self, role_hint: str | None = None) -> str:
         """An invitation text block: my contact card and the place everyone meets me in."""
-        from . import invitations
+        from .pairing import invite
 
-        place = next((p for p in self.places.all() if p.person_id is None), None)
-        card = self.sharing.identity.contact_card(role_hint)
-        return invitations.make(card, self.sharing.identity.get(), place)
+        return invite(self, role_hint)
 
     def accept(
-        self, text: str, role: str | None = None, override: PlaceSpec | None = None
+        self,
+        text: str,
+        role: str | None = None,
+        override: PlaceSpec | None = None,
+        fingerprint: str | None = None,
     ) -> Accepted:
-        """Add the inviting contact and meet them in the invitation's place."""
-        from . import invitations
+        """Add the inviting contact and meet them in the invitation's place (pairing.py)."""
+        from .pairing import accept
 
-        invitation = invitations.read(text)
-        spec = invitation.spec
-        if spec is not None:
-            if override is not None and override.kind != spec.kind:
-                raise UsageError(
-                    f"This invitation meets in {spec.describe()}; give the same kind of place."
-                )
-            if override is not None:
-                spec = PlaceSpec(
-                    spec.kind,
-                    override.location or spec.location,
-                    spec.bucket,
-                    override.user,
-                    override.secret,
-                )
-            elif spec.kind == "folder" and not Path(spec.location).is_dir():
-                raise UsageError(
-                    "This invitation meets in a shared folder; say where that folder is on "
-                    "this computer with --folder DIR."
-                )
-        described = None
-        # One transaction: a place that is refused leaves no half-added contact behind.
-        with self.db.transaction():
-            card = self.sharing.contacts.import_card(invitation.card, role)
-            if spec is not None:
-                self.set_place(spec, card["name"], expected_place_id=invitation.place_id)
-                described = spec.describe()
-        return Accepted(card["name"], card["fingerprint"], card["status"], described)
+        return accept(self, text, role, override, fingerprint)
 
     # ---- sharing with people -------------------------------------------------------------
 
