@@ -373,3 +373,68 @@ def test_prep_brief_counts_a_late_shared_entry_as_new(trio, tmp_path):
     coach.sharing.exchange.sync()
     brief = build_brief(coach, "Ana Leader")
     assert [s["title"] for s in brief.shared] == ["Late"]
+
+
+TERMS = ("handover", "late", "smoothly", "teamwork", "resilience", "workforce", "norovirus")
+
+
+def _derived(ws: Workspace) -> dict:
+    """What the search index finds for each word (in any field, and as a tag), and the
+    pattern digest's rows: the contentless index can only be compared by what it finds."""
+    found = {}
+    for term in TERMS:
+        for query in (term, f"tags : {term}"):
+            found[query] = [
+                r[0]
+                for r in ws.db.query(
+                    "SELECT rowid FROM entry_fts WHERE entry_fts MATCH ? ORDER BY rowid", (query,)
+                )
+            ]
+    return {
+        "fts": found,
+        "digest": [tuple(r) for r in ws.db.query("SELECT * FROM pattern_entry ORDER BY id")],
+        "links": [tuple(r) for r in ws.db.query("SELECT * FROM pattern_link ORDER BY 1, 2, 3")],
+    }
+
+
+def test_applied_in_bulk_the_search_index_and_digest_match_a_rebuild(trio, tmp_path):
+    """Messages are applied with the index triggers set aside (storage.bulk) for speed: the
+    full-text index and the pattern digest must hold exactly what a rebuild writes, for new,
+    rewritten (tags changed) and withdrawn entries alike."""
+    from reflectjournal.storage import bulk, digest
+
+    leader, mentor, _ = trio
+    root = tmp_path / "Shared"
+    root.mkdir()
+    for ws in (leader, mentor):
+        ws.sharing.exchange.set_place(PlaceSpec("folder", str(root)))
+    own = mentor.journal.add("My own note about norovirus.", title="Mine", tags=["resilience"])
+    ids = [
+        leader.journal.add(
+            f"Handover {n} ran late.", title=f"Late {n}", tags=["workforce-pressures"]
+        )
+        for n in range(3)
+    ]
+    for entry in ids:
+        leader.sharing.exchange.share(entry, ["Tom Mentor"])
+    leader.sharing.exchange.sync()
+    mentor.sharing.exchange.sync()
+    leader.journal.edit(ids[0], body="Handover went smoothly.", tags=["teamwork", "resilience"])
+    leader.sharing.exchange.unshare(ids[1], "Tom Mentor")
+    leader.sharing.exchange.sync()
+    mentor.sharing.exchange.sync()
+    got = _derived(mentor)
+    shared = {
+        r["title"]: r["id"]
+        for r in mentor.db.query("SELECT id, title FROM entry WHERE kind = 'shared'")
+    }
+    assert sorted(shared) == ["Late 0", "Late 2"]
+    assert got["fts"]["tags : teamwork"] == [shared["Late 0"]]
+    assert got["fts"]["tags : workforce"] == [shared["Late 2"]]
+    assert got["fts"]["smoothly"] == [shared["Late 0"]]
+    assert got["fts"]["tags : resilience"] == sorted([own, shared["Late 0"]])
+    with mentor.db.transaction():
+        mentor.db.execute("DELETE FROM entry_fts")
+        mentor.db.execute(bulk.FTS_FILL, (0, 10**9))
+        digest.rebuild(mentor.db)
+    assert _derived(mentor) == got

@@ -25,7 +25,7 @@ from reflectjournal.services.sharing.service import SharingService
 from reflectjournal.storage.database import Database
 
 from . import bundle, messages
-from .incoming import Incoming
+from .incoming import Incoming, applying_in_bulk
 from .outgoing import Outgoing
 
 _MIXED = (
@@ -162,7 +162,7 @@ class FileRoute:
         incoming = Incoming(self.db, self.sharing)
         outcome: dict[str, str] = {}  # entry ref -> added | updated | unchanged | withdrawn
         counts = Counter[str]()
-        with self.db.transaction():
+        with self.db.transaction(), applying_in_bulk(self.db, incoming):
             for message in opened:
                 if incoming.already_applied(message.message_id):
                     counts["duplicates"] += 1
@@ -222,8 +222,8 @@ class FileRoute:
                 outcome[ref] = "withdrawn"
                 return
             exists = self.db.scalar(
-                "SELECT 1 FROM entry WHERE kind = 'shared' AND sender_id = ? AND import_key = ?",
-                (person["id"], "share:" + ref),
+                "SELECT 1 FROM entry WHERE import_key = ? AND sender_id = ? AND +kind = 'shared'",
+                ("share:" + ref, person["id"]),
             )
             # Added and changed again in the same file is still "added".
             outcome[ref] = "updated" if exists and outcome.get(ref) != "added" else "added"

@@ -21,7 +21,7 @@ from reflectjournal.storage.database import Database
 
 from . import messages
 from .file_route import FileExports, FileRoute
-from .incoming import Incoming
+from .incoming import Incoming, applying_in_bulk
 from .outgoing import Outgoing
 from .places import Place, Places, PlaceSpec, open_store
 from .store import MARKER_NAME, PlaceError, Store, check_marker
@@ -300,7 +300,7 @@ class ExchangeService:
             # One transaction per batch: each message and its inbox record stay together, and
             # a thousand messages cost one commit, not a thousand.
             pruned: list[str] = []
-            with self.db.transaction():
+            with self.db.transaction(), applying_in_bulk(self.db, incoming):
                 for name, message in opened:
                     confirmed = incoming.apply(message, person)
                     if message.type == "receipt":

@@ -246,8 +246,9 @@ class ShareService:
         model = item["model"] if item["model"] in models else None
         existing = self.db.query_one(
             "SELECT id, title, body, created, origin_hash, mood, energy, model FROM entry "
-            "WHERE kind = 'shared' AND sender_id = ? AND import_key = ?",
-            (sender_id, key),
+            # "+kind": look up by the import key's index, not by kind (every shared entry).
+            "WHERE import_key = ? AND sender_id = ? AND +kind = 'shared'",
+            (key, sender_id),
         )
         created = f"{item['date']}T12:00:00+00:00"  # the sender sent a day, not a time
         values = (item["title"], item["body"], created, item.get("mood"), item.get("energy"))
