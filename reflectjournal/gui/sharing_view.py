@@ -243,7 +243,10 @@ class SharingView(QWidget):
         except ReflectJournalError as exc:
             self._report(str(exc))
             return None
-        self._report(f"Saved {summary['comments']} comment(s) for {summary['to']} in {path}.")
+        said = f"{summary['comments']} comment{'s' if summary['comments'] != 1 else ''}"
+        if summary.get("receipts"):
+            said += " and word of what of theirs arrived"
+        self._report(f"Saved {said} for {summary['to']} in {path}.")
         return summary
 
     def _choose_packet(self) -> None:

@@ -57,6 +57,7 @@ def _programme(tmp: Path, per_coachee: int) -> tuple[Workspace, Path, int]:
         name = f"Coachee {c:02d}"
         coach.sharing.contacts.import_card(crypto.make_contact_card(name, identity))
         box = messages.mailbox(identity, me.enc_public, me.fingerprint)
+        wrap_key = messages.place_key(identity, me.enc_public)
         for n in range(per_coachee):
             message_id = messages.new_message_id()
             body = {
@@ -67,7 +68,8 @@ def _programme(tmp: Path, per_coachee: int) -> tuple[Workspace, Path, int]:
             }
             body["entry"] = _entry(body["ref"], n)
             sealed = messages.seal(body, identity, name, card, message_id)
-            (place / messages.object_name(box, message_id)).write_bytes(sealed)
+            object_name = messages.object_name(box, message_id)
+            (place / object_name).write_bytes(messages.wrap(wrap_key, object_name, sealed))
             total += 1
     return coach, place, total
 

@@ -96,8 +96,11 @@ def test_share_with_two_people_comment_back_and_prune(trio, spec):
     for path in disk.iterdir():
         assert path.name == MARKER_NAME or messages.split_name(path.name)
         raw = path.read_bytes()
-        for secret in (CANARY.encode(), b"Ana", b"Tom", b"Handover"):
+        fingerprints = [ws.sharing.identity.get().fingerprint for ws in (leader, mentor, coach)]
+        for secret in (CANARY.encode(), b"Ana", b"Tom", b"Handover", b"recipient"):
             assert secret not in raw
+        for fp in fingerprints:  # not even whom a message is for (issue 16 item 1)
+            assert fp.encode() not in raw and fp.replace(" ", "").encode() not in raw
 
     got = mentor.sharing.exchange.sync()
     assert (got.received, got.errors) == (1, ())
@@ -438,3 +441,26 @@ def test_applied_in_bulk_the_search_index_and_digest_match_a_rebuild(trio, tmp_p
         mentor.db.execute(bulk.FTS_FILL, (0, 10**9))
         digest.rebuild(mentor.db)
     assert _derived(mentor) == got
+
+
+def test_an_object_altered_in_the_place_is_refused_in_one_sentence(trio, tmp_path):
+    leader, mentor, _ = trio
+    root = tmp_path / "shared"
+    root.mkdir()
+    for ws in (leader, mentor):
+        ws.sharing.exchange.set_place(PlaceSpec("folder", str(root)))
+    entry = leader.journal.add("Rota again.", title="Rota")
+    leader.sharing.exchange.share(entry, ["Tom Mentor"])
+    leader.sharing.exchange.sync()
+    (message,) = [p for p in root.iterdir() if p.name != MARKER_NAME]
+    whole = message.read_bytes()
+    assert whole.startswith(messages.WRAP_MAGIC)
+    altered = bytearray(whole)
+    altered[-3] ^= 0x01
+    message.write_bytes(bytes(altered))
+    got = mentor.sharing.exchange.sync()
+    assert got.received == 0 and len(got.errors) == 1
+    assert got.errors[0].endswith("altered in the place after it was written, so it was refused.")
+    assert _shared(mentor) == {}
+    message.write_bytes(whole)
+    assert mentor.sharing.exchange.sync().received == 1

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
+from reflectjournal.services.sharing import packets
 from reflectjournal.services.sharing.crypto import utc_timestamp
 from reflectjournal.services.sharing.service import SharingService
 from reflectjournal.storage.database import Database
@@ -325,12 +326,15 @@ class ExchangeService:
         problems: list[str],
     ) -> list[tuple[str, messages.Message]]:
         me, signers = keys
+        wrap_key = messages.place_key(me, bytes(person["enc_public"]))
         opened = []
         for name, message_id in batch:
             data = store.get(name)
             if data is None:
                 continue  # pruned by the other side meanwhile
             try:
+                if not data.startswith(packets.MAGIC):  # unwrapped: written before wrapping
+                    data = messages.unwrap(wrap_key, name, data)
                 message = messages.open_message(data, me, signers)
                 if (
                     message.message_id != message_id
@@ -362,6 +366,7 @@ class ExchangeService:
         """Receipt every message of theirs still in the place whose receipt is not there."""
         if not found:
             return
+        wrap_key = messages.place_key(me, bytes(person["enc_public"]))
         rows = self.db.query(
             "SELECT message_id, applied, receipt_id FROM inbox WHERE person_id = ? "
             "AND kind != 'receipt'",
@@ -384,7 +389,7 @@ class ExchangeService:
                 {"type": "receipt", "ids": chunk}, me, my_name, person, receipt_id
             )
             name = messages.object_name(outbox, receipt_id)
-            store.put_if_absent(name, sealed)
+            store.put_if_absent(name, messages.wrap(wrap_key, name, sealed))
             names.add(name)
             with self.db.transaction():
                 self.db.executemany(
@@ -405,13 +410,15 @@ class ExchangeService:
             "AND received IS NULL ORDER BY created, message_id",
             (person["id"],),
         )
+        me = self.sharing.identity.get()
+        wrap_key = messages.place_key(me, bytes(person["enc_public"]))
         done: list[Any] = []
         try:
             for row in rows:
                 name = messages.object_name(outbox, row["message_id"])
                 if name in names:
                     continue
-                if store.put_if_absent(name, bytes(row["sealed"])):
+                if store.put_if_absent(name, messages.wrap(wrap_key, name, bytes(row["sealed"]))):
                     tally["sent"] += 1
                 names.add(name)
                 done.append(row)
