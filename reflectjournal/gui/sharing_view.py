@@ -159,7 +159,8 @@ class SharingView(QWidget):
             top.setExpanded(True)
         if not self.tree.topLevelItemCount():
             self.reader.setPlainText(
-                "Nothing has been shared with you yet. When a leader sends you a packet, "
+                "Nothing has been shared with you yet. Entries shared with you arrive by "
+                "themselves through a shared place (Pairing and places…), or as a file: "
                 "choose “Receive a file…” to read it here."
             )
         if keep is not None:
@@ -449,7 +450,7 @@ class ShareDialog(QDialog):
         self.summary = _status_label()
         self.redact_button = QPushButton("Redact all")
         self.redact_button.clicked.connect(self.redact_all)
-        self.send_button = QPushButton("Save packet…")
+        self.send_button = QPushButton("Save file…")
         self.send_button.clicked.connect(self._choose_out)
         cancel = QPushButton("Cancel")
         cancel.clicked.connect(self.reject)
@@ -511,7 +512,7 @@ class ShareDialog(QDialog):
         count = len(self.plan.findings)
         self.redact_button.setEnabled(count > 0)
         self.send_button.setEnabled(self.plan.count > 0)
-        self.send_button.setText("Send anyway…" if count else "Save packet…")
+        self.send_button.setText("Send anyway…" if count else "Save file…")
         text = f"{self.plan.count} entries for {self.plan.person['name']}."
         if count:
             text += (
@@ -572,7 +573,7 @@ class ShareDialog(QDialog):
     def _choose_out(self) -> None:
         name = self.to.currentData() or "share"
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save the packet", str(Path.home() / f"share-{name}{kinds.SHARE}"), SHARE_FILTER
+            self, "Save the file", str(Path.home() / f"share-{name}{kinds.SHARE}"), SHARE_FILTER
         )
         if path and self.save_to(path):
             self.accept()
