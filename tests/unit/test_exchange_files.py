@@ -199,3 +199,43 @@ def test_bundle_framing_is_checked():
     with pytest.raises(PacketRejected, match="altered or damaged"):
         bundle.unpack(bundle.pack([b"x"]) + b"trailing")
     assert bundle.unpack(bundle.pack([b"ab", b"c"])) == [b"ab", b"c"]
+
+
+def test_coaching_kinds_travel_by_file_too(cli, tmp_path):
+    """New message kinds need nothing of their own on the file route: "what I want to bring"
+    goes in the leader's file, and the coach's file brings back word that it arrived."""
+    import json
+
+    ana_path, cat_path = tmp_path / "ana.rj", tmp_path / "cat.rj"
+
+    def ana(*a):
+        return cli(*a, journal_path=ana_path)
+
+    def cat(*a):
+        return cli(*a, journal_path=cat_path)
+
+    for run, name in ((ana, "Ana Leader"), (cat, "Cat Coach")):
+        assert run("init", "--name", name, "--no-keyring")[0] == 0
+    assert ana("contact", "export", str(tmp_path / "ana.card"))[0] == 0
+    assert cat("contact", "export", str(tmp_path / "cat.card"))[0] == 0
+    assert ana("contact", "import", str(tmp_path / "cat.card"), "--role", "coach")[0] == 0
+    assert cat("contact", "import", str(tmp_path / "ana.card"))[0] == 0
+    assert ana("bring", "add", "--with", "Cat Coach", "Saying no to the rota")[0] == 0
+    code, out, err = ana(
+        "feedback", "export", "--to", "Cat Coach", "--out", str(tmp_path / "a.rjfeedback"),
+        "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["messages"] == 1
+    code, out, err = cat("feedback", "import", str(tmp_path / "a.rjfeedback"), "--json")
+    assert code == 0 and json.loads(out)["other"] == 1, err
+    (item,) = json.loads(cat("bring", "list", "--json")[1])
+    assert (item["direction"], item["text"]) == ("received", "Saying no to the rota")
+    code, out, err = cat(
+        "feedback", "export", "--to", "Ana Leader", "--out", str(tmp_path / "c.rjfeedback"),
+        "--json",
+    )  # fmt: skip
+    assert code == 0 and json.loads(out)["receipts"] == 1, err
+    assert ana("feedback", "import", str(tmp_path / "c.rjfeedback"))[0] == 0
+    (mine,) = json.loads(ana("bring", "list", "--json")[1])
+    assert mine["received"] is not None

@@ -62,8 +62,10 @@ class FileRoute:
 
         ``empty`` is the sentence for a file that would hold nothing (nothing is written).
         """
+        # The same queueing as a sync: entries, comments, and the coaching kinds (items).
         self.outgoing.queue_changes(options)
         self.outgoing.queue_comments()
+        self.outgoing.queue_items()
         rows = self.db.query(
             "SELECT message_id, kind, ref, version, sealed FROM outbox WHERE person_id = ? "
             "AND received IS NULL ORDER BY rowid",
