@@ -239,3 +239,11 @@ def test_coaching_kinds_travel_by_file_too(cli, tmp_path):
     assert ana("feedback", "import", str(tmp_path / "c.rjfeedback"))[0] == 0
     (mine,) = json.loads(ana("bring", "list", "--json")[1])
     assert mine["received"] is not None
+
+
+def test_a_contact_card_given_to_share_import_says_what_it_is(pair, tmp_path):
+    leader, mentor = pair
+    card = tmp_path / "ana.rjcontact"
+    card.write_bytes(leader.sharing.identity.contact_card())
+    with pytest.raises(PacketRejected, match="contact card"):
+        mentor.sharing.import_share(card)

@@ -40,7 +40,8 @@ NOT_OURS = "This file is not a ReflectJournal share, feedback or contact file."
 
 
 def is_bundle(data: bytes) -> bool:
-    return data.startswith(MAGIC)
+    """A bundle, or the first bytes of one (a file cut short: ``unpack`` says so)."""
+    return data.startswith(MAGIC) or (bool(data) and MAGIC.startswith(data))
 
 
 def is_old_packet(data: bytes) -> bool:

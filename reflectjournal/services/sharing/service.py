@@ -74,9 +74,10 @@ class SharingService:
         from reflectjournal.services.exchange import bundle
         from reflectjournal.services.sharing.files import read_packet_file
 
-        if bundle.is_old_packet(read_packet_file(path)):
-            return old_receiver(path)
-        return self.exchange.file_route.read(path)
+        if bundle.is_bundle(read_packet_file(path)):
+            return self.exchange.file_route.read(path)
+        # An old packet, or not ours at all (a contact card gets its own sentence there).
+        return old_receiver(path)
 
     def receive_file(self, path) -> ReceivedFile:
         """Receive a share packet, a feedback packet or a contact card, whichever it is."""
