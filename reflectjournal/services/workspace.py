@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from reflectjournal.services.patterns import PatternService
     from reflectjournal.services.privacy.service import PrivacyService
     from reflectjournal.services.programmes import ProgrammeService
+    from reflectjournal.services.revalidation_exchange import RevalidationExchange
     from reflectjournal.services.review import WeeklyReview
     from reflectjournal.services.sharing.service import SharingService
     from reflectjournal.services.suggest import TagSuggester
@@ -81,6 +82,12 @@ class Workspace:
     @cached_property
     def coaching_exchange(self) -> CoachingExchange:  # programme copies, summaries, bring
         from reflectjournal.services.coaching_exchange import CoachingExchange as Service
+
+        return Service(self.db, self.sharing)
+
+    @cached_property
+    def revalidation_exchange(self) -> RevalidationExchange:  # discussions confirmed by others
+        from reflectjournal.services.revalidation_exchange import RevalidationExchange as Service
 
         return Service(self.db, self.sharing)
 
