@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "sharing_cmds",
     "patterns_cmds",
     "io_cmds",
+    "vault_cmds",
 )
 
 
