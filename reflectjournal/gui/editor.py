@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
-from reflectjournal.gui import drafts, operations
+from reflectjournal.gui import drafts, link_completer, operations
 from reflectjournal.gui.entry_aside import CommentsBox, PlanButton, PrivacyHint
 from reflectjournal.gui.linked_from import LinkedFrom
 from reflectjournal.gui.markdown_edit import MarkdownEdit
@@ -260,6 +260,7 @@ class EntryEditor(QWidget):
             )
             self.body.setPlainText(body)
             self.body.textChanged.connect(self._changed)
+            link_completer.install(self.body, self.workspace.links.titles)
             self.sections_layout.addWidget(self.body)
             return
         sections = sections if sections is not None else E.split_sections(model, body)
@@ -269,6 +270,7 @@ class EntryEditor(QWidget):
             editor.setMinimumHeight(90)
             editor.setPlainText(sections.get(section.key, ""))
             editor.textChanged.connect(self._changed)
+            link_completer.install(editor, self.workspace.links.titles)
             label.setBuddy(editor)
             self.sections_layout.addWidget(label)
             self.sections_layout.addWidget(editor)

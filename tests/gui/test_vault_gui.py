@@ -72,3 +72,22 @@ def test_an_attached_image_shows_in_the_preview_fitted_to_its_width(window, work
             it += 1
         block = block.next()
     assert widths and 0 < widths[0] <= preview.viewport().width()
+
+
+def test_typing_two_brackets_offers_entries_by_title(window, workspace, qtbot):
+    workspace.journal.add("x", title="Ward rounds")
+    workspace.journal.add("x", title="Budget meeting")
+    editor = editor_of(window)
+    editor.new_entry()
+    body = editor.body
+    body.setFocus()
+    qtbot.waitUntil(body.hasFocus)
+    qtbot.keyClicks(body, "Met the team, see [[war")
+    completer = body.link_completer
+    qtbot.waitUntil(lambda: completer.popup().isVisible())
+    assert (
+        completer.completionModel().data(completer.completionModel().index(0, 0)) == "Ward rounds"
+    )
+    completer.insert("Ward rounds")
+    assert body.toPlainText() == "Met the team, see [[Ward rounds]]"
+    assert not completer.popup().isVisible()
