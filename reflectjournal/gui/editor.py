@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import drafts, link_completer, operations
+from reflectjournal.gui.attachments_bar import AttachmentsBar
 from reflectjournal.gui.entry_aside import CommentsBox, PlanButton, PrivacyHint
 from reflectjournal.gui.linked_from import LinkedFrom
 from reflectjournal.gui.markdown_edit import MarkdownEdit
@@ -129,6 +130,9 @@ class EntryEditor(QWidget):
         self.preview.entry_link_clicked.connect(self.open_linked_entry)
         self.linked_from = LinkedFrom(workspace)
         self.linked_from.open_entry.connect(self.open_linked_entry)
+        self.attachments = AttachmentsBar(workspace, self.save, self.insert_at_cursor)
+        self.attachments.changed.connect(self.update_preview)
+        self.attachments.status.connect(self._show_state)
         self.render_button = QPushButton("Render preview")
         self.render_button.setToolTip("This entry is long, so the preview updates only on request")
         self.render_button.hide()
@@ -185,6 +189,7 @@ class EntryEditor(QWidget):
         layout.addWidget(self.tags)
         layout.addWidget(self.suggestions)
         layout.addWidget(self.split, 1)
+        layout.addWidget(self.attachments)
         footer = QHBoxLayout()
         footer.addWidget(self.state_label, 1)
         footer.addWidget(self.privacy_hint)
@@ -339,6 +344,7 @@ class EntryEditor(QWidget):
         self._show_state("")
         self.update_preview()
         self.comments.show_comments(entry.get("comments") or [])
+        self.attachments.show_entry(entry_id, read_only=self.kind == "shared")
         self.linked_from.show_for(entry_id)
         self._show_share_state()
         self._aside_changed(now=True)
@@ -567,6 +573,13 @@ class EntryEditor(QWidget):
         """A link to another entry was clicked: save this one, then show that one."""
         self.save()
         operations.events_of(self).open_entry(entry_id)
+
+    def insert_at_cursor(self, text: str) -> None:
+        editor = self.focusWidget()
+        if not isinstance(editor, MarkdownEdit):
+            editor = self.body or next(iter(self._sections.values()), None)
+        if editor is not None and not editor.isReadOnly():
+            editor.textCursor().insertText(text)
 
     def _rendered(self, html: str) -> None:
         self.preview.setHtml(html)

@@ -91,3 +91,36 @@ def test_typing_two_brackets_offers_entries_by_title(window, workspace, qtbot):
     completer.insert("Ward rounds")
     assert body.toPlainText() == "Met the team, see [[Ward rounds]]"
     assert not completer.popup().isVisible()
+
+
+def test_attach_button_stores_the_file_and_writes_the_embed(window, workspace, qtbot, tmp_path):
+    editor = editor_of(window)
+    editor.new_entry()
+    editor.body.setPlainText("Whiteboard after the huddle.\n")
+    picture = tmp_path / "board.png"
+    picture.write_bytes(png_bytes())
+    editor.attachments.file_chooser = lambda: [str(picture)]
+    editor.attachments.attach_button.click()
+    assert editor.entry_id is not None
+    [info] = workspace.attachments.for_entry(editor.entry_id)
+    assert info.name == "board.png"
+    assert "![[board.png]]" in editor.body.toPlainText()
+    qtbot.waitUntil(lambda: f"rj-attachment:{info.id}" in editor.preview.toHtml())
+    assert editor.attachments.items.count() == 1
+
+
+def test_a_dropped_fake_image_is_refused_with_one_sentence(window, workspace, qtbot, tmp_path):
+    editor = editor_of(window)
+    note = workspace.journal.add("x", title="Drop here")
+    window.open_entry(note)
+    fake = tmp_path / "photo.png"
+    fake.write_bytes(b"this is not an image")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(fake))])
+    event = QDropEvent(
+        QPoint(5, 5), Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    editor.attachments.dropEvent(event)
+    assert "photo.png is not a PNG image" in editor.state_label.text()
+    assert workspace.attachments.for_entry(note) == []
