@@ -48,6 +48,7 @@ def callout_css(dark: bool) -> str:
     return "\n".join(rules)
 
 
+_CSS_START, _CSS_END = "/* callouts */", "/* end of callouts */"
 _NATURAL_WIDTH = 0x100100  # a QTextFormat user property: the image's width in the HTML
 
 
@@ -70,8 +71,12 @@ class PreviewBrowser(QTextBrowser):
         self._apply_css()
 
     def _apply_css(self) -> None:
+        """Our callout rules after whatever style sheet the owner of this view set."""
         dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
-        self.document().setDefaultStyleSheet(callout_css(dark))
+        current = self.document().defaultStyleSheet()
+        theirs = current.split(_CSS_START)[0].rstrip()
+        ours = f"{_CSS_START}\n{callout_css(dark)}\n{_CSS_END}"
+        self.document().setDefaultStyleSheet(f"{theirs}\n{ours}" if theirs else ours)
 
     def changeEvent(self, event):  # the theme can change while the app runs
         super().changeEvent(event)

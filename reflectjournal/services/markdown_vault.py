@@ -90,9 +90,7 @@ class WikiLinkProcessor(InlineProcessor):  # type: ignore[misc]  # markdown is u
 
     PATTERN = r"(!?)\[\[([^\[\]\n|#^]*?)((?:#\^?[^\[\]\n|]*)?)(?:\\?\|([^\[\]\n]*))?\]\]"
 
-    def handleMatch(
-        self, m: re.Match[str], data: str
-    ) -> tuple[etree.Element | str, int, int]:
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | str, int, int]:
         link = WikiLink(
             m.group(2), m.group(3)[1:] if m.group(3) else "", m.group(4), bool(m.group(1))
         )
