@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from reflectjournal.services.attachments import AttachmentService
     from reflectjournal.services.backup import BackupService
     from reflectjournal.services.coaching import CoachingService
+    from reflectjournal.services.coaching_exchange import CoachingExchange
     from reflectjournal.services.exporters import ExportService, PdfWriter
     from reflectjournal.services.feedback360 import Feedback360Service
     from reflectjournal.services.importers.service import ImportService
@@ -88,6 +89,12 @@ class Workspace:
     @property
     def links(self) -> LinkService:  # links between entries ("Linked from…")
         return self.journal.links
+
+    @cached_property
+    def coaching_exchange(self) -> CoachingExchange:  # programme copies, summaries, bring
+        from reflectjournal.services.coaching_exchange import CoachingExchange as Service
+
+        return Service(self.db, self.sharing)
 
     @cached_property
     def feedback360(self) -> Feedback360Service:  # 360 results beside self-ratings
