@@ -124,3 +124,23 @@ def test_a_dropped_fake_image_is_refused_with_one_sentence(window, workspace, qt
     editor.attachments.dropEvent(event)
     assert "photo.png is not a PNG image" in editor.state_label.text()
     assert workspace.attachments.for_entry(note) == []
+
+
+def test_the_pdf_export_draws_attached_images(workspace, tmp_path):
+    """The PDF is made from the HTML export, whose images are embedded data."""
+    from reflectjournal.adapters import qt_pdf
+
+    qt_pdf.install(workspace)
+    note = workspace.journal.add("![[board.png]]\n\n> [!tip]\n> Keep it.", title="With image")
+    plain = workspace.journal.add("No image here.", title="Without")
+    workspace.attachments.add(note, "board.png", png_bytes(400, 200))
+    with_image, without = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    from reflectjournal.services.entries import EntryFilter
+
+    workspace.db.execute("UPDATE entry SET starred = 1 WHERE id = ?", (note,))
+    workspace.exports.run("pdf", with_image, EntryFilter(starred=True))
+    workspace.db.execute("UPDATE entry SET starred = 0 WHERE id = ?", (note,))
+    workspace.db.execute("UPDATE entry SET starred = 1 WHERE id = ?", (plain,))
+    workspace.exports.run("pdf", without, EntryFilter(starred=True))
+    assert b"/Subtype /Image" in with_image.read_bytes()
+    assert b"/Subtype /Image" not in without.read_bytes()

@@ -294,6 +294,7 @@ def _row_from_ours(data: dict, number: int) -> _Row:
         import_key=data["uid"],
         comments=data["comments"],
         sender=data["from"],
+        attachments=data.get("attachments") or [],
     )
 
 
@@ -568,7 +569,7 @@ class _Links:
         service = LinkService(db)
         rows = []
         for source, key, path in self.pending:
-            target = self.by_path.get(path)
+            target = self.by_path.get(path) if path else service.by_title(key, exclude=source)
             if target is None or target == source:
                 self.unresolved += target is None
                 continue

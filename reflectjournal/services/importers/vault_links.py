@@ -129,7 +129,9 @@ class VaultIndex:
 @dataclass
 class NoteLinks:
     body: str
-    links: list[tuple[str, str]] = field(default_factory=list)  # (link key, target note path)
+    # (link key, target note path); an empty path: no such file, so try the entries' titles
+    # once the import has written them (our own Markdown export names files by date).
+    links: list[tuple[str, str]] = field(default_factory=list)
     unresolved: int = 0
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
     attachments_refused: int = 0
@@ -203,7 +205,7 @@ class _Note:
         elif asset is None and embed and PurePosixPath(target).suffix.lower() in ASSET_SUFFIXES:
             return f"*(missing file: {PurePosixPath(target).name})*"
         elif asset is None:
-            self.result.unresolved += 1
+            self.result.links.append((link_key(target), ""))
         return m.group(0)
 
     def image(self, m: re.Match[str]) -> str:
