@@ -1,6 +1,6 @@
 """Images and PDFs attached to an entry, kept inside the encrypted journal.
 
-An attachment is a row of ``attachment`` (migration 0011) holding the file's bytes, so it is
+An attachment is a row of ``attachment`` (migration 0012) holding the file's bytes, so it is
 encrypted with everything else, travels in every backup and copy, and is never written to
 disk in the clear unless the user saves a copy somewhere. Deleting an entry deletes its
 attachments (``ON DELETE CASCADE``).

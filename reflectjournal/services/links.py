@@ -1,6 +1,6 @@
 """Links between entries: ``[[Title]]`` wikilinks and ``[text](Note.md)`` links to notes.
 
-The text keeps what the writer typed; ``entry_link`` (migration 0011) records which entry each
+The text keeps what the writer typed; ``entry_link`` (migration 0012) records which entry each
 link leads to. A link is resolved once — by an imported note's file name at import, or by an
 entry's title when it is first written here — and keeps its entry afterwards, so renaming an
 entry or editing around the link never breaks it. A link that leads nowhere stays plain text.

@@ -1,7 +1,7 @@
 """attachments inside the journal, and links between entries
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-30 21:30:00
 
 ``attachment`` keeps images and PDFs attached to an entry as blobs inside the encrypted file
@@ -12,8 +12,8 @@ to (for "Linked from…" and to keep an imported note's links resolved after edi
 
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
