@@ -69,9 +69,7 @@ def register(sub) -> None:
 
 
 def _service(ws):
-    from reflectjournal.services.revalidation import RevalidationService
-
-    return RevalidationService(ws.db)
+    return ws.revalidation
 
 
 def cmd_cycle(args) -> int:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
 from reflectjournal.gui.coaching_dialogs import show_error
 from reflectjournal.gui.programme_panel import AgreementDialog, EndDialog
 
@@ -47,7 +48,12 @@ def end_or_reopen(view) -> EndDialog | None:
         return None
     current = view.workspace.programmes.agreement(person["id"])
     if current is not None and current.ended:
-        view.workspace.programmes.reopen_relationship(person["id"])
+        operations.perform(
+            operations.events_of(view),
+            lambda: view.workspace.programmes.reopen_relationship(person["id"]),
+            operations.Changes(programmes=True),
+            initiator=view,
+        )
         view.refresh(select=person["id"])
         return None
     dialog = EndDialog(view.workspace, person, view)
@@ -193,8 +199,6 @@ class ActionDialog(QDialog):
         self.resize(520, self.sizeHint().height())
 
     def save(self) -> None:
-        from reflectjournal.gui import operations
-
         owner = self.owner.currentData()
         due = self.due.date().toString("yyyy-MM-dd") if self.has_due.isChecked() else None
         try:

@@ -297,9 +297,15 @@ class CoachingView(QWidget):
         self.refresh()
 
     def _journal_changed(self, changes: operations.Changes, initiator: object) -> None:
-        if initiator is self:
-            return  # refreshed already by the command that made the change
-        if changes.people or changes.sessions or changes.actions or changes.touches_entries:
+        if initiator is self or (isinstance(initiator, QWidget) and self.isAncestorOf(initiator)):
+            return  # refreshed already by the command (or the panel) that made the change
+        if (
+            changes.people
+            or changes.sessions
+            or changes.actions
+            or changes.programmes
+            or changes.touches_entries
+        ):
             self.catch_up.request()
 
     # ---- data ------------------------------------------------------------------------------

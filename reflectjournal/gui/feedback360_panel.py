@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
 from reflectjournal.gui.coaching_dialogs import show_error
 from reflectjournal.gui.plain_text import esc, plain, rich
 
@@ -115,7 +116,12 @@ class Feedback360Panel(QWidget):
     def import_file(self, path: Path) -> bool:
         key = None if self.mine or self.person is None else self.person["id"]
         try:
-            self.workspace.feedback360.import_file(path, person=key)
+            operations.perform(
+                operations.events_of(self),
+                lambda: self.workspace.feedback360.import_file(path, person=key),
+                operations.Changes(programmes=True),
+                initiator=self,
+            )
         except ReflectJournalError as exc:
             show_error(self, exc)
             return False

@@ -5,6 +5,7 @@ Everything here talks to the programmes service; others' text is shown as plain 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from html import escape
 
@@ -32,10 +33,18 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
 from reflectjournal.gui.charts import msecs, swap_chart, themed_chart
 from reflectjournal.gui.coaching_dialogs import show_error
 
 ROLE = Qt.ItemDataRole.UserRole
+
+
+def _programme_write(widget: QWidget, op: Callable[[], object]) -> None:
+    """One write to agreements or goals, heard by every page (gui/operations.py)."""
+    operations.perform(
+        operations.events_of(widget), op, operations.Changes(programmes=True), initiator=widget
+    )
 
 
 def _short(iso: str | None) -> str:
@@ -74,8 +83,8 @@ class AgreementDialog(QDialog):
         self.workspace = workspace
         self.person = person
         current = workspace.programmes.agreement(person["id"])
-        if current is None:  # the defaults a new agreement would get, shown before saving
-            current = workspace.programmes.set_agreement(person["id"])
+        if current is None:  # the defaults a new agreement would get; saved only on Save
+            current = workspace.programmes.draft_agreement(person["id"])
         self.setWindowTitle(f"Agreement with {person['name']}")
         self.kind = QComboBox()
         self.kind.addItems(["coaching", "mentoring"])
@@ -120,19 +129,22 @@ class AgreementDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.workspace.programmes.set_agreement(
-                self.person["id"],
-                kind=self.kind.currentText(),
-                sessions=self.sessions.value() or None,
-                frequency=self.frequency.text(),
-                start=self.start.value(),
-                review=self.review.value(),
-                until=self.until.value(),
-                sponsor=self.sponsor.text(),
-                sponsor_consent=self.consent.isChecked(),
-                confidentiality=self.confidentiality.toPlainText(),
-                limits=self.limits.toPlainText(),
-                no_fault=self.no_fault.toPlainText(),
+            _programme_write(
+                self,
+                lambda: self.workspace.programmes.set_agreement(
+                    self.person["id"],
+                    kind=self.kind.currentText(),
+                    sessions=self.sessions.value() or None,
+                    frequency=self.frequency.text(),
+                    start=self.start.value(),
+                    review=self.review.value(),
+                    until=self.until.value(),
+                    sponsor=self.sponsor.text(),
+                    sponsor_consent=self.consent.isChecked(),
+                    confidentiality=self.confidentiality.toPlainText(),
+                    limits=self.limits.toPlainText(),
+                    no_fault=self.no_fault.toPlainText(),
+                ),
             )
         except ReflectJournalError as exc:
             show_error(self, exc)
@@ -171,10 +183,13 @@ class EndDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.workspace.programmes.end_relationship(
-                self.person["id"],
-                ended=self.day.date().toString("yyyy-MM-dd"),
-                review=self.review.toPlainText(),
+            _programme_write(
+                self,
+                lambda: self.workspace.programmes.end_relationship(
+                    self.person["id"],
+                    ended=self.day.date().toString("yyyy-MM-dd"),
+                    review=self.review.toPlainText(),
+                ),
             )
         except ReflectJournalError as exc:
             show_error(self, exc)
@@ -337,7 +352,8 @@ class GoalsPanel(QWidget):
         if not ok:
             return
         try:
-            self.workspace.programmes.add_goal(self.person["id"], text)
+            person_id = self.person["id"]
+            _programme_write(self, lambda: self.workspace.programmes.add_goal(person_id, text))
         except ReflectJournalError as exc:
             show_error(self, exc)
         self.show_person(self.person)
@@ -352,7 +368,7 @@ class GoalsPanel(QWidget):
         if not ok:
             return
         try:
-            self.workspace.programmes.rate_goal(goal_id, value)
+            _programme_write(self, lambda: self.workspace.programmes.rate_goal(goal_id, value))
         except ReflectJournalError as exc:
             show_error(self, exc)
         self.show_person(self.person)
@@ -362,7 +378,9 @@ class GoalsPanel(QWidget):
         if goal_id is None:
             return
         try:
-            self.workspace.programmes.set_goal_status(goal_id, status)
+            _programme_write(
+                self, lambda: self.workspace.programmes.set_goal_status(goal_id, status)
+            )
         except ReflectJournalError as exc:
             show_error(self, exc)
         self.show_person(self.person)

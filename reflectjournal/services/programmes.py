@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.entries import check_text
@@ -168,26 +169,7 @@ class ProgrammeService:
         now = now_utc().isoformat()
         with self.db.transaction():
             if existing is None:
-                row = {
-                    "uid": uuid.uuid4().hex,
-                    "person_id": who["id"],
-                    "kind": "mentoring" if who["role"] in ("mentee", "mentor") else "coaching",
-                    "sessions": None,
-                    "frequency": "",
-                    "confidentiality": DEFAULT_CONFIDENTIALITY,
-                    "limits": DEFAULT_LIMITS,
-                    "sponsor": "",
-                    "sponsor_consent": 0,
-                    "start": date.today().isoformat(),
-                    "review": None,
-                    "until": None,
-                    "no_fault": DEFAULT_NO_FAULT,
-                    "ended": None,
-                    "end_review": "",
-                    "origin": "mine",
-                    "created": now,
-                    "updated": now,
-                }
+                row = self._new_row(who, now)
                 row.update(changes)
                 columns = ", ".join(row)
                 self.db.execute(
@@ -201,6 +183,35 @@ class ProgrammeService:
                     f"UPDATE agreement SET {sets} WHERE id = ?", (*changes.values(), existing["id"])
                 )
         return self.agreement(who["id"])  # type: ignore[return-value]
+
+    def _new_row(self, who: dict[str, Any], now: str) -> dict[str, Any]:
+        """A new agreement's columns: today, our default clauses, the kind by the role."""
+        return {
+            "uid": uuid.uuid4().hex,
+            "person_id": who["id"],
+            "kind": "mentoring" if who["role"] in ("mentee", "mentor") else "coaching",
+            "sessions": None,
+            "frequency": "",
+            "confidentiality": DEFAULT_CONFIDENTIALITY,
+            "limits": DEFAULT_LIMITS,
+            "sponsor": "",
+            "sponsor_consent": 0,
+            "start": date.today().isoformat(),
+            "review": None,
+            "until": None,
+            "no_fault": DEFAULT_NO_FAULT,
+            "ended": None,
+            "end_review": "",
+            "origin": "mine",
+            "created": now,
+            "updated": now,
+        }
+
+    def draft_agreement(self, person: str | int) -> Agreement:
+        """What a new agreement with ``person`` would hold, without saving it (id 0)."""
+        who = self.people.get(person)
+        row = self._new_row(who, now_utc().isoformat())
+        return _agreement({**row, "id": 0, "person_name": who["name"]})
 
     def agreement(self, person: str | int) -> Agreement | None:
         who = self.people.get(person)
