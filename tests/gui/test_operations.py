@@ -164,7 +164,7 @@ def test_programme_writes_on_coaching_are_heard_and_a_cancelled_agreement_saves_
 
     workspace.people.add("Sam Patel", "coachee")
     coaching = window.go("coaching")
-    coaching.refresh(select=workspace.people.get("Sam Patel")["id"])
+    coaching.refresh(select=workspace.people.get("Sam Patel").id)
     heard: list[Changes] = []
     window.events.changed.connect(lambda changes, who: heard.append(changes))
 
