@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "journal_cmds",
     "coaching_cmds",
     "programme_cmds",
+    "coaching_exchange_cmds",
     "revalidation_cmds",
     "practice_cmds",
     "sharing_cmds",
