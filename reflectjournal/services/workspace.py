@@ -13,6 +13,7 @@ from reflectjournal.errors import UsageError
 from reflectjournal.services import settings
 from reflectjournal.services.frameworks import FrameworkService
 from reflectjournal.services.journal import JournalService
+from reflectjournal.services.links import LinkService
 from reflectjournal.services.people import PeopleService
 from reflectjournal.storage import rekey, unlock
 from reflectjournal.storage.database import Database
@@ -20,9 +21,11 @@ from reflectjournal.storage.keyring_store import KeyringStore
 from reflectjournal.storage.unlock import KeySources
 
 if TYPE_CHECKING:
+    from reflectjournal.services.attachments import AttachmentService
     from reflectjournal.services.backup import BackupService
     from reflectjournal.services.coaching import CoachingService
     from reflectjournal.services.coaching_exchange import CoachingExchange
+    from reflectjournal.services.devsync.service import DeviceSync
     from reflectjournal.services.exporters import ExportService, PdfWriter
     from reflectjournal.services.feedback360 import Feedback360Service
     from reflectjournal.services.importers.service import ImportService
@@ -65,6 +68,12 @@ class Workspace:
         return Service(self.db)
 
     @cached_property
+    def devices(self) -> DeviceSync:  # device sync (services/devsync)
+        from reflectjournal.services.devsync.service import DeviceSync as Service
+
+        return Service(self.db)
+
+    @cached_property
     def patterns(self) -> PatternService:
         from reflectjournal.services.patterns import PatternService as Service
 
@@ -81,6 +90,16 @@ class Workspace:
         from reflectjournal.services.programmes import ProgrammeService as Programmes
 
         return Programmes(self.db, self.people)
+
+    @cached_property
+    def attachments(self) -> AttachmentService:  # images and PDFs inside the journal
+        from reflectjournal.services.attachments import AttachmentService as Service
+
+        return Service(self.db)
+
+    @property
+    def links(self) -> LinkService:  # links between entries ("Linked from…")
+        return self.journal.links
 
     @cached_property
     def coaching_exchange(self) -> CoachingExchange:  # programme copies, summaries, bring
@@ -255,6 +274,11 @@ class Workspace:
         self.journal = JournalService(self.db)
         self.journal.before_delete.append(self._withdraw_shares)
         self.frameworks = FrameworkService(self.db)
+        # Device sync: the sync keys are wrapped again by the new passphrase (nothing else
+        # is sent again); the new wrapping goes to the place at the next sync.
+        from reflectjournal.services.devsync.service import DeviceSync
+
+        DeviceSync(self.db).rewrap(new_passphrase)
         if keyring is not None and self.db.key is not None and keyring.get(self.path):
             keyring.set(self.path, self.db.key.hex())
         found = olds.backups_under_salt(self.path, old_salt) if old_salt else []
