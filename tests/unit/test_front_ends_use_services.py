@@ -88,6 +88,6 @@ def test_only_the_settings_registry_reads_or_writes_the_setting_table() -> None:
         for p in PACKAGE.rglob("*.py")
         if touching.search(p.read_text(encoding="utf-8"))
         and p.name != "settings.py"
-        and "migrations" not in p.parts
+        and p.relative_to(PACKAGE).parts[0] != "storage"  # migrations, device sync's copier
     ]
     assert offenders == []
