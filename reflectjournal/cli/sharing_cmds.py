@@ -160,11 +160,11 @@ def cmd_contact_import(args) -> int:
     from reflectjournal.services.sharing.files import read_packet_file
 
     data = read_packet_file(args.file, limit=MAX_CONTACT_CARD_BYTES)
-    from reflectjournal.services.sharing.verification import name_warnings, verified_on
+    from reflectjournal.services.sharing.verification import name_warnings
 
     with _workspace(args) as ws:
         result = ws.sharing.contacts.import_card(data, args.role)
-        result["verified"] = verified_on(ws.db, result["fingerprint"])
+        result["verified"] = ws.sharing.verified_on(result["fingerprint"])
     result["warnings"] = name_warnings(result["name"])
     verb = {"added": "Added", "linked": "Linked keys to", "unchanged": "Already had"}
     lines = [f"{verb[result['status']]} {result['name']} ({result['role']})."]
@@ -181,7 +181,6 @@ def cmd_contact_import(args) -> int:
 def cmd_contact_verify(args) -> int:
     from reflectjournal.errors import PacketRejected
     from reflectjournal.services.sharing.crypto import normalize_fingerprint
-    from reflectjournal.services.sharing.verification import mark_verified
 
     with _workspace(args) as ws:
         person = ws.sharing.contacts.get(args.person)
@@ -190,7 +189,7 @@ def cmd_contact_verify(args) -> int:
                 f"The fingerprint you typed does not match {person['name']}'s card "
                 f"({person['fingerprint']}); share nothing with this contact until you know why."
             )
-        when = mark_verified(ws.db, person["fingerprint"])
+        when = ws.sharing.mark_verified(person["fingerprint"])
     result = {"name": person["name"], "fingerprint": person["fingerprint"], "verified": when}
     return output.reply(
         args, result, f"{person['name']} is verified (fingerprint matched, {when})."
@@ -203,13 +202,9 @@ def confirm_recipient(ws, person: dict) -> None:
     from reflectjournal.cli.context import _tty, terminal_prompt
     from reflectjournal.errors import UsageError
     from reflectjournal.services.sharing.crypto import normalize_fingerprint
-    from reflectjournal.services.sharing.verification import (
-        mark_verified,
-        needs_confirmation,
-        unverified_sentence,
-    )
+    from reflectjournal.services.sharing.verification import unverified_sentence
 
-    if not needs_confirmation(ws.db, person["fingerprint"]):
+    if not ws.sharing.needs_confirmation(person["fingerprint"]):
         return
     refusal = (
         f"Nothing was shared: you have not confirmed {person['name']}'s fingerprint "
@@ -222,16 +217,14 @@ def confirm_recipient(ws, person: dict) -> None:
     typed = terminal_prompt("Type the fingerprint they read to you (Enter to stop): ")
     if not typed or normalize_fingerprint(typed) != person["fingerprint"]:
         raise UsageError("Nothing was shared: the fingerprint was not confirmed.")
-    mark_verified(ws.db, person["fingerprint"])
+    ws.sharing.mark_verified(person["fingerprint"])
 
 
 def cmd_contact_list(args) -> int:
-    from reflectjournal.services.sharing.verification import verified_on
-
     with _workspace(args) as ws:
         rows = ws.sharing.contacts.list()
         for r in rows:
-            r["verified"] = verified_on(ws.db, r["fingerprint"])
+            r["verified"] = ws.sharing.verified_on(r["fingerprint"])
     return output.reply(
         args,
         rows,

@@ -35,7 +35,6 @@ from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.services.display import date_text, datetime_text
 from reflectjournal.services.sharing import kinds
-from reflectjournal.services.sharing.verification import mark_verified, verified_on
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 RECEIVE_FILTER = kinds.dialog_filter()  # a share, feedback or a contact card: any of them
@@ -346,7 +345,7 @@ class ContactsDialog(QDialog):
     def refresh(self) -> None:
         self.list.clear()
         for c in self.sharing.contacts.list():
-            when = verified_on(self.sharing.db, c["fingerprint"])
+            when = self.sharing.verified_on(c["fingerprint"])
             state = f"verified {when}" if when else "not verified"
             self.list.addItem(f"{c['name']} ({c['role']}, {state})   {c['fingerprint']}")
 
@@ -391,7 +390,7 @@ class ContactsDialog(QDialog):
                 lambda: self.sharing.contacts.import_card(data, role),
                 operations.Changes(people=True),
             )
-            mark_verified(self.sharing.db, card.fingerprint)
+            self.sharing.mark_verified(card.fingerprint)
         except ReflectJournalError as exc:
             self.status.setText(str(exc))
             return None
@@ -546,17 +545,15 @@ class ShareDialog(QDialog):
 
     def _recipient_confirmed(self) -> bool:
         """The first share to a contact never verified asks explicitly (issue 14)."""
-        from reflectjournal.services.sharing.verification import needs_confirmation
-
         try:
             person = self.sharing.contacts.get(self.request().to)
         except ReflectJournalError:
             return True  # export_share reports the problem in its own sentence
-        if not needs_confirmation(self.sharing.db, person["fingerprint"]):
+        if not self.sharing.needs_confirmation(person["fingerprint"]):
             return True
         if not self.confirm(person["name"], person["fingerprint"]):
             return False
-        mark_verified(self.sharing.db, person["fingerprint"])
+        self.sharing.mark_verified(person["fingerprint"])
         return True
 
     def _ask_fingerprint(self, name: str, fingerprint: str) -> bool:

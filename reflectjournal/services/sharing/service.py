@@ -46,6 +46,23 @@ class SharingService:
 
         return ExchangeService(self.db, self)
 
+    # ---- verified contacts (verification.py), so front ends need no database ------------
+
+    def verified_on(self, fingerprint: str | None) -> str | None:
+        from reflectjournal.services.sharing.verification import verified_on
+
+        return verified_on(self.db, fingerprint)
+
+    def mark_verified(self, fingerprint: str) -> str:
+        from reflectjournal.services.sharing.verification import mark_verified
+
+        return mark_verified(self.db, fingerprint)
+
+    def needs_confirmation(self, fingerprint: str | None) -> bool:
+        from reflectjournal.services.sharing.verification import needs_confirmation
+
+        return needs_confirmation(self.db, fingerprint)
+
     # ---- the common operations, by name -------------------------------------------------
 
     def plan(self, request: ShareRequest) -> SharePlan:
