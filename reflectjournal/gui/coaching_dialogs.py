@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from reflectjournal.adapters import qt_pdf
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
+from reflectjournal.gui.folders import start_in
 from reflectjournal.gui.preview import PreviewBrowser
 from reflectjournal.services import prep
 from reflectjournal.services.coaching import ActionDraft
@@ -334,7 +335,9 @@ class BriefDialog(QDialog):
     def _ask_and_export(self, suffix: str) -> None:
         kind = "PDF (*.pdf)" if suffix == ".pdf" else "Markdown (*.md)"
         name = f"prep-{self.brief.person['name'].lower().replace(' ', '-')}{suffix}"
-        path, _ = QFileDialog.getSaveFileName(self, "Export the prep brief", name, kind)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the prep brief", str(start_in("export") / name), kind
+        )
         if path:
             self.export_to(Path(path))
 

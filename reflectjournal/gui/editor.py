@@ -9,13 +9,13 @@ from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import drafts, operations
 from reflectjournal.gui.entry_aside import CommentsBox, PlanButton, PrivacyHint
+from reflectjournal.gui.focus_chain import OneStopDateTimeEdit, move_focus
 from reflectjournal.gui.markdown_edit import MarkdownEdit
 from reflectjournal.gui.plain_text import esc, rich_label
 from reflectjournal.gui.preview import PreviewBrowser, render
@@ -44,6 +45,14 @@ VISIBILITY_LABELS = {
     "mentor": "Mentor may see it",
     "coach": "Coach may see it",
 }
+
+
+def word_count_text(markdown: str) -> str:
+    """'124 words' for the text as written (Markdown markers are not words)."""
+    from reflectjournal.services.display import plural
+
+    words = [w for w in markdown.split() if any(c.isalnum() for c in w)]
+    return plural(len(words), "word") if words else ""
 
 
 def _dot(colour: str) -> QIcon:
@@ -71,7 +80,7 @@ class EntryEditor(QWidget):
 
         self.title = QLineEdit(placeholderText="Title (optional: taken from the first sentence)")
         self.title.setAccessibleName("Title")
-        self.when = QDateTimeEdit(calendarPopup=True)
+        self.when = OneStopDateTimeEdit(calendarPopup=True)
         self.when.setDisplayFormat("dd MMM yyyy  HH:mm")
         self.when.setAccessibleName("Date and time")
         self.model_box = QComboBox()
@@ -90,7 +99,7 @@ class EntryEditor(QWidget):
         self.model_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.model_box.setMinimumContentsLength(18)
+        self.model_box.setMinimumContentsLength(14)
         self.model_box.view().setMinimumWidth(self.model_box.view().sizeHintForColumn(0) + 24)
         self.mood = QComboBox()
         self.mood.addItems(SCALE)
@@ -98,10 +107,23 @@ class EntryEditor(QWidget):
         self.energy = QComboBox()
         self.energy.addItems(SCALE)
         self.energy.setAccessibleName("Energy")
+        # Narrow enough that the list beside the editor keeps its room at 1024 px; the open
+        # list shows the whole label.
+        for box, length in ((self.mood, 7), (self.energy, 7)):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(length)
+            box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
         self.visibility = QComboBox()
         self.visibility.setAccessibleName("Who may see this entry")
         for key, label in VISIBILITY_LABELS.items():
             self.visibility.addItem(_dot(VISIBILITY_COLOURS[key]), label, key)
+        self.visibility.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.visibility.setMinimumContentsLength(12)
+        self.visibility.view().setMinimumWidth(self.visibility.view().sizeHintForColumn(0) + 24)
         # Who this entry goes to, as people (the exchange); visibility stays for files.
         self.share_button = QPushButton("Share with…")
         self.share_button.setAccessibleName("Share this entry with people")
@@ -121,11 +143,16 @@ class EntryEditor(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.sections_host)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Neither the scroll area nor the read-only preview is a place to type: Tab from the
+        # tags goes straight into the text (a paragraph typed into either was lost).
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.preview = PreviewBrowser()
+        self.preview.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.render_button = QPushButton("Render preview")
         self.render_button.setToolTip("This entry is long, so the preview updates only on request")
         self.render_button.hide()
         preview_box = QWidget()
+        self.preview_box = preview_box
         preview_layout = QVBoxLayout(preview_box)
         preview_layout.setContentsMargins(0, 0, 0, 0)
         preview_layout.addWidget(self.render_button)
@@ -160,7 +187,10 @@ class EntryEditor(QWidget):
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
         head.addWidget(self.when)
-        head.addWidget(self.share_button)  # beside the title: the meta row is full at 1024 px
+        # Who may see it and whom it is shared with sit together, beside the title: the row
+        # below is full at 1024 px.
+        head.addWidget(self.visibility)
+        head.addWidget(self.share_button)
         meta = QHBoxLayout()
         meta.addWidget(self.model_box, 2)
         for label, widget in (("Mood", self.mood), ("Energy", self.energy)):
@@ -168,7 +198,6 @@ class EntryEditor(QWidget):
             caption.setBuddy(widget)
             meta.addWidget(caption)
             meta.addWidget(widget, 1)
-        meta.addWidget(self.visibility, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(self.banner)
@@ -179,6 +208,14 @@ class EntryEditor(QWidget):
         layout.addWidget(self.split, 1)
         footer = QHBoxLayout()
         footer.addWidget(self.state_label, 1)
+        self.word_count = QLabel("")
+        self.word_count.setAccessibleName("Word count")
+        footer.addWidget(self.word_count)
+        self.preview_toggle = QToolButton(text="Preview", checkable=True, checked=True)
+        self.preview_toggle.setAccessibleName("Show the preview")
+        self.preview_toggle.setToolTip("Show or hide the preview beside the text (Ctrl+Shift+P)")
+        self.preview_toggle.toggled.connect(self.show_preview)
+        footer.addWidget(self.preview_toggle)
         footer.addWidget(self.privacy_hint)
         footer.addWidget(self.plan_button)
         layout.addLayout(footer)
@@ -203,6 +240,7 @@ class EntryEditor(QWidget):
         self.model_box.currentIndexChanged.connect(self._model_changed)
         self._add_format_actions()
         self.new_entry()
+        self.restore_preview_choice()
 
     # ---- formatting ---------------------------------------------------------------------
 
@@ -253,6 +291,7 @@ class EntryEditor(QWidget):
             self.body.setPlainText(body)
             self.body.textChanged.connect(self._changed)
             self.sections_layout.addWidget(self.body)
+            self.body.show()  # now, not on the next turn of the loop: it may get the focus
             return
         sections = sections if sections is not None else E.split_sections(model, body)
         for section in model.sections:
@@ -264,7 +303,23 @@ class EntryEditor(QWidget):
             label.setBuddy(editor)
             self.sections_layout.addWidget(label)
             self.sections_layout.addWidget(editor)
+            label.show()
+            editor.show()
             self._sections[section.key] = editor
+
+    def focus_text(self) -> None:
+        """Put the cursor in the first writing box (the title for a new, empty entry)."""
+        boxes = self.writing_boxes()
+        if boxes:
+            boxes[0].setFocus()
+
+    def writing_boxes(self) -> list[MarkdownEdit]:
+        return [self.body] if self.body is not None else list(self._sections.values())
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab follows the layout (title, date, …, tags, the text boxes in order), never an
+        invisible scroll area or the read-only preview (``gui/focus_chain.py``)."""
+        return move_focus(self, next) or super().focusNextPrevChild(next)
 
     def _model_changed(self) -> None:
         if self._loading:
@@ -303,6 +358,7 @@ class EntryEditor(QWidget):
             self.entry_id = entry_id
             self.kind = entry.get("kind", "reflection")
             self.title.setText(entry["title"])
+            self.title.setCursorPosition(0)  # a long title shows its start, not its end
             created = entry.get("created")
             moment = datetime.fromisoformat(created).astimezone() if created else datetime.now()
             self.when.setDateTime(QDateTime(moment.replace(tzinfo=None)))
@@ -439,10 +495,14 @@ class EntryEditor(QWidget):
             return self.entry_id
         if self.entry_id is None and self._empty():
             return None
+        self._take_body_tags()
         state = self.state()
+        known = {row.slug for row in self.tags.catalogue.rows}
+        names = self.tags.catalogue.names
         options = {
             "title": state["title"],
-            "tags": state["tags"],
+            # A new free tag goes in as it was written ("e-rostering"), not as its slug.
+            "tags": [s if s in known else names.get(s, s) for s in state["tags"]],
             "mood": state["mood"],
             "energy": state["energy"],
             "visibility": state["visibility"],
@@ -489,6 +549,21 @@ class EntryEditor(QWidget):
         self.saved.emit(self.entry_id)
         return self.entry_id
 
+    def _take_body_tags(self) -> None:
+        """``#tags`` typed in the text become the entry's tags (added, never removed)."""
+        from reflectjournal.services.importers.markdown_folder import inline_tags
+        from reflectjournal.services.tags import name_as_written, slugify
+
+        chosen = self.tags.tags()
+        added = []
+        for written in inline_tags(self._markdown()):
+            slug = slugify(written)
+            if slug and slug not in chosen and slug not in added:
+                self.tags.catalogue.names.setdefault(slug, name_as_written(written))
+                added.append(slug)
+        if added:
+            self.tags.set_tags([*chosen, *added])
+
     def discard_changes(self) -> None:
         """Forget unsaved edits (and their draft) without saving."""
         self._stop_timers()
@@ -510,8 +585,30 @@ class EntryEditor(QWidget):
             return self.body.toPlainText() if self.body is not None else ""
         return E.compose_body(model, self._section_texts())
 
+    def show_preview(self, shown: bool) -> None:
+        """Hide the preview for more room to write; remembered with the window layout."""
+        from reflectjournal.gui.main_window import gui_settings
+
+        self.preview_box.setVisible(shown)
+        if self.preview_toggle.isChecked() != shown:
+            self.preview_toggle.setChecked(shown)
+        self.preview_toggle.setAccessibleName("Hide the preview" if shown else "Show the preview")
+        settings = gui_settings()
+        if settings.value("editor/preview", "shown") != ("shown" if shown else "hidden"):
+            settings.setValue("editor/preview", "shown" if shown else "hidden")
+        if shown:
+            self.update_preview()
+
+    def restore_preview_choice(self) -> None:
+        from reflectjournal.gui.main_window import gui_settings
+
+        self.show_preview(gui_settings().value("editor/preview", "shown") != "hidden")
+
     def update_preview(self) -> None:
         text = self._markdown()
+        self.word_count.setText(word_count_text(text))
+        if not self.preview_box.isVisibleTo(self):
+            return  # hidden: no rendering while the person writes
         too_big = len(text) > LIVE_PREVIEW_LIMIT
         self.render_button.setVisible(too_big)
         if too_big:

@@ -134,6 +134,11 @@ class EntryListModel(QAbstractListModel):
         self.set_search(self._query, self._filter)
 
     @property
+    def complete(self) -> bool:
+        """Every matching row is loaded (no further page to fetch)."""
+        return self._exhausted
+
+    @property
     def query(self) -> str:
         return self._query
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
@@ -30,7 +29,8 @@ from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.gui.editor import EntryEditor
 from reflectjournal.gui.entry_model import EntryDelegate, EntryIdRole, EntryListModel
-from reflectjournal.gui.tag_picker import TagCatalogue
+from reflectjournal.gui.tag_picker import TagCatalogue, TagFilterDialog
+from reflectjournal.services.display import date_text
 from reflectjournal.services.entries import EntryFilter
 from reflectjournal.services.timeutil import range_end, range_start
 
@@ -38,6 +38,7 @@ SEARCH_DEBOUNCE_MS = 150
 # A search that took at most this long runs on the next keystroke at once (no debounce): the
 # list keeps up with typing. A slower one waits for a pause in typing instead.
 QUICK_SEARCH_S = 0.030
+LIST_MIN_WIDTH = 230
 MOODS = {"Low (1–2)": (1, 2), "Steady (3)": (3, 3), "Good (4–5)": (4, 5)}
 KINDS = {"Reflections": "reflection", "Session notes": "session", "Shared with me": "shared"}
 
@@ -91,6 +92,7 @@ class JournalView(QWidget):
         self.list.setUniformItemSizes(True)
         self.list.setAccessibleName("Entries")
         self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -101,6 +103,8 @@ class JournalView(QWidget):
 
         self.editor = EntryEditor(workspace, self.catalogue)
         left = QWidget()
+        # The list keeps room for a title and its date at 1024 px (it shrank to ~90 px, "S…").
+        left.setMinimumWidth(LIST_MIN_WIDTH)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(8, 8, 0, 4)
         bar = QHBoxLayout()
@@ -117,6 +121,8 @@ class JournalView(QWidget):
         self.split.setStretchFactor(0, 2)
         self.split.setStretchFactor(1, 5)
         self.split.setSizes([400, 880])
+        self.split.setCollapsible(0, False)
+        self.split.setCollapsible(1, False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.split)
@@ -125,7 +131,9 @@ class JournalView(QWidget):
         self._debounce.timeout.connect(self.apply_search)
         self._last_search_s = 0.0
         self.search.textChanged.connect(self._text_changed)
-        self.search.returnPressed.connect(self.apply_search)
+        self.search.returnPressed.connect(self._search_entered)
+        self.search.installEventFilter(self)
+        self.list.installEventFilter(self)
         self.list.selectionModel().currentChanged.connect(self._open_current)
         self.new_button.clicked.connect(self.new_entry)
         self.editor.saved.connect(self._entry_saved)
@@ -179,6 +187,42 @@ class JournalView(QWidget):
         except ReflectJournalError as exc:
             self.status.emit(str(exc))
 
+    # ---- keyboard: Esc, Down and Enter between the search box and the results -------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        key = event.key()  # type: ignore[attr-defined]
+        if watched is self.search:
+            if key == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                self.apply_search()
+                return True
+            if key == Qt.Key.Key_Down and self.model.rowCount():
+                self.apply_search()  # a search still waiting for its debounce runs first
+                self._focus_results()
+                return True
+        elif watched is self.list:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.list.currentIndex().isValid():
+                self._open_current(self.list.currentIndex(), None)
+                self.editor.focus_text()
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.focus_search()
+                return True
+        return False
+
+    def _focus_results(self) -> None:
+        if not self.list.currentIndex().isValid():
+            self.list.setCurrentIndex(self.model.index(0))
+        self.list.setFocus()
+
+    def _search_entered(self) -> None:
+        """Enter in the search box runs the search and moves into its results."""
+        self.apply_search()
+        if self.model.rowCount():
+            self._focus_results()
+
     # ---- search and filters -------------------------------------------------------------
 
     def _filter_menu(self) -> QMenu:
@@ -200,12 +244,10 @@ class JournalView(QWidget):
         menu.addAction("Clear all filters", self.clear_filters)
         return menu
 
-    def choose_tag(self) -> None:
-        names = [row.name for row in self.catalogue.rows]
-        name, ok = QInputDialog.getItem(self, "Filter by tag", "Tag", names, 0, False)
-        if ok and name:
-            slug = next(r.slug for r in self.catalogue.rows if r.name == name)
-            self.add_tag_filter(slug)
+    def choose_tag(self, dialog: TagFilterDialog | None = None) -> None:
+        dialog = dialog or TagFilterDialog(self.catalogue, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.slug():
+            self.add_tag_filter(str(dialog.slug()))
 
     def add_tag_filter(self, slug: str) -> None:
         if slug not in self.filter.tags:
@@ -219,7 +261,9 @@ class JournalView(QWidget):
         since = dialog.since.date().toString("yyyy-MM-dd")
         until = dialog.until.date().toString("yyyy-MM-dd")
         self.set_filter(
-            since=range_start(since), until=range_end(until), label=f"{since} – {until}"
+            since=range_start(since),
+            until=range_end(until),
+            label=f"{date_text(since)} – {date_text(until)}",
         )
 
     def set_filter(self, *, label: str, **changes) -> None:
@@ -229,8 +273,12 @@ class JournalView(QWidget):
         self._refilter()
 
     def clear_filters(self) -> None:
+        """Every filter and the search words go: the whole journal shows again."""
         self.filter = EntryFilter()
         self.filter_labels.clear()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
         self._refilter()
 
     def _remove_chip(self, key: str, value: str | None = None) -> None:
@@ -287,6 +335,24 @@ class JournalView(QWidget):
             self.status.emit(str(exc))
         self._update_empty()
         self._last_search_s = time.perf_counter() - started
+        self._keep_editor_in_results()
+
+    def _keep_editor_in_results(self) -> None:
+        """The editor never shows an entry the search or filters left out (unsaved text is
+        saved first): it moves to the first result, or to a blank page when nothing matches."""
+        shown = self.editor.entry_id
+        if shown is None or not self.model.is_filtered() or self.model.row_of(shown) >= 0:
+            return
+        if not self.model.complete:
+            return  # it may be on a page not read yet
+        if self.editor.dirty:
+            self.editor.save()
+        if self.model.rowCount():
+            self.list.selectionModel().setCurrentIndex(
+                self.model.index(0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        else:
+            self.editor.new_entry()
 
     def _update_empty(self) -> None:
         if self.model.rowCount():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.adapters import qt_pdf
+from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import drafts, views
 from reflectjournal.gui.dialogs import about, ask_minutes, shortcuts_dialog
 from reflectjournal.gui.operations import Changes, Events, perform
@@ -67,10 +69,13 @@ UNENCRYPTED_WARNING = (
 
 class MainWindow(QMainWindow):
     lock_requested = Signal()
+    open_journal_requested = Signal(object)  # a Path: the controller swaps journals
+    reopen_requested = Signal(str)  # the journal was re-keyed: rebuild the window, then say this
 
     def __init__(self, workspace, title_suffix: str = "", parent=None):
         super().__init__(parent)
         self.workspace = workspace
+        self.keyring = None  # the controller's, for Change passphrase
         qt_pdf.install(workspace)  # exports and the prep brief write PDFs through it
         self.finished = False
         # Every page's writes report here and every page listens (gui/operations.py).
@@ -303,7 +308,70 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&About ReflectJournal", None, lambda: about(self))
         from reflectjournal.gui.io_dialogs import install_file_menu  # File: import/export/backup
 
-        install_file_menu(self, self.workspace)
+        file_menu = install_file_menu(self, self.workspace)
+        first = file_menu.actions()[0] if file_menu.actions() else None
+        journal_actions = []
+        for text, keys, handler in (
+            ("&Open journal…", QKeySequence.StandardKey.Open, self.open_journal),
+            ("&Change passphrase…", None, self.change_passphrase),
+        ):
+            action = QAction(text, self)
+            if keys:
+                action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(handler)
+            journal_actions.append(action)
+            self.shortcut_rows.append(
+                (
+                    text.replace("&", "").rstrip("…"),
+                    action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+                )
+            )
+        file_menu.insertActions(first, journal_actions)
+        file_menu.insertSeparator(first)
+        self.open_journal_action, self.change_passphrase_action = journal_actions
+
+    def open_journal(self, chosen: Path | None = None) -> None:
+        """Another journal file in this window (the controller unlocks it, then swaps)."""
+        from reflectjournal.gui.journal_dialogs import choose_journal_file
+
+        path = chosen or choose_journal_file(self, self.workspace.path.parent)
+        if path is None:
+            return
+        if path.expanduser().resolve() == self.workspace.path.resolve():
+            self.statusBar().showMessage(f"{path.name} is the journal already open.", 6000)
+            return
+        self.open_journal_requested.emit(path)
+
+    def change_passphrase(self, dialog=None) -> None:
+        from reflectjournal.gui.journal_dialogs import change_passphrase
+
+        said = change_passphrase(self, self.keyring, dialog)
+        if said is not None:
+            self.reopen_requested.emit(said)
+
+    # ---- where the person was (kept across locking and re-keying) ------------------------
+
+    def place(self) -> dict:
+        row = self.nav.currentRow()
+        page = views.VIEWS[row].key if row >= 0 else "journal"
+        entry = None
+        if "journal" in self.pages:
+            entry = self.pages["journal"].editor.entry_id
+        return {"page": page, "entry": entry}
+
+    def restore_place(self, place: dict) -> None:
+        """Back to the page and the entry, with the cursor in the text when it was there."""
+        entry = place.get("entry")
+        if entry is not None:
+            try:
+                self.journal_view.open_entry(int(entry))
+            except ReflectJournalError:
+                log.info("the entry open before locking is gone")
+        page = self.go(place.get("page") or "journal")
+        if page is self.pages.get("journal"):
+            self.journal_view.editor.focus_text()
+        else:
+            page.setFocus()
 
     def set_care_note(self, on: bool) -> None:
         """Care for the carer on the owner's Patterns page (coaching's wellbeing service)."""

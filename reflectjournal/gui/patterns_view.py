@@ -57,6 +57,7 @@ from reflectjournal.gui import operations
 from reflectjournal.gui.calendar_heatmap import WEEKS as CALENDAR_WEEKS
 from reflectjournal.gui.calendar_heatmap import CalendarHeatMap
 from reflectjournal.gui.charts import date_and_scale_axes, msecs, swap_chart, themed_chart
+from reflectjournal.gui.folders import dated_name, start_in
 from reflectjournal.gui.tasks import run_task
 from reflectjournal.gui.theme import is_dark, light_palette
 from reflectjournal.services.display import date_text, plural
@@ -510,7 +511,10 @@ class PatternsView(QWidget):
     def _ask_path(self, kind: str, action) -> None:
         suffix = kind.lower()
         path, _ = QFileDialog.getSaveFileName(
-            self, f"Save as {kind}", f"patterns.{suffix}", f"{kind} (*.{suffix})"
+            self,
+            f"Save as {kind}",
+            str(start_in("export") / dated_name("patterns", f".{suffix}")),
+            f"{kind} (*.{suffix})",
         )
         if path:
             try:

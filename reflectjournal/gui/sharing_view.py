@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
+from reflectjournal.gui.folders import start_in
 from reflectjournal.services.display import date_text, datetime_text
 from reflectjournal.services.sharing import kinds
 from reflectjournal.services.sharing.verification import mark_verified, verified_on
@@ -242,7 +243,9 @@ class SharingView(QWidget):
         return summary
 
     def _choose_packet(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Receive a file", "", RECEIVE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Receive a file", str(start_in("sharing")), RECEIVE_FILTER
+        )
         if path:
             self.import_packet(path)
 
@@ -257,7 +260,7 @@ class SharingView(QWidget):
         path, _ = QFileDialog.getSaveFileName(
             self,
             f"Feedback for {person}",
-            f"feedback-{person}{kinds.FEEDBACK}",
+            str(start_in("sharing") / f"feedback-{person}{kinds.FEEDBACK}"),
             FEEDBACK_FILTER,
         )
         if path:
@@ -385,13 +388,15 @@ class ContactsDialog(QDialog):
 
     def _choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save your card", f"me{kinds.CONTACT}", CARD_FILTER
+            self, "Save your card", str(start_in("sharing") / f"me{kinds.CONTACT}"), CARD_FILTER
         )
         if path:
             self.export_card(path)
 
     def _choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a card", "", CARD_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a card", str(start_in("sharing")), CARD_FILTER
+        )
         if path:
             self.import_card(path)
 

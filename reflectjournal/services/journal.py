@@ -472,13 +472,21 @@ class JournalService:
     def tag_counts(self) -> list[TagUsage]:
         """Every tag (framework items first, then free tags) with how many entries use it."""
         rows = self.db.query(
-            "SELECT t.slug, t.name, t.category, f.slug AS framework, "
-            "(SELECT count(*) FROM entry_tag et WHERE et.tag_id = t.id) AS count "
+            "SELECT t.slug, t.name, t.category, f.slug AS framework, t.keywords, "
+            "t.description, (SELECT count(*) FROM entry_tag et WHERE et.tag_id = t.id) AS count "
             "FROM tag t LEFT JOIN framework f ON f.id = t.framework_id "
             "ORDER BY f.is_default DESC, f.id IS NULL, f.id, t.position, t.slug"
         )
         return [
-            TagUsage(r["slug"], r["name"], r["category"], r["framework"], int(r["count"]))
+            TagUsage(
+                r["slug"],
+                r["name"],
+                r["category"],
+                r["framework"],
+                int(r["count"]),
+                tuple(_keywords(r["keywords"])),
+                r["description"] or "",
+            )
             for r in rows
         ]
 
@@ -522,3 +530,14 @@ class JournalService:
             dict(zip(r.keys(), tuple(r), strict=True))
             for r in self.db.query(sql + " ORDER BY r.date, r.id", params)
         ]
+
+
+def _keywords(stored: str | None) -> list[str]:
+    """A tag's keywords (stored as a JSON list); anything else reads as none."""
+    import json
+
+    try:
+        words = json.loads(stored or "[]")
+    except ValueError:
+        return []
+    return [str(w) for w in words] if isinstance(words, list) else []

@@ -22,8 +22,15 @@ def slugify(text: str) -> str:
 
 
 def display_name(text: str) -> str:
+    """A readable name for a slug or category: ``board-domain`` → ``Board domain``."""
     cleaned = " ".join(text.strip().lstrip("@#").replace("-", " ").split())
     return cleaned[:1].upper() + cleaned[1:] if cleaned else cleaned
+
+
+def name_as_written(text: str) -> str:
+    """A free tag's name as the person typed it: ``#e-rostering`` → ``e-rostering`` (the
+    hyphen stays; only the tag sign and spare spaces go)."""
+    return " ".join(text.strip().lstrip("@#").split())
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,10 @@ class TagUsage:
     category: str  # challenge, capability, … or "free"
     framework: str | None  # the framework's slug; None for a free tag
     count: int
+    # The framework's words for what the item is about ("staff", "rota", "vacancies"): the
+    # tag picker finds Workforce pressures when "staff" is typed.
+    keywords: tuple[str, ...] = ()
+    description: str = ""
 
 
 def find_tag_ids(db: Database, slugs: list[str]) -> dict[str, int]:
@@ -74,7 +85,7 @@ def ensure_tags(db: Database, names: list[str]) -> list[int]:
             cursor = db.execute(
                 "INSERT INTO tag(slug, name, category, description, keywords, questions, "
                 "calls_for, position, private) VALUES (?, ?, 'free', '', '[]', '[]', '[]', 0, 0)",
-                (slug, display_name(names_by_slug[slug])),
+                (slug, name_as_written(names_by_slug[slug])),
             )
             known[slug] = cursor.lastrowid
         ids.append(known[slug])
