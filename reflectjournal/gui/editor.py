@@ -81,7 +81,7 @@ class EntryEditor(QWidget):
         self.title = QLineEdit(placeholderText="Title (optional: taken from the first sentence)")
         self.title.setAccessibleName("Title")
         self.when = OneStopDateTimeEdit(calendarPopup=True)
-        self.when.setDisplayFormat("dd MMM yyyy  HH:mm")
+        self.when.setDisplayFormat("d MMM yyyy, HH:mm")
         self.when.setAccessibleName("Date and time")
         self.model_box = QComboBox()
         self.model_box.setAccessibleName("Reflection model")

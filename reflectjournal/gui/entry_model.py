@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reflectjournal.gui.theme import MOOD_COLOURS, VISIBILITY_COLOURS
-from reflectjournal.services.display import date_text
+from reflectjournal.services.display import date_text, datetime_text
 from reflectjournal.services.entries import Entry, EntryFilter
 
 PAGE_SIZE = 200
@@ -71,10 +71,10 @@ class EntryListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row["title"]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row['title']}\n{row['created'][:16].replace('T', ' ')}"
+            return f"{row['title']}\n{datetime_text(row['created'], as_stored_offset=True)}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             mood = f", mood {row['mood']} of 5" if row["mood"] else ""
-            return f"{row['title']}, {row['created'][:10]}{mood}"
+            return f"{row['title']}, {date_text(row['created'], as_stored_offset=True)}{mood}"
         if role == EntryIdRole:
             return row["id"]
         if role == EntryRole:

@@ -45,14 +45,17 @@ def _takes_tab(widget: QWidget, root: QWidget) -> bool:
 def _walk_layout(layout: QLayout, root: QWidget, out: list[QWidget]) -> None:
     for index in range(layout.count()):
         item = layout.itemAt(index)
-        if item.widget() is not None:
-            _walk_widget(item.widget(), root, out)
-        elif item.layout() is not None:
-            _walk_layout(item.layout(), root, out)
+        if item is None:
+            continue
+        child, inner = item.widget(), item.layout()
+        if child is not None:
+            _walk_widget(child, root, out)
+        elif inner is not None:
+            _walk_layout(inner, root, out)
 
 
-def _walk_widget(widget: QWidget, root: QWidget, out: list[QWidget]) -> None:
-    if not _shown(widget, root):
+def _walk_widget(widget: QWidget | None, root: QWidget, out: list[QWidget]) -> None:
+    if widget is None or not _shown(widget, root):
         return
     if isinstance(widget, QScrollArea) and widget.widget() is not None:
         _walk_widget(widget.widget(), root, out)
@@ -65,15 +68,17 @@ def _walk_widget(widget: QWidget, root: QWidget, out: list[QWidget]) -> None:
         if _takes_tab(widget, root):
             out.append(widget)
         return
-    if widget.layout() is not None:
-        _walk_layout(widget.layout(), root, out)
+    layout = widget.layout()
+    if layout is not None:
+        _walk_layout(layout, root, out)
 
 
 def reading_order(root: QWidget) -> list[QWidget]:
     """The widgets under ``root`` that Tab should visit, in the order they are laid out."""
     found: list[QWidget] = []
-    if root.layout() is not None:
-        _walk_layout(root.layout(), root, found)
+    layout = root.layout()
+    if layout is not None:
+        _walk_layout(layout, root, found)
     return found
 
 

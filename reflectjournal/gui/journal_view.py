@@ -7,7 +7,6 @@ from dataclasses import replace
 
 from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
+from reflectjournal.gui.date_fields import DatePicker
 from reflectjournal.gui.editor import EntryEditor
 from reflectjournal.gui.entry_model import EntryDelegate, EntryIdRole, EntryListModel
 from reflectjournal.gui.tag_picker import TagCatalogue, TagFilterDialog
@@ -48,8 +48,12 @@ class DateRangeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Date range")
         today = QDate.currentDate()
-        self.since = QDateEdit(today.addMonths(-1), calendarPopup=True)
-        self.until = QDateEdit(today, calendarPopup=True)
+        self.since = DatePicker(
+            today.addMonths(-1),
+        )
+        self.until = DatePicker(
+            today,
+        )
         self.since.setAccessibleName("From")
         self.until.setAccessibleName("Until")
         form = QFormLayout(self)

@@ -20,7 +20,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QEvent, QMarginsF, QRectF, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QMarginsF, QRectF, Qt, QTime, Signal
 from PySide6.QtGui import (
     QColor,
     QPageLayout,
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QGridLayout,
     QGroupBox,
@@ -57,6 +56,7 @@ from reflectjournal.gui import operations
 from reflectjournal.gui.calendar_heatmap import WEEKS as CALENDAR_WEEKS
 from reflectjournal.gui.calendar_heatmap import CalendarHeatMap
 from reflectjournal.gui.charts import date_and_scale_axes, msecs, swap_chart, themed_chart
+from reflectjournal.gui.date_fields import DatePicker
 from reflectjournal.gui.folders import dated_name, start_in
 from reflectjournal.gui.tasks import run_task
 from reflectjournal.gui.theme import is_dark, light_palette
@@ -107,8 +107,12 @@ class PatternsView(QWidget):
         outer = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.use_since = QCheckBox("From")
-        self.since = QDateEdit(QDate.currentDate().addMonths(-6), calendarPopup=True)
-        self.until = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.since = DatePicker(
+            QDate.currentDate().addMonths(-6),
+        )
+        self.until = DatePicker(
+            QDate.currentDate(),
+        )
         self.use_until = QCheckBox("to")
         self.framework = QComboBox()
         self.framework.addItem("All frameworks", None)
@@ -373,6 +377,9 @@ class PatternsView(QWidget):
             # Short names: four of them share one line under a half-width chart.
             raw.setName(label)
             rolling.setName(f"{label} avg")
+            # A line needs two weeks: each week is also drawn as a dot, so one week of
+            # ratings shows (it was a blank chart).
+            raw.setPointsVisible(True)
             for m in self.data[key]:
                 x = msecs(_monday(m["period"]))
                 raw.append(x, m["mean"])
@@ -389,6 +396,15 @@ class PatternsView(QWidget):
         span = (_monday(weeks[-1]) - _monday(weeks[0])).days if weeks else 0
         title = f"weeks {weeks[0]} to {weeks[-1]}" if weeks else ""
         date_and_scale_axes(chart, title, span)
+        if len(weeks) == 1:
+            # One week: the axis spans that week, and the chart says why there is no line.
+            monday = _monday(weeks[0])
+            axis = chart.axes(Qt.Orientation.Horizontal)[0]
+            axis.setRange(
+                QDateTime(QDate(monday.year, monday.month, monday.day).addDays(-3), QTime(0, 0)),
+                QDateTime(QDate(monday.year, monday.month, monday.day).addDays(10), QTime(0, 0)),
+            )
+            chart.setTitle(one_week_title(weeks[0], self.data))
         if not weeks:
             chart.setTitle("No mood or energy recorded in this range yet.")
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -593,6 +609,20 @@ class PatternsView(QWidget):
         if entry_id is not None:
             self.events.open_entry(entry_id)  # the draft opens in the Journal page
         return entry_id
+
+
+def one_week_title(week: str, data: dict) -> str:
+    """What a chart of one week can honestly say, instead of a blank plot."""
+    parts = []
+    for label, key in (("mood", "mood_weeks"), ("energy", "energy_weeks")):
+        found = [m for m in data[key] if m["period"] == week]
+        if found:
+            parts.append(f"{label} {found[0]['mean']:.1f}")
+    said = " and ".join(parts)
+    return (
+        f"All ratings so far fall in one week (week of {date_text(_monday(week))}: {said}). "
+        "A line, and the 4-week average, appear from the second week."
+    )
 
 
 def _monday(week: str) -> date:

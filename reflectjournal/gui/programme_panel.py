@@ -14,7 +14,6 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -34,12 +33,14 @@ from PySide6.QtWidgets import (
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.charts import msecs, swap_chart, themed_chart
 from reflectjournal.gui.coaching_dialogs import show_error
+from reflectjournal.gui.date_fields import DatePicker
+from reflectjournal.services.display import date_text
 
 ROLE = Qt.ItemDataRole.UserRole
 
 
 def _short(iso: str | None) -> str:
-    return date.fromisoformat(iso[:10]).strftime("%d %b %Y") if iso else ""
+    return date_text(iso[:10]) if iso else ""
 
 
 class _OptionalDate(QWidget):
@@ -49,7 +50,7 @@ class _OptionalDate(QWidget):
         super().__init__()
         self.use = QCheckBox()
         self.use.setAccessibleName(f"{name}: set")
-        self.edit = QDateEdit(calendarPopup=True)
+        self.edit = DatePicker()
         self.edit.setDisplayFormat("d MMM yyyy")
         self.edit.setAccessibleName(name)
         day = date.fromisoformat(value) if value else date.today()
@@ -148,7 +149,9 @@ class EndDialog(QDialog):
         self.workspace = workspace
         self.person = person
         self.setWindowTitle(f"End the relationship with {person['name']}")
-        self.day = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.day = DatePicker(
+            QDate.currentDate(),
+        )
         self.day.setDisplayFormat("d MMM yyyy")
         self.day.setAccessibleName("Ended on")
         self.review = QPlainTextEdit()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.gui.folders import start_in
+from reflectjournal.gui.why_disabled import allow
 from reflectjournal.services.display import date_text, datetime_text
 from reflectjournal.services.sharing import kinds
 from reflectjournal.services.sharing.verification import mark_verified, verified_on
@@ -152,7 +153,7 @@ class SharingView(QWidget):
             for e in self.workspace.journal.list(
                 EntryFilter(kind="shared", sender_id=sender["id"])
             ):
-                child = QTreeWidgetItem([e["title"], e["created"][:10]])
+                child = QTreeWidgetItem([e["title"], date_text(e["created"])])
                 child.setData(0, ENTRY_ROLE, int(e["id"]))
                 top.addChild(child)
             self.tree.addTopLevelItem(top)
@@ -180,8 +181,8 @@ class SharingView(QWidget):
 
     def _show_current(self, *_):
         entry_id = self.current_entry_id()
-        self.add_button.setEnabled(entry_id is not None)
-        self.new_comment.setEnabled(entry_id is not None)
+        allow(self.add_button, entry_id is not None, "Choose a shared entry to comment on it.")
+        allow(self.new_comment, entry_id is not None, "Choose a shared entry to comment on it.")
         if entry_id is None:
             self.comments.clear()
             return
@@ -274,6 +275,13 @@ class SharingView(QWidget):
         self.refresh()
 
 
+CONTACTS_NOTE = (
+    "Contacts are people whose card you imported: entries and comments travel between you, "
+    "encrypted and signed. Importing a card adds the person to the Coaching page too (or links "
+    "the person of the same name), where their sessions, goals and actions are kept."
+)
+
+
 class ContactsDialog(QDialog):
     """Your identity and fingerprint; contacts; exchanging cards with a fingerprint check."""
 
@@ -317,6 +325,10 @@ class ContactsDialog(QDialog):
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(QLabel("Contacts"))
+        self.contacts_note = QLabel(CONTACTS_NOTE)
+        self.contacts_note.setWordWrap(True)
+        self.contacts_note.setEnabled(False)
+        layout.addWidget(self.contacts_note)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
@@ -478,23 +490,30 @@ class ShareDialog(QDialog):
                 "You have no mentor or coach among your contacts yet; use Contacts… to import "
                 "their card first."
             )
-            self.send_button.setEnabled(False)
-            self.redact_button.setEnabled(False)
+            allow(
+                self.send_button, False, "Import your mentor's or coach's card first (Contacts…)."
+            )
+            allow(self.redact_button, False, "Nothing to redact: there is no packet yet.")
             return
         try:
             self.plan = self.sharing.plan(self.request())
         except ReflectJournalError as exc:
             self.plan = None
             self.summary.setText(str(exc))
-            self.send_button.setEnabled(False)
+            allow(self.send_button, False, str(exc))
             return
         # The payload itself, pretty-printed: what is shown is byte for byte what is sealed.
         self.preview.setPlainText(json.dumps(self.plan.payload, ensure_ascii=False, indent=2))
         for f in self.plan.findings:
             self.findings.addItem(f"{f['label']} in “{f['entry']}” ({f['field']}): {f['context']}")
         count = len(self.plan.findings)
-        self.redact_button.setEnabled(count > 0)
-        self.send_button.setEnabled(self.plan.count > 0)
+        allow(self.redact_button, count > 0, "No likely patient identifiers were found.")
+        allow(
+            self.send_button,
+            self.plan.count > 0,
+            f"No entry here may go to {self.plan.person['name']}: mark entries “Mentor may see "
+            "it” or “Coach may see it” in the journal, or widen the dates and tags.",
+        )
         self.send_button.setText("Send anyway…" if count else "Save packet…")
         text = f"{self.plan.count} entries for {self.plan.person['name']}."
         if count:
