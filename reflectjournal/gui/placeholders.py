@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from reflectjournal.gui.plain_text import esc, rich_label
+from reflectjournal.services.display import plural
 from reflectjournal.services.entries import EntryFilter
 
 
@@ -76,7 +77,7 @@ def patterns_page(workspace, parent=None) -> QWidget:
         [
             "Which challenges keep coming back, which capabilities you are building, how "
             "your mood moves month by month and which actions are still open.",
-            f"You have {total} entries. Patterns become meaningful after a few weeks of "
+            f"You have {plural(total, 'entry')}. Patterns become meaningful after a few weeks of "
             "writing; until this page is ready, reflectjournal patterns shows them in a "
             "terminal.",
         ],

@@ -35,7 +35,7 @@ from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.gui.folders import start_in
 from reflectjournal.gui.why_disabled import allow
-from reflectjournal.services.display import date_text, datetime_text
+from reflectjournal.services.display import date_text, datetime_text, plural
 from reflectjournal.services.sharing import kinds
 from reflectjournal.services.sharing.verification import mark_verified, verified_on
 
@@ -515,7 +515,7 @@ class ShareDialog(QDialog):
             "it” or “Coach may see it” in the journal, or widen the dates and tags.",
         )
         self.send_button.setText("Send anyway…" if count else "Save packet…")
-        text = f"{self.plan.count} entries for {self.plan.person['name']}."
+        text = f"{plural(self.plan.count, 'entry')} for {self.plan.person['name']}."
         if count:
             text += (
                 f" {count} likely patient identifier(s): edit the entries, redact, or send anyway."

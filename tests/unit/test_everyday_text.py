@@ -1,0 +1,26 @@
+"""Issue 18 in the services: task boxes render, free tags keep their spelling, plural nouns."""
+
+from __future__ import annotations
+
+from reflectjournal.services.rendering import render_markdown
+from reflectjournal.services.tags import name_as_written
+
+
+def test_task_list_items_render_as_boxes_not_brackets():
+    html = render_markdown("- [ ] ring HR\n- [x] book the room\n- plain item")
+    assert "☐ ring HR" in html and "☑ book the room" in html
+    assert "[ ]" not in html and "[x]" not in html
+    assert "<li>plain item</li>" in html
+
+
+def test_a_free_tag_keeps_its_spelling(workspace):
+    assert name_as_written("#e-rostering ") == "e-rostering"
+    entry = workspace.journal.add("Rota software again.", tags=["e-rostering", "Night Shifts"])
+    names = {row.slug: row.name for row in workspace.journal.tag_counts()}
+    assert names["e-rostering"] == "e-rostering" and names["night-shifts"] == "Night Shifts"
+    assert set(workspace.journal.get(entry)["tags"]) == {"e-rostering", "night-shifts"}
+
+
+def test_tag_rows_carry_their_keywords(workspace):
+    rows = {row.slug: row for row in workspace.journal.tag_counts()}
+    assert any("staff" in word for word in rows["workforce-pressures"].keywords)
