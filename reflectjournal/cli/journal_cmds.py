@@ -129,8 +129,9 @@ def register(sub) -> None:
     p.add_argument("--remove-tag", action="append", default=[], metavar="SLUG")
     p.set_defaults(handler=cmd_edit)
 
-    p = sub.add_parser("delete", help="remove an entry")
+    p = sub.add_parser("delete", help="move an entry to the Trash (kept 30 days)")
     p.add_argument("id", metavar="ID")
+    p.add_argument("--yes", action="store_true", help="do not ask first on a terminal")
     p.set_defaults(handler=cmd_delete)
 
     p = sub.add_parser("show", help="show one entry")
@@ -267,9 +268,20 @@ def cmd_edit(args) -> int:
 
 
 def cmd_delete(args) -> int:
+    from reflectjournal.cli.context import _tty
+    from reflectjournal.cli.trash_cmds import confirm
+
     with workspace(args) as ws:
-        ws.journal.delete(args.id)
-    output.say(f"Entry {args.id} deleted.")
+        entry = ws.journal.get(args.id)  # a bad id is refused before anything is asked
+        if not args.yes and _tty():
+            if not confirm(f"Move entry {args.id} “{entry['title']}” to the Trash?"):
+                output.say("Nothing was deleted.")
+                return 1
+        trash_id = ws.trash.move(int(entry["id"]))
+    output.say(
+        f"Entry {args.id} moved to the Trash (kept 30 days; "
+        f"'reflectjournal trash restore {trash_id}' brings it back)."
+    )
     return 0
 
 

@@ -18,6 +18,7 @@ log = logging.getLogger("reflectjournal.cli")
 # pays only for what it uses.
 COMMAND_MODULES = (
     "journal_cmds",
+    "trash_cmds",
     "coaching_cmds",
     "programme_cmds",
     "revalidation_cmds",

@@ -454,3 +454,19 @@ class CommentDelivery(SQLModel, table=True):
     message_id: str
     queued: str
     received: str | None = None
+
+
+# --- the trash (issue 18) ------------------------------------------------------------------
+
+
+class Trash(SQLModel, table=True):
+    """A deleted entry, kept for 30 days so it can be restored (services/trash.py)."""
+
+    __tablename__ = "trash"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_uid: str
+    kind: str
+    title: str
+    deleted: str = Field(index=True)  # UTC ISO time it was deleted
+    payload: str  # JSON: the entry row and the rows that hang off it

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMenu,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -69,6 +68,7 @@ class DateRangeDialog(QDialog):
 
 class JournalView(QWidget):
     status = Signal(str)
+    trashed = Signal(int, str)  # Trash id and title of an entry just deleted (for Undo)
 
     def __init__(self, workspace, parent=None):
         super().__init__(parent)
@@ -76,6 +76,7 @@ class JournalView(QWidget):
         self.catalogue = TagCatalogue(workspace.journal, workspace.frameworks)
         self.filter = EntryFilter()
         self.filter_labels: dict[str, str] = {}
+        self.last_trashed: int | None = None
 
         self.search = QLineEdit(placeholderText="Search your journal (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -418,36 +419,55 @@ class JournalView(QWidget):
             self.list.viewport().update()
         self.status.emit("Saved.")
 
-    def delete_current(self) -> None:
+    def delete_current(self) -> int | None:
+        """Move the open entry to the Trash (kept 30 days); Undo brings it straight back."""
         entry_id = self.editor.entry_id
         if entry_id is None:
             self.editor.discard_changes()
             self.editor.new_entry()
-            return
-        answer = QMessageBox.question(
-            self,
-            "Delete entry?",
-            "Delete this entry for good? It cannot be brought back.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+            return None
+        title = self.editor.title.text().strip() or "the entry"
         self.editor.discard_changes()
         try:
-            operations.perform(
+            trash_id = operations.perform(
                 self.events,
-                lambda: self.workspace.journal.delete(entry_id),
-                operations.Changes.entry_removed(entry_id),
+                lambda: self.workspace.trash.move(entry_id),
+                operations.Changes.entry_removed(entry_id, sessions=True, actions=True),
                 initiator=self,
             )
         except ReflectJournalError as exc:
             self.status.emit(str(exc))
-            return
+            return None
         self.model.entry_removed(entry_id)
         self.editor.new_entry()
         self._update_empty()
-        self.status.emit("Entry deleted.")
+        self.last_trashed = trash_id
+        self.trashed.emit(trash_id, title)
+        self.status.emit(f"Moved “{title}” to the Trash; it is kept for 30 days.")
+        return trash_id
+
+    def undo_delete(self, trash_id: int | None = None) -> int | None:
+        """Bring the entry deleted last (or ``trash_id``) back and open it."""
+        trash_id = trash_id if trash_id is not None else self.last_trashed
+        if trash_id is None:
+            return None
+        try:
+            entry_id = operations.perform(
+                self.events,
+                lambda: self.workspace.trash.restore(trash_id),
+                lambda restored: operations.Changes.entry_added(
+                    restored, tags=True, sessions=True, actions=True
+                ),
+                initiator=self,
+            )
+        except ReflectJournalError as exc:
+            self.status.emit(str(exc))
+            return None
+        self.last_trashed = None
+        self.model.reload()
+        self.open_entry(entry_id)
+        self.status.emit("Restored from the Trash.")
+        return entry_id
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 AUTOLOCK_SETTING = settings.AUTOLOCK_MINUTES.key
 DEFAULT_AUTOLOCK_MINUTES = 15
+UNDO_SECONDS = 20  # how long the status bar offers Undo after a delete
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -218,6 +219,9 @@ class MainWindow(QMainWindow):
             status = getattr(widget, "status", None)
             if isinstance(status, SignalInstance):  # a page may announce one-line messages
                 status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            trashed = getattr(widget, "trashed", None)
+            if isinstance(trashed, SignalInstance):  # the Journal page: Undo after a delete
+                trashed.connect(self._offer_undo)
             old = self.stack.widget(index)
             self.stack.insertWidget(index, widget)
             self.stack.removeWidget(old)
@@ -266,7 +270,10 @@ class MainWindow(QMainWindow):
         journal = bar.addMenu("&Journal")
         self._action(journal, "&New entry", QKeySequence.StandardKey.New, self.new_entry)
         self._action(journal, "&Save entry", QKeySequence.StandardKey.Save, self.save_entry)
-        self._action(journal, "&Delete entry…", "Ctrl+Shift+Backspace", self.delete_entry)
+        self._action(journal, "&Delete entry", "Ctrl+Shift+Backspace", self.delete_entry)
+        self.undo_delete_action = self._action(journal, "&Undo delete", None, self.undo_delete)
+        self.undo_delete_action.setEnabled(False)
+        self._action(journal, "T&rash…", None, self.open_trash)
         journal.addSeparator()
         self._action(journal, "&Lock now", "Ctrl+L", self.lock_requested.emit)
         self._action(journal, "Lock &automatically…", None, self.choose_autolock)
@@ -390,6 +397,41 @@ class MainWindow(QMainWindow):
 
     def delete_entry(self) -> None:
         self.go("journal").delete_current()
+
+    def undo_delete(self) -> None:
+        self.go("journal").undo_delete()
+        self._forget_undo()
+
+    def _offer_undo(self, trash_id: int, title: str) -> None:
+        """An Undo button in the status bar for a little while, and Journal → Undo delete."""
+        from PySide6.QtWidgets import QPushButton
+
+        self._forget_undo()
+        self.undo_delete_action.setEnabled(True)
+        button = QPushButton("Undo")
+        button.setObjectName("undoDelete")
+        button.setAccessibleName(f"Undo deleting {title}")
+        button.clicked.connect(self.undo_delete)
+        self.statusBar().insertPermanentWidget(0, button)  # a message does not hide it
+        self.undo_button = button
+        QTimer.singleShot(UNDO_SECONDS * 1000, lambda: self._forget_undo(button))
+
+    def _forget_undo(self, only=None) -> None:
+        button = getattr(self, "undo_button", None)
+        if button is None or (only is not None and button is not only):
+            return
+        self.undo_button = None
+        self.statusBar().removeWidget(button)
+        button.deleteLater()
+
+    def open_trash(self, dialog=None):
+        from reflectjournal.gui.trash_dialog import TrashDialog
+
+        dialog = dialog or TrashDialog(self.workspace, self)
+        dialog.exec()
+        if dialog.restored:
+            self.go("journal").open_entry(dialog.restored[-1])
+        return dialog
 
     def find(self) -> None:
         self.go("journal").focus_search()
