@@ -91,6 +91,9 @@ def register(sub) -> None:
     p = verbs.add_parser("delete", help="remove a session and its notes (actions stay)")
     p.add_argument("id", metavar="ID")
     p.set_defaults(handler=cmd_session_delete)
+    from reflectjournal.cli.coaching_exchange_cmds import register_session_verbs
+
+    register_session_verbs(verbs)
     p = verbs.add_parser("prep", help="the prep brief for the next session with PERSON")
     p.add_argument("person", metavar="PERSON")
     p.add_argument("--out", metavar="FILE.md|FILE.pdf")

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "trash_cmds",
     "coaching_cmds",
     "programme_cmds",
+    "coaching_exchange_cmds",
     "revalidation_cmds",
     "practice_cmds",
     "sharing_cmds",

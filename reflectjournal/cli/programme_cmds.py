@@ -41,6 +41,9 @@ def register(sub) -> None:
     p.add_argument("--review", default="", metavar="TEXT|-", help="the review; - reads stdin")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_agreement_end)
+    from reflectjournal.cli.coaching_exchange_cmds import register_agreement_verbs
+
+    register_agreement_verbs(verbs)
 
     goal = sub.add_parser("goal", help="programme goals and their progress ratings")
     verbs = goal.add_subparsers(dest="verb", metavar="VERB", required=True)
@@ -190,6 +193,8 @@ def _agreement_line(a) -> None:
 
 def _agreement_text(a) -> None:
     output.say(f"{a.kind.capitalize()} agreement with {a.person}")
+    if a.origin == "received":
+        output.say(f"  (a copy {a.person} sent you through the exchange)")
     rows = [
         ("Sessions agreed", str(a.sessions) if a.sessions else "not fixed"),
         ("Frequency", a.frequency),
@@ -247,6 +252,7 @@ def _goal_lines(goals) -> None:
     for g in goals:
         trail = " → ".join(str(r.value) for r in g.ratings[-5:]) or "not rated"
         state = "" if g.status == "active" else f" [{g.status}]"
+        state += " (their copy)" if g.origin == "received" else ""
         output.say(f"{g.id:>{width}}  {g.person}: {g.text}{state}  ({trail})")
 
 

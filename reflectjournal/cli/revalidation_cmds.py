@@ -61,6 +61,21 @@ def register(sub) -> None:
                    help="an account you discussed (repeatable)")  # fmt: skip
     p.set_defaults(handler=cmd_discussion)
 
+    p = verbs.add_parser("ask", help="ask the colleague to confirm a discussion record")
+    p.add_argument("uid", metavar="RECORD", help="the record's id (its first 6+ characters do)")
+    p.add_argument("--with", dest="person", required=True, metavar="PERSON")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_ask)
+
+    p = verbs.add_parser("requests", help="discussion records others asked you to confirm")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_requests)
+
+    p = verbs.add_parser("confirm", help="confirm a discussion record someone sent you")
+    p.add_argument("uid", metavar="RECORD")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_confirm)
+
     p = verbs.add_parser("status", help="this cycle's evidence against what is asked for")
     p.add_argument("--regulator", choices=REGULATORS)
     p.add_argument("--renewal", metavar="DATE")
@@ -118,6 +133,75 @@ def cmd_discussion(args) -> int:
     return 0
 
 
+def _exchange(ws):
+    from reflectjournal.services.revalidation_exchange import RevalidationExchange
+
+    return RevalidationExchange(ws.db, ws.sharing)
+
+
+def asked_json(a) -> dict:
+    return {
+        "uid": a.uid,
+        "with": a.person,
+        "queued": a.queued,
+        "received": a.received,
+        "confirmed_at": a.confirmed_at,
+    }
+
+
+def request_json(r) -> dict:
+    return {
+        "uid": r.uid,
+        "from": r.person,
+        "date": r.date,
+        "registrant": r.registrant,
+        "colleague": {"name": r.colleague_name, "pin": r.colleague_pin},
+        "accounts": list(r.accounts),
+        "arrived": r.arrived,
+        "confirmed_at": r.confirmed_at,
+    }
+
+
+def cmd_ask(args) -> int:
+    with workspace(args) as ws:
+        asked = _exchange(ws).ask_to_confirm(args.uid, args.person)
+    return output.reply(
+        args,
+        asked_json(asked),
+        f"The record goes to {asked.person} at the next sync; their confirmation comes back "
+        "the same way.",
+    )
+
+
+def cmd_requests(args) -> int:
+    with workspace(args) as ws:
+        found = _exchange(ws).requests()
+
+    def show(_data) -> None:
+        for r in found:
+            state = f"confirmed {r.confirmed_at[:10]}" if r.confirmed_at else "to confirm"
+            pin = f", PIN {r.colleague_pin}" if r.colleague_pin else ""
+            output.say(f"{r.uid[:8]}  {r.registrant}, discussion on {r.date} ({state})")
+            output.say(f"          with {r.colleague_name}{pin}")
+            for title in r.accounts:
+                output.say(f"          - {title}")
+
+    return output.reply(
+        args, [request_json(r) for r in found], show, empty="Nobody has asked you to confirm."
+    )
+
+
+def cmd_confirm(args) -> int:
+    with workspace(args) as ws:
+        done = _exchange(ws).confirm(args.uid)
+    return output.reply(
+        args,
+        request_json(done),
+        f"Confirmed {done.registrant}'s reflective discussion of {done.date}; the confirmation "
+        "goes back at the next sync.",
+    )
+
+
 def tracker_json(t) -> dict:
     c = t.regulator.cycle
     return {
@@ -164,6 +248,7 @@ def tracker_json(t) -> dict:
                 "with": d.colleague_name,
                 "pin": d.colleague_pin,
                 "confirmed": d.confirmed,
+                "confirmed_at": d.confirmed_at,
             }
             for d in t.discussions
         ],  # fmt: skip
@@ -185,6 +270,9 @@ def cmd_status(args) -> int:
             f"  CPD: {d['cpd']['hours']:g} hours ({d['cpd']['participatory_hours']:g} participatory)"
         )
         say(f"  feedback: {d['feedback']['count']}")
+        for x in d["discussions"]:
+            state = f"confirmed {x['confirmed_at'][:10]}" if x["confirmed"] else "not confirmed"
+            say(f"  reflective discussion {x['date']} with {x['with']} ({state}; {x['uid'][:8]})")
         if d["still_needed"]:
             say("  still needed: " + "; ".join(d["still_needed"]))
 

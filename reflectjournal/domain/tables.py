@@ -186,6 +186,9 @@ class Action(SQLModel, table=True):
         default=None, foreign_key="coaching_session.id", ondelete="SET NULL"
     )
     section_key: str | None = None  # the reflection section it was born from
+    # A copy received from one's coach (migration 0010): who set it, in which session summary.
+    from_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    note_uid: str | None = None
 
 
 class Comment(SQLModel, table=True):
@@ -340,6 +343,8 @@ class RevalidationRecord(SQLModel, table=True):
     origin: str = "mine"  # mine | received
     created: str
     updated: str
+    # discussion: the contact it was sent to for confirmation; a received request: its sender
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
 
 
 class PrivacyChoice(SQLModel, table=True):
@@ -454,6 +459,70 @@ class CommentDelivery(SQLModel, table=True):
     message_id: str
     queued: str
     received: str | None = None
+
+
+class ExchangeItem(SQLModel, table=True):
+    """Something of ours beyond entries and comments that travels to one person (migration
+    0010): a programme copy, a session summary, what I want to bring, a discussion record or
+    its confirmation. Only a changed digest makes a new version."""
+
+    __tablename__ = "exchange_item"
+
+    kind: str = Field(primary_key=True)  # programme | session | bring | discussion | confirmation
+    ref: str = Field(primary_key=True)  # the item's uid
+    person_id: int = Field(
+        foreign_key="person.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+    active: bool = True
+    version: int = 0
+    sent_hash: str | None = None
+    queued: str | None = None
+    received: str | None = None
+
+
+class ReceivedItem(SQLModel, table=True):
+    """The newest version applied of an item someone sent us (any kind but entries)."""
+
+    __tablename__ = "received_item"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    kind: str = Field(primary_key=True)
+    ref: str = Field(primary_key=True)
+    version: int
+    arrived: str  # when the newest version arrived here
+
+
+class SessionNote(SQLModel, table=True):
+    """A coach's session summary for the coachee: written here, or received from one's coach."""
+
+    __tablename__ = "session_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    session_id: int | None = Field(
+        default=None, foreign_key="coaching_session.id", ondelete="SET NULL"
+    )
+    date: str  # ISO day of the session
+    summary: str
+    origin: str  # mine | received
+    created: str
+    updated: str
+
+
+class BringItem(SQLModel, table=True):
+    """Something a coachee wants to bring to the next session (sent to, or received by, the
+    coach or mentor)."""
+
+    __tablename__ = "bring_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    text: str
+    origin: str  # mine | received
+    written: str
+    arrived: str | None = None  # received ones: when it arrived (the prep brief's period)
 
 
 # --- the trash (issue 18) ------------------------------------------------------------------

@@ -157,6 +157,8 @@ def _fill_actions(tree: QTreeWidget, actions: list[dict]) -> None:
             if a["session_with"]
             else (f"entry: {a['entry_title']}" if a["entry_title"] else "")
         )
+        if a.get("from"):
+            source = f"{a['from']}'s summary"
         item = QTreeWidgetItem(
             [a["text"], a["owner"] or "me", a["due"] or "", STATE_TEXT[a["state"]], source]
         )
@@ -236,6 +238,9 @@ class CoachingView(QWidget):
         sp.addWidget(self.shared, 1)
         sp.addWidget(self.themes)
         self.feedback = Feedback360Panel(workspace)
+        from reflectjournal.gui.coaching_exchange_panel import ExchangePanel
+
+        self.exchange_panel = ExchangePanel(workspace, self.chosen_session)
         self.person_tabs = QTabWidget()
         self.person_tabs.setAccessibleName("About this person")
         self.person_tabs.addTab(self.sessions, "Sessions")
@@ -243,6 +248,7 @@ class CoachingView(QWidget):
         self.person_tabs.addTab(self.person_actions, "Open actions")
         self.person_tabs.addTab(shared_page, "Shared with you")
         self.person_tabs.addTab(self.feedback, "360")
+        self.person_tabs.addTab(self.exchange_panel, "Summaries and bring")
         person_page = QWidget()
         p = QVBoxLayout(person_page)
         top = QHBoxLayout()
@@ -368,6 +374,7 @@ class CoachingView(QWidget):
             self.themes.clear()
             self.goals.show_person(None)
             self.feedback.show_for(None)
+            self.exchange_panel.show_person(None)
             return
         view = self.workspace.coaching.person_overview(pid)
         who = view["person"]
@@ -418,6 +425,17 @@ class CoachingView(QWidget):
         self.themes.setTextFormat(Qt.TextFormat.PlainText)
         self.goals.show_person(who)
         self.feedback.show_for(who if client else None, mine=not client)
+        self.exchange_panel.show_person(who)
+
+    def chosen_session(self) -> int | None:
+        """The session chosen on the Sessions tab, else the latest one held (for a summary)."""
+        item = self.sessions.currentItem()
+        if item is not None and item.data(ROLE) is not None:
+            return int(item.data(ROLE))
+        pid = self.current_person()
+        if pid is None:
+            return None
+        return self.workspace.coaching_exchange.latest_session(pid)
 
     def open_person(self, person_id: int) -> None:
         self.refresh(select=person_id)

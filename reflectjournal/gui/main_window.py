@@ -171,6 +171,9 @@ class MainWindow(QMainWindow):
         return next(i for i, v in enumerate(views.VIEWS) if v.key == "shared")
 
     def _arrived(self, count: int) -> None:
+        # Summaries, their actions, programme copies and what a coachee wants to bring arrive
+        # with the same sync: the Coaching page catches up when it is next shown.
+        self.events.report(Changes(sessions=True, actions=True))
         if self.nav.currentRow() == self._shared_row():
             self._refresh_shared()
             return

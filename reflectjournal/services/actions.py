@@ -132,8 +132,8 @@ class ActionsMixin:
         entry_id: int | None = None,
         today: date | None = None,
     ) -> list[dict]:
-        """Actions, open ones first by due date. ``person`` means owned by them or agreed in
-        one of their sessions."""
+        """Actions, open ones first by due date. ``person`` means owned by them, agreed in
+        one of their sessions, or set by them in a summary they sent."""
         clauses, params = [], []
         if open_only:
             status = "open"
@@ -145,10 +145,10 @@ class ActionsMixin:
         if person is not None:
             pid = self.people.get(person)["id"]
             clauses.append(
-                "(a.owner_id = ? OR a.session_id IN "
+                "(a.owner_id = ? OR a.from_id = ? OR a.session_id IN "
                 "(SELECT id FROM coaching_session WHERE person_id = ?))"
             )
-            params += [pid, pid]
+            params += [pid, pid, pid]
         if session_id is not None:
             clauses.append("a.session_id = ?")
             params.append(int(session_id))
@@ -173,8 +173,9 @@ class ActionsMixin:
         marks = ",".join("?" * len(ids))
         rows = self.db.query(
             "SELECT a.*, p.name AS owner_name, s.person_id AS session_person, "
-            "sp.name AS session_with, e.title AS entry_title FROM action a "
-            "LEFT JOIN person p ON p.id = a.owner_id "
+            "sp.name AS session_with, e.title AS entry_title, fp.name AS from_name "
+            "FROM action a LEFT JOIN person p ON p.id = a.owner_id "
+            "LEFT JOIN person fp ON fp.id = a.from_id "
             "LEFT JOIN coaching_session s ON s.id = a.session_id "
             "LEFT JOIN person sp ON sp.id = s.person_id "
             f"LEFT JOIN entry e ON e.id = a.entry_id WHERE a.id IN ({marks})",
@@ -199,6 +200,7 @@ class ActionsMixin:
                     "entry_id": str(r["entry_id"]) if r["entry_id"] else None,
                     "entry_title": r["entry_title"],
                     "section": r["section_key"],
+                    "from": r["from_name"],  # set by one's coach in a session summary
                 }
             )
         return result

@@ -15,11 +15,12 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from statistics import mean
 
 from reflectjournal.errors import UsageError
 from reflectjournal.services import prep_sections
+from reflectjournal.services.coaching_exchange import BringItem, CoachingExchange
 from reflectjournal.services.patterns.evidence import Sample, mean_change
 from reflectjournal.services.patterns.rules import trend
 from reflectjournal.services.programmes import Agreement, Goal
@@ -77,6 +78,8 @@ class Brief:
     session_number: int | None = None  # which session of the programme the next one is
     goals: tuple[Goal, ...] = ()
     care: CareNote | None = None
+    # What the coachee sent to bring to this session, arrived since the last one.
+    bring: tuple[BringItem, ...] = ()
 
     @property
     def mentoring(self) -> bool:
@@ -211,7 +214,17 @@ def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> 
             if g.status == "active" or (g.closed and (since is None or g.closed > since))
         ),
         care=coachee_care_note(db, pid, until),
+        bring=tuple(
+            b
+            for b in CoachingExchange(db, workspace.sharing).bring_items(pid, since=since)
+            if b.origin == "received" and b.arrived and b.arrived <= _stamp(until)
+        ),
     )
+
+
+def _stamp(iso: str) -> str:
+    """A stored time (``+00:00``) in the exchange's form (``Z``), to compare with arrivals."""
+    return from_storage(iso).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _next_number(workspace, pid: int, agreement, until: str, ahead) -> int | None:
@@ -415,6 +428,11 @@ def to_markdown(brief: Brief) -> str:
         glance.append("rising: " + ", ".join(md_escape(r) for r in rising))
     out += ["## At a glance", "", *[f"- {g}" for g in glance], ""]
     out += prep_sections.care_lines(brief)
+    if brief.bring:
+        first = md_escape(brief.person["name"].split()[0])
+        out += [f"## What {first} wants to bring", ""]
+        out += [f"- {md_escape(b.text)}" for b in brief.bring]
+        out.append("")
     out += prep_sections.agreement_lines(brief)
     out += prep_sections.goal_lines(brief)
 

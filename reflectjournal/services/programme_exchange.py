@@ -154,8 +154,13 @@ def validate(body: Any) -> dict[str, Any]:
     return clean
 
 
-def apply_programme(db, sender_id: int, body: Any) -> dict[str, int]:
-    """Apply a programme message from the person ``sender_id``; counts of what changed."""
+def apply_programme(db, sender_id: int, body: Any, *, snapshot: bool = False) -> dict[str, int]:
+    """Apply a programme message from the person ``sender_id``; counts of what changed.
+
+    With ``snapshot`` the body is the sender's newest version as the exchange ordered it (by
+    the sender's own counter): it replaces what is held even within the same second, and goals
+    it no longer carries (unshared or deleted there) are removed here.
+    """
     clean = validate(body)
     changed = {"agreement": 0, "goals": 0, "ratings": 0}
     with db.transaction():
@@ -182,7 +187,7 @@ def apply_programme(db, sender_id: int, body: Any) -> dict[str, int]:
                     values,
                 )
                 changed["agreement"] = 1
-            elif a["updated"] > held["updated"]:
+            elif snapshot or a["updated"] > held["updated"]:
                 sets = ", ".join(f"{k} = ?" for k in fields)
                 db.execute(
                     f"UPDATE agreement SET {sets}, uid = ?, origin = 'received' WHERE id = ?",
@@ -205,7 +210,7 @@ def apply_programme(db, sender_id: int, body: Any) -> dict[str, int]:
                 changed["goals"] += 1
             else:
                 goal_id = held["id"]
-                if g["updated"] > held["updated"]:
+                if snapshot or g["updated"] > held["updated"]:
                     db.execute(
                         "UPDATE goal SET text = ?, status = ?, updated = ?, closed = ? WHERE id = ?",
                         (g["text"], g["status"], g["updated"], g["closed"], goal_id),
@@ -218,4 +223,13 @@ def apply_programme(db, sender_id: int, body: Any) -> dict[str, int]:
                     (r["uid"], goal_id, r["value"], r["date"], r["note"]),
                 )
                 changed["ratings"] += cursor.rowcount
+        if snapshot:
+            kept = [g["uid"] for g in clean["goals"]]
+            marks = ",".join("?" * len(kept))
+            gone = db.execute(
+                f"DELETE FROM goal WHERE person_id = ? AND origin = 'received' "
+                f"AND uid NOT IN ({marks})",
+                (sender_id, *kept),
+            )
+            changed["goals"] += gone.rowcount
     return changed

@@ -22,6 +22,7 @@ from reflectjournal.storage.unlock import KeySources
 if TYPE_CHECKING:
     from reflectjournal.services.backup import BackupService
     from reflectjournal.services.coaching import CoachingService
+    from reflectjournal.services.coaching_exchange import CoachingExchange
     from reflectjournal.services.exporters import ExportService, PdfWriter
     from reflectjournal.services.feedback360 import Feedback360Service
     from reflectjournal.services.importers.service import ImportService
@@ -83,6 +84,12 @@ class Workspace:
         from reflectjournal.services.programmes import ProgrammeService as Programmes
 
         return Programmes(self.db, self.people)
+
+    @cached_property
+    def coaching_exchange(self) -> CoachingExchange:  # programme copies, summaries, bring
+        from reflectjournal.services.coaching_exchange import CoachingExchange as Service
+
+        return Service(self.db, self.sharing)
 
     @cached_property
     def feedback360(self) -> Feedback360Service:  # 360 results beside self-ratings

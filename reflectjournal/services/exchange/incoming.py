@@ -15,6 +15,7 @@ from reflectjournal.services.sharing.crypto import utc_timestamp
 from reflectjournal.services.sharing.service import SharingService
 from reflectjournal.storage.database import Database
 
+from . import items, kinds
 from .messages import Message
 
 
@@ -42,6 +43,8 @@ class Incoming:
                 self._withdraw(message.body, sender)
             elif message.type == "comment":
                 self._comment(message.body["comment"], sender)
+            elif message.type in kinds.ITEM_TYPES:
+                items.apply(self.db, message.body, sender)
             else:
                 confirmed = self._receipt(message.body["ids"], sender)
             self.db.execute(
@@ -130,6 +133,10 @@ class Incoming:
                     "UPDATE comment_delivery SET received = ? WHERE comment_id = ? "
                     "AND person_id = ?",
                     (received, int(row["ref"]), sender["id"]),
+                )
+            elif row["kind"] in kinds.ITEM_TYPES:
+                items.mark_received(
+                    self.db, row["kind"], row["ref"], sender["id"], row["version"], received
                 )
             self.db.execute(
                 "UPDATE outbox SET received = ? WHERE message_id = ?", (received, message_id)

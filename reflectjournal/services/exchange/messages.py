@@ -8,6 +8,10 @@ is one of::
     {"type": "withdraw", "ref": R, "entry_version": N}
     {"type": "comment",  "comment": {"uid", "entry", "binding", "text", "created"}}
     {"type": "receipt",  "ids": [[message_id, received_at], ...]}
+    {"type": K, "ref": R, "item_version": N, "item": {...}}   for K in kinds.ITEM_TYPES
+
+The last form carries programme copies, session summaries, "what I want to bring" and
+reflective discussion records with their confirmations (``kinds.py`` says what each holds).
 
 ``ref`` is the per-recipient opaque id of the sender's entry; ``entry_version`` counts that entry's
 changes for that recipient at the sender, so "newest wins" needs no clock. A withdrawal is a
@@ -44,9 +48,11 @@ from reflectjournal.services.sharing.share import (
     _validated_entries,
 )
 
+from . import kinds
+
 FORMAT = "reflectjournal-message"
 VERSION = 1
-TYPES = ("entry", "withdraw", "comment", "receipt")
+TYPES = ("entry", "withdraw", "comment", "receipt", *kinds.ITEM_TYPES)
 MAX_RECEIPT_IDS = 5000
 MAX_VERSION = 2**53 - 1
 _ID_RE = re.compile(r"\A[0-9a-f]{32}\Z")
@@ -194,4 +200,5 @@ _CHECKS = {
     "withdraw": _check_withdraw,
     "comment": _check_comment,
     "receipt": _check_receipt,
+    **{kind: kinds.check_payload for kind in kinds.ITEM_TYPES},
 }

@@ -179,6 +179,15 @@ class Outgoing:
                 )
         return len(rows)
 
+    def queue_items(self) -> int:
+        """Queue the changed programme copies, summaries, bring items and confirmations."""
+        if not self.db.scalar("SELECT 1 FROM exchange_item WHERE active = 1 LIMIT 1"):
+            return 0  # the common case costs one indexed read
+        from . import items
+
+        identity = self.sharing.identity.get()
+        return items.queue_items(self.db, identity, self.sharing.identity.require_name())
+
     # ---- helpers -------------------------------------------------------------------------
 
     def _queue(

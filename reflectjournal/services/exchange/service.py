@@ -233,6 +233,7 @@ class ExchangeService:
     def sync(self) -> SyncResult:
         errors: list[str] = list(self.outgoing.queue_changes())
         self.outgoing.queue_comments()
+        self.outgoing.queue_items()
         contacts = self.sharing.contacts.list()
         by_place: dict[int, tuple[Place, list[dict[str, Any]]]] = {}
         for contact in contacts:
