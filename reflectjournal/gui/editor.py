@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import drafts, operations
 from reflectjournal.gui.entry_aside import CommentsBox, PlanButton, PrivacyHint
+from reflectjournal.gui.find_bar import FindBar
 from reflectjournal.gui.focus_chain import OneStopDateTimeEdit, move_focus
 from reflectjournal.gui.markdown_edit import MarkdownEdit
 from reflectjournal.gui.plain_text import esc, rich_label
 from reflectjournal.gui.preview import PreviewBrowser, render
+from reflectjournal.gui.spell_check import SpellCheck
 from reflectjournal.gui.tag_picker import TagCatalogue, TagPicker
 from reflectjournal.gui.tag_suggestions import TagSuggestions
 from reflectjournal.gui.theme import VISIBILITY_COLOURS
@@ -78,6 +80,7 @@ class EntryEditor(QWidget):
         self.body: MarkdownEdit | None = None
         self._sections_model: str | None = None
 
+        self.spelling = SpellCheck(workspace)  # British English, offline (services/spelling.py)
         self.title = QLineEdit(placeholderText="Title (optional: taken from the first sentence)")
         self.title.setAccessibleName("Title")
         self.when = OneStopDateTimeEdit(calendarPopup=True)
@@ -206,6 +209,8 @@ class EntryEditor(QWidget):
         layout.addWidget(self.tags)
         layout.addWidget(self.suggestions)
         layout.addWidget(self.split, 1)
+        self.find_bar = FindBar(self.writing_boxes, self)
+        layout.addWidget(self.find_bar)
         footer = QHBoxLayout()
         footer.addWidget(self.state_label, 1)
         self.word_count = QLabel("")
@@ -289,6 +294,7 @@ class EntryEditor(QWidget):
                 "Write freely. Markdown works: **bold**, *italic*, ## headings."
             )
             self.body.setPlainText(body)
+            self.spelling.attach(self.body)
             self.body.textChanged.connect(self._changed)
             self.sections_layout.addWidget(self.body)
             self.body.show()  # now, not on the next turn of the loop: it may get the focus
@@ -299,6 +305,7 @@ class EntryEditor(QWidget):
             editor = MarkdownEdit(section.prompt, f"{model.name}: {section.title}")
             editor.setMinimumHeight(90)
             editor.setPlainText(sections.get(section.key, ""))
+            self.spelling.attach(editor)
             editor.textChanged.connect(self._changed)
             label.setBuddy(editor)
             self.sections_layout.addWidget(label)

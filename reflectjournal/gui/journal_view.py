@@ -271,6 +271,13 @@ class JournalView(QWidget):
             label=f"{date_text(since)} – {date_text(until)}",
         )
 
+    def show_day(self, day) -> None:
+        """The list narrowed to one day (from the calendar), its first entry open."""
+        iso = day.isoformat()
+        self.set_filter(since=range_start(iso), until=range_end(iso), label=date_text(day))
+        if self.model.rowCount():
+            self.list.setCurrentIndex(self.model.index(0))
+
     def set_filter(self, *, label: str, **changes) -> None:
         self.filter = replace(self.filter, **changes)
         key = next(iter(changes))

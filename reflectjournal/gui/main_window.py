@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.adapters import qt_pdf
 from reflectjournal.errors import ReflectJournalError
-from reflectjournal.gui import drafts, views
+from reflectjournal.gui import drafts, theme, views
 from reflectjournal.gui.dialogs import about, ask_minutes, shortcuts_dialog
 from reflectjournal.gui.operations import Changes, Events, perform
 from reflectjournal.gui.tray import DesktopReminders, ReminderBanner
@@ -278,6 +278,9 @@ class MainWindow(QMainWindow):
         self.undo_delete_action.setEnabled(False)
         self._action(journal, "T&rash…", None, self.open_trash)
         journal.addSeparator()
+        self._action(journal, "&Calendar…", "Ctrl+Shift+C", self.open_calendar)
+        self._action(journal, "On this &day…", "Ctrl+Shift+D", self.open_on_this_day)
+        journal.addSeparator()
         self._action(journal, "&Lock now", "Ctrl+L", self.lock_requested.emit)
         self._action(journal, "Lock &automatically…", None, self.choose_autolock)
         self._action(journal, "Daily &reminder…", None, lambda: self.reminders.choose_time())
@@ -285,7 +288,18 @@ class MainWindow(QMainWindow):
         self._action(journal, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit = bar.addMenu("&Edit")
         self._action(edit, "&Find in journal", QKeySequence.StandardKey.Find, self.find)
+        self._action(edit, "Find in &entry", "Ctrl+Alt+F", self.find_in_entry)
+        self._action(edit, "Find &next in entry", "F3", self.find_next_in_entry)
         self._action(edit, "&Tags", "Ctrl+T", self.open_tags)
+        self.spelling_action = self._action(
+            edit, "Check &spelling (British English)", None, self.set_spelling
+        )
+        self.spelling_action.setCheckable(True)
+        spelling = self.journal_view.editor.spelling
+        self.spelling_action.setChecked(spelling.enabled)
+        self.spelling_action.setEnabled(spelling.speller.available)
+        self.spelling_action.setToolTip(spelling.speller.problem)
+        edit.setToolTipsVisible(True)
         self._action(
             edit, "Clear &filters", "Ctrl+Shift+F", lambda: self.journal_view.clear_filters()
         )
@@ -302,6 +316,22 @@ class MainWindow(QMainWindow):
             self._action(
                 view, page.title, page.shortcut, lambda _=False, n=number: self.nav.setCurrentRow(n)
             )
+        view.addSeparator()
+        self.preview_action = self._action(
+            view, "Show &preview", "Ctrl+Shift+P", lambda on: self.show_preview(on)
+        )
+        self.preview_action.setCheckable(True)
+        self.preview_action.setChecked(self.journal_view.editor.preview_toggle.isChecked())
+        self.journal_view.editor.preview_toggle.toggled.connect(self.preview_action.setChecked)
+        theme_menu = view.addMenu("&Theme")
+        self.theme_actions = QActionGroup(self)
+        for key, label in theme.CHOICES.items():
+            action = QAction(label, self, checkable=True)
+            action.setData(key)
+            action.setChecked(theme.stored_choice() == key)
+            action.triggered.connect(lambda _=False, k=key: self.set_theme(k))
+            self.theme_actions.addAction(action)
+            theme_menu.addAction(action)
         view.addSeparator()
         self.care_note_action = QAction("&Wellbeing note on Patterns", self, checkable=True)
         self.care_note_action.setChecked(self.workspace.setting("wellbeing.care_note") != "off")
@@ -383,6 +413,15 @@ class MainWindow(QMainWindow):
         else:
             page.setFocus()
 
+    def set_theme(self, choice: str) -> None:
+        """Light, Dark, or System (follow the desktop), at once and from now on."""
+        theme.set_choice(QApplication.instance(), choice)
+        for action in self.theme_actions.actions():
+            action.setChecked(action.data() == choice)
+
+    def show_preview(self, on: bool) -> None:
+        self.go("journal").editor.show_preview(on)
+
     def set_care_note(self, on: bool) -> None:
         """Care for the carer on the owner's Patterns page (coaching's wellbeing service)."""
         from reflectjournal.services import wellbeing
@@ -427,6 +466,23 @@ class MainWindow(QMainWindow):
         self.statusBar().removeWidget(button)
         button.deleteLater()
 
+    def open_calendar(self, dialog=None):
+        from reflectjournal.gui.calendar_nav import CalendarDialog
+
+        dialog = dialog or CalendarDialog(self.workspace.journal, self)
+        dialog.open_entry.connect(self.open_entry)
+        dialog.show_day.connect(lambda day: self.go("journal").show_day(day))
+        dialog.exec()
+        return dialog
+
+    def open_on_this_day(self, dialog=None):
+        from reflectjournal.gui.calendar_nav import OnThisDayDialog
+
+        dialog = dialog or OnThisDayDialog(self.workspace.journal, self)
+        dialog.open_entry.connect(self.open_entry)
+        dialog.exec()
+        return dialog
+
     def open_trash(self, dialog=None):
         from reflectjournal.gui.trash_dialog import TrashDialog
 
@@ -435,6 +491,19 @@ class MainWindow(QMainWindow):
         if dialog.restored:
             self.go("journal").open_entry(dialog.restored[-1])
         return dialog
+
+    def find_in_entry(self) -> None:
+        self.go("journal").editor.find_bar.open()
+
+    def find_next_in_entry(self) -> None:
+        bar = self.go("journal").editor.find_bar
+        if bar.isVisible() and bar.field.text():
+            bar.find_next()
+        else:
+            bar.open()
+
+    def set_spelling(self, on: bool) -> None:
+        self.journal_view.editor.spelling.set_enabled(on)
 
     def find(self) -> None:
         self.go("journal").focus_search()

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -76,8 +77,11 @@ class TrashDialog(QDialog):
             )
             row.setData(0, ROLE, item.id)
             self.tree.addTopLevelItem(row)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, 4):
-            self.tree.resizeColumnToContents(column)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.empty_note.setVisible(self.tree.topLevelItemCount() == 0)
         first = self.tree.topLevelItem(0)
         if first is not None:

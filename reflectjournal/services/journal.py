@@ -469,6 +469,14 @@ class JournalService:
 
     # ---- tags and ratings ------------------------------------------------------------------
 
+    def match_snippet(self, entry_id: int, query: str) -> tuple[str, list[tuple[int, int]]]:
+        """Where ``query``'s words are in the entry's text: an excerpt and their offsets in
+        it (services/snippets.py); for the search results list, one visible row at a time."""
+        from reflectjournal.services.snippets import snippet
+
+        body = self.db.scalar("SELECT body FROM entry WHERE id = ?", (int(entry_id),))
+        return snippet(str(body or ""), query)
+
     def tag_counts(self) -> list[TagUsage]:
         """Every tag (framework items first, then free tags) with how many entries use it."""
         rows = self.db.query(
