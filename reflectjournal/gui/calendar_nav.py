@@ -47,9 +47,7 @@ class CalendarDialog(QDialog):
         self.calendar.setAccessibleName("Calendar: days in bold have entries")
         self.calendar.setGridVisible(False)
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        self.calendar.setVerticalHeaderFormat(
-            QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader
-        )
+        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.heading = QLabel()
         self.list = QListWidget()
         self.list.setAccessibleName("Entries of the chosen day")
@@ -87,7 +85,8 @@ class CalendarDialog(QDialog):
             self.calendar.setDateTextFormat(QDate(day.year, day.month, day.day), mark)
 
     def selected_day(self) -> date:
-        return self.calendar.selectedDate().toPython()  # type: ignore[no-any-return]
+        chosen = self.calendar.selectedDate()
+        return date(chosen.year(), chosen.month(), chosen.day())
 
     def _show_selected(self) -> None:
         day = self.selected_day()

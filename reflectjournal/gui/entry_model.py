@@ -252,9 +252,7 @@ class EntryDelegate(QStyledItemDelegate):
         if match and match[1]:
             self._paint_match(painter, match, snippet_rect, base, muted, text_colour, selected)
         else:
-            snippet = metrics.elidedText(
-                row["snippet"], Qt.TextElideMode.ElideRight, inner.width()
-            )
+            snippet = metrics.elidedText(row["snippet"], Qt.TextElideMode.ElideRight, inner.width())
             painter.drawText(snippet_rect, 0, snippet)
 
         names = getattr(index.model(), "tag_names", {})

@@ -237,6 +237,7 @@ class FileActions(QObject):
         overwrite: bool = False,
         allow_identifiers: bool = False,
         regulator: str | None = None,
+        only: list[int] | None = None,
     ) -> Task:
         from reflectjournal.adapters import qt_pdf
         from reflectjournal.errors import PrivacyCheckFailed
@@ -250,7 +251,7 @@ class FileActions(QObject):
                 return service.run(
                     kind, out, f, overwrite=overwrite, progress=ctx.report,
                     cancelled=lambda: ctx.cancelled, allow_identifiers=allow_identifiers,
-                    regulator=regulator,
+                    regulator=regulator, only=only,
                 )  # fmt: skip
             except ExportCancelled:
                 raise Cancelled() from None
@@ -262,7 +263,7 @@ class FileActions(QObject):
                 what = "CPD accounts" if kind == "cpd" else f"{kind.upper()} export"
                 again = lambda allow: self.start_export(  # noqa: E731
                     kind, out, f, overwrite=overwrite, allow_identifiers=allow,
-                    regulator=regulator,
+                    regulator=regulator, only=only,
                 )  # fmt: skip
                 self.ask_about_findings(result.entry_findings, what, again)
                 return None

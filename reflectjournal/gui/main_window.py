@@ -278,6 +278,9 @@ class MainWindow(QMainWindow):
         self.undo_delete_action.setEnabled(False)
         self._action(journal, "T&rash…", None, self.open_trash)
         journal.addSeparator()
+        self._action(journal, "&Print entry…", QKeySequence.StandardKey.Print, self.print_entry)
+        self._action(journal, "E&xport this entry…", "Ctrl+Shift+E", self.export_entry)
+        journal.addSeparator()
         self._action(journal, "&Calendar…", "Ctrl+Shift+C", self.open_calendar)
         self._action(journal, "On this &day…", "Ctrl+Shift+D", self.open_on_this_day)
         journal.addSeparator()
@@ -465,6 +468,31 @@ class MainWindow(QMainWindow):
         self.undo_button = None
         self.statusBar().removeWidget(button)
         button.deleteLater()
+
+    def _saved_entry(self) -> int | None:
+        """The open entry, saved first; None (with a word in the status bar) when empty."""
+        entry_id = self.go("journal").editor.save()
+        if entry_id is None:
+            self.statusBar().showMessage("Write or open an entry first.", 6000)
+        return entry_id
+
+    def print_entry(self, printer=None) -> bool:
+        from reflectjournal.gui.entry_output import print_entry
+
+        entry_id = self._saved_entry()
+        if entry_id is None:
+            return False
+        try:
+            return print_entry(self.workspace, entry_id, self, printer)
+        except ReflectJournalError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return False
+
+    def export_entry(self, chosen=None):
+        from reflectjournal.gui.entry_output import export_entry
+
+        entry_id = self._saved_entry()
+        return export_entry(self, entry_id, chosen) if entry_id is not None else None
 
     def open_calendar(self, dialog=None):
         from reflectjournal.gui.calendar_nav import CalendarDialog

@@ -18,15 +18,15 @@ class SpellHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self.speller = speller
         self.enabled = True
-        self.format = QTextCharFormat()
-        self.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
-        self.format.setUnderlineColor(QColor("#d64545"))
+        self.misspelt_format = QTextCharFormat()
+        self.misspelt_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
+        self.misspelt_format.setUnderlineColor(QColor("#d64545"))
 
     def highlightBlock(self, text: str) -> None:
         if not self.enabled or not text.strip():
             return
         for start, length in self.speller.misspelt(text):
-            self.setFormat(start, length, self.format)
+            self.setFormat(start, length, self.misspelt_format)
 
 
 class SpellCheck:
@@ -96,6 +96,8 @@ class SpellCheck:
         learn = menu.addAction(f"Add “{word}” to my dictionary")
         learn.triggered.connect(lambda _=False: self.learn(word))
         actions.append(learn)
+        if first is None:
+            return menu
         for action in actions:
             menu.removeAction(action)
         menu.insertActions(first, actions)

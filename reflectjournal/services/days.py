@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from reflectjournal.services.timeutil import from_storage
+
+if TYPE_CHECKING:
+    from reflectjournal.services.journal import JournalService
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class OnThisDay:
     entries: list[DayEntry]
 
 
-def _rows_between(journal, first: date, last: date) -> list[DayEntry]:
+def _rows_between(journal: JournalService, first: date, last: date) -> list[DayEntry]:
     """Entries whose writer's day is within [first, last]."""
     # Stored times are UTC; a writer's day can start up to 14 hours either side of it.
     low = (first - timedelta(days=1)).isoformat()
@@ -49,7 +53,7 @@ def _rows_between(journal, first: date, last: date) -> list[DayEntry]:
     return found
 
 
-def entries_per_day(journal, year: int, month: int) -> dict[date, int]:
+def entries_per_day(journal: JournalService, year: int, month: int) -> dict[date, int]:
     """How many entries each day of the month has (days without any are left out)."""
     first = date(year, month, 1)
     last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
@@ -59,7 +63,7 @@ def entries_per_day(journal, year: int, month: int) -> dict[date, int]:
     return counts
 
 
-def entries_on(journal, day: date) -> list[DayEntry]:
+def entries_on(journal: JournalService, day: date) -> list[DayEntry]:
     return _rows_between(journal, day, day)
 
 
@@ -70,7 +74,9 @@ def _same_day(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def on_this_day(journal, today: date, years: int = 10, months: int = 11) -> list[OnThisDay]:
+def on_this_day(
+    journal: JournalService, today: date, years: int = 10, months: int = 11
+) -> list[OnThisDay]:
     """The same day in earlier years; while there are none, the same day of earlier months."""
     found: list[OnThisDay] = []
     for back in range(1, years + 1):

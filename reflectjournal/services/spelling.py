@@ -46,7 +46,7 @@ class Speller:
         self.problem = ""
         self._dict: Any = None
         try:
-            import enchant
+            import enchant  # type: ignore[import-untyped]
 
             self._dict = enchant.Dict(language)
         except ImportError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 
 from reflectjournal.gui.calendar_nav import CalendarDialog, OnThisDayDialog
 from reflectjournal.gui.entry_model import MatchRole

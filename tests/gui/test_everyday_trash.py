@@ -46,3 +46,25 @@ def test_the_trash_dialog_restores_and_empties(qtbot, window, monkeypatch):
     assert dialog.empty(confirm=False) == 1
     assert dialog.empty_note.isVisibleTo(dialog) and not dialog.restore_button.isEnabled()
     assert "empty" in dialog.empty_button.toolTip()
+
+
+def test_print_and_export_this_entry(qtbot, window, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    editor = window.journal_view.editor
+    window.new_entry()
+    editor.title.setText("Handover <script>")
+    qtbot.keyClicks(editor.body, "The rota **held** tonight.")
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert window.print_entry(printer)  # saves the entry first, then prints it
+    assert (tmp_path / "printed.pdf").read_bytes().startswith(b"%PDF-")
+    entry_id = editor.entry_id
+    window.workspace.journal.add("Another entry that must not be exported.")
+    task = window.export_entry((str(tmp_path / "one"), "Markdown (*.md)"))
+    qtbot.waitUntil(lambda: not task.running, timeout=10_000)
+    text = (tmp_path / "one.md").read_text(encoding="utf-8")
+    assert "The rota **held** tonight." in text and "must not be exported" not in text
+    title, html = window.workspace.exports.entry_document(entry_id)
+    assert title == "Handover <script>" and "<script>" not in html  # escaped in the page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from reflectjournal.services import days
 
@@ -16,14 +16,14 @@ def test_a_late_entry_counts_on_its_writers_day(workspace):
     sydney_morning = datetime(2026, 12, 1, 8, 0, tzinfo=timezone(timedelta(hours=11)))  # 30 Nov UTC
     _add(workspace, london_late, "Late")
     _add(workspace, sydney_morning, "Sydney")
-    _add(workspace, datetime(2026, 11, 2, 9, tzinfo=timezone.utc), "Early")
+    _add(workspace, datetime(2026, 11, 2, 9, tzinfo=UTC), "Early")
     counts = days.entries_per_day(workspace.journal, 2026, 11)
     assert counts == {date(2026, 11, 30): 1, date(2026, 11, 2): 1}
     assert [e.title for e in days.entries_on(workspace.journal, date(2026, 12, 1))] == ["Sydney"]
 
 
 def test_on_this_day_prefers_earlier_years_then_months(workspace):
-    utc = timezone.utc
+    utc = UTC
     _add(workspace, datetime(2025, 11, 30, 9, tzinfo=utc), "A year ago")
     _add(workspace, datetime(2023, 11, 30, 9, tzinfo=utc), "Three years ago")
     _add(workspace, datetime(2026, 10, 30, 9, tzinfo=utc), "A month ago")
