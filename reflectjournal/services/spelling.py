@@ -48,7 +48,11 @@ class Speller:
         try:
             import enchant  # type: ignore[import-untyped]
 
-            self._dict = enchant.Dict(language)
+            # A broker of its own: Enchant shares a dictionary (and the words added to it this
+            # session) between every Dict of one broker, so one journal's words would show up
+            # in the next journal opened in the same window.
+            self._broker = enchant.Broker()
+            self._dict = self._broker.request_dict(language)
         except ImportError:
             self.problem = MISSING
         except Exception:  # DictNotFoundError, or an Enchant without providers
