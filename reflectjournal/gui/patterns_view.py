@@ -175,9 +175,16 @@ class PatternsView(QWidget):
             ("Rising themes, gaps and mood by theme", self.themes, 3, 0, 1, 1),
             ("Not reflected on lately", self.neglected, 3, 1, 1, 1),
         ]
-        for title, widget, row, col, rows, cols in cards:
-            grid.addWidget(self._card(title, widget), row, col, rows, cols)
+        self.grid = grid
+        self.cards = [
+            (self._card(title, widget), row, col, cols)
+            for title, widget, row, col, _rows, cols in cards
+        ]
+        self.columns = 0
+        self._arrange(2)
         scroll = QScrollArea()
+        self.scroll = scroll
+        scroll.viewport().installEventFilter(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.board)
         split.addWidget(scroll)
@@ -212,6 +219,26 @@ class PatternsView(QWidget):
         self.drill_list.itemDoubleClicked.connect(
             lambda item: self.events.open_entry(item.data(ID_ROLE))
         )
+
+    def _arrange(self, columns: int) -> None:
+        """Two columns of cards, or one when the page is narrow (a 1024-pixel screen left the
+        second column clipped, legends and labels cut off, behind a sideways scroll bar)."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for card, *_ in self.cards:
+            self.grid.removeWidget(card)
+        for number, (card, row, col, cols) in enumerate(self.cards):
+            if columns == 2:
+                self.grid.addWidget(card, row, col, 1, cols)
+            else:
+                self.grid.addWidget(card, number, 0, 1, 1)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize and hasattr(self, "scroll"):
+            if watched is self.scroll.viewport():
+                self._arrange(1 if self.scroll.viewport().width() < ONE_COLUMN_BELOW else 2)
+        return False
 
     def _chart_view(self) -> QChartView:
         view = QChartView(QChart())
@@ -609,6 +636,9 @@ class PatternsView(QWidget):
         if entry_id is not None:
             self.events.open_entry(entry_id)  # the draft opens in the Journal page
         return entry_id
+
+
+ONE_COLUMN_BELOW = 760  # pixels of room for the cards
 
 
 def one_week_title(week: str, data: dict) -> str:

@@ -55,3 +55,12 @@ def test_dates_in_the_entry_list_and_editor_are_in_the_one_style(qtbot, window):
     assert "3 Nov 2026, 09:00" in index.data(Qt.ItemDataRole.ToolTipRole)
     view.open_entry(entry)
     assert view.editor.when.text().startswith("3 Nov 2026, ")
+
+
+def test_patterns_cards_fit_a_1024_window_without_sideways_scrolling(qtbot, window):
+    window.resize(1024, 640)
+    patterns = window.go("patterns")
+    qtbot.waitUntil(lambda: patterns.columns == 1)
+    qtbot.waitUntil(lambda: patterns.scroll.horizontalScrollBar().maximum() == 0)
+    window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: patterns.columns == 2)
