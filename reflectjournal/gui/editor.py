@@ -295,7 +295,7 @@ class EntryEditor(QWidget):
             )
             self.body.setPlainText(body)
             self.spelling.attach(self.body)
-            self.body.textChanged.connect(self._changed)
+            self.body.document().contentsChange.connect(self._text_edited)
             self.sections_layout.addWidget(self.body)
             self.body.show()  # now, not on the next turn of the loop: it may get the focus
             return
@@ -306,7 +306,7 @@ class EntryEditor(QWidget):
             editor.setMinimumHeight(90)
             editor.setPlainText(sections.get(section.key, ""))
             self.spelling.attach(editor)
-            editor.textChanged.connect(self._changed)
+            editor.document().contentsChange.connect(self._text_edited)
             label.setBuddy(editor)
             self.sections_layout.addWidget(label)
             self.sections_layout.addWidget(editor)
@@ -461,6 +461,12 @@ class EntryEditor(QWidget):
         finally:
             self._loading = False
         self._changed()
+
+    def _text_edited(self, _position: int, removed: int, added: int) -> None:
+        """Typing, pasting, a correction: not the spell checker's underlines, which change
+        only how the text looks (textChanged fires for those too)."""
+        if removed or added:
+            self._changed()
 
     def _changed(self, *_args) -> None:
         if self._loading or self.kind == "shared":

@@ -99,3 +99,13 @@ def test_view_menu_hides_the_preview(qtbot, window):
     assert not editor.preview_box.isVisible() and not editor.preview_toggle.isChecked()
     editor.preview_toggle.click()
     assert editor.preview_box.isVisible() and window.preview_action.isChecked()
+
+
+@needs_dictionary
+def test_underlines_alone_never_mark_an_entry_unsaved(qtbot, window):
+    entry = window.workspace.journal.add("The colr was recieved late.", title="Typos")
+    view = window.journal_view
+    view.apply_search()
+    view.open_entry(entry)
+    qtbot.waitUntil(lambda: "recieved" in _underlined(view.editor.body))
+    assert not view.editor.dirty and view.editor.state_label.text() == ""
