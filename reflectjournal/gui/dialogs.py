@@ -114,7 +114,6 @@ class WelcomeDialog(QDialog):
         form.addRow("", self.show_passphrase)
         form.addRow("", self.remember)
         self.keyring_note = keyring_note(keyring)
-        form.addRow("", self.keyring_note)
         self.create_button = QPushButton("Create journal")
         self.create_button.setDefault(True)
         self.open_button = QPushButton("Open an existing journal…")
@@ -125,6 +124,9 @@ class WelcomeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(
+            self.keyring_note
+        )  # under the form: a wrapped label in a form row was cut off
         layout.addWidget(warning)
         layout.addWidget(self.location)
         layout.addWidget(self.error)

@@ -7,9 +7,8 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit
 
 KEYRING_MISSING = (
     "The passphrase is asked each time because this computer has no system keyring that "
-    "ReflectJournal can use. With one (GNOME Keyring or KWallet on Linux, Keychain on macOS, "
-    "Credential Manager on Windows) it can remember the journal's key, and the journal opens "
-    "without asking; locking always asks."
+    "ReflectJournal can use. With one (GNOME Keyring or KWallet, Keychain on macOS, Credential "
+    "Manager on Windows) the journal can open without asking; locking always asks."
 )
 KEYRING_OFFER = (
     "The journal's key (never your passphrase) is kept in this computer's keyring, so the "
