@@ -24,3 +24,24 @@ def test_a_free_tag_keeps_its_spelling(workspace):
 def test_tag_rows_carry_their_keywords(workspace):
     rows = {row.slug: row for row in workspace.journal.tag_counts()}
     assert any("staff" in word for word in rows["workforce-pressures"].keywords)
+
+
+def test_an_entrys_own_headings_sit_below_its_title_in_exports():
+    from reflectjournal.services.exporters.html_export import entry_html
+
+    html = entry_html(
+        {
+            "title": "Gibbs",
+            "body": "## Description\n\nText\n\n# Big",
+            "created": "2026-11-30T09:00:00+00:00",
+            "tags": [],
+            "mood": None,
+            "energy": None,
+            "comments": [],
+            "kind": "reflection",
+            "visibility": "private",
+            "model": "gibbs",
+            "created_offset": 0,
+        }
+    )
+    assert "<h2>Gibbs</h2>" in html and "<h3>Description</h3>" in html and "<h2>Big</h2>" in html
