@@ -144,3 +144,29 @@ def test_unlock_explains_why_it_asks_and_can_show_the_passphrase(qtbot, workspac
     dialog.show_passphrase.click()
     assert dialog.passphrase.echoMode() == QLineEdit.EchoMode.Normal
     assert dialog.result() != QDialog.DialogCode.Accepted
+
+
+def test_creating_a_journal_says_what_it_is_doing(qtbot, tmp_path, monkeypatch):
+    from reflectjournal.gui import tasks
+
+    seen = {}
+
+    def recording_wait_for(work, parent=None, *, notice, notice_after_s):
+        seen.update(
+            notice=notice,
+            after=notice_after_s,
+            button=(dialog.create_button.text(), dialog.create_button.isEnabled()),
+        )
+        return work()
+
+    monkeypatch.setattr(tasks, "wait_for", recording_wait_for)
+    dialog = WelcomeDialog(tmp_path / "new.rj", keyring=None)
+    qtbot.addWidget(dialog)
+    dialog.passphrase.setText(NEW_PASSPHRASE)
+    dialog.repeat.setText(NEW_PASSPHRASE)
+    dialog.create_button.click()
+    assert "Creating your journal" in seen["notice"] and seen["after"] < 1
+    assert seen["button"] == ("Creating…", False)  # no second click while it works
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.create_button.text() == "Create journal"
+    dialog.workspace.close()
