@@ -512,10 +512,11 @@ class EntryEditor(QWidget):
         state = self.state()
         known = {row.slug for row in self.tags.catalogue.rows}
         names = self.tags.catalogue.names
+        # A new free tag is named as it was written ("e-rostering", not "E rostering").
+        written = [names.get(s, s) for s in state["tags"] if s not in known]
         options = {
             "title": state["title"],
-            # A new free tag goes in as it was written ("e-rostering"), not as its slug.
-            "tags": [s if s in known else names.get(s, s) for s in state["tags"]],
+            "tags": state["tags"],
             "mood": state["mood"],
             "energy": state["energy"],
             "visibility": state["visibility"],
@@ -531,6 +532,8 @@ class EntryEditor(QWidget):
         # A tag the journal did not know becomes a new free tag: tag lists must hear of it.
         new_tags = bool(set(state["tags"]) - {row.slug for row in self.tags.catalogue.rows})
         try:
+            if written:
+                self.journal.add_free_tags(written)
             if self.entry_id is None:
                 body = options.pop("body", "")
                 new_id = operations.perform(

@@ -469,6 +469,14 @@ class JournalService:
 
     # ---- tags and ratings ------------------------------------------------------------------
 
+    def add_free_tags(self, written: list[str]) -> list[str]:
+        """Free tags spelled as typed in the app (before an entry that uses them is saved);
+        returns their slugs."""
+        from reflectjournal.services.tags import ensure_free_tag
+
+        with self.db.transaction():
+            return [ensure_free_tag(self.db, name) for name in written if name.strip()]
+
     def match_snippet(self, entry_id: int, query: str) -> tuple[str, list[tuple[int, int]]]:
         """Where ``query``'s words are in the entry's text: an excerpt and their offsets in
         it (services/snippets.py); for the search results list, one visible row at a time."""

@@ -85,8 +85,21 @@ def ensure_tags(db: Database, names: list[str]) -> list[int]:
             cursor = db.execute(
                 "INSERT INTO tag(slug, name, category, description, keywords, questions, "
                 "calls_for, position, private) VALUES (?, ?, 'free', '', '[]', '[]', '[]', 0, 0)",
-                (slug, name_as_written(names_by_slug[slug])),
+                (slug, display_name(names_by_slug[slug])),
             )
             known[slug] = cursor.lastrowid
         ids.append(known[slug])
     return ids
+
+
+def ensure_free_tag(db: Database, written: str) -> str:
+    """A free tag named exactly as the person typed it ("e-rostering" stays so; a slug given on
+    the command line, "my-ward", reads "My ward" through ``ensure_tags``). Returns its slug."""
+    slug = slugify(written)
+    if slug and not find_tag_ids(db, [slug]):
+        db.execute(
+            "INSERT INTO tag(slug, name, category, description, keywords, questions, "
+            "calls_for, position, private) VALUES (?, ?, 'free', '', '[]', '[]', '[]', 0, 0)",
+            (slug, name_as_written(written)),
+        )
+    return slug
