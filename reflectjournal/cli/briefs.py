@@ -36,6 +36,9 @@ def brief_json(brief) -> dict:
         "last_session": brief.last_session,
         "next_session": brief.next_session,
         "shared": brief.shared,
+        "bring": [
+            {"text": b.text, "written": b.written, "arrived": b.arrived} for b in brief.bring
+        ],
         "open_actions": brief.open_actions,
         "closed_actions": brief.closed_actions,
         "challenges": [theme_json(t) for t in brief.challenges],

@@ -69,12 +69,29 @@ def cmd_patterns(args) -> int:
         neglect_weeks=args.neglect_weeks,
     )
     with workspace(args) as ws:
-        data = ws.patterns.compute(options)
+        data = patterns_json(ws.patterns.compute(options))
     if args.json and not args.full:
         # Compact by default: the summary and the monthly series. Ten years of weekly and
         # daily rows (mostly zeros) made 13.6 MB at 100k entries; --full keeps them.
         data = {k: v for k, v in data.items() if k not in FULL_ONLY}
     return output.reply(args, data, _print_patterns)
+
+
+def patterns_json(found) -> dict:
+    """The JSON of docs/CLI.md from the typed result: its field names are the keys."""
+    plain = _plain(found)
+    assert isinstance(plain, dict)
+    return plain
+
+
+def _plain(value):
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _print_patterns(d: dict) -> None:

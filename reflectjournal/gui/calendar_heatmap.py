@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QWidget
+
+from reflectjournal.services.patterns.result import DayCount
 
 WEEKS = 26
 # The green of the dashboard's palette (patterns_view.PALETTE[2]).
@@ -25,8 +28,8 @@ class CalendarHeatMap(QWidget):
         self.end = date.today()
         self.setMinimumSize(WEEKS * self.CELL + 40, 7 * self.CELL + 24)
 
-    def set_data(self, calendar: list[dict], end: date) -> None:
-        self.counts = {c["day"]: c["count"] for c in calendar}
+    def set_data(self, calendar: Iterable[DayCount], end: date) -> None:
+        self.counts = {c.day: c.count for c in calendar}
         self.end = end
         self.update()
 

@@ -241,6 +241,9 @@ class CoachingView(QWidget):
         from reflectjournal.gui.coaching_exchange_panel import ExchangePanel
 
         self.exchange_panel = ExchangePanel(workspace, self.chosen_session)
+        from reflectjournal.gui.discussion_panel import DiscussionPanel
+
+        self.discussions = DiscussionPanel(workspace)
         self.person_tabs = QTabWidget()
         self.person_tabs.setAccessibleName("About this person")
         self.person_tabs.addTab(self.sessions, "Sessions")
@@ -248,7 +251,8 @@ class CoachingView(QWidget):
         self.person_tabs.addTab(self.person_actions, "Open actions")
         self.person_tabs.addTab(shared_page, "Shared with you")
         self.person_tabs.addTab(self.feedback, "360")
-        self.person_tabs.addTab(self.exchange_panel, "Summaries and bring")
+        self.person_tabs.addTab(self.exchange_panel, "Summaries")
+        self.person_tabs.addTab(self.discussions, "Revalidation")
         person_page = QWidget()
         p = QVBoxLayout(person_page)
         top = QHBoxLayout()
@@ -375,6 +379,7 @@ class CoachingView(QWidget):
             self.goals.show_person(None)
             self.feedback.show_for(None)
             self.exchange_panel.show_person(None)
+            self.discussions.show_person(None)
             return
         view = self.workspace.coaching.person_overview(pid)
         who = view["person"]
@@ -426,6 +431,7 @@ class CoachingView(QWidget):
         self.goals.show_person(who)
         self.feedback.show_for(who if client else None, mine=not client)
         self.exchange_panel.show_person(who)
+        self.discussions.show_person(who)
 
     def chosen_session(self) -> int | None:
         """The session chosen on the Sessions tab, else the latest one held (for a summary)."""

@@ -62,6 +62,7 @@ from reflectjournal.gui.tasks import run_task
 from reflectjournal.gui.theme import is_dark, light_palette
 from reflectjournal.services.display import date_text, plural
 from reflectjournal.services.patterns import PatternOptions
+from reflectjournal.services.patterns.result import Patterns
 from reflectjournal.services.patterns.rules import long_date, periods_between
 from reflectjournal.services.settings import SHOW_STREAK
 from reflectjournal.services.timeutil import range_end, range_start
@@ -76,13 +77,13 @@ STREAK_SETTING = SHOW_STREAK.key
 
 
 class PatternsView(QWidget):
-    computed = Signal(dict)
+    computed = Signal(object)  # the Patterns result
     drilled = Signal(list)  # entry ids shown in the drill-down list
 
     def __init__(self, workspace, parent=None):
         super().__init__(parent)
         self.workspace = workspace
-        self.data: dict = {}
+        self.data: Patterns | None = None
         self.options = PatternOptions()
         self._task = None
         self._generation = 0
@@ -291,7 +292,7 @@ class PatternsView(QWidget):
             on_failed=lambda message: self._on_failed(generation, message),
         )
 
-    def _on_result(self, generation: int, data: dict) -> None:
+    def _on_result(self, generation: int, data: Patterns) -> None:
         if generation == self._generation:  # an older range's answer is stale
             self._show(data)
 
@@ -305,41 +306,41 @@ class PatternsView(QWidget):
             self._draw_charts()
         super().changeEvent(event)
 
-    def _show(self, data: dict) -> None:
+    def _show(self, data: Patterns) -> None:
         self.data = data
-        if data["total_entries"]:
+        if data.total_entries:
             self.summary.setText(self._summary_text(data))
         else:
             self.summary.setText("No entries in this range yet, so there are no patterns.")
         self._draw_charts()
-        self.calendar.set_data(data["calendar"], self._calendar_end(data))
+        self.calendar.set_data(data.calendar, self._calendar_end(data))
         self._fill_lists()
         self.computed.emit(data)
 
-    def _summary_text(self, data: dict) -> str:
-        s, a = data["streaks"], data["actions"]
-        month = s["days_this_month"]
+    def _summary_text(self, data: Patterns) -> str:
+        s, a = data.streaks, data.actions
+        month = s.days_this_month
         parts = [
-            f"{plural(data['total_entries'], 'entry')} from {date_text(data['first'])} "
-            f"to {date_text(data['last'])}",
+            f"{plural(data.total_entries, 'entry')} from {date_text(data.first)} "
+            f"to {date_text(data.last)}",
             f"{plural(month, 'day')} written this month",
         ]
         if self.show_streak.isChecked():
-            parts.append(f"streak {plural(s['current'], 'day')} (longest {s['longest']})")
-        parts.append(f"actions: {a['open']} open, {a['overdue']} overdue, {a['done']} done")
+            parts.append(f"streak {plural(s.current, 'day')} (longest {s.longest})")
+        parts.append(f"actions: {a.open} open, {a.overdue} overdue, {a.done} done")
         return " · ".join(parts)
 
     def _streak_toggled(self, on: bool) -> None:
         self.workspace.set_setting(STREAK_SETTING, "1" if on else "0")
-        if self.data.get("total_entries"):
+        if self.data is not None and self.data.total_entries:
             self.summary.setText(self._summary_text(self.data))
 
     @staticmethod
-    def _calendar_end(data: dict) -> date:
+    def _calendar_end(data: Patterns) -> date:
         """The reference day, unless nothing was written in the weeks before it: then the last
         day written, so a journal resumed after a long pause still shows its last half-year."""
-        asof = date.fromisoformat(data["settings"]["asof"])
-        last = date.fromisoformat(data["last"]) if data["last"] else asof
+        asof = date.fromisoformat(data.settings.asof)
+        last = date.fromisoformat(data.last) if data.last else asof
         return asof if last > asof - timedelta(weeks=CALENDAR_WEEKS) else last
 
     def _draw_charts(self) -> None:
@@ -351,20 +352,20 @@ class PatternsView(QWidget):
     # ---- charts ----------------------------------------------------------------------------
 
     def _draw_timeline(self) -> None:
-        if not self.data:
+        if self.data is None:
             return
         unit = self.unit.currentData()
-        rows = self.data["timeline_weeks" if unit == "week" else "timeline"]
-        top = [t["slug"] for t in self.data["tags"][:TOP_TAGS]]
-        seen = sorted({r["period"] for r in rows})
+        rows = self.data.timeline_weeks if unit == "week" else self.data.timeline
+        top = [t.slug for t in self.data.tags[:TOP_TAGS]]
+        seen = sorted({r.period for r in rows})
         # Every week (or month) from the first to the last, the empty ones too: a quiet month
         # shows as a gap rather than vanishing from the axis.
         every = periods_between(seen[0], seen[-1]) if seen else []
         periods = every[-(26 if unit == "week" else 18) :]
-        counts = {(r["period"], r["slug"]): r["count"] for r in rows}
+        counts = {(r.period, r.slug): r.count for r in rows}
         chart = themed_chart()
         series = QStackedBarSeries()
-        names = {t["slug"]: t["name"] for t in self.data["tags"]}
+        names = {t.slug: t.name for t in self.data.tags}
         for index, slug in enumerate(top):
             bar_set = QBarSet(names.get(slug, slug))
             bar_set.setColor(QColor(PALETTE[index % len(PALETTE)]))
@@ -396,8 +397,10 @@ class PatternsView(QWidget):
         self.timeline_series = series
 
     def _draw_mood(self) -> None:
+        if self.data is None:
+            return
         chart = themed_chart()
-        weeks = sorted({m["period"] for m in self.data["mood_weeks"] + self.data["energy_weeks"]})
+        weeks = sorted({m.period for m in self.data.mood_weeks + self.data.energy_weeks})
         for label, key, color in (("Mood", "mood_weeks", PALETTE[0]),
                                   ("Energy", "energy_weeks", PALETTE[1])):  # fmt: skip
             raw, rolling = QLineSeries(), QLineSeries()
@@ -407,10 +410,10 @@ class PatternsView(QWidget):
             # A line needs two weeks: each week is also drawn as a dot, so one week of
             # ratings shows (it was a blank chart).
             raw.setPointsVisible(True)
-            for m in self.data[key]:
-                x = msecs(_monday(m["period"]))
-                raw.append(x, m["mean"])
-                rolling.append(x, m["rolling"])
+            for m in self.data.series(key):
+                x = msecs(_monday(m.period))
+                raw.append(x, m.mean)
+                rolling.append(x, m.rolling)
             pen = raw.pen()
             pen.setColor(QColor(color).lighter(150))
             raw.setPen(pen)
@@ -438,15 +441,17 @@ class PatternsView(QWidget):
         swap_chart(self.mood_view, chart)
 
     def _draw_ratings(self) -> None:
+        if self.data is None:
+            return
         chart = themed_chart()
-        days = sorted({p["date"] for s in self.data["ratings"] for p in s["points"]})
-        for n, item in enumerate(self.data["ratings"]):
+        days = sorted({p.date for s in self.data.ratings for p in s.points})
+        for n, item in enumerate(self.data.ratings):
             line = QLineSeries()
-            line.setName(item["name"])
+            line.setName(item.name)
             line.setPointsVisible(True)
             line.setColor(QColor(PALETTE[n % len(PALETTE)]))
-            for p in item["points"]:
-                line.append(msecs(date.fromisoformat(p["date"])), p["value"])
+            for p in item.points:
+                line.append(msecs(date.fromisoformat(p.date)), p.value)
             chart.addSeries(line)
         span = (date.fromisoformat(days[-1]) - date.fromisoformat(days[0])).days if days else 0
         # Three dates: the legend beside it leaves the plot narrow.
@@ -459,8 +464,10 @@ class PatternsView(QWidget):
         swap_chart(self.ratings_view, chart)
 
     def _draw_heat(self) -> None:
-        top = [t["slug"] for t in self.data["tags"][:6]]
-        pairs = {(c["a"], c["b"]): c["count"] for c in self.data["cooccurrence"]}
+        if self.data is None:
+            return
+        top = [t.slug for t in self.data.tags[:6]]
+        pairs = {(c.a, c.b): c.count for c in self.data.cooccurrence}
         peak = max(pairs.values(), default=1)
         self.heat.clear()
         self.heat.setRowCount(len(top))
@@ -484,34 +491,34 @@ class PatternsView(QWidget):
 
     def _fill_lists(self) -> None:
         self.themes.clear()
-        for t in self.data["tags"]:
-            if t["trend"] != "steady":
-                arrow = "↑" if t["trend"] == "rising" else "↓"
+        if self.data is None:
+            return
+        for t in self.data.tags:
+            if t.trend != "steady":
+                arrow = "↑" if t.trend == "rising" else "↓"
                 self._list_item(
                     self.themes,
-                    f"{arrow} {t['name']}: {t['recent']} in the last "
-                    f"{self.data['settings']['window_days']} days, {t['previous']} before",
-                    t["slug"],
+                    f"{arrow} {t.name}: {t.recent} in the last "
+                    f"{self.data.settings.window_days} days, {t.previous} before",
+                    t.slug,
                 )
-        for gap in self.data["gaps"][:8]:
-            self._list_item(self.themes, gap["message"], gap["tag"])
+        for gap in self.data.gaps[:8]:
+            self._list_item(self.themes, gap.message, gap.tag)
         for measure in ("mood", "energy"):
             # Only differences whose interval leaves out zero, strongest evidence first.
-            for a in [a for a in self.data[f"{measure}_by_tag"] if a["clear"]][:3]:
-                self._list_item(self.themes, a["message"], a["slug"])
+            for a in [a for a in self.data.by_tag(measure) if a.clear][:3]:
+                self._list_item(self.themes, a.message, a.slug)
         if not self.themes.count():
             self.themes.addItem(
                 "Nothing is clearly rising or falling yet, and no pairing or mood difference "
                 "stands out from chance."
             )
         self.neglected.clear()
-        if self.data.get("neglect_note"):
-            self.neglected.addItem(self.data["neglect_note"])
-        for n in self.data["neglected_detail"]:
-            when = (
-                f"last on {long_date(date.fromisoformat(n['last']))}" if n["last"] else "never yet"
-            )
-            self._list_item(self.neglected, f"{n['name']} — {when}", n["slug"])
+        if self.data.neglect_note:
+            self.neglected.addItem(self.data.neglect_note)
+        for n in self.data.neglected_detail:
+            when = f"last on {long_date(date.fromisoformat(n.last))}" if n.last else "never yet"
+            self._list_item(self.neglected, f"{n.name} — {when}", n.slug)
 
     @staticmethod
     def _list_item(widget: QListWidget, text: str, slug: str) -> None:
@@ -641,13 +648,13 @@ class PatternsView(QWidget):
 ONE_COLUMN_BELOW = 760  # pixels of room for the cards
 
 
-def one_week_title(week: str, data: dict) -> str:
+def one_week_title(week: str, data) -> str:
     """What a chart of one week can honestly say, instead of a blank plot."""
     parts = []
     for label, key in (("mood", "mood_weeks"), ("energy", "energy_weeks")):
-        found = [m for m in data[key] if m["period"] == week]
+        found = [m for m in data.series(key) if m.period == week]
         if found:
-            parts.append(f"{label} {found[0]['mean']:.1f}")
+            parts.append(f"{label} {found[0].mean:.1f}")
     said = " and ".join(parts)
     return (
         f"All ratings so far fall in one week (week of {date_text(_monday(week))}: {said}). "

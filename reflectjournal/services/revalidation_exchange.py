@@ -39,6 +39,18 @@ class ConfirmationRequest:
 
 
 @dataclass(frozen=True)
+class MyDiscussion:
+    """One of my reflective discussion records, and where its confirmation stands."""
+
+    uid: str
+    date: str
+    colleague_name: str
+    asked: str | None  # the contact asked to confirm it, if any
+    received: str | None  # when the request arrived there
+    confirmed_at: str | None
+
+
+@dataclass(frozen=True)
 class AskedToConfirm:
     uid: str
     person: str
@@ -97,9 +109,20 @@ class RevalidationExchange:
             raise NotFound("This record has not been sent to anyone to confirm.")
         return AskedToConfirm(row[0], row[1], row[2], row[3], row[4])
 
+    def my_discussions(self) -> list[MyDiscussion]:
+        """My reflective discussion records, newest first, with their confirmation state."""
+        rows = self.db.query(
+            "SELECT r.uid, r.date, r.colleague_name, p.name, x.received, r.confirmed_at "
+            "FROM revalidation_record r LEFT JOIN person p ON p.id = r.person_id "
+            "LEFT JOIN exchange_item x ON x.kind = 'discussion' AND x.ref = r.uid "
+            "AND x.person_id = r.person_id WHERE r.kind = 'discussion' "
+            "ORDER BY r.date DESC, r.id DESC"
+        )
+        return [MyDiscussion(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
     # ---- the colleague's side ----------------------------------------------------------------
 
-    def requests(self) -> list[ConfirmationRequest]:
+    def requests(self, person: str | int | None = None) -> list[ConfirmationRequest]:
         rows = self.db.query(
             "SELECT r.uid, r.person_id, p.name, r.notes, r.confirmed_at, ri.arrived "
             "FROM revalidation_record r JOIN person p ON p.id = r.person_id "
@@ -110,6 +133,8 @@ class RevalidationExchange:
         )
         result = []
         for r in rows:
+            if person is not None and r["person_id"] != self.sharing.contacts.get(person)["id"]:
+                continue
             item = json.loads(r["notes"])
             result.append(
                 ConfirmationRequest(

@@ -23,12 +23,14 @@ if TYPE_CHECKING:
     from reflectjournal.services.backup import BackupService
     from reflectjournal.services.coaching import CoachingService
     from reflectjournal.services.coaching_exchange import CoachingExchange
+    from reflectjournal.services.devsync.service import DeviceSync
     from reflectjournal.services.exporters import ExportService, PdfWriter
     from reflectjournal.services.feedback360 import Feedback360Service
     from reflectjournal.services.importers.service import ImportService
     from reflectjournal.services.patterns import PatternService
     from reflectjournal.services.privacy.service import PrivacyService
     from reflectjournal.services.programmes import ProgrammeService
+    from reflectjournal.services.revalidation_exchange import RevalidationExchange
     from reflectjournal.services.review import WeeklyReview
     from reflectjournal.services.sharing.service import SharingService
     from reflectjournal.services.suggest import TagSuggester
@@ -68,6 +70,12 @@ class Workspace:
         return Service(self.db)
 
     @cached_property
+    def devices(self) -> DeviceSync:  # device sync (services/devsync)
+        from reflectjournal.services.devsync.service import DeviceSync as Service
+
+        return Service(self.db)
+
+    @cached_property
     def patterns(self) -> PatternService:
         from reflectjournal.services.patterns import PatternService as Service
 
@@ -88,6 +96,12 @@ class Workspace:
     @cached_property
     def coaching_exchange(self) -> CoachingExchange:  # programme copies, summaries, bring
         from reflectjournal.services.coaching_exchange import CoachingExchange as Service
+
+        return Service(self.db, self.sharing)
+
+    @cached_property
+    def revalidation_exchange(self) -> RevalidationExchange:  # discussions confirmed by others
+        from reflectjournal.services.revalidation_exchange import RevalidationExchange as Service
 
         return Service(self.db, self.sharing)
 
@@ -229,6 +243,11 @@ class Workspace:
         self.journal = JournalService(self.db)
         self.journal.before_delete.append(self._withdraw_shares)
         self.frameworks = FrameworkService(self.db)
+        # Device sync: the sync keys are wrapped again by the new passphrase (nothing else
+        # is sent again); the new wrapping goes to the place at the next sync.
+        from reflectjournal.services.devsync.service import DeviceSync
+
+        DeviceSync(self.db).rewrap(new_passphrase)
         if keyring is not None and self.db.key is not None and keyring.get(self.path):
             keyring.set(self.path, self.db.key.hex())
         found = olds.backups_under_salt(self.path, old_salt) if old_salt else []

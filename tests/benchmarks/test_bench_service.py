@@ -171,7 +171,7 @@ def test_patterns(benchmark, recorder, ws):
     if importlib.util.find_spec("reflectjournal.services.patterns") is None:
         pytest.skip("services/patterns is not in this checkout yet")
     result = benchmark.pedantic(ws.patterns.compute, **_rounds(False))
-    assert result["total_entries"] == SIZE
+    assert result.total_entries == SIZE
     recorder.from_benchmark("patterns dashboard recomputation", benchmark, budget_s=PATTERNS_BUDGET)
 
 

@@ -140,3 +140,47 @@ def test_bad_input_in_the_panel_gets_one_sentence_and_sends_nothing(qtbot, pair,
     assert len(shown) == 3 and all(s.endswith(".") and "\n" not in s for s in shown)
     assert coach.db.scalar("SELECT count(*) FROM exchange_item") == 0
     assert leader.db.scalar("SELECT count(*) FROM bring_item") == 0
+
+
+def test_the_mentor_confirms_a_discussion_in_the_app(qtbot, tmp_path, monkeypatch):
+    from reflectjournal.services.revalidation import RevalidationService
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: shown.append(text))
+    leader = Workspace.create(tmp_path / "leader.rj", PASS, owner="Ana Leader")
+    mentor = Workspace.create(tmp_path / "mentor.rj", PASS, owner="Tom Mentor")
+    try:
+        mentor.sharing.contacts.import_card(leader.sharing.identity.contact_card(), role="coachee")
+        leader.sharing.contacts.import_card(mentor.sharing.identity.contact_card(), role="mentor")
+        folder = tmp_path / "Shared"
+        folder.mkdir()
+        for ws in (mentor, leader):
+            ws.sharing.exchange.set_place(PlaceSpec("folder", str(folder)))
+        RevalidationService(leader.db).add_discussion("Tom Mentor", "2026-11-02", "12A3456E")
+        mine = _page(qtbot, leader, "Tom Mentor")
+        mine.person_tabs.setCurrentWidget(mine.discussions)
+        panel = mine.discussions
+        panel.ask.click()  # nothing chosen yet: one sentence, nothing sent
+        assert shown == ["Choose one of your reflective discussion records first."]
+        panel.records.setCurrentRow(0)
+        panel.ask.click()
+        assert "asked Tom Mentor, not received yet" in panel.records.item(0).text()
+        leader.sharing.exchange.sync()
+        mentor.sharing.exchange.sync()
+
+        theirs = _page(qtbot, mentor, "Ana Leader")
+        theirs.person_tabs.setCurrentWidget(theirs.discussions)
+        other = theirs.discussions
+        assert "PIN 12A3456E (to confirm)" in other.records.item(0).text()
+        other.records.setCurrentRow(0)
+        other.confirm.click()
+        assert "(confirmed" in other.records.item(0).text()
+        _shot(theirs, "coaching-discussion-mentor")
+        mentor.sharing.exchange.sync()
+        leader.sharing.exchange.sync()
+        mine.refresh()
+        assert "confirmed by Tom Mentor" in panel.records.item(0).text()
+        assert shown == ["Choose one of your reflective discussion records first."]
+    finally:
+        leader.close()
+        mentor.close()

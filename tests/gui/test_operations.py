@@ -82,7 +82,7 @@ def test_weekly_review_is_saved_opened_and_listed(window, workspace, qtbot, monk
 
 def test_a_save_in_the_journal_marks_patterns_stale_until_shown(window, workspace, qtbot):
     patterns = _patterns(window, qtbot)
-    assert patterns.data["total_entries"] == 0
+    assert patterns.data.total_entries == 0
     journal = window.go("journal")
     journal.new_entry()
     qtbot.keyClicks(journal.editor.title, "Handover went well")
@@ -90,7 +90,7 @@ def test_a_save_in_the_journal_marks_patterns_stale_until_shown(window, workspac
     assert journal.editor.save() is not None
     assert patterns.stale  # hidden: no work yet
     window.go("patterns")
-    qtbot.waitUntil(lambda: patterns.data.get("total_entries") == 1, timeout=15000)
+    qtbot.waitUntil(lambda: patterns.data.total_entries == 1, timeout=15000)
     assert not patterns.stale
 
 

@@ -42,7 +42,7 @@ def view(qtbot, workspace):
 
 
 def test_dashboard_shows_the_numbers(view):
-    assert view.data["total_entries"] == 3
+    assert view.data.total_entries == 3
     assert "3 entries from 2 Nov 2026 to 10 Nov 2026" in view.summary.text()
     series = view.timeline_series
     sets = {s.label(): s for s in series.barSets()}
@@ -59,7 +59,7 @@ def test_dashboard_shows_the_numbers(view):
     assert view.ratings_view.chart().series()[0].count() == 2
     # A journal begun on 2 November is too young to call anything neglected; the list says so.
     neglected = [view.neglected.item(i).text() for i in range(view.neglected.count())]
-    assert neglected == [view.data["neglect_note"]] and "2 November 2026" in neglected[0]
+    assert neglected == [view.data.neglect_note] and "2 November 2026" in neglected[0]
     # The streak is off by default; days written this month take its place.
     assert "streak" not in view.summary.text()
 
@@ -111,7 +111,7 @@ def test_heat_map_cell_and_list_row_drill_down(view):
 def test_framework_filter_and_empty_range(view, qtbot):
     with qtbot.waitSignal(view.computed, timeout=15000):
         view.framework.setCurrentIndex(view.framework.findData("nhs-healthcare-leadership-model"))
-    assert view.data["tags"] == []
+    assert view.data.tags == ()
     assert view.timeline_series.count() == 0
 
 
@@ -177,7 +177,7 @@ def test_empty_charts_say_why_and_a_dormant_journal_shows_its_last_half_year(qtb
     workspace.journal.add("Back again", tags=["burnout"])
     with qtbot.waitSignal(v.computed, timeout=15000):
         v.refresh()
-    assert v.calendar.end == date.fromisoformat(v.data["settings"]["asof"])
+    assert v.calendar.end == date.fromisoformat(v.data.settings.asof)
 
 
 def test_no_moods_in_range_is_said_in_the_chart(qtbot, workspace):

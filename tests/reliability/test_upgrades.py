@@ -116,7 +116,7 @@ def test_old_schema_journal_has_a_pattern_digest_matching_its_entries(tmp_path, 
         assert_current(ws.db)
         entries, links = actual(ws.db)
         assert len(entries) == 3 and len(links) == 4
-        counts = {t["slug"]: t["count"] for t in ws.patterns.compute()["tags"]}
+        counts = {t.slug: t.count for t in ws.patterns.compute().tags}
         assert counts == {
             "workforce-pressures": 1, "burnout": 1, "my-own-tag": 1, "systems-thinking": 1,
         }  # fmt: skip

@@ -69,6 +69,8 @@ def test_the_coaching_loop_on_the_command_line(three):
     assert (item["direction"], item["text"]) == ("received", "Saying no to the rota")
     code, out, _ = cat("session", "prep", "Ana Leader")
     assert code == 0 and "wants to bring" in out and "Saying no to the rota" in out
+    brief = _json(cat("session", "prep", "Ana Leader", "--json"))
+    assert [b["text"] for b in brief["bring"]] == ["Saying no to the rota"]
     (mine,) = _json(ana("bring", "list", "--json"))
     assert mine["received"] is not None
     assert ana("bring", "remove", mine["id"])[0] == 0

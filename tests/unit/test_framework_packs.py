@@ -57,7 +57,7 @@ def test_leads_and_pack_domains_count_as_capabilities(workspace):
     workspace.journal.add("Old note", tags=["leads-is-self-aware"],
                           when=datetime(2026, 5, 1, 9, tzinfo=UTC))  # fmt: skip
     d = workspace.patterns.compute(PatternOptions(asof=date(2026, 11, 30)))
-    assert "leads-is-self-aware" in d["neglected"]
+    assert "leads-is-self-aware" in d.neglected
 
 
 def test_cli_frameworks_add_pack(cli):

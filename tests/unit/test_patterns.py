@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from reflectjournal.cli.patterns_cmds import patterns_json
 from reflectjournal.errors import UsageError
 from reflectjournal.services.patterns import PatternOptions, trend
 from reflectjournal.services.patterns.rules import period_index, streaks, with_rolling
@@ -44,7 +45,8 @@ def action(ws, text, status="open", due=None, entry_id=None):
 
 
 def compute(ws, asof="2026-11-30", **kw):
-    return ws.patterns.compute(PatternOptions(asof=date.fromisoformat(asof), **kw))
+    """The result as ``patterns --json`` shows it (built in cli/ from the typed result)."""
+    return patterns_json(ws.patterns.compute(PatternOptions(asof=date.fromisoformat(asof), **kw)))
 
 
 # ---- the trend rule --------------------------------------------------------------------------
@@ -228,7 +230,7 @@ def test_gap_only_when_chance_would_put_them_together(demand):
     ranged = demand.patterns.compute(
         PatternOptions(since="2026-10-01T00:00:00+00:00", asof=date(2026, 11, 30))
     )
-    assert "in this range: together 0 times" in ranged["gaps"][0]["message"]
+    assert "in this range: together 0 times" in ranged.gaps[0].message
 
 
 def test_gap_evidence_edges():
@@ -320,9 +322,9 @@ def test_date_range_limits_every_count(busy):
     d = busy.patterns.compute(
         PatternOptions(since=range_start("2026-11-01"), until=range_end("2026-11-04"))
     )
-    assert d["total_entries"] == 3 and (d["first"], d["last"]) == ("2026-11-01", "2026-11-04")
-    assert d["settings"]["asof"] == "2026-11-04"
-    assert {t["slug"]: t["count"] for t in d["tags"]} == {"workforce-pressures": 3, "burnout": 2}
+    assert d.total_entries == 3 and (d.first, d.last) == ("2026-11-01", "2026-11-04")
+    assert d.settings.asof == "2026-11-04"
+    assert {t.slug: t.count for t in d.tags} == {"workforce-pressures": 3, "burnout": 2}
 
 
 def test_framework_filter(busy):
@@ -381,9 +383,7 @@ def test_ratings_over_time(workspace):
     limited = workspace.patterns.compute(
         PatternOptions(since=range_start("2026-10-01"), asof=date(2026, 11, 30))
     )
-    assert [
-        p["value"] for p in {s["slug"]: s for s in limited["ratings"]}["resilience"]["points"]
-    ] == [4]
+    assert [p.value for p in {s.slug: s for s in limited.ratings}["resilience"].points] == [4]
 
 
 def test_actions_counts(workspace):
@@ -530,3 +530,25 @@ def test_cli_patterns_bad_input_is_one_sentence(cli):
     assert code == 2 and "no framework 'nope'" in err
     code, _, err = cli("patterns", "--window", "0")
     assert code == 2 and err.count("\n") == 1
+
+
+def test_compute_returns_a_typed_result_and_the_json_is_built_in_cli(workspace):
+    """Issue 19: a frozen dataclass, not a dict; ``patterns --json`` is made from it in cli/."""
+    import dataclasses
+
+    from reflectjournal.services.patterns import Patterns
+
+    workspace.journal.add("Rota", tags=["workforce-pressures"], mood=2)
+    found = workspace.patterns.compute(PatternOptions(asof=date(2026, 11, 30)))
+    assert isinstance(found, Patterns) and not isinstance(found, dict)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        found.total_entries = 5  # type: ignore[misc]
+    assert found.total_entries == 1 and found.tags[0].slug == "workforce-pressures"
+    data = patterns_json(found)
+    assert data["tags"][0] == {
+        "slug": "workforce-pressures", "name": found.tags[0].name, "category": "challenge",
+        "framework": found.tags[0].framework, "count": 1, "recent": found.tags[0].recent,
+        "previous": 0, "trend": found.tags[0].trend,
+    }  # fmt: skip
+    assert list(data)[:4] == ["total_entries", "first", "last", "tags"]
+    assert data["settings"]["asof"] == "2026-11-30"

@@ -24,6 +24,7 @@ from operator import attrgetter
 from reflectjournal.errors import UsageError
 from reflectjournal.services.frameworks import FrameworkService, reflection_models
 from reflectjournal.services.patterns import evidence, rules, scan, words
+from reflectjournal.services.patterns.result import Patterns, from_parts
 from reflectjournal.services.tags import slugify
 from reflectjournal.storage.database import Database
 
@@ -81,7 +82,11 @@ class PatternService:
 
     # ---- the whole picture -----------------------------------------------------------------
 
-    def compute(self, options: PatternOptions | None = None) -> dict:
+    def compute(self, options: PatternOptions | None = None) -> Patterns:
+        """Everything the Patterns page and ``patterns --json`` show, typed (result.py)."""
+        return from_parts(self._parts(options))
+
+    def _parts(self, options: PatternOptions | None) -> dict:
         o = options or PatternOptions()
         if o.window_days < 1 or o.min_count < 1 or o.neglect_weeks < 1:
             raise UsageError("Pattern windows and counts must be whole numbers of 1 or more.")
