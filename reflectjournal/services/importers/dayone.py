@@ -138,14 +138,15 @@ def _created(item: dict) -> datetime | str:
     raw = item.get("creationDate")
     if not isinstance(raw, str):
         return "it has no creationDate"
+    shown = " ".join(raw.split())[:40]  # one line, whatever the file holds
     try:
         when = datetime.fromisoformat(raw.strip())
     except ValueError:
-        return f"the creationDate '{raw[:40]}' could not be read"
+        return f"the creationDate '{shown}' could not be read"
     if when.tzinfo is None:  # Day One stores UTC
         when = when.replace(tzinfo=UTC)
     if not in_range(when):
-        return f"the creationDate '{raw[:40]}' is out of range"
+        return f"the creationDate '{shown}' is out of range"
     zone = zone_named(item.get("timeZone"))
     return when.astimezone(zone) if zone is not None else when.astimezone(UTC)
 
