@@ -325,10 +325,11 @@ def cmd_delete(args) -> int:
 def cmd_show(args) -> int:
     with workspace(args) as ws:
         entry = ws.journal.entry(args.id)
+        links = ws.links.context(entry.id, entry.body) if args.html else None
     if args.html:
         from reflectjournal.services.rendering import render_markdown
 
-        output.say(render_markdown(entry.body))
+        output.say(render_markdown(entry.body, links))
         return 0
     return output.reply(args, shapes.entry_json(entry, detail=True), output.entry_detail)
 
@@ -428,9 +429,7 @@ def cmd_passphrase(args) -> int:
 
 
 def _ask_old_backups(ws) -> str:
-    from reflectjournal.services.old_backups import backups_keyed_like
-
-    found = backups_keyed_like(ws.db)
+    found = ws.backups_under_this_key()
     if not found:
         return "keep"
     sys.stderr.write(

@@ -56,6 +56,9 @@ SPELLING_WORDS = SettingKey(
     "spelling.words", "[]", "JSON list of words added to this journal's own dictionary"
 )
 DRAFT_PREFIX = "draft."  # draft.<entry id> or draft.new: unsaved editor state (gui/drafts.py)
+# contact.verified:<fingerprint> = ISO date the contact's key was compared (sharing/verification.py)
+VERIFIED_PREFIX = "contact.verified:"
+PREFIXES = (DRAFT_PREFIX, VERIFIED_PREFIX)  # families of keys, one per draft or contact
 
 REGISTRY: dict[str, SettingKey] = {
     s.key: s
@@ -86,7 +89,7 @@ _UPSERT = (
 def require(key: SettingKey | str) -> str:
     """The key's text, refusing keys nobody registered (a typo would silently lose a setting)."""
     name = key.key if isinstance(key, SettingKey) else key
-    if name not in REGISTRY and not name.startswith(DRAFT_PREFIX):
+    if name not in REGISTRY and not name.startswith(PREFIXES):
         raise KeyError(f"unregistered setting {name!r}; add it to services/settings.py")
     return name
 
@@ -129,6 +132,7 @@ __all__ = [
     "BACKUP_KEEP",
     "CARE_NOTE",
     "DRAFT_PREFIX",
+    "PREFIXES",
     "FINE_NAMES",
     "OWNER_NAME",
     "REGISTRY",
@@ -136,6 +140,7 @@ __all__ = [
     "RETENTION_MONTHS",
     "SENSITIVE_NAMES",
     "SettingKey",
+    "VERIFIED_PREFIX",
     "delete",
     "read",
     "require",

@@ -12,6 +12,7 @@ again, the person chooses that anew).
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,8 +27,16 @@ if TYPE_CHECKING:
     from reflectjournal.services.journal import JournalService
 
 KEEP_DAYS = 30
+_BYTES = "__base64__"
 # Rows deleted with an entry (ON DELETE CASCADE), found by its id.
-_BY_ENTRY = ("entry_section", "entry_tag", "comment", "privacy_choice", "session_entry_link")
+_BY_ENTRY = (
+    "entry_section",
+    "entry_tag",
+    "comment",
+    "privacy_choice",
+    "session_entry_link",
+    "attachment",
+)
 # Rows that only lose their link to it (ON DELETE SET NULL): re-linked on restore.
 _RELINK = (("action", "entry_id"), ("revalidation_record", "entry_id"))
 # Columns naming a person or a tag who may be gone by the time the entry comes back.
@@ -44,7 +53,21 @@ class TrashedEntry:
 
 
 def _dicts(rows: Iterable[Any]) -> list[dict[str, Any]]:
-    return [dict(zip(row.keys(), tuple(row), strict=True)) for row in rows]
+    """Rows as JSON-ready dicts (an attachment's bytes as base64)."""
+    return [
+        {
+            k: ({_BYTES: base64.b64encode(v).decode("ascii")} if isinstance(v, bytes) else v)
+            for k, v in zip(row.keys(), tuple(row), strict=True)
+        }
+        for row in rows
+    ]
+
+
+def _undict(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: base64.b64decode(v[_BYTES]) if isinstance(v, dict) and _BYTES in v else v
+        for k, v in values.items()
+    }
 
 
 class TrashService:
@@ -80,6 +103,12 @@ class TrashService:
                     "SELECT id FROM action WHERE session_id = ?", (session["id"],)
                 )
             ]
+        payload["links"] = _dicts(
+            self.db.query(
+                "SELECT * FROM entry_link WHERE source_id = ? OR target_id = ?",
+                (entry["id"], entry["id"]),
+            )
+        )
         for table, column in _RELINK:
             payload["relink"][f"{table}.{column}"] = [
                 r[0]
@@ -137,9 +166,9 @@ class TrashService:
                 session_map[old_session] = self._insert("coaching_session", session)
             for table, rows in payload["rows"].items():
                 for values in rows:
-                    values = dict(values)
+                    values = _undict(values)
                     values["entry_id"] = new_id
-                    if table == "comment":
+                    if table in ("comment", "attachment"):
                         values.pop("id", None)
                     if table == "session_entry_link":
                         if values["session_id"] in session_map:
@@ -156,6 +185,15 @@ class TrashService:
                 values = dict(values, session_id=session_map.get(values["session_id"]))
                 if values["session_id"] is not None:
                     self._insert("session_entry_link", values, ignore=True)
+            for values in payload.get("links", []):
+                values = dict(values)
+                for column in ("source_id", "target_id"):
+                    if values[column] == old_id:
+                        values[column] = new_id
+                if self._exists("entry", values["source_id"]) and self._exists(
+                    "entry", values["target_id"]
+                ):
+                    self._insert("entry_link", values, ignore=True)
             for key, ids in payload["relink"].items():
                 table, column = key.split(".")
                 if column == "session_id":

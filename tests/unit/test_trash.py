@@ -109,3 +109,29 @@ def test_cli_empty_needs_yes_without_a_terminal(cli):
     assert code != 0 and "--yes" in err
     assert cli("trash", "empty", "--yes")[0] == 0
     assert cli("trash", "list")[1].strip() == "The Trash is empty."
+
+
+def test_attachments_and_links_come_back_with_the_entry(workspace):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 10), "red").save(buffer, "PNG")
+    target = workspace.journal.add("The target.", title="Target")
+    entry = workspace.journal.add("See [[Target]] and the board ![[board.png]]", title="Source")
+    workspace.attachments.add(entry, "board.png", buffer.getvalue())
+    before = [(a.name, a.size) for a in workspace.attachments.for_entry(entry)]
+    links_before = workspace.db.query(
+        "SELECT target_id FROM entry_link WHERE source_id = ?", (entry,)
+    )
+    restored = workspace.trash.restore(workspace.trash.move(entry))
+    assert [(a.name, a.size) for a in workspace.attachments.for_entry(restored)] == before
+    data = workspace.attachments.data(workspace.attachments.for_entry(restored)[0].id)
+    assert data == buffer.getvalue()  # the bytes themselves, not a copy of a name
+    links_after = workspace.db.query(
+        "SELECT target_id FROM entry_link WHERE source_id = ?", (restored,)
+    )
+    assert [r[0] for r in links_after] == [r[0] for r in links_before] == [
+        target
+    ] or not links_before

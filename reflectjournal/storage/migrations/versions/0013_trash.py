@@ -1,7 +1,7 @@
 """trash: deleted entries kept 30 days, restorable
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-30 22:00:00
 
 Deleting an entry moves it here first: the entry's row and the rows that hang off it (its
@@ -11,8 +11,8 @@ inside the same encrypted file. Restoring puts them back; after 30 days they go 
 
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
