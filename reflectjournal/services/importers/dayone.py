@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from reflectjournal.errors import ImportFailed
+from reflectjournal.services.display import plural
 
 from .json_stream import iter_array
 from .records import (
@@ -43,7 +44,7 @@ from .records import (
     streamed_file,
     zone_named,
 )
-from .safety import MAX_FILE_BYTES, open_capped, safe_zip_members
+from .safety import MAX_FILE_BYTES, open_capped, safe_zip_members, shown
 
 _MOMENT = re.compile(r"!?\[[^\]\n]*\]\(dayone-moment:/{1,2}[^)\s]*\)")
 _EXTRA_BLANKS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
@@ -141,7 +142,7 @@ def _created(item: dict) -> datetime | str:
     try:
         when = datetime.fromisoformat(raw.strip())
     except ValueError:
-        return f"the creationDate '{raw[:40]}' could not be read"
+        return f"the creationDate '{shown(raw)}' could not be read"
     if when.tzinfo is None:  # Day One stores UTC
         when = when.replace(tzinfo=UTC)
     if not in_range(when):
@@ -198,7 +199,7 @@ def _entry(item: object) -> ImportedEntry | str:
     title, body = split_title(unescape(text))
     if not title and not body:
         if attachments:
-            return f"it has no text, only {attachments} attachment(s), which are not imported"
+            return f"it has no text, only {plural(attachments, 'attachment')}, and attachments are not imported"
         return "the entry is empty"
     return finish_entry(item, ("tags", "starred", "uuid"), title, body, created, attachments)
 
