@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reflectjournal.cli import output
 from reflectjournal.cli.journal_cmds import workspace
+from reflectjournal.services.display import plural
 
 
 def register(sub) -> None:
@@ -180,13 +181,13 @@ def cmd_person_delete(args) -> int:
         result = ws.coaching.delete_person(args.name, sessions=args.sessions or "")
     if result["mode"] == "keep":
         output.say(
-            f"Removed {result['name']}; {result['sessions']} session(s) kept "
+            f"Removed {result['name']}; {plural(result['sessions'], 'session')} kept "
             "and their open actions dropped."
         )
     else:
         output.say(
-            f"Removed {result['name']} with {result['sessions']} session(s) "
-            f"and {result['actions']} action(s)."
+            f"Removed {result['name']} with {plural(result['sessions'], 'session')} "
+            f"and {plural(result['actions'], 'action')}."
         )
     return 0
 
@@ -273,7 +274,7 @@ def _session_lines(sessions: list[dict]) -> None:
     width = max(len(s["id"]) for s in sessions)
     for s in sessions:
         ahead = "  (coming up)" if s["upcoming"] else ""
-        opened = f"  {s['open_actions']} open action(s)" if s["open_actions"] else ""
+        opened = f"  {plural(s['open_actions'], 'open action')}" if s["open_actions"] else ""
         output.say(
             f"{s['id']:>{width}}  {s['date'][:16].replace('T', ' ')}  {s['title']}{ahead}{opened}"
         )

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from reflectjournal.cli import output
+from reflectjournal.services.display import plural
 
 
 def register(sub) -> None:
@@ -257,7 +258,9 @@ def cmd_share_preview(args) -> int:
 
 
 def _print_plan(plan) -> None:
-    output.say(f"To {plan.person['name']} ({plan.person['fingerprint']}): {plan.count} entries.")
+    output.say(
+        f"To {plan.person['name']} ({plan.person['fingerprint']}): {plural(plan.count, 'entry')}."
+    )
     for item in plan.payload["entries"]:
         output.say()
         output.say(f"## {item['title']}  ({item['date']})")
@@ -268,7 +271,7 @@ def _print_plan(plan) -> None:
         output.say(item["body"])
     output.say()
     if plan.findings:
-        output.say(f"Privacy check: {len(plan.findings)} likely patient identifier(s):")
+        output.say(f"Privacy check: {plural(len(plan.findings), 'likely patient identifier')}:")
         _print_findings(plan.findings)
     else:
         output.say("Privacy check: nothing found.")
@@ -301,9 +304,9 @@ def cmd_share_export(args) -> int:
         "entries": plan.count,
         "findings": plan.findings,
     }
-    text = f"Wrote {plan.count} entries for {plan.person['name']} to {args.out}."
+    text = f"Wrote {plural(plan.count, 'entry')} for {plan.person['name']} to {args.out}."
     if plan.findings:
-        text += f"\nSent anyway with {len(plan.findings)} privacy finding(s)."
+        text += f"\nSent anyway with {plural(len(plan.findings), 'privacy finding')}."
     return output.reply(args, summary, text)
 
 
@@ -343,14 +346,16 @@ def cmd_feedback_export(args) -> int:
     with _workspace(args) as ws:
         summary = ws.sharing.export_feedback(args.to, args.out, args.all)
     return output.reply(
-        args, summary, f"Wrote {summary['comments']} comment(s) for {summary['to']} to {args.out}."
+        args,
+        summary,
+        f"Wrote {plural(summary['comments'], 'comment')} for {summary['to']} to {args.out}.",
     )
 
 
 def cmd_feedback_import(args) -> int:
     with _workspace(args) as ws:
         summary = ws.sharing.import_feedback(args.file)
-    text = f"From {summary['from']}: {summary['attached']} comment(s) attached."
+    text = f"From {summary['from']}: {plural(summary['attached'], 'comment')} attached."
     if summary["already_imported"]:
         text = f"This feedback from {summary['from']} was already imported; nothing changed."
     if summary["unmatched"]:

@@ -105,9 +105,9 @@ def test_cards_share_receive_comment_and_feedback(qtbot, pair, tmp_path):
     got = leader_view.import_packet(tmp_path / "fb.rjfeedback")
     assert (got.kind, got.sentence) == (
         "feedback",
-        "From Bob Mentor: 1 comment(s) on your entries.",
+        "From Bob Mentor: 1 comment on your entries.",
     )
-    assert leader.journal.get(first)["comments"][0]["text"] == "How is the ward coping?"
+    assert leader.journal.entry(first).comments[0].text == "How is the ward coping?"
 
     # A bad file: one sentence on the status line, nothing changed.
     junk = tmp_path / "junk.rjp"

@@ -16,6 +16,7 @@ from datetime import date
 from reflectjournal.errors import PacketRejected, UsageError
 from reflectjournal.services import entries as E
 from reflectjournal.services import privacy
+from reflectjournal.services.display import plural
 from reflectjournal.services.frameworks import reflection_models
 from reflectjournal.services.journal import JournalService
 from reflectjournal.services.privacy.service import PrivacyService
@@ -168,7 +169,7 @@ class ShareService:
             from reflectjournal.errors import PrivacyCheckFailed
 
             exc = PrivacyCheckFailed(
-                f"The privacy check found {len(plan.findings)} likely patient identifier(s), so "
+                f"The privacy check found {plural(len(plan.findings), 'likely patient identifier')}, so "
                 "nothing was written; edit or redact them, or send anyway with "
                 "--allow-identifiers."
             )
