@@ -186,21 +186,42 @@ def cmd_unshare(args) -> int:
 
 def cmd_sync(args) -> int:
     with _workspace(args) as ws:
+        # This journal's other devices first, so what they wrote is shared from here too.
+        devices = ws.devices.sync() if ws.devices.enabled else None
         result = ws.sharing.exchange.sync()
+    errors = list(result.errors) + (list(devices.errors) if devices else [])
     data = {
         "sent": result.sent,
         "received": result.received,
         "pending": result.pending,
-        "errors": list(result.errors),
+        "errors": errors,
     }
     text = (
         f"Sent {result.sent}, received {result.received}; "
         f"{result.pending} waiting for the other side."
     )
-    for error in result.errors:
+    if devices is not None:
+        # Added to the contract's shape (docs/CLI.md): present only when devices sync.
+        data["devices"] = {
+            "sent": devices.sent,
+            "received": devices.received,
+            "changed": devices.changed,
+            "conflicts": devices.conflicts,
+        }
+        text += (
+            f"\nDevices: sent {devices.sent} change set{'s' if devices.sent != 1 else ''}, "
+            f"received {devices.received}; {devices.changed} records changed here"
+            + (
+                f"; {devices.conflicts} conflicts to resolve (conflicts list)."
+                if devices.conflicts
+                else "."
+            )
+        )
+    for error in errors:
         text += f"\n{error}"
     output.reply(args, data, text)
-    return 1 if result.errors and not (result.sent or result.received) else 0
+    moved = result.sent or result.received or (devices and (devices.sent or devices.received))
+    return 1 if errors and not moved else 0
 
 
 def cmd_exchange_set(args) -> int:

@@ -116,6 +116,14 @@ def register(sub) -> None:
         "--no-keyring", action="store_true", help="do not remember the key in the system keyring"
     )
     p.add_argument("--unencrypted", action="store_true", help="create a journal without encryption")
+    p.add_argument(
+        "--join",
+        action="store_true",
+        help="a new device of a synced journal: give its place and its passphrase",
+    )
+    from reflectjournal.cli.devices_cmds import _place_options
+
+    _place_options(p, required=False)
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("add", help="write a new reflection")
@@ -195,14 +203,43 @@ def register(sub) -> None:
 
 def cmd_init(args) -> int:
     from reflectjournal.cli.context import init_passphrase, journal_path, keyring_store
-    from reflectjournal.errors import JournalExists
+    from reflectjournal.errors import JournalExists, UsageError
     from reflectjournal.services.workspace import Workspace
 
     path = journal_path(args)
     if path.exists():
         raise JournalExists(f"{path} already exists; nothing was changed.")
+    place = args.folder or args.webdav or args.s3
+    if args.join != bool(place):
+        raise UsageError(
+            "To join a synced journal give --join and its place (--folder, --webdav or --s3)."
+        )
+    if args.join and args.unencrypted:
+        raise UsageError("A synced journal is always encrypted; remove --unencrypted.")
+    spec = None
+    if args.join:
+        from reflectjournal.cli.exchange_cmds import _spec
+
+        spec = _spec(args)
     passphrase = None if args.unencrypted else init_passphrase(args)
     ws = Workspace.create(path, passphrase, owner=args.name, keyring=keyring_store(args))
+    if spec is not None and passphrase is not None:
+        try:
+            result = ws.devices.join(spec, passphrase, name=args.device_name)
+        except Exception:
+            ws.close()
+            path.unlink(missing_ok=True)
+            for extra in ("-wal", "-shm"):
+                Path(str(path) + extra).unlink(missing_ok=True)
+            raise
+        ws.close()
+        output.say(
+            f"Joined the journal in {spec.describe()} as a new device: "
+            f"{result.changed} records arrived."
+        )
+        for error in result.errors:
+            output.say(error)
+        return 1 if result.errors else 0
     ws.close()
     kind = "unencrypted journal" if args.unencrypted else "encrypted journal"
     output.say(f"Created {kind} {path}")

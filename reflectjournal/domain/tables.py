@@ -461,6 +461,105 @@ class CommentDelivery(SQLModel, table=True):
     received: str | None = None
 
 
+# --- device sync (migration 0011) ----------------------------------------------------------
+
+
+class SyncState(SQLModel, table=True):
+    """This device's side of device sync: at most one row (id 1), absent until `devices set`."""
+
+    __tablename__ = "sync_state"
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: str  # random hex; names this device's objects in the place
+    device_name: str
+    device_private: bytes  # X25519 private key: the sync key is wrapped to it after a rotation
+    kind: str  # folder | webdav | s3
+    location: str
+    bucket: str | None = None
+    user: str | None = None
+    secret: str | None = None  # WebDAV password or S3 secret key (inside the encrypted file)
+    place_id: str  # the random id in the place's marker
+    epoch: int = 1  # the sync key in use (a removed device raises it)
+    counter: int = 0  # the last version number this device gave a change
+    seq: int = 0  # the last change set this device wrote
+    clock: int = 0  # hybrid logical clock (ms * 1000 + logical), orders versions for display
+    created: str
+    last_sync: str | None = None
+    unreachable_since: str | None = None
+    last_error: str | None = None
+
+
+class SyncKey(SQLModel, table=True):
+    """Every sync key this journal has known, by epoch (old change sets need old keys)."""
+
+    __tablename__ = "sync_key"
+
+    epoch: int = Field(primary_key=True)
+    key: bytes
+
+
+class SyncDoc(SQLModel, table=True):
+    """The versions of one synced record that no other version supersedes (JSON list)."""
+
+    __tablename__ = "sync_doc"
+
+    key: str = Field(primary_key=True)
+    tbl: str
+    heads: str
+    conflict: bool = Field(default=False, index=True)
+
+
+class SyncMap(SQLModel, table=True):
+    """Which local row holds which synced record (row ids differ between devices)."""
+
+    __tablename__ = "sync_map"
+
+    tbl: str = Field(primary_key=True)
+    rid: int = Field(primary_key=True)
+    key: str = Field(unique=True)
+
+
+class SyncDirty(SQLModel, table=True):
+    """Rows written since the last capture; filled by triggers, in the writer's transaction."""
+
+    __tablename__ = "sync_dirty"
+
+    tbl: str = Field(primary_key=True)
+    rid: int = Field(primary_key=True)
+
+
+class SyncApplied(SQLModel, table=True):
+    """Objects of the place already merged here (change sets, snapshots)."""
+
+    __tablename__ = "sync_applied"
+
+    name: str = Field(primary_key=True)
+    applied: str
+
+
+class SyncOutbox(SQLModel, table=True):
+    """Sealed objects written here and not yet stored in the place."""
+
+    __tablename__ = "sync_outbox"
+
+    name: str = Field(primary_key=True)
+    data: bytes
+    created: str
+
+
+class SyncDevice(SQLModel, table=True):
+    """The devices of this journal as the place last described them."""
+
+    __tablename__ = "sync_device"
+
+    device_id: str = Field(primary_key=True)
+    name: str
+    public: bytes
+    joined: str
+    last_sync: str | None = None
+    removed: bool = False
+
+
 class ExchangeItem(SQLModel, table=True):
     """Something of ours beyond entries and comments that travels to one person (migration
     0010): a programme copy, a session summary, what I want to bring, a discussion record or

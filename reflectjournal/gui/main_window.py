@@ -160,6 +160,52 @@ class MainWindow(QMainWindow):
         self.sync.received.connect(self._arrived)
         self.nav.currentRowChanged.connect(self._maybe_clear_badge)
         self.sync.start()  # the first sync runs on the next turn of the event loop
+        self._build_device_sync()
+
+    def _build_device_sync(self) -> None:
+        """This journal's other devices (gui/devices_gui.py): status, conflicts, refresh."""
+        from PySide6.QtWidgets import QPushButton
+
+        from reflectjournal.gui.devices_gui import DeviceSyncRunner
+
+        self.devices_status = QPushButton()
+        self.devices_status.setFlat(True)
+        self.devices_status.setObjectName("devicesStatus")
+        self.devices_status.setAccessibleName("Device sync status")
+        self.devices_status.setVisible(False)
+        self.devices_status.clicked.connect(self.show_conflicts)
+        self.statusBar().addPermanentWidget(self.devices_status)
+        self.device_sync = DeviceSyncRunner(self.workspace, self)
+        self.device_sync.status.connect(self._device_status)
+        self.device_sync.changed.connect(
+            lambda _n: self.events.report(
+                Changes(
+                    entries=True,
+                    tags=True,
+                    people=True,
+                    sessions=True,
+                    actions=True,
+                    shared=True,
+                    settings=True,
+                )
+            )
+        )
+        self.device_sync.start()
+
+    def _device_status(self, text: str) -> None:
+        self.devices_status.setText(text)
+        self.devices_status.setToolTip("Show the edits that need you" if "conflict" in text else "")
+        self.devices_status.setVisible(True)
+
+    def show_conflicts(self) -> None:
+        from reflectjournal.gui.devices_gui import ConflictsDialog
+
+        dialog = ConflictsDialog(self.workspace, self)
+        dialog.exec()
+        if dialog.resolved:
+            self.events.report(Changes(entries=True, tags=True))
+            self.devices_status.setText(self.workspace.devices.status())
+            self.device_sync.sync_now()
 
     def _shared_row(self) -> int:
         return next(i for i, v in enumerate(views.VIEWS) if v.key == "shared")
@@ -404,6 +450,8 @@ class MainWindow(QMainWindow):
         self.reminders.stop()
         if hasattr(self, "sync"):
             self.sync.stop()
+        if hasattr(self, "device_sync"):
+            self.device_sync.stop()
         QApplication.instance().removeEventFilter(self.idle)
         self._save_layout()
 

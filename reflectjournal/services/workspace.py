@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from reflectjournal.services.backup import BackupService
     from reflectjournal.services.coaching import CoachingService
     from reflectjournal.services.coaching_exchange import CoachingExchange
+    from reflectjournal.services.devsync.service import DeviceSync
     from reflectjournal.services.exporters import ExportService, PdfWriter
     from reflectjournal.services.feedback360 import Feedback360Service
     from reflectjournal.services.importers.service import ImportService
@@ -61,6 +62,12 @@ class Workspace:
     @cached_property
     def sharing(self) -> SharingService:
         from reflectjournal.services.sharing.service import SharingService as Service
+
+        return Service(self.db)
+
+    @cached_property
+    def devices(self) -> DeviceSync:  # device sync (services/devsync)
+        from reflectjournal.services.devsync.service import DeviceSync as Service
 
         return Service(self.db)
 
@@ -255,6 +262,11 @@ class Workspace:
         self.journal = JournalService(self.db)
         self.journal.before_delete.append(self._withdraw_shares)
         self.frameworks = FrameworkService(self.db)
+        # Device sync: the sync keys are wrapped again by the new passphrase (nothing else
+        # is sent again); the new wrapping goes to the place at the next sync.
+        from reflectjournal.services.devsync.service import DeviceSync
+
+        DeviceSync(self.db).rewrap(new_passphrase)
         if keyring is not None and self.db.key is not None and keyring.get(self.path):
             keyring.set(self.path, self.db.key.hex())
         found = olds.backups_under_salt(self.path, old_salt) if old_salt else []

@@ -1,0 +1,74 @@
+"""Device sync in the app: automatic, off the UI thread, status in a sentence, conflicts."""
+
+from __future__ import annotations
+
+import os
+
+from reflectjournal.gui.devices_gui import ConflictsDialog, DeviceSyncRunner
+from reflectjournal.services.exchange.places import PlaceSpec
+from reflectjournal.services.workspace import Workspace
+
+PASS = "correct horse battery staple"
+
+
+def _pair(tmp_path):
+    place = tmp_path / "place"
+    place.mkdir()
+    spec = PlaceSpec("folder", str(place))
+    a = Workspace.create(tmp_path / "a.rj", PASS)
+    eid = a.journal.add("Original words", title="Ward round")
+    a.devices.set_place(spec, PASS, name="laptop")
+    b = Workspace.create(tmp_path / "b.rj", PASS)
+    b.devices.join(spec, PASS, name="desktop")
+    return a, b, eid
+
+
+def test_runner_syncs_in_the_background_and_reports(qtbot, tmp_path):
+    a, b, _ = _pair(tmp_path)
+    a.journal.add("From the laptop", title="Later")
+    a.devices.sync()
+    runner = DeviceSyncRunner(b)
+    statuses, changed = [], []
+    runner.status.connect(statuses.append)
+    runner.changed.connect(changed.append)
+    runner.start()
+    qtbot.waitUntil(lambda: bool(changed) and runner.task is None, timeout=20_000)
+    runner.stop()
+    assert changed == [1]
+    assert statuses[-1].startswith("Devices: up to date (last sync ")
+    assert b.db.scalar("SELECT count(*) FROM entry WHERE title = 'Later'") == 1
+    a.close()
+    b.close()
+
+
+def test_conflicts_dialog_shows_both_and_the_person_chooses(qtbot, tmp_path):
+    a, b, eid = _pair(tmp_path)
+    bid = b.db.scalar("SELECT id FROM entry WHERE title = 'Ward round'")
+    a.journal.edit(eid, body="Laptop words")
+    b.journal.edit(bid, body="Desktop words")
+    a.devices.sync()
+    b.devices.sync()
+    assert "1 conflict to resolve" in b.devices.status()
+    dialog = ConflictsDialog(b)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    texts = {dialog.shown.toPlainText(), dialog.other.toPlainText()}
+    assert texts == {"Laptop words", "Desktop words"}
+    assert {dialog.shown_label.text(), dialog.other_label.text()} == {
+        "Shown now — from laptop",
+        "Other version — from desktop",
+    } or {dialog.shown_label.text(), dialog.other_label.text()} == {
+        "Shown now — from desktop",
+        "Other version — from laptop",
+    }
+    if os.environ.get("RJ_SCREENSHOTS"):
+        dialog.grab().save(os.environ["RJ_SCREENSHOTS"] + "/conflicts.png")
+    other = dialog.other.toPlainText()
+    dialog.keep_other.click()
+    assert dialog.list.count() == 0
+    assert b.db.scalar("SELECT body FROM entry WHERE id = ?", (bid,)) == other
+    b.devices.sync()
+    a.devices.sync()
+    assert a.db.scalar("SELECT body FROM entry WHERE id = ?", (eid,)) == other
+    a.close()
+    b.close()
