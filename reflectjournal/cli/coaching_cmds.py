@@ -209,7 +209,7 @@ def cmd_person_export(args) -> int:
             "export",
             subject_access.entry_ids(ws, args.name),
         )
-    out.write_text(text, encoding="utf-8")
+        ws.exports.save_file(out, text)
     output.say(f"Wrote everything held about {file.person['name']} to {out}.")
     return 0
 
@@ -254,9 +254,9 @@ def cmd_session_export(args) -> int:
         count, data = sessions_to_ics(
             ws, person=args.person, upcoming_only=args.upcoming, minutes=args.minutes
         )
-    if not count:
-        raise UsageError("There are no sessions to put in a calendar; nothing was written.")
-    out.write_bytes(data)
+        if not count:
+            raise UsageError("There are no sessions to put in a calendar; nothing was written.")
+        ws.exports.save_file(out, data)
     return output.reply(
         args,
         {"out": str(out), "sessions": count},
