@@ -47,7 +47,7 @@ def register(sub) -> None:
         dest="verb", metavar="ENTRY_ID|VERB", required=True, action=exchange_cmds.EntryOrVerb
     )
     exchange_cmds.register_share_entry(verbs)
-    p = verbs.add_parser("export", help="write a share packet for PERSON")
+    p = verbs.add_parser("export", help="write a file of shared entries for PERSON")
     _share_options(p)
     p.add_argument("--out", required=True, metavar="FILE")
     p.add_argument(
@@ -60,7 +60,7 @@ def register(sub) -> None:
     p = verbs.add_parser("preview", help="print exactly what a share would send")
     _share_options(p)
     p.set_defaults(handler=cmd_share_preview)
-    p = verbs.add_parser("import", help="receive a share packet")
+    p = verbs.add_parser("import", help="receive a file of shared entries (or feedback)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_share_import)
@@ -302,9 +302,14 @@ def cmd_share_export(args) -> int:
         "fingerprint": plan.person["fingerprint"],
         "out": str(args.out),
         "entries": plan.count,
+        "messages": plan.messages,
         "findings": plan.findings,
     }
-    text = f"Wrote {plural(plan.count, 'entry')} for {plan.person['name']} to {args.out}."
+    text = (
+        f"Wrote {plural(plan.count, 'entry')} for {plan.person['name']} to {args.out} "
+        f"({plural(plan.messages, 'message')}: what changed, and "
+        "anything they have not confirmed yet)."
+    )
     if plan.findings:
         text += f"\nSent anyway with {plural(len(plan.findings), 'privacy finding')}."
     return output.reply(args, summary, text)
@@ -314,12 +319,17 @@ def cmd_share_import(args) -> int:
     with _workspace(args) as ws:
         summary = ws.sharing.import_share(args.file)
     if summary["already_imported"]:
-        text = f"This packet from {summary['from']} was already imported; nothing changed."
+        text = f"This file from {summary['from']} was already imported; nothing changed."
     else:
         text = (
             f"From {summary['from']} ({summary['fingerprint']}): {summary['added']} new, "
-            f"{summary['updated']} updated, {summary['unchanged']} unchanged."
+            f"{summary['updated']} updated, {summary['unchanged']} unchanged"
         )
+        if summary.get("withdrawn"):
+            text += f", {summary['withdrawn']} withdrawn"
+        if summary.get("attached"):
+            text += f"; {plural(summary['attached'], 'comment')} on your entries"
+        text += "."
     return output.reply(args, summary, text)
 
 
@@ -345,17 +355,18 @@ def cmd_feedback_export(args) -> int:
         raise UsageError(f"{args.out} already exists; choose another name or add --force.")
     with _workspace(args) as ws:
         summary = ws.sharing.export_feedback(args.to, args.out, args.all)
-    return output.reply(
-        args,
-        summary,
-        f"Wrote {plural(summary['comments'], 'comment')} for {summary['to']} to {args.out}.",
-    )
+    text = f"Wrote {plural(summary['comments'], 'comment')} for {summary['to']} to {args.out}"
+    if summary["receipts"]:
+        text += f", confirming {plural(summary['receipts'], 'thing')} of theirs that arrived"
+    return output.reply(args, summary, text + ".")
 
 
 def cmd_feedback_import(args) -> int:
     with _workspace(args) as ws:
         summary = ws.sharing.import_feedback(args.file)
     text = f"From {summary['from']}: {plural(summary['attached'], 'comment')} attached."
+    if summary.get("added") or summary.get("updated"):
+        text += f" {summary['added']} new and {summary['updated']} updated shared entries."
     if summary["already_imported"]:
         text = f"This feedback from {summary['from']} was already imported; nothing changed."
     if summary["unmatched"]:

@@ -119,6 +119,7 @@ class SharingView(QWidget):
             ("Send feedback…", self._choose_feedback),
             ("Share my entries…", self._open_share),
             ("Contacts…", self._open_contacts),
+            ("Pairing and places…", self.open_pairing),
         ):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -160,7 +161,8 @@ class SharingView(QWidget):
             top.setExpanded(True)
         if not self.tree.topLevelItemCount():
             self.reader.setPlainText(
-                "Nothing has been shared with you yet. When a leader sends you a packet, "
+                "Nothing has been shared with you yet. Entries shared with you arrive by "
+                "themselves through a shared place (Pairing and places…), or as a file: "
                 "choose “Receive a file…” to read it here."
             )
         if keep is not None:
@@ -214,7 +216,11 @@ class SharingView(QWidget):
         return True
 
     def import_packet(self, path):
-        """Receive a share packet, a feedback file or a contact card: whichever it is."""
+        """Receive shared entries, feedback or a contact card: whichever it is (an invitation
+        opens the pairing dialog, where the fingerprints are compared first)."""
+        if Path(path).suffix == kinds.INVITE:
+            self.open_pairing(path)
+            return None
         try:
             received = operations.perform(
                 self.events,
@@ -240,9 +246,10 @@ class SharingView(QWidget):
         except ReflectJournalError as exc:
             self._report(str(exc))
             return None
-        self._report(
-            f"Saved {plural(summary['comments'], 'comment')} for {summary['to']} in {path}."
-        )
+        said = plural(summary["comments"], "comment")
+        if summary.get("receipts"):
+            said += " and word of what of theirs arrived"
+        self._report(f"Saved {said} for {summary['to']} in {path}.")
         return summary
 
     def _choose_packet(self) -> None:
@@ -269,6 +276,19 @@ class SharingView(QWidget):
 
     def _open_share(self) -> None:
         ShareDialog(self.workspace, self).exec()
+
+    def open_pairing(self, invitation=None):
+        """The pairing and places dialog (non-blocking), with an invitation file loaded."""
+        from reflectjournal.gui.pairing_dialog import PairingDialog
+
+        dialog = PairingDialog(self.workspace, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self.refresh)
+        if invitation:
+            dialog.load_invitation(invitation)
+        dialog.open()
+        self.pairing = dialog
+        return dialog
 
     def _open_contacts(self) -> None:
         ContactsDialog(self.workspace, self).exec()
@@ -432,7 +452,7 @@ class ShareDialog(QDialog):
         self.summary = _status_label()
         self.redact_button = QPushButton("Redact all")
         self.redact_button.clicked.connect(self.redact_all)
-        self.send_button = QPushButton("Save packet…")
+        self.send_button = QPushButton("Save file…")
         self.send_button.clicked.connect(self._choose_out)
         cancel = QPushButton("Cancel")
         cancel.clicked.connect(self.reject)
@@ -494,7 +514,7 @@ class ShareDialog(QDialog):
         count = len(self.plan.findings)
         self.redact_button.setEnabled(count > 0)
         self.send_button.setEnabled(self.plan.count > 0)
-        self.send_button.setText("Send anyway…" if count else "Save packet…")
+        self.send_button.setText("Send anyway…" if count else "Save file…")
         text = f"{plural(self.plan.count, 'entry')} for {self.plan.person['name']}."
         if count:
             text += f" {plural(count, 'likely patient identifier')}: edit the entries, redact, or send anyway."
@@ -551,7 +571,7 @@ class ShareDialog(QDialog):
     def _choose_out(self) -> None:
         name = self.to.currentData() or "share"
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save the packet", str(Path.home() / f"share-{name}{kinds.SHARE}"), SHARE_FILTER
+            self, "Save the file", str(Path.home() / f"share-{name}{kinds.SHARE}"), SHARE_FILTER
         )
         if path and self.save_to(path):
             self.accept()

@@ -82,7 +82,7 @@ def test_cards_share_receive_comment_and_feedback(qtbot, pair, tmp_path):
     view.resize(900, 600)
     received = view.import_packet(packet)
     assert (received.kind, received.changed) == ("share", True)
-    assert received.sentence == "From Alice Leader: 1 new, 0 updated."
+    assert received.sentence == "From Alice Leader: 1 new."
     top = view.tree.topLevelItem(0)
     assert top.text(0).startswith("Alice Leader")
     assert leader.sharing.identity.get().fingerprint in top.child(0).text(0)
