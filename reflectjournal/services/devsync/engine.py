@@ -45,6 +45,7 @@ PART_RE = re.compile(r"\Arj-sn-(\d{16})-([0-9a-f]{16})-(\d{4})\Z")
 DEVICE_RE = re.compile(r"\Arj-dv-([0-9a-f]{16})-(\d{10})\Z")
 PASS_RE = re.compile(r"\Arj-pw-(\d{6})-(\d{10})\Z")
 WRAP_RE = re.compile(r"\Arj-dw-(\d{6})-([0-9a-f]{16})\Z")
+REMOVED_RE = re.compile(r"\Arj-rm-(\d{6})\Z")
 CHUNK_RECORDS = 2000  # records per change set or snapshot part
 COMPACT_AFTER = 200  # change sets in the place before a snapshot replaces them
 
@@ -131,6 +132,10 @@ def fetch(
     skipped: list[str] = []
     manifests = sorted(n for n in names if MANIFEST_RE.match(n))
     if manifests and manifests[-1] not in applied:
+        removed = removed_devices(store, names, keys)
+        # A removed device may still write with the old key; its snapshots are never read.
+        manifests = [m for m in manifests if m[23:39] not in removed]
+    if manifests and manifests[-1] not in applied:
         newest = manifests[-1]
         manifest = _open_json(keys, newest, store.get(newest))
         if isinstance(manifest, dict):
@@ -148,11 +153,18 @@ def fetch(
             else:
                 skipped.append(newest)
     skip = set(skipped)
-    for name in sorted(n for n in names if CHANGESET_RE.match(n)):
-        if name in applied or name in skip:
-            continue
-        if CHANGESET_RE.match(name).group(1) == st["device_id"]:  # type: ignore[union-attr]
-            continue
+    new = [
+        n
+        for n in sorted(n for n in names if CHANGESET_RE.match(n))
+        if n not in applied and n not in skip and not n.startswith(f"rj-cs-{st['device_id']}-")
+    ]
+    removed = removed_devices(store, names, keys) if new else {}
+    for name in new:
+        match = CHANGESET_RE.match(name)
+        assert match is not None
+        device, seq = match.group(1), int(match.group(2))
+        if device in removed and seq > removed[device]:
+            continue  # written by a removed device after it was removed: never applied
         body = _open_json(keys, name, store.get(name))
         if not isinstance(body, dict):
             continue  # half-written or not ours: ignored, tried again next time
@@ -222,6 +234,17 @@ def send_outbox(db: Database, store: Store) -> int:
         elif PASS_RE.match(name):
             _prune_wraps(store, name)
     return sent
+
+
+def removed_devices(store: Store, names: list[str], keys: dict[int, bytes]) -> dict[str, int]:
+    """Removed devices and the last change set of each written before it was removed."""
+    found = sorted(n for n in names if REMOVED_RE.match(n) and int(n[6:12]) in keys)
+    if not found:
+        return {}
+    doc = _open_json(keys, found[-1], store.get(found[-1]))
+    if not isinstance(doc, dict):
+        return {}
+    return {str(k): int(v) for k, v in doc.get("removed", {}).items()}
 
 
 def _prune_wraps(store: Store, newest: str) -> None:
