@@ -352,7 +352,11 @@ def write_snapshot(db: Database, store: Store, names: list[str]) -> int:
             n += 1
         frontier[device] = n
     parts: list[str] = []
-    rows = db.query("SELECT key, tbl, heads FROM sync_doc ORDER BY key")
+    rank = Catalogue(db).rank
+    # Parents before children, so a device can write each part as it arrives.
+    rows = sorted(
+        db.query("SELECT key, tbl, heads FROM sync_doc"), key=lambda r: (rank(r[1]), r[0])
+    )
     for index, start in enumerate(range(0, max(len(rows), 1), CHUNK_RECORDS)):
         part = f"rj-sn-{stamp}-{st['device_id']}-{index:04d}"
         body = json.dumps(
