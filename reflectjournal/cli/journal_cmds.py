@@ -313,10 +313,11 @@ def cmd_delete(args) -> int:
 def cmd_show(args) -> int:
     with workspace(args) as ws:
         entry = ws.journal.entry(args.id)
+        links = ws.links.context(entry.id, entry.body) if args.html else None
     if args.html:
         from reflectjournal.services.rendering import render_markdown
 
-        output.say(render_markdown(entry.body))
+        output.say(render_markdown(entry.body, links))
         return 0
     return output.reply(args, shapes.entry_json(entry, detail=True), output.entry_detail)
 

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "sharing_cmds",
     "patterns_cmds",
     "io_cmds",
+    "vault_cmds",
     "devices_cmds",
 )
 

@@ -622,3 +622,37 @@ class BringItem(SQLModel, table=True):
     origin: str  # mine | received
     written: str
     arrived: str | None = None  # received ones: when it arrived (the prep brief's period)
+
+
+# --- attachments and links between entries (migration 0012) --------------------------------
+
+
+class Attachment(SQLModel, table=True):
+    """An image or PDF attached to an entry, kept inside the encrypted journal (never as a
+    loose file). ``name`` is unique within its entry: the text refers to it as ``![[name]]``."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (Index("ux_attachment_entry_name", "entry_id", "name", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", ondelete="CASCADE")
+    name: str
+    mime: str  # image/png | image/jpeg | image/gif | image/webp | application/pdf
+    size: int
+    width: int | None = None
+    height: int | None = None
+    sha256: str
+    data: bytes
+    created: str
+
+
+class EntryLink(SQLModel, table=True):
+    """A link written in one entry's text (``[[Title]]``, ``[text](Note.md)``) that leads to
+    another entry. ``target`` is the link as written (normalised), so a link resolved once (an
+    imported note's file name) keeps its entry when the text is edited."""
+
+    __tablename__ = "entry_link"
+
+    source_id: int = Field(foreign_key="entry.id", primary_key=True, ondelete="CASCADE")
+    target: str = Field(primary_key=True)
+    target_id: int = Field(foreign_key="entry.id", index=True, ondelete="CASCADE")

@@ -21,16 +21,19 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
-from reflectjournal.gui import drafts, operations
+from reflectjournal.gui import drafts, link_completer, operations
+from reflectjournal.gui.attachments_bar import AttachmentsBar
 from reflectjournal.gui.entry_aside import CommentsBox, PlanButton, PrivacyHint
+from reflectjournal.gui.linked_from import LinkedFrom
 from reflectjournal.gui.markdown_edit import MarkdownEdit
 from reflectjournal.gui.plain_text import esc, rich_label
-from reflectjournal.gui.preview import PreviewBrowser, render
+from reflectjournal.gui.preview import PreviewBrowser, render, save_attachment_copy
 from reflectjournal.gui.tag_picker import TagCatalogue, TagPicker
 from reflectjournal.gui.tag_suggestions import TagSuggestions
 from reflectjournal.gui.theme import VISIBILITY_COLOURS
 from reflectjournal.services import entries as E
 from reflectjournal.services.frameworks import get_model, reflection_models
+from reflectjournal.services.links import LinkContext
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +125,14 @@ class EntryEditor(QWidget):
         scroll.setWidget(self.sections_host)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.preview = PreviewBrowser()
+        self.preview.attachment_reader = workspace.attachments.data
+        self.preview.attachment_saver = lambda i: save_attachment_copy(self, workspace, i)
+        self.preview.entry_link_clicked.connect(self.open_linked_entry)
+        self.linked_from = LinkedFrom(workspace)
+        self.linked_from.open_entry.connect(self.open_linked_entry)
+        self.attachments = AttachmentsBar(workspace, self.save, self.insert_at_cursor)
+        self.attachments.changed.connect(self.update_preview)
+        self.attachments.status.connect(self._show_state)
         self.render_button = QPushButton("Render preview")
         self.render_button.setToolTip("This entry is long, so the preview updates only on request")
         self.render_button.hide()
@@ -130,6 +141,7 @@ class EntryEditor(QWidget):
         preview_layout.setContentsMargins(0, 0, 0, 0)
         preview_layout.addWidget(self.render_button)
         preview_layout.addWidget(self.preview, 3)
+        preview_layout.addWidget(self.linked_from)
         self.comments = CommentsBox()
         preview_layout.addWidget(self.comments, 2)
         self.privacy_hint = PrivacyHint(
@@ -177,6 +189,7 @@ class EntryEditor(QWidget):
         layout.addWidget(self.tags)
         layout.addWidget(self.suggestions)
         layout.addWidget(self.split, 1)
+        layout.addWidget(self.attachments)
         footer = QHBoxLayout()
         footer.addWidget(self.state_label, 1)
         footer.addWidget(self.privacy_hint)
@@ -252,6 +265,7 @@ class EntryEditor(QWidget):
             )
             self.body.setPlainText(body)
             self.body.textChanged.connect(self._changed)
+            link_completer.install(self.body, self.workspace.links.titles)
             self.sections_layout.addWidget(self.body)
             return
         sections = sections if sections is not None else E.split_sections(model, body)
@@ -261,6 +275,7 @@ class EntryEditor(QWidget):
             editor.setMinimumHeight(90)
             editor.setPlainText(sections.get(section.key, ""))
             editor.textChanged.connect(self._changed)
+            link_completer.install(editor, self.workspace.links.titles)
             label.setBuddy(editor)
             self.sections_layout.addWidget(label)
             self.sections_layout.addWidget(editor)
@@ -329,6 +344,8 @@ class EntryEditor(QWidget):
         self._show_state("")
         self.update_preview()
         self.comments.show_comments(entry.get("comments") or [])
+        self.attachments.show_entry(entry_id, read_only=self.kind == "shared")
+        self.linked_from.show_for(entry_id)
         self._show_share_state()
         self._aside_changed(now=True)
 
@@ -523,23 +540,46 @@ class EntryEditor(QWidget):
                 self.preview.setProperty("stale", True)
             return
         self.preview.setProperty("stale", False)
-        self.preview.setHtml(render(text) if text.strip() else "")
+        self.preview.setHtml(render(text, self._link_context(text)) if text.strip() else "")
 
     def render_in_background(self) -> None:
         from reflectjournal.gui.tasks import run_task
 
         text = self._markdown()
+        context = self._link_context(text)
         # A live-preview tick still pending from the last keystroke would put the "long
         # entry" notice back over this render's result.
         self._preview_timer.stop()
         self.render_button.setEnabled(False)
         self.render_button.setText("Rendering…")
         self._render_task = run_task(
-            lambda ctx: render(text),
+            lambda ctx: render(text, context),
             parent=self,
             on_finished=self._rendered,
             on_failed=self._render_failed,
         )
+
+    def _link_context(self, text: str):
+        """What the text's links lead to and the entry's attachments (read here, on the UI
+        thread, so a background render never touches the database)."""
+        try:
+            context = self.workspace.links.context(self.entry_id, text)
+        except ReflectJournalError:  # locked or closed meanwhile: links show as text
+            context = LinkContext()
+        self.preview.attachment_ids = frozenset(a.id for a in context.attachments.values())
+        return context
+
+    def open_linked_entry(self, entry_id: int) -> None:
+        """A link to another entry was clicked: save this one, then show that one."""
+        self.save()
+        operations.events_of(self).open_entry(entry_id)
+
+    def insert_at_cursor(self, text: str) -> None:
+        editor = self.focusWidget()
+        if not isinstance(editor, MarkdownEdit):
+            editor = self.body or next(iter(self._sections.values()), None)
+        if editor is not None and not editor.isReadOnly():
+            editor.textCursor().insertText(text)
 
     def _rendered(self, html: str) -> None:
         self.preview.setHtml(html)

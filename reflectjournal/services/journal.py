@@ -11,6 +11,7 @@ from reflectjournal.services import entries as E
 from reflectjournal.services import search
 from reflectjournal.services.entries import EntryFilter
 from reflectjournal.services.frameworks import get_model
+from reflectjournal.services.links import LinkService
 from reflectjournal.services.tags import TagUsage, ensure_tags, slugify
 from reflectjournal.services.timeutil import from_storage, now_utc, parse_date, to_storage
 from reflectjournal.storage.chunks import in_chunks
@@ -32,6 +33,7 @@ def _columns(body_chars: int | None) -> str:
 class JournalService:
     def __init__(self, db: Database):
         self.db = db
+        self.links = LinkService(db)
         # Called inside the delete's transaction, before the row goes: the exchange uses it to
         # withdraw the entry from the people it was shared with, so a delete reaches them too.
         self.before_delete: list[Callable[[int], None]] = []
@@ -99,6 +101,7 @@ class JournalService:
             ).lastrowid
             self._set_tags(entry_id, list(tags), tag_source)
             self._store_sections(entry_id, reflection_model, body)
+            self.links.refresh(entry_id, body)
         return entry_id
 
     def edit(
@@ -166,6 +169,8 @@ class JournalService:
                 )
             if "body" in changes or "model" in changes:
                 self._store_sections(entry_id, reflection_model, changes.get("body", row["body"]))
+            if "body" in changes:
+                self.links.refresh(entry_id, str(changes["body"]))
 
     def delete(self, entry_id: int) -> None:
         self._row(entry_id)

@@ -13,8 +13,13 @@ What comes out:
   ``ol[start]``, ``th/td[align]`` and the footnote ids (``li``/``sup``); links get
   ``rel="noopener noreferrer"``; ``href`` survives only for http, https, mailto (see
   :func:`is_safe_link`) or an in-page ``#fragment`` (footnotes);
-* no images at all — a remote image would tell its owner when the note was opened. Each
-  image becomes the text ``[image: alt]``;
+* no images from anywhere but the journal — a remote image would tell its owner when the
+  note was opened. An image that names one of the entry's attachments (``![[photo.png]]``) is
+  shown as ``<img src="rj-attachment:ID">``, which the preview, exports and PDF resolve from
+  the journal itself; every other image becomes the text ``[image: alt]``;
+* links between entries (``[[Title]]``, ``[text](Note.md)``) become ``rj-entry:ID`` links
+  and callouts labelled quotations: see ``markdown_vault.py``. Those two schemes are allowed
+  only in exactly that form and only on elements the extensions made;
 * no scripts, styles, comments, frames, forms, SVG/MathML, event handlers; the content of
   ``<script>…</script>`` and ``<style>…</style>`` pairs is dropped, other removed tags leave
   their text behind as plain text;
@@ -60,6 +65,9 @@ import nh3
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from reflectjournal.services import markdown_vault
+from reflectjournal.services.links import LinkContext
+
 log = logging.getLogger(__name__)
 
 __all__ = [
@@ -79,7 +87,7 @@ ALLOWED_TAGS = frozenset(
         "strong", "em", "b", "i", "code", "pre", "blockquote", "span",
         "ul", "ol", "li", "dl", "dt", "dd",
         "table", "thead", "tbody", "tr", "th", "td",
-        "a", "del", "sup", "sub", "abbr",
+        "a", "del", "sup", "sub", "abbr", "img",
     }
 )  # fmt: skip
 
@@ -90,10 +98,12 @@ _NH3_ATTRIBUTES = {
     "ol": {"start"},
     "li": {"id"},  # footnote targets ("fn:1")
     "sup": {"id"},  # footnote back-link targets ("fnref:1")
+    "img": {"src", "alt", "width", "height"},  # only rj-attachment:ID sources survive
 }
 _NH3_ATTRIBUTE_VALUES = {
     "th": {"align": {"left", "right", "center"}},
     "td": {"align": {"left", "right", "center"}},
+    "blockquote": {"class": set(markdown_vault.CALLOUT_CLASSES)},
 }
 # What raw HTML typed by the user may keep (everything else is dropped before nh3 sees it).
 _RAW_ATTRIBUTES = {"a": ("href", "title"), "abbr": ("title",)}
@@ -401,21 +411,10 @@ class _RawHtmlFilter(Postprocessor):
             if attr in wanted and attr not in seen:
                 seen.add(attr)
                 value = html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+                if value.strip().lower().startswith("rj-"):
+                    continue  # links to entries and attachments are made by us, never typed
                 kept.append(f' {attr}="{html.escape(value, quote=True)}"')
         return "".join(kept)
-
-
-class _ImagesToText(Treeprocessor):
-    """Markdown images become ``[image: alt]`` text: nothing is ever fetched."""
-
-    def run(self, root) -> None:
-        for element in root.iter("img"):
-            alt = " ".join((element.get("alt") or "").split())
-            tail = element.tail
-            element.tag = "span"
-            element.attrib.clear()
-            element.text = f"[image: {alt}]" if alt else "[image]"
-            element.tail = tail
 
 
 class _AlignFromStyle(Treeprocessor):
@@ -435,7 +434,7 @@ class _AlignFromStyle(Treeprocessor):
 def _new_markdown() -> markdown.Markdown:
     md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
     md.preprocessors.deregister("html_block")  # stdlib html.parser: quadratic on "<a<a<a…"
-    md.treeprocessors.register(_ImagesToText(md), "rj_images", 5)
+    markdown_vault.install(md)  # wikilinks, embeds, note links, callouts; images to text
     md.treeprocessors.register(_AlignFromStyle(md), "rj_align", 4)
     md.postprocessors.register(_RawHtmlFilter(md), "rj_raw_html", 35)  # before raw_html (30)
     return md
@@ -448,9 +447,18 @@ _FOOTNOTE_ID = re.compile(r"fn(?:ref)?[0-9]{0,4}:[A-Za-z0-9_\-]{1,100}")
 _START = re.compile(r"[0-9]{1,9}")
 
 
+_SIZE = re.compile(r"[0-9]{1,4}")
+
+
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "href":
-        return value if is_safe_link(value) or _FRAGMENT.fullmatch(value) else None
+        if is_safe_link(value) or _FRAGMENT.fullmatch(value):
+            return value
+        return value if markdown_vault.INTERNAL_LINK.fullmatch(value) else None
+    if attribute == "src":
+        return value if markdown_vault.INTERNAL_LINK.fullmatch(value) and tag == "img" else None
+    if attribute in ("width", "height"):
+        return value if _SIZE.fullmatch(value) else None
     if attribute == "id":
         return value if _FOOTNOTE_ID.fullmatch(value) else None
     if attribute == "start":
@@ -466,7 +474,8 @@ def _sanitise(fragment: str) -> str:
         attributes={tag: set(attrs) for tag, attrs in _NH3_ATTRIBUTES.items()},
         tag_attribute_values=_NH3_ATTRIBUTE_VALUES,
         attribute_filter=_attribute_filter,
-        url_schemes=set(SAFE_SCHEMES),
+        url_schemes=set(SAFE_SCHEMES)
+        | {markdown_vault.ENTRY_SCHEME, markdown_vault.ATTACHMENT_SCHEME},
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
@@ -489,14 +498,19 @@ def _defuse_text(sanitised: str) -> str:
 # ---- public API -----------------------------------------------------------------------------
 
 
-def render_markdown(text: str) -> str:
-    """Sanitised HTML for a Markdown body. Never raises on odd input; see the module notes."""
+def render_markdown(text: str, links: LinkContext | None = None) -> str:
+    """Sanitised HTML for a Markdown body. Never raises on odd input; see the module notes.
+
+    ``links`` (from ``LinkService.context``) says which entries the text's links lead to and
+    which attachments its images name; without it links to notes are plain text and images
+    their alt text."""
     source = _cap_nesting(_clean_characters(text or ""))
     if not source.strip():
         return ""
     chunks = _split_chunks(source)
     references = _reference_definitions(source) if len(chunks) > 1 else {}
     md = _new_markdown()
+    md.rj_links = links  # read by markdown_vault
     started = time.perf_counter()
     parts: list[str] = []
     for index, chunk in enumerate(chunks):

@@ -13,6 +13,7 @@ from reflectjournal.errors import UsageError
 from reflectjournal.services import settings
 from reflectjournal.services.frameworks import FrameworkService
 from reflectjournal.services.journal import JournalService
+from reflectjournal.services.links import LinkService
 from reflectjournal.services.people import PeopleService
 from reflectjournal.storage import rekey, unlock
 from reflectjournal.storage.database import Database
@@ -20,6 +21,7 @@ from reflectjournal.storage.keyring_store import KeyringStore
 from reflectjournal.storage.unlock import KeySources
 
 if TYPE_CHECKING:
+    from reflectjournal.services.attachments import AttachmentService
     from reflectjournal.services.backup import BackupService
     from reflectjournal.services.coaching import CoachingService
     from reflectjournal.services.coaching_exchange import CoachingExchange
@@ -85,6 +87,16 @@ class Workspace:
         from reflectjournal.services.programmes import ProgrammeService as Programmes
 
         return Programmes(self.db, self.people)
+
+    @cached_property
+    def attachments(self) -> AttachmentService:  # images and PDFs inside the journal
+        from reflectjournal.services.attachments import AttachmentService as Service
+
+        return Service(self.db)
+
+    @property
+    def links(self) -> LinkService:  # links between entries ("Linked from…")
+        return self.journal.links
 
     @cached_property
     def coaching_exchange(self) -> CoachingExchange:  # programme copies, summaries, bring

@@ -16,6 +16,16 @@ def _person(db, name: str, role: str, fingerprint: str | None) -> int:
     ).lastrowid
 
 
+def _entry(db, body: str, visibility: str = "private") -> int:
+    """An entry as the 0008 schema held it (today's services expect today's tables)."""
+    return db.execute(
+        "INSERT INTO entry(uid, kind, title, body, created, created_offset, updated, "
+        "visibility, starred) VALUES (?, 'reflection', ?, ?, '2026-01-01T09:00:00+00:00', 0, "
+        "'2026-01-01T09:00:00+00:00', ?, 0)",
+        (body.lower().replace(" ", "-"), body, body, visibility),
+    ).lastrowid
+
+
 def test_visibility_migrates_to_share_recipients(tmp_path):
     from alembic import command
 
@@ -27,9 +37,9 @@ def test_visibility_migrates_to_share_recipients(tmp_path):
         sue = _person(ws.db, "Sue", "mentor", "FP-SUE")
         _person(ws.db, "Keyless", "mentor", None)  # no card yet: nobody to send to
         cat = _person(ws.db, "Cat", "coach", "FP-CAT")
-        mentor_entry = ws.journal.add("For mentors", visibility="mentor")
-        coach_entry = ws.journal.add("For my coach", visibility="coach")
-        private = ws.journal.add("Mine")
+        mentor_entry = _entry(ws.db, "For mentors", "mentor")
+        coach_entry = _entry(ws.db, "For my coach", "coach")
+        private = _entry(ws.db, "Mine")
         migrate.upgrade(ws.db)
         rows = ws.db.query("SELECT entry_id, person_id, active, version FROM entry_share")
         got = sorted((r["entry_id"], r["person_id"], r["active"], r["version"]) for r in rows)

@@ -130,7 +130,10 @@ class ExportService:
                     "Name the CPD file .md, .html or .pdf; the ending picks the layout."
                 )
         ids = entry_ids(self.db, self.journal, f)
-        entries = iter_entries(self.db, ids, progress=progress, cancelled=cancelled)
+        self._exported = set(ids)  # links to these become links within the document
+        entries = iter_entries(
+            self.db, ids, progress=progress, cancelled=cancelled, attachments=kind != "cpd"
+        )
         title = "ReflectJournal" + (f": {self.owner_name}" if self.owner_name else "")
         write = getattr(self, f"_{kind}")
         if kind == "cpd":
@@ -173,11 +176,10 @@ class ExportService:
         with atomic_folder(out) as tmp:
             return write_folder(entries, tmp)
 
-    @staticmethod
-    def _html(entries, out: Path, title: str, period: str) -> int:
+    def _html(self, entries, out: Path, title: str, period: str) -> int:
         from .html_export import build_html
 
-        html, count = build_html(entries, title, period)
+        html, count = build_html(entries, title, period, exported=self._exported)
         with atomic_file(out) as tmp:
             write_text(tmp, html)
         return count
@@ -185,7 +187,7 @@ class ExportService:
     def _pdf(self, entries, out: Path, title: str, period: str) -> int:
         from .html_export import build_html
 
-        html, count = build_html(entries, title, period)
+        html, count = build_html(entries, title, period, exported=self._exported)
         self._write_pdf(html, out, title)
         return count
 

@@ -45,8 +45,12 @@ def iter_entries(
     *,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
+    attachments: bool = False,
 ) -> Iterator[dict]:
     """Complete entry dicts (docs/CLI.md shape plus uid, sections, comments, from), in ``ids`` order.
+
+    With ``attachments``, each also has ``attachments`` (dicts with the file's ``data``) and
+    ``link_context`` (what its links lead to, for rendering).
 
     Read in batches of a few queries each, so 20k entries cost a few hundred queries rather
     than four per entry.
@@ -79,6 +83,14 @@ def iter_entries(
             chunk,
         ):
             sections.setdefault(entry_id, {})[key] = body
+        files: dict[int, list[dict]] = {}
+        if attachments:
+            for a in db.query(
+                f"SELECT id, entry_id, name, mime, size, width, height, sha256, data "
+                f"FROM attachment WHERE entry_id IN ({marks}) ORDER BY id",
+                chunk,
+            ):
+                files.setdefault(a["entry_id"], []).append({**dict(a), "data": bytes(a["data"])})
         comments: dict[int, list[dict]] = {}
         for c in db.query(
             f"SELECT entry_id, author, text, created FROM comment WHERE entry_id IN ({marks}) "
@@ -102,10 +114,22 @@ def iter_entries(
             entry["uid"] = row["uid"]
             entry["sections"] = sections.get(entry_id, {})
             entry["from"] = sender
+            if attachments:
+                entry["attachments"] = files.get(entry_id, [])
+                entry["link_context"] = _link_context(db, entry_id, row["body"], files)
             yield entry
         done += len(chunk)
         if progress:
             progress(done, total)
+
+
+def _link_context(db: Database, entry_id: int, body: str, files: dict[int, list[dict]]):
+    """What the entry's links and embeds lead to; only looked up when it has any."""
+    from reflectjournal.services.links import LinkContext, LinkService
+
+    if entry_id not in files and "[[" not in body and "](" not in body:
+        return LinkContext()
+    return LinkService(db).context(entry_id, body)
 
 
 def reflections_only(f: EntryFilter | None) -> EntryFilter:

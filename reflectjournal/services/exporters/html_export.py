@@ -8,6 +8,8 @@ remote content to the file.
 
 from __future__ import annotations
 
+import base64
+import re
 from html import escape
 
 from reflectjournal.services.display import compact_datetime
@@ -23,11 +25,22 @@ h3, h4, h5, h6 { font-size: 11pt; margin-bottom: 0.2em; }
 .comments { margin-left: 1.2em; color: #333333; }
 .comment-text { white-space: pre-wrap; }
 blockquote { color: #333333; margin-left: 1.2em; font-style: italic; }
+blockquote.callout p, blockquote.callout li { font-style: normal; }
+blockquote.callout { font-style: normal; margin-left: 0; padding: 0.3em 0.8em;
+                     border-left: 4px solid #8aa4b8; background-color: #eef3f7; }
+blockquote.callout-tip, blockquote.callout-success { border-left-color: #2f8f6f;
+                     background-color: #e6f4ee; }
+blockquote.callout-warning, blockquote.callout-question { border-left-color: #c77c12;
+                     background-color: #fdf0dc; }
+blockquote.callout-danger { border-left-color: #b3261e; background-color: #fbe4e2; }
+blockquote.callout-example { border-left-color: #6b4fa0; background-color: #efe9f8; }
+img { max-width: 100%; height: auto; }
+.attachments { color: #555555; font-size: 9pt; }
 @media print { body { margin: 0; max-width: none; } .entry { page-break-inside: avoid; } }
 """
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, links=None) -> str:
     """Sanitised HTML for ``text``: the rendering service's, or our strict local one.
 
     The local path exists because exports must stay safe even in a build where the shared
@@ -37,7 +50,7 @@ def render_markdown(text: str) -> str:
         from reflectjournal.services.rendering import render_markdown as render
     except ImportError:
         return _strict_render(text)
-    return render(text)
+    return render(text, links)
 
 
 _TAGS = {
@@ -95,21 +108,83 @@ def _comments(entry: dict) -> str:
     return f'<div class="comments"><h4>Comments</h4>{items}</div>'
 
 
-def entry_html(entry: dict) -> str:
+_INTERNAL = re.compile(r'(src|href)="rj-(entry|attachment):([0-9]{1,12})"')
+_IMAGE_TAG = re.compile(r'<img alt="([^"]*)"[^>]*? src="rj-attachment:([0-9]{1,12})"[^>]*>')
+EXPORT_IMAGE_WIDTH = 440  # pixels: fits an A4 page's text column with room to spare
+
+
+def _resolve_internal(html: str, entry: dict, exported: set[int]) -> str:
+    """Our rj-entry:/rj-attachment: addresses made readable in a file that stands alone:
+    images embedded as data, links to an entry in this document as in-page links, anything
+    else (an entry not exported, a PDF) as its plain text."""
+    files = {int(a["id"]): a for a in entry.get("attachments") or []}
+
+    def image(m: re.Match[str]) -> str:
+        found = files.get(int(m.group(2)))
+        if not found or not found["mime"].startswith("image/"):
+            return escape(f"[image: {m.group(1)}]", quote=False)
+        data = base64.b64encode(found["data"]).decode("ascii")
+        size = ""
+        if found.get("width") and found.get("height"):
+            width = min(int(found["width"]), EXPORT_IMAGE_WIDTH)
+            height = max(1, round(int(found["height"]) * width / int(found["width"])))
+            size = f' width="{width}" height="{height}"'
+        return f'<img alt="{m.group(1)}" src="data:{found["mime"]};base64,{data}"{size}>'
+
+    html = _IMAGE_TAG.sub(image, html)
+
+    def swap(m: re.Match[str]) -> str:
+        attribute, kind, number = m.group(1), m.group(2), int(m.group(3))
+        if kind == "entry":
+            return f'href="#entry-{number}"' if number in exported else 'data-gone=""'
+        found = files.get(number)
+        if attribute == "src" and found and found["mime"].startswith("image/"):
+            data = base64.b64encode(found["data"]).decode("ascii")
+            return f'src="data:{found["mime"]};base64,{data}"'
+        return 'data-gone=""'
+
+    return _INTERNAL.sub(swap, html).replace(' data-gone=""', "")
+
+
+def _attachment_list(entry: dict) -> str:
+    # Those the text does not show (an image it embeds is on the page already).
+    files = [a for a in entry.get("attachments") or [] if a["name"] not in entry["body"]]
+    if not files:
+        return ""
+    names = ", ".join(f"{escape(a['name'])} ({_size(a['size'])})" for a in files)
     return (
-        f'<div class="entry"><h2>{escape(entry["title"])}</h2>'
-        f'<p class="meta">{_meta(entry)}</p>'
-        f"{render_markdown(entry['body'])}{_comments(entry)}</div>\n"
+        f'<p class="attachments">Attachments kept in the journal (and in its backups and JSON '
+        f"exports): {names}</p>"
     )
 
 
-def build_html(entries, title: str, subtitle: str = "") -> tuple[str, int]:
+def _size(size: int) -> str:
+    from reflectjournal.services.attachments import size_text
+
+    return size_text(size)
+
+
+def entry_html(entry: dict, exported: set[int] | None = None) -> str:
+    body = render_markdown(entry["body"], entry.get("link_context"))
+    if "rj-" in body:
+        body = _resolve_internal(body, entry, exported or set())
+    anchor = f' id="entry-{int(entry["id"])}"' if str(entry.get("id", "")).isdigit() else ""
+    return (
+        f'<div class="entry"{anchor}><h2>{escape(entry["title"])}</h2>'
+        f'<p class="meta">{_meta(entry)}</p>'
+        f"{body}{_attachment_list(entry)}{_comments(entry)}</div>\n"
+    )
+
+
+def build_html(
+    entries, title: str, subtitle: str = "", exported: set[int] | None = None
+) -> tuple[str, int]:
     parts = [f"<h1>{escape(title)}</h1>"]
     if subtitle:
         parts.append(f'<p class="meta">{escape(subtitle)}</p>')
     count = 0
     for entry in entries:
-        parts.append(entry_html(entry))
+        parts.append(entry_html(entry, exported))
         count += 1
     if not count:
         parts.append("<p>No entries matched.</p>")

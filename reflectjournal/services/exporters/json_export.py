@@ -5,6 +5,7 @@ Written entry by entry so 20k entries never sit in memory as one big string.
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -19,7 +20,14 @@ FIELDS = (
 
 
 def export_record(entry: dict) -> dict:
-    return {key: entry.get(key) for key in FIELDS}
+    record = {key: entry.get(key) for key in FIELDS}
+    files = entry.get("attachments")
+    if files:  # only when there are some: older readers then still read the file
+        record["attachments"] = [
+            {"name": f["name"], "mime": f["mime"], "data": base64.b64encode(f["data"]).decode()}
+            for f in files
+        ]
+    return record
 
 
 def write_json(entries, path: Path) -> int:

@@ -76,12 +76,46 @@ def file_name(entry: dict, taken: set[str]) -> str:
 
 
 def write_folder(entries, folder: Path) -> int:
+    """One note per entry; its attachments beside it in ``attachments/<note name>/`` (the
+    folder opens as an Obsidian vault, and imports back with them)."""
     taken: set[str] = set()
     count = 0
     for entry in entries:
-        write_text(folder / file_name(entry, taken), note(entry))
+        name = file_name(entry, taken)
+        text = note(entry)
+        files = entry.get("attachments") or []
+        if files:
+            place = folder / "attachments" / name[:-3]
+            place.mkdir(parents=True, exist_ok=True)
+            for item in files:
+                (place / item["name"]).write_bytes(item["data"])
+            text = _embeds_to(text, place.relative_to(folder).as_posix(), files)
+        write_text(folder / name, text)
         count += 1
     return count
+
+
+def _embeds_to(text: str, where: str, files: list[dict]) -> str:
+    """``![[name]]`` written as ``![[attachments/<note>/name]]`` (unambiguous in a vault);
+    files the text does not show are embedded at its end, so they come back on import."""
+    shown = []
+    for item in files:
+        embed = f"![[{item['name']}]]"
+        if embed in text:
+            text = text.replace(embed, f"![[{where}/{item['name']}]]")
+        else:
+            shown.append(f"![[{where}/{item['name']}]]")
+    if shown:
+        text = text.rstrip("\n") + "\n\nAttachments: " + " ".join(shown) + "\n"
+    return text
+
+
+def _attachment_line(entry: dict) -> str:
+    files = entry.get("attachments") or []
+    if not files:
+        return ""
+    names = ", ".join(item["name"] for item in files)
+    return f"\n*Attachments (kept in the journal, its backups and JSON exports): {names}*\n"
 
 
 def write_single(entries, path: Path, title: str) -> int:
@@ -98,6 +132,7 @@ def write_single(entries, path: Path, title: str) -> int:
                 meta.append("starred")
             out.write(f"\n## {entry['title']}\n\n*{' · '.join(meta)}*\n\n")
             out.write(_demote(entry["body"].rstrip()) + "\n")
+            out.write(_attachment_line(entry))
             out.write(_comments(entry, "###"))
             count += 1
     return count

@@ -43,7 +43,7 @@ from .records import (
     streamed_file,
     zone_named,
 )
-from .safety import MAX_FILE_BYTES, open_capped, safe_zip_members
+from .safety import MAX_FILE_BYTES, open_capped, safe_zip_members, shown
 
 _MOMENT = re.compile(r"!?\[[^\]\n]*\]\(dayone-moment:/{1,2}[^)\s]*\)")
 _EXTRA_BLANKS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
@@ -141,7 +141,7 @@ def _created(item: dict) -> datetime | str:
     try:
         when = datetime.fromisoformat(raw.strip())
     except ValueError:
-        return f"the creationDate '{raw[:40]}' could not be read"
+        return f"the creationDate '{shown(raw)}' could not be read"
     if when.tzinfo is None:  # Day One stores UTC
         when = when.replace(tzinfo=UTC)
     if not in_range(when):

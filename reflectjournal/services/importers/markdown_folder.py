@@ -54,6 +54,7 @@ from .records import (
     localise,
 )
 from .safety import MAX_NOTE_BYTES, decode_strict, read_bytes_capped, safe_walk
+from .vault_links import VaultIndex, is_asset, resolve_note
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 DEFAULT_TIME = time(9, 0)
@@ -65,7 +66,15 @@ _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_.](\d{2})[-_.](\d{2})(?!\d)")
 _H1 = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-_URLISH = re.compile(r"<[^>\s]+>|\]\([^)]*\)|\b[a-zA-Z][\w+.-]*://\S+|\bwww\.\S+|&#\w+;")
+_URLISH = re.compile(
+    r"<[^>\s]+>|\]\([^)]*\)|\b[a-zA-Z][\w+.-]*://\S+|\bwww\.\S+|&#\w+;"
+    r"|(?<!#)\[\[[^\[\]\n]*\]\]"  # wikilinks (not Logseq #[[tags]]): [[Note#Heading]] names a heading, not a tag
+)
+# Colour codes (#ff0000, #fff, #336699cc) are not tags: hex of a colour's length with a digit
+# in it, or one letter repeated (#fff, #FFFFFF).
+_COLOUR = re.compile(
+    r"(?i)(?=[a-f]*[0-9])[0-9a-f]{3}(?:[0-9a-f](?:[0-9a-f]{2}(?:[0-9a-f]{2})?)?)?|([a-f])\1{2}(?:\1{3})?"
+)
 _INLINE_TAG = re.compile(r"(?<![\w/&#\\])#(?:\[\[([^\]\n]+)\]\]|([\w/-]+))")
 _WIKILINK = re.compile(r"^\[\[(.*)\]\]$")
 
@@ -321,6 +330,8 @@ def inline_tags(body: str) -> list[str]:
         line = _URLISH.sub(" ", _INLINE_CODE.sub(" ", line))
         for wiki, plain in _INLINE_TAG.findall(line):
             tag = wiki.strip() if wiki else plain.rstrip("/-")
+            if not wiki and _COLOUR.fullmatch(tag):
+                continue
             if tag and any(ch.isalpha() for ch in tag):
                 found.append(tag)
     return found
@@ -351,7 +362,8 @@ def _title_from_heading(body_lines: list[str]) -> tuple[str | None, list[str]]:
 
 
 def _included(root: Path, path: Path) -> bool:
-    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+    """Notes, and the images and PDFs notes may embed (read only when a note embeds them)."""
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES and not is_asset(path):
         return False
     parts = path.relative_to(root).parts
     return parts[:2] not in {("logseq", "bak"), ("logseq", "version-files")}
@@ -417,7 +429,9 @@ def open_markdown_folder(path: Path, tz: tzinfo | None = None) -> Source:
     root = Path(path)
     tz = tz or local_timezone()
     walk = safe_walk(root, include=lambda p: _included(root, p))
-    if not walk.files:
+    notes = [p for p in walk.files if p.suffix.lower() in MARKDOWN_SUFFIXES]
+    index = VaultIndex(root, notes, [p for p in walk.files if is_asset(p)])
+    if not notes:
         raise ImportFailed(
             f"{root.name or root} contains no Markdown notes (*.md); choose the folder that "
             "holds them."
@@ -426,7 +440,7 @@ def open_markdown_folder(path: Path, tz: tzinfo | None = None) -> Source:
 
     def items() -> Iterator[Item]:
         yield from walk.skipped
-        for file in walk.files:
+        for file in notes:
             done[0] += 1
             rel = str(file.relative_to(root))
             try:
@@ -434,14 +448,20 @@ def open_markdown_folder(path: Path, tz: tzinfo | None = None) -> Source:
                 text = decode_strict(data, rel)
                 mtime = file.stat().st_mtime
                 entry = parse_markdown_note(text, file.name, mtime, tz)
-                entry.where = rel
+                entry.where = file.relative_to(root).as_posix()
+                found = resolve_note(entry.body, entry.where, index)
+                entry.body = found.body
+                entry.links = found.links
+                entry.unresolved_links = found.unresolved
+                entry.attachments = found.attachments
+                entry.attachments_skipped += found.attachments_refused
                 yield entry
             except ImportFailed as exc:
                 yield Skipped(rel, _reason(str(exc), rel))
             except (_BadNote, OSError) as exc:
                 yield Skipped(rel, str(exc))
 
-    return Source(items(), len(walk.files), done=lambda: done[0])
+    return Source(items(), len(notes), done=lambda: done[0])
 
 
 def _reason(message: str, rel: str) -> str:

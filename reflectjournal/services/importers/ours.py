@@ -8,7 +8,8 @@ Shape (version 1)::
          "mood": 1-5|null, "energy": 1-5|null, "visibility": "private|mentor|coach",
          "model": "gibbs"|null, "sections": {"feelings": "…"}, "starred": false,
          "comments": [{"author": "…", "text": "…", "created": "…"}], "from": "…"|null,
-         "id": "…"}]}
+         "id": "…", "attachments": [{"name": "board.png", "mime": "image/png",
+         "data": "base64…"}]}]}
 
 ``uid``, ``kind``, ``title``, ``body`` and ``created`` are required; the rest are optional
 and filled with defaults. An entry with an unknown field, a wrong type or a repeated uid
@@ -19,6 +20,8 @@ format has no excuse for being wrong, and a half-import would be worse. Other ke
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -47,6 +50,7 @@ _OPTIONAL: dict[str, Any] = {
     "starred": False,
     "comments": [],
     "from": None,
+    "attachments": [],
 }
 _COMMENT_KEYS = {"author", "text", "created"}
 
@@ -145,7 +149,38 @@ def _entry(raw: object) -> dict[str, Any]:
             }
         )
     out["comments"] = checked
+    out["attachments"] = _attachments(out["attachments"])
     return out
+
+
+def _attachments(value: object) -> list[tuple[str, bytes]]:
+    """``[{"name", "mime", "data": base64}]``: each checked as an attachment added here is."""
+    from reflectjournal.errors import ReflectJournalError
+    from reflectjournal.services.attachments import check
+
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _Bad("attachments", "must be a list")
+    found = []
+    for number, item in enumerate(value, start=1):
+        field = f"attachments[{number}]"
+        if not isinstance(item, dict) or not {"name", "data"} <= set(item) <= {
+            "name",
+            "mime",
+            "data",
+        }:
+            raise _Bad(field, "must have a name and its data")
+        name = _text(item["name"], f"{field}.name", empty_ok=False)
+        try:
+            data = base64.b64decode(_text(item["data"], f"{field}.data"), validate=True)
+            check(name, data)
+        except (ValueError, binascii.Error):
+            raise _Bad(f"{field}.data", "is not base64") from None
+        except ReflectJournalError as exc:
+            raise _Bad(field, str(exc).rstrip(".")) from None
+        found.append((name, data))
+    return found
 
 
 def parse_reflectjournal_json(data: bytes) -> list[dict[str, Any]]:

@@ -46,6 +46,12 @@ class ImportedEntry:
     note: str | None = None
     #: Where in the source it was found ("line 12", "2024/01/05.txt"), for notes.
     where: str = ""
+    #: A vault note's links to other notes: (link as written, normalised; the target's path).
+    links: list[tuple[str, str]] = field(default_factory=list)
+    #: Links to notes that are not in the source (shown as plain text).
+    unresolved_links: int = 0
+    #: Files embedded in the note that come in as attachments: (name, bytes).
+    attachments: list[tuple[str, bytes]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.created.tzinfo is None or self.created.utcoffset() is None:

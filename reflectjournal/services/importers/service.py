@@ -13,6 +13,7 @@ times. The triggers come back inside the same transaction, so a crash restores t
 
 from __future__ import annotations
 
+import hashlib
 import queue
 import re
 import threading
@@ -28,8 +29,10 @@ from typing import Any
 
 from reflectjournal.errors import ImportFailed, ReflectJournalError, UsageError
 from reflectjournal.services import entries as E
+from reflectjournal.services.display import plural
 from reflectjournal.services.formats import IMPORT_FORMATS
 from reflectjournal.services.frameworks import get_model
+from reflectjournal.services.links import LinkService
 from reflectjournal.services.tags import display_name, slugify
 from reflectjournal.services.timeutil import now_utc, to_storage
 from reflectjournal.storage import bulk
@@ -58,6 +61,9 @@ class ImportReport:
     tags_mapped: int = 0  # ... of which framework items
     tags_new: int = 0  # free tags created by this import
     attachments_skipped: int = 0
+    attachments: int = 0  # files embedded in notes that came in as attachments
+    links_resolved: int = 0  # links between notes that became links between entries
+    links_unresolved: int = 0  # links to notes that are not in the source (plain text)
     skipped: list[Skipped] = field(default_factory=list)
     #: How some entries were read (a partial date completed as jrnl does), for the report.
     notes: list[Skipped] = field(default_factory=list)
@@ -75,8 +81,15 @@ class ImportReport:
         )
         if self.notes:
             parts.append(f"{len(self.notes)} with a partial date read as jrnl reads it")
+        if self.attachments:
+            parts.append(plural(self.attachments, "attachment"))
         if self.attachments_skipped:
             parts.append(f"{self.attachments_skipped} photos or other attachments left out")
+        if self.links_resolved or self.links_unresolved:
+            parts.append(
+                f"{plural(self.links_resolved, 'link')} between notes resolved, "
+                f"{self.links_unresolved} to notes not imported (kept as plain text)"
+            )
         return f"{line}; {'; '.join(parts)}."
 
     def to_json(self) -> dict[str, Any]:
@@ -89,6 +102,9 @@ class ImportReport:
             "tags_mapped": self.tags_mapped,
             "tags_new": self.tags_new,
             "attachments_skipped": self.attachments_skipped,
+            "attachments": self.attachments,
+            "links_resolved": self.links_resolved,
+            "links_unresolved": self.links_unresolved,
             "summary": _printable(self.summary()),
             "skipped": [
                 {"where": _printable(s.where), "reason": _printable(s.reason)} for s in self.skipped
@@ -131,6 +147,10 @@ class _Row:
     import_key: str | None = None
     comments: list[dict] = field(default_factory=list)
     sender: str | None = None
+    where: str = ""  # a vault note's path, so links between notes can find its entry
+    links: list[tuple[str, str]] = field(default_factory=list)
+    unresolved_links: int = 0
+    attachments: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 def open_source(
@@ -231,6 +251,10 @@ def _row_from_foreign(entry: ImportedEntry) -> _Row:
         energy=entry.energy,
         starred=entry.starred,
         import_key=fingerprint(entry),
+        where=entry.where,
+        links=entry.links,
+        unresolved_links=entry.unresolved_links,
+        attachments=entry.attachments,
     )
 
 
@@ -270,6 +294,7 @@ def _row_from_ours(data: dict, number: int) -> _Row:
         import_key=data["uid"],
         comments=data["comments"],
         sender=data["from"],
+        attachments=data.get("attachments") or [],
     )
 
 
@@ -333,9 +358,10 @@ class ImportService:
         db = self.db
         found = 0
         with db.transaction():
-            known = {
-                r[0] for r in db.query(f"SELECT {column} FROM entry WHERE {column} IS NOT NULL")
-            }
+            known: dict[str, int] = dict(
+                db.query(f"SELECT {column}, id FROM entry WHERE {column} IS NOT NULL")
+            )
+            links = _Links()
             tag_ids, framework_ids = self._known_tags()
             used: set[int] = set()
             with bulk.triggers_set_aside(db) as fill:
@@ -350,20 +376,25 @@ class ImportService:
                     for row in batch:
                         key = row.uid if ours else row.import_key
                         if key not in known:
-                            known.add(key)
+                            known[key] = next_id + len(fresh)  # the id _insert gives it
                             fresh.append(row)
+                        links.seen(row, known[key])
                     report.duplicates += len(batch) - len(fresh)
                     if fresh:
                         report.tags_new += self._add_tags(fresh, tag_ids)
                         first = next_id
                         next_id = self._insert(fresh, first, tag_ids, used, senders)
                         fill(first, next_id - 1)
+                        for entry_id, row in enumerate(fresh, first):
+                            links.added(row, entry_id)
+                            report.attachments += self._attach(entry_id, row)
                         report.entries += len(fresh)
                     tell()
                 if cancelled is not None and cancelled():
                     raise ImportCancelled("The import was cancelled; nothing was written.")
             if not found:
                 raise ImportFailed(_nothing_message(report))
+            links.write(self.db, report)
         tell(total)
         report.tags = len(used)
         report.tags_mapped = len(used & framework_ids)
@@ -463,6 +494,23 @@ class ImportService:
         )
         return entry_id
 
+    def _attach(self, entry_id: int, row: _Row) -> int:
+        """Store the files a vault note embedded (already checked while it was read)."""
+        from reflectjournal.services.attachments import check
+
+        stored = 0
+        for name, data in row.attachments:
+            checked = check(name, data)
+            self.db.execute(
+                "INSERT INTO attachment(entry_id, name, mime, size, width, height, sha256, data, "
+                "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (entry_id, checked.name, checked.mime, len(data), checked.width, checked.height,
+                 hashlib.sha256(data).hexdigest(), data, to_storage(now_utc())[0]),
+            )  # fmt: skip
+            stored += 1
+        row.attachments = []  # the bytes are in the journal now; let them go
+        return stored
+
     @staticmethod
     def _sections(entry_id: int, row: _Row) -> list[tuple]:
         model = get_model(row.model) if row.model else None
@@ -492,6 +540,45 @@ class ImportService:
                 ).lastrowid  # fmt: skip
             cache[name] = found
         return cache[name]
+
+
+class _Links:
+    """Links between the notes of one import, written once every note has its entry.
+
+    A vault note's links name other notes by path; an entry written in this app (our own JSON
+    export, jrnl) names them by title, so those are resolved by title like typed ones."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[str, int] = {}  # vault path -> entry id (new or already here)
+        self.pending: list[tuple[int, str, str]] = []  # (source id, link key, target path)
+        self.by_title: list[tuple[int, str]] = []  # (entry id, body) of new entries with links
+        self.unresolved = 0
+
+    def seen(self, row: _Row, entry_id: int) -> None:
+        if row.where:
+            self.by_path[row.where] = entry_id
+
+    def added(self, row: _Row, entry_id: int) -> None:
+        self.unresolved += row.unresolved_links
+        if row.links:
+            self.pending += [(entry_id, key, path) for key, path in row.links]
+        elif not row.where and ("[[" in row.body or "](" in row.body):
+            self.by_title.append((entry_id, row.body))
+
+    def write(self, db: Database, report: ImportReport) -> None:
+        service = LinkService(db)
+        rows = []
+        for source, key, path in self.pending:
+            target = self.by_path.get(path) if path else service.by_title(key, exclude=source)
+            if target is None or target == source:
+                self.unresolved += target is None
+                continue
+            rows.append((source, key, target))
+        report.links_resolved = len(rows)  # every link written, as the unresolved are
+        report.links_unresolved = self.unresolved
+        service.record(dict.fromkeys(rows))
+        for entry_id, body in self.by_title:
+            service.refresh(entry_id, body)
 
 
 @lru_cache(maxsize=65536)
@@ -566,5 +653,6 @@ def _nothing_message(report: ImportReport) -> str:
     first = report.skipped[0]
     return _printable(
         f"Nothing was imported: none of the entries in {shown(where, 80)} could be read "
-        f"({skip_reasons(report.skipped)}; the first, {shown(first.where, 80)}: {first.reason})."
+        f"({shown(skip_reasons(report.skipped), 240)}; the first, {shown(first.where, 80)}: "
+        f"{shown(first.reason, 200)})."
     )
