@@ -264,3 +264,19 @@ def test_a_place_that_holds_a_journal_or_lost_its_marker_is_refused(pair, tmp_pa
     assert result.errors and "marker" in result.errors[0]
     assert entries(a) == before
     other.close()
+
+
+def test_attachments_travel_with_their_entry(pair):
+    a, b, _ = pair
+    uid = next(iter(entries(a)))
+    aid = a.db.scalar("SELECT id FROM entry WHERE uid = ?", (uid,))
+    picture = bytes(range(256)) * 64
+    a.db.execute(
+        "INSERT INTO attachment(entry_id, name, mime, size, sha256, data, created) "
+        "VALUES (?, 'ward.png', 'image/png', ?, 'x', ?, '2026-11-30')",
+        (aid, len(picture), picture),
+    )
+    sync(a, b)
+    bid = b.db.scalar("SELECT id FROM entry WHERE uid = ?", (uid,))
+    got = b.db.query_one("SELECT entry_id, name, data FROM attachment")
+    assert (got[0], got[1], bytes(got[2])) == (bid, "ward.png", picture)

@@ -46,8 +46,26 @@ DEVICE_RE = re.compile(r"\Arj-dv-([0-9a-f]{16})-(\d{10})\Z")
 PASS_RE = re.compile(r"\Arj-pw-(\d{6})-(\d{10})\Z")
 WRAP_RE = re.compile(r"\Arj-dw-(\d{6})-([0-9a-f]{16})\Z")
 REMOVED_RE = re.compile(r"\Arj-rm-(\d{6})\Z")
-CHUNK_RECORDS = 2000  # records per change set or snapshot part
+CHUNK_RECORDS = 2000  # records per change set or snapshot part, at most
+CHUNK_BYTES = 16 * 1024 * 1024  # and about this much JSON (attachments are large records)
 COMPACT_AFTER = 200  # change sets in the place before a snapshot replaces them
+
+
+def chunks(records: list[Any]) -> list[list[Any]]:
+    """Records in groups small enough for one object (by count and by size)."""
+    out: list[list[Any]] = []
+    current: list[Any] = []
+    size = 0
+    for record in records:
+        weight = len(json.dumps(record, separators=(",", ":")))
+        if current and (len(current) >= CHUNK_RECORDS or size + weight > CHUNK_BYTES):
+            out.append(current)
+            current, size = [], 0
+        current.append(record)
+        size += weight
+    if current:
+        out.append(current)
+    return out
 
 
 def changeset_name(device: str, seq: int) -> str:
@@ -199,16 +217,11 @@ def apply_round(
     keys = sync_keys(db)
     epoch = st["epoch"]
     sealed = 0
-    for start in range(0, len(local), CHUNK_RECORDS):
+    for chunk in chunks(local):
         seq += 1
         name = changeset_name(st["device_id"], seq)
         body = json.dumps(
-            {
-                "device": st["device_id"],
-                "seq": seq,
-                "records": local[start : start + CHUNK_RECORDS],
-            },
-            separators=(",", ":"),
+            {"device": st["device_id"], "seq": seq, "records": chunk}, separators=(",", ":")
         ).encode()
         db.execute(
             "INSERT INTO sync_outbox(name, data, created) VALUES (?, ?, ?)",
@@ -357,16 +370,10 @@ def write_snapshot(db: Database, store: Store, names: list[str]) -> int:
     rows = sorted(
         db.query("SELECT key, tbl, heads FROM sync_doc"), key=lambda r: (rank(r[1]), r[0])
     )
-    for index, start in enumerate(range(0, max(len(rows), 1), CHUNK_RECORDS)):
+    docs = [[r[0], r[1], json.loads(r[2])] for r in rows]
+    for index, chunk in enumerate(chunks(docs) or [[]]):
         part = f"rj-sn-{stamp}-{st['device_id']}-{index:04d}"
-        body = json.dumps(
-            {
-                "records": [
-                    [r[0], r[1], json.loads(r[2])] for r in rows[start : start + CHUNK_RECORDS]
-                ]
-            },
-            separators=(",", ":"),
-        ).encode()
+        body = json.dumps({"records": chunk}, separators=(",", ":")).encode()
         store.put_if_absent(part, crypto.seal(keys[epoch], epoch, part, body))
         parts.append(part)
     manifest = f"rj-sm-{stamp}-{st['device_id']}"
