@@ -47,7 +47,7 @@ def print_entry(workspace, entry_id: int, parent: QWidget, printer: QPrinter | N
 
 def export_entry(window, entry_id: int, chosen: tuple[str, str] | None = None):
     """Ask where (Markdown, web page or PDF), then export just this entry in the background."""
-    title = window.workspace.journal.get(entry_id)["title"]
+    title = window.workspace.journal.entry(entry_id).title
     if chosen is None:
         start = start_in("export") / dated_name(slugify(title)[:40] or "entry", ".md")
         name, picked = QFileDialog.getSaveFileName(

@@ -37,7 +37,7 @@ def coaching_page(workspace, parent=None) -> QWidget:
     coachees = [p.name for p in workspace.people.list("coachee")]
     sessions = workspace.journal.count(EntryFilter(kind="session"))
     if coachees:
-        who = f"This journal knows {len(coachees)} coachee(s): {', '.join(coachees[:5])}."
+        who = f"This journal knows {plural(len(coachees), 'coachee')}: {', '.join(coachees[:5])}."
     else:
         who = "No coachees yet. Add one from the command line with "
         who += "reflectjournal person add NAME --role coachee."

@@ -50,7 +50,7 @@ def test_open_journal_from_the_file_menu(qtbot, workspace, passphrase, tmp_path)
     second = controller.window
     qtbot.addWidget(second)
     assert controller.workspace.path == other_path
-    assert [e["body"] for e in controller.workspace.journal.list()] == ["In the other journal."]
+    assert [e.body for e in controller.workspace.journal.entries()] == ["In the other journal."]
     assert "other.rj" in second.windowTitle()
     second.finish()
     controller.close_workspace()
@@ -79,7 +79,7 @@ def test_change_passphrase_in_the_app(qtbot, workspace, passphrase):
     controller.window.finish()
     controller.close_workspace()
     reopened = _open(path, NEW_PASSPHRASE)
-    assert [e["body"] for e in reopened.journal.list()] == ["Kept through the change."]
+    assert [e.body for e in reopened.journal.entries()] == ["Kept through the change."]
     reopened.close()
     try:
         _open(path, passphrase).close()

@@ -151,8 +151,8 @@ def test_free_tags_keep_their_spelling_and_body_hashtags_become_tags(qtbot, wind
     qtbot.keyClick(editor.tags.filter, Qt.Key.Key_Return)
     qtbot.keyClicks(editor.body, "Rota chaos again #nightshift and #Burnout, see `#not-a-tag`.")
     entry_id = editor.save()
-    entry = window.workspace.journal.get(entry_id)
-    assert set(entry["tags"]) == {"e-rostering", "nightshift", "burnout"}
+    entry = window.workspace.journal.entry(entry_id)
+    assert set(entry.tags) == {"e-rostering", "nightshift", "burnout"}
     names = {row.slug: row.name for row in window.workspace.journal.tag_counts()}
     assert names["e-rostering"] == "e-rostering"  # was "E rostering"
     assert names["burnout"] == "Burnout"  # a framework tag keeps its own name

@@ -18,9 +18,9 @@ def test_delete_then_undo_from_the_status_bar(qtbot, window):
     assert undo is not None and undo.isVisible()
     assert window.undo_delete_action.isEnabled()
     undo.click()
-    [back] = window.workspace.journal.list()
-    assert back["title"] == "Keep me" and back["tags"] == ["burnout"]
-    assert view.editor.entry_id == int(back["id"]) and view.model.rowCount() == 1
+    [back] = window.workspace.journal.entries()
+    assert back.title == "Keep me" and list(back.tags) == ["burnout"]
+    assert view.editor.entry_id == int(back.id) and view.model.rowCount() == 1
     qtbot.waitUntil(lambda: window.statusBar().findChild(QPushButton, "undoDelete") is None)
 
 
@@ -39,7 +39,7 @@ def test_the_trash_dialog_restores_and_empties(qtbot, window, monkeypatch):
     assert dialog.tree.topLevelItem(0).text(3)  # when it goes for good
     dialog.tree.setCurrentItem(dialog.tree.topLevelItem(1))
     [restored] = dialog.restore_selected()
-    assert journal.get(restored)["title"] == "First"
+    assert journal.entry(restored).title == "First"
     assert window.journal_view.model.row_of(restored) >= 0  # the list heard of it
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     assert dialog.empty() == 0 and dialog.tree.topLevelItemCount() == 1

@@ -20,7 +20,7 @@ def test_a_free_tag_keeps_its_spelling(workspace):
     names = {row.slug: row.name for row in workspace.journal.tag_counts()}
     assert names["e-rostering"] == "e-rostering"  # as typed in the app
     assert names["my-ward"] == "My ward"  # a slug given on the command line reads as words
-    assert set(workspace.journal.get(entry)["tags"]) == {"e-rostering", "my-ward"}
+    assert set(workspace.journal.entry(entry).tags) == {"e-rostering", "my-ward"}
 
 
 def test_tag_rows_carry_their_keywords(workspace):

@@ -23,7 +23,7 @@ def test_deleted_entry_comes_back_with_everything(workspace):
         when=datetime(2026, 11, 3, 21, 15, tzinfo=UTC),
     )
     [action] = workspace.coaching.actions_from_entry(entry)
-    before = journal.get(entry)
+    before = journal.entry(entry)
     trash_id = workspace.trash.move(entry)
     assert journal.count() == 0
     assert journal.found("night", EntryFilter()) == []  # out of search too
@@ -31,9 +31,9 @@ def test_deleted_entry_comes_back_with_everything(workspace):
     assert kept.id == trash_id and kept.title == "Gibbs on the night shift"
     assert workspace.coaching.get_action(action)["entry_id"] is None
     restored = workspace.trash.restore(trash_id)
-    after = journal.get(restored)
+    after = journal.entry(restored)
     for key in ("title", "body", "sections", "tags", "mood", "energy", "model", "created"):
-        assert after[key] == before[key], key
+        assert getattr(after, key) == getattr(before, key), key
     assert workspace.coaching.get_action(action)["entry_id"] == str(restored)
     assert [e.id for e in journal.found("night", EntryFilter())] == [restored]
     assert workspace.trash.list() == []
