@@ -130,7 +130,7 @@ def coach_journal(folder: Path):
     ws = Workspace.create(folder / "coach.rj", "lantern orchard velvet compass", owner="Chris")
     for name, role in (("Sam Patel", "coachee"), ("Priya Shah", "mentee"), ("Jo Kay", "coachee")):
         ws.people.add(name, role)
-    sam = ws.people.get("Sam Patel")["id"]
+    sam = ws.people.get("Sam Patel").id
     ws.programmes.set_agreement(
         "Sam Patel", sessions=6, start="2026-08-01", review="2026-12-15", until="2027-03-01",
         sponsor="Dr Lee", sponsor_consent=True, frequency="every three weeks",
@@ -176,7 +176,7 @@ def coach_shots(app, out: Path, folder: Path) -> None:
     window.show()
     window.banner.hide()
     page = window.go("coaching")
-    page.refresh(select=ws.people.get("Sam Patel")["id"])
+    page.refresh(select=ws.people.get("Sam Patel").id)
     page.person_tabs.setCurrentWidget(page.goals)
     settle(app)
     window.grab().save(str(out / "coaching.png"))

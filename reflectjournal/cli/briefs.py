@@ -22,7 +22,7 @@ def theme_json(t) -> dict:
 def brief_json(brief) -> dict:
     care = brief.care
     return {
-        "person": brief.person["name"],
+        "person": brief.person.name,
         "as_of": brief.as_of.isoformat(),
         "session_number": brief.session_number,
         "sessions_agreed": brief.agreement.sessions if brief.agreement else None,

@@ -153,21 +153,23 @@ def register(sub) -> None:
 
 
 def cmd_person_add(args) -> int:
+    from reflectjournal.cli.shapes import person_json
+
     with workspace(args) as ws:
         person_id = ws.people.add(args.name, args.role, args.email)
         person = ws.people.get(person_id)
-    return output.reply(args, person, f"Added {person['name']} ({person['role']}).")
+    return output.reply(args, person_json(person), f"Added {person.name} ({person.role}).")
 
 
 def cmd_person_list(args) -> int:
+    from reflectjournal.cli.shapes import person_json
+
     with workspace(args) as ws:
         people = ws.people.list()
-    lines = (
-        f"{p['name']}  ({p['role']})" + (f"  <{p['email']}>" if p["email"] else "") for p in people
-    )
+    lines = (f"{p.name}  ({p.role})" + (f"  <{p.email}>" if p.email else "") for p in people)
     return output.reply(
         args,
-        people,
+        [person_json(p) for p in people],
         "\n".join(lines),
         empty="Nobody yet; add someone with 'reflectjournal person add NAME --role coachee'.",
     )
@@ -349,7 +351,7 @@ def cmd_session_prep(args) -> int:
             data["out"] = str(out)
         output.emit_json(data)
     elif out is not None:
-        output.say(f"Wrote the prep brief for {brief.person['name']} to {out}.")
+        output.say(f"Wrote the prep brief for {brief.person.name} to {out}.")
     else:
         output.say(markdown)
     return 0

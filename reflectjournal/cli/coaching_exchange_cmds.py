@@ -14,9 +14,7 @@ from reflectjournal.services.display import compact_datetime
 
 
 def _exchange(ws: Any) -> Any:
-    from reflectjournal.services.coaching_exchange import CoachingExchange
-
-    return CoachingExchange(ws.db, ws.sharing)
+    return ws.coaching_exchange
 
 
 def _all(show: Any, rows: list[Any]) -> None:

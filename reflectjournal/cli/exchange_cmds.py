@@ -81,6 +81,11 @@ def register(sub) -> None:
     p.add_argument("--password-file", metavar="F")
     p.add_argument("--access-key", metavar="K")
     p.add_argument("--secret-file", metavar="F")
+    p.add_argument(
+        "--fingerprint",
+        metavar="FP",
+        help="the fingerprint they read to you; when it matches, they are recorded as verified",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_exchange_accept)
     p = verbs.add_parser("status", help="the places set up and how the last sync went")
@@ -308,18 +313,46 @@ def cmd_exchange_accept(args) -> int:
         override = PlaceSpec(
             kind, args.folder or "", user=args.user or args.access_key, secret=secret
         )
+    fingerprint = args.fingerprint or _ask_fingerprint(text, args)
     with _workspace(args) as ws:
-        done = ws.sharing.exchange.accept(text, args.role, override)
+        done = ws.sharing.exchange.accept(text, args.role, override, fingerprint)
     data = {
         "name": done.name,
         "fingerprint": done.fingerprint,
         "status": done.status,
         "place": done.place,
+        "verified": done.verified,
     }
     where = f" You meet in {done.place}." if done.place else ""
+    if done.verified:
+        check = f"{done.name} is verified (the fingerprint they read matched)."
+    else:
+        check = (
+            "Compare it with theirs by phone or in person before sharing anything, then run: "
+            f"reflectjournal contact verify '{done.name}' FINGERPRINT"
+        )
     return output.reply(
         args,
         data,
-        f"Added {done.name}.{where}\nFingerprint: {done.fingerprint}\n"
-        "Compare it with theirs by phone or in person before sharing anything.",
+        f"Added {done.name}.{where}\nFingerprint: {done.fingerprint}\n{check}\n"
+        "So they can add you too, send them your own invitation: "
+        "reflectjournal exchange invite --out me.rjinvite",
     )
+
+
+def _ask_fingerprint(text: str, args) -> str | None:
+    """On a terminal, the fingerprint the person reads out now (Enter: compare later)."""
+    import sys
+
+    from reflectjournal.cli.context import _tty, terminal_prompt
+    from reflectjournal.services.exchange import invitations
+
+    if args.json or not _tty():
+        return None
+    invitation = invitations.read(text)
+    sys.stderr.write(
+        f"The invitation is from {invitation.name}, fingerprint:\n  {invitation.fingerprint}\n"
+        "Ask them to read theirs to you (by phone or in person).\n"
+    )
+    typed = terminal_prompt("Type the fingerprint they read (Enter to compare later): ")
+    return (typed or "").strip() or None

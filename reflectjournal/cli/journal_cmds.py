@@ -417,9 +417,7 @@ def cmd_passphrase(args) -> int:
 
 
 def _ask_old_backups(ws) -> str:
-    from reflectjournal.services.old_backups import backups_keyed_like
-
-    found = backups_keyed_like(ws.db)
+    found = ws.backups_under_this_key()
     if not found:
         return "keep"
     sys.stderr.write(

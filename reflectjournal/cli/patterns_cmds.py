@@ -138,11 +138,10 @@ def _print_patterns(d: dict) -> None:
 
 def cmd_suggest(args) -> int:
     from reflectjournal.cli.context import read_text_argument
-    from reflectjournal.services.suggest import TagSuggester
 
     text = read_text_argument(args.text) or ""
     with workspace(args) as ws:
-        found = TagSuggester(ws.db).suggest(text, top=args.top)
+        found = ws.tag_suggester().suggest(text, top=args.top)
     return output.reply(
         args,
         [{"slug": s, "score": score, "reason": r} for s, score, r in found],

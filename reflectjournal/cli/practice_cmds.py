@@ -256,7 +256,6 @@ def cmd_caseload(args) -> int:
 
 def cmd_retention_set(args) -> int:
     from reflectjournal.errors import UsageError
-    from reflectjournal.services import retention
 
     raw = args.months.strip().lower()
     if raw == "off":
@@ -266,7 +265,7 @@ def cmd_retention_set(args) -> int:
     else:
         raise UsageError("Give the retention period as a number of months, or 'off'.")
     with workspace(args) as ws:
-        retention.set_months(ws.db, months)
+        ws.retention.set_months(months)
     output.say(
         f"Coaching notes are kept {months} months after a relationship ends; you will be "
         "reminded then, and nothing is deleted without you."
@@ -280,8 +279,8 @@ def cmd_retention_due(args) -> int:
     from reflectjournal.services import retention
 
     with workspace(args) as ws:
-        months = retention.months_setting(ws.db)
-        items = retention.due(ws.db)
+        months = ws.retention.months()
+        items = ws.retention.due()
     data = {
         "months": months,
         "due": [

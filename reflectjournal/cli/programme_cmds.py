@@ -152,7 +152,7 @@ def cmd_agreement_show(args) -> int:
     with workspace(args) as ws:
         agreement = ws.programmes.agreement(args.person)
         if agreement is None:
-            name = ws.people.get(args.person)["name"]
+            name = ws.people.get(args.person).name
             raise NotFound(
                 f"There is no agreement with {name} yet; "
                 f"'reflectjournal agreement set --with \"{name}\"' makes one."

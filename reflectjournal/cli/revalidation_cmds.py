@@ -84,9 +84,7 @@ def register(sub) -> None:
 
 
 def _service(ws):
-    from reflectjournal.services.revalidation import RevalidationService
-
-    return RevalidationService(ws.db)
+    return ws.revalidation
 
 
 def cmd_cycle(args) -> int:
@@ -134,9 +132,7 @@ def cmd_discussion(args) -> int:
 
 
 def _exchange(ws):
-    from reflectjournal.services.revalidation_exchange import RevalidationExchange
-
-    return RevalidationExchange(ws.db, ws.sharing)
+    return ws.revalidation_exchange
 
 
 def asked_json(a) -> dict:

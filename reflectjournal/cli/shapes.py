@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from reflectjournal.services.entries import Entry, EntryComment
+from reflectjournal.services.people import Person
 from reflectjournal.services.tags import TagUsage
 
 if TYPE_CHECKING:
@@ -52,6 +53,19 @@ def entry_json(entry: Entry, *, detail: bool = False) -> dict[str, Any]:
     if entry.is_shared:
         data["from"] = entry.sender
     return data
+
+
+def person_json(person: Person) -> dict[str, Any]:
+    """``person add --json`` and ``person list --json`` (the id stays a number there)."""
+    return {
+        "id": person.id,
+        "uid": person.uid,
+        "name": person.name,
+        "role": str(person.role),
+        "email": person.email,
+        "fingerprint": person.fingerprint,
+        "created": person.created,
+    }
 
 
 def tag_json(tag: TagUsage) -> dict[str, Any]:
@@ -153,6 +167,7 @@ __all__ = [
     "entries_json",
     "entry_json",
     "framework_json",
+    "person_json",
     "review_json",
     "tag_json",
 ]

@@ -46,7 +46,7 @@ def register(sub) -> None:
         dest="verb", metavar="ENTRY_ID|VERB", required=True, action=exchange_cmds.EntryOrVerb
     )
     exchange_cmds.register_share_entry(verbs)
-    p = verbs.add_parser("export", help="write a share packet for PERSON")
+    p = verbs.add_parser("export", help="write a file of shared entries for PERSON")
     _share_options(p)
     p.add_argument("--out", required=True, metavar="FILE")
     p.add_argument(
@@ -59,7 +59,7 @@ def register(sub) -> None:
     p = verbs.add_parser("preview", help="print exactly what a share would send")
     _share_options(p)
     p.set_defaults(handler=cmd_share_preview)
-    p = verbs.add_parser("import", help="receive a share packet")
+    p = verbs.add_parser("import", help="receive a file of shared entries (or feedback)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_share_import)
@@ -160,11 +160,11 @@ def cmd_contact_import(args) -> int:
     from reflectjournal.services.sharing.files import read_packet_file
 
     data = read_packet_file(args.file, limit=MAX_CONTACT_CARD_BYTES)
-    from reflectjournal.services.sharing.verification import name_warnings, verified_on
+    from reflectjournal.services.sharing.verification import name_warnings
 
     with _workspace(args) as ws:
         result = ws.sharing.contacts.import_card(data, args.role)
-        result["verified"] = verified_on(ws.db, result["fingerprint"])
+        result["verified"] = ws.sharing.verified_on(result["fingerprint"])
     result["warnings"] = name_warnings(result["name"])
     verb = {"added": "Added", "linked": "Linked keys to", "unchanged": "Already had"}
     lines = [f"{verb[result['status']]} {result['name']} ({result['role']})."]
@@ -181,7 +181,6 @@ def cmd_contact_import(args) -> int:
 def cmd_contact_verify(args) -> int:
     from reflectjournal.errors import PacketRejected
     from reflectjournal.services.sharing.crypto import normalize_fingerprint
-    from reflectjournal.services.sharing.verification import mark_verified
 
     with _workspace(args) as ws:
         person = ws.sharing.contacts.get(args.person)
@@ -190,7 +189,7 @@ def cmd_contact_verify(args) -> int:
                 f"The fingerprint you typed does not match {person['name']}'s card "
                 f"({person['fingerprint']}); share nothing with this contact until you know why."
             )
-        when = mark_verified(ws.db, person["fingerprint"])
+        when = ws.sharing.mark_verified(person["fingerprint"])
     result = {"name": person["name"], "fingerprint": person["fingerprint"], "verified": when}
     return output.reply(
         args, result, f"{person['name']} is verified (fingerprint matched, {when})."
@@ -203,13 +202,9 @@ def confirm_recipient(ws, person: dict) -> None:
     from reflectjournal.cli.context import _tty, terminal_prompt
     from reflectjournal.errors import UsageError
     from reflectjournal.services.sharing.crypto import normalize_fingerprint
-    from reflectjournal.services.sharing.verification import (
-        mark_verified,
-        needs_confirmation,
-        unverified_sentence,
-    )
+    from reflectjournal.services.sharing.verification import unverified_sentence
 
-    if not needs_confirmation(ws.db, person["fingerprint"]):
+    if not ws.sharing.needs_confirmation(person["fingerprint"]):
         return
     refusal = (
         f"Nothing was shared: you have not confirmed {person['name']}'s fingerprint "
@@ -222,16 +217,14 @@ def confirm_recipient(ws, person: dict) -> None:
     typed = terminal_prompt("Type the fingerprint they read to you (Enter to stop): ")
     if not typed or normalize_fingerprint(typed) != person["fingerprint"]:
         raise UsageError("Nothing was shared: the fingerprint was not confirmed.")
-    mark_verified(ws.db, person["fingerprint"])
+    ws.sharing.mark_verified(person["fingerprint"])
 
 
 def cmd_contact_list(args) -> int:
-    from reflectjournal.services.sharing.verification import verified_on
-
     with _workspace(args) as ws:
         rows = ws.sharing.contacts.list()
         for r in rows:
-            r["verified"] = verified_on(ws.db, r["fingerprint"])
+            r["verified"] = ws.sharing.verified_on(r["fingerprint"])
     return output.reply(
         args,
         rows,
@@ -306,9 +299,14 @@ def cmd_share_export(args) -> int:
         "fingerprint": plan.person["fingerprint"],
         "out": str(args.out),
         "entries": plan.count,
+        "messages": plan.messages,
         "findings": plan.findings,
     }
-    text = f"Wrote {plan.count} entries for {plan.person['name']} to {args.out}."
+    text = (
+        f"Wrote {plan.count} entries for {plan.person['name']} to {args.out} "
+        f"({plan.messages} message{'s' if plan.messages != 1 else ''}: what changed, and "
+        "anything they have not confirmed yet)."
+    )
     if plan.findings:
         text += f"\nSent anyway with {len(plan.findings)} privacy finding(s)."
     return output.reply(args, summary, text)
@@ -318,12 +316,17 @@ def cmd_share_import(args) -> int:
     with _workspace(args) as ws:
         summary = ws.sharing.import_share(args.file)
     if summary["already_imported"]:
-        text = f"This packet from {summary['from']} was already imported; nothing changed."
+        text = f"This file from {summary['from']} was already imported; nothing changed."
     else:
         text = (
             f"From {summary['from']} ({summary['fingerprint']}): {summary['added']} new, "
-            f"{summary['updated']} updated, {summary['unchanged']} unchanged."
+            f"{summary['updated']} updated, {summary['unchanged']} unchanged"
         )
+        if summary.get("withdrawn"):
+            text += f", {summary['withdrawn']} withdrawn"
+        if summary.get("attached"):
+            text += f"; {summary['attached']} comment(s) on your entries"
+        text += "."
     return output.reply(args, summary, text)
 
 
@@ -349,15 +352,18 @@ def cmd_feedback_export(args) -> int:
         raise UsageError(f"{args.out} already exists; choose another name or add --force.")
     with _workspace(args) as ws:
         summary = ws.sharing.export_feedback(args.to, args.out, args.all)
-    return output.reply(
-        args, summary, f"Wrote {summary['comments']} comment(s) for {summary['to']} to {args.out}."
-    )
+    text = f"Wrote {summary['comments']} comment(s) for {summary['to']} to {args.out}"
+    if summary["receipts"]:
+        text += f", confirming {summary['receipts']} thing(s) of theirs that arrived"
+    return output.reply(args, summary, text + ".")
 
 
 def cmd_feedback_import(args) -> int:
     with _workspace(args) as ws:
         summary = ws.sharing.import_feedback(args.file)
     text = f"From {summary['from']}: {summary['attached']} comment(s) attached."
+    if summary.get("added") or summary.get("updated"):
+        text += f" {summary['added']} new and {summary['updated']} updated shared entries."
     if summary["already_imported"]:
         text = f"This feedback from {summary['from']} was already imported; nothing changed."
     if summary["unmatched"]:

@@ -1,4 +1,5 @@
-"""The closed vocabularies the journal stores as text: entry kind, visibility, the 1-5 scale.
+"""The closed vocabularies the journal stores as text: entry kind, visibility, a person's role,
+the 1-5 scale.
 
 ``Kind`` and ``Visibility`` are ``StrEnum``s, so a member *is* its stored string: rows, JSON and
 comparisons with plain strings keep working while code gains a type to check against.
@@ -29,6 +30,24 @@ class Visibility(StrEnum):
         return {"private": "Private", "mentor": "Mentor", "coach": "Coach"}[self.value]
 
 
+class Role(StrEnum):
+    """Who a person is to the journal's owner: their coachee or mentee, mentor or coach."""
+
+    COACHEE = "coachee"
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+    COACH = "coach"
+
+    @property
+    def is_client(self) -> bool:
+        """Someone the owner coaches or mentors (as opposed to the owner's own coach)."""
+        return self in (Role.COACHEE, Role.MENTEE)
+
+    @property
+    def mentoring(self) -> bool:
+        return self in (Role.MENTEE, Role.MENTOR)
+
+
 class Scale(IntEnum):
     """Mood, energy and self-ratings: whole numbers from 1 to 5."""
 
@@ -57,4 +76,4 @@ class Scale(IntEnum):
 KINDS: tuple[str, ...] = tuple(Kind)
 VISIBILITIES: tuple[str, ...] = tuple(Visibility)
 
-__all__ = ["KINDS", "VISIBILITIES", "Kind", "Scale", "Visibility"]
+__all__ = ["KINDS", "VISIBILITIES", "Kind", "Role", "Scale", "Visibility"]

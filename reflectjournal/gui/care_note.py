@@ -9,14 +9,16 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from reflectjournal.gui import operations
 from reflectjournal.gui.plain_text import rich
 from reflectjournal.services import wellbeing
+from reflectjournal.services.workspace import Workspace
 
 
 class CareNoteBanner(QFrame):
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.setObjectName("careNote")
@@ -37,7 +39,7 @@ class CareNoteBanner(QFrame):
         self.refresh()
 
     def refresh(self) -> None:
-        note = wellbeing.own_care_note(self.workspace.db)
+        note = self.workspace.wellbeing.own_care_note()
         self.setVisible(note is not None)
         if note is None:
             self.text.clear()
@@ -51,9 +53,16 @@ class CareNoteBanner(QFrame):
         )
 
     def switch_off(self) -> None:
-        wellbeing.set_own_care_note(self.workspace.db, False)
-        self.refresh()
+        self._switch(False)
 
     def switch_on(self) -> None:
-        wellbeing.set_own_care_note(self.workspace.db, True)
+        self._switch(True)
+
+    def _switch(self, on: bool) -> None:
+        # Through the window's events: the View menu's tick follows the note's own button.
+        operations.perform(
+            operations.events_of(self),
+            lambda: self.workspace.wellbeing.set_own_care_note(on),
+            operations.Changes(settings=True),
+        )
         self.refresh()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reflectjournal.services import retention
+from reflectjournal.gui import operations
 from reflectjournal.services.caseload import WINDOW_DAYS, build_caseload
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -117,17 +117,23 @@ class CaseloadView(QWidget):
                 )
             else:
                 self.rising.setText("No theme is rising across the caseload.")
-        months = retention.months_setting(self.workspace.db)
+        months = self.workspace.retention.months()
         index = self.keep.findData(months)
         if index < 0:  # a period set on the command line
             self.keep.addItem(f"{months} months", months)
             index = self.keep.count() - 1
         self.keep.setCurrentIndex(index)
-        due = retention.due(self.workspace.db)
+        due = self.workspace.retention.sentences()
         self.retention.setVisible(bool(due))
-        if due and months:
-            self.retention.setText("\n".join(retention.sentence(d, months) for d in due))
+        if due:
+            self.retention.setText("\n".join(due))
 
     def _set_retention(self, index: int) -> None:
-        retention.set_months(self.workspace.db, self.keep.itemData(index))
+        months = self.keep.itemData(index)
+        operations.perform(
+            operations.events_of(self),
+            lambda: self.workspace.retention.set_months(months),
+            operations.Changes(settings=True),
+            initiator=self,
+        )
         self.refresh()

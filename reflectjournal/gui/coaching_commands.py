@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
 from reflectjournal.gui.coaching_dialogs import show_error
 from reflectjournal.gui.programme_panel import AgreementDialog, EndDialog
 
@@ -36,7 +37,7 @@ def edit_agreement(view) -> AgreementDialog | None:
     except ReflectJournalError as exc:
         show_error(view, exc)
         return None
-    dialog.finished.connect(lambda _: view.refresh(select=person["id"]))
+    dialog.finished.connect(lambda _: view.refresh(select=person.id))
     dialog.open()
     return dialog
 
@@ -45,13 +46,18 @@ def end_or_reopen(view) -> EndDialog | None:
     person = _person(view)
     if person is None:
         return None
-    current = view.workspace.programmes.agreement(person["id"])
+    current = view.workspace.programmes.agreement(person.id)
     if current is not None and current.ended:
-        view.workspace.programmes.reopen_relationship(person["id"])
-        view.refresh(select=person["id"])
+        operations.perform(
+            operations.events_of(view),
+            lambda: view.workspace.programmes.reopen_relationship(person.id),
+            operations.Changes(programmes=True),
+            initiator=view,
+        )
+        view.refresh(select=person.id)
         return None
     dialog = EndDialog(view.workspace, person, view)
-    dialog.accepted.connect(lambda: view.refresh(select=person["id"]))
+    dialog.accepted.connect(lambda: view.refresh(select=person.id))
     dialog.open()
     return dialog
 
@@ -104,12 +110,12 @@ def sponsor_summary(view, path: Path | None = None) -> bool:
     if person is None:
         return False
     try:
-        summary = sponsor.build_summary(view.workspace, person["id"])
+        summary = sponsor.build_summary(view.workspace, person.id)
     except ReflectJournalError as exc:
         show_error(view, exc)
         return False
     if path is None:
-        name = f"sponsor-summary-{person['name'].lower().replace(' ', '-')}.pdf"
+        name = f"sponsor-summary-{person.name.lower().replace(' ', '-')}.pdf"
         chosen, _ = QFileDialog.getSaveFileName(
             view, "Sponsor summary", str(Path.home() / name), "PDF (*.pdf);;Markdown (*.md)"
         )
@@ -130,9 +136,9 @@ def export_person(view, path: Path | None = None) -> bool:
     person = _person(view)
     if person is None:
         return False
-    file = subject_access.gather(view.workspace, person["id"])
+    file = subject_access.gather(view.workspace, person.id)
     if path is None:
-        name = f"{person['name'].lower().replace(' ', '-')}-everything-held.md"
+        name = f"{person.name.lower().replace(' ', '-')}-everything-held.md"
         chosen, _ = QFileDialog.getSaveFileName(
             view, "Everything held about them", str(Path.home() / name),
             "Markdown (*.md);;JSON (*.json)",
@@ -145,7 +151,7 @@ def export_person(view, path: Path | None = None) -> bool:
         view,
         raw or subject_access.to_markdown(file),
         "export",
-        subject_access.entry_ids(view.workspace, person["id"]),
+        subject_access.entry_ids(view.workspace, person.id),
     )
     if text is None:
         return False
@@ -166,7 +172,7 @@ class ActionDialog(QDialog):
         self.owner.setAccessibleName("Owner")
         self.owner.addItem("me", None)
         for p in workspace.people.list():
-            self.owner.addItem(p["name"], p["id"])
+            self.owner.addItem(p.name, p.id)
         if action["owner"]:
             self.owner.setCurrentText(action["owner"])
         self.has_due = QCheckBox("Due")
@@ -193,8 +199,6 @@ class ActionDialog(QDialog):
         self.resize(520, self.sizeHint().height())
 
     def save(self) -> None:
-        from reflectjournal.gui import operations
-
         owner = self.owner.currentData()
         due = self.due.date().toString("yyyy-MM-dd") if self.has_due.isChecked() else None
         try:

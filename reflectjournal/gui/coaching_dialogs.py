@@ -39,6 +39,7 @@ from reflectjournal.gui.preview import PreviewBrowser
 from reflectjournal.services import prep
 from reflectjournal.services.coaching import ActionDraft
 from reflectjournal.services.frameworks import get_model
+from reflectjournal.services.people import Person
 
 
 def show_error(parent: QWidget, exc: ReflectJournalError) -> None:
@@ -88,19 +89,19 @@ class SessionDialog(QDialog):
     """Session notes: date, agenda, Markdown notes (free or GROW sections) with a sanitised
     preview, tags, shared entries discussed and the actions agreed."""
 
-    def __init__(self, workspace, person: dict, session_id: int | None = None, parent=None):
+    def __init__(self, workspace, person: Person, session_id: int | None = None, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.person = person
         self.session_id = session_id
-        word = "Meeting" if person["role"] in ("mentee", "mentor") else "Session"
-        self.setWindowTitle(f"{word} with {person['name']}")
+        word = "Meeting" if person.role in ("mentee", "mentor") else "Session"
+        self.setWindowTitle(f"{word} with {person.name}")
         self.resize(960, 600)  # fits a 1024x640 screen
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")
         self.when.setAccessibleName("Date and time")
-        self.title = QLineEdit(placeholderText=f"{word} with {person['name']}")
+        self.title = QLineEdit(placeholderText=f"{word} with {person.name}")
         self.title.setAccessibleName("Title")
         self.agenda = QLineEdit(placeholderText="What the coachee wants to bring")
         self.agenda.setAccessibleName("Agenda")
@@ -143,7 +144,7 @@ class SessionDialog(QDialog):
 
         self.linked = QListWidget()
         self.linked.setAccessibleName("Shared entries discussed")
-        for e in workspace.coaching.person_overview(person["id"])["shared"]:
+        for e in workspace.coaching.person_overview(person.id)["shared"]:
             item = QListWidgetItem(f"{e['created'][:10]}  {e['title']}")
             item.setData(Qt.ItemDataRole.UserRole, int(e["id"]))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -205,12 +206,12 @@ class SessionDialog(QDialog):
 
     def add_action_row(self, text: str = "", mine: bool | None = None, due: str = "") -> None:
         if mine is None:  # with my own coach or mentor, an action is usually mine
-            mine = self.person["role"] in ("coach", "mentor")
+            mine = self.person.role in ("coach", "mentor")
         row = self.actions.rowCount()
         self.actions.insertRow(row)
         self.actions.setItem(row, 0, QTableWidgetItem(text))
         owner = QComboBox()
-        owner.addItems([self.person["name"], "me"])
+        owner.addItems([self.person.name, "me"])
         owner.setCurrentIndex(1 if mine else 0)
         self.actions.setCellWidget(row, 1, owner)
         self.actions.setItem(row, 2, QTableWidgetItem(due))
@@ -240,7 +241,7 @@ class SessionDialog(QDialog):
                 continue
             owner = self.actions.cellWidget(row, 1).currentText()
             due = (self.actions.item(row, 2) or QTableWidgetItem()).text().strip() or None
-            drafts.append(ActionDraft(text, None if owner == "me" else self.person["id"], due))
+            drafts.append(ActionDraft(text, None if owner == "me" else self.person.id, due))
         return drafts
 
     def save(self) -> None:
@@ -260,7 +261,7 @@ class SessionDialog(QDialog):
                 self.session_id = operations.perform(
                     events,
                     lambda: coaching.add_session(
-                        self.person["id"],
+                        self.person.id,
                         notes="" if grow else self.notes.toPlainText(),
                         sections=self._section_texts() if grow else None,
                         when=when,
@@ -333,7 +334,7 @@ class BriefDialog(QDialog):
 
     def _ask_and_export(self, suffix: str) -> None:
         kind = "PDF (*.pdf)" if suffix == ".pdf" else "Markdown (*.md)"
-        name = f"prep-{self.brief.person['name'].lower().replace(' ', '-')}{suffix}"
+        name = f"prep-{self.brief.person.name.lower().replace(' ', '-')}{suffix}"
         path, _ = QFileDialog.getSaveFileName(self, "Export the prep brief", name, kind)
         if path:
             self.export_to(Path(path))

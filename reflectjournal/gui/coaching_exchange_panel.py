@@ -29,6 +29,7 @@ from reflectjournal.errors import PrivacyCheckFailed, ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.gui.plain_text import esc, rich
 from reflectjournal.services.display import date_text
+from reflectjournal.services.people import Person
 
 ROLE = Qt.ItemDataRole.UserRole
 CLIENT_ROLES = ("coachee", "mentee")
@@ -53,7 +54,7 @@ class ExchangePanel(QWidget):
         self.workspace = workspace
         self.exchange = workspace.coaching_exchange
         self.current_session = current_session or (lambda: None)
-        self.person: dict[str, Any] | None = None
+        self.person: Person | None = None
         self.setAccessibleName("Through the exchange")
 
         self.copy_state = QLabel()
@@ -99,15 +100,15 @@ class ExchangePanel(QWidget):
 
     # ---- showing -------------------------------------------------------------------------------
 
-    def show_person(self, person: dict[str, Any] | None) -> None:
+    def show_person(self, person: Person | None) -> None:
         self.person = person
         self.summaries.clear()
         self.bring.clear()
         if person is None:
             return
-        client = person["role"] in CLIENT_ROLES
-        first = person["name"].split()[0]
-        has_keys = self.exchange.can_reach(person["id"])
+        client = person.role in CLIENT_ROLES
+        first = person.name.split()[0]
+        has_keys = self.exchange.can_reach(person.id)
         for widget in (self.send_copy, self.send_summary_button):
             widget.setVisible(client)
             widget.setEnabled(has_keys)
@@ -118,11 +119,11 @@ class ExchangePanel(QWidget):
         if not has_keys:
             rich(
                 self.copy_state,
-                f"Nothing travels to {esc(person['name'])} until you have their contact card "
+                f"Nothing travels to {esc(person.name)} until you have their contact card "
                 "(Shared with me → Contacts, or an invitation).",
             )
         elif client:
-            delivery = self.exchange.programme_delivery(person["id"])
+            delivery = self.exchange.programme_delivery(person.id)
             if delivery is None:
                 text = f"{esc(first)} has no copy of your agreement and goals yet."
             elif not delivery.version:
@@ -143,7 +144,7 @@ class ExchangePanel(QWidget):
         self.summaries_label.setText(
             f"Summaries you sent {first}" if client else f"Summaries from {first}"
         )
-        for s in self.exchange.summaries(person["id"]):
+        for s in self.exchange.summaries(person.id):
             lines = [f"{_day(s.date)} — {s.summary}"]
             if s.origin == "mine":
                 lines[0] += f"  ({_state(s.received)})"
@@ -166,7 +167,7 @@ class ExchangePanel(QWidget):
             if client
             else f"What I want to bring to {first} next time"
         )
-        for b in self.exchange.bring_items(person["id"]):
+        for b in self.exchange.bring_items(person.id):
             when = f"arrived {_day(b.arrived)}" if b.origin == "received" else _state(b.received)
             item = QListWidgetItem(f"{b.text}  ({when})")
             item.setData(ROLE, b.id)
@@ -205,7 +206,7 @@ class ExchangePanel(QWidget):
     def send_programme(self) -> None:
         if self.person is None:
             return
-        pid = self.person["id"]
+        pid = self.person.id
         if self._perform(
             lambda: self.exchange.send_programme(pid), operations.Changes(people=True)
         ):
@@ -220,12 +221,11 @@ class ExchangePanel(QWidget):
                 self, "Send summary", "Record a session first; its summary can then be sent."
             )
             return
-        held = [s for s in self.exchange.summaries(self.person["id"]) if s.session_id == session]
+        held = [s for s in self.exchange.summaries(self.person.id) if s.session_id == session]
         text, ok = QInputDialog.getMultiLineText(
             self,
             "Send summary",
-            f"Summary for {self.person['name']} (the actions they own from this session go "
-            "with it):",
+            f"Summary for {self.person.name} (the actions they own from this session go with it):",
             held[0].summary if held else "",
         )
         if not ok:
@@ -254,11 +254,11 @@ class ExchangePanel(QWidget):
         if self.person is None:
             return
         text, ok = QInputDialog.getMultiLineText(
-            self, "What I want to bring", f"What would you like to bring to {self.person['name']}?"
+            self, "What I want to bring", f"What would you like to bring to {self.person.name}?"
         )
         if not ok:
             return
-        pid = self.person["id"]
+        pid = self.person.id
         if self._perform(lambda: self.exchange.bring(pid, text), operations.Changes(sessions=True)):
             self.show_person(self.person)
 

@@ -307,9 +307,15 @@ class CoachingView(QWidget):
         self.refresh()
 
     def _journal_changed(self, changes: operations.Changes, initiator: object) -> None:
-        if initiator is self:
-            return  # refreshed already by the command that made the change
-        if changes.people or changes.sessions or changes.actions or changes.touches_entries:
+        if initiator is self or (isinstance(initiator, QWidget) and self.isAncestorOf(initiator)):
+            return  # refreshed already by the command (or the panel) that made the change
+        if (
+            changes.people
+            or changes.sessions
+            or changes.actions
+            or changes.programmes
+            or changes.touches_entries
+        ):
             self.catch_up.request()
 
     # ---- data ------------------------------------------------------------------------------
@@ -326,17 +332,17 @@ class CoachingView(QWidget):
         self.people.blockSignals(True)
         self.people.clear()
         people = sorted(
-            self.workspace.people.list(), key=lambda p: (ROLE_ORDER.get(p["role"], 9), p["name"])
+            self.workspace.people.list(), key=lambda p: (ROLE_ORDER.get(p.role, 9), p.name)
         )
         ended = {a.person_id for a in self.workspace.programmes.agreements() if a.ended}
         for person in people:
-            label = ROLE_LABEL.get(person["role"], person["role"])
-            if person["id"] in ended:
+            label = ROLE_LABEL.get(person.role, person.role)
+            if person.id in ended:
                 label += ", ended"
-            item = QListWidgetItem(f"{person['name']}  ·  {label}")
-            item.setData(ROLE, person["id"])
+            item = QListWidgetItem(f"{person.name}  ·  {label}")
+            item.setData(ROLE, person.id)
             self.people.addItem(item)
-            if person["id"] == keep:
+            if person.id == keep:
                 self.people.setCurrentItem(item)
         if self.people.currentItem() is None and self.people.count():
             self.people.setCurrentRow(0)
@@ -371,16 +377,16 @@ class CoachingView(QWidget):
             return
         view = self.workspace.coaching.person_overview(pid)
         who = view["person"]
-        client = who["role"] in CLIENT_ROLES
-        mentoring = who["role"] in ("mentee", "mentor")
+        client = who.role in CLIENT_ROLES
+        mentoring = who.role in ("mentee", "mentor")
         word = "meeting" if mentoring else "session"
         relation = {
             "coachee": "someone you coach",
             "mentee": "someone you mentor",
             "coach": "your coach",
             "mentor": "your mentor",
-        }.get(who["role"], who["role"])
-        rich(self.heading, f"<h2>{esc(who['name'])}</h2>{esc(relation)}")
+        }.get(who.role, who.role)
+        rich(self.heading, f"<h2>{esc(who.name)}</h2>{esc(relation)}")
         self.new_session.setText(f"New {word}…" if client else f"Note a {word}…")
         self.prep_button.setVisible(client)
         self.sponsor_action.setVisible(client)
@@ -402,16 +408,14 @@ class CoachingView(QWidget):
             self.sessions.addItem(item)
         if not view["sessions"]:
             button = self.new_session.text()
-            _placeholder(
-                self.sessions, f"No {word}s with {who['name']} yet; “{button}” starts one."
-            )
+            _placeholder(self.sessions, f"No {word}s with {who.name} yet; “{button}” starts one.")
         _fill_actions(self.person_actions, view["actions"])
         for e in view["shared"]:
             self.shared.addItem(f"{e['created'][:10]}  {e['title']}")
         if not view["shared"]:
             _placeholder(
                 self.shared,
-                f"Nothing shared by {who['name']} yet; packets arrive on Shared with me.",
+                f"Nothing shared by {who.name} yet; packets arrive on Shared with me.",
             )
         themes = ", ".join(f"{t['name']} ({t['n']})" for t in view["themes"])
         self.themes.setText(f"Themes in what they shared: {themes}" if themes else "")
@@ -470,7 +474,7 @@ class CoachingView(QWidget):
         pid = self.current_person()
         if pid is None:
             return
-        name = self.workspace.people.get(pid)["name"]
+        name = self.workspace.people.get(pid).name
         box = QMessageBox(self)
         box.setWindowTitle("Remove person")
         box.setText(f"Remove {name}? What should happen to your sessions with them?")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.gui import operations
 from reflectjournal.services.display import date_text
+from reflectjournal.services.people import Person
 
 ROLE = Qt.ItemDataRole.UserRole
 CLIENT_ROLES = ("coachee", "mentee")
@@ -34,7 +35,7 @@ class DiscussionPanel(QWidget):
     def __init__(self, workspace: Any, parent: QWidget | None = None):
         super().__init__(parent)
         self.workspace = workspace
-        self.person: dict[str, Any] | None = None
+        self.person: Person | None = None
         self.setAccessibleName("Reflective discussions")
         self.label = QLabel()
         self.label.setWordWrap(True)
@@ -57,14 +58,14 @@ class DiscussionPanel(QWidget):
     def exchange(self) -> Any:
         return self.workspace.revalidation_exchange
 
-    def show_person(self, person: dict[str, Any] | None) -> None:
+    def show_person(self, person: Person | None) -> None:
         self.person = person
         self.records.clear()
         if person is None:
             return
-        first = person["name"].split()[0]
-        client = person["role"] in CLIENT_ROLES
-        reachable = self.workspace.coaching_exchange.can_reach(person["id"])
+        first = person.name.split()[0]
+        client = person.role in CLIENT_ROLES
+        reachable = self.workspace.coaching_exchange.can_reach(person.id)
         self.ask.setVisible(not client)
         self.confirm.setVisible(client)
         self.ask.setText(f"Ask {first} to confirm")
@@ -72,7 +73,7 @@ class DiscussionPanel(QWidget):
         self.confirm.setEnabled(reachable)
         if client:
             self.label.setText(f"Reflective discussions {first} asked you to confirm")
-            for r in self.exchange.requests(person["id"]) if reachable else []:
+            for r in self.exchange.requests(person.id) if reachable else []:
                 pin = f", PIN {r.colleague_pin}" if r.colleague_pin else ""
                 state = f"confirmed {date_text(r.confirmed_at)}" if r.confirmed_at else "to confirm"
                 lines = [
@@ -131,7 +132,7 @@ class DiscussionPanel(QWidget):
         if self.person is None or uid is None:
             self._warn("Choose one of your reflective discussion records first.")
             return
-        pid = self.person["id"]
+        pid = self.person.id
         if self._perform(lambda: self.exchange.ask_to_confirm(uid, pid)) is not None:
             self.show_person(self.person)
 

@@ -375,10 +375,16 @@ class EntryEditor(QWidget):
         if self.entry_id is None or self.kind == "shared":
             self.share_button.setText("Share with…")
             return
-        people = [
-            r.name for r in self.workspace.sharing.exchange.recipients(self.entry_id) if r.active
-        ]
+        from reflectjournal.gui.exchange_gui import recipient_text
+
+        recipients = self.workspace.sharing.exchange.recipients(self.entry_id)
+        people = [r.name for r in recipients if r.active]
         self.share_button.setText(f"Shared with {', '.join(people)}…" if people else "Share with…")
+        # Where it went and when it was received ("Tom Reid, sent 3 Dec, received 4 Dec").
+        where = "\n".join(recipient_text(r) for r in recipients)
+        # Names come from other people's cards: the app's tooltips are plain text (plain_text).
+        self.share_button.setToolTip(where)
+        self.share_button.setAccessibleDescription(where)
 
     # ---- state, drafts and saving ---------------------------------------------------------
 

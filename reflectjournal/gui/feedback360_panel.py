@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
 from reflectjournal.gui.coaching_dialogs import show_error
 from reflectjournal.gui.plain_text import esc, plain, rich
+from reflectjournal.services.people import Person
 
 COLUMNS = ["Dimension", "Self", "Others", "Difference", "Reading", "In this journal"]
 
@@ -39,7 +41,7 @@ class Feedback360Panel(QWidget):
     def __init__(self, workspace, parent=None):
         super().__init__(parent)
         self.workspace = workspace
-        self.person: dict | None = None
+        self.person: Person | None = None
         self.mine = True
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -61,13 +63,13 @@ class Feedback360Panel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
 
-    def show_for(self, person: dict | None, mine: bool = False) -> None:
+    def show_for(self, person: Person | None, mine: bool = False) -> None:
         """``mine``: the owner's own 360 (the leader's view); else ``person``'s."""
         self.person, self.mine = person, mine
-        key = None if mine or person is None else person["id"]
+        key = None if mine or person is None else person.id
         report = self.workspace.feedback360.latest(key)
         self.table.setRowCount(0)
-        whose = "your" if key is None else f"{person['name']}'s"
+        whose = "your" if key is None else f"{person.name}'s"
         if report is None:
             plain(
                 self.heading,
@@ -113,9 +115,14 @@ class Feedback360Panel(QWidget):
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> bool:
-        key = None if self.mine or self.person is None else self.person["id"]
+        key = None if self.mine or self.person is None else self.person.id
         try:
-            self.workspace.feedback360.import_file(path, person=key)
+            operations.perform(
+                operations.events_of(self),
+                lambda: self.workspace.feedback360.import_file(path, person=key),
+                operations.Changes(programmes=True),
+                initiator=self,
+            )
         except ReflectJournalError as exc:
             show_error(self, exc)
             return False

@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 4, 0, 0)
         column.setSpacing(0)
         self.unencrypted_warning = None
-        if not workspace.db.encrypted:
+        if not workspace.encrypted:
             # Stays for as long as the journal is open: no close button, no timeout.
             self.unencrypted_warning = QLabel(UNENCRYPTED_WARNING)
             self.unencrypted_warning.setObjectName("unencryptedWarning")
@@ -338,14 +338,12 @@ class MainWindow(QMainWindow):
             )
         view.addSeparator()
         self.care_note_action = QAction("&Wellbeing note on Patterns", self, checkable=True)
-        self.care_note_action.setChecked(self.workspace.setting("wellbeing.care_note") != "off")
+        self.care_note_action.setChecked(self.workspace.wellbeing.care_note_on())
         self.care_note_action.triggered.connect(self.set_care_note)
         view.addAction(self.care_note_action)
         # The note's own "Don't show this" may have switched it off since the menu was built.
         view.aboutToShow.connect(
-            lambda: self.care_note_action.setChecked(
-                self.workspace.setting("wellbeing.care_note") != "off"
-            )
+            lambda: self.care_note_action.setChecked(self.workspace.wellbeing.care_note_on())
         )
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts)
@@ -356,12 +354,11 @@ class MainWindow(QMainWindow):
 
     def set_care_note(self, on: bool) -> None:
         """Care for the carer on the owner's Patterns page (coaching's wellbeing service)."""
-        from reflectjournal.services import wellbeing
-
-        wellbeing.set_own_care_note(self.workspace.db, on)
-        patterns = self.pages.get("patterns")  # not built just for this
-        if patterns is not None and hasattr(patterns, "care_note"):
-            patterns.care_note.refresh()
+        perform(
+            self.events,
+            lambda: self.workspace.wellbeing.set_own_care_note(on),
+            Changes(settings=True),
+        )
 
     def new_entry(self) -> None:
         self.go("journal").new_entry()

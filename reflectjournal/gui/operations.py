@@ -41,6 +41,7 @@ class Changes:
     people: bool = False
     sessions: bool = False
     actions: bool = False
+    programmes: bool = False  # agreements, goals and their ratings, 360 results
     shared: bool = False  # received entries, comments, contacts
     settings: bool = False
     everything: bool = False  # the journal itself changed under us (restore, passphrase change)
@@ -69,7 +70,15 @@ class Changes:
     @property
     def any(self) -> bool:
         return self.touches_entries or any(
-            (self.tags, self.people, self.sessions, self.actions, self.shared, self.settings)
+            (
+                self.tags,
+                self.people,
+                self.sessions,
+                self.actions,
+                self.programmes,
+                self.shared,
+                self.settings,
+            )
         )
 
     def __or__(self, other: Changes) -> Changes:

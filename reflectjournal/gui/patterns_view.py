@@ -100,6 +100,8 @@ class PatternsView(QWidget):
         """Recompute now if the page is on screen, else when it is next shown."""
         if changes.touches_entries or changes.tags or changes.actions:
             self.catch_up.request()
+        elif changes.settings:  # the care note switched on or off (View menu, its own button)
+            self.care_note.refresh()
 
     # ---- layout ---------------------------------------------------------------------------
 

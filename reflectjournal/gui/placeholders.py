@@ -33,7 +33,7 @@ def empty_state(title: str, paragraphs: list[str], parent=None) -> QWidget:
 
 
 def coaching_page(workspace, parent=None) -> QWidget:
-    coachees = [p["name"] for p in workspace.people.list("coachee")]
+    coachees = [p.name for p in workspace.people.list("coachee")]
     sessions = workspace.journal.count(EntryFilter(kind="session"))
     if coachees:
         who = f"This journal knows {len(coachees)} coachee(s): {', '.join(coachees[:5])}."

@@ -5,6 +5,7 @@ Everything here talks to the programmes service; others' text is shown as plain 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from html import escape
 
@@ -32,10 +33,19 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import operations
 from reflectjournal.gui.charts import msecs, swap_chart, themed_chart
 from reflectjournal.gui.coaching_dialogs import show_error
+from reflectjournal.services.people import Person
 
 ROLE = Qt.ItemDataRole.UserRole
+
+
+def _programme_write(widget: QWidget, op: Callable[[], object]) -> None:
+    """One write to agreements or goals, heard by every page (gui/operations.py)."""
+    operations.perform(
+        operations.events_of(widget), op, operations.Changes(programmes=True), initiator=widget
+    )
 
 
 def _short(iso: str | None) -> str:
@@ -69,14 +79,14 @@ class _OptionalDate(QWidget):
 class AgreementDialog(QDialog):
     """The agreement's every clause; what is saved is what the form shows."""
 
-    def __init__(self, workspace, person: dict, parent=None):
+    def __init__(self, workspace, person: Person, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.person = person
-        current = workspace.programmes.agreement(person["id"])
-        if current is None:  # the defaults a new agreement would get, shown before saving
-            current = workspace.programmes.set_agreement(person["id"])
-        self.setWindowTitle(f"Agreement with {person['name']}")
+        current = workspace.programmes.agreement(person.id)
+        if current is None:  # the defaults a new agreement would get; saved only on Save
+            current = workspace.programmes.draft_agreement(person.id)
+        self.setWindowTitle(f"Agreement with {person.name}")
         self.kind = QComboBox()
         self.kind.addItems(["coaching", "mentoring"])
         self.kind.setCurrentText(current.kind)
@@ -120,19 +130,22 @@ class AgreementDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.workspace.programmes.set_agreement(
-                self.person["id"],
-                kind=self.kind.currentText(),
-                sessions=self.sessions.value() or None,
-                frequency=self.frequency.text(),
-                start=self.start.value(),
-                review=self.review.value(),
-                until=self.until.value(),
-                sponsor=self.sponsor.text(),
-                sponsor_consent=self.consent.isChecked(),
-                confidentiality=self.confidentiality.toPlainText(),
-                limits=self.limits.toPlainText(),
-                no_fault=self.no_fault.toPlainText(),
+            _programme_write(
+                self,
+                lambda: self.workspace.programmes.set_agreement(
+                    self.person.id,
+                    kind=self.kind.currentText(),
+                    sessions=self.sessions.value() or None,
+                    frequency=self.frequency.text(),
+                    start=self.start.value(),
+                    review=self.review.value(),
+                    until=self.until.value(),
+                    sponsor=self.sponsor.text(),
+                    sponsor_consent=self.consent.isChecked(),
+                    confidentiality=self.confidentiality.toPlainText(),
+                    limits=self.limits.toPlainText(),
+                    no_fault=self.no_fault.toPlainText(),
+                ),
             )
         except ReflectJournalError as exc:
             show_error(self, exc)
@@ -143,11 +156,11 @@ class AgreementDialog(QDialog):
 class EndDialog(QDialog):
     """End the relationship with an end-of-relationship review; nothing is deleted."""
 
-    def __init__(self, workspace, person: dict, parent=None):
+    def __init__(self, workspace, person: Person, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.person = person
-        self.setWindowTitle(f"End the relationship with {person['name']}")
+        self.setWindowTitle(f"End the relationship with {person.name}")
         self.day = QDateEdit(QDate.currentDate(), calendarPopup=True)
         self.day.setDisplayFormat("d MMM yyyy")
         self.day.setAccessibleName("Ended on")
@@ -171,10 +184,13 @@ class EndDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.workspace.programmes.end_relationship(
-                self.person["id"],
-                ended=self.day.date().toString("yyyy-MM-dd"),
-                review=self.review.toPlainText(),
+            _programme_write(
+                self,
+                lambda: self.workspace.programmes.end_relationship(
+                    self.person.id,
+                    ended=self.day.date().toString("yyyy-MM-dd"),
+                    review=self.review.toPlainText(),
+                ),
             )
         except ReflectJournalError as exc:
             show_error(self, exc)
@@ -225,7 +241,7 @@ class GoalsPanel(QWidget):
     def __init__(self, workspace, parent=None):
         super().__init__(parent)
         self.workspace = workspace
-        self.person: dict | None = None
+        self.person: Person | None = None
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Goal", "Now", "Ratings", "State"])
         self.tree.setRootIsDecorated(False)
@@ -255,10 +271,10 @@ class GoalsPanel(QWidget):
         layout.addWidget(self.tree)
         layout.addWidget(self.chart, 1)
 
-    def show_person(self, person: dict | None) -> None:
+    def show_person(self, person: Person | None) -> None:
         self.person = person
         self.tree.clear()
-        goals = self.workspace.programmes.goals(person["id"]) if person else []
+        goals = self.workspace.programmes.goals(person.id) if person else []
         for g in goals:
             latest = f"{g.latest.value}/10" if g.latest else "–"
             trail = " → ".join(str(r.value) for r in g.ratings[-6:])
@@ -327,17 +343,18 @@ class GoalsPanel(QWidget):
     def add_goal(self) -> None:
         if self.person is None:
             return
-        own = self.person["role"] in ("coach", "mentor")  # the owner's goal with their coach
+        own = self.person.role in ("coach", "mentor")  # the owner's goal with their coach
         prompt = (
-            f"A goal you are working on with {self.person['name']}"
+            f"A goal you are working on with {self.person.name}"
             if own
-            else f"A goal for {self.person['name']}"
+            else f"A goal for {self.person.name}"
         )
         text, ok = QInputDialog.getText(self, "Add a goal", prompt)
         if not ok:
             return
         try:
-            self.workspace.programmes.add_goal(self.person["id"], text)
+            person_id = self.person.id
+            _programme_write(self, lambda: self.workspace.programmes.add_goal(person_id, text))
         except ReflectJournalError as exc:
             show_error(self, exc)
         self.show_person(self.person)
@@ -352,7 +369,7 @@ class GoalsPanel(QWidget):
         if not ok:
             return
         try:
-            self.workspace.programmes.rate_goal(goal_id, value)
+            _programme_write(self, lambda: self.workspace.programmes.rate_goal(goal_id, value))
         except ReflectJournalError as exc:
             show_error(self, exc)
         self.show_person(self.person)
@@ -362,7 +379,9 @@ class GoalsPanel(QWidget):
         if goal_id is None:
             return
         try:
-            self.workspace.programmes.set_goal_status(goal_id, status)
+            _programme_write(
+                self, lambda: self.workspace.programmes.set_goal_status(goal_id, status)
+            )
         except ReflectJournalError as exc:
             show_error(self, exc)
         self.show_person(self.person)

@@ -35,7 +35,6 @@ from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.services.display import date_text, datetime_text
 from reflectjournal.services.sharing import kinds
-from reflectjournal.services.sharing.verification import mark_verified, verified_on
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 RECEIVE_FILTER = kinds.dialog_filter()  # a share, feedback or a contact card: any of them
@@ -117,6 +116,7 @@ class SharingView(QWidget):
             ("Send feedback…", self._choose_feedback),
             ("Share my entries…", self._open_share),
             ("Contacts…", self._open_contacts),
+            ("Pairing and places…", self.open_pairing),
         ):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -158,7 +158,8 @@ class SharingView(QWidget):
             top.setExpanded(True)
         if not self.tree.topLevelItemCount():
             self.reader.setPlainText(
-                "Nothing has been shared with you yet. When a leader sends you a packet, "
+                "Nothing has been shared with you yet. Entries shared with you arrive by "
+                "themselves through a shared place (Pairing and places…), or as a file: "
                 "choose “Receive a file…” to read it here."
             )
         if keep is not None:
@@ -212,7 +213,11 @@ class SharingView(QWidget):
         return True
 
     def import_packet(self, path):
-        """Receive a share packet, a feedback file or a contact card: whichever it is."""
+        """Receive shared entries, feedback or a contact card: whichever it is (an invitation
+        opens the pairing dialog, where the fingerprints are compared first)."""
+        if Path(path).suffix == kinds.INVITE:
+            self.open_pairing(path)
+            return None
         try:
             received = operations.perform(
                 self.events,
@@ -238,7 +243,10 @@ class SharingView(QWidget):
         except ReflectJournalError as exc:
             self._report(str(exc))
             return None
-        self._report(f"Saved {summary['comments']} comment(s) for {summary['to']} in {path}.")
+        said = f"{summary['comments']} comment{'s' if summary['comments'] != 1 else ''}"
+        if summary.get("receipts"):
+            said += " and word of what of theirs arrived"
+        self._report(f"Saved {said} for {summary['to']} in {path}.")
         return summary
 
     def _choose_packet(self) -> None:
@@ -265,6 +273,19 @@ class SharingView(QWidget):
 
     def _open_share(self) -> None:
         ShareDialog(self.workspace, self).exec()
+
+    def open_pairing(self, invitation=None):
+        """The pairing and places dialog (non-blocking), with an invitation file loaded."""
+        from reflectjournal.gui.pairing_dialog import PairingDialog
+
+        dialog = PairingDialog(self.workspace, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self.refresh)
+        if invitation:
+            dialog.load_invitation(invitation)
+        dialog.open()
+        self.pairing = dialog
+        return dialog
 
     def _open_contacts(self) -> None:
         ContactsDialog(self.workspace, self).exec()
@@ -324,7 +345,7 @@ class ContactsDialog(QDialog):
     def refresh(self) -> None:
         self.list.clear()
         for c in self.sharing.contacts.list():
-            when = verified_on(self.sharing.db, c["fingerprint"])
+            when = self.sharing.verified_on(c["fingerprint"])
             state = f"verified {when}" if when else "not verified"
             self.list.addItem(f"{c['name']} ({c['role']}, {state})   {c['fingerprint']}")
 
@@ -369,7 +390,7 @@ class ContactsDialog(QDialog):
                 lambda: self.sharing.contacts.import_card(data, role),
                 operations.Changes(people=True),
             )
-            mark_verified(self.sharing.db, card.fingerprint)
+            self.sharing.mark_verified(card.fingerprint)
         except ReflectJournalError as exc:
             self.status.setText(str(exc))
             return None
@@ -428,7 +449,7 @@ class ShareDialog(QDialog):
         self.summary = _status_label()
         self.redact_button = QPushButton("Redact all")
         self.redact_button.clicked.connect(self.redact_all)
-        self.send_button = QPushButton("Save packet…")
+        self.send_button = QPushButton("Save file…")
         self.send_button.clicked.connect(self._choose_out)
         cancel = QPushButton("Cancel")
         cancel.clicked.connect(self.reject)
@@ -490,7 +511,7 @@ class ShareDialog(QDialog):
         count = len(self.plan.findings)
         self.redact_button.setEnabled(count > 0)
         self.send_button.setEnabled(self.plan.count > 0)
-        self.send_button.setText("Send anyway…" if count else "Save packet…")
+        self.send_button.setText("Send anyway…" if count else "Save file…")
         text = f"{self.plan.count} entries for {self.plan.person['name']}."
         if count:
             text += (
@@ -524,17 +545,15 @@ class ShareDialog(QDialog):
 
     def _recipient_confirmed(self) -> bool:
         """The first share to a contact never verified asks explicitly (issue 14)."""
-        from reflectjournal.services.sharing.verification import needs_confirmation
-
         try:
             person = self.sharing.contacts.get(self.request().to)
         except ReflectJournalError:
             return True  # export_share reports the problem in its own sentence
-        if not needs_confirmation(self.sharing.db, person["fingerprint"]):
+        if not self.sharing.needs_confirmation(person["fingerprint"]):
             return True
         if not self.confirm(person["name"], person["fingerprint"]):
             return False
-        mark_verified(self.sharing.db, person["fingerprint"])
+        self.sharing.mark_verified(person["fingerprint"])
         return True
 
     def _ask_fingerprint(self, name: str, fingerprint: str) -> bool:
@@ -551,7 +570,7 @@ class ShareDialog(QDialog):
     def _choose_out(self) -> None:
         name = self.to.currentData() or "share"
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save the packet", str(Path.home() / f"share-{name}{kinds.SHARE}"), SHARE_FILTER
+            self, "Save the file", str(Path.home() / f"share-{name}{kinds.SHARE}"), SHARE_FILTER
         )
         if path and self.save_to(path):
             self.accept()

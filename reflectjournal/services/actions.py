@@ -43,7 +43,7 @@ class ActionsMixin:
                 f"An action is limited to {ACTION_MAX_CHARS} characters; "
                 "put the detail in the session notes."
             )
-        owner_id = self.people.get(owner)["id"] if owner not in (None, "", "me") else None
+        owner_id = self.people.get(owner).id if owner not in (None, "", "me") else None
         due_text = _due(due)
         if entry_id is not None:
             entry_id = self.journal._row(entry_id)["id"]
@@ -90,7 +90,7 @@ class ActionsMixin:
                 raise UsageError("An action needs some text saying what will be done.")
         if owner is not ...:
             changes["owner_id"] = (
-                self.people.get(owner)["id"] if owner not in (None, "", "me") else None
+                self.people.get(owner).id if owner not in (None, "", "me") else None
             )
         if due is not ...:
             changes["due"] = _due(due)
@@ -143,7 +143,7 @@ class ActionsMixin:
             clauses.append("a.status = ?")
             params.append(status)
         if person is not None:
-            pid = self.people.get(person)["id"]
+            pid = self.people.get(person).id
             clauses.append(
                 "(a.owner_id = ? OR a.from_id = ? OR a.session_id IN "
                 "(SELECT id FROM coaching_session WHERE person_id = ?))"

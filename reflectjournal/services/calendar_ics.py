@@ -32,7 +32,7 @@ def sessions_to_ics(
     params: list = []
     if person is not None:
         sql += " AND s.person_id = ?"
-        params.append(workspace.people.get(person)["id"])
+        params.append(workspace.people.get(person).id)
     if upcoming_only:
         sql += " AND s.date > ?"
         params.append(now_utc().isoformat())

@@ -75,14 +75,12 @@ def build_caseload(
     recent_from = to_storage(moment - timedelta(days=WINDOW_DAYS))[0]
     previous_from = to_storage(moment - timedelta(days=2 * WINDOW_DAYS))[0]
     ended = {a.person_id for a in workspace.programmes.agreements() if a.ended}
-    clients = [
-        p for p in workspace.people.list() if p["role"] in CLIENT_ROLES and p["id"] not in ended
-    ]
+    clients = [p for p in workspace.people.list() if p.role in CLIENT_ROLES and p.id not in ended]
     if not clients:
         return Caseload(today.isoformat(), (), (), (), (), quiet_days)
-    ids = [p["id"] for p in clients]
+    ids = [p.id for p in clients]
     marks = ",".join("?" * len(ids))
-    names = {p["id"]: p["name"] for p in clients}
+    names = {p.id: p.name for p in clients}
 
     # Items: shared entries sent by a client, and session notes with a client.
     items = db.query(
@@ -149,22 +147,22 @@ def build_caseload(
     )
     people = []
     for p in clients:
-        row = by_person.get(p["id"])
+        row = by_person.get(p.id)
         last = row["last"][:10] if row and row["last"] else None
         nxt = row["next"][:10] if row and row["next"] else None
-        mine = [a for a in unique_actions if p["name"] in (a["owner"], a["session_with"])]
+        mine = [a for a in unique_actions if p.name in (a["owner"], a["session_with"])]
         people.append(
             CaseloadPerson(
-                id=p["id"],
-                name=p["name"],
-                role=p["role"],
+                id=p.id,
+                name=p.name,
+                role=p.role,
                 last_seen=last,
                 next_session=nxt,
                 days_since=(today - date.fromisoformat(last)).days if last else None,
                 open_actions=len(mine),
                 overdue_actions=sum(a["state"] == "overdue" for a in mine),
-                shared_recently=shared_recent.get(p["id"], 0),
-                low_mood_or_energy=coachee_care_note(db, p["id"], until) is not None,
+                shared_recently=shared_recent.get(p.id, 0),
+                low_mood_or_energy=coachee_care_note(db, p.id, until) is not None,
             )
         )
     not_seen = tuple(

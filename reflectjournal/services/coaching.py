@@ -21,7 +21,7 @@ from reflectjournal.services.actions import (  # noqa: F401 - re-exported
 )
 from reflectjournal.services.entries import check_text
 from reflectjournal.services.journal import JournalService
-from reflectjournal.services.people import PeopleService
+from reflectjournal.services.people import PeopleService, Person
 from reflectjournal.services.timeutil import from_storage, now_utc, to_storage
 from reflectjournal.storage.database import Database
 
@@ -70,9 +70,9 @@ class CoachingService(ActionsMixin):
             notes = ""
         moment = when or now_utc().astimezone()
         check_text(agenda, "The agenda")
-        word = "Meeting" if who["role"] in ("mentee", "mentor") else "Session"
-        title = (title or "").strip() or f"{word} with {who['name']}"
-        drafts = [a if isinstance(a, ActionDraft) else ActionDraft(a, who["id"]) for a in actions]
+        word = "Meeting" if who.role in ("mentee", "mentor") else "Session"
+        title = (title or "").strip() or f"{word} with {who.name}"
+        drafts = [a if isinstance(a, ActionDraft) else ActionDraft(a, who.id) for a in actions]
         links = self._shared_ids(linked_entries, who)
         with self.db.transaction():
             entry_id = self.journal.add(
@@ -86,7 +86,7 @@ class CoachingService(ActionsMixin):
             )
             session_id = self.db.execute(
                 "INSERT INTO coaching_session(entry_id, person_id, date, agenda) VALUES (?, ?, ?, ?)",
-                (entry_id, who["id"], to_storage(moment)[0], agenda.strip()),
+                (entry_id, who.id, to_storage(moment)[0], agenda.strip()),
             ).lastrowid
             self._link(session_id, links)
             for draft in drafts:
@@ -151,13 +151,13 @@ class CoachingService(ActionsMixin):
             [(session_id, e) for e in entry_ids],
         )
 
-    def _shared_ids(self, ids: Iterable[int | str], who: dict | None) -> list[int]:
+    def _shared_ids(self, ids: Iterable[int | str], who: Person | None) -> list[int]:
         """Only entries the person shared may be linked to their session."""
         result = []
         for raw in ids:
             row = self.journal._row(raw)
-            if row["kind"] != "shared" or who is None or row["sender_id"] != who["id"]:
-                name = who["name"] if who else "this person"
+            if row["kind"] != "shared" or who is None or row["sender_id"] != who.id:
+                name = who.name if who else "this person"
                 raise UsageError(
                     f"Entry {raw} is not an entry {name} shared with you, "
                     "so it cannot be linked to the session."
@@ -218,7 +218,7 @@ class CoachingService(ActionsMixin):
         params: list = []
         if person is not None:
             sql += " AND s.person_id = ?"
-            params.append(self.people.get(person)["id"])
+            params.append(self.people.get(person).id)
         if upcoming_only:
             # The same test as "upcoming" below, so the app's start-up reminder reads the few
             # sessions ahead rather than every session ever held (8k of them: 0.4 s at 100k).
@@ -293,7 +293,7 @@ class CoachingService(ActionsMixin):
                 "Say what to do with this person's sessions: --sessions keep or --sessions delete."
             )
         who = self.people.get(person)
-        pid = who["id"]
+        pid = who.id
         counts = {
             "sessions": self.db.scalar(
                 "SELECT count(*) FROM coaching_session WHERE person_id = ?", (pid,)
@@ -320,7 +320,7 @@ class CoachingService(ActionsMixin):
             else:
                 self.db.execute(
                     "UPDATE action SET text = text || ' (' || ? || ')' WHERE owner_id = ?",
-                    (who["name"], pid),
+                    (who.name, pid),
                 )
                 self.db.execute(
                     "UPDATE action SET status = 'dropped', closed = ? "
@@ -328,7 +328,7 @@ class CoachingService(ActionsMixin):
                     (now, pid),
                 )
             self.db.execute("DELETE FROM person WHERE id = ?", (pid,))
-        return {"name": who["name"], "mode": sessions, **counts}
+        return {"name": who.name, "mode": sessions, **counts}
 
     def person_overview(self, person: str | int, today: date | None = None) -> dict:
         """A coachee's page: sessions, open actions, what they shared, their themes."""
@@ -336,19 +336,19 @@ class CoachingService(ActionsMixin):
         shared = self.db.query(
             "SELECT e.id, e.title, e.created, e.created_offset, e.mood, e.energy FROM entry e "
             "WHERE e.kind = 'shared' AND e.sender_id = ? ORDER BY e.created DESC",
-            (who["id"],),
+            (who.id,),
         )
         themes = self.db.query(
             "SELECT t.slug, t.name, t.category, count(*) AS n FROM entry_tag et "
             "JOIN tag t ON t.id = et.tag_id JOIN entry e ON e.id = et.entry_id "
             "WHERE e.kind = 'shared' AND e.sender_id = ? "
             "GROUP BY t.id ORDER BY n DESC, t.name LIMIT 12",
-            (who["id"],),
+            (who.id,),
         )
         return {
             "person": who,
-            "sessions": self.list_sessions(who["id"]),
-            "actions": self.list_actions(person=who["id"], open_only=True, today=today),
+            "sessions": self.list_sessions(who.id),
+            "actions": self.list_actions(person=who.id, open_only=True, today=today),
             "shared": [
                 {
                     "id": str(r["id"]),

@@ -330,7 +330,7 @@ class CoachingExchange:
     def _person_id(self, person: str | int) -> int:
         from reflectjournal.services.people import PeopleService
 
-        return int(PeopleService(self.db).get(person)["id"])
+        return PeopleService(self.db).get(person).id
 
 
 def _iso(stamp: str) -> str:

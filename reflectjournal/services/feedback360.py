@@ -270,7 +270,7 @@ class Feedback360Service:
         title: str = "",
     ) -> FeedbackReport:
         scores = self.read(Path(path))
-        pid = self.people.get(person)["id"] if person not in (None, "", "me") else None
+        pid = self.people.get(person).id if person not in (None, "", "me") else None
         day = (
             taken.isoformat()
             if isinstance(taken, date)
@@ -294,7 +294,7 @@ class Feedback360Service:
         if person in (None, "", "me"):
             where, params = "person_id IS NULL", ()
         else:
-            where, params = "person_id = ?", (self.people.get(person)["id"],)
+            where, params = "person_id = ?", (self.people.get(person).id,)
         rows = self.db.query(
             f"SELECT report, max(taken) AS taken, max(title) AS title FROM feedback_score "
             f"WHERE {where} GROUP BY report ORDER BY taken DESC, max(id) DESC",

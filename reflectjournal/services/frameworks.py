@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from reflectjournal.errors import NotFound, UsageError
+from reflectjournal.services import settings
 from reflectjournal.services.tags import slugify
 from reflectjournal.storage.database import Database
 
@@ -73,7 +74,7 @@ class FrameworkSpec:
 
 
 # The setting that remembers which built-in framework files the journal was last updated from.
-BUILTINS_SETTING = "frameworks.builtin_fingerprint"
+BUILTINS_SETTING = settings.BUILTIN_FRAMEWORKS.key
 _RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
@@ -228,7 +229,7 @@ class FrameworkService:
         and no write lock is taken, which used to cost every command ~12 ms.
         """
         fingerprint = builtin_fingerprint()
-        stored = self.db.scalar("SELECT value FROM setting WHERE key = ?", (BUILTINS_SETTING,))
+        stored = settings.read(self.db, settings.BUILTIN_FRAMEWORKS)
         if stored == fingerprint:
             return
         current = {
@@ -243,11 +244,7 @@ class FrameworkService:
         with self.db.transaction():
             for spec in stale:
                 self._install(spec, builtin=True)
-            self.db.execute(
-                "INSERT INTO setting(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (BUILTINS_SETTING, fingerprint),
-            )
+            settings.write(self.db, settings.BUILTIN_FRAMEWORKS, fingerprint)
 
     def optional_packs(self) -> list[FrameworkSpec]:
         """Shipped packs not installed yet (``frameworks add SLUG`` installs one)."""

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from reflectjournal.domain.enums import Role
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.entries import check_text
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.storage.database import Database
 
-ROLES = ("coachee", "mentee", "mentor", "coach")
+ROLES: tuple[str, ...] = tuple(Role)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person the journal knows (the CLI's JSON: ``cli/shapes.person_json``)."""
+
+    id: int
+    uid: str
+    name: str
+    role: Role
+    email: str
+    fingerprint: str | None  # their key's, once a contact card was exchanged
+    created: str  # UTC ISO timestamp
 
 
 class PeopleService:
@@ -25,13 +42,15 @@ class PeopleService:
         if self.find(name) is not None:
             raise UsageError(f"There is already someone called '{name}'; use another name.")
         with self.db.transaction():
-            return self.db.execute(
+            new_id = self.db.execute(
                 "INSERT INTO person(uid, name, role, email, created, notes) "
                 "VALUES (?, ?, ?, ?, ?, '')",
                 (uuid.uuid4().hex, name, role, email.strip(), now_utc().isoformat()),
             ).lastrowid
+        assert new_id is not None
+        return int(new_id)
 
-    def find(self, name_or_id: str | int) -> dict | None:
+    def find(self, name_or_id: str | int) -> Person | None:
         text = str(name_or_id).strip()
         row = self.db.query_one(
             "SELECT * FROM person WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1", (text,)
@@ -40,7 +59,7 @@ class PeopleService:
             row = self.db.query_one("SELECT * FROM person WHERE id = ?", (int(text),))
         return _person(row) if row is not None else None
 
-    def get(self, name_or_id: str | int) -> dict:
+    def get(self, name_or_id: str | int) -> Person:
         person = self.find(name_or_id)
         if person is None:
             raise NotFound(
@@ -48,11 +67,10 @@ class PeopleService:
             )
         return person
 
-    def list(self, role: str | None = None) -> list[dict]:
-        sql, params = "SELECT * FROM person", ()
-        if role:
-            sql, params = sql + " WHERE role = ?", (role,)
-        return [_person(r) for r in self.db.query(sql + " ORDER BY name COLLATE NOCASE", params)]
+    def list(self, role: str | None = None) -> list[Person]:
+        where, params = (" WHERE role = ?", (role,)) if role else ("", ())
+        rows = self.db.query(f"SELECT * FROM person{where} ORDER BY name COLLATE NOCASE", params)
+        return [_person(r) for r in rows]
 
     def rename(self, person_id: int, name: str) -> None:
         name = " ".join(name.split())
@@ -62,13 +80,13 @@ class PeopleService:
             self.db.execute("UPDATE person SET name = ? WHERE id = ?", (name, person_id))
 
 
-def _person(row) -> dict:
-    return {
-        "id": row["id"],
-        "uid": row["uid"],
-        "name": row["name"],
-        "role": row["role"],
-        "email": row["email"],
-        "fingerprint": row["fingerprint"],
-        "created": row["created"],
-    }
+def _person(row: Any) -> Person:
+    return Person(
+        id=int(row["id"]),
+        uid=str(row["uid"]),
+        name=str(row["name"]),
+        role=Role(row["role"]),
+        email=str(row["email"] or ""),
+        fingerprint=row["fingerprint"],
+        created=str(row["created"]),
+    )

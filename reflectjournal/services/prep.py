@@ -23,6 +23,7 @@ from reflectjournal.services import prep_sections
 from reflectjournal.services.coaching_exchange import BringItem, CoachingExchange
 from reflectjournal.services.patterns.evidence import Sample, mean_change
 from reflectjournal.services.patterns.rules import trend
+from reflectjournal.services.people import Person
 from reflectjournal.services.programmes import Agreement, Goal
 from reflectjournal.services.timeutil import from_storage, now_utc, to_storage
 from reflectjournal.services.wellbeing import CareNote, coachee_care_note
@@ -61,7 +62,7 @@ class Theme:
 
 @dataclass(frozen=True)
 class Brief:
-    person: dict
+    person: Person
     as_of: datetime
     last_session: dict | None
     next_session: dict | None
@@ -85,7 +86,7 @@ class Brief:
     def mentoring(self) -> bool:
         if self.agreement is not None:
             return self.agreement.kind == "mentoring"
-        return self.person.get("role") in ("mentee", "mentor")
+        return self.person.role.mentoring
 
 
 def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> Brief:
@@ -102,7 +103,7 @@ def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> 
     db = workspace.db
     coaching = workspace.coaching
     who = workspace.people.get(person)
-    pid = who["id"]
+    pid = who.id
     agreement = workspace.programmes.agreement(pid)
 
     sessions = db.query(
@@ -402,7 +403,7 @@ def _owner(action: dict) -> str:
 
 
 def to_markdown(brief: Brief) -> str:
-    name = md_escape(brief.person["name"])
+    name = md_escape(brief.person.name)
     out: list[str] = [f"# Session prep: {name}", ""]
     meta = [f"Prepared {brief.as_of.strftime('%d %b %Y, %H:%M')}"]
     if brief.last_session:
@@ -429,7 +430,7 @@ def to_markdown(brief: Brief) -> str:
     out += ["## At a glance", "", *[f"- {g}" for g in glance], ""]
     out += prep_sections.care_lines(brief)
     if brief.bring:
-        first = md_escape(brief.person["name"].split()[0])
+        first = md_escape(brief.person.name.split()[0])
         out += [f"## What {first} wants to bring", ""]
         out += [f"- {md_escape(b.text)}" for b in brief.bring]
         out.append("")
@@ -564,7 +565,7 @@ def entry_ids(brief: Brief) -> list[str]:
 
 
 def title(brief: Brief) -> str:
-    return f"Session prep: {brief.person['name']}"
+    return f"Session prep: {brief.person.name}"
 
 
 # The same layout for a dark screen: light text, headings in a lighter blue. Paper (PDF) always
@@ -578,16 +579,17 @@ BRIEF_CSS_DARK = (
 )
 
 
-def to_html(markdown_text: str, brief: Brief, *, css: str = BRIEF_CSS) -> str:
+def to_html(markdown_text: str, brief: Brief | str, *, css: str = BRIEF_CSS) -> str:
     """A whole HTML document: the sanitised rendering of the brief with our print style.
 
     Only the body comes from rendering (which sanitises it); the head is our own constant text.
+    ``brief`` may instead be the document's title (the sponsor summary uses the same style).
     """
     from html import escape
 
     body = render_html(markdown_text)
     return (
-        f'<html><head><meta charset="utf-8"><title>{escape(title(brief))}</title>'
+        f'<html><head><meta charset="utf-8"><title>{escape(brief if isinstance(brief, str) else title(brief))}</title>'
         f"<style>{css}</style></head><body>{body}</body></html>"
     )
 

@@ -36,7 +36,7 @@ def session_label(brief) -> str | None:
 def care_lines(brief) -> list[str]:
     if brief.care is None:
         return []
-    out = ["## Care for the carer", "", brief.care.sentence(_escape(brief.person["name"])), ""]
+    out = ["## Care for the carer", "", brief.care.sentence(_escape(brief.person.name)), ""]
     out += ["Places that can help:", ""]
     out += [f"- **{name}**: {what}" for name, what in SIGNPOSTS]
     out += ["", f"*{URGENT}*", ""]

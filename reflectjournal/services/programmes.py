@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.entries import check_text
@@ -133,7 +134,7 @@ class ProgrammeService:
         the person's role, so the one-line ``agreement set --with X --sessions 6`` is complete.
         """
         who = self.people.get(person)
-        existing = self.db.query_one("SELECT * FROM agreement WHERE person_id = ?", (who["id"],))
+        existing = self.db.query_one("SELECT * FROM agreement WHERE person_id = ?", (who.id,))
         changes: dict = {}
         if kind is not None:
             if kind not in KINDS:
@@ -168,26 +169,7 @@ class ProgrammeService:
         now = now_utc().isoformat()
         with self.db.transaction():
             if existing is None:
-                row = {
-                    "uid": uuid.uuid4().hex,
-                    "person_id": who["id"],
-                    "kind": "mentoring" if who["role"] in ("mentee", "mentor") else "coaching",
-                    "sessions": None,
-                    "frequency": "",
-                    "confidentiality": DEFAULT_CONFIDENTIALITY,
-                    "limits": DEFAULT_LIMITS,
-                    "sponsor": "",
-                    "sponsor_consent": 0,
-                    "start": date.today().isoformat(),
-                    "review": None,
-                    "until": None,
-                    "no_fault": DEFAULT_NO_FAULT,
-                    "ended": None,
-                    "end_review": "",
-                    "origin": "mine",
-                    "created": now,
-                    "updated": now,
-                }
+                row = self._new_row(who, now)
                 row.update(changes)
                 columns = ", ".join(row)
                 self.db.execute(
@@ -200,14 +182,43 @@ class ProgrammeService:
                 self.db.execute(
                     f"UPDATE agreement SET {sets} WHERE id = ?", (*changes.values(), existing["id"])
                 )
-        return self.agreement(who["id"])  # type: ignore[return-value]
+        return self.agreement(who.id)  # type: ignore[return-value]
+
+    def _new_row(self, who: dict[str, Any], now: str) -> dict[str, Any]:
+        """A new agreement's columns: today, our default clauses, the kind by the role."""
+        return {
+            "uid": uuid.uuid4().hex,
+            "person_id": who.id,
+            "kind": "mentoring" if who.role in ("mentee", "mentor") else "coaching",
+            "sessions": None,
+            "frequency": "",
+            "confidentiality": DEFAULT_CONFIDENTIALITY,
+            "limits": DEFAULT_LIMITS,
+            "sponsor": "",
+            "sponsor_consent": 0,
+            "start": date.today().isoformat(),
+            "review": None,
+            "until": None,
+            "no_fault": DEFAULT_NO_FAULT,
+            "ended": None,
+            "end_review": "",
+            "origin": "mine",
+            "created": now,
+            "updated": now,
+        }
+
+    def draft_agreement(self, person: str | int) -> Agreement:
+        """What a new agreement with ``person`` would hold, without saving it (id 0)."""
+        who = self.people.get(person)
+        row = self._new_row(who, now_utc().isoformat())
+        return _agreement({**row, "id": 0, "person_name": who.name})
 
     def agreement(self, person: str | int) -> Agreement | None:
         who = self.people.get(person)
         row = self.db.query_one(
             "SELECT a.*, p.name AS person_name FROM agreement a JOIN person p ON p.id = a.person_id "
             "WHERE a.person_id = ?",
-            (who["id"],),
+            (who.id,),
         )
         return _agreement(row) if row is not None else None
 
@@ -223,9 +234,9 @@ class ProgrammeService:
     ) -> Agreement:
         """Close the relationship with an end-of-relationship review; nothing is deleted."""
         who = self.people.get(person)
-        current = self.agreement(who["id"])
+        current = self.agreement(who.id)
         if current is None:
-            current = self.set_agreement(who["id"])
+            current = self.set_agreement(who.id)
         day = _day(ended) or date.today().isoformat()
         if current.start and day < current.start:
             raise UsageError(f"The end date {day} comes before the start {current.start}.")
@@ -235,7 +246,7 @@ class ProgrammeService:
                 "UPDATE agreement SET ended = ?, end_review = ?, updated = ? WHERE id = ?",
                 (day, text or current.end_review, now_utc().isoformat(), current.id),
             )
-        return self.agreement(who["id"])  # type: ignore[return-value]
+        return self.agreement(who.id)  # type: ignore[return-value]
 
     def reopen_relationship(self, person: str | int) -> Agreement:
         current = self.agreement(person)
@@ -262,7 +273,7 @@ class ProgrammeService:
             goal_id = self.db.execute(
                 "INSERT INTO goal(uid, person_id, text, status, shared, origin, created, updated) "
                 "VALUES (?, ?, ?, 'active', ?, 'mine', ?, ?)",
-                (uuid.uuid4().hex, who["id"], text, int(shared), now, now),
+                (uuid.uuid4().hex, who.id, text, int(shared), now, now),
             ).lastrowid
         return self.goal(goal_id)
 
@@ -340,7 +351,7 @@ class ProgrammeService:
         clauses, params = ["1"], []
         if person is not None:
             clauses.append("g.person_id = ?")
-            params.append(self.people.get(person)["id"])
+            params.append(self.people.get(person).id)
         if active_only:
             clauses.append("g.status = 'active'")
         return self._goals(" AND ".join(clauses), params)
@@ -387,12 +398,12 @@ class ProgrammeService:
         """(sessions held with ``person`` since the agreement started, up to ``until_iso``;
         sessions agreed or None)."""
         who = self.people.get(person)
-        current = self.agreement(who["id"])
+        current = self.agreement(who.id)
         start = current.start if current and current.start else ""
         held = self.db.scalar(
             "SELECT count(*) FROM coaching_session WHERE person_id = ? AND date <= ? "
             "AND substr(date, 1, 10) >= ?",
-            (who["id"], until_iso, start),
+            (who.id, until_iso, start),
         )
         return int(held or 0), current.sessions if current else None
 

@@ -17,6 +17,7 @@ from datetime import date
 
 from reflectjournal.errors import UsageError
 from reflectjournal.services import settings
+from reflectjournal.storage.database import Database
 
 SETTING = settings.RETENTION_MONTHS.key
 MAX_MONTHS = 240
@@ -33,12 +34,12 @@ class RetentionDue:
     goals: int
 
 
-def months_setting(db) -> int | None:
+def months_setting(db: Database) -> int | None:
     value = settings.read(db, settings.RETENTION_MONTHS)
     return int(value) if value and value.isdigit() else None
 
 
-def set_months(db, months: int | None) -> None:
+def set_months(db: Database, months: int | None) -> None:
     """The retention period in months after a relationship ends; None = no period set."""
     if months is not None and not (isinstance(months, int) and 1 <= months <= MAX_MONTHS):
         raise UsageError(
@@ -61,7 +62,7 @@ def _months_before(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def due(db, today: date | None = None) -> list[RetentionDue]:
+def due(db: Database, today: date | None = None) -> list[RetentionDue]:
     """People whose notes have been kept past the retention period (empty when none is set)."""
     months = months_setting(db)
     if months is None:
@@ -101,3 +102,24 @@ def sentence(item: RetentionDue, months: int) -> str:
         f"Your notes on {item.name} are past your {months}-month retention period (the "
         f"relationship {what} on {item.since}); export what you must keep, then delete them."
     )
+
+
+class Retention:
+    """The retention period and who is past it, for the front ends (``workspace.retention``)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def months(self) -> int | None:
+        return months_setting(self.db)
+
+    def set_months(self, months: int | None) -> None:
+        set_months(self.db, months)
+
+    def due(self, today: date | None = None) -> list[RetentionDue]:
+        return due(self.db, today)
+
+    def sentences(self, today: date | None = None) -> list[str]:
+        """One sentence per person past the period (empty when no period is set)."""
+        months = self.months()
+        return [sentence(d, months) for d in self.due(today)] if months else []

@@ -16,13 +16,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from reflectjournal.errors import NotFound, UsageError
+from reflectjournal.services import settings
 from reflectjournal.services.regulators import Regulator, regulator, theme_slugs
 from reflectjournal.services.settings import REVALIDATION_REGULATOR, REVALIDATION_RENEWAL
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.storage.database import Database
 
-RENEWAL_SETTING = REVALIDATION_RENEWAL.key
-REGULATOR_SETTING = REVALIDATION_REGULATOR.key
 ACCOUNT_TYPES = ("cpd", "feedback", "event")
 
 
@@ -259,17 +258,12 @@ class RevalidationService:
         if reg is None:
             raise UsageError("Name your regulator: nmc, gmc or hcpc.")
         day = _iso_day(renewal, "renewal date")
-        with self.db.transaction():
-            for key, value in ((REGULATOR_SETTING, reg.slug), (RENEWAL_SETTING, day)):
-                self.db.execute(
-                    "INSERT INTO setting(key, value) VALUES (?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (key, value),
-                )
+        with self.db.transaction():  # both or neither
+            settings.write(self.db, REVALIDATION_REGULATOR, reg.slug)
+            settings.write(self.db, REVALIDATION_RENEWAL, day)
 
     def regulator_slug(self) -> str | None:
-        value = self.db.scalar("SELECT value FROM setting WHERE key = ?", (REGULATOR_SETTING,))
-        return str(value) if value else None
+        return settings.read(self.db, REVALIDATION_REGULATOR) or None
 
     # ---- the travelling discussion record ---------------------------------------------------
 
@@ -283,8 +277,7 @@ class RevalidationService:
             "type": "reflective-discussion",
             "uid": d.uid,
             "date": d.date,
-            "registrant": self.db.scalar("SELECT value FROM setting WHERE key = 'owner.name'")
-            or "",
+            "registrant": settings.read(self.db, settings.OWNER_NAME),
             "colleague": {"name": d.colleague_name, "pin": d.colleague_pin},
             "accounts": titles,
         }
@@ -325,7 +318,7 @@ class RevalidationService:
     ) -> Tracker:
         reg = regulator(regulator_slug or self.regulator_slug() or "nmc")
         assert reg is not None
-        saved = self.db.scalar("SELECT value FROM setting WHERE key = ?", (RENEWAL_SETTING,))
+        saved = settings.read(self.db, REVALIDATION_RENEWAL) or None
         end_text = renewal or saved
         today = today or datetime.now().astimezone().date()
         end = date.fromisoformat(_iso_day(end_text, "renewal date")) if end_text else today

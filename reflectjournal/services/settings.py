@@ -52,6 +52,9 @@ REVALIDATION_RENEWAL = SettingKey(
     "revalidation.renewal", "", "ISO date the current revalidation cycle ends"
 )
 DRAFT_PREFIX = "draft."  # draft.<entry id> or draft.new: unsaved editor state (gui/drafts.py)
+# contact.verified:<fingerprint> = ISO date the contact's key was compared (sharing/verification.py)
+VERIFIED_PREFIX = "contact.verified:"
+PREFIXES = (DRAFT_PREFIX, VERIFIED_PREFIX)  # families of keys, one per draft or contact
 
 REGISTRY: dict[str, SettingKey] = {
     s.key: s
@@ -80,7 +83,7 @@ _UPSERT = (
 def require(key: SettingKey | str) -> str:
     """The key's text, refusing keys nobody registered (a typo would silently lose a setting)."""
     name = key.key if isinstance(key, SettingKey) else key
-    if name not in REGISTRY and not name.startswith(DRAFT_PREFIX):
+    if name not in REGISTRY and not name.startswith(PREFIXES):
         raise KeyError(f"unregistered setting {name!r}; add it to services/settings.py")
     return name
 
@@ -123,6 +126,7 @@ __all__ = [
     "BACKUP_KEEP",
     "CARE_NOTE",
     "DRAFT_PREFIX",
+    "PREFIXES",
     "FINE_NAMES",
     "OWNER_NAME",
     "REGISTRY",
@@ -130,6 +134,7 @@ __all__ = [
     "RETENTION_MONTHS",
     "SENSITIVE_NAMES",
     "SettingKey",
+    "VERIFIED_PREFIX",
     "delete",
     "read",
     "require",

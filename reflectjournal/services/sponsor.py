@@ -33,33 +33,33 @@ class SponsorSummary:
 
 def build_summary(workspace, person: str | int, today: date | None = None) -> SponsorSummary:
     who = workspace.people.get(person)
-    agreement = workspace.programmes.agreement(who["id"])
+    agreement = workspace.programmes.agreement(who.id)
     if agreement is None:
         raise UsageError(
-            f"There is no agreement with {who['name']}, so there is no sponsor to write to; "
+            f"There is no agreement with {who.name}, so there is no sponsor to write to; "
             "set one with 'agreement set'."
         )
     if not agreement.sponsor:
         raise UsageError(
-            f"The agreement with {who['name']} names no sponsor; add one with "
+            f"The agreement with {who.name} names no sponsor; add one with "
             "'agreement set --sponsor NAME'."
         )
     if not agreement.sponsor_consent:
         raise UsageError(
-            f"{who['name']} has not agreed to a summary for {agreement.sponsor}; record their "
+            f"{who.name} has not agreed to a summary for {agreement.sponsor}; record their "
             "consent first ('agreement set --sponsor-consent yes')."
         )
     now = now_utc().isoformat()
     rows = workspace.db.query(
         "SELECT date FROM coaching_session WHERE person_id = ? AND substr(date, 1, 10) >= ? "
         "ORDER BY date",
-        (who["id"], agreement.start or ""),
+        (who.id, agreement.start or ""),
     )
     held = tuple(r["date"][:10] for r in rows if r["date"] <= now)
     ahead = [r["date"][:10] for r in rows if r["date"] > now]
-    goals = tuple(g for g in workspace.programmes.goals(who["id"]) if g.shared)
+    goals = tuple(g for g in workspace.programmes.goals(who.id) if g.shared)
     return SponsorSummary(
-        person=who["name"],
+        person=who.name,
         sponsor=agreement.sponsor,
         agreement=agreement,
         held=held,
@@ -139,15 +139,4 @@ def title(summary: SponsorSummary) -> str:
 def to_html(markdown_text: str, summary: SponsorSummary) -> str:
     from reflectjournal.services import prep
 
-    return prep.to_html(markdown_text, _Titled(title(summary)))
-
-
-@dataclass(frozen=True)
-class _Titled:
-    """Enough of a brief for prep.to_html's head."""
-
-    label: str
-
-    @property
-    def person(self) -> dict:
-        return {"name": self.label.split(": ", 1)[-1]}
+    return prep.to_html(markdown_text, title(summary))

@@ -34,7 +34,7 @@ class PersonFile:
 
 def gather(workspace, person: str | int) -> PersonFile:
     who = workspace.people.get(person)
-    pid = who["id"]
+    pid = who.id
     db = workspace.db
     agreement = workspace.programmes.agreement(pid)
     goals = tuple(
@@ -102,7 +102,9 @@ def gather(workspace, person: str | int) -> PersonFile:
                 ],
             }
         )
-    person_record = {k: who[k] for k in ("name", "role", "email", "created", "fingerprint")}
+    person_record = {
+        k: getattr(who, k) for k in ("name", "role", "email", "created", "fingerprint")
+    }
     return PersonFile(
         person=person_record,
         prepared=now_utc().isoformat(),
@@ -188,7 +190,7 @@ def to_markdown(file: PersonFile) -> str:
 def entry_ids(workspace, person: str | int) -> list[int]:
     """The entries behind the file (their notes and what they shared), whose privacy choices
     apply to it."""
-    pid = workspace.people.get(person)["id"]
+    pid = workspace.people.get(person).id
     rows = workspace.db.query(
         "SELECT id FROM entry WHERE (kind = 'shared' AND sender_id = ?) OR id IN "
         "(SELECT entry_id FROM coaching_session WHERE person_id = ?)",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reflectjournal.services import settings
+from reflectjournal.storage.database import Database
 
 LOW = 2  # 1 or 2 out of 5
 RUN = 3  # this many entries in a row
@@ -85,7 +86,7 @@ def care_note(points: Iterable[tuple[str, int | None, int | None]]) -> CareNote 
     return CareNote(measures=tuple(runs), run=longest[0], since=min(s for _, s in runs.values()))
 
 
-def coachee_care_note(db, person_id: int, until: str) -> CareNote | None:
+def coachee_care_note(db: Database, person_id: int, until: str) -> CareNote | None:
     """The note for what ``person_id`` shared up to ``until`` (stored UTC text)."""
     rows = db.query(
         "SELECT substr(created, 1, 10), mood, energy FROM entry WHERE kind = 'shared' "
@@ -96,7 +97,7 @@ def coachee_care_note(db, person_id: int, until: str) -> CareNote | None:
     return care_note(reversed([tuple(r) for r in rows]))
 
 
-def own_care_note(db) -> CareNote | None:
+def own_care_note(db: Database) -> CareNote | None:
     """The note for the journal owner's own reflections, unless they switched it off."""
     if settings.read(db, settings.CARE_NOTE) == "off":
         return None
@@ -107,5 +108,21 @@ def own_care_note(db) -> CareNote | None:
     return care_note(reversed([tuple(r) for r in rows]))
 
 
-def set_own_care_note(db, enabled: bool) -> None:
+def set_own_care_note(db: Database, enabled: bool) -> None:
     settings.write(db, settings.CARE_NOTE, "on" if enabled else "off")
+
+
+class Wellbeing:
+    """The owner's own care note and its switch, for the front ends (``workspace.wellbeing``)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def own_care_note(self) -> CareNote | None:
+        return own_care_note(self.db)
+
+    def care_note_on(self) -> bool:
+        return settings.read(self.db, settings.CARE_NOTE) != "off"
+
+    def set_own_care_note(self, enabled: bool) -> None:
+        set_own_care_note(self.db, enabled)

@@ -32,10 +32,13 @@ if TYPE_CHECKING:
     from reflectjournal.services.patterns import PatternService
     from reflectjournal.services.privacy.service import PrivacyService
     from reflectjournal.services.programmes import ProgrammeService
+    from reflectjournal.services.retention import Retention
+    from reflectjournal.services.revalidation import RevalidationService
     from reflectjournal.services.revalidation_exchange import RevalidationExchange
     from reflectjournal.services.review import WeeklyReview
     from reflectjournal.services.sharing.service import SharingService
     from reflectjournal.services.suggest import TagSuggester
+    from reflectjournal.services.wellbeing import Wellbeing
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +152,24 @@ class Workspace:
         return Review(self.db)
 
     @cached_property
+    def retention(self) -> Retention:  # how long coaching notes are kept
+        from reflectjournal.services.retention import Retention as Service
+
+        return Service(self.db)
+
+    @cached_property
+    def revalidation(self) -> RevalidationService:  # the CPD/revalidation records and tracker
+        from reflectjournal.services.revalidation import RevalidationService as Service
+
+        return Service(self.db)
+
+    @cached_property
+    def wellbeing(self) -> Wellbeing:  # the owner's care note
+        from reflectjournal.services.wellbeing import Wellbeing as Service
+
+        return Service(self.db)
+
+    @cached_property
     def backups(self) -> BackupService:
         from reflectjournal.services.backup import BackupService as Service
 
@@ -167,6 +188,11 @@ class Workspace:
     @property
     def path(self) -> Path:
         return self.db.path
+
+    @property
+    def encrypted(self) -> bool:
+        """False only for a journal opened without encryption (tests, a plain demo copy)."""
+        return bool(self.db.encrypted)
 
     @classmethod
     def open(cls, path: Path, sources: KeySources) -> Workspace:
@@ -261,6 +287,12 @@ class Workspace:
         elif old_backups == "delete":
             found = olds.delete(found)
         return {"choice": old_backups, "backups": [str(p) for p in found]}
+
+    def backups_under_this_key(self) -> list[Path]:
+        """Backups made with this journal's current passphrase (asked about on a change)."""
+        from reflectjournal.services.old_backups import backups_keyed_like
+
+        return backups_keyed_like(self.db)
 
     def _withdraw_shares(self, entry_id: int) -> None:
         # Only journals that shared this entry pay for building the sharing services.

@@ -144,6 +144,11 @@ def test_cold_start(benchmark, recorder, corpus, journal_copy, cli_env):
 
 
 STALL_BUDGET = 0.100
+STALL_ROUNDS = int(os.environ.get("RJ_BENCH_STALL_ROUNDS", "5"))
+
+
+def _load() -> float | None:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 
 
 def test_ui_thread_stall_during_import(benchmark, recorder, qapp, corpus, tmp_path):
@@ -151,55 +156,109 @@ def test_ui_thread_stall_during_import(benchmark, recorder, qapp, corpus, tmp_pa
 
     The import runs as the app runs it (a task on its own connection, gui/io_dialogs.py); a
     timer on the UI thread does a trivial read every 5 ms, and the longest gap between two
-    turns of the event loop is the stall a user would feel.
+    turns of the event loop is the stall a user would feel. Each round imports into a new
+    journal; the figure is the median over rounds of each round's worst gap. On a shared
+    machine a gap also holds time the scheduler gave to other processes, so the same loop is
+    run with no import (the idle floor) and the UI thread's own CPU time per read is kept.
     """
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 
     from reflectjournal.gui.tasks import run_task
 
-    ws = Workspace.create(tmp_path / "stall.rj", "bench passphrase")
-    stalls: list[float] = []
-
-    def import_once() -> float:
+    def watch(ws: Workspace, work=None, idle_s: float = 0.0) -> dict[str, float]:
+        """Tick a UI-thread read every 5 ms while ``work`` runs (or for ``idle_s``)."""
         loop = QEventLoop()
         clock = QElapsedTimer()
-        worst = [0.0]
+        gaps: list[float] = []
+        reads: list[float] = []
+        read_cpu: list[float] = []
         last = [0.0]
 
         def tick() -> None:
             now = clock.nsecsElapsed() / 1e9
+            if last[0]:
+                gaps.append(now - last[0])
+            cpu = time.thread_time()
             ws.journal.count()  # what a page does when it repaints: a read on the UI thread
-            worst[0] = max(worst[0], now - last[0])
+            read_cpu.append(time.thread_time() - cpu)
+            reads.append(clock.nsecsElapsed() / 1e9 - now)
             last[0] = clock.nsecsElapsed() / 1e9
-
-        def work(ctx):
-            with ws.for_worker() as worker:
-                return worker.imports.run("jrnl", corpus.jrnl_file, progress=ctx.report)
 
         timer = QTimer(interval=5)
         timer.timeout.connect(tick)
         clock.start()
         timer.start()
-        task = run_task(work)
-        task.done.connect(loop.quit)
+        task = None
+        if work is not None:
+            task = run_task(work)
+            task.done.connect(loop.quit)
+        else:
+            QTimer.singleShot(int(idle_s * 1000), loop.quit)
         loop.exec()
         timer.stop()
-        assert task.error is None, task.error
-        return worst[0]
+        elapsed = clock.nsecsElapsed() / 1e9
+        if task is not None:
+            assert task.error is None, task.error
+        gaps.sort()
+        return {
+            "worst_gap": gaps[-1],
+            "p99_gap": gaps[int(len(gaps) * 0.99) - 1],
+            "worst_read": max(reads),
+            "median_read": statistics.median(reads),
+            "worst_read_cpu": max(read_cpu),
+            "elapsed": elapsed,
+        }
 
-    stalls.append(benchmark.pedantic(import_once, rounds=1, iterations=1))
-    assert ws.journal.count() == SIZE
-    ws.close()
+    rounds: list[dict[str, float]] = []
+    loads: list[float] = []
+    idle: list[dict[str, float]] = []
+
+    def import_once() -> float:
+        ws = Workspace.create(tmp_path / f"stall-{len(rounds)}.rj", "bench passphrase")
+
+        def work(ctx):
+            with ws.for_worker() as worker:
+                return worker.imports.run("jrnl", corpus.jrnl_file, progress=ctx.report)
+
+        try:
+            idle.append(watch(ws, idle_s=1.0))
+            load = _load()
+            if load is not None:
+                loads.append(load)
+            rounds.append(watch(ws, work))
+            assert ws.journal.count() == SIZE
+        finally:
+            ws.close()
+        return rounds[-1]["worst_gap"]
+
+    benchmark.pedantic(import_once, rounds=STALL_ROUNDS, iterations=1)
+
+    def median(key: str, of: list[dict[str, float]]) -> float:
+        return statistics.median(r[key] for r in of)
+
+    worst = median("worst_gap", rounds)
+    load_note = (
+        f"load average {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} cores" if loads else ""
+    )
     recorder.add(
         Result(
             f"UI-thread stall during a {SIZE // 1000}k-entry background import (longest gap)",
-            stalls[0],
-            1,
+            worst,
+            len(rounds),
             budget_s=STALL_BUDGET,
-            note="a 5 ms timer reading the journal on the UI thread; worst gap between its turns",
+            samples=[r["worst_gap"] for r in rounds],
+            note=(
+                "median over rounds of each import's worst gap between turns of a 5 ms "
+                f"UI-thread timer that reads the journal; p99 gap {median('p99_gap', rounds) * 1000:.0f} ms, "
+                f"idle floor (no import) worst gap {median('worst_gap', idle) * 1000:.0f} ms; "
+                f"the read itself: median {median('median_read', rounds) * 1000:.1f} ms, "
+                f"worst {median('worst_read', rounds) * 1000:.0f} ms wall, "
+                f"{median('worst_read_cpu', rounds) * 1000:.1f} ms UI-thread CPU; "
+                f"import {median('elapsed', rounds):.1f} s; {load_note}"
+            ),
         )
     )
-    assert stalls[0] < STALL_BUDGET, f"the UI thread stalled {stalls[0] * 1000:.0f} ms"
+    assert worst < STALL_BUDGET, f"the UI thread stalled {worst * 1000:.0f} ms (median of rounds)"
 
 
 def test_keystroke_to_repainted_list(benchmark, recorder, qapp, gui_ws):

@@ -39,7 +39,7 @@ def _page(qtbot, ws: Workspace, name: str) -> CoachingView:
     qtbot.addWidget(view)
     view.resize(1024, 640)
     view.show()
-    view.open_person(ws.people.get(name)["id"])
+    view.open_person(ws.people.get(name).id)
     view.person_tabs.setCurrentWidget(view.exchange_panel)
     return view
 

@@ -54,7 +54,7 @@ def test_coachee_session_with_two_actions_and_prep_brief(qtbot, workspace, warni
         tags=["workforce-pressures"],
         mood=2,
         kind="shared",
-        sender_id=sam["id"],
+        sender_id=sam.id,
         visibility="coach",
     )
     view.refresh()

@@ -199,3 +199,44 @@ def test_launcher_opens_packets_in_the_app(tmp_path):
     argv = _file_argument([str(packet)], commands)
     args = parser.parse_args(argv)  # was: "unrecognized arguments: --open"
     assert (args.command, args.open) == ("gui", str(packet))
+
+
+def test_the_entry_shows_where_it_went_and_when_it_was_received(qtbot, trio):
+    """Issue 16 item 3: "Tom, sent 3 Dec, received 4 Dec" beside the entry, without opening
+    anything; names from others' cards are never read as markup."""
+    from reflectjournal.gui.editor import EntryEditor
+    from reflectjournal.gui.tag_picker import TagCatalogue
+
+    leader, mentor, coach = trio
+    entry = leader.journal.add("Board meeting.", title="Board")
+    leader.sharing.exchange.share(entry, ["Tom Mentor", "Cat Coach"])
+    leader.sharing.exchange.sync()
+    mentor.sharing.exchange.sync()  # receives and leaves a receipt
+    leader.sharing.exchange.sync()  # reads the receipt
+    editor = EntryEditor(leader, TagCatalogue(leader.journal, leader.frameworks))
+    qtbot.addWidget(editor)
+    editor.load_entry(entry)
+    assert editor.share_button.text() == "Shared with Cat Coach, Tom Mentor…"
+    lines = editor.share_button.accessibleDescription().split("\n")
+    assert lines[0] == "Cat Coach, sent " + lines[0].split("sent ")[1]
+    assert lines[0].endswith("not received yet")
+    assert "Tom Mentor, sent " in lines[1] and ", received " in lines[1]
+    assert editor.share_button.toolTip() == editor.share_button.accessibleDescription()
+
+
+def test_a_change_in_the_watched_folder_starts_a_sync(qtbot, trio, tmp_path):
+    """Issue 16 item 5: the app syncs shortly after the shared folder changes (no timer)."""
+    leader, mentor, _ = trio
+    sync = ExchangeSync(mentor, interval_ms=3_600_000)  # the timer cannot be what syncs
+    sync.debounce.setInterval(50)
+    sync.watch_folders()
+    assert str((tmp_path / "OneDrive").resolve()) in sync.watcher.directories()
+    entry = leader.journal.add("Night shift.", title="Nights")
+    leader.sharing.exchange.share(entry, ["Tom Mentor"])
+    arrived = []
+    sync.received.connect(arrived.append)
+    leader.sharing.exchange.sync()  # the leader's sync writes into the shared folder
+    qtbot.waitUntil(lambda: arrived == [1], timeout=20_000)
+    qtbot.waitUntil(lambda: not sync.running, timeout=20_000)
+    sync.stop()
+    assert mentor.db.scalar("SELECT title FROM entry WHERE kind = 'shared'") == "Nights"

@@ -155,3 +155,34 @@ def test_a_refused_write_reports_nothing(window, qtbot):
 
     assert perform(window.events, refuse, Changes(entries=True), on_error=errors.append) is None
     assert errors == ["No."] and heard == []
+
+
+def test_programme_writes_on_coaching_are_heard_and_a_cancelled_agreement_saves_nothing(
+    window, workspace, qtbot, monkeypatch, tmp_path
+):
+    from PySide6.QtWidgets import QInputDialog
+
+    workspace.people.add("Sam Patel", "coachee")
+    coaching = window.go("coaching")
+    coaching.refresh(select=workspace.people.get("Sam Patel").id)
+    heard: list[Changes] = []
+    window.events.changed.connect(lambda changes, who: heard.append(changes))
+
+    dialog = coaching.edit_agreement()
+    assert "Session" not in coaching.agreement.text()
+    dialog.reject()  # the form showed the defaults; nothing may be saved
+    assert workspace.programmes.agreement("Sam Patel") is None and heard == []
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Rota", True)))
+    coaching.goals.add_goal()
+    assert [c.programmes for c in heard] == [True]
+    csv = tmp_path / "r.csv"
+    csv.write_text("Dimension,Self,Others\nLeading with care,3.9,3.2\n", encoding="utf-8")
+    assert coaching.feedback.import_file(csv)
+    assert [c.programmes for c in heard] == [True, True]
+
+    coaching.tabs.setCurrentWidget(coaching.caseload)
+    keep = coaching.caseload.keep
+    keep.setCurrentIndex(keep.findData(36))
+    keep.activated.emit(keep.currentIndex())
+    assert heard[-1].settings and workspace.retention.months() == 36

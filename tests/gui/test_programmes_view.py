@@ -31,7 +31,7 @@ def _view(qtbot, workspace, select: str | None = None) -> CoachingView:
     view.resize(1024, 640)
     view.show()
     if select:
-        view.refresh(select=workspace.people.get(select)["id"])
+        view.refresh(select=workspace.people.get(select).id)
     return view
 
 
@@ -46,12 +46,12 @@ def test_page_speaks_to_a_leader_and_to_a_coach(qtbot, workspace):
     assert not view.person_tabs.isTabVisible(3)  # nothing is "shared with you" by your coach
 
     workspace.people.add("Sam Patel", "coachee")
-    view.refresh(select=workspace.people.get("Sam Patel")["id"])
+    view.refresh(select=workspace.people.get("Sam Patel").id)
     assert view.intro.text().startswith("Your coachees")
     assert view.tabs.isTabVisible(view.tabs.indexOf(view.caseload))
     assert view.new_session.text() == "New session…" and view.prep_button.isVisible()
     workspace.people.add("Priya Shah", "mentee")
-    view.refresh(select=workspace.people.get("Priya Shah")["id"])
+    view.refresh(select=workspace.people.get("Priya Shah").id)
     assert view.new_session.text() == "New meeting…"
     assert view.person_tabs.tabText(0) == "Meetings"
 
@@ -125,7 +125,7 @@ def test_caseload_tab_and_opening_a_person(qtbot, workspace):
     assert "1 overdue action" in view.caseload.summary.text()
     tree.itemActivated.emit(sam, 0)
     qtbot.waitUntil(lambda: view.tabs.currentIndex() == 0)
-    assert view.current_person() == workspace.people.get("Sam Patel")["id"]
+    assert view.current_person() == workspace.people.get("Sam Patel").id
 
 
 def test_sponsor_summary_pdf_and_person_export(qtbot, workspace, warnings, tmp_path, monkeypatch):

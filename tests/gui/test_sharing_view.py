@@ -82,7 +82,7 @@ def test_cards_share_receive_comment_and_feedback(qtbot, pair, tmp_path):
     view.resize(900, 600)
     received = view.import_packet(packet)
     assert (received.kind, received.changed) == ("share", True)
-    assert received.sentence == "From Alice Leader: 1 new, 0 updated."
+    assert received.sentence == "From Alice Leader: 1 new."
     top = view.tree.topLevelItem(0)
     assert top.text(0).startswith("Alice Leader")
     assert leader.sharing.identity.get().fingerprint in top.child(0).text(0)
@@ -105,7 +105,7 @@ def test_cards_share_receive_comment_and_feedback(qtbot, pair, tmp_path):
     got = leader_view.import_packet(tmp_path / "fb.rjfeedback")
     assert (got.kind, got.sentence) == (
         "feedback",
-        "From Bob Mentor: 1 comment(s) on your entries.",
+        "From Bob Mentor: 1 comment on your entries.",
     )
     assert leader.journal.get(first)["comments"][0]["text"] == "How is the ward coping?"
 

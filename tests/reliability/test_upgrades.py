@@ -74,7 +74,7 @@ def _assert_fixture_content(ws) -> None:
     assert [(r["value"], r["date"], r["note"]) for r in ratings] == [
         (4, "2025-05-07", "steadier this month")
     ]
-    assert [p["name"] for p in ws.people.list()] == ["Dr Mentor"]
+    assert [p.name for p in ws.people.list()] == ["Dr Mentor"]
     assert ws.owner_name == "Fixture Leader"
     assert ws.db.integrity_ok()
 

@@ -26,7 +26,7 @@ def test_session_round_trip_with_grow_sections_links_and_actions(coach):
     ws = coach
     sam = ws.people.get("Sam Patel")
     shared = ws.journal.add(
-        "Rota trouble again.", kind="shared", sender_id=sam["id"], visibility="coach"
+        "Rota trouble again.", kind="shared", sender_id=sam.id, visibility="coach"
     )
     sid = ws.coaching.add_session(
         "sam patel",  # names match without regard to case

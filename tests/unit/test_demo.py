@@ -40,7 +40,7 @@ def test_demo_journal_is_encrypted_and_populated(tmp_path):
         counts = {t.slug: t.count for t in journal.tag_counts()}
         assert counts["workforce-pressures"] >= 3 and counts["compassionate-leadership"] >= 3
         assert journal.count(EntryFilter(kind="session")) == 2
-        assert {p["name"] for p in ws.people.list()} == {demo.MENTOR, demo.COACH}
+        assert {p.name for p in ws.people.list()} == {demo.MENTOR, demo.COACH}
         assert ws.db.scalar("SELECT count(*) FROM coaching_session") == 2
         assert ws.db.scalar("SELECT count(*) FROM action WHERE status = 'open'") == 1
         assert len(journal.ratings("resilience")) == 4

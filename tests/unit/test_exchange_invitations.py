@@ -87,3 +87,73 @@ def test_webdav_invitation_carries_no_credentials(two, webdav_server):  # noqa: 
         text, override=PlaceSpec("webdav", "", user=DAV_USER, secret=DAV_PASSWORD)
     )
     assert done.place == "the WebDAV folder 127.0.0.1/exchange/"
+
+
+def test_accepting_with_the_fingerprint_read_out_records_the_contact_verified(two, tmp_path):
+    from reflectjournal.services.sharing.verification import is_verified
+
+    ana, tom = two
+    shared = tmp_path / "Mentoring"
+    shared.mkdir()
+    ana.sharing.exchange.set_place(PlaceSpec("folder", str(shared)))
+    text = ana.sharing.exchange.invite("leader")
+    fp = ana.sharing.identity.get().fingerprint
+    # A fingerprint that does not match adds nobody and sets nothing up.
+    wrong = tom.sharing.identity.get().fingerprint
+    with pytest.raises(PacketRejected, match="does not match"):
+        tom.sharing.exchange.accept(text, role="coachee", fingerprint=wrong)
+    assert tom.sharing.contacts.list() == [] and tom.sharing.exchange.places.all() == []
+    # Read out in lower case with odd spacing, as people type it: verified.
+    typed = "  " + fp.lower().replace(" ", "  ") + " "
+    done = tom.sharing.exchange.accept(text, role="coachee", fingerprint=typed)
+    assert done.verified is not None and is_verified(tom.db, fp)
+    # Tom's reply names the same place: Ana accepts it without setting anything up again.
+    reply = tom.sharing.exchange.invite("mentor")
+    back = ana.sharing.exchange.accept(
+        reply, role="mentor", fingerprint=tom.sharing.identity.get().fingerprint
+    )
+    assert back.name == "Tom Mentor" and back.verified is not None
+    assert len(ana.sharing.exchange.places.all()) == 1
+    entry = ana.journal.add("Rota again.", title="Rota")
+    ana.sharing.exchange.share(entry, ["Tom Mentor"])
+    ana.sharing.exchange.sync()
+    assert tom.sharing.exchange.sync().received == 1
+
+
+def test_cli_accept_with_fingerprint_marks_verified(cli, tmp_path):
+    import json
+
+    ana_path, tom_path = tmp_path / "ana.rj", tmp_path / "tom.rj"
+    shared = tmp_path / "Mentoring"
+    shared.mkdir()
+    assert cli("init", "--name", "Ana Leader", "--no-keyring", journal_path=ana_path)[0] == 0
+    assert cli("init", "--name", "Tom Mentor", "--no-keyring", journal_path=tom_path)[0] == 0
+    assert cli("exchange", "set", "--folder", str(shared), journal_path=ana_path)[0] == 0
+    invite = tmp_path / "ana.rjinvite"
+    code, out, _ = cli("exchange", "invite", "--out", str(invite), journal_path=ana_path)
+    fp = out.split("Your fingerprint: ")[1].split(" (")[0]
+    code, out, err = cli(
+        "exchange",
+        "accept",
+        str(invite),
+        "--folder",
+        str(shared),
+        "--fingerprint",
+        "WRONG",
+        journal_path=tom_path,
+    )
+    assert code != 0 and "does not match" in err and err.count("\n") <= 1
+    code, out, err = cli(
+        "exchange",
+        "accept",
+        str(invite),
+        "--folder",
+        str(shared),
+        "--fingerprint",
+        fp,
+        "--json",
+        journal_path=tom_path,
+    )
+    assert code == 0 and json.loads(out)["verified"]
+    code, out, _ = cli("contact", "list", "--json", journal_path=tom_path)
+    assert json.loads(out)[0]["verified"]

@@ -80,7 +80,7 @@ def _coach_intent(coach: Workspace, session: int, goal: int) -> tuple:
     note = coach.db.query_one(
         "SELECT uid, summary FROM session_note WHERE session_id = ?", (session,)
     )
-    leader_id = coach.people.get("Ana Leader")["id"]
+    leader_id = coach.people.get("Ana Leader").id
     actions = coach.db.query(
         "SELECT uid, text, due FROM action WHERE session_id = ? AND owner_id = ? "
         "AND status != 'dropped' ORDER BY uid",
@@ -294,7 +294,7 @@ def test_a_forged_confirmation_is_not_recorded(pair):
 
     rv = RevalidationService(leader.db)
     uid = rv.add_discussion("Cat Coach", "2026-11-02")
-    coach_id = leader.people.get("Cat Coach")["id"]
+    coach_id = leader.people.get("Cat Coach").id
     leader.db.execute("UPDATE revalidation_record SET person_id = ? WHERE uid = ?", (coach_id, uid))
     digest = items.digest(items.discussion_item(rv.discussion_payload(uid)))
     # Right digest, but signed by the leader's own key rather than the coach's.

@@ -96,8 +96,11 @@ def test_share_with_two_people_comment_back_and_prune(trio, spec):
     for path in disk.iterdir():
         assert path.name == MARKER_NAME or messages.split_name(path.name)
         raw = path.read_bytes()
-        for secret in (CANARY.encode(), b"Ana", b"Tom", b"Handover"):
+        fingerprints = [ws.sharing.identity.get().fingerprint for ws in (leader, mentor, coach)]
+        for secret in (CANARY.encode(), b"Ana", b"Tom", b"Handover", b"recipient"):
             assert secret not in raw
+        for fp in fingerprints:  # not even whom a message is for (issue 16 item 1)
+            assert fp.encode() not in raw and fp.replace(" ", "").encode() not in raw
 
     got = mentor.sharing.exchange.sync()
     assert (got.received, got.errors) == (1, ())
@@ -373,3 +376,91 @@ def test_prep_brief_counts_a_late_shared_entry_as_new(trio, tmp_path):
     coach.sharing.exchange.sync()
     brief = build_brief(coach, "Ana Leader")
     assert [s["title"] for s in brief.shared] == ["Late"]
+
+
+TERMS = ("handover", "late", "smoothly", "teamwork", "resilience", "workforce", "norovirus")
+
+
+def _derived(ws: Workspace) -> dict:
+    """What the search index finds for each word (in any field, and as a tag), and the
+    pattern digest's rows: the contentless index can only be compared by what it finds."""
+    found = {}
+    for term in TERMS:
+        for query in (term, f"tags : {term}"):
+            found[query] = [
+                r[0]
+                for r in ws.db.query(
+                    "SELECT rowid FROM entry_fts WHERE entry_fts MATCH ? ORDER BY rowid", (query,)
+                )
+            ]
+    return {
+        "fts": found,
+        "digest": [tuple(r) for r in ws.db.query("SELECT * FROM pattern_entry ORDER BY id")],
+        "links": [tuple(r) for r in ws.db.query("SELECT * FROM pattern_link ORDER BY 1, 2, 3")],
+    }
+
+
+def test_applied_in_bulk_the_search_index_and_digest_match_a_rebuild(trio, tmp_path):
+    """Messages are applied with the index triggers set aside (storage.bulk) for speed: the
+    full-text index and the pattern digest must hold exactly what a rebuild writes, for new,
+    rewritten (tags changed) and withdrawn entries alike."""
+    from reflectjournal.storage import bulk, digest
+
+    leader, mentor, _ = trio
+    root = tmp_path / "Shared"
+    root.mkdir()
+    for ws in (leader, mentor):
+        ws.sharing.exchange.set_place(PlaceSpec("folder", str(root)))
+    own = mentor.journal.add("My own note about norovirus.", title="Mine", tags=["resilience"])
+    ids = [
+        leader.journal.add(
+            f"Handover {n} ran late.", title=f"Late {n}", tags=["workforce-pressures"]
+        )
+        for n in range(3)
+    ]
+    for entry in ids:
+        leader.sharing.exchange.share(entry, ["Tom Mentor"])
+    leader.sharing.exchange.sync()
+    mentor.sharing.exchange.sync()
+    leader.journal.edit(ids[0], body="Handover went smoothly.", tags=["teamwork", "resilience"])
+    leader.sharing.exchange.unshare(ids[1], "Tom Mentor")
+    leader.sharing.exchange.sync()
+    mentor.sharing.exchange.sync()
+    got = _derived(mentor)
+    shared = {
+        r["title"]: r["id"]
+        for r in mentor.db.query("SELECT id, title FROM entry WHERE kind = 'shared'")
+    }
+    assert sorted(shared) == ["Late 0", "Late 2"]
+    assert got["fts"]["tags : teamwork"] == [shared["Late 0"]]
+    assert got["fts"]["tags : workforce"] == [shared["Late 2"]]
+    assert got["fts"]["smoothly"] == [shared["Late 0"]]
+    assert got["fts"]["tags : resilience"] == sorted([own, shared["Late 0"]])
+    with mentor.db.transaction():
+        mentor.db.execute("DELETE FROM entry_fts")
+        mentor.db.execute(bulk.FTS_FILL, (0, 10**9))
+        digest.rebuild(mentor.db)
+    assert _derived(mentor) == got
+
+
+def test_an_object_altered_in_the_place_is_refused_in_one_sentence(trio, tmp_path):
+    leader, mentor, _ = trio
+    root = tmp_path / "shared"
+    root.mkdir()
+    for ws in (leader, mentor):
+        ws.sharing.exchange.set_place(PlaceSpec("folder", str(root)))
+    entry = leader.journal.add("Rota again.", title="Rota")
+    leader.sharing.exchange.share(entry, ["Tom Mentor"])
+    leader.sharing.exchange.sync()
+    (message,) = [p for p in root.iterdir() if p.name != MARKER_NAME]
+    whole = message.read_bytes()
+    assert whole.startswith(messages.WRAP_MAGIC)
+    altered = bytearray(whole)
+    altered[-3] ^= 0x01
+    message.write_bytes(bytes(altered))
+    got = mentor.sharing.exchange.sync()
+    assert got.received == 0 and len(got.errors) == 1
+    assert got.errors[0].endswith("altered in the place after it was written, so it was refused.")
+    assert _shared(mentor) == {}
+    message.write_bytes(whole)
+    assert mentor.sharing.exchange.sync().received == 1

@@ -40,7 +40,7 @@ def programme(workspace):
             notes="SECRET-NOTES about the divorce",
             actions=["SECRET-ACTION"],
         )
-    sam = ws.people.get("Sam Patel")["id"]
+    sam = ws.people.get("Sam Patel").id
     ws.journal.add("SECRET-ENTRY", kind="shared", sender_id=sam, visibility="coach", mood=1)
     goal = ws.programmes.add_goal("Sam Patel", "Delegate the rota")
     ws.programmes.rate_goal(goal.id, 3, day="2026-01-12")
@@ -179,7 +179,7 @@ def test_caseload_across_coachees(workspace):
     for name, role in (("Sam Patel", "coachee"), ("Priya Shah", "mentee"), ("Jo Kay", "coachee")):
         ws.people.add(name, role)
     ws.people.add("My Coach", "coach")
-    ids = {p["name"]: p["id"] for p in ws.people.list()}
+    ids = {p.name: p.id for p in ws.people.list()}
 
     def shared(who, day, tags, mood=None):
         ws.journal.add(

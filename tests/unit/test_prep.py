@@ -24,8 +24,8 @@ AS_OF = _at("2025-03-28T12:00")
 def history(workspace):
     """Two sessions with Sam, entries Sam shared around them, and things that must stay out."""
     ws = workspace
-    sam = ws.people.get(ws.people.add("Sam Patel", "coachee"))["id"]
-    alex = ws.people.get(ws.people.add("Alex Kim", "coachee"))["id"]
+    sam = ws.people.get(ws.people.add("Sam Patel", "coachee")).id
+    alex = ws.people.get(ws.people.add("Alex Kim", "coachee")).id
 
     def shared(day, title, body, tags, mood=None, energy=None, sender=sam):
         return ws.journal.add(

@@ -44,7 +44,7 @@ def ws(workspace):
 
 
 def _shared(ws, day: str, mood, energy, who="Sam Patel"):
-    sender = ws.people.get(who)["id"]
+    sender = ws.people.get(who).id
     return ws.journal.add(
         "A hard week.",
         when=_at(day),

@@ -20,7 +20,7 @@ def pair(tmp_path: Path):
     leader = Workspace.create(tmp_path / "leader.rj", PASSPHRASE, owner="Sam Patel")
     coach.people.add("Sam Patel", "coachee")
     leader.people.add("Chris Coach", "coach")
-    yield coach, leader, leader.people.get("Chris Coach")["id"]
+    yield coach, leader, leader.people.get("Chris Coach").id
     coach.close()
     leader.close()
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from reflectjournal.errors import NotFound, PacketRejected, PrivacyCheckFailed, UsageError
+from reflectjournal.services.exchange import bundle, messages
 from reflectjournal.services.sharing import packets
 from reflectjournal.services.sharing.crypto import generate_identity, make_contact_card
 from reflectjournal.services.sharing.share import ShareRequest
@@ -92,15 +93,18 @@ def test_share_packet_holds_only_what_the_recipient_may_see(pair, tmp_path):
     assert plan.count == 2
     data = out.read_bytes()
     assert SECRET.encode() not in data and b"Rota gaps" not in data  # encrypted
-    opened = packets.open_packet(
-        data,
-        mentor.sharing.identity.get(),
-        {leader.sharing.identity.get().fingerprint: (leader.sharing.identity.get().sign_public)},
-    )
-    text = json.dumps(opened.payload)
+    # The file carries the exchange's own signed, encrypted messages, one per entry version.
+    assert data.startswith(bundle.MAGIC) and plan.messages == 2
+    signers = {leader.sharing.identity.get().fingerprint: leader.sharing.identity.get().sign_public}
+    opened = [
+        messages.open_message(m, mentor.sharing.identity.get(), signers)
+        for m in bundle.unpack(data)
+    ]
+    assert [m.type for m in opened] == ["entry", "entry"]
+    text = json.dumps([m.body for m in opened])
     assert SECRET not in text and "For my coach only" not in text
     assert PRIVATE_TAG_SECRET not in text
-    first, second = opened.payload["entries"]
+    first, second = (m.body["entry"] for m in opened)
     assert first["title"] == "Rota gaps" and first["date"] == "2026-11-02"
     assert first["tags"] == ["workforce-pressures"]
     assert "mood" not in first and "energy" not in first
@@ -166,10 +170,8 @@ def test_round_trip_import_idempotent_update_and_feedback(pair, tmp_path):
     gibbs = next(e for e in shared if e["model"] == "gibbs")
     mentor.sharing.comment(gibbs["id"], "Good use of Gibbs.")
     summary = mentor.sharing.export_feedback("Alice Leader", tmp_path / "f1.rjp")
-    assert (summary["comments"], summary["seq"]) == (2, 1)
-    with pytest.raises(UsageError, match="no new comments"):
-        mentor.sharing.export_feedback("Alice Leader", tmp_path / "f-empty.rjp")
-    assert not (tmp_path / "f-empty.rjp").exists()
+    # Two comments, and receipts for the three entry versions that arrived.
+    assert (summary["comments"], summary["receipts"]) == (2, 3)
 
     # The leader edits the Gibbs entry after sharing: that comment is on an earlier version.
     leader.journal.edit(ids["gibbs"], sections={"description": "A tense huddle, resolved."})
@@ -191,6 +193,22 @@ def test_round_trip_import_idempotent_update_and_feedback(pair, tmp_path):
     assert (again["already_imported"], again["attached"]) == (True, 0)
     assert snapshot(leader) == before
 
+    # Receipts travel on files too: the leader's next file confirms the comments, so the
+    # mentor has nothing left to send, and the leader's outbox is empty once confirmed.
+    assert leader.db.scalar("SELECT count(*) FROM outbox") == 0
+    leader.sharing.export_share(ShareRequest(to="Bob Mentor"), tmp_path / "s3.rjp")
+    back = mentor.sharing.import_share(tmp_path / "s3.rjp")
+    # ...and carries the Gibbs entry's new version, which the mentor confirms in turn.
+    assert (back["receipts"], back["added"], back["updated"]) == (1, 0, 1)
+    f3 = mentor.sharing.export_feedback("Alice Leader", tmp_path / "f3.rjp")
+    assert (f3["comments"], f3["receipts"]) == (0, 1)
+    assert leader.sharing.import_feedback(tmp_path / "f3.rjp")["receipts"] == 1
+    assert leader.db.scalar("SELECT count(*) FROM outbox") == 0
+    with pytest.raises(UsageError, match="no new comments"):
+        mentor.sharing.export_feedback("Alice Leader", tmp_path / "f-empty.rjp")
+    assert not (tmp_path / "f-empty.rjp").exists()
+    assert mentor.db.scalar("SELECT count(*) FROM outbox") == 0
+
 
 def test_feedback_out_of_order_or_lost_loses_no_comment(pair, tmp_path):
     """Issue 16: an older feedback file arriving after a newer one used to be refused as a
@@ -204,9 +222,10 @@ def test_feedback_out_of_order_or_lost_loses_no_comment(pair, tmp_path):
     mentor.sharing.export_feedback("Alice Leader", tmp_path / "f1.rjp")
     mentor.sharing.comment(rota, "Second thought.")
     mentor.sharing.export_feedback("Alice Leader", tmp_path / "f2.rjp")
-    leader.sharing.import_feedback(tmp_path / "f2.rjp")
-    late = leader.sharing.import_feedback(tmp_path / "f1.rjp")  # arrives late
-    assert late["attached"] == 1
+    # f2 carries both comments (the first is not confirmed yet), f1 arrives late: no harm.
+    assert leader.sharing.import_feedback(tmp_path / "f2.rjp")["attached"] == 2
+    late = leader.sharing.import_feedback(tmp_path / "f1.rjp")
+    assert late["attached"] == 0
     texts = sorted(c["text"] for c in leader.journal.get(ids["shared"])["comments"])
     assert texts == ["First thought.", "Second thought."]
     # f1 and f2 lost in the post: --all sends every comment again, and nothing doubles
@@ -373,8 +392,15 @@ def test_unknown_and_different_signer_are_refused(shared, tmp_path):
 
 def test_wrong_kind_and_bad_payload_are_refused(shared, tmp_path):
     leader, mentor, data = shared
-    _refused(mentor, tmp_path, data, "", "share packet, not feedback", what="feedback")
     me = mentor.sharing.identity.get()
+    old = packets.seal_share(
+        {"format": "reflectjournal-share", "version": 1, "entries": []},
+        leader.sharing.identity.get(),
+        "Alice Leader",
+        me.sign_public,
+        me.enc_public,
+    )
+    _refused(mentor, tmp_path, old, "", "share packet, not feedback", what="feedback")
     bad = packets.seal_share(
         {"format": "reflectjournal-share", "version": 1, "entries": [{"id": "x"}]},
         leader.sharing.identity.get(),

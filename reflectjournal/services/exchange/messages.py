@@ -19,7 +19,8 @@ version like any other, so an older copy arriving late cannot bring a withdrawn 
 
 In the place a message is stored as ``<mailbox>-<message id>``. The mailbox is derived from
 the X25519 exchange of the two people's keys and the direction, so only those two can tell
-whose messages an object holds; the place sees neither names nor fingerprints.
+whose messages an object holds; the object itself is the sealed message wrapped once more in
+a key only those two share (``wrap``), so the place sees neither names nor fingerprints.
 """
 
 from __future__ import annotations
@@ -30,13 +31,15 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from reflectjournal.errors import PacketRejected
 from reflectjournal.services.sharing import packets
-from reflectjournal.services.sharing.crypto import Identity, is_timestamp
+from reflectjournal.services.sharing.crypto import Identity, is_timestamp, reject
 from reflectjournal.services.sharing.feedback import _validated_comments
 from reflectjournal.services.sharing.share import (
     PAYLOAD_FORMAT as SHARE_FORMAT,
@@ -78,6 +81,59 @@ def mailbox(me: Identity, their_enc_public: bytes, recipient_fingerprint: str) -
         info=_MAILBOX_INFO + recipient_fingerprint.encode(),
     )
     return hkdf.derive(shared).hex()
+
+
+_WRAP_INFO = b"reflectjournal-place-wrap-v1\x00"
+WRAP_MAGIC = b"RJPLACE1"
+_WRAP_HEAD = len(WRAP_MAGIC) + 4 + 12  # magic, ciphertext length, nonce
+_WRAP_TRUNCATED = "This message is still being written to the place; it is tried again later."
+_WRAP_TAMPERED = "This message was altered in the place after it was written, so it was refused."
+
+
+def place_key(me: Identity, their_enc_public: bytes) -> bytes:
+    """The key two people wrap their messages in while they sit in a place.
+
+    A sealed message's header names its recipient's fingerprint (files need it to say "this
+    is for someone else"); in a shared place nobody but the two may read even that, so the
+    whole message is encrypted once more, bound to its object name.
+    """
+    shared = X25519PrivateKey.from_private_bytes(me.enc_private).exchange(
+        X25519PublicKey.from_public_bytes(their_enc_public)
+    )
+    keys = sorted([me.enc_public, their_enc_public])
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=hashlib.sha256(keys[0] + keys[1]).digest(),
+        info=_WRAP_INFO,
+    ).derive(shared)
+
+
+def wrap(key: bytes, name: str, sealed: bytes) -> bytes:
+    nonce = secrets.token_bytes(12)
+    body = AESGCM(key).encrypt(nonce, sealed, name.encode("ascii"))
+    return WRAP_MAGIC + len(body).to_bytes(4, "big") + nonce + body
+
+
+def unwrap(key: bytes, name: str, data: bytes) -> bytes:
+    """The sealed message inside a place object; ``PacketRejected`` with reason "truncated"
+    for one still being written (left alone), "tampered" for anything else wrong."""
+    if not data.startswith(WRAP_MAGIC):
+        if WRAP_MAGIC.startswith(data):
+            raise reject("truncated", _WRAP_TRUNCATED)
+        raise reject("tampered", _WRAP_TAMPERED)
+    if len(data) < _WRAP_HEAD:
+        raise reject("truncated", _WRAP_TRUNCATED)
+    size = int.from_bytes(data[len(WRAP_MAGIC) : len(WRAP_MAGIC) + 4], "big")
+    body = data[_WRAP_HEAD:]
+    if len(body) < size:
+        raise reject("truncated", _WRAP_TRUNCATED)
+    if len(body) > size:
+        raise reject("tampered", _WRAP_TAMPERED)
+    try:
+        return AESGCM(key).decrypt(data[_WRAP_HEAD - 12 : _WRAP_HEAD], body, name.encode("ascii"))
+    except InvalidTag:
+        raise reject("tampered", _WRAP_TAMPERED) from None
 
 
 def object_name(box: str, message_id: str) -> str:

@@ -42,8 +42,14 @@ class Outgoing:
         self.db = db
         self.sharing = sharing
 
-    def queue_changes(self) -> list[str]:
-        """Queue a new version of every shared entry that changed; returns held-back sentences."""
+    def queue_changes(
+        self, options: dict[tuple[int, int], tuple[bool, bool]] | None = None
+    ) -> list[str]:
+        """Queue a new version of every shared entry that changed; returns held-back sentences.
+
+        ``options`` maps (entry id, person id) to (include mood, redact every finding) for the
+        shares a file export just chose with ``--include-mood`` / ``--redact``.
+        """
         rows = self.db.query(_SHARES)
         if not rows:
             return self._held()
@@ -63,13 +69,24 @@ class Outgoing:
                         "choices": checker.choices(row["entry_id"]),
                         "fine": fine,
                     }
-                    self._queue_row(row, identity, sender_name, checks)
+                    chosen = (options or {}).get((row["entry_id"], row["person_id"]))
+                    self._queue_row(row, identity, sender_name, checks, chosen)
         return self._held()
 
-    def _queue_row(self, row: Any, identity: Any, sender_name: str, checks: dict[str, Any]) -> None:
+    def _queue_row(
+        self,
+        row: Any,
+        identity: Any,
+        sender_name: str,
+        checks: dict[str, Any],
+        chosen: tuple[bool, bool] | None = None,
+    ) -> None:
         shares = self.sharing.shares
-        item = shares._outgoing(row_as_entry(row), row["fingerprint"], include_mood=False)
+        mood, redact_all = chosen or (False, False)
+        item = shares._outgoing(row_as_entry(row), row["fingerprint"], include_mood=mood)
         item = _redacted(item, checks, chosen_only=True)
+        if redact_all:  # as ShareService.plan does for --redact: the rest replaced too
+            item = _redacted(item, checks)
         digest = hashlib.sha256(canonical_json(item)).hexdigest()
         if digest == row["sent_hash"]:
             self._mark_seen(row, held=None)

@@ -11,16 +11,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from functools import cached_property
 from typing import Any
 
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
+from reflectjournal.services.sharing import packets
 from reflectjournal.services.sharing.crypto import utc_timestamp
 from reflectjournal.services.sharing.service import SharingService
 from reflectjournal.storage.database import Database
 
 from . import messages
-from .incoming import Incoming
+from .file_route import FileExports, FileRoute
+from .incoming import Incoming, applying_in_bulk
 from .outgoing import Outgoing
 from .places import Place, Places, PlaceSpec, open_store
 from .store import MARKER_NAME, PlaceError, Store, check_marker
@@ -54,6 +56,7 @@ class Accepted:
     fingerprint: str
     status: str  # added | linked | unchanged (the contact)
     place: str | None  # the place set up to meet them, in words
+    verified: str | None = None  # when the fingerprint was compared and matched
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,15 @@ class ExchangeService:
         # that the listing still has it, so a sync with nothing new is one listing per place.
         self._verified: set[tuple[int, str]] = set()
 
+    @cached_property
+    def file_route(self) -> FileRoute:
+        """The same messages carried as files (e-mail, USB)."""
+        return FileRoute(self.db, self.sharing, self.outgoing)
+
+    @cached_property
+    def file_exports(self) -> FileExports:
+        return FileExports(self.file_route)
+
     # ---- where to meet -------------------------------------------------------------------
 
     def set_place(
@@ -84,50 +96,25 @@ class ExchangeService:
         place, created = self.places.set(spec, who, expected_place_id, store=store)
         return PlaceSet(place, created)
 
-    # ---- pairing -------------------------------------------------------------------------
+    # ---- pairing (pairing.py) ------------------------------------------------------------
 
     def invite(self, role_hint: str | None = None) -> str:
         """An invitation text block: my contact card and the place everyone meets me in."""
-        from . import invitations
+        from .pairing import invite
 
-        place = next((p for p in self.places.all() if p.person_id is None), None)
-        card = self.sharing.identity.contact_card(role_hint)
-        return invitations.make(card, self.sharing.identity.get(), place)
+        return invite(self, role_hint)
 
     def accept(
-        self, text: str, role: str | None = None, override: PlaceSpec | None = None
+        self,
+        text: str,
+        role: str | None = None,
+        override: PlaceSpec | None = None,
+        fingerprint: str | None = None,
     ) -> Accepted:
-        """Add the inviting contact and meet them in the invitation's place."""
-        from . import invitations
+        """Add the inviting contact and meet them in the invitation's place (pairing.py)."""
+        from .pairing import accept
 
-        invitation = invitations.read(text)
-        spec = invitation.spec
-        if spec is not None:
-            if override is not None and override.kind != spec.kind:
-                raise UsageError(
-                    f"This invitation meets in {spec.describe()}; give the same kind of place."
-                )
-            if override is not None:
-                spec = PlaceSpec(
-                    spec.kind,
-                    override.location or spec.location,
-                    spec.bucket,
-                    override.user,
-                    override.secret,
-                )
-            elif spec.kind == "folder" and not Path(spec.location).is_dir():
-                raise UsageError(
-                    "This invitation meets in a shared folder; say where that folder is on "
-                    "this computer with --folder DIR."
-                )
-        described = None
-        # One transaction: a place that is refused leaves no half-added contact behind.
-        with self.db.transaction():
-            card = self.sharing.contacts.import_card(invitation.card, role)
-            if spec is not None:
-                self.set_place(spec, card["name"], expected_place_id=invitation.place_id)
-                described = spec.describe()
-        return Accepted(card["name"], card["fingerprint"], card["status"], described)
+        return accept(self, text, role, override, fingerprint)
 
     # ---- sharing with people -------------------------------------------------------------
 
@@ -273,12 +260,25 @@ class ExchangeService:
             signers = self.sharing.contacts.known_signers()
             incoming = Incoming(self.db, self.sharing)
             problems: list[str] = []
+            # Names by mailbox, once: each person's share of a big place is then found
+            # without reading every name again (40 coachees x 500 messages).
+            by_box: dict[str, list[tuple[str, str]]] = {}
+            for name in sorted(names):
+                if (parts := messages.split_name(name)) is not None:
+                    by_box.setdefault(parts[0], []).append((name, parts[1]))
             for person in people:
                 person = self.sharing.contacts.get(person["id"])
                 inbox = messages.mailbox(me, bytes(person["enc_public"]), me.fingerprint)
                 outbox = messages.mailbox(me, bytes(person["enc_public"]), person["fingerprint"])
                 found = self._receive(
-                    store, names, (inbox, outbox), person, (me, signers), incoming, problems, tally
+                    store,
+                    names,
+                    (outbox, by_box.get(inbox, [])),
+                    person,
+                    (me, signers),
+                    incoming,
+                    problems,
+                    tally,
                 )
                 self._send_receipts(store, names, outbox, found, person, me, my_name)
                 self._publish(store, names, outbox, person, tally)
@@ -290,19 +290,16 @@ class ExchangeService:
         self,
         store: Store,
         names: set[str],
-        boxes: tuple[str, str],
+        boxes: tuple[str, list[tuple[str, str]]],
         person: dict[str, Any],
         keys: tuple[Any, dict[str, bytes]],
         incoming: Incoming,
         problems: list[str],
         tally: dict[str, int],
     ) -> list[str]:
-        inbox, outbox = boxes
-        mine = [
-            (name, parts[1])
-            for name in sorted(names)
-            if (parts := messages.split_name(name)) is not None and parts[0] == inbox
-        ]
+        """Apply what is in our inbox from ``person`` (``boxes``: our outbox to them, and
+        the (name, message id) pairs listed in our inbox from them)."""
+        outbox, mine = boxes
         applied = {
             r[0]
             for r in self.db.query(
@@ -315,7 +312,7 @@ class ExchangeService:
             # One transaction per batch: each message and its inbox record stay together, and
             # a thousand messages cost one commit, not a thousand.
             pruned: list[str] = []
-            with self.db.transaction():
+            with self.db.transaction(), applying_in_bulk(self.db, incoming):
                 for name, message in opened:
                     confirmed = incoming.apply(message, person)
                     if message.type == "receipt":
@@ -340,12 +337,15 @@ class ExchangeService:
         problems: list[str],
     ) -> list[tuple[str, messages.Message]]:
         me, signers = keys
+        wrap_key = messages.place_key(me, bytes(person["enc_public"]))
         opened = []
         for name, message_id in batch:
             data = store.get(name)
             if data is None:
                 continue  # pruned by the other side meanwhile
             try:
+                if not data.startswith(packets.MAGIC):  # unwrapped: written before wrapping
+                    data = messages.unwrap(wrap_key, name, data)
                 message = messages.open_message(data, me, signers)
                 if (
                     message.message_id != message_id
@@ -377,6 +377,7 @@ class ExchangeService:
         """Receipt every message of theirs still in the place whose receipt is not there."""
         if not found:
             return
+        wrap_key = messages.place_key(me, bytes(person["enc_public"]))
         rows = self.db.query(
             "SELECT message_id, applied, receipt_id FROM inbox WHERE person_id = ? "
             "AND kind != 'receipt'",
@@ -399,7 +400,7 @@ class ExchangeService:
                 {"type": "receipt", "ids": chunk}, me, my_name, person, receipt_id
             )
             name = messages.object_name(outbox, receipt_id)
-            store.put_if_absent(name, sealed)
+            store.put_if_absent(name, messages.wrap(wrap_key, name, sealed))
             names.add(name)
             with self.db.transaction():
                 self.db.executemany(
@@ -420,13 +421,15 @@ class ExchangeService:
             "AND received IS NULL ORDER BY created, message_id",
             (person["id"],),
         )
+        me = self.sharing.identity.get()
+        wrap_key = messages.place_key(me, bytes(person["enc_public"]))
         done: list[Any] = []
         try:
             for row in rows:
                 name = messages.object_name(outbox, row["message_id"])
                 if name in names:
                     continue
-                if store.put_if_absent(name, bytes(row["sealed"])):
+                if store.put_if_absent(name, messages.wrap(wrap_key, name, bytes(row["sealed"]))):
                     tally["sent"] += 1
                 names.add(name)
                 done.append(row)

@@ -1,11 +1,10 @@
-"""Comments on shared entries, and the feedback packets that carry them back.
+"""Comments on shared entries, and reading the feedback packets written before the exchange.
 
-The mentor's side: ``comment`` stores an outgoing comment bound to the content hash of the
-version read; ``export`` seals every unsent one for one person with the next sequence number.
-The leader's side: ``receive`` finds its own entries by the opaque ids it gave them and adds
-comments as a set (by uid), so packets may arrive late, out of order or twice (the sequence
-number is kept for the record only); it keeps each comment's binding so an entry edited since
-shows the comment as "on an earlier version".
+The reader's side: ``comment`` stores an outgoing comment bound to the content hash of the
+version read; it travels as an exchange message (``services.exchange``: a place or a file).
+The writer's side: ``receive`` reads an old single feedback packet, finds its own entries by
+the opaque ids it gave them and adds comments as a set (by uid); it keeps each comment's
+binding so an entry edited since shows the comment as "on an earlier version".
 """
 
 from __future__ import annotations
@@ -15,8 +14,6 @@ import uuid
 
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
 from reflectjournal.services import entries as E
-from reflectjournal.services.sharing import packets
-from reflectjournal.services.sharing.files import write_atomically
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.storage.database import Database
@@ -68,69 +65,6 @@ class FeedbackService:
                     E.content_hash(row["title"], row["body"]),
                 ),
             ).lastrowid
-
-    def pending(self, person_id: int, include_sent: bool = False) -> list:
-        return self.db.query(
-            "SELECT c.id, c.uid, c.text, c.created, c.entry_hash, e.title, e.body, "
-            "e.origin_hash, e.import_key FROM comment c JOIN entry e ON e.id = c.entry_id "
-            "WHERE c.outgoing = 1 AND (c.sent = 0 OR ?) AND e.kind = 'shared' "
-            "AND e.sender_id = ? ORDER BY c.created, c.id",
-            (int(include_sent), person_id),
-        )
-
-    def export(self, to: str, out, include_sent: bool = False) -> dict:
-        """Seal unsent comments (``include_sent``: all of them again, for a lost file)."""
-        person = self.contacts.get(to)
-        rows = self.pending(person["id"], include_sent)
-        if not rows:
-            raise UsageError(
-                f"There are no new comments for {person['name']}; nothing was written "
-                "(add --all to send every comment again)."
-            )
-        comments = []
-        for r in rows:
-            current = E.content_hash(r["title"], r["body"])
-            # Commented on the version we still hold: send the sender's own binding for it.
-            # Otherwise the old hash travels, and the sender sees "on an earlier version".
-            binding = r["origin_hash"] if r["entry_hash"] == current else r["entry_hash"]
-            comments.append(
-                {
-                    "uid": r["uid"],
-                    "entry": r["import_key"].removeprefix("share:"),
-                    "binding": binding,
-                    "text": r["text"],
-                    "created": r["created"],
-                }
-            )
-        seq = 1 + (
-            self.db.scalar(
-                "SELECT max(seq) FROM packet_log WHERE direction = 'out' AND kind = 'feedback' "
-                "AND person_id = ?",
-                (person["id"],),
-            )
-            or 0
-        )
-        packet_id = packets.new_packet_id()
-        data = packets.seal_feedback(
-            {"format": PAYLOAD_FORMAT, "version": PAYLOAD_VERSION, "comments": comments},
-            self.identity.get(),
-            self.identity.require_name(),
-            bytes(person["sign_public"]),
-            bytes(person["enc_public"]),
-            seq,
-            packet_id=packet_id,
-        )
-        with self.db.transaction():
-            self.db.executemany(
-                "UPDATE comment SET sent = 1 WHERE id = ?", [(r["id"],) for r in rows]
-            )
-            self.db.execute(
-                "INSERT INTO packet_log(packet_id, direction, kind, person_id, seq, created) "
-                "VALUES (?, 'out', 'feedback', ?, ?, ?)",
-                (packet_id, person["id"], seq, now_utc().isoformat()),
-            )
-            write_atomically(out, data)  # inside: a failed write leaves the comments unsent
-        return {"to": person["name"], "comments": len(comments), "seq": seq}
 
     # ---- the writer's side ---------------------------------------------------------------
 

@@ -8,14 +8,22 @@ this before deciding whether Qt is needed.
 SHARE = ".rjshare"
 FEEDBACK = ".rjfeedback"
 CONTACT = ".rjcontact"
-EXTENSIONS = {"share": SHARE, "feedback": FEEDBACK, "contact": CONTACT}
-PACKET_SUFFIXES = (SHARE, FEEDBACK, CONTACT)
+INVITE = ".rjinvite"
+EXTENSIONS = {"share": SHARE, "feedback": FEEDBACK, "contact": CONTACT, "invite": INVITE}
+PACKET_SUFFIXES = (SHARE, FEEDBACK, CONTACT, INVITE)
+#: The MIME type of each kind (resources/linux/io.github.reflectjournal.ReflectJournal.xml).
+MIME_TYPES = {kind: f"application/x-reflectjournal-{kind}" for kind in EXTENSIONS}
 
 
 def dialog_filter(*kinds: str) -> str:
-    """A Qt file-dialog filter for these kinds (all three when none are named)."""
-    chosen = kinds or ("share", "feedback", "contact")
-    names = {"share": "Share packets", "feedback": "Feedback", "contact": "Contact cards"}
+    """A Qt file-dialog filter for these kinds (all of them when none are named)."""
+    chosen = kinds or ("share", "feedback", "contact", "invite")
+    names = {
+        "share": "Shared entries",
+        "feedback": "Feedback",
+        "contact": "Contact cards",
+        "invite": "Invitations",
+    }
     patterns = " ".join(f"*{EXTENSIONS[k]}" for k in chosen)
     label = names[chosen[0]] if len(chosen) == 1 else "ReflectJournal files"
     return f"{label} ({patterns});;All files (*)"

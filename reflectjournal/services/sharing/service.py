@@ -46,35 +46,66 @@ class SharingService:
 
         return ExchangeService(self.db, self)
 
+    # ---- verified contacts (verification.py), so front ends need no database ------------
+
+    def verified_on(self, fingerprint: str | None) -> str | None:
+        from reflectjournal.services.sharing.verification import verified_on
+
+        return verified_on(self.db, fingerprint)
+
+    def mark_verified(self, fingerprint: str) -> str:
+        from reflectjournal.services.sharing.verification import mark_verified
+
+        return mark_verified(self.db, fingerprint)
+
+    def needs_confirmation(self, fingerprint: str | None) -> bool:
+        from reflectjournal.services.sharing.verification import needs_confirmation
+
+        return needs_confirmation(self.db, fingerprint)
+
     # ---- the common operations, by name -------------------------------------------------
 
     def plan(self, request: ShareRequest) -> SharePlan:
         return self.shares.plan(request)
 
     def export_share(self, request: ShareRequest, out, allow_identifiers=False) -> SharePlan:
-        return self.shares.export(request, out, allow_identifiers)
+        """Share the chosen entries with the person and write their file (the file route)."""
+        plan, written = self.exchange.file_exports.share(request, out, allow_identifiers)
+        plan.messages = written.messages
+        return plan
 
     def import_share(self, path) -> dict:
-        return self.shares.receive(path)
+        return self._receive(path, self.shares.receive)
 
     def comment(self, entry_id, text: str) -> int:
         return self.feedback.comment(entry_id, text)
 
     def export_feedback(self, to: str, out, include_sent: bool = False) -> dict:
-        return self.feedback.export(to, out, include_sent)
+        return self.exchange.file_exports.feedback(to, out, include_sent)
 
     def import_feedback(self, path) -> dict:
-        return self.feedback.receive(path)
+        return self._receive(path, self.feedback.receive)
+
+    def _receive(self, path, old_receiver) -> dict:
+        """A file of exchange messages, or an old single packet (still read as before)."""
+        from reflectjournal.services.exchange import bundle
+        from reflectjournal.services.sharing.files import read_packet_file
+
+        if bundle.is_bundle(read_packet_file(path)):
+            return self.exchange.file_route.read(path)
+        # An old packet, or not ours at all (a contact card gets its own sentence there).
+        return old_receiver(path)
 
     def receive_file(self, path) -> ReceivedFile:
         """Receive a share packet, a feedback packet or a contact card, whichever it is."""
+        from reflectjournal.services.exchange import bundle
         from reflectjournal.services.sharing import packets
         from reflectjournal.services.sharing.crypto import MAX_CONTACT_CARD_BYTES
         from reflectjournal.services.sharing.files import read_packet_file
 
         data = read_packet_file(path)
         try:
-            kind = packets.peek_kind(data)
+            kind = "bundle" if bundle.is_bundle(data) else packets.peek_kind(data)
         except PacketRejected as exc:
             if getattr(exc, "reason", "") != "contact_card" or len(data) > MAX_CONTACT_CARD_BYTES:
                 raise
@@ -87,6 +118,8 @@ class SharingService:
                 f"{card['fingerprint']} with theirs before sharing anything.",
                 card["status"] != "unchanged",
             )
+        if kind == "bundle":
+            return _received_bundle(self.exchange.file_route.read(path))
         if kind == "feedback":
             got = self.import_feedback(path)
             if got["already_imported"]:
@@ -152,3 +185,33 @@ class SharingService:
         from reflectjournal.services.privacy.service import PrivacyService
 
         return PrivacyService(self.db).quiet_scan(text, entry_id)
+
+
+def _received_bundle(got: dict) -> ReceivedFile:
+    """A file of exchange messages in one sentence: what it changed here."""
+    sender = got["from"]
+    if got["already_imported"]:
+        return ReceivedFile(
+            "share",
+            sender,
+            f"This file from {sender} was already received; nothing changed.",
+            False,
+        )
+    parts = []
+    for key, word in (("added", "new"), ("updated", "updated"), ("withdrawn", "withdrawn")):
+        if got[key]:
+            parts.append(f"{got[key]} {word}")
+    if got["attached"]:
+        parts.append(
+            f"{got['attached']} comment{'s' if got['attached'] != 1 else ''} on your entries"
+        )
+    if got["other"]:
+        parts.append(f"{got['other']} coaching item{'s' if got['other'] != 1 else ''}")
+    if not parts and got["receipts"]:
+        parts.append("word that what you sent reached them")
+    said = ", ".join(parts) if parts else "nothing new"
+    kind = "feedback" if got["comments"] and not got["entries"] else "share"
+    changed = bool(
+        got["added"] or got["updated"] or got["withdrawn"] or got["attached"] or got["other"]
+    )
+    return ReceivedFile(kind, sender, f"From {sender}: {said}.", changed)

@@ -1,4 +1,5 @@
-"""Share packets: choosing what a mentor or coach may see, sealing it, and receiving it.
+"""Choosing what a mentor or coach may see (the file route's selection and preview), the
+entry item every exchange message carries, and reading share packets from before the exchange.
 
 What leaves (payload ``entries``): a per-recipient opaque id, title, body, the local date
 only, public tags, the reflection model and its sections, mood/energy only when asked, and a
@@ -19,8 +20,6 @@ from reflectjournal.services import privacy
 from reflectjournal.services.frameworks import reflection_models
 from reflectjournal.services.journal import JournalService
 from reflectjournal.services.privacy.service import PrivacyService
-from reflectjournal.services.sharing import packets
-from reflectjournal.services.sharing.files import write_atomically
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
 from reflectjournal.services.tags import ensure_tags
 from reflectjournal.services.timeutil import from_storage, now_utc
@@ -50,6 +49,7 @@ class SharePlan:
     person: dict
     payload: dict
     findings: list[dict]
+    messages: int = 0  # in the file written (new versions, withdrawals, comments, receipts)
 
     @property
     def count(self) -> int:
@@ -162,44 +162,6 @@ class ShareService:
                 )
         return hits
 
-    def export(self, request: ShareRequest, out, allow_identifiers: bool = False) -> SharePlan:
-        plan = self.plan(request)
-        if plan.findings and not allow_identifiers:
-            from reflectjournal.errors import PrivacyCheckFailed
-
-            exc = PrivacyCheckFailed(
-                f"The privacy check found {len(plan.findings)} likely patient identifier(s), so "
-                "nothing was written; edit or redact them, or send anyway with "
-                "--allow-identifiers."
-            )
-            exc.findings = plan.findings  # type: ignore[attr-defined]
-            raise exc
-        if not plan.count:
-            raise UsageError(
-                f"No entries are shared with {plan.person['name']} "
-                f"(visibility '{VISIBILITY_FOR_ROLE[plan.person['role']]}' with these filters); "
-                "nothing was written."
-            )
-        sender_name = self.identity.require_name()
-        packet_id = packets.new_packet_id()
-        data = packets.seal_share(
-            plan.payload,
-            self.identity.get(),
-            sender_name,
-            bytes(plan.person["sign_public"]),
-            bytes(plan.person["enc_public"]),
-            packet_id=packet_id,
-        )
-        with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO packet_log(packet_id, direction, kind, person_id, seq, created) "
-                "VALUES (?, 'out', 'share', ?, NULL, ?)",
-                (packet_id, plan.person["id"], now_utc().isoformat()),
-            )
-            # Written inside the transaction: if the file cannot be written, nothing is logged.
-            write_atomically(out, data)
-        return plan
-
     # ---- receiving -----------------------------------------------------------------------
 
     def receive(self, path) -> dict:
@@ -245,8 +207,9 @@ class ShareService:
         model = item["model"] if item["model"] in models else None
         existing = self.db.query_one(
             "SELECT id, title, body, created, origin_hash, mood, energy, model FROM entry "
-            "WHERE kind = 'shared' AND sender_id = ? AND import_key = ?",
-            (sender_id, key),
+            # "+kind": look up by the import key's index, not by kind (every shared entry).
+            "WHERE import_key = ? AND sender_id = ? AND +kind = 'shared'",
+            (key, sender_id),
         )
         created = f"{item['date']}T12:00:00+00:00"  # the sender sent a day, not a time
         values = (item["title"], item["body"], created, item.get("mood"), item.get("energy"))

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import unicodedata
 
+from reflectjournal.services import settings
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.storage.database import Database
 
-_PREFIX = "contact.verified:"
+_PREFIX = settings.VERIFIED_PREFIX
 
 
 def _key(fingerprint: str) -> str:
@@ -25,12 +26,7 @@ def _key(fingerprint: str) -> str:
 def mark_verified(db: Database, fingerprint: str) -> str:
     """Record that ``fingerprint`` was compared and matched; returns the date recorded."""
     when = now_utc().date().isoformat()
-    with db.transaction():
-        db.execute(
-            "INSERT INTO setting(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (_key(fingerprint), when),
-        )
+    settings.write(db, _key(fingerprint), when)
     return when
 
 
@@ -38,8 +34,7 @@ def verified_on(db: Database, fingerprint: str | None) -> str | None:
     """The date the fingerprint was confirmed, or None if it never was."""
     if not fingerprint:
         return None
-    value = db.scalar("SELECT value FROM setting WHERE key = ?", (_key(fingerprint),))
-    return str(value) if value is not None else None
+    return settings.read(db, _key(fingerprint), "") or None
 
 
 def is_verified(db: Database, fingerprint: str | None) -> bool:
