@@ -404,11 +404,11 @@ def cmd_passphrase(args) -> int:
     if backups:
         listed = ", ".join(backups)
         said = {
-            "reencrypt": f"Re-encrypted {len(backups)} older backup(s) under the new passphrase: "
+            "reencrypt": f"Re-encrypted {plural(len(backups), 'older backup')} under the new passphrase: "
             f"{listed}.",
-            "delete": f"Deleted {len(backups)} older backup(s) that opened with the old "
+            "delete": f"Deleted {plural(len(backups), 'older backup')} that opened with the old "
             f"passphrase: {listed}.",
-            "keep": f"{len(backups)} older backup(s) still open with the OLD passphrase: "
+            "keep": f"{plural(len(backups), 'older backup')} still open with the OLD passphrase: "
             f"{listed}. Anyone who knows it can read them; delete them, or re-encrypt them "
             "next time with --old-backups reencrypt.",
         }
@@ -421,7 +421,8 @@ def _ask_old_backups(ws) -> str:
     if not found:
         return "keep"
     sys.stderr.write(
-        f"{len(found)} backup(s) of this journal open with the current passphrase and will "
+        f"{plural(len(found), 'backup')} of this journal open with the current passphrase and "
+        "will "
         "keep doing so after the change.\n"
     )
     while True:

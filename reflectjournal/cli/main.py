@@ -7,6 +7,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from reflectjournal import __version__
 from reflectjournal.cli.terminal import SafeStream
@@ -32,7 +33,7 @@ COMMAND_MODULES = (
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as docs/CLI.md asks
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as docs/CLI.md asks
         self.exit(2, f"{self.prog}: {message}\n")
 
 

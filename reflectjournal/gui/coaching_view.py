@@ -13,6 +13,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QHBoxLayout,
     QInputDialog,
@@ -93,7 +94,7 @@ EMPTY = (
 
 def intro_for(stances: tuple[str, ...]) -> str:
     clients = tuple(s for s in stances if s != "leader")
-    text = INTRO.get(clients) if clients else INTRO[("leader",)]
+    text = INTRO.get(clients, "") if clients else INTRO[("leader",)]
     if clients and "leader" in stances:
         text += " Your own coach or mentor is in the list too."
     return text or ""
@@ -486,7 +487,8 @@ class CoachingView(QWidget):
         delete = box.addButton("Delete sessions", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        choice = {keep: "keep", delete: "delete"}.get(box.clickedButton())
+        choices: dict[QAbstractButton, str] = {keep: "keep", delete: "delete"}
+        choice = choices.get(box.clickedButton())
         if choice is None:
             return
         try:

@@ -32,6 +32,7 @@ from reflectjournal.gui.tag_picker import TagCatalogue, TagPicker
 from reflectjournal.gui.tag_suggestions import TagSuggestions
 from reflectjournal.gui.theme import VISIBILITY_COLOURS
 from reflectjournal.services import entries as E
+from reflectjournal.services.entries import Entry
 from reflectjournal.services.frameworks import get_model, reflection_models
 from reflectjournal.services.links import LinkContext
 
@@ -302,40 +303,41 @@ class EntryEditor(QWidget):
     # ---- loading ----------------------------------------------------------------------------
 
     def new_entry(self, state: dict | None = None) -> None:
-        self._load({"title": "", "body": "", "model": None, "sections": {}, "tags": []}, None)
+        self._load(None, None)
         if state:
             self.apply_state(state)
 
     def load_entry(self, entry_id: int) -> None:
         if self.dirty:
             self.save()
-        self._load(self.journal.get(entry_id), entry_id)
+        self._load(self.journal.entry(entry_id), entry_id)
 
-    def _load(self, entry: dict, entry_id: int | None) -> None:
+    def _load(self, entry: Entry | None, entry_id: int | None) -> None:
+        """Show ``entry`` (None: a new, empty one)."""
         self._stop_timers()
         self._loading = True
         try:
             self.entry_id = entry_id
-            self.kind = entry.get("kind", "reflection")
-            self.title.setText(entry["title"])
-            created = entry.get("created")
+            self.kind = str(entry.kind) if entry else "reflection"
+            self.title.setText(entry.title if entry else "")
+            created = entry.created if entry else None
             moment = datetime.fromisoformat(created).astimezone() if created else datetime.now()
             self.when.setDateTime(QDateTime(moment.replace(tzinfo=None)))
             self._loaded_when = self.when.dateTime()
-            index = max(0, self.model_box.findData(entry["model"])) if entry["model"] else 0
-            self.model_box.setCurrentIndex(index)
-            self._sections_model = entry["model"]
-            self.mood.setCurrentIndex(entry.get("mood") or 0)
-            self.energy.setCurrentIndex(entry.get("energy") or 0)
-            self.visibility.setCurrentIndex(
-                max(0, self.visibility.findData(entry.get("visibility", "private")))
-            )
-            self.tags.set_tags(entry["tags"])
-            self._lay_out(entry["body"], entry.get("sections") or None)
+            model = entry.model if entry else None
+            self.model_box.setCurrentIndex(max(0, self.model_box.findData(model)) if model else 0)
+            self._sections_model = model
+            self.mood.setCurrentIndex(int(entry.mood or 0) if entry else 0)
+            self.energy.setCurrentIndex(int(entry.energy or 0) if entry else 0)
+            visibility = str(entry.visibility) if entry else "private"
+            self.visibility.setCurrentIndex(max(0, self.visibility.findData(visibility)))
+            self.tags.set_tags(list(entry.tags) if entry else [])
+            sections = dict(entry.sections) if entry else {}
+            self._lay_out(entry.body if entry else "", sections or None)
             read_only = self.kind == "shared"
             self._set_read_only(read_only)
             if read_only:
-                sender = entry.get("from") or "someone"
+                sender = (entry.sender if entry else None) or "someone"
                 self.banner.setText(f"Shared with you by {sender}. It is read-only here.")
             self.banner.setVisible(read_only)
         finally:
@@ -343,7 +345,7 @@ class EntryEditor(QWidget):
         self.dirty = False
         self._show_state("")
         self.update_preview()
-        self.comments.show_comments(entry.get("comments") or [])
+        self.comments.show_comments(entry.comments if entry else ())
         self.attachments.show_entry(entry_id, read_only=self.kind == "shared")
         self.linked_from.show_for(entry_id)
         self._show_share_state()

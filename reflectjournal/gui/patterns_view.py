@@ -457,7 +457,7 @@ class PatternsView(QWidget):
                 self._list_item(
                     self.themes,
                     f"{arrow} {t.name}: {t.recent} in the last "
-                    f"{self.data.settings.window_days} days, {t.previous} before",
+                    f"{plural(self.data.settings.window_days, 'day')}, {t.previous} before",
                     t.slug,
                 )
         for gap in self.data.gaps[:8]:

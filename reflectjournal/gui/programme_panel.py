@@ -36,6 +36,7 @@ from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.gui.charts import msecs, swap_chart, themed_chart
 from reflectjournal.gui.coaching_dialogs import show_error
+from reflectjournal.services.display import plural
 from reflectjournal.services.people import Person
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -212,7 +213,7 @@ def agreement_html(agreement, mentoring: bool, number: int | None) -> str:
     if number is not None and not a.ended:
         parts.append(f"<b>{word} {number}" + (f" of {a.sessions}" if a.sessions else "") + "</b>")
     elif a.sessions:
-        parts.append(f"{a.sessions} sessions agreed")
+        parts.append(f"{plural(a.sessions, 'session')} agreed")
     if a.start:
         parts.append(f"since {_short(a.start)}")
     if a.frequency:

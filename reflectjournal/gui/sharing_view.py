@@ -8,6 +8,7 @@ on the page rather than in modal boxes, so the user keeps their place.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -33,7 +34,8 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
-from reflectjournal.services.display import date_text, datetime_text
+from reflectjournal.services.display import date_text, datetime_text, plural
+from reflectjournal.services.entries import Entry, EntryComment
 from reflectjournal.services.sharing import kinds
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
@@ -50,25 +52,26 @@ def _status_label() -> QLabel:
     return label
 
 
-def entry_text(entry: dict) -> str:
+def entry_text(entry: Entry) -> str:
     """A received entry as the reader sees it, in plain text."""
     lines = [
-        entry["title"],
-        f"{date_text(entry['created'], as_stored_offset=True)} · from {entry.get('from') or 'unknown'}",
+        entry.title,
+        f"{date_text(entry.created, as_stored_offset=True)} · from {entry.sender or 'unknown'}",
     ]
-    if entry["tags"]:
-        lines.append(" ".join("@" + t for t in entry["tags"]))
-    if entry.get("mood") is not None:
-        lines.append(f"mood {entry['mood']}/5 · energy {entry.get('energy') or '–'}/5")
-    lines += ["", entry["body"]]
+    if entry.tags:
+        lines.append(" ".join("@" + t for t in entry.tags))
+    if entry.mood is not None:
+        energy = int(entry.energy) if entry.energy is not None else "–"
+        lines.append(f"mood {int(entry.mood)}/5 · energy {energy}/5")
+    lines += ["", entry.body]
     return "\n".join(lines)
 
 
-def comments_text(comments: list[dict]) -> str:
+def comments_text(comments: Iterable[EntryComment]) -> str:
     parts = []
     for c in comments:
-        note = " (on an earlier version)" if c.get("earlier_version") else ""
-        parts.append(f"{c['author']}, {datetime_text(c['created'])}{note}:\n{c['text']}")
+        note = " (on an earlier version)" if c.earlier_version else ""
+        parts.append(f"{c.author}, {datetime_text(c.created)}{note}:\n{c.text}")
     return "\n\n".join(parts) if parts else "No comments yet."
 
 
@@ -148,11 +151,11 @@ class SharingView(QWidget):
             fp = QTreeWidgetItem([f"Fingerprint {sender['fingerprint']}", ""])
             fp.setFlags(Qt.ItemFlag.ItemIsEnabled)
             top.addChild(fp)
-            for e in self.workspace.journal.list(
+            for e in self.workspace.journal.entries(
                 EntryFilter(kind="shared", sender_id=sender["id"])
             ):
-                child = QTreeWidgetItem([e["title"], e["created"][:10]])
-                child.setData(0, ENTRY_ROLE, int(e["id"]))
+                child = QTreeWidgetItem([e.title, e.created[:10]])
+                child.setData(0, ENTRY_ROLE, e.id)
                 top.addChild(child)
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
@@ -185,9 +188,9 @@ class SharingView(QWidget):
         if entry_id is None:
             self.comments.clear()
             return
-        entry = self.workspace.journal.get(entry_id)
+        entry = self.workspace.journal.entry(entry_id)
         self.reader.setPlainText(entry_text(entry))
-        self.comments.setPlainText(comments_text(entry["comments"]))
+        self.comments.setPlainText(comments_text(entry.comments))
 
     # ---- actions (each callable with a path, so tests need no file dialogs) ---------------
 
@@ -243,7 +246,7 @@ class SharingView(QWidget):
         except ReflectJournalError as exc:
             self._report(str(exc))
             return None
-        said = f"{summary['comments']} comment{'s' if summary['comments'] != 1 else ''}"
+        said = plural(summary["comments"], "comment")
         if summary.get("receipts"):
             said += " and word of what of theirs arrived"
         self._report(f"Saved {said} for {summary['to']} in {path}.")
@@ -261,7 +264,7 @@ class SharingView(QWidget):
             return
         person = senders[0]
         if self.current_entry_id() is not None:
-            person = self.workspace.journal.get(self.current_entry_id()).get("from") or person
+            person = self.workspace.journal.entry(self.current_entry_id()).sender or person
         path, _ = QFileDialog.getSaveFileName(
             self,
             f"Feedback for {person}",
@@ -512,11 +515,9 @@ class ShareDialog(QDialog):
         self.redact_button.setEnabled(count > 0)
         self.send_button.setEnabled(self.plan.count > 0)
         self.send_button.setText("Send anyway…" if count else "Save file…")
-        text = f"{self.plan.count} entries for {self.plan.person['name']}."
+        text = f"{plural(self.plan.count, 'entry')} for {self.plan.person['name']}."
         if count:
-            text += (
-                f" {count} likely patient identifier(s): edit the entries, redact, or send anyway."
-            )
+            text += f" {plural(count, 'likely patient identifier')}: edit the entries, redact, or send anyway."
         elif self.redacted:
             text += " Identifiers are replaced with markers in what is sent."
         self.summary.setText(text)

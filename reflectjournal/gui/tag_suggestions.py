@@ -8,11 +8,15 @@ typing, never per keystroke.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from reflectjournal.errors import ReflectJournalError
+
+if TYPE_CHECKING:  # the suggester is built on the first suggestion, not at start-up
+    from reflectjournal.services.suggest import TagSuggester
 
 SUGGEST_MS = 1000  # after the last keystroke
 SUGGEST_LIMIT = 50_000  # characters; beyond this the suggester reads only the start
@@ -28,7 +32,7 @@ class TagSuggestions(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.source = source
-        self._suggester = None
+        self._suggester: TagSuggester | None = None
         self.setAccessibleName("Suggested tags")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -32,8 +32,10 @@ QLabel#commentsHeading { padding: 2px 0; }
 
 
 def is_dark(app: QApplication | None = None) -> bool:
-    app = app or QApplication.instance()
-    return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    found = app or QApplication.instance()
+    if not isinstance(found, QApplication):  # no GUI application yet: the light default
+        return False
+    return found.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def wanted_scheme(app: QApplication) -> str:

@@ -212,28 +212,6 @@ class JournalService:
             raise NotFound(f"There is no entry {entry_id}; 'reflectjournal list' shows the ids.")
         return row
 
-    def get(self, entry_id: int | str) -> dict:
-        row = self._row(entry_id)
-        tags = self._tags_for([row["id"]]).get(row["id"], [])
-        current = E.content_hash(row["title"], row["body"])
-        comments = [
-            {
-                "author": c["author"],
-                "text": c["text"],
-                "created": c["created"],
-                "earlier_version": bool(c["entry_hash"]) and c["entry_hash"] != current,
-            }
-            for c in self.db.query(
-                "SELECT author, text, created, entry_hash FROM comment "
-                "WHERE entry_id = ? ORDER BY created, id",
-                (row["id"],),
-            )
-        ]
-        extra = {"sections": self.sections(row["id"])}
-        if row["kind"] == "shared":
-            extra["from"] = self._sender_name(row["sender_id"])
-        return E.entry_json(row, tags, comments, **extra)
-
     # ---- typed results ------------------------------------------------------------------
 
     def entry(self, entry_id: int | str) -> E.Entry:
@@ -259,14 +237,14 @@ class JournalService:
         return E.entry_from_row(row, tags, comments, sections, sender)
 
     def entries(self, f: EntryFilter | None = None, body_chars: int | None = None) -> list[E.Entry]:
-        """Newest first, as ``list``; without comments or sections (``entry`` has them).
+        """Newest first, with comments but without sections (``entry`` has them).
         ``body_chars`` keeps only the start of each body, for a list that shows snippets."""
         return self._typed(self.list_rows(f, body_chars))
 
     def found(
         self, query: str, f: EntryFilter | None = None, body_chars: int | None = None
     ) -> list[E.Entry]:
-        """Best match first, as ``search``."""
+        """Best match first (``search_ids`` says how); any text is a valid query."""
         return self._typed(self.search_rows(query, f, body_chars))
 
     def _typed(self, rows: list[Any]) -> list[E.Entry]:
@@ -372,9 +350,6 @@ class JournalService:
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return self.db.scalar(f"SELECT count(*) FROM entry e{where}", params)
 
-    def list(self, f: EntryFilter | None = None, body_chars: int | None = None) -> list[dict]:
-        return self._with_tags(self.list_rows(f, body_chars))
-
     def search_rows(
         self, query: str, f: EntryFilter | None = None, body_chars: int | None = None
     ) -> list:
@@ -393,11 +368,6 @@ class JournalService:
     def search_ids(self, query: str, f: EntryFilter | None = None) -> list[int]:
         """Entry ids, one page of them, best match first (services/search.py says how)."""
         return search.search_ids(self.db, query, f or EntryFilter())
-
-    def search(
-        self, query: str, f: EntryFilter | None = None, body_chars: int | None = None
-    ) -> list[dict]:
-        return self._with_tags(self.search_rows(query, f, body_chars))
 
     def _comments_for(self, ids: list[int]) -> dict[int, list[dict]]:
         """Comments per entry (CLI.md's ``comments``), for a page of entries at once."""
@@ -418,26 +388,6 @@ class JournalService:
                         "entry_hash": c["entry_hash"],
                     }
                 )
-        return result
-
-    def _with_tags(self, rows: list) -> list[dict]:
-        tags = self._tags_for([r["id"] for r in rows])
-        comments = {
-            k: [{f: c[f] for f in ("author", "text", "created")} for c in v]
-            for k, v in self._comments_for([r["id"] for r in rows]).items()
-        }
-        senders: dict[int, str | None] = {}
-        result = []
-        for row in rows:
-            extra = {}
-            if row["kind"] == "shared":
-                sid = row["sender_id"]
-                if sid not in senders:
-                    senders[sid] = self._sender_name(sid)
-                extra["from"] = senders[sid]
-            result.append(
-                E.entry_json(row, tags.get(row["id"], []), comments.get(row["id"], []), **extra)
-            )
         return result
 
     def tags_for(self, entry_id: int) -> list[str]:

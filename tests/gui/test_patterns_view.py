@@ -128,7 +128,7 @@ def test_weekly_review_becomes_an_entry(view, qtbot, monkeypatch):
     with qtbot.waitSignal(view.events.open_entry_requested) as opened:
         entry_id = view.weekly_review()
     assert opened.args == [entry_id]
-    assert view.workspace.journal.get(entry_id)["title"].startswith("Weekly review")
+    assert view.workspace.journal.entry(entry_id).title.startswith("Weekly review")
 
 
 def test_line_charts_have_date_axes_and_follow_the_dark_theme(view, qtbot):

@@ -240,6 +240,22 @@ class ExportService:
         with atomic_file(out) as tmp:
             self.pdf_writer(html, tmp, title)
 
+    def save_file(self, out: Path, data: str | bytes) -> Path:
+        """Any other file for the user (a person's record, a calendar): written beside ``out``
+        and renamed into place, so it is whole or absent."""
+        out = Path(out)
+        if not out.parent.is_dir():
+            raise UsageError(f"The folder {out.parent} does not exist; nothing was written.")
+        try:
+            with atomic_file(out) as tmp:
+                if isinstance(data, bytes):
+                    tmp.write_bytes(data)
+                else:
+                    write_text(tmp, data)
+        except OSError as exc:
+            raise UsageError(f"{out} could not be written ({exc.strerror or exc}).") from None
+        return out
+
     def save_document(self, out: Path, *, markdown: str, html: str, title: str) -> Path:
         """A document for the user (the prep brief): PDF for ``.pdf``, else the Markdown, each
         written beside ``out`` and renamed into place, so it is whole or absent."""
