@@ -102,6 +102,7 @@ class JournalService:
             self._set_tags(entry_id, list(tags), tag_source)
             self._store_sections(entry_id, reflection_model, body)
             self.links.refresh(entry_id, body)
+            self.links.adopt(entry_id, title)
         return entry_id
 
     def edit(
@@ -171,6 +172,8 @@ class JournalService:
                 self._store_sections(entry_id, reflection_model, changes.get("body", row["body"]))
             if "body" in changes:
                 self.links.refresh(entry_id, str(changes["body"]))
+            if "title" in changes and changes["title"] != row["title"]:
+                self.links.adopt(entry_id, str(changes["title"]))
 
     def delete(self, entry_id: int) -> None:
         self._row(entry_id)
