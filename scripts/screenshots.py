@@ -75,6 +75,33 @@ def main(out: Path) -> int:
     view.search.clear()
     view.apply_search()
 
+    # A 1024x640 screen: search results with the words found, and a British spelling slip.
+    window.resize(1024, 640)
+    view.search.setText("rota")
+    view.apply_search()
+    view.list.setCurrentIndex(view.model.index(0))
+    body = view.editor.writing_boxes()[0]
+    body.appendPlainText("\nThe new rota was recieved late; the color coding helped.")
+    view.editor.discard_changes()
+    view.editor.state_label.clear()
+    settle(app, 20)
+    window.grab().save(str(out / "search.png"))
+    view.editor.load_entry(view.editor.entry_id)  # the slip was never saved
+    view.search.clear()
+    view.apply_search()
+    from reflectjournal.gui.calendar_nav import CalendarDialog
+
+    calendar = CalendarDialog(workspace.journal, window, today=date(2026, 11, 26))
+    marked = sorted(calendar.counts)[-1]  # the latest day with entries this month
+    calendar.calendar.setSelectedDate(
+        calendar.calendar.selectedDate().addDays((marked - date(2026, 11, 26)).days)
+    )
+    calendar.show()
+    settle(app)
+    calendar.grab().save(str(out / "calendar.png"))
+    calendar.close()
+    window.resize(*SIZE)
+
     frameworks = window.go("frameworks")
     tree = frameworks.tree
     top = tree.topLevelItem(0)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reflectjournal.cli import output
 from reflectjournal.cli.journal_cmds import workspace
+from reflectjournal.services.display import plural
 
 
 def register(sub) -> None:
@@ -180,13 +181,13 @@ def cmd_person_delete(args) -> int:
         result = ws.coaching.delete_person(args.name, sessions=args.sessions or "")
     if result["mode"] == "keep":
         output.say(
-            f"Removed {result['name']}; {result['sessions']} session(s) kept "
+            f"Removed {result['name']}; {plural(result['sessions'], 'session')} kept "
             "and their open actions dropped."
         )
     else:
         output.say(
-            f"Removed {result['name']} with {result['sessions']} session(s) "
-            f"and {result['actions']} action(s)."
+            f"Removed {result['name']} with {plural(result['sessions'], 'session')} "
+            f"and {plural(result['actions'], 'action')}."
         )
     return 0
 
@@ -208,7 +209,7 @@ def cmd_person_export(args) -> int:
             "export",
             subject_access.entry_ids(ws, args.name),
         )
-    out.write_text(text, encoding="utf-8")
+        ws.exports.save_file(out, text)
     output.say(f"Wrote everything held about {file.person['name']} to {out}.")
     return 0
 
@@ -253,9 +254,9 @@ def cmd_session_export(args) -> int:
         count, data = sessions_to_ics(
             ws, person=args.person, upcoming_only=args.upcoming, minutes=args.minutes
         )
-    if not count:
-        raise UsageError("There are no sessions to put in a calendar; nothing was written.")
-    out.write_bytes(data)
+        if not count:
+            raise UsageError("There are no sessions to put in a calendar; nothing was written.")
+        ws.exports.save_file(out, data)
     return output.reply(
         args,
         {"out": str(out), "sessions": count},
@@ -273,7 +274,7 @@ def _session_lines(sessions: list[dict]) -> None:
     width = max(len(s["id"]) for s in sessions)
     for s in sessions:
         ahead = "  (coming up)" if s["upcoming"] else ""
-        opened = f"  {s['open_actions']} open action(s)" if s["open_actions"] else ""
+        opened = f"  {plural(s['open_actions'], 'open action')}" if s["open_actions"] else ""
         output.say(
             f"{s['id']:>{width}}  {s['date'][:16].replace('T', ' ')}  {s['title']}{ahead}{opened}"
         )

@@ -137,8 +137,9 @@ def register(sub) -> None:
     p.add_argument("--remove-tag", action="append", default=[], metavar="SLUG")
     p.set_defaults(handler=cmd_edit)
 
-    p = sub.add_parser("delete", help="remove an entry")
+    p = sub.add_parser("delete", help="move an entry to the Trash (kept 30 days)")
     p.add_argument("id", metavar="ID")
+    p.add_argument("--yes", action="store_true", help="do not ask first on a terminal")
     p.set_defaults(handler=cmd_delete)
 
     p = sub.add_parser("show", help="show one entry")
@@ -304,9 +305,20 @@ def cmd_edit(args) -> int:
 
 
 def cmd_delete(args) -> int:
+    from reflectjournal.cli.context import _tty
+    from reflectjournal.cli.trash_cmds import confirm
+
     with workspace(args) as ws:
-        ws.journal.delete(args.id)
-    output.say(f"Entry {args.id} deleted.")
+        entry = ws.journal.entry(args.id)  # a bad id is refused before anything is asked
+        if not args.yes and _tty():
+            if not confirm(f"Move entry {args.id} “{entry.title}” to the Trash?"):
+                output.say("Nothing was deleted.")
+                return 1
+        trash_id = ws.trash.move(int(entry.id))
+    output.say(
+        f"Entry {args.id} moved to the Trash (kept 30 days; "
+        f"'reflectjournal trash restore {trash_id}' brings it back)."
+    )
     return 0
 
 
@@ -404,11 +416,11 @@ def cmd_passphrase(args) -> int:
     if backups:
         listed = ", ".join(backups)
         said = {
-            "reencrypt": f"Re-encrypted {len(backups)} older backup(s) under the new passphrase: "
+            "reencrypt": f"Re-encrypted {plural(len(backups), 'older backup')} under the new passphrase: "
             f"{listed}.",
-            "delete": f"Deleted {len(backups)} older backup(s) that opened with the old "
+            "delete": f"Deleted {plural(len(backups), 'older backup')} that opened with the old "
             f"passphrase: {listed}.",
-            "keep": f"{len(backups)} older backup(s) still open with the OLD passphrase: "
+            "keep": f"{plural(len(backups), 'older backup')} still open with the OLD passphrase: "
             f"{listed}. Anyone who knows it can read them; delete them, or re-encrypt them "
             "next time with --old-backups reencrypt.",
         }
@@ -421,7 +433,8 @@ def _ask_old_backups(ws) -> str:
     if not found:
         return "keep"
     sys.stderr.write(
-        f"{len(found)} backup(s) of this journal open with the current passphrase and will "
+        f"{plural(len(found), 'backup')} of this journal open with the current passphrase and "
+        "will "
         "keep doing so after the change.\n"
     )
     while True:

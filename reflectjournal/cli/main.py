@@ -7,6 +7,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from reflectjournal import __version__
 from reflectjournal.cli.terminal import SafeStream
@@ -18,6 +19,7 @@ log = logging.getLogger("reflectjournal.cli")
 # pays only for what it uses.
 COMMAND_MODULES = (
     "journal_cmds",
+    "trash_cmds",
     "coaching_cmds",
     "programme_cmds",
     "coaching_exchange_cmds",
@@ -32,7 +34,7 @@ COMMAND_MODULES = (
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as docs/CLI.md asks
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as docs/CLI.md asks
         self.exit(2, f"{self.prog}: {message}\n")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reflectjournal.cli import output
 from reflectjournal.cli.journal_cmds import workspace
+from reflectjournal.services.display import plural
 
 
 def register(sub) -> None:
@@ -233,7 +234,7 @@ def _caseload_lines(c) -> None:
     if not c.overdue:
         output.say("  none")
     output.say()
-    output.say(f"Not seen for over {c.quiet_days} days, nothing planned:")
+    output.say(f"Not seen for over {plural(c.quiet_days, 'day')}, nothing planned:")
     for p in c.not_seen:
         output.say(f"  {p.name}  (last seen {p.last_seen or 'never'})")
     if not c.not_seen:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reflectjournal.cli import output
 from reflectjournal.cli.journal_cmds import workspace
+from reflectjournal.services.display import plural
 
 
 def register(sub) -> None:
@@ -186,7 +187,7 @@ def cmd_agreement_end(args) -> int:
 
 
 def _agreement_line(a) -> None:
-    sessions = f"{a.sessions} sessions" if a.sessions else "sessions open"
+    sessions = plural(a.sessions, "session") if a.sessions else "sessions open"
     state = f"ended {a.ended}" if a.ended else f"from {a.start or '?'}"
     output.say(f"{a.person}  ({a.kind}, {sessions}, {state})")
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from reflectjournal.cli import output
+from reflectjournal.services.display import plural
 
 
 def register(sub) -> None:
@@ -257,7 +258,9 @@ def cmd_share_preview(args) -> int:
 
 
 def _print_plan(plan) -> None:
-    output.say(f"To {plan.person['name']} ({plan.person['fingerprint']}): {plan.count} entries.")
+    output.say(
+        f"To {plan.person['name']} ({plan.person['fingerprint']}): {plural(plan.count, 'entry')}."
+    )
     for item in plan.payload["entries"]:
         output.say()
         output.say(f"## {item['title']}  ({item['date']})")
@@ -268,7 +271,7 @@ def _print_plan(plan) -> None:
         output.say(item["body"])
     output.say()
     if plan.findings:
-        output.say(f"Privacy check: {len(plan.findings)} likely patient identifier(s):")
+        output.say(f"Privacy check: {plural(len(plan.findings), 'likely patient identifier')}:")
         _print_findings(plan.findings)
     else:
         output.say("Privacy check: nothing found.")
@@ -303,12 +306,12 @@ def cmd_share_export(args) -> int:
         "findings": plan.findings,
     }
     text = (
-        f"Wrote {plan.count} entries for {plan.person['name']} to {args.out} "
-        f"({plan.messages} message{'s' if plan.messages != 1 else ''}: what changed, and "
+        f"Wrote {plural(plan.count, 'entry')} for {plan.person['name']} to {args.out} "
+        f"({plural(plan.messages, 'message')}: what changed, and "
         "anything they have not confirmed yet)."
     )
     if plan.findings:
-        text += f"\nSent anyway with {len(plan.findings)} privacy finding(s)."
+        text += f"\nSent anyway with {plural(len(plan.findings), 'privacy finding')}."
     return output.reply(args, summary, text)
 
 
@@ -325,7 +328,7 @@ def cmd_share_import(args) -> int:
         if summary.get("withdrawn"):
             text += f", {summary['withdrawn']} withdrawn"
         if summary.get("attached"):
-            text += f"; {summary['attached']} comment(s) on your entries"
+            text += f"; {plural(summary['attached'], 'comment')} on your entries"
         text += "."
     return output.reply(args, summary, text)
 
@@ -352,16 +355,16 @@ def cmd_feedback_export(args) -> int:
         raise UsageError(f"{args.out} already exists; choose another name or add --force.")
     with _workspace(args) as ws:
         summary = ws.sharing.export_feedback(args.to, args.out, args.all)
-    text = f"Wrote {summary['comments']} comment(s) for {summary['to']} to {args.out}"
+    text = f"Wrote {plural(summary['comments'], 'comment')} for {summary['to']} to {args.out}"
     if summary["receipts"]:
-        text += f", confirming {summary['receipts']} thing(s) of theirs that arrived"
+        text += f", confirming {plural(summary['receipts'], 'thing')} of theirs that arrived"
     return output.reply(args, summary, text + ".")
 
 
 def cmd_feedback_import(args) -> int:
     with _workspace(args) as ws:
         summary = ws.sharing.import_feedback(args.file)
-    text = f"From {summary['from']}: {summary['attached']} comment(s) attached."
+    text = f"From {summary['from']}: {plural(summary['attached'], 'comment')} attached."
     if summary.get("added") or summary.get("updated"):
         text += f" {summary['added']} new and {summary['updated']} updated shared entries."
     if summary["already_imported"]:

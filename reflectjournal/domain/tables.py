@@ -656,3 +656,19 @@ class EntryLink(SQLModel, table=True):
     source_id: int = Field(foreign_key="entry.id", primary_key=True, ondelete="CASCADE")
     target: str = Field(primary_key=True)
     target_id: int = Field(foreign_key="entry.id", index=True, ondelete="CASCADE")
+
+
+# --- the trash (issue 18) ------------------------------------------------------------------
+
+
+class Trash(SQLModel, table=True):
+    """A deleted entry, kept for 30 days so it can be restored (services/trash.py)."""
+
+    __tablename__ = "trash"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_uid: str
+    kind: str
+    title: str
+    deleted: str = Field(index=True)  # UTC ISO time it was deleted
+    payload: str  # JSON: the entry row and the rows that hang off it

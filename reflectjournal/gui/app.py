@@ -183,6 +183,7 @@ class AppController(QObject):
         self.title_suffix = title_suffix
         self.window = None
         self.workspace = None
+        self.unlock_dialog = None
         self.lock_hint = ""
 
     def first_workspace(self):
@@ -244,7 +245,12 @@ class AppController(QObject):
 
         self.workspace = workspace
         self.window = MainWindow(workspace, self.title_suffix)
+        self.window.keyring = self.keyring
         self.window.lock_requested.connect(self.lock, Qt.ConnectionType.QueuedConnection)
+        self.window.open_journal_requested.connect(
+            self.open_other, Qt.ConnectionType.QueuedConnection
+        )
+        self.window.reopen_requested.connect(self.reopen, Qt.ConnectionType.QueuedConnection)
         self.window.show()
         QTimer.singleShot(0, self.window.offer_drafts)
         return self.window
@@ -257,6 +263,7 @@ class AppController(QObject):
         quit_on_close = app.quitOnLastWindowClosed()
         app.setQuitOnLastWindowClosed(False)
         window, self.window = self.window, None
+        place = window.place()  # the page and entry come back after unlocking
         window.finish()
         window.hide()
         window.deleteLater()
@@ -268,7 +275,81 @@ class AppController(QObject):
         if workspace is None:
             app.quit()
             return
+        self.show(workspace).restore_place(place)
+
+    def _retire_window(self):
+        """Take the window down (its work saved and stopped) without quitting the app."""
+        window, self.window = self.window, None
+        place = window.place()
+        window.finish()
+        window.hide()
+        window.deleteLater()
+        return place
+
+    def reopen(self, message: str = "") -> None:
+        """A fresh window over the same, re-keyed workspace, at the same place."""
+        if self.window is None:
+            return
+        app = QApplication.instance()
+        quit_on_close = app.quitOnLastWindowClosed()
+        app.setQuitOnLastWindowClosed(False)
+        place = self._retire_window()
+        window = self.show(self.workspace)
+        app.setQuitOnLastWindowClosed(quit_on_close)
+        window.restore_place(place)
+        if message:
+            window.statusBar().showMessage(message, 15_000)
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                "ReflectJournal",
+                message,
+                QMessageBox.StandardButton.Ok,
+                window,
+            )
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()  # not exec(): nothing waits on it
+            window.reopen_notice = box
+
+    def open_other(self, path: Path) -> None:
+        """Unlock ``path`` while this journal stays open; only then swap the two."""
+        from reflectjournal.gui.dialogs import UnlockDialog
+        from reflectjournal.gui.opening import run_with_notice
+        from reflectjournal.services import unlocking
+
+        if self.window is None:
+            return
+        sources = unlocking.KeySources(keyring=self.keyring)
+        try:
+            try:
+                workspace = run_with_notice(
+                    lambda: unlocking.open_journal(path, sources), self.window
+                )
+            except UnencryptedJournal as exc:
+                if not self.confirm_unencrypted(str(exc)):
+                    return
+                sources.allow_unencrypted = True
+                workspace = run_with_notice(
+                    lambda: unlocking.open_journal(path, sources), self.window
+                )
+        except (JournalLocked, WrongPassphrase):
+            dialog = UnlockDialog(path, self.keyring, parent=self.window)
+            self.unlock_dialog = dialog
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            self.unlock_dialog = None
+            workspace = dialog.workspace if accepted else None
+        except ReflectJournalError as exc:
+            QMessageBox.warning(self.window, "ReflectJournal", str(exc))
+            return
+        if workspace is None:
+            return
+        app = QApplication.instance()
+        quit_on_close = app.quitOnLastWindowClosed()
+        app.setQuitOnLastWindowClosed(False)
+        self._retire_window()
+        self.close_workspace()
+        self.path = path
         self.show(workspace)
+        app.setQuitOnLastWindowClosed(quit_on_close)
 
     def raise_window(self, argv=None) -> None:
         target = self.window or getattr(self, "unlock_dialog", None)

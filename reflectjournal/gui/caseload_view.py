@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.gui import operations
 from reflectjournal.services.caseload import WINDOW_DAYS, build_caseload
+from reflectjournal.services.display import plural
 
 ROLE = Qt.ItemDataRole.UserRole
 # Retention periods offered (months); any other can be set with 'retention set MONTHS'.
@@ -112,7 +113,7 @@ class CaseloadView(QWidget):
                     for t in c.rising[:6]
                 ]
                 self.rising.setText(
-                    f"Rising across the caseload (last {WINDOW_DAYS} days against the "
+                    f"Rising across the caseload (last {plural(WINDOW_DAYS, 'day')} against the "
                     f"{WINDOW_DAYS} before):\n" + "\n".join(lines)
                 )
             else:

@@ -8,7 +8,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.gui.coaching_dialogs import show_error
+from reflectjournal.gui.date_fields import DatePicker
 from reflectjournal.gui.programme_panel import AgreementDialog, EndDialog
 
 
@@ -176,7 +176,7 @@ class ActionDialog(QDialog):
         if action["owner"]:
             self.owner.setCurrentText(action["owner"])
         self.has_due = QCheckBox("Due")
-        self.due = QDateEdit(calendarPopup=True)
+        self.due = DatePicker()
         self.due.setDisplayFormat("d MMM yyyy")
         self.due.setAccessibleName("Due date")
         if action["due"]:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -35,9 +34,13 @@ from PySide6.QtWidgets import (
 from reflectjournal.adapters import qt_pdf
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
+from reflectjournal.gui.date_fields import OptionalDatePicker
+from reflectjournal.gui.focus_chain import OneStopDateTimeEdit
+from reflectjournal.gui.folders import start_in
 from reflectjournal.gui.preview import PreviewBrowser
 from reflectjournal.services import prep
 from reflectjournal.services.coaching import ActionDraft
+from reflectjournal.services.display import date_text
 from reflectjournal.services.frameworks import get_model
 from reflectjournal.services.people import Person
 
@@ -97,9 +100,9 @@ class SessionDialog(QDialog):
         word = "Meeting" if person.role in ("mentee", "mentor") else "Session"
         self.setWindowTitle(f"{word} with {person.name}")
         self.resize(960, 600)  # fits a 1024x640 screen
-        self.when = QDateTimeEdit(QDateTime.currentDateTime())
+        self.when = OneStopDateTimeEdit(QDateTime.currentDateTime())
         self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")
+        self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")  # the one style, with the weekday
         self.when.setAccessibleName("Date and time")
         self.title = QLineEdit(placeholderText=f"{word} with {person.name}")
         self.title.setAccessibleName("Title")
@@ -145,7 +148,7 @@ class SessionDialog(QDialog):
         self.linked = QListWidget()
         self.linked.setAccessibleName("Shared entries discussed")
         for e in workspace.coaching.person_overview(person.id)["shared"]:
-            item = QListWidgetItem(f"{e['created'][:10]}  {e['title']}")
+            item = QListWidgetItem(f"{date_text(e['created'])}  {e['title']}")
             item.setData(Qt.ItemDataRole.UserRole, int(e["id"]))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
@@ -153,7 +156,7 @@ class SessionDialog(QDialog):
         self.linked.setMaximumHeight(90)
 
         self.actions = QTableWidget(0, 3)
-        self.actions.setHorizontalHeaderLabels(["Action agreed", "Owner", "Due (YYYY-MM-DD)"])
+        self.actions.setHorizontalHeaderLabels(["Action agreed", "Owner", "Due"])
         self.actions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.actions.setAccessibleName("Actions agreed")
         self.actions.setMaximumHeight(150)
@@ -214,7 +217,9 @@ class SessionDialog(QDialog):
         owner.addItems([self.person.name, "me"])
         owner.setCurrentIndex(1 if mine else 0)
         self.actions.setCellWidget(row, 1, owner)
-        self.actions.setItem(row, 2, QTableWidgetItem(due))
+        picker = OptionalDatePicker(due or None)
+        picker.setAccessibleName("Due date")
+        self.actions.setCellWidget(row, 2, picker)
 
     def _schedule_preview(self, *_args) -> None:
         self._timer.start()
@@ -240,7 +245,7 @@ class SessionDialog(QDialog):
             if not text:
                 continue
             owner = self.actions.cellWidget(row, 1).currentText()
-            due = (self.actions.item(row, 2) or QTableWidgetItem()).text().strip() or None
+            due = self.actions.cellWidget(row, 2).iso()
             drafts.append(ActionDraft(text, None if owner == "me" else self.person.id, due))
         return drafts
 
@@ -335,7 +340,9 @@ class BriefDialog(QDialog):
     def _ask_and_export(self, suffix: str) -> None:
         kind = "PDF (*.pdf)" if suffix == ".pdf" else "Markdown (*.md)"
         name = f"prep-{self.brief.person.name.lower().replace(' ', '-')}{suffix}"
-        path, _ = QFileDialog.getSaveFileName(self, "Export the prep brief", name, kind)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the prep brief", str(start_in("export") / name), kind
+        )
         if path:
             self.export_to(Path(path))
 

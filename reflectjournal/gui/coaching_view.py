@@ -13,6 +13,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QHBoxLayout,
     QInputDialog,
@@ -73,6 +74,12 @@ def _placeholder(widget: QListWidget, text: str) -> None:
     widget.addItem(item)
 
 
+# People and Contacts were two lists nobody explained (issue 18).
+PEOPLE_NOTE = (
+    "People are those you keep session notes and actions with. A contact (Shared with me → "
+    "Contacts…) is someone whose card you imported, so entries can travel between you; "
+    "importing a card links it to the person of the same name here."
+)
 CLIENT_ROLES = ("coachee", "mentee")
 # How a person appears in the list: the relationship, from the owner's side.
 ROLE_LABEL = {"coachee": "coachee", "mentee": "mentee", "coach": "my coach", "mentor": "my mentor"}
@@ -93,7 +100,7 @@ EMPTY = (
 
 def intro_for(stances: tuple[str, ...]) -> str:
     clients = tuple(s for s in stances if s != "leader")
-    text = INTRO.get(clients) if clients else INTRO[("leader",)]
+    text = INTRO.get(clients, "") if clients else INTRO[("leader",)]
     if clients and "leader" in stances:
         text += " Your own coach or mentor is in the list too."
     return text or ""
@@ -108,7 +115,7 @@ def reminder_text(workspace, today: date | None = None) -> str:
         parts.append(f"{_actions(len(r['actions']))} due today or overdue ({overdue} overdue)")
     if r["sessions"]:
         s = r["sessions"][0]
-        parts.append(f"next session: {s['with'] or 'someone'} on {s['date'][:10]}")
+        parts.append(f"next session: {s['with'] or 'someone'} on {date_text(s['date'])}")
     if r.get("retention"):
         parts.append(f"notes on {len(r['retention'])} past your retention period (see Caseload)")
     return "; ".join(parts)
@@ -184,7 +191,13 @@ class CoachingView(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(rich_label("<b>People</b>"))
+        self.people_note = QLabel(PEOPLE_NOTE)
+        self.people_note.setWordWrap(True)
+        self.people_note.setEnabled(False)  # the muted colour of a hint
+        self.people_note.setObjectName("peopleNote")
+        self.people.setToolTip(PEOPLE_NOTE)
         left_layout.addWidget(self.people, 1)
+        left_layout.addWidget(self.people_note)
         row = QHBoxLayout()
         row.addWidget(add_person)
         row.addWidget(delete_person)
@@ -411,7 +424,7 @@ class CoachingView(QWidget):
             _placeholder(self.sessions, f"No {word}s with {who.name} yet; “{button}” starts one.")
         _fill_actions(self.person_actions, view["actions"])
         for e in view["shared"]:
-            self.shared.addItem(f"{e['created'][:10]}  {e['title']}")
+            self.shared.addItem(f"{date_text(e['created'])}  {e['title']}")
         if not view["shared"]:
             _placeholder(
                 self.shared,
@@ -486,7 +499,8 @@ class CoachingView(QWidget):
         delete = box.addButton("Delete sessions", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        choice = {keep: "keep", delete: "delete"}.get(box.clickedButton())
+        choices: dict[QAbstractButton, str] = {keep: "keep", delete: "delete"}
+        choice = choices.get(box.clickedButton())
         if choice is None:
             return
         try:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError, WrongPassphrase
+from reflectjournal.gui.passphrase_fields import clear_on_typing, keyring_note, show_toggle
 from reflectjournal.gui.plain_text import esc, rich_label
 from reflectjournal.services.unlocking import (
     generate_passphrase,
@@ -34,6 +35,10 @@ from reflectjournal.services.unlocking import (
 
 log = logging.getLogger(__name__)
 
+CREATING_NOTICE = (
+    "Creating your journal…\n\nTurning your passphrase into the journal's key takes a few "
+    "seconds on purpose: it makes guessing the passphrase slow for anyone else."
+)
 LOSS_WARNING = (
     "Your passphrase is the only way into this journal. Nobody, including us, can recover "
     "it or the entries if it is lost, so keep it somewhere safe."
@@ -105,7 +110,10 @@ class WelcomeDialog(QDialog):
         form.addRow("", self.strength)
         form.addRow("", self.hint)
         form.addRow("Repeat", self.repeat)
+        self.show_passphrase = show_toggle([self.passphrase, self.repeat])
+        form.addRow("", self.show_passphrase)
         form.addRow("", self.remember)
+        self.keyring_note = keyring_note(keyring)
         self.create_button = QPushButton("Create journal")
         self.create_button.setDefault(True)
         self.open_button = QPushButton("Open an existing journal…")
@@ -116,6 +124,9 @@ class WelcomeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(
+            self.keyring_note
+        )  # under the form: a wrapped label in a form row was cut off
         layout.addWidget(warning)
         layout.addWidget(self.location)
         layout.addWidget(self.error)
@@ -123,6 +134,7 @@ class WelcomeDialog(QDialog):
         self.setMinimumWidth(520)
 
         self.passphrase.textChanged.connect(self._strength)
+        clear_on_typing(self.error, [self.passphrase, self.repeat])
         self.suggest_button.clicked.connect(self.suggest)
         self.create_button.clicked.connect(self.create)
         self.open_button.clicked.connect(self.choose_existing)
@@ -162,13 +174,27 @@ class WelcomeDialog(QDialog):
             self.error.setText(problem)
             return
         keyring = self.keyring if self.remember.isVisible() and self.remember.isChecked() else None
+        from reflectjournal.gui.tasks import wait_for
+
+        owner = self.name.text().strip()
+        # Deriving the key is slow on purpose (~0.5 s or more): say so, keep the screen alive.
+        self.create_button.setEnabled(False)
+        self.create_button.setText("Creating…")
         try:
-            self.workspace = unlocking.create_journal(
-                self.path, passphrase, owner=self.name.text().strip(), keyring=keyring
+            self.workspace = wait_for(
+                lambda: unlocking.create_journal(
+                    self.path, passphrase, owner=owner, keyring=keyring
+                ),
+                self,
+                notice=CREATING_NOTICE,
+                notice_after_s=0.3,
             )
         except ReflectJournalError as exc:
             self.error.setText(str(exc))
             return
+        finally:
+            self.create_button.setEnabled(True)
+            self.create_button.setText("Create journal")
         self.accept()
 
     def choose_existing(self) -> None:
@@ -206,8 +232,21 @@ class UnlockDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Unlock")
         buttons.accepted.connect(self.try_unlock)
         buttons.rejected.connect(self.reject)
+        self.show_passphrase = show_toggle([self.passphrase])
+        self.keyring_note = keyring_note(keyring)
+        self.remember.setToolTip(self.keyring_note.text())
+        self.keyring_note.setVisible(self.remember.isHidden())  # why it asks every time
+        clear_on_typing(self.error, [self.passphrase])
         layout = QVBoxLayout(self)
-        for widget in (title, info, self.passphrase, self.remember, self.error):
+        for widget in (
+            title,
+            info,
+            self.passphrase,
+            self.show_passphrase,
+            self.remember,
+            self.keyring_note,
+            self.error,
+        ):
             layout.addWidget(widget)
         layout.addWidget(buttons)
         self.setMinimumWidth(420)

@@ -9,13 +9,13 @@ from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,14 +24,18 @@ from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import drafts, link_completer, operations
 from reflectjournal.gui.attachments_bar import AttachmentsBar
 from reflectjournal.gui.entry_aside import CommentsBox, PlanButton, PrivacyHint
+from reflectjournal.gui.find_bar import FindBar
+from reflectjournal.gui.focus_chain import OneStopDateTimeEdit, move_focus
 from reflectjournal.gui.linked_from import LinkedFrom
 from reflectjournal.gui.markdown_edit import MarkdownEdit
 from reflectjournal.gui.plain_text import esc, rich_label
 from reflectjournal.gui.preview import PreviewBrowser, render, save_attachment_copy
+from reflectjournal.gui.spell_check import SpellCheck
 from reflectjournal.gui.tag_picker import TagCatalogue, TagPicker
 from reflectjournal.gui.tag_suggestions import TagSuggestions
 from reflectjournal.gui.theme import VISIBILITY_COLOURS
 from reflectjournal.services import entries as E
+from reflectjournal.services.entries import Entry
 from reflectjournal.services.frameworks import get_model, reflection_models
 from reflectjournal.services.links import LinkContext
 
@@ -47,6 +51,14 @@ VISIBILITY_LABELS = {
     "mentor": "Mentor may see it",
     "coach": "Coach may see it",
 }
+
+
+def word_count_text(markdown: str) -> str:
+    """'124 words' for the text as written (Markdown markers are not words)."""
+    from reflectjournal.services.display import plural
+
+    words = [w for w in markdown.split() if any(c.isalnum() for c in w)]
+    return plural(len(words), "word") if words else ""
 
 
 def _dot(colour: str) -> QIcon:
@@ -72,10 +84,11 @@ class EntryEditor(QWidget):
         self.body: MarkdownEdit | None = None
         self._sections_model: str | None = None
 
+        self.spelling = SpellCheck(workspace)  # British English, offline (services/spelling.py)
         self.title = QLineEdit(placeholderText="Title (optional: taken from the first sentence)")
         self.title.setAccessibleName("Title")
-        self.when = QDateTimeEdit(calendarPopup=True)
-        self.when.setDisplayFormat("dd MMM yyyy  HH:mm")
+        self.when = OneStopDateTimeEdit(calendarPopup=True)
+        self.when.setDisplayFormat("d MMM yyyy, HH:mm")
         self.when.setAccessibleName("Date and time")
         self.model_box = QComboBox()
         self.model_box.setAccessibleName("Reflection model")
@@ -93,7 +106,7 @@ class EntryEditor(QWidget):
         self.model_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.model_box.setMinimumContentsLength(18)
+        self.model_box.setMinimumContentsLength(14)
         self.model_box.view().setMinimumWidth(self.model_box.view().sizeHintForColumn(0) + 24)
         self.mood = QComboBox()
         self.mood.addItems(SCALE)
@@ -101,10 +114,23 @@ class EntryEditor(QWidget):
         self.energy = QComboBox()
         self.energy.addItems(SCALE)
         self.energy.setAccessibleName("Energy")
+        # Narrow enough that the list beside the editor keeps its room at 1024 px; the open
+        # list shows the whole label.
+        for box, length in ((self.mood, 7), (self.energy, 7)):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(length)
+            box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
         self.visibility = QComboBox()
         self.visibility.setAccessibleName("Who may see this entry")
         for key, label in VISIBILITY_LABELS.items():
             self.visibility.addItem(_dot(VISIBILITY_COLOURS[key]), label, key)
+        self.visibility.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.visibility.setMinimumContentsLength(12)
+        self.visibility.view().setMinimumWidth(self.visibility.view().sizeHintForColumn(0) + 24)
         # Who this entry goes to, as people (the exchange); visibility stays for files.
         self.share_button = QPushButton("Share with…")
         self.share_button.setAccessibleName("Share this entry with people")
@@ -124,7 +150,11 @@ class EntryEditor(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.sections_host)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Neither the scroll area nor the read-only preview is a place to type: Tab from the
+        # tags goes straight into the text (a paragraph typed into either was lost).
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.preview = PreviewBrowser()
+        self.preview.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.preview.attachment_reader = workspace.attachments.data
         self.preview.attachment_saver = lambda i: save_attachment_copy(self, workspace, i)
         self.preview.entry_link_clicked.connect(self.open_linked_entry)
@@ -137,6 +167,7 @@ class EntryEditor(QWidget):
         self.render_button.setToolTip("This entry is long, so the preview updates only on request")
         self.render_button.hide()
         preview_box = QWidget()
+        self.preview_box = preview_box
         preview_layout = QVBoxLayout(preview_box)
         preview_layout.setContentsMargins(0, 0, 0, 0)
         preview_layout.addWidget(self.render_button)
@@ -172,7 +203,10 @@ class EntryEditor(QWidget):
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
         head.addWidget(self.when)
-        head.addWidget(self.share_button)  # beside the title: the meta row is full at 1024 px
+        # Who may see it and whom it is shared with sit together, beside the title: the row
+        # below is full at 1024 px.
+        head.addWidget(self.visibility)
+        head.addWidget(self.share_button)
         meta = QHBoxLayout()
         meta.addWidget(self.model_box, 2)
         for label, widget in (("Mood", self.mood), ("Energy", self.energy)):
@@ -180,7 +214,6 @@ class EntryEditor(QWidget):
             caption.setBuddy(widget)
             meta.addWidget(caption)
             meta.addWidget(widget, 1)
-        meta.addWidget(self.visibility, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(self.banner)
@@ -190,8 +223,18 @@ class EntryEditor(QWidget):
         layout.addWidget(self.suggestions)
         layout.addWidget(self.split, 1)
         layout.addWidget(self.attachments)
+        self.find_bar = FindBar(self.writing_boxes, self)
+        layout.addWidget(self.find_bar)
         footer = QHBoxLayout()
         footer.addWidget(self.state_label, 1)
+        self.word_count = QLabel("")
+        self.word_count.setAccessibleName("Word count")
+        footer.addWidget(self.word_count)
+        self.preview_toggle = QToolButton(text="Preview", checkable=True, checked=True)
+        self.preview_toggle.setAccessibleName("Show the preview")
+        self.preview_toggle.setToolTip("Show or hide the preview beside the text (Ctrl+Shift+P)")
+        self.preview_toggle.toggled.connect(self.show_preview)
+        footer.addWidget(self.preview_toggle)
         footer.addWidget(self.privacy_hint)
         footer.addWidget(self.plan_button)
         layout.addLayout(footer)
@@ -216,6 +259,7 @@ class EntryEditor(QWidget):
         self.model_box.currentIndexChanged.connect(self._model_changed)
         self._add_format_actions()
         self.new_entry()
+        self.restore_preview_choice()
 
     # ---- formatting ---------------------------------------------------------------------
 
@@ -264,9 +308,11 @@ class EntryEditor(QWidget):
                 "Write freely. Markdown works: **bold**, *italic*, ## headings."
             )
             self.body.setPlainText(body)
-            self.body.textChanged.connect(self._changed)
+            self.spelling.attach(self.body)
+            self.body.document().contentsChange.connect(self._text_edited)
             link_completer.install(self.body, self.workspace.links.titles)
             self.sections_layout.addWidget(self.body)
+            self.body.show()  # now, not on the next turn of the loop: it may get the focus
             return
         sections = sections if sections is not None else E.split_sections(model, body)
         for section in model.sections:
@@ -274,12 +320,29 @@ class EntryEditor(QWidget):
             editor = MarkdownEdit(section.prompt, f"{model.name}: {section.title}")
             editor.setMinimumHeight(90)
             editor.setPlainText(sections.get(section.key, ""))
-            editor.textChanged.connect(self._changed)
+            self.spelling.attach(editor)
+            editor.document().contentsChange.connect(self._text_edited)
             link_completer.install(editor, self.workspace.links.titles)
             label.setBuddy(editor)
             self.sections_layout.addWidget(label)
             self.sections_layout.addWidget(editor)
+            label.show()
+            editor.show()
             self._sections[section.key] = editor
+
+    def focus_text(self) -> None:
+        """Put the cursor in the first writing box (the title for a new, empty entry)."""
+        boxes = self.writing_boxes()
+        if boxes:
+            boxes[0].setFocus()
+
+    def writing_boxes(self) -> list[MarkdownEdit]:
+        return [self.body] if self.body is not None else list(self._sections.values())
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab follows the layout (title, date, …, tags, the text boxes in order), never an
+        invisible scroll area or the read-only preview (``gui/focus_chain.py``)."""
+        return move_focus(self, next) or super().focusNextPrevChild(next)
 
     def _model_changed(self) -> None:
         if self._loading:
@@ -302,40 +365,42 @@ class EntryEditor(QWidget):
     # ---- loading ----------------------------------------------------------------------------
 
     def new_entry(self, state: dict | None = None) -> None:
-        self._load({"title": "", "body": "", "model": None, "sections": {}, "tags": []}, None)
+        self._load(None, None)
         if state:
             self.apply_state(state)
 
     def load_entry(self, entry_id: int) -> None:
         if self.dirty:
             self.save()
-        self._load(self.journal.get(entry_id), entry_id)
+        self._load(self.journal.entry(entry_id), entry_id)
 
-    def _load(self, entry: dict, entry_id: int | None) -> None:
+    def _load(self, entry: Entry | None, entry_id: int | None) -> None:
+        """Show ``entry`` (None: a new, empty one)."""
         self._stop_timers()
         self._loading = True
         try:
             self.entry_id = entry_id
-            self.kind = entry.get("kind", "reflection")
-            self.title.setText(entry["title"])
-            created = entry.get("created")
+            self.kind = str(entry.kind) if entry else "reflection"
+            self.title.setText(entry.title if entry else "")
+            self.title.setCursorPosition(0)  # a long title shows its start, not its end
+            created = entry.created if entry else None
             moment = datetime.fromisoformat(created).astimezone() if created else datetime.now()
             self.when.setDateTime(QDateTime(moment.replace(tzinfo=None)))
             self._loaded_when = self.when.dateTime()
-            index = max(0, self.model_box.findData(entry["model"])) if entry["model"] else 0
-            self.model_box.setCurrentIndex(index)
-            self._sections_model = entry["model"]
-            self.mood.setCurrentIndex(entry.get("mood") or 0)
-            self.energy.setCurrentIndex(entry.get("energy") or 0)
-            self.visibility.setCurrentIndex(
-                max(0, self.visibility.findData(entry.get("visibility", "private")))
-            )
-            self.tags.set_tags(entry["tags"])
-            self._lay_out(entry["body"], entry.get("sections") or None)
+            model = entry.model if entry else None
+            self.model_box.setCurrentIndex(max(0, self.model_box.findData(model)) if model else 0)
+            self._sections_model = model
+            self.mood.setCurrentIndex(int(entry.mood or 0) if entry else 0)
+            self.energy.setCurrentIndex(int(entry.energy or 0) if entry else 0)
+            visibility = str(entry.visibility) if entry else "private"
+            self.visibility.setCurrentIndex(max(0, self.visibility.findData(visibility)))
+            self.tags.set_tags(list(entry.tags) if entry else [])
+            sections = dict(entry.sections) if entry else {}
+            self._lay_out(entry.body if entry else "", sections or None)
             read_only = self.kind == "shared"
             self._set_read_only(read_only)
             if read_only:
-                sender = entry.get("from") or "someone"
+                sender = (entry.sender if entry else None) or "someone"
                 self.banner.setText(f"Shared with you by {sender}. It is read-only here.")
             self.banner.setVisible(read_only)
         finally:
@@ -343,7 +408,7 @@ class EntryEditor(QWidget):
         self.dirty = False
         self._show_state("")
         self.update_preview()
-        self.comments.show_comments(entry.get("comments") or [])
+        self.comments.show_comments(entry.comments if entry else ())
         self.attachments.show_entry(entry_id, read_only=self.kind == "shared")
         self.linked_from.show_for(entry_id)
         self._show_share_state()
@@ -422,6 +487,12 @@ class EntryEditor(QWidget):
             self._loading = False
         self._changed()
 
+    def _text_edited(self, _position: int, removed: int, added: int) -> None:
+        """Typing, pasting, a correction: not the spell checker's underlines, which change
+        only how the text looks (textChanged fires for those too)."""
+        if removed or added:
+            self._changed()
+
     def _changed(self, *_args) -> None:
         if self._loading or self.kind == "shared":
             return
@@ -462,7 +533,12 @@ class EntryEditor(QWidget):
             return self.entry_id
         if self.entry_id is None and self._empty():
             return None
+        self._take_body_tags()
         state = self.state()
+        known = {row.slug for row in self.tags.catalogue.rows}
+        names = self.tags.catalogue.names
+        # A new free tag is named as it was written ("e-rostering", not "E rostering").
+        written = [names.get(s, s) for s in state["tags"] if s not in known]
         options = {
             "title": state["title"],
             "tags": state["tags"],
@@ -481,6 +557,8 @@ class EntryEditor(QWidget):
         # A tag the journal did not know becomes a new free tag: tag lists must hear of it.
         new_tags = bool(set(state["tags"]) - {row.slug for row in self.tags.catalogue.rows})
         try:
+            if written:
+                self.journal.add_free_tags(written)
             if self.entry_id is None:
                 body = options.pop("body", "")
                 new_id = operations.perform(
@@ -512,6 +590,21 @@ class EntryEditor(QWidget):
         self.saved.emit(self.entry_id)
         return self.entry_id
 
+    def _take_body_tags(self) -> None:
+        """``#tags`` typed in the text become the entry's tags (added, never removed)."""
+        from reflectjournal.services.importers.markdown_folder import inline_tags
+        from reflectjournal.services.tags import name_as_written, slugify
+
+        chosen = self.tags.tags()
+        added = []
+        for written in inline_tags(self._markdown()):
+            slug = slugify(written)
+            if slug and slug not in chosen and slug not in added:
+                self.tags.catalogue.names.setdefault(slug, name_as_written(written))
+                added.append(slug)
+        if added:
+            self.tags.set_tags([*chosen, *added])
+
     def discard_changes(self) -> None:
         """Forget unsaved edits (and their draft) without saving."""
         self._stop_timers()
@@ -533,8 +626,30 @@ class EntryEditor(QWidget):
             return self.body.toPlainText() if self.body is not None else ""
         return E.compose_body(model, self._section_texts())
 
+    def show_preview(self, shown: bool) -> None:
+        """Hide the preview for more room to write; remembered with the window layout."""
+        from reflectjournal.gui.main_window import gui_settings
+
+        self.preview_box.setVisible(shown)
+        if self.preview_toggle.isChecked() != shown:
+            self.preview_toggle.setChecked(shown)
+        self.preview_toggle.setAccessibleName("Hide the preview" if shown else "Show the preview")
+        settings = gui_settings()
+        if settings.value("editor/preview", "shown") != ("shown" if shown else "hidden"):
+            settings.setValue("editor/preview", "shown" if shown else "hidden")
+        if shown:
+            self.update_preview()
+
+    def restore_preview_choice(self) -> None:
+        from reflectjournal.gui.main_window import gui_settings
+
+        self.show_preview(gui_settings().value("editor/preview", "shown") != "hidden")
+
     def update_preview(self) -> None:
         text = self._markdown()
+        self.word_count.setText(word_count_text(text))
+        if not self.preview_box.isVisibleTo(self):
+            return  # hidden: no rendering while the person writes
         too_big = len(text) > LIVE_PREVIEW_LIMIT
         self.render_button.setVisible(too_big)
         if too_big:

@@ -8,7 +8,7 @@ places them, and tells them when an entry was loaded or changed.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
@@ -17,6 +17,7 @@ from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.plain_text import rich
 from reflectjournal.gui.preview import PreviewBrowser
 from reflectjournal.services.display import date_text
+from reflectjournal.services.entries import EntryComment
 from reflectjournal.services.frameworks import get_model
 from reflectjournal.services.privacy import KIND_LABELS, KINDS
 from reflectjournal.services.rendering import render_plain
@@ -99,16 +100,16 @@ def _day(iso: str) -> str:
     return date_text(iso)
 
 
-def comments_html(comments: list[dict]) -> str:
+def comments_html(comments: Iterable[EntryComment]) -> str:
     """Others' words as plain text (nothing they typed is interpreted), newest last."""
     blocks = []
     for comment in comments:
-        when = html.escape(_day(str(comment.get("created") or "")))
-        earlier = " · on an earlier version" if comment.get("earlier_version") else ""
+        when = html.escape(_day(comment.created or ""))
+        earlier = " · on an earlier version" if comment.earlier_version else ""
         blocks.append(
-            f"<p><b>{html.escape(comment.get('author') or 'Someone')}</b>"
+            f"<p><b>{html.escape(comment.author or 'Someone')}</b>"
             f" <span style='color:#6b7280'>{when}{earlier}</span></p>"
-            f"{render_plain(comment.get('text') or '')}"
+            f"{render_plain(comment.text or '')}"
         )
     return "<hr>".join(blocks)
 
@@ -126,10 +127,10 @@ class CommentsBox(QWidget):
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.heading)
         layout.addWidget(self.view)
-        self.comments: list[dict] = []
+        self.comments: list[EntryComment] = []
         self.hide()
 
-    def show_comments(self, comments: list[dict]) -> None:
+    def show_comments(self, comments: Iterable[EntryComment]) -> None:
         self.comments = list(comments)
         if not self.comments:
             self.view.clear()

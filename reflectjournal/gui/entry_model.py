@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reflectjournal.gui.theme import MOOD_COLOURS, VISIBILITY_COLOURS
-from reflectjournal.services.display import date_text
+from reflectjournal.services.display import date_text, datetime_text
 from reflectjournal.services.entries import Entry, EntryFilter
 
 PAGE_SIZE = 200
@@ -22,6 +22,9 @@ SNIPPET_CHARS = 160
 
 EntryIdRole = Qt.ItemDataRole.UserRole + 1
 EntryRole = Qt.ItemDataRole.UserRole + 2  # the row's summary dict
+# While searching: (excerpt, [(start, length)…]) around the searched words, read when the row
+# is first drawn (only the rows on screen pay for it).
+MatchRole = Qt.ItemDataRole.UserRole + 3
 
 
 def _summary(entry: Entry) -> dict:
@@ -71,14 +74,23 @@ class EntryListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row["title"]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row['title']}\n{row['created'][:16].replace('T', ' ')}"
+            return f"{row['title']}\n{datetime_text(row['created'], as_stored_offset=True)}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             mood = f", mood {row['mood']} of 5" if row["mood"] else ""
-            return f"{row['title']}, {row['created'][:10]}{mood}"
+            return f"{row['title']}, {date_text(row['created'], as_stored_offset=True)}{mood}"
         if role == EntryIdRole:
             return row["id"]
         if role == EntryRole:
             return row
+        if role == MatchRole:
+            if not self._query.strip():
+                return None
+            if row.get("match") is None:
+                try:
+                    row["match"] = self._journal.match_snippet(row["id"], self._query)
+                except Exception:  # a row deleted meanwhile: its summary snippet will do
+                    row["match"] = (row["snippet"], [])
+            return row["match"]
         return None
 
     def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
@@ -132,6 +144,11 @@ class EntryListModel(QAbstractListModel):
 
     def reload(self) -> None:
         self.set_search(self._query, self._filter)
+
+    @property
+    def complete(self) -> bool:
+        """Every matching row is loaded (no further page to fetch)."""
+        return self._exhausted
 
     @property
     def query(self) -> str:
@@ -230,16 +247,54 @@ class EntryDelegate(QStyledItemDelegate):
 
         painter.setFont(base)
         painter.setPen(muted)
-        snippet = metrics.elidedText(row["snippet"], Qt.TextElideMode.ElideRight, inner.width())
-        painter.drawText(
-            QRect(inner.left(), inner.top() + line + 2, inner.width(), line), 0, snippet
-        )
+        match = index.data(MatchRole)
+        snippet_rect = QRect(inner.left(), inner.top() + line + 2, inner.width(), line)
+        if match and match[1]:
+            self._paint_match(painter, match, snippet_rect, base, muted, text_colour, selected)
+        else:
+            snippet = metrics.elidedText(row["snippet"], Qt.TextElideMode.ElideRight, inner.width())
+            painter.drawText(snippet_rect, 0, snippet)
 
         names = getattr(index.model(), "tag_names", {})
         self._paint_chips(
             painter, row, names, inner, inner.top() + 2 * line + 8, base, selected, palette
         )
         painter.restore()
+
+    @staticmethod
+    def _paint_match(painter, match, rect, base, muted, strong, selected) -> None:
+        """The excerpt with the searched words in bold on a soft mark, drawn piece by piece
+        as plain text (never as markup: it is the writer's, or someone else's, text)."""
+        text, spans = match
+        bold = QFont(base)
+        bold.setBold(True)
+        pieces: list[tuple[str, bool]] = []
+        at = 0
+        for start, length in spans:
+            pieces += [(text[at:start], False), (text[start : start + length], True)]
+            at = start + length
+        pieces.append((text[at:], False))
+        x, right = rect.left(), rect.right()
+        mark = QColor("#f5d76e")
+        mark.setAlpha(90 if selected else 130)
+        for piece, found in pieces:
+            if not piece:
+                continue
+            font = bold if found else base
+            metrics = QFontMetrics(font)
+            room = right - x
+            if room <= metrics.horizontalAdvance("…"):
+                break
+            shown = metrics.elidedText(piece, Qt.TextElideMode.ElideRight, room)
+            width = metrics.horizontalAdvance(shown)
+            if found:
+                painter.fillRect(QRect(x, rect.top(), width, rect.height()), mark)
+            painter.setFont(font)
+            painter.setPen(strong if found else muted)
+            painter.drawText(QRect(x, rect.top(), width + 1, rect.height()), 0, shown)
+            x += width
+            if shown != piece:
+                break
 
     def _paint_chips(self, painter, row, names, inner, top, base, selected, palette) -> None:
         small = QFont(base)

@@ -69,7 +69,7 @@ class Feedback360Panel(QWidget):
         key = None if mine or person is None else person.id
         report = self.workspace.feedback360.latest(key)
         self.table.setRowCount(0)
-        whose = "your" if key is None else f"{person.name}'s"
+        whose = "your" if key is None or person is None else f"{person.name}'s"
         if report is None:
             plain(
                 self.heading,

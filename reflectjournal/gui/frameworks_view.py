@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -29,12 +28,19 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
+from reflectjournal.gui.date_fields import DatePicker
 from reflectjournal.gui.tag_picker import CATEGORY_TITLES
+from reflectjournal.gui.why_disabled import allow
 from reflectjournal.services.display import plural
 from reflectjournal.services.frameworks import RELATION_KINDS, RELATION_TITLES
 from reflectjournal.services.tags import display_name
 
 SlugRole = Qt.ItemDataRole.UserRole
+
+NO_RATING_HERE = (
+    "Choose a capability or challenge in the list to rate yourself on it; a framework or a "
+    "heading has no rating of its own."
+)
 
 
 class FrameworksView(QWidget):
@@ -62,9 +68,11 @@ class FrameworksView(QWidget):
         self.rating.setRange(1, 5)
         self.rating.setAccessibleName("Self-rating")
         self.scale_label = QLabel()
-        self.rating_date = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.rating_date = DatePicker(
+            QDate.currentDate(),
+        )
         self.rating_date.setAccessibleName("Date of the rating")
-        self.rating_date.setDisplayFormat("dd MMM yyyy")
+        self.rating_date.setDisplayFormat("d MMM yyyy")
         self.note = QLineEdit(placeholderText="What makes you give this rating today?")
         self.note.setAccessibleName("Note for the rating")
         self.rate_button = QPushButton("Record rating")
@@ -147,7 +155,7 @@ class FrameworksView(QWidget):
                 if item is not None or self.tree.topLevelItemCount()
                 else "<p>No frameworks are installed yet. Add one from a file below.</p>"
             )
-            self.rate_box.setEnabled(False)
+            self._rating_allowed(False)
             return
         kind, value = data
         if kind == "framework":
@@ -156,7 +164,7 @@ class FrameworksView(QWidget):
                 f"<p>{plural(len(value.items), 'item')}. Choose one to read its description, the "
                 "questions it raises and to rate yourself on it.</p>"
             )
-            self.rate_box.setEnabled(False)
+            self._rating_allowed(False)
             return
         info = self.workspace.frameworks.item(value)
         self.current_slug = info["slug"]
@@ -182,9 +190,14 @@ class FrameworksView(QWidget):
         self.current_scale = scale
         self.rating.setRange(1, len(scale) or 5)
         self._scale_text()
-        self.rate_box.setEnabled(True)
+        self._rating_allowed(True)
         self.rate_box.setTitle(f"Rate yourself: {info['name']}")
         self._fill_history()
+
+    def _rating_allowed(self, allowed: bool) -> None:
+        allow(self.rate_box, allowed, NO_RATING_HERE)
+        self.rate_button.setToolTip("" if allowed else NO_RATING_HERE)
+        self.rate_button.setAccessibleDescription("" if allowed else NO_RATING_HERE)
 
     def _scale_text(self) -> None:
         scale = getattr(self, "current_scale", [])

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
 )
 
+from reflectjournal.gui.folders import dated_name, remember, start_in
 from reflectjournal.gui.operations import Changes, events_of, perform_in_background
 from reflectjournal.gui.tasks import Cancelled, Task, run_task
 from reflectjournal.services import formats
@@ -202,10 +203,13 @@ class FileActions(QObject):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         kind, _, folder = kinds.currentData().partition("/")
+        start = str(start_in("import"))
         if folder:
-            chosen = QFileDialog.getExistingDirectory(self.window, kinds.currentText())
+            chosen = QFileDialog.getExistingDirectory(self.window, kinds.currentText(), start)
         else:
-            chosen, _ = QFileDialog.getOpenFileName(self.window, "File to import")
+            chosen, _ = QFileDialog.getOpenFileName(self.window, "File to import", start)
+        if chosen:
+            remember("import", chosen)
         secret = password.text() if kind == "jrnl" else ""
         password.clear()  # the widget is gone with the dialog; keep no copy beyond the task
         if chosen:
@@ -233,6 +237,7 @@ class FileActions(QObject):
         overwrite: bool = False,
         allow_identifiers: bool = False,
         regulator: str | None = None,
+        only: list[int] | None = None,
     ) -> Task:
         from reflectjournal.adapters import qt_pdf
         from reflectjournal.errors import PrivacyCheckFailed
@@ -246,7 +251,7 @@ class FileActions(QObject):
                 return service.run(
                     kind, out, f, overwrite=overwrite, progress=ctx.report,
                     cancelled=lambda: ctx.cancelled, allow_identifiers=allow_identifiers,
-                    regulator=regulator,
+                    regulator=regulator, only=only,
                 )  # fmt: skip
             except ExportCancelled:
                 raise Cancelled() from None
@@ -258,7 +263,7 @@ class FileActions(QObject):
                 what = "CPD accounts" if kind == "cpd" else f"{kind.upper()} export"
                 again = lambda allow: self.start_export(  # noqa: E731
                     kind, out, f, overwrite=overwrite, allow_identifiers=allow,
-                    regulator=regulator,
+                    regulator=regulator, only=only,
                 )  # fmt: skip
                 self.ask_about_findings(result.entry_findings, what, again)
                 return None
@@ -326,8 +331,10 @@ class FileActions(QObject):
         kind = kinds.currentData()
         suffix = next(s for k, _, s in EXPORT_CHOICES if k == kind)
         # The save dialog asks before replacing a file, so the service may then overwrite.
-        chosen, _ = QFileDialog.getSaveFileName(self.window, "Export to", f"reflectjournal{suffix}")
+        start = start_in("export") / dated_name("reflectjournal", suffix)
+        chosen, _ = QFileDialog.getSaveFileName(self.window, "Export to", str(start))
         if chosen:
+            remember("export", chosen)
             f = self.current_filter() if filtered.isChecked() else None
             layout = regulator.currentData() if kind == "cpd" else None
             self.start_export(kind, Path(chosen), f, overwrite=True, regulator=layout)
@@ -343,13 +350,16 @@ class FileActions(QObject):
         )
 
     def backup_dialog(self) -> None:
+        stem = f"{self.workspace.path.stem}-backup"
+        start = start_in("backup") / dated_name(stem, ".rj")
         chosen, _ = QFileDialog.getSaveFileName(
             self.window,
             "Back up to",
-            "journal-backup.rj",
+            str(start),
             options=QFileDialog.Option.DontConfirmOverwrite,
         )
         if chosen:
+            remember("backup", chosen)
             self.start_backup(Path(chosen))
 
     def start_restore(self, source: Path, target: Path, passphrase: str) -> Task:
@@ -360,15 +370,28 @@ class FileActions(QObject):
         return self._run(
             "Restoring…",
             lambda ctx: restore(source, target, sources),
-            lambda r: f"Restored {plural(r.entries, 'entry')} into {r.path}; open it to use it.",
+            lambda r: (
+                f"Restored {plural(r.entries, 'entry')} into {r.path}. Open it with "
+                "File → Open journal… (Ctrl+O)."
+            ),
         )
 
     def restore_dialog(self) -> None:
-        source, _ = QFileDialog.getOpenFileName(self.window, "Backup to restore")
+        from reflectjournal.services.backup import default_folder
+
+        # Where the automatic backups are kept (made each time the app closes).
+        automatic = default_folder(self.workspace.path)
+        source, _ = QFileDialog.getOpenFileName(
+            self.window,
+            "Backup to restore",
+            str(automatic if automatic.is_dir() else start_in("backup")),
+            "Backups (*.rj.bak *.rj);;All files (*)",
+        )
         if not source:
             return
+        start = self.workspace.path.parent / dated_name("restored", ".rj")
         target, _ = QFileDialog.getSaveFileName(
-            self.window, "Restore into a new journal file", "restored.rj",
+            self.window, "Restore into a new journal file", str(start),
             options=QFileDialog.Option.DontConfirmOverwrite,
         )  # fmt: skip
         if not target:

@@ -5,19 +5,16 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
     QMenu,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -28,9 +25,11 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
+from reflectjournal.gui.date_fields import DatePicker
 from reflectjournal.gui.editor import EntryEditor
 from reflectjournal.gui.entry_model import EntryDelegate, EntryIdRole, EntryListModel
-from reflectjournal.gui.tag_picker import TagCatalogue
+from reflectjournal.gui.tag_picker import TagCatalogue, TagFilterDialog
+from reflectjournal.services.display import date_text
 from reflectjournal.services.entries import EntryFilter
 from reflectjournal.services.timeutil import range_end, range_start
 
@@ -38,6 +37,7 @@ SEARCH_DEBOUNCE_MS = 150
 # A search that took at most this long runs on the next keystroke at once (no debounce): the
 # list keeps up with typing. A slower one waits for a pause in typing instead.
 QUICK_SEARCH_S = 0.030
+LIST_MIN_WIDTH = 230
 MOODS = {"Low (1–2)": (1, 2), "Steady (3)": (3, 3), "Good (4–5)": (4, 5)}
 KINDS = {"Reflections": "reflection", "Session notes": "session", "Shared with me": "shared"}
 
@@ -47,8 +47,12 @@ class DateRangeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Date range")
         today = QDate.currentDate()
-        self.since = QDateEdit(today.addMonths(-1), calendarPopup=True)
-        self.until = QDateEdit(today, calendarPopup=True)
+        self.since = DatePicker(
+            today.addMonths(-1),
+        )
+        self.until = DatePicker(
+            today,
+        )
         self.since.setAccessibleName("From")
         self.until.setAccessibleName("Until")
         form = QFormLayout(self)
@@ -64,6 +68,7 @@ class DateRangeDialog(QDialog):
 
 class JournalView(QWidget):
     status = Signal(str)
+    trashed = Signal(int, str)  # Trash id and title of an entry just deleted (for Undo)
 
     def __init__(self, workspace, parent=None):
         super().__init__(parent)
@@ -71,6 +76,7 @@ class JournalView(QWidget):
         self.catalogue = TagCatalogue(workspace.journal, workspace.frameworks)
         self.filter = EntryFilter()
         self.filter_labels: dict[str, str] = {}
+        self.last_trashed: int | None = None
 
         self.search = QLineEdit(placeholderText="Search your journal (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -91,6 +97,7 @@ class JournalView(QWidget):
         self.list.setUniformItemSizes(True)
         self.list.setAccessibleName("Entries")
         self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -101,6 +108,8 @@ class JournalView(QWidget):
 
         self.editor = EntryEditor(workspace, self.catalogue)
         left = QWidget()
+        # The list keeps room for a title and its date at 1024 px (it shrank to ~90 px, "S…").
+        left.setMinimumWidth(LIST_MIN_WIDTH)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(8, 8, 0, 4)
         bar = QHBoxLayout()
@@ -117,6 +126,8 @@ class JournalView(QWidget):
         self.split.setStretchFactor(0, 2)
         self.split.setStretchFactor(1, 5)
         self.split.setSizes([400, 880])
+        self.split.setCollapsible(0, False)
+        self.split.setCollapsible(1, False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.split)
@@ -125,7 +136,9 @@ class JournalView(QWidget):
         self._debounce.timeout.connect(self.apply_search)
         self._last_search_s = 0.0
         self.search.textChanged.connect(self._text_changed)
-        self.search.returnPressed.connect(self.apply_search)
+        self.search.returnPressed.connect(self._search_entered)
+        self.search.installEventFilter(self)
+        self.list.installEventFilter(self)
         self.list.selectionModel().currentChanged.connect(self._open_current)
         self.new_button.clicked.connect(self.new_entry)
         self.editor.saved.connect(self._entry_saved)
@@ -179,6 +192,42 @@ class JournalView(QWidget):
         except ReflectJournalError as exc:
             self.status.emit(str(exc))
 
+    # ---- keyboard: Esc, Down and Enter between the search box and the results -------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        key = event.key()  # type: ignore[attr-defined]
+        if watched is self.search:
+            if key == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                self.apply_search()
+                return True
+            if key == Qt.Key.Key_Down and self.model.rowCount():
+                self.apply_search()  # a search still waiting for its debounce runs first
+                self._focus_results()
+                return True
+        elif watched is self.list:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.list.currentIndex().isValid():
+                self._open_current(self.list.currentIndex(), None)
+                self.editor.focus_text()
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.focus_search()
+                return True
+        return False
+
+    def _focus_results(self) -> None:
+        if not self.list.currentIndex().isValid():
+            self.list.setCurrentIndex(self.model.index(0))
+        self.list.setFocus()
+
+    def _search_entered(self) -> None:
+        """Enter in the search box runs the search and moves into its results."""
+        self.apply_search()
+        if self.model.rowCount():
+            self._focus_results()
+
     # ---- search and filters -------------------------------------------------------------
 
     def _filter_menu(self) -> QMenu:
@@ -200,12 +249,10 @@ class JournalView(QWidget):
         menu.addAction("Clear all filters", self.clear_filters)
         return menu
 
-    def choose_tag(self) -> None:
-        names = [row.name for row in self.catalogue.rows]
-        name, ok = QInputDialog.getItem(self, "Filter by tag", "Tag", names, 0, False)
-        if ok and name:
-            slug = next(r.slug for r in self.catalogue.rows if r.name == name)
-            self.add_tag_filter(slug)
+    def choose_tag(self, dialog: TagFilterDialog | None = None) -> None:
+        dialog = dialog or TagFilterDialog(self.catalogue, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.slug():
+            self.add_tag_filter(str(dialog.slug()))
 
     def add_tag_filter(self, slug: str) -> None:
         if slug not in self.filter.tags:
@@ -219,8 +266,17 @@ class JournalView(QWidget):
         since = dialog.since.date().toString("yyyy-MM-dd")
         until = dialog.until.date().toString("yyyy-MM-dd")
         self.set_filter(
-            since=range_start(since), until=range_end(until), label=f"{since} – {until}"
+            since=range_start(since),
+            until=range_end(until),
+            label=f"{date_text(since)} – {date_text(until)}",
         )
+
+    def show_day(self, day) -> None:
+        """The list narrowed to one day (from the calendar), its first entry open."""
+        iso = day.isoformat()
+        self.set_filter(since=range_start(iso), until=range_end(iso), label=date_text(day))
+        if self.model.rowCount():
+            self.list.setCurrentIndex(self.model.index(0))
 
     def set_filter(self, *, label: str, **changes) -> None:
         self.filter = replace(self.filter, **changes)
@@ -229,8 +285,12 @@ class JournalView(QWidget):
         self._refilter()
 
     def clear_filters(self) -> None:
+        """Every filter and the search words go: the whole journal shows again."""
         self.filter = EntryFilter()
         self.filter_labels.clear()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
         self._refilter()
 
     def _remove_chip(self, key: str, value: str | None = None) -> None:
@@ -287,6 +347,24 @@ class JournalView(QWidget):
             self.status.emit(str(exc))
         self._update_empty()
         self._last_search_s = time.perf_counter() - started
+        self._keep_editor_in_results()
+
+    def _keep_editor_in_results(self) -> None:
+        """The editor never shows an entry the search or filters left out (unsaved text is
+        saved first): it moves to the first result, or to a blank page when nothing matches."""
+        shown = self.editor.entry_id
+        if shown is None or not self.model.is_filtered() or self.model.row_of(shown) >= 0:
+            return
+        if not self.model.complete:
+            return  # it may be on a page not read yet
+        if self.editor.dirty:
+            self.editor.save()
+        if self.model.rowCount():
+            self.list.selectionModel().setCurrentIndex(
+                self.model.index(0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        else:
+            self.editor.new_entry()
 
     def _update_empty(self) -> None:
         if self.model.rowCount():
@@ -348,36 +426,55 @@ class JournalView(QWidget):
             self.list.viewport().update()
         self.status.emit("Saved.")
 
-    def delete_current(self) -> None:
+    def delete_current(self) -> int | None:
+        """Move the open entry to the Trash (kept 30 days); Undo brings it straight back."""
         entry_id = self.editor.entry_id
         if entry_id is None:
             self.editor.discard_changes()
             self.editor.new_entry()
-            return
-        answer = QMessageBox.question(
-            self,
-            "Delete entry?",
-            "Delete this entry for good? It cannot be brought back.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+            return None
+        title = self.editor.title.text().strip() or "the entry"
         self.editor.discard_changes()
         try:
-            operations.perform(
+            trash_id = operations.perform(
                 self.events,
-                lambda: self.workspace.journal.delete(entry_id),
-                operations.Changes.entry_removed(entry_id),
+                lambda: self.workspace.trash.move(entry_id),
+                operations.Changes.entry_removed(entry_id, sessions=True, actions=True),
                 initiator=self,
             )
         except ReflectJournalError as exc:
             self.status.emit(str(exc))
-            return
+            return None
         self.model.entry_removed(entry_id)
         self.editor.new_entry()
         self._update_empty()
-        self.status.emit("Entry deleted.")
+        self.last_trashed = trash_id
+        self.trashed.emit(trash_id, title)
+        self.status.emit(f"Moved “{title}” to the Trash; it is kept for 30 days.")
+        return trash_id
+
+    def undo_delete(self, trash_id: int | None = None) -> int | None:
+        """Bring the entry deleted last (or ``trash_id``) back and open it."""
+        trash_id = trash_id if trash_id is not None else self.last_trashed
+        if trash_id is None:
+            return None
+        try:
+            entry_id = operations.perform(
+                self.events,
+                lambda: self.workspace.trash.restore(trash_id),
+                lambda restored: operations.Changes.entry_added(
+                    restored, tags=True, sessions=True, actions=True
+                ),
+                initiator=self,
+            )
+        except ReflectJournalError as exc:
+            self.status.emit(str(exc))
+            return None
+        self.last_trashed = None
+        self.model.reload()
+        self.open_entry(entry_id)
+        self.status.emit("Restored from the Trash.")
+        return entry_id
 
     def focus_search(self) -> None:
         self.search.setFocus()

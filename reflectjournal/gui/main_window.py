@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -21,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.adapters import qt_pdf
-from reflectjournal.gui import drafts, views
+from reflectjournal.errors import ReflectJournalError
+from reflectjournal.gui import drafts, theme, views
 from reflectjournal.gui.dialogs import about, ask_minutes, shortcuts_dialog
 from reflectjournal.gui.operations import Changes, Events, perform
 from reflectjournal.gui.tray import DesktopReminders, ReminderBanner
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 
 AUTOLOCK_SETTING = settings.AUTOLOCK_MINUTES.key
 DEFAULT_AUTOLOCK_MINUTES = 15
+UNDO_SECONDS = 20  # how long the status bar offers Undo after a delete
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -67,10 +70,13 @@ UNENCRYPTED_WARNING = (
 
 class MainWindow(QMainWindow):
     lock_requested = Signal()
+    open_journal_requested = Signal(object)  # a Path: the controller swaps journals
+    reopen_requested = Signal(str)  # the journal was re-keyed: rebuild the window, then say this
 
     def __init__(self, workspace, title_suffix: str = "", parent=None):
         super().__init__(parent)
         self.workspace = workspace
+        self.keyring = None  # the controller's, for Change passphrase
         qt_pdf.install(workspace)  # exports and the prep brief write PDFs through it
         self.finished = False
         # Every page's writes report here and every page listens (gui/operations.py).
@@ -262,6 +268,9 @@ class MainWindow(QMainWindow):
             status = getattr(widget, "status", None)
             if isinstance(status, SignalInstance):  # a page may announce one-line messages
                 status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            trashed = getattr(widget, "trashed", None)
+            if isinstance(trashed, SignalInstance):  # the Journal page: Undo after a delete
+                trashed.connect(self._offer_undo)
             old = self.stack.widget(index)
             self.stack.insertWidget(index, widget)
             self.stack.removeWidget(old)
@@ -310,7 +319,16 @@ class MainWindow(QMainWindow):
         journal = bar.addMenu("&Journal")
         self._action(journal, "&New entry", QKeySequence.StandardKey.New, self.new_entry)
         self._action(journal, "&Save entry", QKeySequence.StandardKey.Save, self.save_entry)
-        self._action(journal, "&Delete entry…", "Ctrl+Shift+Backspace", self.delete_entry)
+        self._action(journal, "&Delete entry", "Ctrl+Shift+Backspace", self.delete_entry)
+        self.undo_delete_action = self._action(journal, "&Undo delete", None, self.undo_delete)
+        self.undo_delete_action.setEnabled(False)
+        self._action(journal, "T&rash…", None, self.open_trash)
+        journal.addSeparator()
+        self._action(journal, "&Print entry…", QKeySequence.StandardKey.Print, self.print_entry)
+        self._action(journal, "E&xport this entry…", "Ctrl+Shift+E", self.export_entry)
+        journal.addSeparator()
+        self._action(journal, "&Calendar…", "Ctrl+Shift+C", self.open_calendar)
+        self._action(journal, "On this &day…", "Ctrl+Shift+D", self.open_on_this_day)
         journal.addSeparator()
         self._action(journal, "&Lock now", "Ctrl+L", self.lock_requested.emit)
         self._action(journal, "Lock &automatically…", None, self.choose_autolock)
@@ -319,7 +337,18 @@ class MainWindow(QMainWindow):
         self._action(journal, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit = bar.addMenu("&Edit")
         self._action(edit, "&Find in journal", QKeySequence.StandardKey.Find, self.find)
+        self._action(edit, "Find in &entry", "Ctrl+Alt+F", self.find_in_entry)
+        self._action(edit, "Find &next in entry", "F3", self.find_next_in_entry)
         self._action(edit, "&Tags", "Ctrl+T", self.open_tags)
+        self.spelling_action = self._action(
+            edit, "Check &spelling (British English)", None, self.set_spelling
+        )
+        self.spelling_action.setCheckable(True)
+        spelling = self.journal_view.editor.spelling
+        self.spelling_action.setChecked(spelling.enabled)
+        self.spelling_action.setEnabled(spelling.speller.available)
+        self.spelling_action.setToolTip(spelling.speller.problem)
+        edit.setToolTipsVisible(True)
         self._action(
             edit, "Clear &filters", "Ctrl+Shift+F", lambda: self.journal_view.clear_filters()
         )
@@ -337,6 +366,22 @@ class MainWindow(QMainWindow):
                 view, page.title, page.shortcut, lambda _=False, n=number: self.nav.setCurrentRow(n)
             )
         view.addSeparator()
+        self.preview_action = self._action(
+            view, "Show &preview", "Ctrl+Shift+P", lambda on: self.show_preview(on)
+        )
+        self.preview_action.setCheckable(True)
+        self.preview_action.setChecked(self.journal_view.editor.preview_toggle.isChecked())
+        self.journal_view.editor.preview_toggle.toggled.connect(self.preview_action.setChecked)
+        theme_menu = view.addMenu("&Theme")
+        self.theme_actions = QActionGroup(self)
+        for key, label in theme.CHOICES.items():
+            action = QAction(label, self, checkable=True)
+            action.setData(key)
+            action.setChecked(theme.stored_choice() == key)
+            action.triggered.connect(lambda _=False, k=key: self.set_theme(k))
+            self.theme_actions.addAction(action)
+            theme_menu.addAction(action)
+        view.addSeparator()
         self.care_note_action = QAction("&Wellbeing note on Patterns", self, checkable=True)
         self.care_note_action.setChecked(self.workspace.wellbeing.care_note_on())
         self.care_note_action.triggered.connect(self.set_care_note)
@@ -350,7 +395,79 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&About ReflectJournal", None, lambda: about(self))
         from reflectjournal.gui.io_dialogs import install_file_menu  # File: import/export/backup
 
-        install_file_menu(self, self.workspace)
+        file_menu = install_file_menu(self, self.workspace)
+        first = file_menu.actions()[0] if file_menu.actions() else None
+        journal_actions = []
+        for text, keys, handler in (
+            ("&Open journal…", QKeySequence.StandardKey.Open, self.open_journal),
+            ("&Change passphrase…", None, self.change_passphrase),
+        ):
+            action = QAction(text, self)
+            if keys:
+                action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(handler)
+            journal_actions.append(action)
+            self.shortcut_rows.append(
+                (
+                    text.replace("&", "").rstrip("…"),
+                    action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+                )
+            )
+        file_menu.insertActions(first, journal_actions)
+        file_menu.insertSeparator(first)
+        self.open_journal_action, self.change_passphrase_action = journal_actions
+
+    def open_journal(self, chosen: Path | None = None) -> None:
+        """Another journal file in this window (the controller unlocks it, then swaps)."""
+        from reflectjournal.gui.journal_dialogs import choose_journal_file
+
+        path = chosen or choose_journal_file(self, self.workspace.path.parent)
+        if path is None:
+            return
+        if path.expanduser().resolve() == self.workspace.path.resolve():
+            self.statusBar().showMessage(f"{path.name} is the journal already open.", 6000)
+            return
+        self.open_journal_requested.emit(path)
+
+    def change_passphrase(self, dialog=None) -> None:
+        from reflectjournal.gui.journal_dialogs import change_passphrase
+
+        said = change_passphrase(self, self.keyring, dialog)
+        if said is not None:
+            self.reopen_requested.emit(said)
+
+    # ---- where the person was (kept across locking and re-keying) ------------------------
+
+    def place(self) -> dict:
+        row = self.nav.currentRow()
+        page = views.VIEWS[row].key if row >= 0 else "journal"
+        entry = None
+        if "journal" in self.pages:
+            entry = self.pages["journal"].editor.entry_id
+        return {"page": page, "entry": entry}
+
+    def restore_place(self, place: dict) -> None:
+        """Back to the page and the entry, with the cursor in the text when it was there."""
+        entry = place.get("entry")
+        if entry is not None:
+            try:
+                self.journal_view.open_entry(int(entry))
+            except ReflectJournalError:
+                log.info("the entry open before locking is gone")
+        page = self.go(place.get("page") or "journal")
+        if page is self.pages.get("journal"):
+            self.journal_view.editor.focus_text()
+        else:
+            page.setFocus()
+
+    def set_theme(self, choice: str) -> None:
+        """Light, Dark, or System (follow the desktop), at once and from now on."""
+        theme.set_choice(QApplication.instance(), choice)
+        for action in self.theme_actions.actions():
+            action.setChecked(action.data() == choice)
+
+    def show_preview(self, on: bool) -> None:
+        self.go("journal").editor.show_preview(on)
 
     def set_care_note(self, on: bool) -> None:
         """Care for the carer on the owner's Patterns page (coaching's wellbeing service)."""
@@ -368,6 +485,96 @@ class MainWindow(QMainWindow):
 
     def delete_entry(self) -> None:
         self.go("journal").delete_current()
+
+    def undo_delete(self) -> None:
+        self.go("journal").undo_delete()
+        self._forget_undo()
+
+    def _offer_undo(self, trash_id: int, title: str) -> None:
+        """An Undo button in the status bar for a little while, and Journal → Undo delete."""
+        from PySide6.QtWidgets import QPushButton
+
+        self._forget_undo()
+        self.undo_delete_action.setEnabled(True)
+        button = QPushButton("Undo")
+        button.setObjectName("undoDelete")
+        button.setAccessibleName(f"Undo deleting {title}")
+        button.clicked.connect(self.undo_delete)
+        self.statusBar().insertPermanentWidget(0, button)  # a message does not hide it
+        self.undo_button = button
+        QTimer.singleShot(UNDO_SECONDS * 1000, lambda: self._forget_undo(button))
+
+    def _forget_undo(self, only=None) -> None:
+        button = getattr(self, "undo_button", None)
+        if button is None or (only is not None and button is not only):
+            return
+        self.undo_button = None
+        self.statusBar().removeWidget(button)
+        button.deleteLater()
+
+    def _saved_entry(self) -> int | None:
+        """The open entry, saved first; None (with a word in the status bar) when empty."""
+        entry_id = self.go("journal").editor.save()
+        if entry_id is None:
+            self.statusBar().showMessage("Write or open an entry first.", 6000)
+        return entry_id
+
+    def print_entry(self, printer=None) -> bool:
+        from reflectjournal.gui.entry_output import print_entry
+
+        entry_id = self._saved_entry()
+        if entry_id is None:
+            return False
+        try:
+            return print_entry(self.workspace, entry_id, self, printer)
+        except ReflectJournalError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return False
+
+    def export_entry(self, chosen=None):
+        from reflectjournal.gui.entry_output import export_entry
+
+        entry_id = self._saved_entry()
+        return export_entry(self, entry_id, chosen) if entry_id is not None else None
+
+    def open_calendar(self, dialog=None):
+        from reflectjournal.gui.calendar_nav import CalendarDialog
+
+        dialog = dialog or CalendarDialog(self.workspace.journal, self)
+        dialog.open_entry.connect(self.open_entry)
+        dialog.show_day.connect(lambda day: self.go("journal").show_day(day))
+        dialog.exec()
+        return dialog
+
+    def open_on_this_day(self, dialog=None):
+        from reflectjournal.gui.calendar_nav import OnThisDayDialog
+
+        dialog = dialog or OnThisDayDialog(self.workspace.journal, self)
+        dialog.open_entry.connect(self.open_entry)
+        dialog.exec()
+        return dialog
+
+    def open_trash(self, dialog=None):
+        from reflectjournal.gui.trash_dialog import TrashDialog
+
+        dialog = dialog or TrashDialog(self.workspace, self)
+        dialog.exec()
+        if dialog.restored:
+            self.go("journal").open_entry(dialog.restored[-1])
+        return dialog
+
+    def find_in_entry(self) -> None:
+        self.go("journal").editor.find_bar.open()
+
+    def find_next_in_entry(self) -> None:
+        bar = self.go("journal").editor.find_bar
+        if bar.isVisible() and bar.field.text():
+            bar.find_next()
+        else:
+            bar.open()
+
+    def set_spelling(self, on: bool) -> None:
+        self.journal_view.editor.spelling.set_enabled(on)
 
     def find(self) -> None:
         self.go("journal").focus_search()

@@ -20,7 +20,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QEvent, QMarginsF, QRectF, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QMarginsF, QRectF, Qt, QTime, Signal
 from PySide6.QtGui import (
     QColor,
     QPageLayout,
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QGridLayout,
     QGroupBox,
@@ -57,6 +56,8 @@ from reflectjournal.gui import operations
 from reflectjournal.gui.calendar_heatmap import WEEKS as CALENDAR_WEEKS
 from reflectjournal.gui.calendar_heatmap import CalendarHeatMap
 from reflectjournal.gui.charts import date_and_scale_axes, msecs, swap_chart, themed_chart
+from reflectjournal.gui.date_fields import DatePicker
+from reflectjournal.gui.folders import dated_name, start_in
 from reflectjournal.gui.tasks import run_task
 from reflectjournal.gui.theme import is_dark, light_palette
 from reflectjournal.services.display import date_text, plural
@@ -109,8 +110,12 @@ class PatternsView(QWidget):
         outer = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.use_since = QCheckBox("From")
-        self.since = QDateEdit(QDate.currentDate().addMonths(-6), calendarPopup=True)
-        self.until = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.since = DatePicker(
+            QDate.currentDate().addMonths(-6),
+        )
+        self.until = DatePicker(
+            QDate.currentDate(),
+        )
         self.use_until = QCheckBox("to")
         self.framework = QComboBox()
         self.framework.addItem("All frameworks", None)
@@ -173,9 +178,16 @@ class PatternsView(QWidget):
             ("Rising themes, gaps and mood by theme", self.themes, 3, 0, 1, 1),
             ("Not reflected on lately", self.neglected, 3, 1, 1, 1),
         ]
-        for title, widget, row, col, rows, cols in cards:
-            grid.addWidget(self._card(title, widget), row, col, rows, cols)
+        self.grid = grid
+        self.cards = [
+            (self._card(title, widget), row, col, cols)
+            for title, widget, row, col, _rows, cols in cards
+        ]
+        self.columns = 0
+        self._arrange(2)
         scroll = QScrollArea()
+        self.scroll = scroll
+        scroll.viewport().installEventFilter(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.board)
         split.addWidget(scroll)
@@ -210,6 +222,26 @@ class PatternsView(QWidget):
         self.drill_list.itemDoubleClicked.connect(
             lambda item: self.events.open_entry(item.data(ID_ROLE))
         )
+
+    def _arrange(self, columns: int) -> None:
+        """Two columns of cards, or one when the page is narrow (a 1024-pixel screen left the
+        second column clipped, legends and labels cut off, behind a sideways scroll bar)."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for card, *_ in self.cards:
+            self.grid.removeWidget(card)
+        for number, (card, row, col, cols) in enumerate(self.cards):
+            if columns == 2:
+                self.grid.addWidget(card, row, col, 1, cols)
+            else:
+                self.grid.addWidget(card, number, 0, 1, 1)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize and hasattr(self, "scroll"):
+            if watched is self.scroll.viewport():
+                self._arrange(1 if self.scroll.viewport().width() < ONE_COLUMN_BELOW else 2)
+        return False
 
     def _chart_view(self) -> QChartView:
         view = QChartView(QChart())
@@ -377,6 +409,9 @@ class PatternsView(QWidget):
             # Short names: four of them share one line under a half-width chart.
             raw.setName(label)
             rolling.setName(f"{label} avg")
+            # A line needs two weeks: each week is also drawn as a dot, so one week of
+            # ratings shows (it was a blank chart).
+            raw.setPointsVisible(True)
             for m in self.data.series(key):
                 x = msecs(_monday(m.period))
                 raw.append(x, m.mean)
@@ -393,6 +428,15 @@ class PatternsView(QWidget):
         span = (_monday(weeks[-1]) - _monday(weeks[0])).days if weeks else 0
         title = f"weeks {weeks[0]} to {weeks[-1]}" if weeks else ""
         date_and_scale_axes(chart, title, span)
+        if len(weeks) == 1:
+            # One week: the axis spans that week, and the chart says why there is no line.
+            monday = _monday(weeks[0])
+            axis = chart.axes(Qt.Orientation.Horizontal)[0]
+            axis.setRange(
+                QDateTime(QDate(monday.year, monday.month, monday.day).addDays(-3), QTime(0, 0)),
+                QDateTime(QDate(monday.year, monday.month, monday.day).addDays(10), QTime(0, 0)),
+            )
+            chart.setTitle(one_week_title(weeks[0], self.data))
         if not weeks:
             chart.setTitle("No mood or energy recorded in this range yet.")
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -457,7 +501,7 @@ class PatternsView(QWidget):
                 self._list_item(
                     self.themes,
                     f"{arrow} {t.name}: {t.recent} in the last "
-                    f"{self.data.settings.window_days} days, {t.previous} before",
+                    f"{plural(self.data.settings.window_days, 'day')}, {t.previous} before",
                     t.slug,
                 )
         for gap in self.data.gaps[:8]:
@@ -519,7 +563,10 @@ class PatternsView(QWidget):
     def _ask_path(self, kind: str, action) -> None:
         suffix = kind.lower()
         path, _ = QFileDialog.getSaveFileName(
-            self, f"Save as {kind}", f"patterns.{suffix}", f"{kind} (*.{suffix})"
+            self,
+            f"Save as {kind}",
+            str(start_in("export") / dated_name("patterns", f".{suffix}")),
+            f"{kind} (*.{suffix})",
         )
         if path:
             try:
@@ -598,6 +645,23 @@ class PatternsView(QWidget):
         if entry_id is not None:
             self.events.open_entry(entry_id)  # the draft opens in the Journal page
         return entry_id
+
+
+ONE_COLUMN_BELOW = 760  # pixels of room for the cards
+
+
+def one_week_title(week: str, data) -> str:
+    """What a chart of one week can honestly say, instead of a blank plot."""
+    parts = []
+    for label, key in (("mood", "mood_weeks"), ("energy", "energy_weeks")):
+        found = [m for m in data.series(key) if m.period == week]
+        if found:
+            parts.append(f"{label} {found[0].mean:.1f}")
+    said = " and ".join(parts)
+    return (
+        f"All ratings so far fall in one week (week of {date_text(_monday(week))}: {said}). "
+        "A line, and the 4-week average, appear from the second week."
+    )
 
 
 def _monday(week: str) -> date:

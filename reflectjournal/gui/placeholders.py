@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from reflectjournal.gui.plain_text import esc, rich_label
+from reflectjournal.services.display import plural
 from reflectjournal.services.entries import EntryFilter
 
 
@@ -36,7 +37,7 @@ def coaching_page(workspace, parent=None) -> QWidget:
     coachees = [p.name for p in workspace.people.list("coachee")]
     sessions = workspace.journal.count(EntryFilter(kind="session"))
     if coachees:
-        who = f"This journal knows {len(coachees)} coachee(s): {', '.join(coachees[:5])}."
+        who = f"This journal knows {plural(len(coachees), 'coachee')}: {', '.join(coachees[:5])}."
     else:
         who = "No coachees yet. Add one from the command line with "
         who += "reflectjournal person add NAME --role coachee."
@@ -76,7 +77,7 @@ def patterns_page(workspace, parent=None) -> QWidget:
         [
             "Which challenges keep coming back, which capabilities you are building, how "
             "your mood moves month by month and which actions are still open.",
-            f"You have {total} entries. Patterns become meaningful after a few weeks of "
+            f"You have {plural(total, 'entry')}. Patterns become meaningful after a few weeks of "
             "writing; until this page is ready, reflectjournal patterns shows them in a "
             "terminal.",
         ],

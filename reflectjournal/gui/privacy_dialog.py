@@ -15,6 +15,9 @@ items, never rich text).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +33,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from reflectjournal.services.privacy.service import EntryFinding
 
 CHOICES = (
     ("redact", "Redact it"),
@@ -47,9 +53,9 @@ def _plain_label(text: str) -> QLabel:
 class FindingsDialog(QDialog):
     """``decision`` after closing: "redact", "edit", "anyway" or None (cancelled)."""
 
-    def __init__(self, findings, what: str, parent=None):
+    def __init__(self, findings: Iterable[EntryFinding], what: str, parent=None):
         super().__init__(parent)
-        self.findings = list(findings)  # EntryFinding, from the privacy service
+        self.findings = list(findings)
         self.decision: str | None = None
         self.setWindowTitle("Likely patient identifiers")
         self.resize(860, 460)
@@ -171,7 +177,7 @@ class FindingsDialog(QDialog):
 
     # ---- outcome ---------------------------------------------------------------------------
 
-    def choices(self) -> list[tuple[object, str]]:
+    def choices(self) -> list[tuple[EntryFinding, str]]:
         """(finding, "redact" | "fine") for every finding that belongs to an entry."""
         return [
             (f, box.currentData())

@@ -15,7 +15,6 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -36,6 +35,8 @@ from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.gui.charts import msecs, swap_chart, themed_chart
 from reflectjournal.gui.coaching_dialogs import show_error
+from reflectjournal.gui.date_fields import DatePicker
+from reflectjournal.services.display import date_text, plural
 from reflectjournal.services.people import Person
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -49,7 +50,7 @@ def _programme_write(widget: QWidget, op: Callable[[], object]) -> None:
 
 
 def _short(iso: str | None) -> str:
-    return date.fromisoformat(iso[:10]).strftime("%d %b %Y") if iso else ""
+    return date_text(iso[:10]) if iso else ""
 
 
 class _OptionalDate(QWidget):
@@ -59,7 +60,7 @@ class _OptionalDate(QWidget):
         super().__init__()
         self.use = QCheckBox()
         self.use.setAccessibleName(f"{name}: set")
-        self.edit = QDateEdit(calendarPopup=True)
+        self.edit = DatePicker()
         self.edit.setDisplayFormat("d MMM yyyy")
         self.edit.setAccessibleName(name)
         day = date.fromisoformat(value) if value else date.today()
@@ -161,7 +162,9 @@ class EndDialog(QDialog):
         self.workspace = workspace
         self.person = person
         self.setWindowTitle(f"End the relationship with {person.name}")
-        self.day = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.day = DatePicker(
+            QDate.currentDate(),
+        )
         self.day.setDisplayFormat("d MMM yyyy")
         self.day.setAccessibleName("Ended on")
         self.review = QPlainTextEdit()
@@ -212,7 +215,7 @@ def agreement_html(agreement, mentoring: bool, number: int | None) -> str:
     if number is not None and not a.ended:
         parts.append(f"<b>{word} {number}" + (f" of {a.sessions}" if a.sessions else "") + "</b>")
     elif a.sessions:
-        parts.append(f"{a.sessions} sessions agreed")
+        parts.append(f"{plural(a.sessions, 'session')} agreed")
     if a.start:
         parts.append(f"since {_short(a.start)}")
     if a.frequency:

@@ -8,6 +8,7 @@ on the page rather than in modal boxes, so the user keeps their place.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -33,7 +34,10 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
-from reflectjournal.services.display import date_text, datetime_text
+from reflectjournal.gui.folders import start_in
+from reflectjournal.gui.why_disabled import allow
+from reflectjournal.services.display import date_text, datetime_text, plural
+from reflectjournal.services.entries import Entry, EntryComment
 from reflectjournal.services.sharing import kinds
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
@@ -50,25 +54,26 @@ def _status_label() -> QLabel:
     return label
 
 
-def entry_text(entry: dict) -> str:
+def entry_text(entry: Entry) -> str:
     """A received entry as the reader sees it, in plain text."""
     lines = [
-        entry["title"],
-        f"{date_text(entry['created'], as_stored_offset=True)} · from {entry.get('from') or 'unknown'}",
+        entry.title,
+        f"{date_text(entry.created, as_stored_offset=True)} · from {entry.sender or 'unknown'}",
     ]
-    if entry["tags"]:
-        lines.append(" ".join("@" + t for t in entry["tags"]))
-    if entry.get("mood") is not None:
-        lines.append(f"mood {entry['mood']}/5 · energy {entry.get('energy') or '–'}/5")
-    lines += ["", entry["body"]]
+    if entry.tags:
+        lines.append(" ".join("@" + t for t in entry.tags))
+    if entry.mood is not None:
+        energy = int(entry.energy) if entry.energy is not None else "–"
+        lines.append(f"mood {int(entry.mood)}/5 · energy {energy}/5")
+    lines += ["", entry.body]
     return "\n".join(lines)
 
 
-def comments_text(comments: list[dict]) -> str:
+def comments_text(comments: Iterable[EntryComment]) -> str:
     parts = []
     for c in comments:
-        note = " (on an earlier version)" if c.get("earlier_version") else ""
-        parts.append(f"{c['author']}, {datetime_text(c['created'])}{note}:\n{c['text']}")
+        note = " (on an earlier version)" if c.earlier_version else ""
+        parts.append(f"{c.author}, {datetime_text(c.created)}{note}:\n{c.text}")
     return "\n\n".join(parts) if parts else "No comments yet."
 
 
@@ -148,11 +153,11 @@ class SharingView(QWidget):
             fp = QTreeWidgetItem([f"Fingerprint {sender['fingerprint']}", ""])
             fp.setFlags(Qt.ItemFlag.ItemIsEnabled)
             top.addChild(fp)
-            for e in self.workspace.journal.list(
+            for e in self.workspace.journal.entries(
                 EntryFilter(kind="shared", sender_id=sender["id"])
             ):
-                child = QTreeWidgetItem([e["title"], e["created"][:10]])
-                child.setData(0, ENTRY_ROLE, int(e["id"]))
+                child = QTreeWidgetItem([e.title, date_text(e.created)])
+                child.setData(0, ENTRY_ROLE, e.id)
                 top.addChild(child)
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
@@ -180,14 +185,14 @@ class SharingView(QWidget):
 
     def _show_current(self, *_):
         entry_id = self.current_entry_id()
-        self.add_button.setEnabled(entry_id is not None)
-        self.new_comment.setEnabled(entry_id is not None)
+        allow(self.add_button, entry_id is not None, "Choose a shared entry to comment on it.")
+        allow(self.new_comment, entry_id is not None, "Choose a shared entry to comment on it.")
         if entry_id is None:
             self.comments.clear()
             return
-        entry = self.workspace.journal.get(entry_id)
+        entry = self.workspace.journal.entry(entry_id)
         self.reader.setPlainText(entry_text(entry))
-        self.comments.setPlainText(comments_text(entry["comments"]))
+        self.comments.setPlainText(comments_text(entry.comments))
 
     # ---- actions (each callable with a path, so tests need no file dialogs) ---------------
 
@@ -243,14 +248,16 @@ class SharingView(QWidget):
         except ReflectJournalError as exc:
             self._report(str(exc))
             return None
-        said = f"{summary['comments']} comment{'s' if summary['comments'] != 1 else ''}"
+        said = plural(summary["comments"], "comment")
         if summary.get("receipts"):
             said += " and word of what of theirs arrived"
         self._report(f"Saved {said} for {summary['to']} in {path}.")
         return summary
 
     def _choose_packet(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Receive a file", "", RECEIVE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Receive a file", str(start_in("sharing")), RECEIVE_FILTER
+        )
         if path:
             self.import_packet(path)
 
@@ -261,11 +268,11 @@ class SharingView(QWidget):
             return
         person = senders[0]
         if self.current_entry_id() is not None:
-            person = self.workspace.journal.get(self.current_entry_id()).get("from") or person
+            person = self.workspace.journal.entry(self.current_entry_id()).sender or person
         path, _ = QFileDialog.getSaveFileName(
             self,
             f"Feedback for {person}",
-            f"feedback-{person}{kinds.FEEDBACK}",
+            str(start_in("sharing") / f"feedback-{person}{kinds.FEEDBACK}"),
             FEEDBACK_FILTER,
         )
         if path:
@@ -290,6 +297,13 @@ class SharingView(QWidget):
     def _open_contacts(self) -> None:
         ContactsDialog(self.workspace, self).exec()
         self.refresh()
+
+
+CONTACTS_NOTE = (
+    "Contacts are people whose card you imported: entries and comments travel between you, "
+    "encrypted and signed. Importing a card adds the person to the Coaching page too (or links "
+    "the person of the same name), where their sessions, goals and actions are kept."
+)
 
 
 class ContactsDialog(QDialog):
@@ -335,6 +349,10 @@ class ContactsDialog(QDialog):
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(QLabel("Contacts"))
+        self.contacts_note = QLabel(CONTACTS_NOTE)
+        self.contacts_note.setWordWrap(True)
+        self.contacts_note.setEnabled(False)
+        layout.addWidget(self.contacts_note)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
@@ -406,13 +424,15 @@ class ContactsDialog(QDialog):
 
     def _choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save your card", f"me{kinds.CONTACT}", CARD_FILTER
+            self, "Save your card", str(start_in("sharing") / f"me{kinds.CONTACT}"), CARD_FILTER
         )
         if path:
             self.export_card(path)
 
     def _choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a card", "", CARD_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a card", str(start_in("sharing")), CARD_FILTER
+        )
         if path:
             self.import_card(path)
 
@@ -494,29 +514,34 @@ class ShareDialog(QDialog):
                 "You have no mentor or coach among your contacts yet; use Contacts… to import "
                 "their card first."
             )
-            self.send_button.setEnabled(False)
-            self.redact_button.setEnabled(False)
+            allow(
+                self.send_button, False, "Import your mentor's or coach's card first (Contacts…)."
+            )
+            allow(self.redact_button, False, "Nothing to redact: there is no packet yet.")
             return
         try:
             self.plan = self.sharing.plan(self.request())
         except ReflectJournalError as exc:
             self.plan = None
             self.summary.setText(str(exc))
-            self.send_button.setEnabled(False)
+            allow(self.send_button, False, str(exc))
             return
         # The payload itself, pretty-printed: what is shown is byte for byte what is sealed.
         self.preview.setPlainText(json.dumps(self.plan.payload, ensure_ascii=False, indent=2))
         for f in self.plan.findings:
             self.findings.addItem(f"{f['label']} in “{f['entry']}” ({f['field']}): {f['context']}")
         count = len(self.plan.findings)
-        self.redact_button.setEnabled(count > 0)
-        self.send_button.setEnabled(self.plan.count > 0)
+        allow(self.redact_button, count > 0, "No likely patient identifiers were found.")
+        allow(
+            self.send_button,
+            self.plan.count > 0,
+            f"No entry here may go to {self.plan.person['name']}: mark entries “Mentor may see "
+            "it” or “Coach may see it” in the journal, or widen the dates and tags.",
+        )
         self.send_button.setText("Send anyway…" if count else "Save file…")
-        text = f"{self.plan.count} entries for {self.plan.person['name']}."
+        text = f"{plural(self.plan.count, 'entry')} for {self.plan.person['name']}."
         if count:
-            text += (
-                f" {count} likely patient identifier(s): edit the entries, redact, or send anyway."
-            )
+            text += f" {plural(count, 'likely patient identifier')}: edit the entries, redact, or send anyway."
         elif self.redacted:
             text += " Identifiers are replaced with markers in what is sent."
         self.summary.setText(text)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -15,7 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reflectjournal.services.tags import display_name, slugify
+from reflectjournal.services.display import plural
+from reflectjournal.services.tags import TagUsage, display_name, name_as_written, slugify
+
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 1  # the name without its count
 
 CATEGORY_TITLES = {
     "challenge": "Challenges",
@@ -49,6 +54,93 @@ class TagCatalogue:
 
     def name(self, slug: str) -> str:
         return self.names.get(slug, display_name(slug))
+
+
+def tag_matches(row: TagUsage, needle: str) -> bool:
+    """Typed text finds a tag by its name or by one of its framework keywords, so "staff"
+    finds Workforce pressures and "rota" finds it too."""
+    if not needle:
+        return True
+    if needle in row.name.lower() or needle in row.slug:
+        return True
+    return any(needle in word.lower() for word in row.keywords)
+
+
+def fill_tag_tree(
+    tree: QTreeWidget, catalogue: TagCatalogue, *, chosen: list[str] | None = None
+) -> None:
+    """Framework → category → tag, each tag with how many entries carry it; ticks when
+    ``chosen`` is given (the editor's picker), plain rows otherwise (the filter)."""
+    tree.clear()
+    groups: dict[tuple, QTreeWidgetItem] = {}
+    totals: dict[tuple, int] = {}
+    for row in catalogue.rows:
+        framework = row.framework
+        fw_title = (
+            catalogue.framework_names.get(framework, "Your own tags")
+            if framework
+            else "Your own tags"
+        )
+        top = groups.get((framework,))
+        if top is None:
+            top = QTreeWidgetItem(tree, [fw_title])
+            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            groups[(framework,)] = top
+        sub = groups.get((framework, row.category))
+        if sub is None:
+            title = CATEGORY_TITLES.get(row.category, display_name(row.category))
+            sub = QTreeWidgetItem(top, [title])
+            sub.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            sub.setData(0, TITLE_ROLE, title)
+            groups[(framework, row.category)] = sub
+        totals[(framework, row.category)] = totals.get((framework, row.category), 0) + row.count
+        label = f"{row.name}  ({row.count})" if row.count else row.name
+        item = QTreeWidgetItem(sub, [label])
+        item.setData(0, Qt.ItemDataRole.UserRole, row.slug)
+        item.setData(0, TITLE_ROLE, row.name)
+        item.setData(
+            0, Qt.ItemDataRole.AccessibleTextRole, f"{row.name}, {plural(row.count, 'entry')}"
+        )
+        tip = row.description
+        if row.keywords:
+            tip = f"{tip}\n\nAlso found by: {', '.join(row.keywords[:12])}".strip()
+        if tip:
+            item.setToolTip(0, tip)
+        if chosen is None:
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        else:
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                0, Qt.CheckState.Checked if row.slug in chosen else Qt.CheckState.Unchecked
+            )
+    for key, sub in groups.items():
+        if len(key) == 2 and totals.get(key):
+            sub.setText(0, f"{sub.data(0, TITLE_ROLE)}  ({totals[key]})")
+    if groups:
+        tree.topLevelItem(0).setExpanded(True)
+
+
+def filter_tag_tree(tree: QTreeWidget, catalogue: TagCatalogue, text: str) -> None:
+    """Hide what does not match ``text`` (names and keywords); open the groups that do."""
+    needle = text.strip().lower()
+    rows = {row.slug: row for row in catalogue.rows}
+    for top_index in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(top_index)
+        any_top = False
+        for sub_index in range(top.childCount()):
+            sub = top.child(sub_index)
+            any_sub = False
+            for i in range(sub.childCount()):
+                item = sub.child(i)
+                row = rows.get(item.data(0, Qt.ItemDataRole.UserRole))
+                hit = row is not None and tag_matches(row, needle)
+                item.setHidden(not hit)
+                any_sub |= hit
+            sub.setHidden(not any_sub)
+            sub.setExpanded(bool(needle) and any_sub)
+            any_top |= any_sub
+        top.setHidden(not any_top)
+        top.setExpanded(any_top and (bool(needle) or top_index == 0))
 
 
 class TagPicker(QWidget):
@@ -87,6 +179,8 @@ class TagPicker(QWidget):
         self.filter.textChanged.connect(self._apply_filter)
         self.filter.returnPressed.connect(self._enter)
         self.tree.itemChanged.connect(self._item_changed)
+        self.filter.installEventFilter(self)
+        self.tree.installEventFilter(self)
         self._build()
         self._show_tree(False)
 
@@ -100,36 +194,31 @@ class TagPicker(QWidget):
     def open_list(self) -> None:
         self.toggle.setChecked(True)
 
+    def close_list(self) -> None:
+        self.toggle.setChecked(False)
+        self.toggle.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Esc clears the filter text first, then closes the list; Down moves into it."""
+        if event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key == Qt.Key.Key_Escape:
+                if watched is self.filter and self.filter.text():
+                    self.filter.clear()
+                else:
+                    self.close_list()
+                return True
+            if watched is self.filter and key == Qt.Key.Key_Down:
+                self.tree.setFocus()
+                visible = [i for i in self._items() if not i.isHidden()]
+                if visible and not self.tree.currentItem():
+                    self.tree.setCurrentItem(visible[0])
+                return True
+        return False
+
     def _build(self) -> None:
         self.tree.blockSignals(True)
-        self.tree.clear()
-        groups: dict[tuple, QTreeWidgetItem] = {}
-        for row in self.catalogue.rows:
-            framework = row.framework
-            fw_title = (
-                self.catalogue.framework_names.get(framework, "Free tags")
-                if framework
-                else "Free tags"
-            )
-            top = groups.get((framework,))
-            if top is None:
-                top = QTreeWidgetItem(self.tree, [fw_title])
-                top.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                groups[(framework,)] = top
-            category = row.category
-            sub = groups.get((framework, category))
-            if sub is None:
-                sub = QTreeWidgetItem(top, [CATEGORY_TITLES.get(category, display_name(category))])
-                sub.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                groups[(framework, category)] = sub
-            item = QTreeWidgetItem(sub, [row.name])
-            item.setData(0, Qt.ItemDataRole.UserRole, row.slug)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                0, Qt.CheckState.Checked if row.slug in self._chosen else Qt.CheckState.Unchecked
-            )
-        if groups:
-            self.tree.topLevelItem(0).setExpanded(True)
+        fill_tag_tree(self.tree, self.catalogue, chosen=self._chosen)
         self.tree.blockSignals(False)
 
     def _items(self):
@@ -141,23 +230,7 @@ class TagPicker(QWidget):
             stack.extend(item.child(i) for i in range(item.childCount()))
 
     def _apply_filter(self, text: str) -> None:
-        needle = text.strip().lower()
-        for top_index in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(top_index)
-            any_top = False
-            for sub_index in range(top.childCount()):
-                sub = top.child(sub_index)
-                any_sub = False
-                for i in range(sub.childCount()):
-                    item = sub.child(i)
-                    hit = not needle or needle in item.text(0).lower()
-                    item.setHidden(not hit)
-                    any_sub |= hit
-                sub.setHidden(not any_sub)
-                sub.setExpanded(bool(needle) and any_sub)
-                any_top |= any_sub
-            top.setHidden(not any_top)
-            top.setExpanded(any_top and (bool(needle) or top_index == 0))
+        filter_tag_tree(self.tree, self.catalogue, text)
 
     def _enter(self) -> None:
         """Enter ticks the only match, or adds the typed text as a free tag."""
@@ -165,12 +238,12 @@ class TagPicker(QWidget):
         if not text:
             return
         visible = [i for i in self._items() if not i.isHidden() and not i.parent().isHidden()]
-        exact = [i for i in visible if i.text(0).lower() == text.lower()]
+        exact = [i for i in visible if str(i.data(0, TITLE_ROLE)).lower() == text.lower()]
         match = exact[0] if exact else (visible[0] if len(visible) == 1 else None)
         slug = match.data(0, Qt.ItemDataRole.UserRole) if match else slugify(text)
         if slug and slug not in self._chosen:
             if match is None:
-                self.catalogue.names.setdefault(slug, display_name(text))
+                self.catalogue.names.setdefault(slug, name_as_written(text))
             self.set_tags([*self._chosen, slug])
             self.changed.emit()
         self.filter.clear()
@@ -226,3 +299,68 @@ class TagPicker(QWidget):
     def _remove(self, slug: str) -> None:
         self.set_tags([s for s in self._chosen if s != slug])
         self.changed.emit()
+
+
+class TagFilterDialog(QDialog):
+    """Filter → Tag: the same grouped tree, with counts and keyword matching, one choice."""
+
+    def __init__(self, catalogue: TagCatalogue, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Filter by tag")
+        self.catalogue = catalogue
+        self.find = QLineEdit(placeholderText="Type a name or a word it is about, e.g. staff")
+        self.find.setAccessibleName("Find a tag")
+        self.find.setClearButtonEnabled(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName("Tags by framework and category, with entry counts")
+        fill_tag_tree(self.tree, catalogue)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Filter")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.find)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.buttons)
+        self.find.textChanged.connect(self._filter)
+        self.find.returnPressed.connect(self._enter)
+        self.tree.itemActivated.connect(lambda *_: self.accept())
+        self.tree.currentItemChanged.connect(lambda *_: self._update_ok())
+        self._update_ok()
+        self.resize(420, 480)
+
+    def _filter(self, text: str) -> None:
+        filter_tag_tree(self.tree, self.catalogue, text)
+        visible = self._visible()
+        if visible:
+            self.tree.setCurrentItem(visible[0])
+        self._update_ok()
+
+    def _visible(self) -> list[QTreeWidgetItem]:
+        found = []
+        stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        while stack:
+            item = stack.pop(0)
+            if item.isHidden():
+                continue
+            if item.data(0, Qt.ItemDataRole.UserRole):
+                found.append(item)
+            stack.extend(item.child(i) for i in range(item.childCount()))
+        return found
+
+    def _enter(self) -> None:
+        if self.slug():
+            self.accept()
+
+    def _update_ok(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(self.slug() is not None)
+        ok.setToolTip("" if self.slug() else "Choose a tag in the list first")
+
+    def slug(self) -> str | None:
+        item = self.tree.currentItem()
+        slug = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        return str(slug) if slug else None

@@ -8,11 +8,15 @@ typing, never per keystroke.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from reflectjournal.errors import ReflectJournalError
+
+if TYPE_CHECKING:  # the suggester is built on the first suggestion, not at start-up
+    from reflectjournal.services.suggest import TagSuggester
 
 SUGGEST_MS = 1000  # after the last keystroke
 SUGGEST_LIMIT = 50_000  # characters; beyond this the suggester reads only the start
@@ -28,7 +32,7 @@ class TagSuggestions(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.source = source
-        self._suggester = None
+        self._suggester: TagSuggester | None = None
         self.setAccessibleName("Suggested tags")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -44,6 +48,10 @@ class TagSuggestions(QWidget):
         layout.addStretch(1)
         self.timer = QTimer(self, singleShot=True, interval=SUGGEST_MS)
         self.timer.timeout.connect(self.update_now)
+        # Long tag names ("Making the transition into leadership") must not widen the window
+        # past 1024 px: the row takes the width it is given and shows the suggestions that fit.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.found: list[QPushButton] = []
         self.hide()
 
     def schedule(self) -> None:
@@ -77,12 +85,29 @@ class TagSuggestions(QWidget):
             button.setToolTip(f"Add the tag {name}: {reason}" if reason else f"Add the tag {name}")
             button.setAccessibleName(f"Add suggested tag {name}")
             button.setProperty("slug", slug)
-            button.show()
+        self.found = [b for b, _item in zip(self.buttons, found, strict=False)]
+        self._fit()
         self.setVisible(bool(found))
+
+    def _fit(self) -> None:
+        """Show the suggestions, best first, that fit the row's width."""
+        parent = self.parentWidget()
+        room = self.width() if self.isVisible() else parent.width() if parent else 10_000
+        used = self.caption.sizeHint().width() + 12
+        for button in self.buttons:
+            wanted = button in self.found
+            used += button.sizeHint().width() + 6 if wanted else 0
+            button.setVisible(wanted and used <= room)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
 
     def _accept(self, button: QPushButton) -> None:
         slug = button.property("slug")
         if slug:
             button.hide()
+            self.found = [b for b in self.found if b is not button]
             self.accepted.emit(slug)
-            self.setVisible(any(b.isVisible() for b in self.buttons))
+            self._fit()
+            self.setVisible(bool(self.found))

@@ -32,14 +32,40 @@ QLabel#commentsHeading { padding: 2px 0; }
 
 
 def is_dark(app: QApplication | None = None) -> bool:
-    app = app or QApplication.instance()
-    return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    found = app or QApplication.instance()
+    if not isinstance(found, QApplication):  # no GUI application yet: the light default
+        return False
+    return found.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+CHOICES = {"system": "&System", "light": "&Light", "dark": "&Dark"}
+
+
+def stored_choice() -> str:
+    """View → Theme: "system" (follow the desktop), "light" or "dark"; kept with the window
+    layout on this computer (it says nothing about the journal)."""
+    from reflectjournal.gui.main_window import gui_settings
+
+    choice = str(gui_settings().value("appearance/theme", "system"))
+    return choice if choice in CHOICES else "system"
+
+
+def set_choice(app: QApplication, choice: str) -> None:
+    from reflectjournal.gui.main_window import gui_settings
+
+    settings = gui_settings()
+    settings.setValue("appearance/theme", choice if choice in CHOICES else "system")
+    settings.sync()
+    apply_theme(app)
 
 
 def wanted_scheme(app: QApplication) -> str:
     forced = os.environ.get("REFLECTJOURNAL_THEME", "").lower()
     if forced in ("light", "dark"):
         return forced
+    chosen = stored_choice()
+    if chosen in ("light", "dark"):
+        return chosen
     scheme = app.styleHints().colorScheme()
     return "dark" if scheme == Qt.ColorScheme.Dark else "light"
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.gui import operations
 from reflectjournal.services import settings
+from reflectjournal.services.display import date_text
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def reminder_summary(reminders: dict) -> str:
             day = datetime.fromisoformat(first["date"]).astimezone()
             when = f"{day:%a} {day.day} {day:%b}"
         except (ValueError, TypeError):
-            when = str(first["date"])[:10]
+            when = date_text(str(first["date"]))
         sentences.append(f"Next session: {first.get('with') or 'someone'} on {when}.")
     kept = reminders.get("retention") or []
     if kept:  # coaching notes past the retention period the user chose; never deleted silently

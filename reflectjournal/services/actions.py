@@ -212,25 +212,25 @@ class ActionsMixin:
 
         Running it again adds only items that are not yet actions, so a second click is safe.
         """
-        entry = self.journal.get(entry_id)
-        model = get_model(entry["model"])
+        entry = self.journal.entry(entry_id)
+        model = get_model(entry.model)
         section = model.actionable_section() if model else None
         if section is None:
             raise UsageError(
                 f"Entry {entry_id} was not written with a reflection model that has an action "
                 "plan; add the action with 'reflectjournal action add' instead."
             )
-        items = split_items(entry.get("sections", {}).get(section.key, ""))
+        items = split_items(dict(entry.sections).get(section.key, ""))
         if not items:
             raise UsageError(f"The '{section.title}' section of entry {entry_id} is empty.")
         existing = {
             r[0]
             for r in self.db.query(
                 "SELECT text FROM action WHERE entry_id = ? AND section_key = ?",
-                (int(entry["id"]), section.key),
+                (entry.id, section.key),
             )
         }
-        written = date.fromisoformat(entry["created"][:10])
+        written = date.fromisoformat(entry.created[:10])
         created = []
         with self.db.transaction():
             for item in items:
@@ -239,9 +239,7 @@ class ActionsMixin:
                 # "Ring HR by 12 December" carries its own due date; a date given here wins.
                 item_due = due if due not in (None, "") else due_in_text(item, written)
                 created.append(
-                    self.add_action(
-                        item, due=item_due, entry_id=int(entry["id"]), section_key=section.key
-                    )
+                    self.add_action(item, due=item_due, entry_id=entry.id, section_key=section.key)
                 )
         return created
 

@@ -182,18 +182,18 @@ class CoachingService(ActionsMixin):
 
     def get_session(self, session_id: int | str, today: date | None = None) -> dict:
         row = self._session_row(session_id)
-        entry = self.journal.get(row["entry_id"])
+        entry = self.journal.entry(row["entry_id"])
         linked = self.db.query(
             "SELECT e.id, e.title, e.created, e.created_offset FROM session_entry_link l "
             "JOIN entry e ON e.id = l.entry_id WHERE l.session_id = ? ORDER BY e.created",
             (row["id"],),
         )
         return {
-            **self._session_json(row, entry["title"], entry["created"]),
-            "notes": entry["body"],
-            "model": entry["model"],
-            "sections": entry.get("sections", {}),
-            "tags": entry["tags"],
+            **self._session_json(row, entry.title, entry.created),
+            "notes": entry.body,
+            "model": entry.model,
+            "sections": dict(entry.sections),
+            "tags": list(entry.tags),
             "linked_entries": [
                 {
                     "id": str(r["id"]),

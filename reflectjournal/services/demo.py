@@ -348,8 +348,14 @@ def populate(workspace, *, seed: int = 7, months: int = 4, today: date | None = 
             (start + timedelta(days=rng.randrange(days)), item) for item in SCENES
         ]
         plan += [(start + timedelta(days=rng.randrange(days)), (*n, 3)) for n in NOTES]
+        deck: list[tuple[str, tuple[str, ...], str]] = []
         for _ in range(CHECK_INS_PER_MONTH * months):
-            title, tags, opening = rng.choice(CHECK_INS)
+            # Dealt like cards: every check-in once before any comes back (random choice
+            # gave seven "Finance query on overtime" in one demo).
+            if not deck:
+                deck = list(CHECK_INS)
+                rng.shuffle(deck)
+            title, tags, opening = deck.pop()
             feeling, mood = rng.choice(FEELINGS)
             body = f"{opening} {feeling}\n\n{rng.choice(NEXT_STEPS)}"
             plan.append((start + timedelta(days=rng.randrange(days)), (title, tags, body, mood)))
@@ -411,7 +417,7 @@ def _add_people_and_sessions(workspace, rng: random.Random, start: date, days: i
         day = start + timedelta(days=days // 3 * (number + 1))
         when = datetime.combine(day, time(16, 0)).astimezone()
         entry_id = workspace.journal.add(
-            f"**Agenda:** {agenda}\n\n{note}",
+            note,  # the agenda has its own field: in the body too, the brief showed it twice
             title=f"Coaching with {COACH}",
             kind="session",
             when=when,

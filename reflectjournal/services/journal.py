@@ -102,6 +102,7 @@ class JournalService:
             self._set_tags(entry_id, list(tags), tag_source)
             self._store_sections(entry_id, reflection_model, body)
             self.links.refresh(entry_id, body)
+            self.links.adopt(entry_id, title)
         return entry_id
 
     def edit(
@@ -171,6 +172,8 @@ class JournalService:
                 self._store_sections(entry_id, reflection_model, changes.get("body", row["body"]))
             if "body" in changes:
                 self.links.refresh(entry_id, str(changes["body"]))
+            if "title" in changes and changes["title"] != row["title"]:
+                self.links.adopt(entry_id, str(changes["title"]))
 
     def delete(self, entry_id: int) -> None:
         self._row(entry_id)
@@ -209,28 +212,6 @@ class JournalService:
             raise NotFound(f"There is no entry {entry_id}; 'reflectjournal list' shows the ids.")
         return row
 
-    def get(self, entry_id: int | str) -> dict:
-        row = self._row(entry_id)
-        tags = self._tags_for([row["id"]]).get(row["id"], [])
-        current = E.content_hash(row["title"], row["body"])
-        comments = [
-            {
-                "author": c["author"],
-                "text": c["text"],
-                "created": c["created"],
-                "earlier_version": bool(c["entry_hash"]) and c["entry_hash"] != current,
-            }
-            for c in self.db.query(
-                "SELECT author, text, created, entry_hash FROM comment "
-                "WHERE entry_id = ? ORDER BY created, id",
-                (row["id"],),
-            )
-        ]
-        extra = {"sections": self.sections(row["id"])}
-        if row["kind"] == "shared":
-            extra["from"] = self._sender_name(row["sender_id"])
-        return E.entry_json(row, tags, comments, **extra)
-
     # ---- typed results ------------------------------------------------------------------
 
     def entry(self, entry_id: int | str) -> E.Entry:
@@ -256,14 +237,14 @@ class JournalService:
         return E.entry_from_row(row, tags, comments, sections, sender)
 
     def entries(self, f: EntryFilter | None = None, body_chars: int | None = None) -> list[E.Entry]:
-        """Newest first, as ``list``; without comments or sections (``entry`` has them).
+        """Newest first, with comments but without sections (``entry`` has them).
         ``body_chars`` keeps only the start of each body, for a list that shows snippets."""
         return self._typed(self.list_rows(f, body_chars))
 
     def found(
         self, query: str, f: EntryFilter | None = None, body_chars: int | None = None
     ) -> list[E.Entry]:
-        """Best match first, as ``search``."""
+        """Best match first (``search_ids`` says how); any text is a valid query."""
         return self._typed(self.search_rows(query, f, body_chars))
 
     def _typed(self, rows: list[Any]) -> list[E.Entry]:
@@ -369,9 +350,6 @@ class JournalService:
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return self.db.scalar(f"SELECT count(*) FROM entry e{where}", params)
 
-    def list(self, f: EntryFilter | None = None, body_chars: int | None = None) -> list[dict]:
-        return self._with_tags(self.list_rows(f, body_chars))
-
     def search_rows(
         self, query: str, f: EntryFilter | None = None, body_chars: int | None = None
     ) -> list:
@@ -390,11 +368,6 @@ class JournalService:
     def search_ids(self, query: str, f: EntryFilter | None = None) -> list[int]:
         """Entry ids, one page of them, best match first (services/search.py says how)."""
         return search.search_ids(self.db, query, f or EntryFilter())
-
-    def search(
-        self, query: str, f: EntryFilter | None = None, body_chars: int | None = None
-    ) -> list[dict]:
-        return self._with_tags(self.search_rows(query, f, body_chars))
 
     def _comments_for(self, ids: list[int]) -> dict[int, list[dict]]:
         """Comments per entry (CLI.md's ``comments``), for a page of entries at once."""
@@ -415,26 +388,6 @@ class JournalService:
                         "entry_hash": c["entry_hash"],
                     }
                 )
-        return result
-
-    def _with_tags(self, rows: list) -> list[dict]:
-        tags = self._tags_for([r["id"] for r in rows])
-        comments = {
-            k: [{f: c[f] for f in ("author", "text", "created")} for c in v]
-            for k, v in self._comments_for([r["id"] for r in rows]).items()
-        }
-        senders: dict[int, str | None] = {}
-        result = []
-        for row in rows:
-            extra = {}
-            if row["kind"] == "shared":
-                sid = row["sender_id"]
-                if sid not in senders:
-                    senders[sid] = self._sender_name(sid)
-                extra["from"] = senders[sid]
-            result.append(
-                E.entry_json(row, tags.get(row["id"], []), comments.get(row["id"], []), **extra)
-            )
         return result
 
     def tags_for(self, entry_id: int) -> list[str]:
@@ -474,16 +427,40 @@ class JournalService:
 
     # ---- tags and ratings ------------------------------------------------------------------
 
+    def add_free_tags(self, written: list[str]) -> list[str]:
+        """Free tags spelled as typed in the app (before an entry that uses them is saved);
+        returns their slugs."""
+        from reflectjournal.services.tags import ensure_free_tag
+
+        with self.db.transaction():
+            return [ensure_free_tag(self.db, name) for name in written if name.strip()]
+
+    def match_snippet(self, entry_id: int, query: str) -> tuple[str, list[tuple[int, int]]]:
+        """Where ``query``'s words are in the entry's text: an excerpt and their offsets in
+        it (services/snippets.py); for the search results list, one visible row at a time."""
+        from reflectjournal.services.snippets import snippet
+
+        body = self.db.scalar("SELECT body FROM entry WHERE id = ?", (int(entry_id),))
+        return snippet(str(body or ""), query)
+
     def tag_counts(self) -> list[TagUsage]:
         """Every tag (framework items first, then free tags) with how many entries use it."""
         rows = self.db.query(
-            "SELECT t.slug, t.name, t.category, f.slug AS framework, "
-            "(SELECT count(*) FROM entry_tag et WHERE et.tag_id = t.id) AS count "
+            "SELECT t.slug, t.name, t.category, f.slug AS framework, t.keywords, "
+            "t.description, (SELECT count(*) FROM entry_tag et WHERE et.tag_id = t.id) AS count "
             "FROM tag t LEFT JOIN framework f ON f.id = t.framework_id "
             "ORDER BY f.is_default DESC, f.id IS NULL, f.id, t.position, t.slug"
         )
         return [
-            TagUsage(r["slug"], r["name"], r["category"], r["framework"], int(r["count"]))
+            TagUsage(
+                r["slug"],
+                r["name"],
+                r["category"],
+                r["framework"],
+                int(r["count"]),
+                tuple(_keywords(r["keywords"])),
+                r["description"] or "",
+            )
             for r in rows
         ]
 
@@ -527,3 +504,14 @@ class JournalService:
             dict(zip(r.keys(), tuple(r), strict=True))
             for r in self.db.query(sql + " ORDER BY r.date, r.id", params)
         ]
+
+
+def _keywords(stored: str | None) -> list[str]:
+    """A tag's keywords (stored as a JSON list); anything else reads as none."""
+    import json
+
+    try:
+        words = json.loads(stored or "[]")
+    except ValueError:
+        return []
+    return [str(w) for w in words] if isinstance(words, list) else []

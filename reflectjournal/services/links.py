@@ -37,6 +37,7 @@ _MD_LINK = re.compile(r"(?<!!)\[[^\[\]\n]*\]\(\s*(<[^<>\n]+>|[^()\s]+)(?:\s+\"[^
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _NOTE_SUFFIXES = (".md", ".markdown")
+ADOPT_CANDIDATES = 500  # entries whose text holds a new title's words that are looked at
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,30 @@ class LinkService:
                 "INSERT OR REPLACE INTO entry_link(source_id, target, target_id) VALUES (?, ?, ?)",
                 new,
             )
+
+    def adopt(self, entry_id: int, title: str) -> int:
+        """Entries whose ``[[title]]`` led nowhere until this entry got that title now lead
+        here (so "Linked from…" lists them at once); returns how many. Candidates come from
+        the full-text index, so this costs a search, not a scan of every entry."""
+        from reflectjournal.storage.fts import phrase_query
+
+        key = link_key(title)
+        query = phrase_query(title)  # the title's words in order: "rota review"
+        if not key or query is None:
+            return 0
+        rows = []
+        for source, body in self.db.query(
+            "SELECT id, body FROM entry WHERE id IN (SELECT rowid FROM entry_fts "
+            "WHERE entry_fts MATCH ? AND rowid != ? LIMIT ?) AND instr(body, '[[') > 0",
+            (f"body : {query}", entry_id, ADOPT_CANDIDATES),
+        ):
+            if key in targets_in(body):
+                rows.append((int(source), key, entry_id))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO entry_link(source_id, target, target_id) VALUES (?, ?, ?)",
+            rows,
+        )
+        return len(rows)
 
     def record(self, rows: Iterable[tuple[int, str, int]]) -> int:
         """Store links resolved elsewhere (an import: note file names); returns how many."""

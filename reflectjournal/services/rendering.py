@@ -431,11 +431,28 @@ class _AlignFromStyle(Treeprocessor):
                     element.set("align", m.group(1))
 
 
+class _TaskBoxes(Treeprocessor):
+    """``- [ ] call HR`` / ``- [x] done`` as ☐ / ☑ (they showed as literal brackets)."""
+
+    _BOX = re.compile(r"^\[([ xX])\]\s+")
+
+    def run(self, root) -> None:
+        for item in root.iter("li"):
+            holder = item
+            if not (item.text or "").strip() and len(item) and item[0].tag == "p":
+                holder = item[0]  # a loose list wraps the text in a paragraph
+            match = self._BOX.match(holder.text or "")
+            if match:
+                mark = "☐" if match.group(1) == " " else "☑"
+                holder.text = f"{mark} {(holder.text or '')[match.end() :]}"
+
+
 def _new_markdown() -> markdown.Markdown:
     md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
     md.preprocessors.deregister("html_block")  # stdlib html.parser: quadratic on "<a<a<a…"
     markdown_vault.install(md)  # wikilinks, embeds, note links, callouts; images to text
     md.treeprocessors.register(_AlignFromStyle(md), "rj_align", 4)
+    md.treeprocessors.register(_TaskBoxes(md), "rj_task_boxes", 3)
     md.postprocessors.register(_RawHtmlFilter(md), "rj_raw_html", 35)  # before raw_html (30)
     return md
 

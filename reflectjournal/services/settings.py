@@ -51,6 +51,10 @@ REVALIDATION_REGULATOR = SettingKey(
 REVALIDATION_RENEWAL = SettingKey(
     "revalidation.renewal", "", "ISO date the current revalidation cycle ends"
 )
+SPELLING = SettingKey("spelling.on", "1", "0 turns British English spell check off in the editor")
+SPELLING_WORDS = SettingKey(
+    "spelling.words", "[]", "JSON list of words added to this journal's own dictionary"
+)
 DRAFT_PREFIX = "draft."  # draft.<entry id> or draft.new: unsaved editor state (gui/drafts.py)
 # contact.verified:<fingerprint> = ISO date the contact's key was compared (sharing/verification.py)
 VERIFIED_PREFIX = "contact.verified:"
@@ -71,6 +75,8 @@ REGISTRY: dict[str, SettingKey] = {
         SHOW_STREAK,
         REVALIDATION_REGULATOR,
         REVALIDATION_RENEWAL,
+        SPELLING,
+        SPELLING_WORDS,
     )
 }
 

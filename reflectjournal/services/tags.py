@@ -22,8 +22,15 @@ def slugify(text: str) -> str:
 
 
 def display_name(text: str) -> str:
+    """A readable name for a slug or category: ``board-domain`` → ``Board domain``."""
     cleaned = " ".join(text.strip().lstrip("@#").replace("-", " ").split())
     return cleaned[:1].upper() + cleaned[1:] if cleaned else cleaned
+
+
+def name_as_written(text: str) -> str:
+    """A free tag's name as the person typed it: ``#e-rostering`` → ``e-rostering`` (the
+    hyphen stays; only the tag sign and spare spaces go)."""
+    return " ".join(text.strip().lstrip("@#").split())
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,10 @@ class TagUsage:
     category: str  # challenge, capability, … or "free"
     framework: str | None  # the framework's slug; None for a free tag
     count: int
+    # The framework's words for what the item is about ("staff", "rota", "vacancies"): the
+    # tag picker finds Workforce pressures when "staff" is typed.
+    keywords: tuple[str, ...] = ()
+    description: str = ""
 
 
 def find_tag_ids(db: Database, slugs: list[str]) -> dict[str, int]:
@@ -79,3 +90,16 @@ def ensure_tags(db: Database, names: list[str]) -> list[int]:
             known[slug] = cursor.lastrowid
         ids.append(known[slug])
     return ids
+
+
+def ensure_free_tag(db: Database, written: str) -> str:
+    """A free tag named exactly as the person typed it ("e-rostering" stays so; a slug given on
+    the command line, "my-ward", reads "My ward" through ``ensure_tags``). Returns its slug."""
+    slug = slugify(written)
+    if slug and not find_tag_ids(db, [slug]):
+        db.execute(
+            "INSERT INTO tag(slug, name, category, description, keywords, questions, "
+            "calls_for, position, private) VALUES (?, ?, 'free', '', '[]', '[]', '[]', 0, 0)",
+            (slug, name_as_written(written)),
+        )
+    return slug

@@ -78,3 +78,16 @@ __all__ = [
     "strength_hint",
     "take_from_environment",
 ]
+
+
+def passphrase_opens(workspace: Workspace, passphrase: str) -> bool:
+    """Whether ``passphrase`` is the open journal's current one (checked before changing it;
+    the file is not opened a second time)."""
+    from reflectjournal.storage.keys import candidate_keys, read_salt
+
+    if workspace.db.key is None or not passphrase:
+        return False
+    salt = read_salt(workspace.path)
+    if salt is None:
+        return False
+    return any(key.key == workspace.db.key.key for _scheme, key in candidate_keys(passphrase, salt))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reflectjournal.services import settings
+from reflectjournal.services.display import plural
 from reflectjournal.storage.database import Database
 
 LOW = 2  # 1 or 2 out of 5
@@ -54,12 +55,12 @@ class CareNote:
         since = date.fromisoformat(self.since).strftime("%d %b %Y")
         if who:
             return (
-                f"{who}'s {what} {verb} been at 1 or 2 out of 5 in the last {self.run} entries "
+                f"{who}'s {what} {verb} been at 1 or 2 out of 5 in the last {plural(self.run, 'entry')} "
                 f"they shared (since {since}). It may be worth asking gently how they are, "
                 "and whether they would like to know where support is."
             )
         return (
-            f"Your {what} {verb} been at 1 or 2 out of 5 in your last {self.run} entries "
+            f"Your {what} {verb} been at 1 or 2 out of 5 in your last {plural(self.run, 'entry')} "
             f"(since {since}). Looking after yourself is part of looking after others; "
             "if it would help, these are there for you."
         )

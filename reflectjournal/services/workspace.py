@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from reflectjournal.services.review import WeeklyReview
     from reflectjournal.services.sharing.service import SharingService
     from reflectjournal.services.suggest import TagSuggester
+    from reflectjournal.services.trash import TrashService
     from reflectjournal.services.wellbeing import Wellbeing
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,12 @@ class Workspace:
     @cached_property
     def people(self) -> PeopleService:
         return PeopleService(self.db)
+
+    @cached_property
+    def trash(self) -> TrashService:  # deleted entries, kept 30 days
+        from reflectjournal.services.trash import TrashService as Service
+
+        return Service(self.db, self.journal)
 
     @cached_property
     def sharing(self) -> SharingService:

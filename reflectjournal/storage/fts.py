@@ -13,6 +13,14 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 32
 
 
+def phrase_query(text: str) -> str | None:
+    """An FTS5 phrase: ``text``'s words, in order, next to each other (or None)."""
+    words = [w for word in _WORD.findall(text or "") for w in word.replace("_", " ").split()]
+    if not words:
+        return None
+    return '"' + " ".join(w.replace('"', '""') for w in words[:MAX_TERMS]) + '"'
+
+
 def to_match_query(text: str) -> str | None:
     """An FTS5 expression for ``text``, or None when it holds nothing searchable."""
     terms = []

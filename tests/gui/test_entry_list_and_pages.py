@@ -74,7 +74,7 @@ def test_background_task_reports_progress_result_failure_and_cancel(qtbot, works
     qtbot.waitUntil(lambda: len(progress) == 3)
 
     def refuse(ctx):
-        workspace.journal.get(999)
+        workspace.journal.entry(999)
 
     failing = run_task(refuse)
     with qtbot.waitSignal(failing.failed, timeout=5000) as failure:

@@ -184,7 +184,7 @@ def test_window_badge_status_and_opening_a_feedback_file(qtbot, trio, tmp_path, 
     qtbot.addWidget(lead_win)
     lead_win.sync.stop()
     lead_win.open_file(tmp_path / "fb.rjfeedback")
-    assert [c["text"] for c in leader.journal.get(entry)["comments"]] == ["Well chaired."]
+    assert [c.text for c in leader.journal.entry(entry).comments] == ["Well chaired."]
     lead_win.autolock_timer.stop()
 
 

@@ -198,7 +198,7 @@ def test_close_backup_holds_the_words_typed_just_before_closing(
     (backup,) = _backups(workspace)
     copy = Workspace.open(backup, KeySources(environ={"REFLECTJOURNAL_PASSPHRASE": passphrase}))
     try:
-        assert [e["body"] for e in copy.journal.list()] == ["Typed a second before closing."]
+        assert [e.body for e in copy.journal.entries()] == ["Typed a second before closing."]
     finally:
         copy.close()
 

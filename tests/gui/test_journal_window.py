@@ -40,11 +40,11 @@ def test_gibbs_reflection_with_tags_is_saved_and_found(qtbot, window):
     editor.mood.setCurrentIndex(2)
     qtbot.keyClick(editor.title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert editor.entry_id is not None and not editor.dirty
-    entry = window.workspace.journal.get(editor.entry_id)
-    assert entry["model"] == "gibbs" and entry["mood"] == 2
-    assert entry["title"] == "Escalation on the night shift"
-    assert entry["sections"]["action-plan"] == "Ask for a bank nurse pool."
-    assert set(entry["tags"]) == {
+    entry = window.workspace.journal.entry(editor.entry_id)
+    assert entry.model == "gibbs" and entry.mood == 2
+    assert entry.title == "Escalation on the night shift"
+    assert dict(entry.sections)["action-plan"] == "Ask for a bank nurse pool."
+    assert set(entry.tags) == {
         "workforce-pressures",
         "demand-management",
         "resilience",
@@ -73,11 +73,11 @@ def test_autosave_without_pressing_save(qtbot, window):
     qtbot.keyClicks(editor.body, "Typed and never saved by hand.")
     journal = window.workspace.journal
     qtbot.waitUntil(lambda: journal.count() == 1, timeout=4000)
-    assert journal.list()[0]["body"] == "Typed and never saved by hand."
+    assert journal.entries()[0].body == "Typed and never saved by hand."
     assert drafts.pending(window.workspace) == []  # the draft goes once the entry is saved
     qtbot.keyClicks(editor.body, " More.")
     entry_id = editor.entry_id
-    qtbot.waitUntil(lambda: journal.get(entry_id)["body"].endswith("More."), timeout=4000)
+    qtbot.waitUntil(lambda: journal.entry(entry_id).body.endswith("More."), timeout=4000)
     assert journal.count() == 1
 
 
@@ -112,7 +112,7 @@ def test_draft_survives_a_crash_and_is_restored(qtbot, workspace, passphrase, mo
     qtbot.addWidget(second)
     second.offer_drafts()
     assert asked and "not saved" in asked[0]
-    assert [e["body"] for e in reopened.journal.list()] == [
+    assert [e.body for e in reopened.journal.entries()] == [
         "Words typed just before the power cut."
     ]
     assert second.journal_view.editor.body.toPlainText().startswith("Words typed")
@@ -135,7 +135,7 @@ def test_huge_entry_skips_live_preview_and_renders_on_request(qtbot, window):
     qtbot.waitUntil(lambda: editor.render_button.isEnabled(), timeout=20000)
     assert "winter plan" in editor.preview.toPlainText()
     assert editor.save() is not None
-    assert len(window.workspace.journal.get(editor.entry_id)["body"]) >= 990_000
+    assert len(window.workspace.journal.entry(editor.entry_id).body) >= 990_000
 
 
 def test_links_open_only_after_confirmation(qtbot, window, monkeypatch):

@@ -90,7 +90,7 @@ def test_the_app_upgrades_an_old_journal_behind_the_notice(qtbot, tmp_path, monk
     timer.stop()
     try:
         assert migrate.current_revision(workspace.db) == migrate.SCHEMA_HEAD
-        assert [e["title"] for e in workspace.journal.search("agen")] == ["Night shift gaps"]
+        assert [e.title for e in workspace.journal.found("agen")] == ["Night shift gaps"]
     finally:
         workspace.close()
     assert seen == [True]

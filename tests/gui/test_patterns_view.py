@@ -128,7 +128,7 @@ def test_weekly_review_becomes_an_entry(view, qtbot, monkeypatch):
     with qtbot.waitSignal(view.events.open_entry_requested) as opened:
         entry_id = view.weekly_review()
     assert opened.args == [entry_id]
-    assert view.workspace.journal.get(entry_id)["title"].startswith("Weekly review")
+    assert view.workspace.journal.entry(entry_id).title.startswith("Weekly review")
 
 
 def test_line_charts_have_date_axes_and_follow_the_dark_theme(view, qtbot):
@@ -222,3 +222,36 @@ def test_pdf_of_a_dark_dashboard_is_drawn_light_for_paper(view, qtbot, tmp_path,
         assert app.palette().color(app.palette().ColorRole.Window).lightness() < 128
     finally:
         apply_theme(app, "light")
+
+
+def test_one_week_of_moods_is_drawn_and_explained(qtbot, workspace):
+    """Issue 18: all data in one week left the mood chart blank, unexplained."""
+    _add(workspace, "2026-11-02", "burnout", mood=2)
+    _add(workspace, "2026-11-04", "burnout", mood=4)
+    v = PatternsView(workspace)
+    qtbot.addWidget(v)
+    with qtbot.waitSignal(v.computed, timeout=15000):
+        pass
+    chart = v.mood_view.chart()
+    assert "one week" in chart.title() and "mood 3.0" in chart.title()
+    mood = next(s for s in chart.series() if s.name() == "Mood")
+    assert mood.count() == 1 and mood.pointsVisible()  # a dot, not an invisible line
+    low, high = (
+        chart.axes(Qt.Orientation.Horizontal)[0].min(),
+        chart.axes(Qt.Orientation.Horizontal)[0].max(),
+    )
+    assert low < high  # the axis spans the week instead of collapsing to one instant
+
+
+def test_empty_weeks_stay_on_the_themes_axis(qtbot, workspace):
+    """Issue 18: the Themes chart skipped weeks with no entries (W45, W46, W48)."""
+    _add(workspace, "2026-11-02", "burnout")  # W45
+    _add(workspace, "2026-11-30", "burnout")  # W49
+    v = PatternsView(workspace)
+    qtbot.addWidget(v)
+    with qtbot.waitSignal(v.computed, timeout=15000):
+        pass
+    v.unit.setCurrentIndex(v.unit.findData("week"))
+    v._draw_timeline()
+    burnout = v.timeline_series.barSets()[0]
+    assert [burnout.at(i) for i in range(burnout.count())] == [1.0, 0.0, 0.0, 0.0, 1.0]

@@ -54,7 +54,7 @@ def test_refused_export_shows_the_findings_and_redact_writes_with_choices(
     decisions = {(c.text, c.decision) for c in workspace.privacy.choices(entry)}
     assert decisions == {("Mrs Doreen Whitcombe", "redact"), ("Mr Achebe", "fine"),
                          (NHS, "redact")}  # fmt: skip
-    assert "Whitcombe" in workspace.journal.get(entry)["body"]  # the entry is untouched
+    assert "Whitcombe" in workspace.journal.entry(entry).body  # the entry is untouched
 
 
 def test_write_anyway_needs_a_second_confirmation(qtbot, bare, workspace, tmp_path):

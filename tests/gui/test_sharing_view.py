@@ -107,7 +107,7 @@ def test_cards_share_receive_comment_and_feedback(qtbot, pair, tmp_path):
         "feedback",
         "From Bob Mentor: 1 comment on your entries.",
     )
-    assert leader.journal.get(first)["comments"][0]["text"] == "How is the ward coping?"
+    assert leader.journal.entry(first).comments[0].text == "How is the ward coping?"
 
     # A bad file: one sentence on the status line, nothing changed.
     junk = tmp_path / "junk.rjp"

@@ -21,7 +21,7 @@ def test_suggestions_follow_the_text_and_one_click_accepts(qtbot, window):
     assert "workforce-pressures" in editor.tags.tags()
     assert editor.dirty
     entry_id = editor.save()
-    assert "workforce-pressures" in window.workspace.journal.get(entry_id)["tags"]
+    assert "workforce-pressures" in window.workspace.journal.entry(entry_id).tags
     row.update_now()
     assert "workforce-pressures" not in [b.property("slug") for b in row.buttons if b.isVisible()]
 

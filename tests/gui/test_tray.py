@@ -55,7 +55,7 @@ def test_daily_reminder_is_off_by_default_then_fires_once_a_day(qtbot, window, w
     editor._changed()
     window.banner.action_button.click()
     assert window.banner.isHidden() and editor.entry_id is None and editor.title.text() == ""
-    assert [e["title"] for e in workspace.journal.list()] == ["Earlier draft"]  # saved first
+    assert [e.title for e in workspace.journal.entries()] == ["Earlier draft"]  # saved first
 
     reminders.set_reminder_time(None)
     assert workspace.setting(REMINDER_SETTING) == "" and not reminders.timer.isActive()
@@ -126,7 +126,7 @@ def test_tray_menu_new_reflection_due_lock_and_stop(qtbot, window, workspace):
     editor = window.journal_view.editor
     workspace.journal.add("Yesterday's note")
     window.journal_view.apply_search()
-    window.journal_view.select_entry(workspace.journal.list()[0]["id"])
+    window.journal_view.select_entry(workspace.journal.entries()[0].id)
     assert editor.entry_id is not None
     reminders.tray_actions["new"].trigger()
     assert editor.entry_id is None and editor.title.text() == ""

@@ -53,7 +53,7 @@ def test_unlock_wrong_then_right_leaves_file_untouched(qtbot, workspace, passphr
     dialog.passphrase.setText(passphrase)
     dialog.try_unlock()
     assert dialog.result() == UnlockDialog.DialogCode.Accepted
-    assert dialog.workspace.journal.list()[0]["body"] == "kept safe"
+    assert dialog.workspace.journal.entries()[0].body == "kept safe"
     dialog.workspace.close()
 
 
@@ -85,7 +85,7 @@ def test_lock_now_closes_the_journal_and_unlock_reopens_it(qtbot, workspace, pas
     second = controller.window
     qtbot.addWidget(second)
     # The text typed before locking was saved, not lost.
-    assert [e["body"] for e in controller.workspace.journal.list()] == ["written before locking"]
+    assert [e.body for e in controller.workspace.journal.entries()] == ["written before locking"]
     second.finish()
     controller.close_workspace()
 

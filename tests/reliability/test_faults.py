@@ -54,7 +54,7 @@ def test_disk_full_page_limit_keeps_earlier_entries(tmp_path):
     ws = open_workspace(journal)
     try:
         assert ws.db.integrity_ok()
-        assert len(ws.journal.search("known")) == 5
+        assert len(ws.journal.found("known")) == 5
     finally:
         ws.close()
 
@@ -203,7 +203,7 @@ def test_damaged_entry_page_gives_one_sentence_and_keeps_the_file(tmp_path):
     with pytest.raises(NotAJournal):
         ws = open_workspace(journal)
         try:
-            ws.journal.list()
+            ws.journal.entries()
         finally:
             ws.close()
 

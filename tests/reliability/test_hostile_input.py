@@ -209,16 +209,16 @@ def search_journal(tmp_path_factory):
 
 @pytest.mark.parametrize("query", _ODD_QUERIES, ids=range(len(_ODD_QUERIES)))
 def test_odd_search_queries_never_raise(search_journal, query):
-    result = search_journal.journal.search(query)
+    result = search_journal.journal.found(query)
     assert isinstance(result, list)
     assert search_journal.journal.count(query=query) == len(result)
 
 
 def test_search_still_finds_what_odd_text_contains(search_journal):
-    assert len(search_journal.journal.search("NEAR(")) == 1
-    assert len(search_journal.journal.search("🙂 שלום")) in (0, 1)
-    assert len(search_journal.journal.search("title:")) == 1
-    assert len(search_journal.journal.search("cafe")) == 1  # diacritics folded
+    assert len(search_journal.journal.found("NEAR(")) == 1
+    assert len(search_journal.journal.found("🙂 שלום")) in (0, 1)
+    assert len(search_journal.journal.found("title:")) == 1
+    assert len(search_journal.journal.found("cafe")) == 1  # diacritics folded
 
 
 @settings(
@@ -228,7 +228,7 @@ def test_search_still_finds_what_odd_text_contains(search_journal):
 )
 @given(st.text(alphabet=st.characters(codec=None), max_size=200))
 def test_any_generated_query_gives_results_or_nothing(search_journal, query):
-    assert isinstance(search_journal.journal.search(query), list)
+    assert isinstance(search_journal.journal.found(query), list)
 
 
 # ---- unicode round trip -------------------------------------------------------------------
@@ -247,8 +247,8 @@ ROUND_TRIP = [
 @pytest.mark.parametrize("text", ROUND_TRIP, ids=range(len(ROUND_TRIP)))
 def test_unicode_round_trips_through_services(workspace, text):
     entry = workspace.journal.add(text, title=text[:40])
-    got = workspace.journal.get(entry)
-    assert got["body"] == text
+    got = workspace.journal.entry(entry)
+    assert got.body == text
 
 
 @pytest.mark.parametrize("bad", ["a\x00b", "lone \ud800 surrogate", "\udcff"])

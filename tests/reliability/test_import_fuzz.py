@@ -741,7 +741,7 @@ def test_hostile_source_is_refused_and_writes_nothing(
             {"symbolic link not followed"} if case == "folder-symlinks-out" else
             {"the note is empty", "not UTF-8 text (unreadable byte at offset 3)"}
         )  # fmt: skip
-        assert [e["title"] for e in workspace.journal.list()][:1] == ["Good note"]
+        assert [e.title for e in workspace.journal.entries()][:1] == ["Good note"]
         assert _CANARY not in repr(dump(workspace))
     else:
         with pytest.raises(ImportFailed) as caught:

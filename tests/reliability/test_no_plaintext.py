@@ -88,7 +88,7 @@ def test_services_leave_no_plaintext(tmp_path, isolated_home, private_tmpdir):
     try:
         entry = ws.journal.add(f"a {CANARY} in the ward", tags=["resilience", CANARY.lower()])
         ws.journal.add("filler " * 500)
-        assert [e["id"] for e in ws.journal.search(CANARY)] == [str(entry)]
+        assert [e.id for e in ws.journal.found(CANARY)] == [entry]
         # While open, the freshest text lives in the -wal: it must be ciphertext too.
         assert Path(f"{journal}-wal").exists()
         assert _hits([tmp_path, private_tmpdir], [CANARY], skip=set()) == []
@@ -96,7 +96,7 @@ def test_services_leave_no_plaintext(tmp_path, isolated_home, private_tmpdir):
         copy_to(ws.db, tmp_path / "backup.rj")
         ws.set_setting("draft.new", CANARY_2)  # unsaved editor text
         ws.change_passphrase(NEW_PASSPHRASE)
-        assert ws.journal.search(CANARY_2)[0]["id"] == str(entry)
+        assert ws.journal.found(CANARY_2)[0].id == entry
         ws.journal.delete(entry)
     finally:
         ws.close()
@@ -104,7 +104,7 @@ def test_services_leave_no_plaintext(tmp_path, isolated_home, private_tmpdir):
     backup = tmp_path / "backup.rj"
     reopened = open_workspace(backup, PASSPHRASE)  # a backup keeps the passphrase it was made under
     try:
-        assert CANARY_2 in reopened.journal.get(entry)["body"]
+        assert CANARY_2 in reopened.journal.entry(entry).body
     finally:
         reopened.close()
     roots = [tmp_path, isolated_home, private_tmpdir]

@@ -41,7 +41,7 @@ def test_secret_service_stores_and_returns_the_journal_key(tmp_path):
         ws = Workspace.open(path, KeySources(environ={}, keyring=store))
         try:
             assert ws.unlocked_by == "keyring"
-            assert ws.journal.list()[0]["body"] == "opened by the system keyring"
+            assert ws.journal.entries()[0].body == "opened by the system keyring"
         finally:
             ws.close()
     finally:

@@ -53,9 +53,9 @@ def test_parallel_cli_writers_lose_nothing(tmp_path):
         assert ws.db.integrity_ok()
         assert ws.journal.count() == len(acknowledged)
         for token, entry_id in acknowledged.items():
-            assert [e["id"] for e in ws.journal.search(token)] == [entry_id]
+            assert [str(e.id) for e in ws.journal.found(token)] == [entry_id]
         for token in refused:
-            assert ws.journal.search(token) == []
+            assert ws.journal.found(token) == []
     finally:
         ws.close()
     assert len(acknowledged) + len(refused) == 3 * per_writer

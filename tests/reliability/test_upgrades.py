@@ -45,31 +45,31 @@ def _open(path: Path):
 
 
 def _assert_fixture_content(ws) -> None:
-    listed = ws.journal.list()
-    assert [e["title"] for e in listed] == [
+    listed = ws.journal.entries()
+    assert [e.title for e in listed] == [
         "Unicode",
         "Board asked for a recovery plan by Friday.",
         "Night shift gaps",
     ]
-    entries = {e["title"]: e for e in listed}
+    entries = {e.title: e for e in listed}
     night = entries["Night shift gaps"]
-    assert night["body"] == "Handover ran late again; two agency nurses on nights."
-    assert night["tags"] == ["workforce-pressures", "burnout"]
-    assert (night["mood"], night["energy"]) == (2, 3)
-    assert night["created"].startswith("2025-03-04T21:15:00")
+    assert night.body == "Handover ran late again; two agency nurses on nights."
+    assert list(night.tags) == ["workforce-pressures", "burnout"]
+    assert (night.mood, night.energy) == (2, 3)
+    assert night.created.startswith("2025-03-04T21:15:00")
     unicode_entry = entries["Unicode"]
-    assert unicode_entry["body"] == "Unicode survives upgrades: 🙂 שלום café e\u0301"
-    assert unicode_entry["tags"] == ["my-own-tag"]
-    gibbs = next(e for e in entries.values() if e["model"] == "gibbs")
-    assert gibbs["visibility"] == "mentor" and gibbs["tags"] == ["systems-thinking"]
-    sections = ws.journal.get(gibbs["id"])["sections"]
+    assert unicode_entry.body == "Unicode survives upgrades: 🙂 שלום café e\u0301"
+    assert list(unicode_entry.tags) == ["my-own-tag"]
+    gibbs = next(e for e in entries.values() if e.model == "gibbs")
+    assert gibbs.visibility == "mentor" and list(gibbs.tags) == ["systems-thinking"]
+    sections = dict(ws.journal.entry(gibbs.id).sections)
     assert sections["action-plan"] == "Book a 20-minute huddle before the board."
     assert sections["feelings"] == "Anxious but clear."
-    assert [e["title"] for e in ws.journal.search("agency nurses")] == ["Night shift gaps"]
+    assert [e.title for e in ws.journal.found("agency nurses")] == ["Night shift gaps"]
     # Prefixes of one to three letters go through the index's prefix indexes (0004).
-    assert [e["title"] for e in ws.journal.search("Han")] == ["Night shift gaps"]
-    assert [e["title"] for e in ws.journal.search("Ag")] == ["Night shift gaps"]
-    assert [e["id"] for e in ws.journal.search("huddle")] == [gibbs["id"]]
+    assert [e.title for e in ws.journal.found("Han")] == ["Night shift gaps"]
+    assert [e.title for e in ws.journal.found("Ag")] == ["Night shift gaps"]
+    assert [e.id for e in ws.journal.found("huddle")] == [gibbs.id]
     ratings = ws.journal.ratings("resilience")
     assert [(r["value"], r["date"], r["note"]) for r in ratings] == [
         (4, "2025-05-07", "steadier this month")

@@ -18,7 +18,7 @@ def sources(passphrase: str) -> KeySources:
 
 
 def everything(ws) -> list:
-    return [ws.journal.get(e["id"]) for e in ws.journal.list()]
+    return [ws.journal.entry(e.id) for e in ws.journal.entries()]
 
 
 @pytest.fixture

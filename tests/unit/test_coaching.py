@@ -57,7 +57,7 @@ def test_session_round_trip_with_grow_sections_links_and_actions(coach):
         ("Send Sam the article on rostering", None, None, "open"),
     ]
     # The notes are an entry of kind session: search finds them.
-    assert [e["id"] for e in ws.journal.search("rota plan")] == [got["entry_id"]]
+    assert [str(e.id) for e in ws.journal.found("rota plan")] == [got["entry_id"]]
 
     ws.coaching.edit_session(sid, agenda="Rota only", tags=["resilience"], linked_entries=[])
     again = ws.coaching.get_session(sid)

@@ -84,9 +84,9 @@ def test_classic_journal(classic):
 def test_classic_import_and_reimport(workspace, classic):
     report = workspace.imports.run("dayone", classic)
     assert (report.entries, len(report.skipped), report.attachments_skipped) == (2, 4, 0)
-    night = workspace.journal.search("handover")[0]
-    assert night["created"] == "2014-03-09T19:30:00-04:00"
-    assert set(night["tags"]) == {"burnout", "workforce-pressures"}
+    night = workspace.journal.found("handover")[0]
+    assert night.created == "2014-03-09T19:30:00-04:00"
+    assert set(night.tags) == {"burnout", "workforce-pressures"}
     again = workspace.imports.run("dayone", classic)
     assert (again.entries, again.duplicates) == (0, 2)
 

@@ -21,15 +21,15 @@ def test_demo_journal_is_encrypted_and_populated(tmp_path):
         )  # + sessions
         assert journal.count() == expected
         assert ws.owner_name == demo.DEMO_OWNER
-        entries = journal.list()
-        assert {e["model"] for e in entries} >= {"gibbs", "what-so-what-now-what", "kolb", "cpd"}
-        assert len({e["mood"] for e in entries} - {None}) >= 4  # varied moods, not one value
-        oldest = min(e["created"] for e in entries)[:10]
-        newest = max(e["created"] for e in entries)[:10]
+        entries = journal.entries()
+        assert {e.model for e in entries} >= {"gibbs", "what-so-what-now-what", "kolb", "cpd"}
+        assert len({e.mood for e in entries} - {None}) >= 4  # varied moods, not one value
+        oldest = min(e.created for e in entries)[:10]
+        newest = max(e.created for e in entries)[:10]
         assert "2026-07-29" <= oldest and newest <= "2026-11-26"
         # Gibbs entries are stored with their structured sections.
-        gibbs = next(e for e in entries if e["model"] == "gibbs")
-        assert set(journal.get(gibbs["id"])["sections"]) == {
+        gibbs = next(e for e in entries if e.model == "gibbs")
+        assert set(dict(journal.entry(gibbs.id).sections)) == {
             "description",
             "feelings",
             "evaluation",
@@ -44,7 +44,7 @@ def test_demo_journal_is_encrypted_and_populated(tmp_path):
         assert ws.db.scalar("SELECT count(*) FROM coaching_session") == 2
         assert ws.db.scalar("SELECT count(*) FROM action WHERE status = 'open'") == 1
         assert len(journal.ratings("resilience")) == 4
-        assert journal.search("discharge")  # the full-text index was kept up to date
+        assert journal.found("discharge")  # the full-text index was kept up to date
     finally:
         ws.close()
     assert not is_plain_sqlite(path)
@@ -55,7 +55,7 @@ def test_demo_is_deterministic_for_a_seed(tmp_path):
     titles = []
     for name in ("a.rj", "b.rj"):
         ws = demo.generate(tmp_path / name, today=TODAY, seed=3)
-        titles.append([(e["title"], e["created"], e["mood"]) for e in ws.journal.list()])
+        titles.append([(e.title, e.created, e.mood) for e in ws.journal.entries()])
         ws.close()
     assert titles[0] == titles[1]
 

@@ -178,6 +178,12 @@ def test_removed_device_cannot_read_what_comes_after(pair, tmp_path):
     sync(a, b, c)
     assert "Secret plans" in {v[0] for v in entries(b).values()}
     assert "Secret plans" not in {v[0] for v in entries(c).values()}
+    # It still holds the old key, but what it writes now is refused by the others.
+    c.journal.add("Written after removal", title="Injected")
+    sync(c, a, b)
+    assert "Injected" not in {v[0] for v in entries(a).values()} | {
+        v[0] for v in entries(b).values()
+    }
     c.close()
 
 
@@ -236,3 +242,41 @@ def test_conflict_resolved_with_new_text_reaches_both_devices(pair):
         assert DeviceSync(ws.db).conflicts() == []
     with pytest.raises(UsageError, match="no conflict"):
         DeviceSync(a.db).resolve(conflict.id, "shown")
+
+
+def test_a_place_that_holds_a_journal_or_lost_its_marker_is_refused(pair, tmp_path):
+    from reflectjournal.services.exchange.store import PlaceRefused
+
+    a, b, place = pair
+    other = Workspace.create(tmp_path / "other.rj", PASS)
+    with pytest.raises(PlaceRefused, match="already holds a synced journal"):
+        DeviceSync(other.db).set_place(PlaceSpec("folder", str(place)), PASS)
+    assert not DeviceSync(other.db).enabled
+    with pytest.raises(UsageError, match="device you are using"):
+        DeviceSync(a.db).remove("laptop", PASS)
+    with pytest.raises(UsageError, match="not this journal's passphrase"):
+        DeviceSync(a.db).remove("desktop", "not the passphrase at all")
+    # An emptied place (a moved URL, a wiped folder) deletes nothing here.
+    before = entries(a)
+    for path in place.iterdir():
+        path.unlink()
+    result = DeviceSync(a.db).sync()
+    assert result.errors and "marker" in result.errors[0]
+    assert entries(a) == before
+    other.close()
+
+
+def test_attachments_travel_with_their_entry(pair):
+    a, b, _ = pair
+    uid = next(iter(entries(a)))
+    aid = a.db.scalar("SELECT id FROM entry WHERE uid = ?", (uid,))
+    picture = bytes(range(256)) * 64
+    a.db.execute(
+        "INSERT INTO attachment(entry_id, name, mime, size, sha256, data, created) "
+        "VALUES (?, 'ward.png', 'image/png', ?, 'x', ?, '2026-11-30')",
+        (aid, len(picture), picture),
+    )
+    sync(a, b)
+    bid = b.db.scalar("SELECT id FROM entry WHERE uid = ?", (uid,))
+    got = b.db.query_one("SELECT entry_id, name, data FROM attachment")
+    assert (got[0], got[1], bytes(got[2])) == (bid, "ward.png", picture)

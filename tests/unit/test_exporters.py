@@ -149,13 +149,13 @@ def test_markdown_folder_export_reads_back_with_our_markdown_importer(workspace,
     assert report.entries == 4 and len(files) == 4
     assert files[0] == "2024-03-01-0315-bed-crisis.md"
     parsed = {e.title: e for e in parse_markdown_folder(tmp_path / "notes").entries}
-    source = {e["title"]: e for e in workspace.journal.list()}
+    source = {e.title: e for e in workspace.journal.entries()}
     assert set(parsed) == set(source)
     for title, entry in parsed.items():
-        assert entry.created.isoformat() == source[title]["created"]
-        assert [t.lower() for t in entry.tags[: len(source[title]["tags"])]] == source[title][
-            "tags"
-        ]
+        assert entry.created.isoformat() == source[title].created
+        assert [t.lower() for t in entry.tags[: len(source[title].tags)]] == list(
+            source[title].tags
+        )
     assert parsed["Bed crisis"].mood == 2 and parsed["Bed crisis"].starred is True
     assert "## Feelings" in parsed["Bed crisis"].body
 

@@ -47,11 +47,11 @@ def journal(tmp_path_factory):
             starred=n % 7 == 0,
             sender_id=None,
         )
-        facts[entry_id] = ws.journal.get(entry_id)
+        facts[entry_id] = ws.journal.entry(entry_id)
     shared = ws.journal.add(
         "A shared note about the ward.", kind="shared", sender_id=with_people, when=START
     )
-    facts[shared] = ws.journal.get(shared)
+    facts[shared] = ws.journal.entry(shared)
     yield ws.journal, facts, with_people
     ws.close()
 
@@ -61,20 +61,20 @@ def _oracle(journal, facts, word, f: EntryFilter, sender: int | None) -> set[int
     keep = set()
     for entry_id in found:
         e = facts[entry_id]
-        if any(t not in e["tags"] for t in f.tags):
+        if any(t not in e.tags for t in f.tags):
             continue
-        created = datetime.fromisoformat(e["created"]).astimezone(UTC).isoformat()
+        created = datetime.fromisoformat(e.created).astimezone(UTC).isoformat()
         if f.since and created < f.since or f.until and created >= f.until:
             continue
-        if f.kind and e["kind"] != f.kind:
+        if f.kind and e.kind != f.kind:
             continue
-        if f.mood_min is not None and (e["mood"] is None or e["mood"] < f.mood_min):
+        if f.mood_min is not None and (e.mood is None or e.mood < f.mood_min):
             continue
-        if f.starred is not None and e["starred"] != f.starred:
+        if f.starred is not None and e.starred != f.starred:
             continue
-        if f.visibility and e["visibility"] != f.visibility:
+        if f.visibility and e.visibility != f.visibility:
             continue
-        if sender is not None and e["kind"] != "shared":
+        if sender is not None and e.kind != "shared":
             continue
         keep.add(entry_id)
     return keep
@@ -123,7 +123,7 @@ def test_filtered_search_finds_exactly_the_oracle(journal, monkeypatch, word, na
 def test_sender_filter_finds_only_that_senders_entries(journal):
     j, facts, sender = journal
     found = j.search_ids("ward", EntryFilter(sender_id=sender))
-    assert found and all(facts[i]["kind"] == "shared" for i in found)
+    assert found and all(facts[i].kind == "shared" for i in found)
     assert j.search_ids("ward", EntryFilter(sender_id=sender + 99)) == []
 
 
@@ -144,9 +144,9 @@ def test_count_without_filters_matches_the_search(journal):
 
 def test_snippet_rows_carry_only_the_start_of_the_body(journal):
     j, _, _ = journal
-    full = j.search("ward", EntryFilter(limit=5))
-    cut = j.search("ward", EntryFilter(limit=5), body_chars=6)
-    assert [r["id"] for r in cut] == [r["id"] for r in full]
-    assert [r["body"] for r in cut] == [r["body"][:6] for r in full]
-    listed = j.list(EntryFilter(limit=3), body_chars=4)
-    assert all(len(r["body"]) == 4 for r in listed)
+    full = j.found("ward", EntryFilter(limit=5))
+    cut = j.found("ward", EntryFilter(limit=5), body_chars=6)
+    assert [r.id for r in cut] == [r.id for r in full]
+    assert [r.body for r in cut] == [r.body[:6] for r in full]
+    listed = j.entries(EntryFilter(limit=3), body_chars=4)
+    assert all(len(r.body) == 4 for r in listed)

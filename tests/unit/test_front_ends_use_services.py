@@ -81,13 +81,36 @@ def test_the_check_passes_ordinary_code(source: str) -> None:
 
 
 def test_only_the_settings_registry_reads_or_writes_the_setting_table() -> None:
-    """Keys, defaults and the upsert live in services/settings.py alone (issue 15)."""
+    """Keys, defaults and the upsert live in services/settings.py alone (issue 15); storage
+    (migrations, device sync's row copier) moves rows without knowing any key."""
     touching = re.compile(r"(FROM|INTO|UPDATE|JOIN)\s+setting\b", re.I)
     offenders = [
         str(p.relative_to(PACKAGE))
         for p in PACKAGE.rglob("*.py")
         if touching.search(p.read_text(encoding="utf-8"))
         and p.name != "settings.py"
-        and p.relative_to(PACKAGE).parts[0] != "storage"  # migrations, device sync's copier
+        and p.relative_to(PACKAGE).parts[0] != "storage"
     ]
+    assert offenders == []
+
+
+def test_counts_agree_with_their_nouns_everywhere() -> None:
+    """ "1 comment(s)" and "1 entries" are what display.plural exists to prevent (issue 15)."""
+    hedged = re.compile(r"\w\(s\)")
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value.replace("http(s)", "")
+                if hedged.search(text) or re.search(r"\}\s+entries\b", text):
+                    offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+            elif isinstance(node, ast.JoinedStr):  # f"{n} entries": a count before a plural
+                parts = node.values
+                for before, after in zip(parts, parts[1:], strict=False):
+                    if (
+                        isinstance(before, ast.FormattedValue)
+                        and isinstance(after, ast.Constant)
+                        and re.match(r"\s(entries|comments|sessions|actions|days)\b", after.value)
+                    ):
+                        offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert offenders == []

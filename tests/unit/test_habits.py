@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # Modules still excused from (strict) type checking. Lower these when you fix one; never raise.
 MYPY_NOT_STRICT = 27
-MYPY_IGNORED = 43
+MYPY_IGNORED = 36
 
 
 def _overrides() -> list[dict]:

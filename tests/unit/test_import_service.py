@@ -16,7 +16,7 @@ from ziptools import declare_size as _declare_size  # tests/ziptools.py
 from ziptools import make_zip as _zip
 
 from reflectjournal.errors import ImportFailed
-from reflectjournal.services.entries import EntryFilter
+from reflectjournal.services.entries import Entry, EntryFilter
 from reflectjournal.services.importers import service as import_service
 from reflectjournal.services.importers.service import ImportCancelled
 
@@ -48,8 +48,8 @@ def snapshot(ws) -> tuple:
     )
 
 
-def by_title(ws) -> dict[str, dict]:
-    return {e["title"]: e for e in ws.journal.list()}
+def by_title(ws) -> dict[str, Entry]:
+    return {e.title: e for e in ws.journal.entries()}
 
 
 @pytest.fixture
@@ -70,12 +70,12 @@ def test_jrnl_import_maps_framework_tags_and_reports_counts(workspace, jrnl_file
     entries = by_title(workspace)
     handover = entries["Night shift handover."]
     # "@workforce_pressures" and "@Burnout" are framework items; "rota" reuses the free tag.
-    assert handover["tags"] == ["workforce-pressures", "burnout"]
-    assert "日本語" in handover["body"] and "\n\nSecond paragraph" in handover["body"]
-    assert handover["created"] == "2024-01-05T08:30:00+00:00"  # TZ=UTC in tests
+    assert list(handover.tags) == ["workforce-pressures", "burnout"]
+    assert "日本語" in handover.body and "\n\nSecond paragraph" in handover.body
+    assert handover.created == "2024-01-05T08:30:00+00:00"  # TZ=UTC in tests
     clocks = entries["Clocks went forward"]
-    assert clocks["starred"] is True
-    assert set(clocks["tags"]) == {"rota", "resilience"}
+    assert clocks.starred is True
+    assert set(clocks.tags) == {"rota", "resilience"}
     assert report.tags == 4 and report.tags_mapped == 3 and report.tags_new == 0
     categories = {t.slug: t.category for t in workspace.journal.tag_counts()}
     assert categories["burnout"] != "free" and categories["resilience"] != "free"
@@ -92,15 +92,15 @@ def test_reimporting_the_same_source_adds_nothing(workspace, jrnl_file):
 
 def test_imported_entries_are_searchable_by_text_and_tag_name(workspace, jrnl_file):
     workspace.imports.run("jrnl", jrnl_file)
-    assert [e["title"] for e in workspace.journal.search("café")] == ["Night shift handover."]
+    assert [e.title for e in workspace.journal.found("café")] == ["Night shift handover."]
     # Tags are indexed by name ("Workforce pressures") as the triggers would have done.
-    assert [e["title"] for e in workspace.journal.search("workforce")] == ["Night shift handover."]
+    assert [e.title for e in workspace.journal.found("workforce")] == ["Night shift handover."]
     # The full-text triggers are back in place: a later edit is indexed as usual.
-    entry_id = int(by_title(workspace)["Clocks went forward"]["id"])
+    entry_id = by_title(workspace)["Clocks went forward"].id
     workspace.journal.edit(entry_id, body="Now about gardening.")
-    assert [e["title"] for e in workspace.journal.search("gardening")] == ["Clocks went forward"]
+    assert [e.title for e in workspace.journal.found("gardening")] == ["Clocks went forward"]
     new_id = workspace.journal.add("A brand new zebra note.", tags=["rota"])
-    assert [int(e["id"]) for e in workspace.journal.search("zebra")] == [new_id]
+    assert [int(e.id) for e in workspace.journal.found("zebra")] == [new_id]
 
 
 def test_progress_is_reported_up_to_the_total(workspace, tmp_path, monkeypatch):
@@ -172,11 +172,11 @@ def test_dayone_zip_with_time_zone_photo_and_tags(workspace, tmp_path):
     assert [(s.where, s.reason) for s in report.skipped] == [
         ("entry 2", "the creationDate 'not a date' could not be read")
     ]
-    (entry,) = workspace.journal.list()
-    assert entry["title"] == "Board paper"
-    assert entry["created"] == "2024-07-01T07:15:00+01:00"  # London summer time kept
-    assert entry["tags"] == ["financial-acumen", "board"] and entry["starred"] is True
-    assert "dayone-moment" not in entry["body"]
+    (entry,) = workspace.journal.entries()
+    assert entry.title == "Board paper"
+    assert entry.created == "2024-07-01T07:15:00+01:00"  # London summer time kept
+    assert list(entry.tags) == ["financial-acumen", "board"] and entry.starred is True
+    assert "dayone-moment" not in entry.body
 
 
 def test_markdown_folder_with_front_matter_and_inline_tags(workspace, tmp_path):
@@ -192,9 +192,9 @@ def test_markdown_folder_with_front_matter_and_inline_tags(workspace, tmp_path):
     assert report.entries == 1
     assert len(report.skipped) == 1 and report.skipped[0].where == "bad.md"
     assert "UTF-8" in report.skipped[0].reason
-    (entry,) = workspace.journal.list()
-    assert (entry["title"], entry["mood"], entry["energy"]) == ("Difficult conversation", 2, 4)
-    assert entry["tags"] == ["change-fatigue", "conflict"]  # framework item first, then free
+    (entry,) = workspace.journal.entries()
+    assert (entry.title, entry.mood, entry.energy) == ("Difficult conversation", 2, 4)
+    assert list(entry.tags) == ["change-fatigue", "conflict"]  # framework item first, then free
 
 
 # --- hostile and broken input: one sentence naming the problem, journal unchanged ----------
@@ -292,6 +292,6 @@ def test_cli_import_prints_counts_and_json(cli, jrnl_file):
 
 def test_filter_after_import_sees_imported_entries(workspace, jrnl_file):
     workspace.imports.run("jrnl", jrnl_file)
-    titles = [e["title"] for e in workspace.journal.list(EntryFilter(tags=["burnout"]))]
+    titles = [e.title for e in workspace.journal.entries(EntryFilter(tags=["burnout"]))]
     assert titles == ["Night shift handover."]
     assert os.environ["TZ"] == "UTC"

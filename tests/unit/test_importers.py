@@ -434,7 +434,7 @@ def test_dayone_json_export():
     assert (rich.title, rich.body) == ("From rich text", "Second line.")
 
     assert [(s.where, s.reason) for s in result.skipped] == [
-        ("entry 4", "it has no text, only 1 attachment(s), which are not imported"),
+        ("entry 4", "it has no text, only 1 attachment, and attachments are not imported"),
         ("entry 5", "it has no creationDate"),
         ("entry 9", "the creationDate 'yesterday' could not be read"),
     ]

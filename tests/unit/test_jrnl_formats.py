@@ -111,8 +111,8 @@ def test_v3_journal_encrypted_by_jrnl_imports_with_its_password(
 
     report = workspace.imports.run("jrnl", journal, password=PASSWORD)
     assert (report.entries, report.skipped) == (len(JRNL_ENTRIES), [])
-    handover = workspace.journal.search("handover")[0]
-    assert handover["created"].startswith("2024-01-05T08:30")  # 05.01.2024: day first
+    handover = workspace.journal.found("handover")[0]
+    assert handover.created.startswith("2024-01-05T08:30")  # 05.01.2024: day first
     # Nothing decrypted was written beside it.
     assert sorted(p.name for p in home.iterdir()) == sorted(p.name for p in european_home.iterdir())
 
@@ -143,7 +143,7 @@ def test_v2_journal(tmp_path, workspace):
     assert snapshot(workspace) == before
     report = workspace.imports.run("jrnl", path, password=PASSWORD)
     assert report.entries == 1
-    assert [e["title"] for e in workspace.journal.list()] == ["Night shift handover."]
+    assert [e.title for e in workspace.journal.entries()] == ["Night shift handover."]
 
 
 def test_v1_hint_from_the_config_and_damaged_files(tmp_path):

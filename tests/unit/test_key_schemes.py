@@ -60,13 +60,13 @@ def test_an_old_journal_is_upgraded_at_its_next_unlock(tmp_path):
     passphrase = "fixture passphrase for schema 0003"
     assert keys.scheme_of(_salt(journal)) is keys.LEGACY
     ws = Workspace.open(journal, _env(passphrase))
-    titles = [e["title"] for e in ws.journal.list()]
+    titles = [e.title for e in ws.journal.entries()]
     ws.close()
     assert "Night shift gaps" in titles
     assert keys.scheme_of(_salt(journal)) is keys.current_scheme()
     # The same passphrase still opens it, with the same content, and nothing is left over.
     again = Workspace.open(journal, _env(passphrase))
-    assert [e["title"] for e in again.journal.list()] == titles
+    assert [e.title for e in again.journal.entries()] == titles
     again.close()
     assert not list(tmp_path.glob("*.rekey*"))
 
@@ -162,7 +162,7 @@ def test_a_weak_new_passphrase_leaves_the_journal_as_it_was(tmp_path):
     before = journal.read_bytes()[:16]
     with pytest.raises(UsageError, match="easy to guess"):
         ws.change_passphrase("password1")
-    assert ws.journal.list()[0]["body"] == "kept"
+    assert ws.journal.entries()[0].body == "kept"
     ws.close()
     assert journal.read_bytes()[:16] == before
     Workspace.open(journal, _env(PASS)).close()

@@ -119,3 +119,16 @@ def test_callouts_are_sanitised_like_everything_else():
     assert 'class="callout callout-warning"' in html
     # a class the extension did not make is removed
     assert 'class="evil"' not in render_markdown('<blockquote class="evil">x</blockquote>')
+
+
+def test_an_entry_written_after_the_link_to_it_is_linked_from_at_once(workspace):
+    early = workspace.journal.add("Plan: [[Rota review|the review]] next week.", title="Monday")
+    assert "rj-entry" not in rendered(workspace, early)
+    target = workspace.journal.add("We reviewed the rota.", title="Rota review")
+    assert [e.id for e in workspace.links.linked_from(target)] == [early]
+    assert f'href="rj-entry:{target}"' in rendered(workspace, early)
+    # Renaming an entry to a title someone linked to adopts those links as well.
+    other = workspace.journal.add("[[Budget day]]", title="Tuesday")
+    budget = workspace.journal.add("x", title="Budget draft")
+    workspace.journal.edit(budget, title="Budget day")
+    assert [e.id for e in workspace.links.linked_from(budget)] == [other]

@@ -307,5 +307,30 @@ def test_person_export_cli(cli, tmp_path):
     assert code != 0 and "nobody called" in err
 
 
+def test_person_record_and_calendar_are_written_whole_or_not_at_all(cli, tmp_path, monkeypatch):
+    """Both files go through the exporters' atomic writer: a temporary file renamed into
+    place, so a crash or a full disk never leaves half a file under the user's name."""
+    import os
+
+    from reflectjournal.services.exporters import common
+
+    _ok(cli("init", "--no-keyring"))
+    _ok(cli("person", "add", "Sam Patel", "--role", "coachee"))
+    _ok(cli("session", "add", "--with", "Sam Patel", "Talked about the rota."))
+    renamed: list[str] = []
+    real_replace = os.replace
+
+    def replace(src, dst):
+        renamed.append(os.path.basename(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(common.os, "replace", replace)
+    _ok(cli("person", "export", "Sam Patel", "--out", str(tmp_path / "sam.md")))
+    _ok(cli("session", "export", "--ics", str(tmp_path / "sessions.ics")))
+    assert renamed == ["sam.md", "sessions.ics"]
+    assert "BEGIN:VCALENDAR" in (tmp_path / "sessions.ics").read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
 def test_recent_dates_helper():
     assert date(2026, 6, 30) - timedelta(days=29) == date(2026, 6, 1)

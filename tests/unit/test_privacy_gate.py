@@ -85,9 +85,9 @@ def test_remembered_choices_apply_on_the_way_out(workspace, tmp_path):
     assert "[name removed]" in html and "[NHS number removed]" in html
 
     # The entry itself is untouched; the choice is remembered with it and goes when it goes.
-    assert "Mrs Whitcombe" in workspace.journal.get(entry)["body"]
+    assert "Mrs Whitcombe" in workspace.journal.entry(entry).body
     assert {c.decision for c in privacy.choices(entry)} == {"fine", "redact"}
-    assert privacy.quiet_scan(workspace.journal.get(entry)["body"], entry) == {}
+    assert privacy.quiet_scan(workspace.journal.entry(entry).body, entry) == {}
     workspace.journal.delete(entry)
     assert privacy.choices(entry) == []
 

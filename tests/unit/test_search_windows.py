@@ -43,8 +43,8 @@ def test_filters_apply_before_the_windows(many):
     journal, ids = many
     found = journal.search_ids("ward", EntryFilter(tags=["even"]))
     assert found == [ids[9], ids[7], ids[5], ids[3], ids[1]]
-    rows = journal.search("ward", EntryFilter(tags=["even"], limit=2, offset=3))
-    assert [int(r["id"]) for r in rows] == [ids[3], ids[1]]
+    rows = journal.found("ward", EntryFilter(tags=["even"], limit=2, offset=3))
+    assert [int(r.id) for r in rows] == [ids[3], ids[1]]
 
 
 def test_bad_limit_and_empty_query(many):
@@ -57,6 +57,6 @@ def test_bad_limit_and_empty_query(many):
 
 def test_tag_filter_lists_newest_first_and_only_tagged(many):
     journal, ids = many
-    rows = journal.list(EntryFilter(tags=["even"], limit=3))
-    assert [int(r["id"]) for r in rows] == [ids[9], ids[7], ids[5]]
+    rows = journal.entries(EntryFilter(tags=["even"], limit=3))
+    assert [int(r.id) for r in rows] == [ids[9], ids[7], ids[5]]
     assert journal.count(EntryFilter(tags=["even"])) == 5

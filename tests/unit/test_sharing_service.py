@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -150,25 +151,25 @@ def test_round_trip_import_idempotent_update_and_feedback(pair, tmp_path):
     again = mentor.sharing.import_share(tmp_path / "s1.rjp")
     assert again["already_imported"] and snapshot(mentor) == before
 
-    shared = mentor.journal.list()
-    assert {e["kind"] for e in shared} == {"shared"}
-    assert all(e["from"] == "Alice Leader" and e["visibility"] == "private" for e in shared)
-    assert SECRET not in json.dumps(shared)
-    rota = next(e for e in shared if e["title"] == "Rota gaps")
+    shared = mentor.journal.entries()
+    assert {e.kind for e in shared} == {"shared"}
+    assert all(e.sender == "Alice Leader" and e.visibility == "private" for e in shared)
+    assert SECRET not in json.dumps([dataclasses.asdict(e) for e in shared])
+    rota = next(e for e in shared if e.title == "Rota gaps")
     with pytest.raises(UsageError, match="read-only"):
-        mentor.journal.edit(int(rota["id"]), body="changed")
+        mentor.journal.edit(int(rota.id), body="changed")
 
     # A newer packet updates what changed, without duplicating.
     leader.journal.edit(ids["shared"], body="Rota gaps again; I asked for help.")
     leader.sharing.export_share(ShareRequest(to="Bob Mentor"), tmp_path / "s2.rjp")
     second = mentor.sharing.import_share(tmp_path / "s2.rjp")
     assert (second["added"], second["updated"], second["unchanged"]) == (0, 1, 1)
-    assert mentor.journal.get(rota["id"])["body"] == "Rota gaps again; I asked for help."
+    assert mentor.journal.entry(rota.id).body == "Rota gaps again; I asked for help."
     assert mentor.journal.count() == 2
 
-    mentor.sharing.comment(rota["id"], "What help did you ask for?")
-    gibbs = next(e for e in shared if e["model"] == "gibbs")
-    mentor.sharing.comment(gibbs["id"], "Good use of Gibbs.")
+    mentor.sharing.comment(rota.id, "What help did you ask for?")
+    gibbs = next(e for e in shared if e.model == "gibbs")
+    mentor.sharing.comment(gibbs.id, "Good use of Gibbs.")
     summary = mentor.sharing.export_feedback("Alice Leader", tmp_path / "f1.rjp")
     # Two comments, and receipts for the three entry versions that arrived.
     assert (summary["comments"], summary["receipts"]) == (2, 3)
@@ -177,15 +178,13 @@ def test_round_trip_import_idempotent_update_and_feedback(pair, tmp_path):
     leader.journal.edit(ids["gibbs"], sections={"description": "A tense huddle, resolved."})
     got = leader.sharing.import_feedback(tmp_path / "f1.rjp")
     assert (got["attached"], got["unmatched"]) == (2, 0)
-    rota_comments = leader.journal.get(ids["shared"])["comments"]
-    assert [(c["author"], c["text"], c["earlier_version"]) for c in rota_comments] == [
+    rota_comments = leader.journal.entry(ids["shared"]).comments
+    assert [(c.author, c.text, c.earlier_version) for c in rota_comments] == [
         ("Bob Mentor", "What help did you ask for?", False)
     ]
-    gibbs_comments = leader.journal.get(ids["gibbs"])["comments"]
-    assert [(c["text"], c["earlier_version"]) for c in gibbs_comments] == [
-        ("Good use of Gibbs.", True)
-    ]
-    assert leader.journal.get(ids["private"])["comments"] == []
+    gibbs_comments = leader.journal.entry(ids["gibbs"]).comments
+    assert [(c.text, c.earlier_version) for c in gibbs_comments] == [("Good use of Gibbs.", True)]
+    assert leader.journal.entry(ids["private"]).comments == ()
 
     # The same feedback twice changes nothing (comments are a set).
     before = snapshot(leader)
@@ -226,12 +225,12 @@ def test_feedback_out_of_order_or_lost_loses_no_comment(pair, tmp_path):
     assert leader.sharing.import_feedback(tmp_path / "f2.rjp")["attached"] == 2
     late = leader.sharing.import_feedback(tmp_path / "f1.rjp")
     assert late["attached"] == 0
-    texts = sorted(c["text"] for c in leader.journal.get(ids["shared"])["comments"])
+    texts = sorted(c.text for c in leader.journal.entry(ids["shared"]).comments)
     assert texts == ["First thought.", "Second thought."]
     # f1 and f2 lost in the post: --all sends every comment again, and nothing doubles
     mentor.sharing.export_feedback("Alice Leader", tmp_path / "again.rjp", include_sent=True)
     assert leader.sharing.import_feedback(tmp_path / "again.rjp")["attached"] == 0
-    assert len(leader.journal.get(ids["shared"])["comments"]) == 2
+    assert len(leader.journal.entry(ids["shared"]).comments) == 2
 
 
 def test_comment_only_on_shared_entries(pair):
@@ -262,7 +261,7 @@ def test_privacy_check_blocks_redacts_or_sends_anyway(pair, tmp_path):
     assert "943 476 5919" not in body and "[NHS number removed]" in body
     assert "jones" not in body.lower()
     # The leader's own entry is untouched by redaction.
-    assert "943 476 5919" in leader.journal.list()[0]["body"]
+    assert "943 476 5919" in leader.journal.entries()[0].body
 
     sent = leader.sharing.export_share(ShareRequest(to="Bob Mentor"), out, allow_identifiers=True)
     assert "943 476 5919" in sent.payload["entries"][0]["body"] and sent.findings

@@ -27,7 +27,7 @@ def _files(path):
 
 def test_file_is_encrypted_and_canary_absent(workspace):
     workspace.journal.add(f"A private thought about {CANARY}.", tags=["burnout", CANARY])
-    assert workspace.journal.search(CANARY)
+    assert workspace.journal.found(CANARY)
     workspace.journal.edit(1, body=f"Edited {CANARY} text")
     files = _files(workspace.path)
     assert files, "journal files expected"
@@ -52,7 +52,7 @@ def test_reopen_with_passphrase_and_wrong_passphrase(workspace, tmp_path):
     with pytest.raises(WrongPassphrase):
         Workspace.open(path, KeySources(environ={"REFLECTJOURNAL_PASSPHRASE": "nope nope"}))
     ws = Workspace.open(path, KeySources(environ={"REFLECTJOURNAL_PASSPHRASE": PASSPHRASE}))
-    assert [e["body"] for e in ws.journal.list()] == ["persisted"]
+    assert [e.body for e in ws.journal.entries()] == ["persisted"]
     ws.close()
 
 
@@ -99,7 +99,7 @@ def test_keyring_present_unlocks_without_passphrase(tmp_path):
     assert PASSPHRASE not in stored  # the derived key, never the passphrase
     opened = Workspace.open(tmp_path / "k.rj", KeySources(environ={}, keyring=store))
     assert opened.unlocked_by == "keyring"
-    assert opened.journal.list()[0]["body"] == "from keyring"
+    assert opened.journal.entries()[0].body == "from keyring"
     opened.close()
 
 
@@ -193,7 +193,7 @@ _odd_text = st.text(
 def test_any_search_text_is_valid(workspace, query):
     if not workspace.journal.count():
         workspace.journal.add('Café ward round, naïve rota — 夜勤 🙂 NEAR quotes "x"')
-    results = workspace.journal.search(query, EntryFilter(limit=5))
+    results = workspace.journal.found(query, EntryFilter(limit=5))
     assert isinstance(results, list)
 
 
@@ -203,4 +203,4 @@ def test_search_index_has_prefix_indexes_for_the_first_letters_typed(workspace):
     workspace.journal.add("Thematic review of the night rota.", title="Rota")
     # One, two and three letters, and a whole word, all find it through the index.
     for typed in ("t", "th", "the", "thematic", "ro", "rota"):
-        assert [e["title"] for e in workspace.journal.search(typed)] == ["Rota"], typed
+        assert [e.title for e in workspace.journal.found(typed)] == ["Rota"], typed

@@ -45,7 +45,7 @@ def test_the_ui_thread_reads_while_an_import_transaction_is_open(workspace, tmp_
         assert inside.wait(30), "the import never reported progress"
         started = time.monotonic()
         seen = workspace.journal.count()  # the UI thread's own connection
-        titles = [e["title"] for e in workspace.journal.list()]
+        titles = [e.title for e in workspace.journal.entries()]
         elapsed = time.monotonic() - started
     finally:
         release.set()
@@ -76,7 +76,7 @@ def test_a_ui_write_during_a_background_write_waits_its_turn_then_lands(workspac
     timer.start()
     workspace.journal.add("From the UI.")  # waits for the worker's commit, then lands
     thread.join(20)
-    titles = sorted(e["title"] for e in workspace.journal.list())
+    titles = sorted(e.title for e in workspace.journal.entries())
     assert titles == ["From the UI.", "From the worker."]
 
 

@@ -45,8 +45,27 @@ PART_RE = re.compile(r"\Arj-sn-(\d{16})-([0-9a-f]{16})-(\d{4})\Z")
 DEVICE_RE = re.compile(r"\Arj-dv-([0-9a-f]{16})-(\d{10})\Z")
 PASS_RE = re.compile(r"\Arj-pw-(\d{6})-(\d{10})\Z")
 WRAP_RE = re.compile(r"\Arj-dw-(\d{6})-([0-9a-f]{16})\Z")
-CHUNK_RECORDS = 2000  # records per change set or snapshot part
+REMOVED_RE = re.compile(r"\Arj-rm-(\d{6})\Z")
+CHUNK_RECORDS = 2000  # records per change set or snapshot part, at most
+CHUNK_BYTES = 16 * 1024 * 1024  # and about this much JSON (attachments are large records)
 COMPACT_AFTER = 200  # change sets in the place before a snapshot replaces them
+
+
+def chunks(records: list[Any]) -> list[list[Any]]:
+    """Records in groups small enough for one object (by count and by size)."""
+    out: list[list[Any]] = []
+    current: list[Any] = []
+    size = 0
+    for record in records:
+        weight = len(json.dumps(record, separators=(",", ":")))
+        if current and (len(current) >= CHUNK_RECORDS or size + weight > CHUNK_BYTES):
+            out.append(current)
+            current, size = [], 0
+        current.append(record)
+        size += weight
+    if current:
+        out.append(current)
+    return out
 
 
 def changeset_name(device: str, seq: int) -> str:
@@ -131,6 +150,10 @@ def fetch(
     skipped: list[str] = []
     manifests = sorted(n for n in names if MANIFEST_RE.match(n))
     if manifests and manifests[-1] not in applied:
+        removed = removed_devices(store, names, keys)
+        # A removed device may still write with the old key; its snapshots are never read.
+        manifests = [m for m in manifests if m[23:39] not in removed]
+    if manifests and manifests[-1] not in applied:
         newest = manifests[-1]
         manifest = _open_json(keys, newest, store.get(newest))
         if isinstance(manifest, dict):
@@ -148,11 +171,18 @@ def fetch(
             else:
                 skipped.append(newest)
     skip = set(skipped)
-    for name in sorted(n for n in names if CHANGESET_RE.match(n)):
-        if name in applied or name in skip:
-            continue
-        if CHANGESET_RE.match(name).group(1) == st["device_id"]:  # type: ignore[union-attr]
-            continue
+    new = [
+        n
+        for n in sorted(n for n in names if CHANGESET_RE.match(n))
+        if n not in applied and n not in skip and not n.startswith(f"rj-cs-{st['device_id']}-")
+    ]
+    removed = removed_devices(store, names, keys) if new else {}
+    for name in new:
+        match = CHANGESET_RE.match(name)
+        assert match is not None
+        device, seq = match.group(1), int(match.group(2))
+        if device in removed and seq > removed[device]:
+            continue  # written by a removed device after it was removed: never applied
         body = _open_json(keys, name, store.get(name))
         if not isinstance(body, dict):
             continue  # half-written or not ours: ignored, tried again next time
@@ -187,16 +217,11 @@ def apply_round(
     keys = sync_keys(db)
     epoch = st["epoch"]
     sealed = 0
-    for start in range(0, len(local), CHUNK_RECORDS):
+    for chunk in chunks(local):
         seq += 1
         name = changeset_name(st["device_id"], seq)
         body = json.dumps(
-            {
-                "device": st["device_id"],
-                "seq": seq,
-                "records": local[start : start + CHUNK_RECORDS],
-            },
-            separators=(",", ":"),
+            {"device": st["device_id"], "seq": seq, "records": chunk}, separators=(",", ":")
         ).encode()
         db.execute(
             "INSERT INTO sync_outbox(name, data, created) VALUES (?, ?, ?)",
@@ -222,6 +247,17 @@ def send_outbox(db: Database, store: Store) -> int:
         elif PASS_RE.match(name):
             _prune_wraps(store, name)
     return sent
+
+
+def removed_devices(store: Store, names: list[str], keys: dict[int, bytes]) -> dict[str, int]:
+    """Removed devices and the last change set of each written before it was removed."""
+    found = sorted(n for n in names if REMOVED_RE.match(n) and int(n[6:12]) in keys)
+    if not found:
+        return {}
+    doc = _open_json(keys, found[-1], store.get(found[-1]))
+    if not isinstance(doc, dict):
+        return {}
+    return {str(k): int(v) for k, v in doc.get("removed", {}).items()}
 
 
 def _prune_wraps(store: Store, newest: str) -> None:
@@ -329,17 +365,15 @@ def write_snapshot(db: Database, store: Store, names: list[str]) -> int:
             n += 1
         frontier[device] = n
     parts: list[str] = []
-    rows = db.query("SELECT key, tbl, heads FROM sync_doc ORDER BY key")
-    for index, start in enumerate(range(0, max(len(rows), 1), CHUNK_RECORDS)):
+    rank = Catalogue(db).rank
+    # Parents before children, so a device can write each part as it arrives.
+    rows = sorted(
+        db.query("SELECT key, tbl, heads FROM sync_doc"), key=lambda r: (rank(r[1]), r[0])
+    )
+    docs = [[r[0], r[1], json.loads(r[2])] for r in rows]
+    for index, chunk in enumerate(chunks(docs) or [[]]):
         part = f"rj-sn-{stamp}-{st['device_id']}-{index:04d}"
-        body = json.dumps(
-            {
-                "records": [
-                    [r[0], r[1], json.loads(r[2])] for r in rows[start : start + CHUNK_RECORDS]
-                ]
-            },
-            separators=(",", ":"),
-        ).encode()
+        body = json.dumps({"records": chunk}, separators=(",", ":")).encode()
         store.put_if_absent(part, crypto.seal(keys[epoch], epoch, part, body))
         parts.append(part)
     manifest = f"rj-sm-{stamp}-{st['device_id']}"

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from reflectjournal.storage.bulk import triggers_set_aside
 from reflectjournal.storage.changes import LOCAL_SETTING_PREFIXES, Catalogue
 from reflectjournal.storage.database import Database
 
@@ -22,6 +23,7 @@ from .versions import Version
 log = logging.getLogger(__name__)
 
 UNAPPLIED = 2  # sync_doc.conflict: merged, but not (yet) writable into the tables
+BULK_AT = 200  # new entries in one round from which the indexes are filled once
 
 
 @dataclass
@@ -134,7 +136,7 @@ def merge(
         if [v["d"] for v in heads] != before[key]
     ]
     for key, table, heads in changed:
-        save_heads(db, key, table, heads, _state(heads))
+        save_heads(db, key, table, heads, 0)  # write_through records its state
     outcome.changed += len(changed)
     fresh = {c[0] for c in changed}
     retry = [
@@ -145,22 +147,15 @@ def merge(
     write_through(db, cat, changed + retry, outcome)
 
 
-def write_through(
-    db: Database, cat: Catalogue, docs: list[tuple[str, str, list[Version]]], outcome: Outcome
+def _write_all(
+    db: Database,
+    cat: Catalogue,
+    docs: list[tuple[str, str, list[Version]]],
+    shown: dict[str, versions.View],
+    written: list[tuple[str, int]],
+    outcome: Outcome,
 ) -> None:
-    """Make the tables say what these records' heads say.
-
-    Records are written parents first and deleted children first (a parent's cascade never
-    deletes what is being kept). The marks our own writes leave are taken back, so only
-    their side effects (a cascade) are captured as changes; a record that could not be
-    written whole (it names a record not here yet, a unique rule) is kept and tried again at
-    the next sync.
-    """
-    shown = {d[0]: versions.view(d[2]) for d in docs}
-    live = sorted((d for d in docs if not shown[d[0]].deleted), key=lambda d: cat.rank(d[1]))
-    dead = sorted((d for d in docs if shown[d[0]].deleted), key=lambda d: -cat.rank(d[1]))
-    written: list[tuple[str, int]] = []
-    for key, table, _heads in live + dead:
+    for key, table, _heads in docs:
         view = shown[key]
         if table not in cat.tables:
             db.execute("UPDATE sync_doc SET conflict = ? WHERE key = ?", (UNAPPLIED, key))
@@ -183,4 +178,33 @@ def write_through(
         if not whole:
             outcome.unapplied += 1
         db.execute("UPDATE sync_doc SET conflict = ? WHERE key = ?", (state, key))
+
+
+def write_through(
+    db: Database, cat: Catalogue, docs: list[tuple[str, str, list[Version]]], outcome: Outcome
+) -> None:
+    """Make the tables say what these records' heads say.
+
+    Records are written parents first and deleted children first (a parent's cascade never
+    deletes what is being kept). The marks our own writes leave are taken back, so only
+    their side effects (a cascade) are captured as changes; a record that could not be
+    written whole (it names a record not here yet, a unique rule) is kept and tried again at
+    the next sync.
+    """
+    shown = {d[0]: versions.view(d[2]) for d in docs}
+    live = sorted((d for d in docs if not shown[d[0]].deleted), key=lambda d: cat.rank(d[1]))
+    dead = sorted((d for d in docs if shown[d[0]].deleted), key=lambda d: -cat.rank(d[1]))
+    written: list[tuple[str, int]] = []
+    new_entries = [d[0] for d in live if d[1] == "entry"]
+    # Many new entries (a device joining): the search index and the pattern digest are
+    # filled once for the batch, as the importers do, instead of row by row.
+    if len(new_entries) >= BULK_AT and not any(cat.rid_of(k) is not None for k in new_entries):
+        first = (db.scalar("SELECT max(id) FROM entry") or 0) + 1
+        with triggers_set_aside(db) as fill:
+            _write_all(db, cat, live + dead, shown, written, outcome)
+            last = db.scalar("SELECT max(id) FROM entry") or 0
+            if last >= first:
+                fill(first, last)
+    else:
+        _write_all(db, cat, live + dead, shown, written, outcome)
     db.executemany("DELETE FROM sync_dirty WHERE tbl = ? AND rid = ?", written)

@@ -288,6 +288,18 @@ class DeviceSync:
                 store.put_if_absent(wrap, crypto.wrap_to_device(keys, bytes(public), wrap))
             wrap = engine.next_pass_name(names, epoch)
             store.put_if_absent(wrap, crypto.wrap_with_passphrase(keys, passphrase, wrap))
+            # What the removed device wrote before now stays; what it writes after is refused
+            # by every device (it still holds the old key, so it could still write).
+            removed = engine.removed_devices(store, names, keys)
+            seqs = [
+                int(m.group(2))
+                for (n,) in self.db.query("SELECT name FROM sync_applied")
+                if (m := engine.CHANGESET_RE.match(n)) and m.group(1) == gone.device_id
+            ]
+            removed[gone.device_id] = max(seqs, default=0)
+            listing = f"rj-rm-{epoch:06d}"
+            body = json.dumps({"removed": removed}).encode()
+            store.put_if_absent(listing, crypto.seal(keys[epoch], epoch, listing, body))
             with self.db.transaction():
                 self.db.execute(
                     "INSERT INTO sync_key(epoch, key) VALUES (?, ?)", (epoch, keys[epoch])

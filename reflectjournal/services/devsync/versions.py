@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Version = dict[str, Any]
+STAMPS = frozenset({"updated", "arrived", "last_seen"})  # change times: the newest wins
 Fields = dict[str, Any]
 
 
@@ -103,6 +104,10 @@ def _merge_field(name: str, candidates: list[tuple[list[Any], Version]]) -> tupl
         return values[-1], False
     if all(v == values[0] for v in values):
         return values[0], True
+    if name in STAMPS:
+        # When a record was last changed is bookkeeping, not the person's words: the newest
+        # wins, and a concurrent edit never becomes a conflict over it.
+        return max(str(v) for v in values if v is not None), True
     if name.startswith("tag:"):
         present = [c for c in candidates if c[0][0] is not None]
         return present[-1][0][0], True
@@ -128,6 +133,11 @@ def view(heads: list[Version]) -> View:
     if not live:
         return View(deleted=True, winner=heads[-1])
     result = View(deleted=False, winner=live[-1])
+    if len(heads) == 1 and not any(len(slot) > 3 and slot[3] for slot in live[0]["f"].values()):
+        # One head and no conflict carried in it (the common case): it is what is shown.
+        result.slots = {name: list(slot) for name, slot in live[0]["f"].items()}
+        result.fields = {n: s[0] for n, s in result.slots.items() if s[0] is not None}
+        return result
     if len(live) < len(heads):
         dead = [h for h in heads if h.get("x")]
         result.conflicts.append(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from reflectjournal.errors import PacketRejected, UsageError
+from reflectjournal.services.display import plural
 from reflectjournal.services.sharing.crypto import reject, utc_timestamp
 from reflectjournal.services.sharing.files import read_packet_file, write_atomically
 from reflectjournal.services.sharing.service import SharingService
@@ -264,7 +265,7 @@ class FileExports:
         plan = shares.plan(request)
         if plan.findings and not allow_identifiers:
             exc = PrivacyCheckFailed(
-                f"The privacy check found {len(plan.findings)} likely patient identifier(s), so "
+                f"The privacy check found {plural(len(plan.findings), 'likely patient identifier')}, so "
                 "nothing was written; edit or redact them, or send anyway with "
                 "--allow-identifiers."
             )

@@ -113,7 +113,9 @@ class ExportService:
         cancelled: CancelCheck | None = None,
         allow_identifiers: bool = False,
         regulator: str | None = None,
+        only: list[int] | None = None,
     ) -> ExportReport:
+        """``only``: these entries and no others (File → Export this entry), else ``f``'s."""
         if kind not in FORMATS:
             raise UsageError(
                 f"'{kind}' is not an export format; choose one of {', '.join(FORMATS)}."
@@ -129,7 +131,7 @@ class ExportService:
                 raise UsageError(
                     "Name the CPD file .md, .html or .pdf; the ending picks the layout."
                 )
-        ids = entry_ids(self.db, self.journal, f)
+        ids = [int(i) for i in only] if only is not None else entry_ids(self.db, self.journal, f)
         self._exported = set(ids)  # links to these become links within the document
         entries = iter_entries(
             self.db, ids, progress=progress, cancelled=cancelled, attachments=kind != "cpd"
@@ -239,6 +241,34 @@ class ExportService:
             raise UsageError(NO_PDF)
         with atomic_file(out) as tmp:
             self.pdf_writer(html, tmp, title)
+
+    def entry_document(self, entry_id: int) -> tuple[str, str]:
+        """(title, HTML page) of one entry, laid out as the HTML export lays it (for printing)."""
+        from .html_export import document, entry_html
+
+        entries = list(iter_entries(self.db, [int(entry_id)]))
+        if not entries:
+            from reflectjournal.errors import NotFound
+
+            raise NotFound(f"There is no entry {entry_id}; it may have been deleted.")
+        title = str(entries[0]["title"] or "Entry")
+        return title, document(title, entry_html(entries[0]))
+
+    def save_file(self, out: Path, data: str | bytes) -> Path:
+        """Any other file for the user (a person's record, a calendar): written beside ``out``
+        and renamed into place, so it is whole or absent."""
+        out = Path(out)
+        if not out.parent.is_dir():
+            raise UsageError(f"The folder {out.parent} does not exist; nothing was written.")
+        try:
+            with atomic_file(out) as tmp:
+                if isinstance(data, bytes):
+                    tmp.write_bytes(data)
+                else:
+                    write_text(tmp, data)
+        except OSError as exc:
+            raise UsageError(f"{out} could not be written ({exc.strerror or exc}).") from None
+        return out
 
     def save_document(self, out: Path, *, markdown: str, html: str, title: str) -> Path:
         """A document for the user (the prep brief): PDF for ``.pdf``, else the Markdown, each

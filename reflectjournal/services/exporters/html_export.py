@@ -19,7 +19,8 @@ body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 10.5pt; color: 
        max-width: 46em; margin: 2em auto; line-height: 1.45; }
 h1 { font-size: 18pt; color: #0b4f6c; margin-bottom: 0.2em; }
 h2 { font-size: 13pt; color: #0b4f6c; margin-top: 1.6em; margin-bottom: 0.2em; }
-h3, h4, h5, h6 { font-size: 11pt; margin-bottom: 0.2em; }
+h3 { font-size: 11.5pt; color: #1a1a1a; margin-top: 1em; margin-bottom: 0.2em; }
+h4, h5, h6 { font-size: 10.5pt; margin-bottom: 0.2em; }
 .meta { color: #555555; font-size: 9pt; margin-top: 0; }
 .entry { page-break-inside: avoid; border-top: 1px solid #9fb8c4; padding-top: 0.4em; }
 .comments { margin-left: 1.2em; color: #333333; }
@@ -164,8 +165,17 @@ def _size(size: int) -> str:
     return size_text(size)
 
 
+_HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])")
+
+
+def demote_headings(html: str) -> str:
+    """An entry's own headings one level below its title (h2), so a Gibbs reflection's
+    "Description" is not as big as the entry it belongs to (the PDF looked flat)."""
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 1)}", html)
+
+
 def entry_html(entry: dict, exported: set[int] | None = None) -> str:
-    body = render_markdown(entry["body"], entry.get("link_context"))
+    body = demote_headings(render_markdown(entry["body"], entry.get("link_context")))
     if "rj-" in body:
         body = _resolve_internal(body, entry, exported or set())
     anchor = f' id="entry-{int(entry["id"])}"' if str(entry.get("id", "")).isdigit() else ""

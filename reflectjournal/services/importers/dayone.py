@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from reflectjournal.errors import ImportFailed
+from reflectjournal.services.display import plural
 
 from .json_stream import iter_array
 from .records import (
@@ -145,7 +146,7 @@ def _created(item: dict) -> datetime | str:
     if when.tzinfo is None:  # Day One stores UTC
         when = when.replace(tzinfo=UTC)
     if not in_range(when):
-        return f"the creationDate '{raw[:40]}' is out of range"
+        return f"the creationDate '{shown}' is out of range"
     zone = zone_named(item.get("timeZone"))
     return when.astimezone(zone) if zone is not None else when.astimezone(UTC)
 
@@ -198,7 +199,7 @@ def _entry(item: object) -> ImportedEntry | str:
     title, body = split_title(unescape(text))
     if not title and not body:
         if attachments:
-            return f"it has no text, only {attachments} attachment(s), which are not imported"
+            return f"it has no text, only {plural(attachments, 'attachment')}, and attachments are not imported"
         return "the entry is empty"
     return finish_entry(item, ("tags", "starred", "uuid"), title, body, created, attachments)
 

@@ -14,6 +14,7 @@ from typing import IO
 from .jrnl_dates import DateReader
 from .json_stream import iter_array
 from .records import ImportedEntry, Item, Skipped, dedupe_tags
+from .safety import shown
 
 
 def _entry(item: object, reader: DateReader) -> ImportedEntry | str:
@@ -30,7 +31,7 @@ def _entry(item: object, reader: DateReader) -> ImportedEntry | str:
         return "it has no date"
     stamp = reader.read(f"{date} {time}".strip())
     if stamp is None:
-        return f"the date '{(date + ' ' + time).strip()[:40]}' could not be read"
+        return f"the date '{shown((date + ' ' + time).strip())}' could not be read"
     starred = item.get("starred", False)
     if not isinstance(starred, bool):
         return "'starred' is not true or false"

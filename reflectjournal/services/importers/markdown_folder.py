@@ -53,7 +53,7 @@ from .records import (
     local_timezone,
     localise,
 )
-from .safety import MAX_NOTE_BYTES, decode_strict, read_bytes_capped, safe_walk
+from .safety import MAX_NOTE_BYTES, decode_strict, read_bytes_capped, safe_walk, shown
 from .vault_links import VaultIndex, is_asset, resolve_note
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -301,7 +301,7 @@ def _date_field(front: _Front, tz: tzinfo) -> datetime | None:
         when = datetime.fromisoformat(raw.strip())
     except ValueError:
         raise _BadNote(
-            f"front matter line {line}: the date '{raw[:40]}' could not be read"
+            f"front matter line {line}: the date '{shown(raw)}' could not be read"
         ) from None
     if len(raw.strip()) == 10:  # a date alone
         when = datetime.combine(when.date(), DEFAULT_TIME)

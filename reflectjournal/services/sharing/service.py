@@ -8,6 +8,7 @@ from functools import cached_property
 
 from reflectjournal.errors import PacketRejected, UsageError
 from reflectjournal.services import privacy, settings
+from reflectjournal.services.display import plural
 from reflectjournal.services.sharing.feedback import FeedbackService
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
 from reflectjournal.services.sharing.share import SharePlan, ShareRequest, ShareService
@@ -125,7 +126,7 @@ class SharingService:
             if got["already_imported"]:
                 text = f"This feedback from {got['from']} was already received."
             else:
-                text = f"From {got['from']}: {got['attached']} comment(s) on your entries."
+                text = f"From {got['from']}: {plural(got['attached'], 'comment')} on your entries."
             return ReceivedFile("feedback", got["from"], text, got["attached"] > 0)
         got = self.import_share(path)
         if got["already_imported"]:

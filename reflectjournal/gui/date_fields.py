@@ -1,0 +1,62 @@
+"""Date pickers in the one date style ("30 Nov 2026"), including a date that may be left
+empty (an action with no due date). Free-text dates headed "YYYY-MM-DD" are gone."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QWidget
+
+DISPLAY_FORMAT = "d MMM yyyy"  # services/display.py's date_text, in Qt's words
+NO_DATE = QDate(2000, 1, 1)  # the picker's lowest day stands for "no date"
+
+
+class DatePicker(QDateEdit):
+    """A calendar pop-up in the one date style; one Tab stop, like the editor's date."""
+
+    def __init__(self, day: QDate | None = None, parent: QWidget | None = None):
+        super().__init__(day or QDate.currentDate(), parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat(DISPLAY_FORMAT)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next)
+
+
+class OptionalDatePicker(DatePicker):
+    """A date that may be left out: "No date" until one is picked (Delete clears it)."""
+
+    def __init__(self, value: str | None = None, parent: QWidget | None = None):
+        super().__init__(None, parent)
+        self.setMinimumDate(NO_DATE)
+        self.setSpecialValueText("No date")
+        self.set_iso(value)
+
+    def set_iso(self, value: str | None) -> None:
+        try:
+            day = date.fromisoformat(value) if value else None
+        except ValueError:
+            day = None
+        if day is None:
+            self.setDate(NO_DATE)
+        else:
+            self.setDate(QDate(day.year, day.month, day.day))
+
+    def iso(self) -> str | None:
+        """The chosen day as ISO text, or None for "No date"."""
+        if self.date() == NO_DATE:
+            return None
+        return self.date().toString("yyyy-MM-dd")
+
+    def keyPressEvent(self, event) -> None:
+        from PySide6.QtCore import Qt
+
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.date() != NO_DATE:
+            if (
+                self.currentSection() == QDateEdit.Section.NoSection
+                or event.key() == Qt.Key.Key_Delete
+            ):
+                self.set_iso(None)
+                return
+        super().keyPressEvent(event)
