@@ -7,6 +7,7 @@ folder, so a test can also look at (or damage) the bytes on "the server's disk".
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
@@ -51,6 +52,13 @@ def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 20.0) -> 
     raise RuntimeError("rclone did not start listening in time")
 
 
+def _die_with_parent() -> None:
+    # A test run killed hard (timeout, Ctrl-C twice) would otherwise leave the server behind,
+    # busy and holding its port; on Linux the kernel stops it when pytest goes.
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 @dataclass
 class Server:
     kind: str
@@ -69,6 +77,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         _wait_for_port(self.port, self.proc)
 
