@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.passphrase_fields import clear_on_typing, show_toggle
+from reflectjournal.services.display import plural
 
 log = logging.getLogger(__name__)
 
@@ -140,10 +141,10 @@ def change_passphrase(
     count = len(result["backups"])
     if count and result["choice"] == "keep":
         said += (
-            f" {count} older backup(s) still open with the old passphrase; delete them when "
+            f" {plural(count, 'older backup')} still open with the old passphrase; delete them when "
             "you no longer need them."
         )
     elif count:
         verb = "Re-encrypted" if result["choice"] == "reencrypt" else "Deleted"
-        said += f" {verb} {count} older backup(s)."
+        said += f" {verb} {plural(count, 'older backup')}."
     return said

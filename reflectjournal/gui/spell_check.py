@@ -7,7 +7,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit
 
-from reflectjournal.services import spelling
 from reflectjournal.services.spelling import Speller
 
 LIMIT = 60_000  # characters
@@ -34,8 +33,8 @@ class SpellCheck:
 
     def __init__(self, workspace):
         self.workspace = workspace
-        self.speller = Speller(spelling.own_words(workspace.db))
-        self.enabled = self.speller.available and spelling.is_on(workspace.db)
+        self.speller = Speller(workspace.spelling.own_words())
+        self.enabled = self.speller.available and workspace.spelling.is_on()
         self.highlighters: list[SpellHighlighter] = []
 
     def attach(self, box: QPlainTextEdit) -> None:
@@ -52,7 +51,7 @@ class SpellCheck:
 
     def set_enabled(self, on: bool) -> None:
         self.enabled = on and self.speller.available
-        spelling.set_on(self.workspace.db, on)
+        self.workspace.spelling.set_on(on)
         self._rehighlight()
 
     def _rehighlight(self) -> None:
@@ -115,7 +114,7 @@ class SpellCheck:
         box.setTextCursor(cursor)
 
     def learn(self, word: str) -> None:
-        spelling.add_own_word(self.workspace.db, word)
+        self.workspace.spelling.add_own_word(word)
         self.speller.learn(word)
         self._rehighlight()
 

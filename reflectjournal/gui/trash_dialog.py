@@ -33,7 +33,7 @@ class TrashDialog(QDialog):
         self.setWindowTitle("Trash")
         self.restored: list[int] = []
         intro = QLabel(
-            f"Deleted entries stay here for {KEEP_DAYS} days, inside your encrypted journal, "
+            f"Deleted entries stay here for {plural(KEEP_DAYS, 'day')}, inside your encrypted journal, "
             "then go for good. Restoring one brings back its text, tags, comments and the "
             "actions made from it; it is not shared again until you choose to share it."
         )

@@ -129,3 +129,22 @@ def is_on(db: Database) -> bool:
 
 def set_on(db: Database, on: bool) -> None:
     settings.write(db, settings.SPELLING, "1" if on else "0")
+
+
+class SpellingPrefs:
+    """The journal's spelling choices, as the front ends see them (``workspace.spelling``)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def own_words(self) -> list[str]:
+        return own_words(self.db)
+
+    def add_own_word(self, word: str) -> list[str]:
+        return add_own_word(self.db, word)
+
+    def is_on(self) -> bool:
+        return is_on(self.db)
+
+    def set_on(self, on: bool) -> None:
+        set_on(self.db, on)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from reflectjournal.services.revalidation_exchange import RevalidationExchange
     from reflectjournal.services.review import WeeklyReview
     from reflectjournal.services.sharing.service import SharingService
+    from reflectjournal.services.spelling import SpellingPrefs
     from reflectjournal.services.suggest import TagSuggester
     from reflectjournal.services.trash import TrashService
     from reflectjournal.services.wellbeing import Wellbeing
@@ -151,6 +152,12 @@ class Workspace:
         from reflectjournal.services.suggest import TagSuggester as Suggester
 
         return Suggester(self.db)
+
+    @cached_property
+    def spelling(self) -> SpellingPrefs:  # spell check on/off and the journal's own words
+        from reflectjournal.services.spelling import SpellingPrefs as Prefs
+
+        return Prefs(self.db)
 
     @cached_property
     def review(self) -> WeeklyReview:

@@ -68,8 +68,8 @@ def _check_journal(path: Path, key, acknowledged: set[int]) -> int:
         if newest is not None and newest["title"].startswith("crash "):
             token = newest["title"].split()[1]
             service = JournalService(db)
-            assert [e["id"] for e in service.search(token)] == [str(newest["id"])]
-            assert str(newest["id"]) in {e["id"] for e in service.search("group")}
+            assert [e.id for e in service.found(token)] == [newest["id"]]
+            assert newest["id"] in {e.id for e in service.found("group")}
         return len(ids)
     finally:
         db.close()
