@@ -10,18 +10,11 @@ import os
 from pathlib import Path
 
 from reflectjournal.cli import output
+from reflectjournal.cli.places import add_place_options, place_spec
 
 
 def _place_options(p: argparse.ArgumentParser, *, required: bool) -> None:
-    where = p.add_mutually_exclusive_group(required=required)
-    where.add_argument("--folder", metavar="DIR")
-    where.add_argument("--webdav", metavar="URL")
-    where.add_argument("--s3", metavar="URL")
-    p.add_argument("--user", metavar="U")
-    p.add_argument("--password-file", metavar="F")
-    p.add_argument("--bucket", metavar="B")
-    p.add_argument("--access-key", metavar="K")
-    p.add_argument("--secret-file", metavar="F")
+    add_place_options(p, required=required)
     p.add_argument("--device-name", metavar="NAME", help="how other devices list this one")
 
 
@@ -79,12 +72,6 @@ def _workspace(args):
     return workspace(args)
 
 
-def _spec(args):
-    from reflectjournal.cli.exchange_cmds import _spec as spec
-
-    return spec(args)
-
-
 def _round_json(result) -> dict:
     return {
         "sent": result.sent,
@@ -96,7 +83,7 @@ def _round_json(result) -> dict:
 
 
 def cmd_devices_set(args) -> int:
-    spec = _spec(args)
+    spec = place_spec(args)
     passphrase = journal_passphrase(args)
     with _workspace(args) as ws:
         result = ws.devices.set_place(spec, passphrase, name=args.device_name)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from reflectjournal.cli import output
+from reflectjournal.cli.places import add_place_options, place_spec, secret_from_file
 
 
 class _VerbsOrEntryIds(dict):
@@ -58,15 +59,7 @@ def register(sub) -> None:
     verbs = exchange.add_subparsers(dest="verb", metavar="VERB", required=True)
     p = verbs.add_parser("set", help="meet PERSON (or everyone) in a folder, WebDAV or S3")
     p.add_argument("person", nargs="?", metavar="PERSON")
-    where = p.add_mutually_exclusive_group(required=True)
-    where.add_argument("--folder", metavar="DIR")
-    where.add_argument("--webdav", metavar="URL")
-    where.add_argument("--s3", metavar="URL")
-    p.add_argument("--user", metavar="U")
-    p.add_argument("--password-file", metavar="F")
-    p.add_argument("--bucket", metavar="B")
-    p.add_argument("--access-key", metavar="K")
-    p.add_argument("--secret-file", metavar="F")
+    add_place_options(p, required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_exchange_set)
     p = verbs.add_parser("invite", help="an invitation: your contact card and where to meet")
@@ -97,46 +90,6 @@ def _workspace(args):
     from reflectjournal.cli.journal_cmds import workspace
 
     return workspace(args)
-
-
-def _secret(path: str | None, what: str) -> str | None:
-    from reflectjournal.errors import UsageError
-
-    if path is None:
-        return None
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise UsageError(f"The {what} file {path} could not be read; check its name.") from None
-    secret = text.rstrip("\r\n")
-    if not secret:
-        raise UsageError(f"The {what} file {path} is empty.")
-    return secret
-
-
-def _spec(args):
-    from reflectjournal.errors import UsageError
-    from reflectjournal.services.exchange.places import PlaceSpec
-
-    if args.folder:
-        if args.user or args.password_file or args.bucket or args.access_key or args.secret_file:
-            raise UsageError("A folder needs no user, password, bucket or keys; remove them.")
-        return PlaceSpec("folder", args.folder)
-    if args.webdav:
-        if args.bucket or args.access_key or args.secret_file:
-            raise UsageError("--bucket, --access-key and --secret-file are for S3 places.")
-        return PlaceSpec(
-            "webdav", args.webdav, user=args.user, secret=_secret(args.password_file, "password")
-        )
-    if args.user or args.password_file:
-        raise UsageError("--user and --password-file are for WebDAV places.")
-    return PlaceSpec(
-        "s3",
-        args.s3,
-        bucket=args.bucket,
-        user=args.access_key,
-        secret=_secret(args.secret_file, "secret key"),
-    )
 
 
 def _recipient_json(r) -> dict:
@@ -230,7 +183,7 @@ def cmd_sync(args) -> int:
 
 
 def cmd_exchange_set(args) -> int:
-    spec = _spec(args)
+    spec = place_spec(args)
     with _workspace(args) as ws:
         done = ws.sharing.exchange.set_place(spec, args.person)
     who = args.person or "everyone"
@@ -309,7 +262,7 @@ def cmd_exchange_accept(args) -> int:
         kind = (
             "folder" if args.folder else ("s3" if args.access_key or args.secret_file else "webdav")
         )
-        secret = _secret(args.password_file or args.secret_file, "password or secret key")
+        secret = secret_from_file(args.password_file or args.secret_file, "password or secret key")
         override = PlaceSpec(
             kind, args.folder or "", user=args.user or args.access_key, secret=secret
         )

@@ -219,9 +219,9 @@ def cmd_init(args) -> int:
         raise UsageError("A synced journal is always encrypted; remove --unencrypted.")
     spec = None
     if args.join:
-        from reflectjournal.cli.exchange_cmds import _spec
+        from reflectjournal.cli.places import place_spec
 
-        spec = _spec(args)
+        spec = place_spec(args)
     passphrase = None if args.unencrypted else init_passphrase(args)
     ws = Workspace.create(path, passphrase, owner=args.name, keyring=keyring_store(args))
     if spec is not None and passphrase is not None:
