@@ -43,7 +43,7 @@ CHANGESET_RE = re.compile(r"\Arj-cs-([0-9a-f]{16})-(\d{10})\Z")
 MANIFEST_RE = re.compile(r"\Arj-sm-(\d{16})-([0-9a-f]{16})\Z")
 PART_RE = re.compile(r"\Arj-sn-(\d{16})-([0-9a-f]{16})-(\d{4})\Z")
 DEVICE_RE = re.compile(r"\Arj-dv-([0-9a-f]{16})-(\d{10})\Z")
-PASS_RE = re.compile(r"\Arj-pw-(\d{6})-(\d{10})\Z")
+PASS_RE = re.compile(r"\Arj-pw-(\d{6})-(\d{13})\Z")
 WRAP_RE = re.compile(r"\Arj-dw-(\d{6})-([0-9a-f]{16})\Z")
 REMOVED_RE = re.compile(r"\Arj-rm-(\d{6})\Z")
 CHUNK_RECORDS = 2000  # records per change set or snapshot part, at most
@@ -270,10 +270,14 @@ def _prune_wraps(store: Store, newest: str) -> None:
 
 
 def next_pass_name(names: list[str], epoch: int) -> str:
-    """A newer passphrase wrapping than any listed (by time, so one made offline sorts last)."""
+    """A newer passphrase wrapping than any listed (by time, so one made offline sorts last).
+
+    Milliseconds, not seconds: a passphrase change made in the same second as the wrapping
+    before it (set up, then changed at once) must not reuse its name, which the place keeps.
+    """
     gens = [int(m.group(2)) for n in names if (m := PASS_RE.match(n)) and int(m.group(1)) == epoch]
-    gen = max([int(time.time()), *(g + 1 for g in gens)])
-    return f"rj-pw-{epoch:06d}-{gen:010d}"
+    gen = max([time.time_ns() // 1_000_000, *(g + 1 for g in gens)])
+    return f"rj-pw-{epoch:06d}-{gen:013d}"
 
 
 def newest_pass(names: list[str]) -> str | None:
