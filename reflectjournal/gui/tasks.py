@@ -21,6 +21,16 @@ A task that writes much uses its own connection (``Workspace.for_worker()``), so
 reads never wait for its transaction; writes reach the window's pages as change events
 (``gui/operations.py``).
 
+While tasks run, the window must still turn its event loop every few milliseconds, and two
+things in CPython stand in its way (measured in tests/benchmarks/test_bench_gui.py):
+the cyclic garbage collector, which walks the whole heap holding the GIL, so a full
+collection triggered by the worker's allocations froze the UI thread for 55-80 ms (more in
+the app, whose heap is larger); and the scheduler, which on a two-core machine gives the
+worker and its parser thread both cores. So while any task runs, the objects that existed
+when it started are frozen out of collection (``gc.freeze``: the worker's collections scan
+only what is new, and nothing is lost: they are unfrozen when the last task ends), and
+worker threads run at a lower CPU priority than the UI thread (Linux: per-thread nice).
+
 :func:`wait_for` is the same idiom for work the caller must have the answer to before it goes
 on (opening a journal): the event loop keeps turning meanwhile, a notice appears if it takes a
 while, and an error is raised again in the caller's thread exactly as a direct call raises it.
@@ -28,9 +38,12 @@ while, and an error is raised again in the caller's thread exactly as a direct c
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
@@ -86,6 +99,44 @@ class Task(QObject):
         self._cancel.set()
 
 
+_quiet_lock = threading.Lock()
+_quiet_tasks = 0
+# Niceness added to a worker thread: enough that the UI thread wins a contended core at once.
+WORKER_NICENESS = 10
+
+
+@contextmanager
+def _collector_quiet() -> Iterator[None]:
+    """While any task runs, full collections skip the objects that existed before it."""
+    global _quiet_tasks
+    with _quiet_lock:
+        _quiet_tasks += 1
+        if _quiet_tasks == 1:
+            gc.freeze()  # O(1): the generations are spliced onto the permanent one
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_tasks -= 1
+            if not _quiet_tasks:
+                gc.unfreeze()
+
+
+def _lower_priority() -> None:
+    """Run this (pool) thread behind the UI thread. Per-thread on Linux; a pool thread stays
+    lowered, since an unprivileged thread cannot raise its priority again. Elsewhere, or if
+    refused, the task simply runs at normal priority."""
+    if not hasattr(os, "setpriority") or not hasattr(threading, "get_native_id"):
+        return
+    tid = threading.get_native_id()
+    try:
+        current = os.getpriority(os.PRIO_PROCESS, tid)
+        if current < WORKER_NICENESS:
+            os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICENESS)
+    except OSError:
+        log.debug("could not lower a worker thread's priority", exc_info=True)
+
+
 class _Runner(QRunnable):
     def __init__(self, task: Task, fn: Callable[[TaskContext], Any]):
         super().__init__()
@@ -95,8 +146,10 @@ class _Runner(QRunnable):
 
     def run(self) -> None:
         task = self._task
+        _lower_priority()
         try:
-            result = self._fn(TaskContext(task))
+            with _collector_quiet():
+                result = self._fn(TaskContext(task))
         except Cancelled:
             task.cancelled.emit()
         except ReflectJournalError as exc:

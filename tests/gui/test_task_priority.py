@@ -1,0 +1,79 @@
+"""Background tasks keep out of the UI thread's way (gui/tasks.py): while one runs, the
+collector leaves the objects that existed before it alone, and its thread runs at a lower
+CPU priority. tests/benchmarks/test_bench_gui.py measures what that buys."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import threading
+
+import pytest
+
+from reflectjournal.gui.tasks import WORKER_NICENESS, run_task
+
+
+def test_old_objects_are_frozen_out_of_collection_only_while_a_task_runs(qtbot):
+    assert gc.get_freeze_count() == 0
+    old = len(gc.get_objects())
+    seen: dict[str, int] = {}
+
+    def work(ctx):
+        # Everything that existed when the task started sits in the permanent generation,
+        # which a collection (even a full one) does not walk: gc.get_objects() lists the rest.
+        seen["frozen"] = gc.get_freeze_count()
+        seen["walked"] = len(gc.get_objects())
+
+    with qtbot.waitSignal(run_task(work).done, timeout=10000):
+        pass
+    assert seen["frozen"] >= old // 2
+    assert seen["walked"] < old // 2
+    # Unfrozen when the last task ended: nothing stays out of collection for good.
+    assert gc.get_freeze_count() == 0
+
+
+def test_two_overlapping_tasks_unfreeze_only_when_both_have_ended(qtbot):
+    first_in = threading.Event()
+    release_first = threading.Event()
+    counts: list[int] = []
+
+    def first(ctx):
+        first_in.set()
+        release_first.wait(10)
+        counts.append(gc.get_freeze_count())
+
+    def second(ctx):
+        first_in.wait(10)
+        counts.append(gc.get_freeze_count())
+
+    from PySide6.QtCore import QThreadPool
+
+    pool = QThreadPool()  # two threads of its own, whatever else the global pool is doing
+    pool.setMaxThreadCount(2)
+    a = run_task(first, pool=pool)
+    with qtbot.waitSignal(run_task(second, pool=pool).done, timeout=10000):
+        pass
+    assert gc.get_freeze_count() > 0  # the first is still running
+    release_first.set()
+    with qtbot.waitSignal(a.done, timeout=10000):
+        pass
+    assert all(count > 0 for count in counts) and len(counts) == 2
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_a_task_runs_at_a_lower_cpu_priority_than_the_ui_thread(qtbot):
+    ui = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    got: list[int] = []
+    with qtbot.waitSignal(
+        run_task(
+            lambda ctx: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
+            on_finished=got.append,
+        ).done,
+        timeout=10000,
+    ):
+        pass
+    assert got and got[0] >= max(ui, WORKER_NICENESS) and got[0] > ui
+    # The UI thread itself is untouched.
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == ui
