@@ -4,6 +4,11 @@ Services raise these and never print; the CLI and GUI show ``str(exc)`` and log 
 traceback of anything else.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 
 class ReflectJournalError(Exception):
     """Base class: ``str(exc)`` is a complete, user-facing sentence.
@@ -73,7 +78,21 @@ class PacketRejected(ReflectJournalError):
 
 
 class PrivacyCheckFailed(ReflectJournalError):
-    """Likely patient identifiers were found in content about to leave the machine."""
+    """Likely patient identifiers were found in content about to leave the machine.
+
+    ``findings`` are the findings as the CLI reports them; ``entry_findings`` the privacy
+    service's ``EntryFinding`` records, for a window that lets the user decide each one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        findings: Sequence[dict[str, Any]] = (),
+        entry_findings: Sequence[Any] = (),
+    ) -> None:
+        super().__init__(message)
+        self.findings = list(findings)
+        self.entry_findings = list(entry_findings)
 
 
 class UnencryptedJournal(ReflectJournalError):

@@ -7,6 +7,7 @@ that file.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,7 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = build_parser()
     raw = list(sys.argv[1:] if argv is None else argv)
-    commands = set(parser._subparsers._group_actions[0].choices)  # the registered verbs
+    verbs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    commands = set(verbs.choices)  # the registered verbs
     args = parser.parse_args(_file_argument(raw, commands))
     if args.command in (None, "gui"):
         try:

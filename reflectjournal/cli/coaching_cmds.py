@@ -195,9 +195,12 @@ def cmd_person_delete(args) -> int:
 def cmd_person_export(args) -> int:
     from reflectjournal.cli.practice_cmds import _out_path, _privacy
     from reflectjournal.cli.privacy_report import refusal_reported
+    from reflectjournal.errors import UsageError
     from reflectjournal.services import subject_access
 
     out = _out_path(args.out, (".json", ".md"), "export")
+    if out is None:  # --out "" (the flag itself is required)
+        raise UsageError("Give the file to write with --out FILE.json or --out FILE.md.")
     with refusal_reported(args), workspace(args) as ws:
         file = subject_access.gather(ws, args.name)
         as_json = out.suffix.lower() == ".json"
@@ -278,7 +281,6 @@ def _session_lines(sessions: list[dict]) -> None:
         output.say(
             f"{s['id']:>{width}}  {s['date'][:16].replace('T', ' ')}  {s['title']}{ahead}{opened}"
         )
-    return 0
 
 
 def cmd_session_show(args) -> int:

@@ -21,7 +21,7 @@ def refusal_reported(args) -> Iterator[None]:
     try:
         yield
     except PrivacyCheckFailed as exc:
-        findings = getattr(exc, "findings", [])
+        findings = exc.findings
         if getattr(args, "json", False):
             output.emit_json({"written": False, "findings": findings})
         else:

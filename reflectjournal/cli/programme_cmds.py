@@ -167,7 +167,7 @@ def cmd_agreement_list(args) -> int:
     return output.reply(
         args,
         [agreement_json(a) for a in agreements],
-        lambda _: [_agreement_line(a) for a in agreements],
+        lambda _: output.say("\n".join(_agreement_line(a) for a in agreements)),
         empty="No agreements yet; 'reflectjournal agreement set --with PERSON' makes one.",
     )
 
@@ -186,10 +186,10 @@ def cmd_agreement_end(args) -> int:
     )
 
 
-def _agreement_line(a) -> None:
+def _agreement_line(a) -> str:
     sessions = plural(a.sessions, "session") if a.sessions else "sessions open"
     state = f"ended {a.ended}" if a.ended else f"from {a.start or '?'}"
-    output.say(f"{a.person}  ({a.kind}, {sessions}, {state})")
+    return f"{a.person}  ({a.kind}, {sessions}, {state})"
 
 
 def _agreement_text(a) -> None:

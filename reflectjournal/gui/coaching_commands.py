@@ -21,9 +21,11 @@ from reflectjournal.gui import operations
 from reflectjournal.gui.coaching_dialogs import show_error
 from reflectjournal.gui.date_fields import DatePicker
 from reflectjournal.gui.programme_panel import AgreementDialog, EndDialog
+from reflectjournal.services.people import Person
+from reflectjournal.services.workspace import Workspace
 
 
-def _person(view) -> dict | None:
+def _person(view) -> Person | None:
     pid = view.current_person()
     return view.workspace.people.get(pid) if pid is not None else None
 
@@ -76,7 +78,7 @@ def _checked(view, text: str, what: str, entry_ids=()) -> str | None:
     except PrivacyCheckFailed as exc:
         from reflectjournal.gui.privacy_dialog import FindingsDialog
 
-        dialog = FindingsDialog(exc.entry_findings, what, view)  # type: ignore[attr-defined]
+        dialog = FindingsDialog(exc.entry_findings, what, view)
         view.findings_dialog = dialog
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -161,7 +163,7 @@ def export_person(view, path: Path | None = None) -> bool:
 class ActionDialog(QDialog):
     """Change an action's text, owner and due date."""
 
-    def __init__(self, workspace, action: dict, parent=None):
+    def __init__(self, workspace: Workspace, action: dict, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.action = action

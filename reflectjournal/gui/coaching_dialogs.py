@@ -38,11 +38,13 @@ from reflectjournal.gui.date_fields import OptionalDatePicker
 from reflectjournal.gui.focus_chain import OneStopDateTimeEdit
 from reflectjournal.gui.folders import start_in
 from reflectjournal.gui.preview import PreviewBrowser
+from reflectjournal.gui.qt_typed import present, python_datetime, wall_clock
 from reflectjournal.services import prep
 from reflectjournal.services.coaching import ActionDraft
 from reflectjournal.services.display import date_text
 from reflectjournal.services.frameworks import get_model
 from reflectjournal.services.people import Person
+from reflectjournal.services.workspace import Workspace
 
 
 def show_error(parent: QWidget, exc: ReflectJournalError) -> None:
@@ -50,7 +52,7 @@ def show_error(parent: QWidget, exc: ReflectJournalError) -> None:
 
 
 class PersonDialog(QDialog):
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.person_id: int | None = None
@@ -92,7 +94,9 @@ class SessionDialog(QDialog):
     """Session notes: date, agenda, Markdown notes (free or GROW sections) with a sanitised
     preview, tags, shared entries discussed and the actions agreed."""
 
-    def __init__(self, workspace, person: Person, session_id: int | None = None, parent=None):
+    def __init__(
+        self, workspace: Workspace, person: Person, session_id: int | None = None, parent=None
+    ):
         super().__init__(parent)
         self.workspace = workspace
         self.person = person
@@ -123,7 +127,7 @@ class SessionDialog(QDialog):
         self.sections: dict[str, QPlainTextEdit] = {}
         grow = QWidget()
         grow_form = QFormLayout(grow)
-        for section in get_model("grow").sections:
+        for section in present(get_model("grow"), "GROW model").sections:
             edit = QPlainTextEdit(placeholderText=section.prompt)
             edit.setAccessibleName(section.title)
             edit.setTabChangesFocus(True)
@@ -155,11 +159,11 @@ class SessionDialog(QDialog):
             self.linked.addItem(item)
         self.linked.setMaximumHeight(90)
 
-        self.actions = QTableWidget(0, 3)
-        self.actions.setHorizontalHeaderLabels(["Action agreed", "Owner", "Due"])
-        self.actions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.actions.setAccessibleName("Actions agreed")
-        self.actions.setMaximumHeight(150)
+        self.action_table = QTableWidget(0, 3)
+        self.action_table.setHorizontalHeaderLabels(["Action agreed", "Owner", "Due"])
+        self.action_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.action_table.setAccessibleName("Actions agreed")
+        self.action_table.setMaximumHeight(150)
         add_action = QPushButton("Add action")
         add_action.clicked.connect(lambda: self.add_action_row())
 
@@ -179,7 +183,7 @@ class SessionDialog(QDialog):
         row.addStretch(1)
         row.addWidget(add_action)
         layout.addLayout(row)
-        layout.addWidget(self.actions)
+        layout.addWidget(self.action_table)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -191,7 +195,7 @@ class SessionDialog(QDialog):
 
     def _load(self, session_id: int) -> None:
         s = self.workspace.coaching.get_session(session_id)
-        self.when.setDateTime(QDateTime(datetime.fromisoformat(s["date"]).astimezone()))
+        self.when.setDateTime(wall_clock(datetime.fromisoformat(s["date"]).astimezone()))
         self.title.setText(s["title"])
         self.agenda.setText(s["agenda"])
         self.tags.setText(", ".join(s["tags"]))
@@ -210,16 +214,16 @@ class SessionDialog(QDialog):
     def add_action_row(self, text: str = "", mine: bool | None = None, due: str = "") -> None:
         if mine is None:  # with my own coach or mentor, an action is usually mine
             mine = self.person.role in ("coach", "mentor")
-        row = self.actions.rowCount()
-        self.actions.insertRow(row)
-        self.actions.setItem(row, 0, QTableWidgetItem(text))
+        row = self.action_table.rowCount()
+        self.action_table.insertRow(row)
+        self.action_table.setItem(row, 0, QTableWidgetItem(text))
         owner = QComboBox()
         owner.addItems([self.person.name, "me"])
         owner.setCurrentIndex(1 if mine else 0)
-        self.actions.setCellWidget(row, 1, owner)
+        self.action_table.setCellWidget(row, 1, owner)
         picker = OptionalDatePicker(due or None)
         picker.setAccessibleName("Due date")
-        self.actions.setCellWidget(row, 2, picker)
+        self.action_table.setCellWidget(row, 2, picker)
 
     def _schedule_preview(self, *_args) -> None:
         self._timer.start()
@@ -228,7 +232,7 @@ class SessionDialog(QDialog):
         if self.use_grow.isChecked():
             from reflectjournal.services.entries import compose_body
 
-            return compose_body(get_model("grow"), self._section_texts())
+            return compose_body(present(get_model("grow"), "GROW model"), self._section_texts())
         return self.notes.toPlainText()
 
     def _section_texts(self) -> dict[str, str]:
@@ -240,18 +244,21 @@ class SessionDialog(QDialog):
 
     def _drafts(self) -> list[ActionDraft]:
         drafts = []
-        for row in range(self.actions.rowCount()):
-            text = (self.actions.item(row, 0) or QTableWidgetItem()).text().strip()
+        for row in range(self.action_table.rowCount()):
+            text = (self.action_table.item(row, 0) or QTableWidgetItem()).text().strip()
             if not text:
                 continue
-            owner = self.actions.cellWidget(row, 1).currentText()
-            due = self.actions.cellWidget(row, 2).iso()
+            owner_box = self.action_table.cellWidget(row, 1)
+            picker = self.action_table.cellWidget(row, 2)
+            if not isinstance(owner_box, QComboBox) or not isinstance(picker, OptionalDatePicker):
+                continue  # not a row add_action_row made
+            owner, due = owner_box.currentText(), picker.iso()
             drafts.append(ActionDraft(text, None if owner == "me" else self.person.id, due))
         return drafts
 
     def save(self) -> None:
         coaching = self.workspace.coaching
-        when = self.when.dateTime().toPython().astimezone()
+        when = python_datetime(self.when.dateTime()).astimezone()
         tags = [t for t in self.tags.text().replace(",", " ").split() if t]
         links = [
             self.linked.item(i).data(Qt.ItemDataRole.UserRole)
@@ -304,7 +311,7 @@ class SessionDialog(QDialog):
 class BriefDialog(QDialog):
     """The prep brief, rendered and sanitised, with export to Markdown and PDF."""
 
-    def __init__(self, workspace, person: str | int, parent=None):
+    def __init__(self, workspace: Workspace, person: str | int, parent=None):
         super().__init__(parent)
         qt_pdf.install(workspace)
         self.exports = workspace.exports

@@ -32,6 +32,7 @@ from reflectjournal.services.unlocking import (
     passphrase_problem,
     strength_hint,
 )
+from reflectjournal.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class WelcomeDialog(QDialog):
         self.setWindowTitle("Welcome to ReflectJournal")
         self.path = path
         self.keyring = keyring
-        self.workspace = None
+        self.workspace: Workspace | None = None
         self.opened_path: Path | None = None
 
         intro = rich_label(
@@ -136,7 +137,7 @@ class WelcomeDialog(QDialog):
         self.passphrase.textChanged.connect(self._strength)
         clear_on_typing(self.error, [self.passphrase, self.repeat])
         self.suggest_button.clicked.connect(self.suggest)
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.create_journal)
         self.open_button.clicked.connect(self.choose_existing)
 
     def _names(self) -> tuple[str, ...]:
@@ -163,7 +164,7 @@ class WelcomeDialog(QDialog):
         self.error.clear()
         self.adjustSize()  # room for the two lines, so nothing of the passphrase is cut off
 
-    def create(self) -> None:
+    def create_journal(self) -> None:  # not "create": that is QWidget.create
         from reflectjournal.services import unlocking
 
         passphrase = self.passphrase.text()
@@ -214,7 +215,7 @@ class UnlockDialog(QDialog):
         self.setWindowTitle("Unlock journal")
         self.path = path
         self.keyring = keyring
-        self.workspace = None
+        self.workspace: Workspace | None = None
         title = rich_label(f"<h3>Unlock {esc(path.name)}</h3>")
         info = QLabel(message or "Type the passphrase for this journal.")
         info.setWordWrap(True)
@@ -260,7 +261,7 @@ class UnlockDialog(QDialog):
             self.error.setText("Type the passphrase first.")
             return
         try:
-            self.workspace = run_with_notice(
+            workspace = run_with_notice(
                 lambda: unlocking.open_with_passphrase(self.path, passphrase), self
             )
         except WrongPassphrase:
@@ -271,8 +272,9 @@ class UnlockDialog(QDialog):
         except ReflectJournalError as exc:
             self.error.setText(str(exc))
             return
+        self.workspace = workspace
         if self.remember.isVisible() and self.remember.isChecked():
-            unlocking.remember_key(self.workspace, self.keyring)
+            unlocking.remember_key(workspace, self.keyring)
         self.accept()
 
 

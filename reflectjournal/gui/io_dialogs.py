@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThreadPool
 from PySide6.QtWidgets import (
@@ -32,6 +33,10 @@ from reflectjournal.gui.operations import Changes, events_of, perform_in_backgro
 from reflectjournal.gui.tasks import Cancelled, Task, run_task
 from reflectjournal.services import formats
 from reflectjournal.services.display import plural
+from reflectjournal.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from reflectjournal.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +45,7 @@ IMPORT_CHOICES = [(c.format, c.label, c.folder) for c in formats.IMPORT_CHOICES]
 EXPORT_CHOICES = [(c.format, c.label, c.suffix) for c in formats.EXPORT_CHOICES]
 
 
-def install_file_menu(window: QMainWindow, workspace) -> QMenu:
+def install_file_menu(window: MainWindow, workspace: Workspace) -> QMenu:
     """Add the File menu (first in the bar) and the automatic backup on close."""
     controller = FileActions(window, workspace)
     bar = window.menuBar()
@@ -61,7 +66,7 @@ def install_file_menu(window: QMainWindow, workspace) -> QMenu:
 
 
 class FileActions(QObject):
-    def __init__(self, window: QMainWindow, workspace, pool: QThreadPool | None = None):
+    def __init__(self, window: QMainWindow, workspace: Workspace, pool: QThreadPool | None = None):
         super().__init__(window)
         self.window = window
         self.workspace = workspace
@@ -310,9 +315,14 @@ class FileActions(QObject):
         # CPD accounts can follow one regulator's form (NMC, GMC, HCPC), with the cycle's record.
         regulator = QComboBox()
         regulator.setAccessibleName("Regulator's layout")
-        for key, label in ((None, "General layout"), ("nmc", "NMC (nurses and midwives)"),
-                           ("gmc", "GMC (doctors)"), ("hcpc", "HCPC (health and care professions)")):  # fmt: skip
-            regulator.addItem(label, key)
+        layouts: list[tuple[str | None, str]] = [
+            (None, "General layout"),
+            ("nmc", "NMC (nurses and midwives)"),
+            ("gmc", "GMC (doctors)"),
+            ("hcpc", "HCPC (health and care professions)"),
+        ]
+        for layout_key, label in layouts:
+            regulator.addItem(label, layout_key)
         form.addRow("Layout", regulator)
         kinds.currentIndexChanged.connect(
             lambda _: regulator.setEnabled(kinds.currentData() == "cpd")

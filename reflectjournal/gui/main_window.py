@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -26,8 +27,14 @@ from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import drafts, theme, views
 from reflectjournal.gui.dialogs import about, ask_minutes, shortcuts_dialog
 from reflectjournal.gui.operations import Changes, Events, perform
+from reflectjournal.gui.qt_typed import application, present
 from reflectjournal.gui.tray import DesktopReminders, ReminderBanner
 from reflectjournal.services import settings
+from reflectjournal.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from reflectjournal.gui.io_dialogs import FileActions
+    from reflectjournal.gui.journal_view import JournalView
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +54,24 @@ def gui_settings() -> QSettings:
     from reflectjournal.config import config_dir
 
     return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+@runtime_checkable
+class _Refreshable(Protocol):
+    """A page that can read its data again (Journal, Shared with me)."""
+
+    def refresh(self) -> None: ...
+
+
+def _journal_page(page: QWidget) -> JournalView:
+    # Imported here: the window module loads before any page (start-up time).
+    from reflectjournal.gui.journal_view import JournalView
+
+    if not isinstance(page, JournalView):
+        raise ReflectJournalError(
+            "The Journal page could not be opened; the details are in the log."
+        )
+    return page
 
 
 class IdleWatcher(QObject):
@@ -72,8 +97,10 @@ class MainWindow(QMainWindow):
     lock_requested = Signal()
     open_journal_requested = Signal(object)  # a Path: the controller swaps journals
     reopen_requested = Signal(str)  # the journal was re-keyed: rebuild the window, then say this
+    undo_button: QPushButton | None = None  # in the status bar for a while after a delete
+    file_actions: FileActions  # File menu's import/export/backup (gui/io_dialogs.py)
 
-    def __init__(self, workspace, title_suffix: str = "", parent=None):
+    def __init__(self, workspace: Workspace, title_suffix: str = "", parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.keyring = None  # the controller's, for Change passphrase
@@ -125,7 +152,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Unlocked {workspace.path.name}.", 4000)
 
         self.idle = IdleWatcher(self)
-        QApplication.instance().installEventFilter(self.idle)
+        application().installEventFilter(self.idle)
         self.autolock_timer = QTimer(self, interval=15_000)
         self.autolock_timer.timeout.connect(self.check_idle)
         self.autolock_timer.start()
@@ -228,12 +255,13 @@ class MainWindow(QMainWindow):
         self.nav.item(row).setText(f"{views.VIEWS[row].title} ({min(self.unseen, 99)})")
         self.nav.item(row).setToolTip(f"{self.unseen} new shared entries or comments")
         for key in ("journal", "shared"):  # comments show on entries; shares on that page
-            if key in self.pages and hasattr(self.pages[key], "refresh"):
-                self.pages[key].refresh()
+            page = self.pages.get(key)
+            if isinstance(page, _Refreshable):
+                page.refresh()
 
     def _refresh_shared(self) -> None:
         page = self.pages.get("shared")
-        if page is not None and hasattr(page, "refresh"):
+        if isinstance(page, _Refreshable):
             page.refresh()
 
     def _maybe_clear_badge(self, row: int) -> None:
@@ -271,7 +299,7 @@ class MainWindow(QMainWindow):
             trashed = getattr(widget, "trashed", None)
             if isinstance(trashed, SignalInstance):  # the Journal page: Undo after a delete
                 trashed.connect(self._offer_undo)
-            old = self.stack.widget(index)
+            old = present(self.stack.widget(index), "placeholder page")
             self.stack.insertWidget(index, widget)
             self.stack.removeWidget(old)
             old.deleteLater()
@@ -290,12 +318,17 @@ class MainWindow(QMainWindow):
         return self.page(key)
 
     @property
-    def journal_view(self):
-        return self.page("journal")
+    def journal_view(self) -> JournalView:
+        """The Journal page, built on first use (without showing it)."""
+        return _journal_page(self.page("journal"))
+
+    def go_journal(self) -> JournalView:
+        """Show the Journal page and return it."""
+        return _journal_page(self.go("journal"))
 
     def open_entry(self, entry_id: int) -> None:
         """Navigation from any page: show the entry in the Journal page."""
-        self.go("journal").open_entry(entry_id)
+        self.go_journal().open_entry(entry_id)
 
     # ---- menus and shortcuts --------------------------------------------------------------
 
@@ -336,7 +369,7 @@ class MainWindow(QMainWindow):
         journal.addSeparator()
         self._action(journal, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit = bar.addMenu("&Edit")
-        self._action(edit, "&Find in journal", QKeySequence.StandardKey.Find, self.find)
+        self._action(edit, "&Find in journal", QKeySequence.StandardKey.Find, self.find_in_journal)
         self._action(edit, "Find in &entry", "Ctrl+Alt+F", self.find_in_entry)
         self._action(edit, "Find &next in entry", "F3", self.find_next_in_entry)
         self._action(edit, "&Tags", "Ctrl+T", self.open_tags)
@@ -413,6 +446,7 @@ class MainWindow(QMainWindow):
                     action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
                 )
             )
+        first = present(first, "first File menu action")
         file_menu.insertActions(first, journal_actions)
         file_menu.insertSeparator(first)
         self.open_journal_action, self.change_passphrase_action = journal_actions
@@ -443,7 +477,7 @@ class MainWindow(QMainWindow):
         page = views.VIEWS[row].key if row >= 0 else "journal"
         entry = None
         if "journal" in self.pages:
-            entry = self.pages["journal"].editor.entry_id
+            entry = self.journal_view.editor.entry_id
         return {"page": page, "entry": entry}
 
     def restore_place(self, place: dict) -> None:
@@ -462,12 +496,12 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, choice: str) -> None:
         """Light, Dark, or System (follow the desktop), at once and from now on."""
-        theme.set_choice(QApplication.instance(), choice)
+        theme.set_choice(application(), choice)
         for action in self.theme_actions.actions():
             action.setChecked(action.data() == choice)
 
     def show_preview(self, on: bool) -> None:
-        self.go("journal").editor.show_preview(on)
+        self.go_journal().editor.show_preview(on)
 
     def set_care_note(self, on: bool) -> None:
         """Care for the carer on the owner's Patterns page (coaching's wellbeing service)."""
@@ -478,22 +512,20 @@ class MainWindow(QMainWindow):
         )
 
     def new_entry(self) -> None:
-        self.go("journal").new_entry()
+        self.go_journal().new_entry()
 
     def save_entry(self) -> None:
         self.journal_view.save_now()
 
     def delete_entry(self) -> None:
-        self.go("journal").delete_current()
+        self.go_journal().delete_current()
 
     def undo_delete(self) -> None:
-        self.go("journal").undo_delete()
+        self.go_journal().undo_delete()
         self._forget_undo()
 
     def _offer_undo(self, trash_id: int, title: str) -> None:
         """An Undo button in the status bar for a little while, and Journal → Undo delete."""
-        from PySide6.QtWidgets import QPushButton
-
         self._forget_undo()
         self.undo_delete_action.setEnabled(True)
         button = QPushButton("Undo")
@@ -505,7 +537,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(UNDO_SECONDS * 1000, lambda: self._forget_undo(button))
 
     def _forget_undo(self, only=None) -> None:
-        button = getattr(self, "undo_button", None)
+        button = self.undo_button
         if button is None or (only is not None and button is not only):
             return
         self.undo_button = None
@@ -514,7 +546,7 @@ class MainWindow(QMainWindow):
 
     def _saved_entry(self) -> int | None:
         """The open entry, saved first; None (with a word in the status bar) when empty."""
-        entry_id = self.go("journal").editor.save()
+        entry_id = self.go_journal().editor.save()
         if entry_id is None:
             self.statusBar().showMessage("Write or open an entry first.", 6000)
         return entry_id
@@ -560,14 +592,14 @@ class MainWindow(QMainWindow):
         dialog = dialog or TrashDialog(self.workspace, self)
         dialog.exec()
         if dialog.restored:
-            self.go("journal").open_entry(dialog.restored[-1])
+            self.go_journal().open_entry(dialog.restored[-1])
         return dialog
 
     def find_in_entry(self) -> None:
-        self.go("journal").editor.find_bar.open()
+        self.go_journal().editor.find_bar.open()
 
     def find_next_in_entry(self) -> None:
-        bar = self.go("journal").editor.find_bar
+        bar = self.go_journal().editor.find_bar
         if bar.isVisible() and bar.field.text():
             bar.find_next()
         else:
@@ -576,11 +608,11 @@ class MainWindow(QMainWindow):
     def set_spelling(self, on: bool) -> None:
         self.journal_view.editor.spelling.set_enabled(on)
 
-    def find(self) -> None:
-        self.go("journal").focus_search()
+    def find_in_journal(self) -> None:  # not "find": that is QWidget.find
+        self.go_journal().focus_search()
 
     def open_tags(self) -> None:
-        self.go("journal").editor.tags.open_list()
+        self.go_journal().editor.tags.open_list()
 
     def show_shortcuts(self) -> None:
         shortcuts_dialog([r for r in self.shortcut_rows if r[1]], self).exec()
@@ -633,7 +665,7 @@ class MainWindow(QMainWindow):
         self.restore_drafts(found, answer == QMessageBox.StandardButton.Yes)
 
     def restore_drafts(self, found, restore: bool) -> None:
-        view = self.go("journal")
+        view = self.go_journal()
         for entry_id, state in found:
             if not restore:
                 drafts.discard(self.workspace, entry_id)
@@ -652,14 +684,14 @@ class MainWindow(QMainWindow):
             return
         self.finished = True
         if "journal" in self.pages:
-            self.pages["journal"].save_now()
+            self.journal_view.save_now()
         self.autolock_timer.stop()
         self.reminders.stop()
         if hasattr(self, "sync"):
             self.sync.stop()
         if hasattr(self, "device_sync"):
             self.device_sync.stop()
-        QApplication.instance().removeEventFilter(self.idle)
+        application().removeEventFilter(self.idle)
         self._save_layout()
 
     def closeEvent(self, event) -> None:

@@ -30,7 +30,6 @@ from PySide6.QtGui import (
     QPixmap,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -58,7 +57,8 @@ from reflectjournal.gui.calendar_heatmap import CalendarHeatMap
 from reflectjournal.gui.charts import date_and_scale_axes, msecs, swap_chart, themed_chart
 from reflectjournal.gui.date_fields import DatePicker
 from reflectjournal.gui.folders import dated_name, start_in
-from reflectjournal.gui.tasks import run_task
+from reflectjournal.gui.qt_typed import application
+from reflectjournal.gui.tasks import Task, run_task
 from reflectjournal.gui.theme import is_dark, light_palette
 from reflectjournal.services.display import date_text, plural
 from reflectjournal.services.patterns import PatternOptions
@@ -66,6 +66,7 @@ from reflectjournal.services.patterns.result import Patterns
 from reflectjournal.services.patterns.rules import long_date, periods_between
 from reflectjournal.services.settings import SHOW_STREAK
 from reflectjournal.services.timeutil import range_end, range_start
+from reflectjournal.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +81,12 @@ class PatternsView(QWidget):
     computed = Signal(object)  # the Patterns result
     drilled = Signal(list)  # entry ids shown in the drill-down list
 
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.data: Patterns | None = None
         self.options = PatternOptions()
-        self._task = None
+        self._task: Task | None = None
         self._generation = 0
         self.events = operations.listen(self, self._journal_changed)
         self._build()
@@ -186,7 +187,7 @@ class PatternsView(QWidget):
         self.columns = 0
         self._arrange(2)
         scroll = QScrollArea()
-        self.scroll = scroll
+        self.scroll_area = scroll  # not "scroll": that is QWidget.scroll
         scroll.viewport().installEventFilter(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.board)
@@ -209,8 +210,8 @@ class PatternsView(QWidget):
         for signal in (self.framework.currentIndexChanged, self.use_since.toggled,
                        self.use_until.toggled):  # fmt: skip
             signal.connect(self.refresh)
-        self.since.dateChanged.connect(lambda _: self.use_since.isChecked() and self.refresh())
-        self.until.dateChanged.connect(lambda _: self.use_until.isChecked() and self.refresh())
+        self.since.dateChanged.connect(lambda _: self._refresh_if(self.use_since))
+        self.until.dateChanged.connect(lambda _: self._refresh_if(self.use_until))
         self.unit.currentIndexChanged.connect(lambda _: self._draw_timeline())
         review.clicked.connect(self.weekly_review)
         self.show_streak.toggled.connect(self._streak_toggled)
@@ -222,6 +223,11 @@ class PatternsView(QWidget):
         self.drill_list.itemDoubleClicked.connect(
             lambda item: self.events.open_entry(item.data(ID_ROLE))
         )
+
+    def _refresh_if(self, bound: QCheckBox) -> None:
+        """A date moved: recompute only if its bound is in use."""
+        if bound.isChecked():
+            self.refresh()
 
     def _arrange(self, columns: int) -> None:
         """Two columns of cards, or one when the page is narrow (a 1024-pixel screen left the
@@ -238,9 +244,10 @@ class PatternsView(QWidget):
                 self.grid.addWidget(card, number, 0, 1, 1)
 
     def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.Resize and hasattr(self, "scroll"):
-            if watched is self.scroll.viewport():
-                self._arrange(1 if self.scroll.viewport().width() < ONE_COLUMN_BELOW else 2)
+        if event.type() == QEvent.Type.Resize and hasattr(self, "scroll_area"):
+            viewport = self.scroll_area.viewport()
+            if watched is viewport:
+                self._arrange(1 if viewport.width() < ONE_COLUMN_BELOW else 2)
         return False
 
     def _chart_view(self) -> QChartView:
@@ -481,7 +488,7 @@ class PatternsView(QWidget):
         )
         for r, a in enumerate(top):
             for c, b in enumerate(top):
-                n = 0 if a == b else pairs.get(tuple(sorted((a, b))), 0)
+                n = 0 if a == b else pairs.get((min(a, b), max(a, b)), 0)
                 item = QTableWidgetItem(str(n) if n else "")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 item.setData(ID_ROLE, (a, b))
@@ -609,7 +616,7 @@ class PatternsView(QWidget):
         one comes back the same way. All of it happens before the event loop runs again, so
         the screen never shows the light look.
         """
-        app = QApplication.instance()
+        app = application()
         if not is_dark(app):
             return self.board.grab()
         dark, sheet = app.palette(), app.styleSheet()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,7 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reflectjournal.gui.qt_typed import child_items, present, top_level_items
 from reflectjournal.services.display import plural
+from reflectjournal.services.frameworks import FrameworkService
+from reflectjournal.services.journal import JournalService
 from reflectjournal.services.tags import TagUsage, display_name, name_as_written, slugify
 
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 1  # the name without its count
@@ -39,7 +44,7 @@ CATEGORY_TITLES = {
 class TagCatalogue:
     """Every tag the journal knows, read once per window (and after a framework is added)."""
 
-    def __init__(self, journal, frameworks):
+    def __init__(self, journal: JournalService, frameworks: FrameworkService):
         self._journal, self._frameworks = journal, frameworks
         self.names: dict[str, str] = {}
         self.reload()
@@ -117,21 +122,18 @@ def fill_tag_tree(
         if len(key) == 2 and totals.get(key):
             sub.setText(0, f"{sub.data(0, TITLE_ROLE)}  ({totals[key]})")
     if groups:
-        tree.topLevelItem(0).setExpanded(True)
+        top_level_items(tree)[0].setExpanded(True)
 
 
 def filter_tag_tree(tree: QTreeWidget, catalogue: TagCatalogue, text: str) -> None:
     """Hide what does not match ``text`` (names and keywords); open the groups that do."""
     needle = text.strip().lower()
     rows = {row.slug: row for row in catalogue.rows}
-    for top_index in range(tree.topLevelItemCount()):
-        top = tree.topLevelItem(top_index)
+    for top_index, top in enumerate(top_level_items(tree)):
         any_top = False
-        for sub_index in range(top.childCount()):
-            sub = top.child(sub_index)
+        for sub in child_items(top):
             any_sub = False
-            for i in range(sub.childCount()):
-                item = sub.child(i)
+            for item in child_items(sub):
                 row = rows.get(item.data(0, Qt.ItemDataRole.UserRole))
                 hit = row is not None and tag_matches(row, needle)
                 item.setHidden(not hit)
@@ -153,8 +155,8 @@ class TagPicker(QWidget):
         self.catalogue = catalogue
         self._chosen: list[str] = []
         self.chips = QWidget()
-        self.chips.setLayout(QHBoxLayout())
-        self.chips.layout().setContentsMargins(0, 0, 0, 0)
+        self._chip_row = QHBoxLayout(self.chips)
+        self._chip_row.setContentsMargins(0, 0, 0, 0)
         self.filter = QLineEdit(placeholderText="Filter tags, or type a new one and press Enter")
         self.filter.setAccessibleName("Filter tags")
         self.filter.setClearButtonEnabled(True)
@@ -163,7 +165,9 @@ class TagPicker(QWidget):
         self.tree.setAccessibleName("Tags by framework")
         self.tree.setMinimumHeight(120)
         self.tree.setMaximumHeight(200)
-        self.toggle = QToolButton(text="Tags ▸", checkable=True)
+        self.toggle = QToolButton()
+        self.toggle.setText("Tags ▸")
+        self.toggle.setCheckable(True)
         self.toggle.setAccessibleName("Show the tag list")
         self.toggle.setToolTip("Show or hide the list of tags (Ctrl+T)")
         top = QHBoxLayout()
@@ -221,13 +225,13 @@ class TagPicker(QWidget):
         fill_tag_tree(self.tree, self.catalogue, chosen=self._chosen)
         self.tree.blockSignals(False)
 
-    def _items(self):
-        stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+    def _items(self) -> Iterator[QTreeWidgetItem]:
+        stack = top_level_items(self.tree)
         while stack:
             item = stack.pop()
             if item.data(0, Qt.ItemDataRole.UserRole):
                 yield item
-            stack.extend(item.child(i) for i in range(item.childCount()))
+            stack.extend(child_items(item))
 
     def _apply_filter(self, text: str) -> None:
         filter_tag_tree(self.tree, self.catalogue, text)
@@ -237,7 +241,9 @@ class TagPicker(QWidget):
         text = self.filter.text().strip()
         if not text:
             return
-        visible = [i for i in self._items() if not i.isHidden() and not i.parent().isHidden()]
+        visible = [
+            i for i in self._items() if not i.isHidden() and not present(i.parent()).isHidden()
+        ]
         exact = [i for i in visible if str(i.data(0, TITLE_ROLE)).lower() == text.lower()]
         match = exact[0] if exact else (visible[0] if len(visible) == 1 else None)
         slug = match.data(0, Qt.ItemDataRole.UserRole) if match else slugify(text)
@@ -275,9 +281,10 @@ class TagPicker(QWidget):
         self._draw_chips()
 
     def _draw_chips(self) -> None:
-        layout = self.chips.layout()
+        layout = self._chip_row
         while layout.count():
-            widget = layout.takeAt(0).widget()
+            taken = layout.takeAt(0)
+            widget = taken.widget() if taken is not None else None
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
@@ -308,9 +315,10 @@ class TagFilterDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Filter by tag")
         self.catalogue = catalogue
-        self.find = QLineEdit(placeholderText="Type a name or a word it is about, e.g. staff")
-        self.find.setAccessibleName("Find a tag")
-        self.find.setClearButtonEnabled(True)
+        # Not "find": that name is QWidget.find, which an attribute would hide.
+        self.finder = QLineEdit(placeholderText="Type a name or a word it is about, e.g. staff")
+        self.finder.setAccessibleName("Find a tag")
+        self.finder.setClearButtonEnabled(True)
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setAccessibleName("Tags by framework and category, with entry counts")
@@ -322,11 +330,11 @@ class TagFilterDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.find)
+        layout.addWidget(self.finder)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.buttons)
-        self.find.textChanged.connect(self._filter)
-        self.find.returnPressed.connect(self._enter)
+        self.finder.textChanged.connect(self._filter)
+        self.finder.returnPressed.connect(self._enter)
         self.tree.itemActivated.connect(lambda *_: self.accept())
         self.tree.currentItemChanged.connect(lambda *_: self._update_ok())
         self._update_ok()
@@ -341,14 +349,14 @@ class TagFilterDialog(QDialog):
 
     def _visible(self) -> list[QTreeWidgetItem]:
         found = []
-        stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        stack = top_level_items(self.tree)
         while stack:
             item = stack.pop(0)
             if item.isHidden():
                 continue
             if item.data(0, Qt.ItemDataRole.UserRole):
                 found.append(item)
-            stack.extend(item.child(i) for i in range(item.childCount()))
+            stack.extend(child_items(item))
         return found
 
     def _enter(self) -> None:

@@ -119,10 +119,10 @@ def test_action_due_dates_are_picked_not_typed(qtbot, workspace, warnings):
     session.notes.setPlainText("Notes I must not lose.")
     session.add_action_row("Something", due="next-ish")  # not a date: no date, not an error
     session.add_action_row("Dated", due="2099-01-31")
-    picker = session.actions.cellWidget(1, 2)
+    picker = session.action_table.cellWidget(1, 2)
     assert isinstance(picker, OptionalDatePicker) and picker.text() == "31 Jan 2099"
-    assert session.actions.cellWidget(0, 2).text() == "No date"
-    assert session.actions.horizontalHeaderItem(2).text() == "Due"
+    assert session.action_table.cellWidget(0, 2).text() == "No date"
+    assert session.action_table.horizontalHeaderItem(2).text() == "Due"
     session.save()
     assert not warnings
     dues = {a["text"]: a["due"] for a in workspace.coaching.list_actions()}

@@ -135,7 +135,7 @@ def test_filter_by_tag_is_grouped_with_counts_and_keywords(qtbot, window):
     challenges = dialog.tree.topLevelItem(0).child(0)
     assert challenges.text(0) == "Challenges  (1)"  # the category's count
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
-    dialog.find.setText("staff")
+    dialog.finder.setText("staff")
     assert dialog.slug() == "workforce-pressures"
     dialog.accept = lambda: QDialog.done(dialog, QDialog.DialogCode.Accepted)
     dialog.exec = lambda: QDialog.DialogCode.Accepted

@@ -61,6 +61,6 @@ def test_patterns_cards_fit_a_1024_window_without_sideways_scrolling(qtbot, wind
     window.resize(1024, 640)
     patterns = window.go("patterns")
     qtbot.waitUntil(lambda: patterns.columns == 1)
-    qtbot.waitUntil(lambda: patterns.scroll.horizontalScrollBar().maximum() == 0)
+    qtbot.waitUntil(lambda: patterns.scroll_area.horizontalScrollBar().maximum() == 0)
     window.resize(1920, 1080)
     qtbot.waitUntil(lambda: patterns.columns == 2)

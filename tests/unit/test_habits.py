@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # Modules still excused from (strict) type checking. Lower these when you fix one; never raise.
 MYPY_NOT_STRICT = 27
-MYPY_IGNORED = 36
+MYPY_IGNORED = 26
 
 
 def _overrides() -> list[dict]:
@@ -20,8 +20,10 @@ def _overrides() -> list[dict]:
 
 
 def test_the_mypy_ratchet_only_goes_down():
-    not_strict = next(o for o in _overrides() if o.get("disallow_untyped_defs") is False)
-    ignored = next(o for o in _overrides() if o.get("ignore_errors"))
+    # When a list reaches zero its override goes, and it counts as empty.
+    none: dict = {"module": []}
+    not_strict = next((o for o in _overrides() if o.get("disallow_untyped_defs") is False), none)
+    ignored = next((o for o in _overrides() if o.get("ignore_errors")), none)
     assert len(not_strict["module"]) <= MYPY_NOT_STRICT
     assert len(ignored["module"]) <= MYPY_IGNORED
     # A module is excused from one list or the other, never both (the second would hide the first).

@@ -267,9 +267,9 @@ class FileExports:
             exc = PrivacyCheckFailed(
                 f"The privacy check found {plural(len(plan.findings), 'likely patient identifier')}, so "
                 "nothing was written; edit or redact them, or send anyway with "
-                "--allow-identifiers."
+                "--allow-identifiers.",
+                findings=plan.findings,
             )
-            exc.findings = plan.findings  # type: ignore[attr-defined]
             raise exc
         person = plan.person
         rows = shares._rows(VISIBILITY_FOR_ROLE[person["role"]], request)

@@ -339,8 +339,8 @@ def refuse_unless_allowed(findings: Sequence[EntryFinding], allow: bool, what: s
         exc = PrivacyCheckFailed(
             f"The privacy check found {n} likely patient identifier{'s' if n != 1 else ''} in "
             f"the {what}, so nothing was written; redact or edit them, mark them fine, or "
-            "write anyway with --allow-identifiers."
+            "write anyway with --allow-identifiers.",
+            findings=[f.to_json() for f in findings],
+            entry_findings=findings,
         )
-        exc.findings = [f.to_json() for f in findings]  # type: ignore[attr-defined]
-        exc.entry_findings = list(findings)  # type: ignore[attr-defined]
         raise exc
