@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -23,6 +24,12 @@ from reflectjournal.errors import (
     UnencryptedJournal,
     WrongPassphrase,
 )
+from reflectjournal.gui.qt_typed import application
+
+if TYPE_CHECKING:  # imported where used: start-up shows the unlock dialog before the window
+    from reflectjournal.gui.dialogs import UnlockDialog
+    from reflectjournal.gui.main_window import MainWindow
+    from reflectjournal.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -134,10 +141,10 @@ class SingleInstance(QObject):
             while len(data) <= len(RAISE_MESSAGE) and (
                 socket.waitForReadyRead(500) or socket.bytesAvailable()
             ):
-                data.extend(bytes(socket.read(64)))
+                data.extend(socket.read(64).data())
                 if socket.state() != QLocalSocket.LocalSocketState.ConnectedState:
                     break
-            data.extend(bytes(socket.read(64)))
+            data.extend(socket.read(64).data())
             socket.close()
             socket.deleteLater()
             if bytes(data) != RAISE_MESSAGE:
@@ -181,9 +188,9 @@ class AppController(QObject):
         self.keyring = keyring
         self.passphrase_file = passphrase_file
         self.title_suffix = title_suffix
-        self.window = None
-        self.workspace = None
-        self.unlock_dialog = None
+        self.window: MainWindow | None = None
+        self.workspace: Workspace | None = None
+        self.unlock_dialog: UnlockDialog | None = None
         self.lock_hint = ""
 
     def first_workspace(self):
@@ -240,7 +247,7 @@ class AppController(QObject):
         self.unlock_dialog = None
         return dialog.workspace if accepted else None
 
-    def show(self, workspace):
+    def show(self, workspace: Workspace):
         from reflectjournal.gui.main_window import MainWindow
 
         self.workspace = workspace
@@ -259,7 +266,7 @@ class AppController(QObject):
         """Close the journal, then ask for the passphrase again (the keyring is not used)."""
         if self.window is None:
             return
-        app = QApplication.instance()
+        app = application()
         quit_on_close = app.quitOnLastWindowClosed()
         app.setQuitOnLastWindowClosed(False)
         window, self.window = self.window, None
@@ -288,9 +295,9 @@ class AppController(QObject):
 
     def reopen(self, message: str = "") -> None:
         """A fresh window over the same, re-keyed workspace, at the same place."""
-        if self.window is None:
+        if self.window is None or self.workspace is None:
             return
-        app = QApplication.instance()
+        app = application()
         quit_on_close = app.quitOnLastWindowClosed()
         app.setQuitOnLastWindowClosed(False)
         place = self._retire_window()
@@ -319,6 +326,7 @@ class AppController(QObject):
         if self.window is None:
             return
         sources = unlocking.KeySources(keyring=self.keyring)
+        workspace: Workspace | None
         try:
             try:
                 workspace = run_with_notice(
@@ -342,7 +350,7 @@ class AppController(QObject):
             return
         if workspace is None:
             return
-        app = QApplication.instance()
+        app = application()
         quit_on_close = app.quitOnLastWindowClosed()
         app.setQuitOnLastWindowClosed(False)
         self._retire_window()
@@ -374,7 +382,10 @@ class AppController(QObject):
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance()
+    existing = QApplication.instance()
+    if existing is not None and not isinstance(existing, QApplication):
+        raise RuntimeError("a non-GUI Qt application is already running in this process")
+    app = existing
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough

@@ -30,6 +30,7 @@ from reflectjournal.gui.linked_from import LinkedFrom
 from reflectjournal.gui.markdown_edit import MarkdownEdit
 from reflectjournal.gui.plain_text import esc, rich_label
 from reflectjournal.gui.preview import PreviewBrowser, render, save_attachment_copy
+from reflectjournal.gui.qt_typed import python_datetime, wall_clock
 from reflectjournal.gui.spell_check import SpellCheck
 from reflectjournal.gui.tag_picker import TagCatalogue, TagPicker
 from reflectjournal.gui.tag_suggestions import TagSuggestions
@@ -38,6 +39,7 @@ from reflectjournal.services import entries as E
 from reflectjournal.services.entries import Entry
 from reflectjournal.services.frameworks import get_model, reflection_models
 from reflectjournal.services.links import LinkContext
+from reflectjournal.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +72,9 @@ def _dot(colour: str) -> QIcon:
 class EntryEditor(QWidget):
     saved = Signal(int)  # entry id, after every successful save
     status = Signal(str)
+    events: operations.Events | None = None  # the page's, once it sets it (operations.events_of)
 
-    def __init__(self, workspace, catalogue: TagCatalogue, parent=None):
+    def __init__(self, workspace: Workspace, catalogue: TagCatalogue, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.journal = workspace.journal
@@ -230,7 +233,10 @@ class EntryEditor(QWidget):
         self.word_count = QLabel("")
         self.word_count.setAccessibleName("Word count")
         footer.addWidget(self.word_count)
-        self.preview_toggle = QToolButton(text="Preview", checkable=True, checked=True)
+        self.preview_toggle = QToolButton()
+        self.preview_toggle.setText("Preview")
+        self.preview_toggle.setCheckable(True)
+        self.preview_toggle.setChecked(True)
         self.preview_toggle.setAccessibleName("Show the preview")
         self.preview_toggle.setToolTip("Show or hide the preview beside the text (Ctrl+Shift+P)")
         self.preview_toggle.toggled.connect(self.show_preview)
@@ -279,9 +285,7 @@ class EntryEditor(QWidget):
             self.format_actions.append(action)
 
     def _format(self, handler) -> None:
-        editor = self.focusWidget()
-        if not isinstance(editor, MarkdownEdit):
-            editor = self.body or next(iter(self._sections.values()), None)
+        editor = self._writing_box()
         if editor is not None and not editor.isReadOnly():
             handler(editor)
 
@@ -292,7 +296,8 @@ class EntryEditor(QWidget):
 
     def _clear_writing_area(self) -> None:
         while self.sections_layout.count():
-            widget = self.sections_layout.takeAt(0).widget()
+            taken = self.sections_layout.takeAt(0)
+            widget = taken.widget() if taken is not None else None
             if widget is not None:
                 widget.hide()  # deleteLater waits for the event loop; hide it now
                 widget.deleteLater()
@@ -335,6 +340,13 @@ class EntryEditor(QWidget):
         boxes = self.writing_boxes()
         if boxes:
             boxes[0].setFocus()
+
+    def _writing_box(self) -> MarkdownEdit | None:
+        """The box with the focus, else the body or the first section."""
+        focused = self.focusWidget()
+        if isinstance(focused, MarkdownEdit):
+            return focused
+        return self.body or next(iter(self._sections.values()), None)
 
     def writing_boxes(self) -> list[MarkdownEdit]:
         return [self.body] if self.body is not None else list(self._sections.values())
@@ -385,7 +397,7 @@ class EntryEditor(QWidget):
             self.title.setCursorPosition(0)  # a long title shows its start, not its end
             created = entry.created if entry else None
             moment = datetime.fromisoformat(created).astimezone() if created else datetime.now()
-            self.when.setDateTime(QDateTime(moment.replace(tzinfo=None)))
+            self.when.setDateTime(wall_clock(moment))
             self._loaded_when = self.when.dateTime()
             model = entry.model if entry else None
             self.model_box.setCurrentIndex(max(0, self.model_box.findData(model)) if model else 0)
@@ -456,7 +468,7 @@ class EntryEditor(QWidget):
     def state(self) -> dict:
         return {
             "title": self.title.text(),
-            "when": self.when.dateTime().toPython().isoformat(),
+            "when": python_datetime(self.when.dateTime()).isoformat(),
             "model": self.model_box.currentData(),
             "body": self.body.toPlainText() if self.body is not None else "",
             "sections": self._section_texts(),
@@ -472,7 +484,7 @@ class EntryEditor(QWidget):
         try:
             self.title.setText(state.get("title", ""))
             if state.get("when"):
-                self.when.setDateTime(QDateTime(datetime.fromisoformat(state["when"])))
+                self.when.setDateTime(wall_clock(datetime.fromisoformat(state["when"])))
             model = state.get("model")
             self.model_box.setCurrentIndex(max(0, self.model_box.findData(model)) if model else 0)
             self._sections_model = model
@@ -696,9 +708,7 @@ class EntryEditor(QWidget):
         operations.events_of(self).open_entry(entry_id)
 
     def insert_at_cursor(self, text: str) -> None:
-        editor = self.focusWidget()
-        if not isinstance(editor, MarkdownEdit):
-            editor = self.body or next(iter(self._sections.values()), None)
+        editor = self._writing_box()
         if editor is not None and not editor.isReadOnly():
             editor.textCursor().insertText(text)
 

@@ -8,14 +8,17 @@ a few hundred do. An edit updates one row in place instead of resetting the mode
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reflectjournal.gui.theme import MOOD_COLOURS, VISIBILITY_COLOURS
 from reflectjournal.services.display import date_text, datetime_text
 from reflectjournal.services.entries import Entry, EntryFilter
+
+AnyIndex = QModelIndex | QPersistentModelIndex  # what Qt passes to a model's overrides
 
 PAGE_SIZE = 200
 SNIPPET_CHARS = 160
@@ -64,10 +67,10 @@ class EntryListModel(QAbstractListModel):
 
     # ---- Qt model interface ---------------------------------------------------------------
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -93,10 +96,10 @@ class EntryListModel(QAbstractListModel):
             return row["match"]
         return None
 
-    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted
 
-    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: B008
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if not parent.isValid():
             self._fetch_page()
 
@@ -195,11 +198,11 @@ class EntryDelegate(QStyledItemDelegate):
 
     PAD = 10
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         height = QFontMetrics(option.font).height()
         return QSize(240, self.PAD * 2 + height * 3 + 10)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         row = index.data(EntryRole)
         if row is None:
             return super().paint(painter, option, index)

@@ -3,7 +3,7 @@ moves through every writing box of the entry (a Gibbs reflection has six), F3 fo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QTextCursor, QTextDocument
@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QT
 
 
 class FindBar(QWidget):
-    def __init__(self, boxes: Callable[[], list[QPlainTextEdit]], parent: QWidget | None = None):
+    def __init__(
+        self, boxes: Callable[[], Sequence[QPlainTextEdit]], parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.boxes = boxes
         self.field = QLineEdit(placeholderText="Find in this entry")
@@ -103,7 +105,7 @@ class FindBar(QWidget):
     def _find(self, *, backward: bool) -> bool:
         """Select the next match, going on into the next box and round to the first."""
         needle = self.field.text()
-        boxes = self.boxes()
+        boxes = list(self.boxes())
         if not needle or not boxes:
             return False
         flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from functools import partial
+from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -32,6 +34,7 @@ from reflectjournal.gui.tag_picker import TagCatalogue, TagFilterDialog
 from reflectjournal.services.display import date_text
 from reflectjournal.services.entries import EntryFilter
 from reflectjournal.services.timeutil import range_end, range_start
+from reflectjournal.services.workspace import Workspace
 
 SEARCH_DEBOUNCE_MS = 150
 # A search that took at most this long runs on the next keystroke at once (no debounce): the
@@ -70,7 +73,7 @@ class JournalView(QWidget):
     status = Signal(str)
     trashed = Signal(int, str)  # Trash id and title of an entry just deleted (for Undo)
 
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.catalogue = TagCatalogue(workspace.journal, workspace.frameworks)
@@ -81,7 +84,8 @@ class JournalView(QWidget):
         self.search = QLineEdit(placeholderText="Search your journal (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search")
-        self.filter_button = QToolButton(text="Filter ▾")
+        self.filter_button = QToolButton()
+        self.filter_button.setText("Filter ▾")
         self.filter_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.filter_button.setAccessibleName("Add a filter")
         self.filter_button.setMenu(self._filter_menu())
@@ -236,13 +240,13 @@ class JournalView(QWidget):
         menu.addAction("Date range…", self.choose_dates)
         kinds = menu.addMenu("Kind")
         for label, kind in KINDS.items():
-            kinds.addAction(label, lambda k=kind, lab=label: self.set_filter(kind=k, label=lab))
+            kinds.addAction(label, partial(self.set_filter, kind=kind, label=label))
         moods = menu.addMenu("Mood")
         for label, (low, high) in MOODS.items():
             moods.addAction(
                 label,
-                lambda lo=low, hi=high, lab=label: self.set_filter(
-                    mood_min=lo, mood_max=hi, label=f"Mood {lab.lower()}"
+                partial(
+                    self.set_filter, mood_min=low, mood_max=high, label=f"Mood {label.lower()}"
                 ),
             )
         menu.addSeparator()
@@ -297,7 +301,7 @@ class JournalView(QWidget):
         if key == "tags":
             self.filter = replace(self.filter, tags=[t for t in self.filter.tags if t != value])
         else:
-            reset = {
+            reset: dict[str, Any] = {
                 "kind": {"kind": None},
                 "mood_min": {"mood_min": None, "mood_max": None},
                 "since": {"since": None, "until": None},
@@ -312,7 +316,8 @@ class JournalView(QWidget):
 
     def _draw_chips(self) -> None:
         while self.chips.count():
-            widget = self.chips.takeAt(0).widget()
+            taken = self.chips.takeAt(0)
+            widget = taken.widget() if taken is not None else None
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()

@@ -66,7 +66,7 @@ class PreviewBrowser(QTextBrowser):
         self.anchorClicked.connect(self.confirm_link)
         # Set by the editor for the entry shown: attachment id -> bytes, and the ids allowed.
         self.attachment_reader: Callable[[int], bytes] | None = None
-        self.attachment_saver: Callable[[int], None] | None = None
+        self.attachment_saver: Callable[[int], object] | None = None  # returns whether it saved
         self.attachment_ids: frozenset[int] = frozenset()
         self._apply_css()
 

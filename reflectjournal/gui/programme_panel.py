@@ -38,6 +38,7 @@ from reflectjournal.gui.coaching_dialogs import show_error
 from reflectjournal.gui.date_fields import DatePicker
 from reflectjournal.services.display import date_text, plural
 from reflectjournal.services.people import Person
+from reflectjournal.services.workspace import Workspace
 
 ROLE = Qt.ItemDataRole.UserRole
 
@@ -80,7 +81,7 @@ class _OptionalDate(QWidget):
 class AgreementDialog(QDialog):
     """The agreement's every clause; what is saved is what the form shows."""
 
-    def __init__(self, workspace, person: Person, parent=None):
+    def __init__(self, workspace: Workspace, person: Person, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.person = person
@@ -91,7 +92,8 @@ class AgreementDialog(QDialog):
         self.kind = QComboBox()
         self.kind.addItems(["coaching", "mentoring"])
         self.kind.setCurrentText(current.kind)
-        self.sessions = QSpinBox(minimum=0, maximum=200, specialValueText="not fixed")
+        self.sessions = QSpinBox(minimum=0, maximum=200)
+        self.sessions.setSpecialValueText("not fixed")
         self.sessions.setValue(current.sessions or 0)
         self.frequency = QLineEdit(current.frequency, placeholderText="e.g. every three weeks")
         self.start = _OptionalDate("Start", current.start)
@@ -157,7 +159,7 @@ class AgreementDialog(QDialog):
 class EndDialog(QDialog):
     """End the relationship with an end-of-relationship review; nothing is deleted."""
 
-    def __init__(self, workspace, person: Person, parent=None):
+    def __init__(self, workspace: Workspace, person: Person, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.person = person
@@ -241,7 +243,7 @@ def agreement_html(agreement, mentoring: bool, number: int | None) -> str:
 class GoalsPanel(QWidget):
     """The relationship's goals, their ratings over time and a chart of them."""
 
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.person: Person | None = None
@@ -317,9 +319,9 @@ class GoalsPanel(QWidget):
         y.setLabelFormat("%d")
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        for series in chart.series():
-            series.attachAxis(x)
-            series.attachAxis(y)
+        for added in chart.series():
+            added.attachAxis(x)
+            added.attachAxis(y)
         if first is not None and first == last:  # one day: widen so the point is visible
             from datetime import timedelta
 

@@ -21,15 +21,14 @@ A task that writes much uses its own connection (``Workspace.for_worker()``), so
 reads never wait for its transaction; writes reach the window's pages as change events
 (``gui/operations.py``).
 
-While tasks run, the window must still turn its event loop every few milliseconds, and two
-things in CPython stand in its way (measured in tests/benchmarks/test_bench_gui.py):
-the cyclic garbage collector, which walks the whole heap holding the GIL, so a full
-collection triggered by the worker's allocations froze the UI thread for 55-80 ms (more in
-the app, whose heap is larger); and the scheduler, which on a two-core machine gives the
-worker and its parser thread both cores. So while any task runs, the objects that existed
-when it started are frozen out of collection (``gc.freeze``: the worker's collections scan
-only what is new, and nothing is lost: they are unfrozen when the last task ends), and
-worker threads run at a lower CPU priority than the UI thread (Linux: per-thread nice).
+While tasks run, the window must still turn its event loop every few milliseconds. CPython's
+cyclic garbage collector stands in its way: a full collection walks the whole heap holding
+the GIL, so one triggered by a worker's allocations froze the UI thread for 55-135 ms during
+an import (measured: tests/benchmarks/test_bench_gui.py; more in the app, whose heap is
+larger). So while any task runs, the objects that existed when it started are frozen out of
+collection (``gc.freeze``): a worker's collections walk only what is new, and nothing is lost,
+since they are unfrozen when the last task ends. (Running workers at a lower CPU priority was
+tried and dropped: on a busy machine it starved the task itself.)
 
 :func:`wait_for` is the same idiom for work the caller must have the answer to before it goes
 on (opening a journal): the event loop keeps turning meanwhile, a notice appears if it takes a
@@ -40,7 +39,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -101,8 +99,6 @@ class Task(QObject):
 
 _quiet_lock = threading.Lock()
 _quiet_tasks = 0
-# Niceness added to a worker thread: enough that the UI thread wins a contended core at once.
-WORKER_NICENESS = 10
 
 
 @contextmanager
@@ -122,21 +118,6 @@ def _collector_quiet() -> Iterator[None]:
                 gc.unfreeze()
 
 
-def _lower_priority() -> None:
-    """Run this (pool) thread behind the UI thread. Per-thread on Linux; a pool thread stays
-    lowered, since an unprivileged thread cannot raise its priority again. Elsewhere, or if
-    refused, the task simply runs at normal priority."""
-    if not hasattr(os, "setpriority") or not hasattr(threading, "get_native_id"):
-        return
-    tid = threading.get_native_id()
-    try:
-        current = os.getpriority(os.PRIO_PROCESS, tid)
-        if current < WORKER_NICENESS:
-            os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICENESS)
-    except OSError:
-        log.debug("could not lower a worker thread's priority", exc_info=True)
-
-
 class _Runner(QRunnable):
     def __init__(self, task: Task, fn: Callable[[TaskContext], Any]):
         super().__init__()
@@ -146,7 +127,6 @@ class _Runner(QRunnable):
 
     def run(self) -> None:
         task = self._task
-        _lower_priority()
         try:
             with _collector_quiet():
                 result = self._fn(TaskContext(task))

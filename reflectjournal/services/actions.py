@@ -9,11 +9,18 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date, timedelta
+from types import EllipsisType
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.entries import check_text
 from reflectjournal.services.frameworks import get_model
 from reflectjournal.services.timeutil import now_utc, parse_date
+from reflectjournal.storage.database import Database, Row
+
+if TYPE_CHECKING:
+    from reflectjournal.services.journal import JournalService
+    from reflectjournal.services.people import PeopleService
 
 STATUSES = ("open", "done", "dropped")
 DUE_SOON_DAYS = 7
@@ -22,6 +29,10 @@ ACTION_MAX_CHARS = 500
 
 class ActionsMixin:
     """The action half of CoachingService (needs ``db``, ``journal`` and ``people``)."""
+
+    db: Database
+    journal: JournalService
+    people: PeopleService
 
     def add_action(
         self,
@@ -48,7 +59,7 @@ class ActionsMixin:
         if entry_id is not None:
             entry_id = self.journal._row(entry_id)["id"]
         with self.db.transaction():
-            return self.db.execute(
+            cursor = self.db.execute(
                 "INSERT INTO action(uid, text, owner_id, due, status, created, entry_id, "
                 "session_id, section_key) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?)",
                 (
@@ -61,9 +72,10 @@ class ActionsMixin:
                     session_id,
                     section_key,
                 ),
-            ).lastrowid
+            )
+        return int(cursor.lastrowid or 0)
 
-    def set_status(self, action_id: int | str, status: str) -> dict:
+    def set_status(self, action_id: int | str, status: str) -> dict[str, Any]:
         if status not in STATUSES:
             raise UsageError(f"An action's status is one of {', '.join(STATUSES)}, not '{status}'.")
         row = self._action_row(action_id)
@@ -79,11 +91,11 @@ class ActionsMixin:
         action_id: int | str,
         *,
         text: str | None = None,
-        owner: str | int | None | object = ...,
-        due: str | date | None | object = ...,
+        owner: str | int | None | EllipsisType = ...,
+        due: str | date | None | EllipsisType = ...,
     ) -> None:
         row = self._action_row(action_id)
-        changes: dict = {}
+        changes: dict[str, Any] = {}
         if text is not None:
             changes["text"] = " ".join(check_text(text, "The action").split())
             if not changes["text"]:
@@ -106,7 +118,7 @@ class ActionsMixin:
         with self.db.transaction():
             self.db.execute("DELETE FROM action WHERE id = ?", (row["id"],))
 
-    def _action_row(self, action_id: int | str):
+    def _action_row(self, action_id: int | str) -> Row:
         try:
             number = int(action_id)
         except (TypeError, ValueError):
@@ -118,7 +130,7 @@ class ActionsMixin:
             )
         return row
 
-    def get_action(self, action_id: int | str, today: date | None = None) -> dict:
+    def get_action(self, action_id: int | str, today: date | None = None) -> dict[str, Any]:
         row = self._action_row(action_id)
         return self._actions_json([row["id"]], today)[0]
 
@@ -131,10 +143,11 @@ class ActionsMixin:
         session_id: int | None = None,
         entry_id: int | None = None,
         today: date | None = None,
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """Actions, open ones first by due date. ``person`` means owned by them, agreed in
         one of their sessions, or set by them in a summary they sent."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[str | int] = []
         if open_only:
             status = "open"
         if status:
@@ -166,7 +179,7 @@ class ActionsMixin:
         ]
         return self._actions_json(ids, today)
 
-    def _actions_json(self, ids: list[int], today: date | None) -> list[dict]:
+    def _actions_json(self, ids: list[int], today: date | None) -> list[dict[str, Any]]:
         if not ids:
             return []
         today = today or date.today()
@@ -259,7 +272,7 @@ def action_state(status: str, due: str | None, today: date) -> str:
 
 
 def is_overdue(due: str | None, today: date | None = None) -> bool:
-    return bool(due) and date.fromisoformat(due) < (today or date.today())
+    return due is not None and due != "" and date.fromisoformat(due) < (today or date.today())
 
 
 def _due(value: str | date | None) -> str | None:

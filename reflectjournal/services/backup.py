@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,7 +63,7 @@ def default_folder(journal: Path) -> Path:
 
 
 class BackupService:
-    def __init__(self, db: Database, setting=None):
+    def __init__(self, db: Database, setting: Callable[[str, str], str] | None = None):
         self.db = db
         self._setting = setting  # Workspace.setting, for "backup.keep"
 
@@ -190,13 +191,13 @@ def _open_backup(source: Path, target: Path, sources: KeySources) -> Database:
             return None
 
     from_env = None if sources.passphrase_file else take_from_environment(sources.environ)
-    if sources.passphrase_file is not None or from_env is not None:
-        passphrase = (
-            read_passphrase_file(sources.passphrase_file)
-            if sources.passphrase_file is not None
-            else from_env
-        )
-        db = open_with_passphrase(source, passphrase, read_only=True)
+    given = (
+        read_passphrase_file(sources.passphrase_file)
+        if sources.passphrase_file is not None
+        else from_env
+    )
+    if given is not None:
+        db = open_with_passphrase(source, given, read_only=True)
         if db is None:
             raise WrongPassphrase(
                 f"Could not open the backup {source.name}: the passphrase is wrong, "

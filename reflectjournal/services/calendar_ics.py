@@ -11,15 +11,24 @@ events instead of duplicating them.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal import __version__
 from reflectjournal.services.timeutil import now_utc
+
+if TYPE_CHECKING:
+    from reflectjournal.services.workspace import Workspace
+    from reflectjournal.storage.database import Row
 
 UID_DOMAIN = "reflectjournal.invalid"
 
 
 def sessions_to_ics(
-    workspace, *, person: str | int | None = None, upcoming_only: bool = False, minutes: int = 60
+    workspace: Workspace,
+    *,
+    person: str | int | None = None,
+    upcoming_only: bool = False,
+    minutes: int = 60,
 ) -> tuple[int, bytes]:
     """(number of sessions, the calendar's bytes)."""
     from icalendar import Calendar, Event
@@ -29,7 +38,7 @@ def sessions_to_ics(
         "SELECT s.id, s.date, s.person_id, e.uid, p.name, p.role FROM coaching_session s "
         "JOIN entry e ON e.id = s.entry_id LEFT JOIN person p ON p.id = s.person_id WHERE 1"
     )
-    params: list = []
+    params: list[Any] = []
     if person is not None:
         sql += " AND s.person_id = ?"
         params.append(workspace.people.get(person).id)
@@ -68,7 +77,7 @@ def sessions_to_ics(
     return len(rows), calendar.to_ical()
 
 
-def _numbers(workspace, rows) -> dict[int, str]:
+def _numbers(workspace: Workspace, rows: list[Row]) -> dict[int, str]:
     """'Session 4 of 6' for sessions inside an agreement that fixes the number."""
     result: dict[int, str] = {}
     programmes = workspace.programmes

@@ -17,10 +17,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.services.patterns.rules import TREND_WINDOW_DAYS, trend
 from reflectjournal.services.timeutil import now_utc, to_storage
 from reflectjournal.services.wellbeing import coachee_care_note
+
+if TYPE_CHECKING:
+    from reflectjournal.services.workspace import Workspace
+    from reflectjournal.storage.database import Database
 
 WINDOW_DAYS = TREND_WINDOW_DAYS  # the same windows as Patterns and the prep brief
 QUIET_DAYS = 42
@@ -60,13 +65,13 @@ class Caseload:
     as_of: str
     people: tuple[CaseloadPerson, ...]
     rising: tuple[CaseloadTheme, ...]
-    overdue: tuple[dict, ...]
+    overdue: tuple[dict[str, Any], ...]
     not_seen: tuple[CaseloadPerson, ...]
     quiet_days: int
 
 
 def build_caseload(
-    workspace, *, today: date | None = None, quiet_days: int = QUIET_DAYS
+    workspace: Workspace, *, today: date | None = None, quiet_days: int = QUIET_DAYS
 ) -> Caseload:
     today = today or date.today()
     db = workspace.db
@@ -186,7 +191,7 @@ def build_caseload(
     )
 
 
-def _tags(db, entry_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+def _tags(db: Database, entry_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     result: dict[int, list[tuple[str, str]]] = {}
     for start in range(0, len(entry_ids), 900):
         chunk = entry_ids[start : start + 900]

@@ -12,8 +12,12 @@ import time as time_module
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reflectjournal.services.timeutil import to_storage
+
+if TYPE_CHECKING:
+    from reflectjournal.services.workspace import Workspace
 
 DEMO_PASSPHRASE = "demo journal, nothing private here"
 DEMO_OWNER = "Alex Morgan"
@@ -325,17 +329,24 @@ def sweep_stale_folders(parent: Path, now: float | None = None) -> list[Path]:
 
 
 def generate(
-    path: Path, passphrase: str = DEMO_PASSPHRASE, *, seed: int = 7, months: int = 4, today=None
-):
+    path: Path,
+    passphrase: str = DEMO_PASSPHRASE,
+    *,
+    seed: int = 7,
+    months: int = 4,
+    today: date | None = None,
+) -> Workspace:
     """Create an encrypted demo journal at ``path`` and return its open Workspace."""
-    from reflectjournal.services.workspace import Workspace
+    from reflectjournal.services.workspace import Workspace as Opened
 
-    workspace = Workspace.create(path, passphrase, owner=DEMO_OWNER)
+    workspace = Opened.create(path, passphrase, owner=DEMO_OWNER)
     populate(workspace, seed=seed, months=months, today=today)
     return workspace
 
 
-def populate(workspace, *, seed: int = 7, months: int = 4, today: date | None = None) -> int:
+def populate(
+    workspace: Workspace, *, seed: int = 7, months: int = 4, today: date | None = None
+) -> int:
     """Fill an open workspace with demo entries; returns how many entries were written."""
     rng = random.Random(seed)
     end = today or date.today()
@@ -344,7 +355,7 @@ def populate(workspace, *, seed: int = 7, months: int = 4, today: date | None = 
     journal = workspace.journal
     written = 0
     with workspace.db.transaction():
-        plan: list[tuple[date, object]] = [
+        plan: list[tuple[date, Scene | tuple[str, tuple[str, ...], str, int]]] = [
             (start + timedelta(days=rng.randrange(days)), item) for item in SCENES
         ]
         plan += [(start + timedelta(days=rng.randrange(days)), (*n, 3)) for n in NOTES]
@@ -399,7 +410,9 @@ def _wobble(rng: random.Random, value: int) -> int:
     return max(1, min(5, value + rng.choice((-1, 0, 0, 1))))
 
 
-def _add_people_and_sessions(workspace, rng: random.Random, start: date, days: int) -> None:
+def _add_people_and_sessions(
+    workspace: Workspace, rng: random.Random, start: date, days: int
+) -> None:
     """A mentor and a coach, with coaching sessions written straight into the tables.
 
     The coaching service is another issue's work; plain SQL against the shared schema keeps

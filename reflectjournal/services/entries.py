@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.domain.enums import KINDS as KINDS
 from reflectjournal.domain.enums import VISIBILITIES as VISIBILITIES
@@ -14,6 +14,9 @@ from reflectjournal.domain.enums import Kind, Scale, Visibility
 from reflectjournal.errors import UsageError
 from reflectjournal.services.frameworks import ReflectionModel
 from reflectjournal.services.timeutil import from_storage
+
+if TYPE_CHECKING:
+    from reflectjournal.storage.database import Row
 
 TITLE_MAX = 120
 ENTRY_MAX_BYTES = 16 * 1024 * 1024
@@ -105,7 +108,9 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
-def entry_json(row, tags: list[str], comments: list[dict] | None = None, **extra) -> dict:
+def entry_json(
+    row: Row, tags: list[str], comments: list[dict[str, Any]] | None = None, **extra: Any
+) -> dict[str, Any]:
     """The docs/CLI.md entry object."""
     created = from_storage(row["created"], row["created_offset"]).isoformat()
     updated = from_storage(row["updated"], row["created_offset"]).isoformat()

@@ -24,9 +24,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from statistics import mean
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.errors import ImportFailed, UsageError
 from reflectjournal.services.timeutil import now_utc, parse_date
+from reflectjournal.storage.database import Database
+
+if TYPE_CHECKING:
+    from reflectjournal.services.people import PeopleService
 
 FRAMEWORK = "nhs-healthcare-leadership-model"
 MAX_BYTES = 1_000_000
@@ -152,7 +157,7 @@ def _number(text: str, line: int, column: str) -> float | None:
 
 
 class Feedback360Service:
-    def __init__(self, db, people):
+    def __init__(self, db: Database, people: PeopleService) -> None:
         self.db = db
         self.people = people
 
@@ -170,11 +175,11 @@ class Feedback360Service:
             )
         return {_norm(r["name"]): (r["slug"], r["name"]) for r in rows}
 
-    def _dimension(self, cell: str, known: dict, line: int) -> str:
+    def _dimension(self, cell: str, known: dict[str, tuple[str, str]], line: int) -> str:
         text = _norm(re.sub(r"^\s*(?:dimension\s*)?\d+\s*[.:)\-]?\s*", "", cell, flags=re.I))
         for key, (slug, _name) in known.items():
             if text == key or (len(text) > 6 and key in text):
-                return slug
+                return str(slug)
         names = ", ".join(name for _, name in known.values())
         raise ImportFailed(
             f"Line {line}: '{cell.strip()}' is not a Healthcare Leadership Model dimension "
@@ -194,11 +199,11 @@ class Feedback360Service:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="strict") if _cp1252(raw) else None
-            if text is None:
+            if not _cp1252(raw):
                 raise ImportFailed(
                     f"{path.name} is not a text file in UTF-8; save it as CSV (UTF-8)."
                 ) from None
+            text = raw.decode("cp1252", errors="strict")
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
@@ -291,8 +296,9 @@ class Feedback360Service:
 
     def reports(self, person: str | int | None = None) -> list[tuple[str, str, str]]:
         """(report id, date, title) of the reports held for ``person`` (None = me), newest first."""
+        params: tuple[int, ...] = ()
         if person in (None, "", "me"):
-            where, params = "person_id IS NULL", ()
+            where = "person_id IS NULL"
         else:
             where, params = "person_id = ?", (self.people.get(person).id,)
         rows = self.db.query(
@@ -317,7 +323,7 @@ class Feedback360Service:
             raise UsageError("There is no such 360 report in this journal.")
         mine = rows[0]["person_id"] is None
         ratings = self._journal_ratings() if mine else {}
-        by_dim: dict[str, list] = {}
+        by_dim: dict[str, list[Any]] = {}
         for r in rows:
             by_dim.setdefault(r["dimension"], []).append(r)
         dimensions = []

@@ -12,6 +12,7 @@ import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services import settings
@@ -66,8 +67,8 @@ class FrameworkSpec:
     description: str
     default: bool
     rating_scale: list[str]
-    categories: list[dict]
-    items: list[dict]
+    categories: list[dict[str, Any]]
+    items: list[dict[str, Any]]
     source: str = field(repr=False, default="")
     # An optional pack ships with the app but is installed only when the leader asks for it.
     optional: bool = False
@@ -385,7 +386,7 @@ class FrameworkService:
             )
         return frameworks
 
-    def item(self, slug: str) -> dict:
+    def item(self, slug: str) -> dict[str, Any]:
         row = self.db.query_one(
             "SELECT t.*, f.slug AS framework FROM tag t LEFT JOIN framework f "
             "ON f.id = t.framework_id WHERE t.slug = ?",
@@ -437,7 +438,7 @@ def _capability_categories_of(source: str) -> frozenset[str]:
     )
 
 
-def item_relations(item: dict) -> list[tuple[str, list]]:
+def item_relations(item: dict[str, Any]) -> list[tuple[str, list[Any]]]:
     """(kind, target slugs) for an item of a framework file, in RELATION_KINDS order."""
     table = item.get("relations") or {}
     found = [(kind, list(table.get(kind, []))) for kind in RELATION_KINDS]

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from enum import Enum, auto
 from typing import Any
 
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services import entries as E
 from reflectjournal.services import search
 from reflectjournal.services.entries import EntryFilter
-from reflectjournal.services.frameworks import get_model
+from reflectjournal.services.frameworks import ReflectionModel, get_model
 from reflectjournal.services.links import LinkService
 from reflectjournal.services.tags import TagUsage, ensure_tags, slugify
 from reflectjournal.services.timeutil import from_storage, now_utc, parse_date, to_storage
 from reflectjournal.storage.chunks import in_chunks
-from reflectjournal.storage.database import Database
+from reflectjournal.storage.database import Database, Row
 
-_UNSET = object()
+
+class _Unset(Enum):
+    """The default of ``edit``'s optional fields: "leave as it is" (None means "clear")."""
+
+    UNSET = auto()
+
+
+_UNSET = _Unset.UNSET
 _ENTRY_COLUMNS = (
     "e.id, e.uid, e.kind, e.title, e.body, e.created, e.created_offset, e.updated, e.mood, "
     "e.energy, e.visibility, e.model, e.starred, e.sender_id, e.origin_hash"
@@ -77,7 +85,7 @@ class JournalService:
         created, offset = to_storage(when or now_utc().astimezone())
         updated = to_storage(now_utc())[0]
         with self.db.transaction():
-            entry_id = self.db.execute(
+            entry_id: int = self.db.execute(
                 "INSERT INTO entry(uid, kind, title, body, created, created_offset, updated, "
                 "mood, energy, visibility, model, starred, sender_id, origin_hash, import_key) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -109,15 +117,15 @@ class JournalService:
         self,
         entry_id: int,
         *,
-        body: str | object = _UNSET,
-        title: str | object = _UNSET,
+        body: str | _Unset = _UNSET,
+        title: str | None | _Unset = _UNSET,
         tags: list[str] | None = None,
         add_tags: Iterable[str] = (),
         remove_tags: Iterable[str] = (),
         when: datetime | None = None,
-        mood: int | None | object = _UNSET,
-        energy: int | None | object = _UNSET,
-        model: str | None | object = _UNSET,
+        mood: int | None | _Unset = _UNSET,
+        energy: int | None | _Unset = _UNSET,
+        model: str | None | _Unset = _UNSET,
         sections: dict[str, str] | None = None,
         visibility: str | None = None,
         starred: bool | None = None,
@@ -138,7 +146,7 @@ class JournalService:
             changes["body"] = E.check_text(body)
         if title is not _UNSET:
             new_title = E.check_text(title or "", "The title").strip()
-            changes["title"] = new_title or E.derive_title(changes.get("body", row["body"]))
+            changes["title"] = new_title or E.derive_title(str(changes.get("body", row["body"])))
         if mood is not _UNSET:
             changes["mood"] = E.check_scale("Mood", mood)
         if energy is not _UNSET:
@@ -169,7 +177,9 @@ class JournalService:
                     (entry_id, *removing),
                 )
             if "body" in changes or "model" in changes:
-                self._store_sections(entry_id, reflection_model, changes.get("body", row["body"]))
+                self._store_sections(
+                    entry_id, reflection_model, str(changes.get("body", row["body"]))
+                )
             if "body" in changes:
                 self.links.refresh(entry_id, str(changes["body"]))
             if "title" in changes and changes["title"] != row["title"]:
@@ -189,7 +199,7 @@ class JournalService:
             [(entry_id, tag_id, source) for tag_id in ids],
         )
 
-    def _store_sections(self, entry_id: int, model, body: str) -> None:
+    def _store_sections(self, entry_id: int, model: ReflectionModel | None, body: str) -> None:
         self.db.execute("DELETE FROM entry_section WHERE entry_id = ?", (entry_id,))
         if model is None:
             return
@@ -202,7 +212,7 @@ class JournalService:
 
     # ---- reading -------------------------------------------------------------------------
 
-    def _row(self, entry_id: int | str):
+    def _row(self, entry_id: int | str) -> Row:
         try:
             number = int(entry_id)
         except (TypeError, ValueError):
@@ -291,7 +301,8 @@ class JournalService:
     def _sender_name(self, sender_id: int | None) -> str | None:
         if sender_id is None:
             return None
-        return self.db.scalar("SELECT name FROM person WHERE id = ?", (sender_id,))
+        name: str | None = self.db.scalar("SELECT name FROM person WHERE id = ?", (sender_id,))
+        return name
 
     def _tags_for(self, ids: list[int]) -> dict[int, list[str]]:
         result: dict[int, list[str]] = {}
@@ -329,7 +340,7 @@ class JournalService:
             raise UsageError("The limit must be zero or more.")
         return " LIMIT ? OFFSET ?", [f.limit, f.offset]
 
-    def list_rows(self, f: EntryFilter | None = None, body_chars: int | None = None) -> list:
+    def list_rows(self, f: EntryFilter | None = None, body_chars: int | None = None) -> list[Row]:
         """Rows (newest first) without tags. ``body_chars`` cuts each body to its first
         characters, for lists that show a snippet."""
         f = f or EntryFilter()
@@ -348,11 +359,12 @@ class JournalService:
             return search.count(self.db, query, f)
         clauses, params = self._where(f)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        return self.db.scalar(f"SELECT count(*) FROM entry e{where}", params)
+        count: int = self.db.scalar(f"SELECT count(*) FROM entry e{where}", params)
+        return count
 
     def search_rows(
         self, query: str, f: EntryFilter | None = None, body_chars: int | None = None
-    ) -> list:
+    ) -> list[Row]:
         """Best match first; any text is a valid query (nothing searchable → no rows)."""
         f = f or EntryFilter()
         ids = self.search_ids(query, f)
@@ -369,9 +381,9 @@ class JournalService:
         """Entry ids, one page of them, best match first (services/search.py says how)."""
         return search.search_ids(self.db, query, f or EntryFilter())
 
-    def _comments_for(self, ids: list[int]) -> dict[int, list[dict]]:
+    def _comments_for(self, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         """Comments per entry (CLI.md's ``comments``), for a page of entries at once."""
-        result: dict[int, list[dict]] = {}
+        result: dict[int, list[dict[str, Any]]] = {}
         for start in range(0, len(ids), 900):
             chunk = ids[start : start + 900]
             marks = ",".join("?" * len(chunk))
@@ -393,7 +405,7 @@ class JournalService:
     def tags_for(self, entry_id: int) -> list[str]:
         return self._tags_for([entry_id]).get(entry_id, [])
 
-    def written_with_models(self, models: list[str], limit: int = 200) -> list[dict]:
+    def written_with_models(self, models: list[str], limit: int = 200) -> list[dict[str, Any]]:
         """The newest reflections written with one of ``models``: id, title, created (as
         written, with the writer's offset)."""
         if not models:
@@ -486,17 +498,18 @@ class JournalService:
         when = parse_date(day).isoformat() if day else now_utc().astimezone().date().isoformat()
         E.check_text(note, "The note")
         with self.db.transaction():
-            return self.db.execute(
+            new_id: int = self.db.execute(
                 "INSERT INTO rating(tag_id, value, date, note) VALUES (?, ?, ?, ?)",
                 (tag["id"], value, when, note),
             ).lastrowid
+        return new_id
 
-    def ratings(self, slug: str | None = None) -> list[dict]:
+    def ratings(self, slug: str | None = None) -> list[dict[str, Any]]:
         sql = (
             "SELECT r.id, t.slug, t.name, r.value, r.date, r.note FROM rating r "
             "JOIN tag t ON t.id = r.tag_id"
         )
-        params: tuple = ()
+        params: tuple[str, ...] = ()
         if slug:
             sql += " WHERE t.slug = ?"
             params = (slugify(slug),)

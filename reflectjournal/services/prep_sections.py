@@ -7,8 +7,12 @@ Every piece of someone else's text goes through ``md_escape``.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from reflectjournal.services.wellbeing import SIGNPOSTS, URGENT
+
+if TYPE_CHECKING:
+    from reflectjournal.services.prep import Brief
 
 
 def _escape(text: str) -> str:
@@ -21,7 +25,7 @@ def _short(iso: str | None) -> str:
     return date.fromisoformat(iso[:10]).strftime("%d %b %Y") if iso else ""
 
 
-def session_label(brief) -> str | None:
+def session_label(brief: Brief) -> str | None:
     """'Session 4 of 6' (or 'Meeting 4' in mentoring without a fixed number)."""
     if brief.session_number is None:
         return None
@@ -33,7 +37,7 @@ def session_label(brief) -> str | None:
     return text
 
 
-def care_lines(brief) -> list[str]:
+def care_lines(brief: Brief) -> list[str]:
     if brief.care is None:
         return []
     out = ["## Care for the carer", "", brief.care.sentence(_escape(brief.person.name)), ""]
@@ -43,7 +47,7 @@ def care_lines(brief) -> list[str]:
     return out
 
 
-def agreement_lines(brief) -> list[str]:
+def agreement_lines(brief: Brief) -> list[str]:
     a = brief.agreement
     if a is None:
         return []
@@ -77,14 +81,15 @@ def agreement_lines(brief) -> list[str]:
     return out
 
 
-def goal_lines(brief) -> list[str]:
+def goal_lines(brief: Brief) -> list[str]:
     if not brief.goals:
         return []
     out = ["## Goals", ""]
     for g in brief.goals:
         trail = " → ".join(str(r.value) for r in g.ratings[-6:])
-        if g.ratings:
-            progress = f"{trail} out of 10 (last rated {_short(g.latest.date)})"
+        latest = g.latest
+        if latest is not None:
+            progress = f"{trail} out of 10 (last rated {_short(latest.date)})"
         else:
             progress = "not rated yet: where would they put it, 0 to 10?"
         state = {"achieved": " — achieved", "dropped": " — dropped"}.get(g.status, "")

@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.errors import PacketRejected
+from reflectjournal.storage.database import Database
+
+if TYPE_CHECKING:
+    from reflectjournal.services.programmes import ProgrammeService
 
 TYPE = "programme"
 MAX_GOALS = 200
@@ -25,14 +29,14 @@ MAX_RATINGS = 2000
 MAX_TEXT = 20000
 _UID = re.compile(r"\A[0-9a-f]{32}\Z")
 _REFUSED = "This programme message is not in the expected layout, so it was refused."
-_AGREEMENT_TEXT = ("kind", "frequency", "confidentiality", "limits", "sponsor", "no_fault")
-_AGREEMENT_TEXT += ("end_review",)
+_AGREEMENT_TEXT: tuple[str, ...] = ("kind", "frequency", "confidentiality", "limits", "sponsor")
+_AGREEMENT_TEXT += ("no_fault", "end_review")
 _AGREEMENT_DATES = ("start", "review", "until", "ended")
 
 
-def programme_body(workspace, person: str | int) -> dict[str, Any]:
+def programme_body(programmes: ProgrammeService, person: str | int) -> dict[str, Any]:
     """The message body for the relationship with ``person`` (the agreement and shared goals)."""
-    programmes = workspace.programmes
+    db = programmes.db
     agreement = programmes.agreement(person)
     body: dict[str, Any] = {"type": TYPE, "agreement": None, "goals": []}
     if agreement is not None and agreement.origin == "mine":
@@ -47,11 +51,11 @@ def programme_body(workspace, person: str | int) -> dict[str, Any]:
     for goal in programmes.goals(person):
         if not goal.shared or goal.origin != "mine":
             continue
-        ratings = workspace.db.query(
+        ratings = db.query(
             "SELECT uid, value, date, note FROM goal_rating WHERE goal_id = ? ORDER BY date, id",
             (goal.id,),
         )
-        updated = workspace.db.scalar("SELECT updated FROM goal WHERE id = ?", (goal.id,))
+        updated = db.scalar("SELECT updated FROM goal WHERE id = ?", (goal.id,))
         body["goals"].append(
             {
                 "uid": goal.uid,
@@ -154,7 +158,9 @@ def validate(body: Any) -> dict[str, Any]:
     return clean
 
 
-def apply_programme(db, sender_id: int, body: Any, *, snapshot: bool = False) -> dict[str, int]:
+def apply_programme(
+    db: Database, sender_id: int, body: Any, *, snapshot: bool = False
+) -> dict[str, int]:
     """Apply a programme message from the person ``sender_id``; counts of what changed.
 
     With ``snapshot`` the body is the sender's newest version as the exchange ordered it (by

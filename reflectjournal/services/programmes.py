@@ -13,15 +13,17 @@ party and be applied newest-wins; ``origin`` tells a copy received from there fr
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from types import EllipsisType
 from typing import Any
 
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.entries import check_text
-from reflectjournal.services.people import PeopleService
+from reflectjournal.services.people import PeopleService, Person
 from reflectjournal.services.timeutil import now_utc, parse_date
-from reflectjournal.storage.database import Database
+from reflectjournal.storage.database import Database, Row
 
 KINDS = ("coaching", "mentoring")
 GOAL_STATUSES = ("active", "achieved", "dropped")
@@ -101,10 +103,6 @@ class Goal:
         return self.ratings[-1] if self.ratings else None
 
 
-def _unset(value) -> bool:
-    return value is ...
-
-
 class ProgrammeService:
     def __init__(self, db: Database, people: PeopleService):
         self.db = db
@@ -117,15 +115,15 @@ class ProgrammeService:
         person: str | int,
         *,
         kind: str | None = None,
-        sessions: int | None | object = ...,
+        sessions: int | None | EllipsisType = ...,
         frequency: str | None = None,
         confidentiality: str | None = None,
         limits: str | None = None,
         sponsor: str | None = None,
         sponsor_consent: bool | None = None,
-        start: str | date | None | object = ...,
-        review: str | date | None | object = ...,
-        until: str | date | None | object = ...,
+        start: str | date | None | EllipsisType = ...,
+        review: str | date | None | EllipsisType = ...,
+        until: str | date | None | EllipsisType = ...,
         no_fault: str | None = None,
     ) -> Agreement:
         """Create or change the agreement with ``person``; what is not given stays as it was.
@@ -135,12 +133,12 @@ class ProgrammeService:
         """
         who = self.people.get(person)
         existing = self.db.query_one("SELECT * FROM agreement WHERE person_id = ?", (who.id,))
-        changes: dict = {}
+        changes: dict[str, Any] = {}
         if kind is not None:
             if kind not in KINDS:
                 raise UsageError(f"An agreement is for coaching or mentoring, not '{kind}'.")
             changes["kind"] = kind
-        if not _unset(sessions):
+        if not isinstance(sessions, EllipsisType):
             if sessions is not None and not (isinstance(sessions, int) and 1 <= sessions <= 200):
                 raise UsageError("The number of sessions agreed must be a whole number from 1.")
             changes["sessions"] = sessions
@@ -155,9 +153,9 @@ class ProgrammeService:
                 changes[column] = _clause(value, column)
         if sponsor_consent is not None:
             changes["sponsor_consent"] = int(bool(sponsor_consent))
-        for column, value in (("start", start), ("review", review), ("until", until)):
-            if not _unset(value):
-                changes[column] = _day(value)
+        for column, day in (("start", start), ("review", review), ("until", until)):
+            if not isinstance(day, EllipsisType):
+                changes[column] = _day(day)
         first = changes.get("start") or (existing["start"] if existing else None)
         for column in ("review", "until"):
             later = changes.get(column) or (existing[column] if existing else None)
@@ -184,7 +182,7 @@ class ProgrammeService:
                 )
         return self.agreement(who.id)  # type: ignore[return-value]
 
-    def _new_row(self, who: dict[str, Any], now: str) -> dict[str, Any]:
+    def _new_row(self, who: Person, now: str) -> dict[str, Any]:
         """A new agreement's columns: today, our default clauses, the kind by the role."""
         return {
             "uid": uuid.uuid4().hex,
@@ -316,7 +314,7 @@ class ProgrammeService:
         self, goal_id: int | str, *, text: str | None = None, shared: bool | None = None
     ) -> Goal:
         goal = self.goal(goal_id)
-        changes: dict = {}
+        changes: dict[str, Any] = {}
         if text is not None:
             changes["text"] = " ".join(check_text(text, "The goal").split())
             if not changes["text"]:
@@ -356,7 +354,7 @@ class ProgrammeService:
             clauses.append("g.status = 'active'")
         return self._goals(" AND ".join(clauses), params)
 
-    def _goals(self, where: str, params) -> list[Goal]:
+    def _goals(self, where: str, params: Sequence[object]) -> list[Goal]:
         rows = self.db.query(
             "SELECT g.*, p.name AS person_name FROM goal g JOIN person p ON p.id = g.person_id "
             f"WHERE {where} ORDER BY p.name COLLATE NOCASE, g.status != 'active', g.id",
@@ -415,7 +413,7 @@ def _clause(value: str, what: str, limit: int = TEXT_MAX) -> str:
     return text
 
 
-def _day(value) -> str | None:
+def _day(value: str | date | None) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, date):
@@ -423,7 +421,7 @@ def _day(value) -> str | None:
     return parse_date(str(value)).isoformat()
 
 
-def _agreement(row) -> Agreement:
+def _agreement(row: Row) -> Agreement:
     return Agreement(
         id=row["id"],
         uid=row["uid"],

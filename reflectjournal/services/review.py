@@ -100,7 +100,7 @@ class WeeklyReview:
             markdown,
         )  # fmt: skip
 
-    def _between(self, start: date, end: date) -> tuple[str, list]:
+    def _between(self, start: date, end: date) -> tuple[str, list[str]]:
         return (
             f"{OWN_WRITING} AND e.created >= ? AND e.created < ? AND {LOCAL_DAY} BETWEEN ? AND ?",
             [
@@ -148,18 +148,20 @@ class WeeklyReview:
 
     def _measure(self, column: str, start: date, end: date, before: date) -> Measure:
         where, params = self._between(before, end)
-        now, before = f"{LOCAL_DAY} >= ?", f"{LOCAL_DAY} < ?"
+        now, earlier = f"{LOCAL_DAY} >= ?", f"{LOCAL_DAY} < ?"
         value, square = f"e.{column}", f"e.{column} * e.{column}"
         row = self.db.query_one(
             "SELECT "
             + ", ".join(
                 f"{fn}(CASE WHEN {side} THEN {expr} END)"
-                for side in (now, before)
+                for side in (now, earlier)
                 for fn, expr in (("count", value), ("total", value), ("total", square))
             )
             + f" FROM entry e WHERE {where}",
             [start.isoformat()] * 6 + params,
         )
+        if row is None:  # an aggregate query always answers one row
+            raise RuntimeError("the weekly measure query returned nothing")
         this_week, last_week = Sample(*row[:3]), Sample(*row[3:])
         return Measure(
             round(this_week.mean, 2) if this_week.mean is not None else None,

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from reflectjournal.errors import UsageError
 from reflectjournal.services.programmes import Agreement, Goal
 from reflectjournal.services.timeutil import now_utc
+
+if TYPE_CHECKING:
+    from reflectjournal.services.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,9 @@ class SponsorSummary:
         return self.agreement.kind == "mentoring"
 
 
-def build_summary(workspace, person: str | int, today: date | None = None) -> SponsorSummary:
+def build_summary(
+    workspace: Workspace, person: str | int, today: date | None = None
+) -> SponsorSummary:
     who = workspace.people.get(person)
     agreement = workspace.programmes.agreement(who.id)
     if agreement is None:

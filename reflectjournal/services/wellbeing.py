@@ -70,8 +70,11 @@ def care_note(points: Iterable[tuple[str, int | None, int | None]]) -> CareNote 
     """``points`` are (ISO date, mood, energy) oldest first; the note, or None if all is well."""
     rows = list(points)
     runs: dict[str, tuple[int, str]] = {}
-    for index, measure in ((1, "mood"), (2, "energy")):
-        values = [(row[0], row[index]) for row in rows if row[index] is not None]
+    by_measure = {
+        "mood": [(day, mood) for day, mood, _ in rows if mood is not None],
+        "energy": [(day, energy) for day, _, energy in rows if energy is not None],
+    }
+    for measure, values in by_measure.items():
         run = 0
         since = ""
         for day, value in reversed(values):

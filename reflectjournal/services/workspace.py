@@ -125,7 +125,7 @@ class Workspace:
     def feedback360(self) -> Feedback360Service:  # 360 results beside self-ratings
         from reflectjournal.services.feedback360 import Feedback360Service as Feedback
 
-        return Feedback(self.db, self.people)  # type: ignore[no-untyped-call]
+        return Feedback(self.db, self.people)
 
     @cached_property
     def imports(self) -> ImportService:

@@ -241,6 +241,7 @@ class Database:
         self.key = key
         self._lock = threading.RLock()
         self._depth = 0
+        self.key_scheme: int | None = None  # which passphrase scheme opened it (storage/unlock.py)
         self._identity = getattr(conn, "identity", None) or file_identity(path)
 
     @property

@@ -91,20 +91,27 @@ class KeyringStore:
             return False, None
         return True, result.get("value")
 
+    def _ready(self) -> Any:
+        """The backend, which ``usable()`` has just found (keyring ships no types)."""
+        backend = self._get_backend()
+        if backend is None:
+            raise RuntimeError("keyring backend asked for before it was found usable")
+        return backend
+
     def get(self, journal: Path) -> str | None:
         if not self.usable():
             return None
-        ok, value = self._call(lambda: self._backend.get_password(SERVICE, _account(journal)))
+        ok, value = self._call(lambda: self._ready().get_password(SERVICE, _account(journal)))
         return value if ok and isinstance(value, str) else None
 
     def set(self, journal: Path, secret: str) -> bool:
         if not self.usable():
             return False
-        ok, _ = self._call(lambda: self._backend.set_password(SERVICE, _account(journal), secret))
+        ok, _ = self._call(lambda: self._ready().set_password(SERVICE, _account(journal), secret))
         return ok
 
     def delete(self, journal: Path) -> bool:
         if not self.usable():
             return False
-        ok, _ = self._call(lambda: self._backend.delete_password(SERVICE, _account(journal)))
+        ok, _ = self._call(lambda: self._ready().delete_password(SERVICE, _account(journal)))
         return ok

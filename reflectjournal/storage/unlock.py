@@ -128,7 +128,9 @@ def _salt(path: Path) -> bytes:
     return salt
 
 
-def open_with_passphrase(path: Path, passphrase: str, *, read_only: bool = False):
+def open_with_passphrase(
+    path: Path, passphrase: str, *, read_only: bool = False
+) -> Database | None:
     """The journal (or backup) opened with ``passphrase``, trying the salt's key scheme and,
     for a salt that only looks marked, scheme 1; None if no key fits."""
     for scheme, key in candidate_keys(passphrase, _salt(path)):
@@ -229,12 +231,12 @@ def _unlock_key(path: Path, sources: KeySources) -> Unlocked:
     if sources.prompt is not None:
         message = f"Passphrase for {path.name}: "
         for _ in range(PROMPT_ATTEMPTS):
-            passphrase = sources.prompt(message)
-            if passphrase is None:
+            answer = sources.prompt(message)
+            if answer is None:
                 break
-            db = open_with_passphrase(path, passphrase)
+            db = open_with_passphrase(path, answer)
             if db is not None:
-                return Unlocked(db, "prompt", passphrase)
+                return Unlocked(db, "prompt", answer)
             message = "That passphrase did not open the journal; try again: "
         else:
             raise WrongPassphrase(

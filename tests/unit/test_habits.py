@@ -10,8 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Modules still excused from (strict) type checking. Lower these when you fix one; never raise.
-MYPY_NOT_STRICT = 27
-MYPY_IGNORED = 26
+MYPY_NOT_STRICT = 11
+MYPY_IGNORED = 0
 
 
 def _overrides() -> list[dict]:

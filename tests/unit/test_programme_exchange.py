@@ -35,7 +35,7 @@ def test_the_coachee_receives_the_agreement_and_shared_goals(pair):
     goal = coach.programmes.add_goal("Sam Patel", "Delegate the rota")
     coach.programmes.rate_goal(goal.id, 3, day="2026-01-10")
     coach.programmes.add_goal("Sam Patel", "COACH-ONLY hypothesis", shared=False)
-    body = _travel(programme_body(coach, "Sam Patel"))
+    body = _travel(programme_body(coach.programmes, "Sam Patel"))
     assert [g["text"] for g in body["goals"]] == ["Delegate the rota"]
 
     assert apply_programme(leader.db, chris, body) == {"agreement": 1, "goals": 1, "ratings": 1}
@@ -51,7 +51,7 @@ def test_the_coachee_receives_the_agreement_and_shared_goals(pair):
     assert apply_programme(leader.db, chris, body) == {"agreement": 0, "goals": 0, "ratings": 0}
     coach.programmes.rate_goal(goal.id, 6, day="2026-02-10")
     coach.programmes.set_agreement("Sam Patel", sessions=8)
-    newer = _travel(programme_body(coach, "Sam Patel"))
+    newer = _travel(programme_body(coach.programmes, "Sam Patel"))
     newer["agreement"]["updated"] = "2099-01-01T00:00:00+00:00"  # a later edit
     newer["goals"][0]["updated"] = "2099-01-01T00:00:00+00:00"
     assert apply_programme(leader.db, chris, newer) == {"agreement": 1, "goals": 1, "ratings": 1}
@@ -59,7 +59,11 @@ def test_the_coachee_receives_the_agreement_and_shared_goals(pair):
     assert leader.programmes.agreement(chris).sessions == 8
     assert [r.value for r in leader.programmes.goals(chris)[0].ratings] == [3, 6]
     # What was received is not sent back as if it were the leader's own.
-    assert programme_body(leader, chris) == {"type": "programme", "agreement": None, "goals": []}
+    assert programme_body(leader.programmes, chris) == {
+        "type": "programme",
+        "agreement": None,
+        "goals": [],
+    }
 
 
 @pytest.mark.parametrize(
@@ -80,7 +84,7 @@ def test_a_malformed_programme_is_refused_and_writes_nothing(pair, damage):
     coach, leader, chris = pair
     coach.programmes.set_agreement("Sam Patel", sessions=6)
     coach.programmes.rate_goal(coach.programmes.add_goal("Sam Patel", "Delegate").id, 3)
-    body = _travel(programme_body(coach, "Sam Patel"))
+    body = _travel(programme_body(coach.programmes, "Sam Patel"))
     damage(body)
     with pytest.raises(PacketRejected, match="not in the expected layout"):
         apply_programme(leader.db, chris, body)

@@ -14,7 +14,6 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import Any
 
 from reflectjournal.services.sharing import crypto
@@ -39,9 +38,7 @@ def _programme(db: Database, ref: str, person_id: int) -> dict[str, Any] | None:
     from reflectjournal.services.programmes import ProgrammeService
 
     people = PeopleService(db)
-    body = programme_body(
-        SimpleNamespace(programmes=ProgrammeService(db, people), db=db), person_id
-    )
+    body = programme_body(ProgrammeService(db, people), person_id)
     return {"agreement": body["agreement"], "goals": body["goals"]}
 
 

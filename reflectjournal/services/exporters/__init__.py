@@ -16,13 +16,21 @@ many findings they carry.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.errors import UsageError
 from reflectjournal.services.entries import EntryFilter
 from reflectjournal.services.formats import EXPORT_FORMATS
+from reflectjournal.storage.database import Database
+
+if TYPE_CHECKING:
+    from reflectjournal.services.journal import JournalService
+    from reflectjournal.services.privacy.service import PrivacyService
+
+    from .cpd import CpdContext
 
 from .common import (
     CancelCheck,
@@ -36,6 +44,10 @@ from .common import (
     reflections_only,
     write_text,
 )
+
+# Complete entry dicts, as common.iter_entries reads them; a writer returns how many it wrote.
+Entries = Iterable[dict[str, Any]]
+Writer = Callable[[Entries, Path, str, str], int]
 
 FORMATS = EXPORT_FORMATS
 FOR_OTHER_READERS = ("html", "pdf", "cpd")  # refused while identifiers are undecided
@@ -55,7 +67,7 @@ class ExportReport:
     findings: int = 0  # undecided likely identifiers in what was written
     redacted: int = 0  # identifiers replaced because the user chose so
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "format": self.format,
             "path": self.path,
@@ -82,12 +94,12 @@ def _period(f: EntryFilter) -> str:
 class ExportService:
     def __init__(
         self,
-        db,
-        journal,
+        db: Database,
+        journal: JournalService,
         owner_name: str = "",
         pdf_writer: PdfWriter | None = None,
-        privacy=None,
-    ):
+        privacy: PrivacyService | None = None,
+    ) -> None:
         self.db = db
         self.journal = journal
         self.owner_name = owner_name
@@ -95,7 +107,7 @@ class ExportService:
         self._privacy = privacy
 
     @property
-    def privacy(self):  # -> PrivacyService, the one check on every way out
+    def privacy(self) -> PrivacyService:  # the one check on every way out
         if self._privacy is None:
             from reflectjournal.services.privacy.service import PrivacyService
 
@@ -137,12 +149,12 @@ class ExportService:
             self.db, ids, progress=progress, cancelled=cancelled, attachments=kind != "cpd"
         )
         title = "ReflectJournal" + (f": {self.owner_name}" if self.owner_name else "")
-        write = getattr(self, f"_{kind}")
+        write: Writer = getattr(self, f"_{kind}")
         if kind == "cpd":
             # The regulator is checked before anything is read or written.
             context = self._cpd_context(regulator)
 
-            def write(entries, out, title, period):
+            def write(entries: Entries, out: Path, title: str, period: str) -> int:
                 return self._cpd(entries, out, title, period, context)
 
         if kind in FOR_OTHER_READERS:
@@ -162,14 +174,14 @@ class ExportService:
     # ---- one method per format -------------------------------------------------------------
 
     @staticmethod
-    def _json(entries, out: Path, title: str, period: str) -> int:
+    def _json(entries: Entries, out: Path, title: str, period: str) -> int:
         from .json_export import write_json
 
         with atomic_file(out) as tmp:
             return write_json(entries, tmp)
 
     @staticmethod
-    def _markdown(entries, out: Path, title: str, period: str) -> int:
+    def _markdown(entries: Entries, out: Path, title: str, period: str) -> int:
         from .markdown_export import write_folder, write_single
 
         if out.suffix.lower() in (".md", ".markdown"):
@@ -178,7 +190,7 @@ class ExportService:
         with atomic_folder(out) as tmp:
             return write_folder(entries, tmp)
 
-    def _html(self, entries, out: Path, title: str, period: str) -> int:
+    def _html(self, entries: Entries, out: Path, title: str, period: str) -> int:
         from .html_export import build_html
 
         html, count = build_html(entries, title, period, exported=self._exported)
@@ -186,18 +198,16 @@ class ExportService:
             write_text(tmp, html)
         return count
 
-    def _pdf(self, entries, out: Path, title: str, period: str) -> int:
+    def _pdf(self, entries: Entries, out: Path, title: str, period: str) -> int:
         from .html_export import build_html
 
         html, count = build_html(entries, title, period, exported=self._exported)
         self._write_pdf(html, out, title)
         return count
 
-    def _cpd_context(self, regulator_slug: str | None):
+    def _cpd_context(self, regulator_slug: str | None) -> CpdContext:
         from reflectjournal.services.regulators import regulator
         from reflectjournal.services.revalidation import RevalidationService
-
-        from .cpd import CpdContext
 
         names = dict(self.db.query("SELECT slug, name FROM tag"))
         reg = regulator(regulator_slug)
@@ -211,7 +221,14 @@ class ExportService:
             tracker=records.tracker(reg.slug),
         )
 
-    def _cpd(self, entries, out: Path, title: str, period: str, context=None) -> int:
+    def _cpd(
+        self,
+        entries: Entries,
+        out: Path,
+        title: str,
+        period: str,
+        context: CpdContext | None = None,
+    ) -> int:
         from .cpd import document_markdown
 
         context = context if context is not None else self._cpd_context(None)

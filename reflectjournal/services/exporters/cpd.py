@@ -11,12 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.services import entries as E
 from reflectjournal.services.frameworks import get_model
 from reflectjournal.services.regulators import Regulator
 from reflectjournal.services.revalidation import AccountDetails, Tracker
 from reflectjournal.services.tags import display_name
+
+if TYPE_CHECKING:
+    from collections.abc import Container, Iterable
+
+    from reflectjournal.services.regulators import Choice
 
 HEADINGS = (
     ("what-happened", "What happened"),
@@ -105,7 +111,7 @@ def _stop(title: str) -> str:
     return title if title[-1:] in "?.!" else f"{title}."
 
 
-def account_parts(entry: dict) -> dict[str, str]:
+def account_parts(entry: dict[str, Any]) -> dict[str, str]:
     """The four headings' text for one entry (missing ones are absent)."""
     model_slug = entry.get("model")
     mapping = MAPPINGS.get(model_slug or "")
@@ -151,11 +157,11 @@ def _tag_label(slug: str, names: dict[str, str]) -> str:
     return names.get(slug) or display_name(slug)
 
 
-def _boxes(choices, chosen) -> str:
+def _boxes(choices: Iterable[Choice], chosen: Container[str]) -> str:
     return "  \n".join(f"{'☒' if c.slug in chosen else '☐'} {c.label}" for c in choices)
 
 
-def account_markdown(entry: dict, context: CpdContext | None = None) -> str:
+def account_markdown(entry: dict[str, Any], context: CpdContext | None = None) -> str:
     context = context or CpdContext()
     reg = context.regulator
     parts = account_parts(entry)
@@ -255,7 +261,7 @@ def _cell(text: str) -> str:
 
 
 def document_markdown(
-    entries, owner: str, period: str, context: CpdContext | None = None
+    entries: Iterable[dict[str, Any]], owner: str, period: str, context: CpdContext | None = None
 ) -> tuple[str, int]:
     context = context or CpdContext()
     reg = context.regulator

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from reflectjournal.services.importers.ours import FORMAT, VERSION
 from reflectjournal.services.timeutil import now_utc
@@ -19,7 +21,7 @@ FIELDS = (
 )  # fmt: skip
 
 
-def export_record(entry: dict) -> dict:
+def export_record(entry: dict[str, Any]) -> dict[str, Any]:
     record = {key: entry.get(key) for key in FIELDS}
     files = entry.get("attachments")
     if files:  # only when there are some: older readers then still read the file
@@ -30,7 +32,7 @@ def export_record(entry: dict) -> dict:
     return record
 
 
-def write_json(entries, path: Path) -> int:
+def write_json(entries: Iterable[dict[str, Any]], path: Path) -> int:
     count = 0
     with open(path, "w", encoding="utf-8", newline="\n") as out:
         head = {"format": FORMAT, "version": VERSION, "exported": now_utc().isoformat()}

@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
 from reflectjournal.errors import ImportFailed
 from reflectjournal.services.display import plural
@@ -79,7 +80,7 @@ def open_dayone(path: Path) -> Source:
     )
 
 
-def _iter_json(handle, name: str) -> Iterator[Item]:
+def _iter_json(handle: IO[bytes], name: str) -> Iterator[Item]:
     missing = f"{name} is not a Day One export: it has no list of entries."
     for index, item in enumerate(iter_array(handle, "entries", name, missing=missing), start=1):
         entry = _entry(item)
@@ -135,7 +136,7 @@ def _rich_text(value: object) -> str:
         return ""
 
 
-def _created(item: dict) -> datetime | str:
+def _created(item: dict[str, Any]) -> datetime | str:
     raw = item.get("creationDate")
     if not isinstance(raw, str):
         return "it has no creationDate"
@@ -205,7 +206,7 @@ def _entry(item: object) -> ImportedEntry | str:
 
 
 def finish_entry(
-    fields: dict,
+    fields: dict[str, Any],
     keys: tuple[str, str, str],
     title: str,
     body: str,

@@ -18,6 +18,7 @@ import plistlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from reflectjournal.errors import ImportFailed
 
@@ -26,7 +27,7 @@ from .records import ImportedEntry, Item, Skipped, Source, in_range, zone_named
 from .safety import MAX_NOTE_BYTES, read_bytes_capped
 
 
-def _entry(data: dict, photo: bool) -> ImportedEntry | str:
+def _entry(data: dict[str, Any], photo: bool) -> ImportedEntry | str:
     created = data.get("Creation Date")
     if not isinstance(created, datetime):
         return "it has no Creation Date"

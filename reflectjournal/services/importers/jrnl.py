@@ -36,13 +36,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from functools import partial
 from pathlib import Path
 
 from reflectjournal.errors import ImportFailed
 
 from . import jrnl_crypto
 from .jrnl_config import JrnlSettings, settings_for
-from .jrnl_dates import DATEISH, DateReader, OrderEvidence, check_format
+from .jrnl_dates import DATEISH, DateReader, OrderEvidence, Stamp, check_format
 from .jrnl_json import iter_jrnl_json
 from .records import (
     ImportedEntry,
@@ -104,7 +105,7 @@ def _star(first: str) -> tuple[str, bool]:
 @dataclass
 class _Pending:
     line: int
-    stamp: object  # jrnl_dates.Stamp
+    stamp: Stamp
     first: str
     rest: list[str] = field(default_factory=list)
 
@@ -265,8 +266,8 @@ def _entries(lines: Iterator[str], scan: _Scan, prefix: str = "") -> Iterator[It
     skipping = False
     md = scan.layout == "markdown"
 
-    def header(line: str) -> tuple[str, str] | tuple[Skipped, None] | None:
-        """(date text, first line) of an entry, or a Skipped, or None for text."""
+    def header(line: str) -> tuple[str, str] | None:
+        """(date text, first line) of an entry, or None for text."""
         if scan.layout == "bracket":
             if not line.startswith("["):
                 return None
@@ -434,7 +435,7 @@ def _folder_source(folder: Path, tz: tzinfo, fmt: str | None) -> Source:
     for file in walk.files:
         rel = file.relative_to(folder).as_posix()
         match = _DAY_FILE.match(rel)
-        date = tuple(int(g) for g in match.groups()) if match else None
+        date = (int(match[1]), int(match[2]), int(match[3])) if match else None
         if date is None or not _real_date(*date):
             ignored.append(Skipped(rel, "not a jrnl day file (YYYY/MM/DD.txt), which jrnl ignores"))
             continue
@@ -449,9 +450,7 @@ def _folder_source(folder: Path, tz: tzinfo, fmt: str | None) -> Source:
         yield from ignored
         for file, rel, (year, month, day) in days:
             try:
-                source = _text_source(
-                    lambda f=file, r=rel: file_chunks(f, r), rel, tz, fmt, f"{rel} "
-                )
+                source = _text_source(partial(file_chunks, file, rel), rel, tz, fmt, f"{rel} ")
                 for item in source.items:
                     if isinstance(item, ImportedEntry):
                         # The file's place is the entry's date, as in jrnl (its #2006).

@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +31,15 @@ class JrnlSettings:
     config_path: Path | None = None
 
 
-def candidate_configs(env: dict[str, str] | None = None) -> list[Path]:
-    env = os.environ if env is None else env
+def candidate_configs(env: Mapping[str, str] | None = None) -> list[Path]:
+    if env is None:
+        env = os.environ
     home = Path(env.get("HOME") or Path.home())
     xdg = Path(env.get("XDG_CONFIG_HOME") or home / ".config")
     return [xdg / "jrnl" / "jrnl.yaml", home / "jrnl.yaml", home / ".jrnl_config"]
 
 
-def _load(path: Path) -> dict | None:
+def _load(path: Path) -> dict[str, Any] | None:
     try:
         if not path.is_file() or path.stat().st_size > MAX_CONFIG_BYTES:
             return None

@@ -23,6 +23,7 @@ import binascii
 import hashlib
 import json
 import struct
+from typing import Any
 
 from reflectjournal.errors import ImportFailed
 
@@ -131,7 +132,7 @@ _DAMAGED = (
 )
 
 
-def _v3_header(data: bytes) -> tuple[dict, int]:
+def _v3_header(data: bytes) -> tuple[dict[str, Any], int]:
     offset = len(V3_MAGIC)
     try:
         (length,) = struct.unpack_from(">H", data, offset)

@@ -46,7 +46,9 @@ class Stamp:
     note: str | None = None  # set when the date was completed (a partial date)
 
 
-def _clock(hour, minute, second, half) -> tuple[int, int, int] | None:
+def _clock(
+    hour: str | None, minute: str | None, second: str | None, half: str | None
+) -> tuple[int, int, int] | None:
     h = DEFAULT_HOUR if hour is None else int(hour)
     m = DEFAULT_MINUTE if minute is None else int(minute)
     if half:
@@ -56,7 +58,9 @@ def _clock(hour, minute, second, half) -> tuple[int, int, int] | None:
     return h, m, int(second or 0)
 
 
-def _make(y: int, mo: int, d: int, clock, tz: tzinfo) -> datetime | None:
+def _make(
+    y: int, mo: int, d: int, clock: tuple[int, int, int] | None, tz: tzinfo
+) -> datetime | None:
     if clock is None:
         return None
     try:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: Dates outside this range are treated as unreadable: they are typos, and far-off years
@@ -84,7 +84,10 @@ class ParseResult:
         """A streamed parse gathered into lists (for tests and small sources)."""
         result = cls()
         for item in items:
-            (result.skipped if isinstance(item, Skipped) else result.entries).append(item)
+            if isinstance(item, Skipped):
+                result.skipped.append(item)
+            else:
+                result.entries.append(item)
         return result
 
 
@@ -177,6 +180,8 @@ class Source:
     items: Iterator[Item]
     total: int
     done: Callable[[], int] | None = None
+    # A ReflectJournal export's entries, as it stores them (then ``items`` is empty).
+    records: Iterator[dict[str, Any]] | None = None
 
 
 def streamed_file(

@@ -145,7 +145,7 @@ class _Row:
     sections: dict[str, str] = field(default_factory=dict)
     starred: bool = False
     import_key: str | None = None
-    comments: list[dict] = field(default_factory=list)
+    comments: list[dict[str, Any]] = field(default_factory=list)
     sender: str | None = None
     where: str = ""  # a vault note's path, so links between notes can find its entry
     links: list[tuple[str, str]] = field(default_factory=list)
@@ -173,14 +173,14 @@ def open_source(
         return open_markdown_folder(path)
     if kind == "json":
         records = parse_reflectjournal_file(path)
-        return Source(iter(records), len(records))
+        return Source(iter(()), len(records), records=iter(records))
     raise UsageError(f"'{kind}' is not an import format; choose one of {', '.join(FORMATS)}.")
 
 
 def rows_of(kind: str, source: Source, report: ImportReport) -> Iterator[_Row]:
     """Rows to insert, as the source yields them; skipped records and notes go to ``report``."""
-    if kind == "json":
-        for number, data in enumerate(source.items, 1):
+    if source.records is not None:
+        for number, data in enumerate(source.records, 1):
             yield _row_from_ours(data, number)
         return
     number = 0
@@ -258,7 +258,7 @@ def _row_from_foreign(entry: ImportedEntry) -> _Row:
     )
 
 
-def _row_from_ours(data: dict, number: int) -> _Row:
+def _row_from_ours(data: dict[str, Any], number: int) -> _Row:
     problem = _text_problem(data["title"], data["body"], data["tags"]) or _text_problem(
         "",
         "",
@@ -372,9 +372,9 @@ class ImportService:
                         raise ImportCancelled("The import was cancelled; nothing was written.")
                     found += len(batch)
                     counted += len(batch)
-                    fresh = []
+                    fresh: list[_Row] = []
                     for row in batch:
-                        key = row.uid if ours else row.import_key
+                        key = row.uid if ours else (row.import_key or "")
                         if key not in known:
                             known[key] = next_id + len(fresh)  # the id _insert gives it
                             fresh.append(row)
@@ -512,7 +512,7 @@ class ImportService:
         return stored
 
     @staticmethod
-    def _sections(entry_id: int, row: _Row) -> list[tuple]:
+    def _sections(entry_id: int, row: _Row) -> list[tuple[int, str, int, str]]:
         model = get_model(row.model) if row.model else None
         if model is None:
             return []
@@ -604,7 +604,7 @@ def _parsed_ahead(batches: Iterator[list[_Row]], depth: int = 2) -> Iterator[lis
     the parse is raised here, in order; when the writer stops early (an error, a cancel) the
     parser is told to stop and waited for, so it never outlives the transaction.
     """
-    slots: queue.Queue = queue.Queue(maxsize=depth)
+    slots: queue.Queue[object] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
     def put(item: object) -> bool:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 TREND_WINDOW_DAYS = 28
 TREND_MIN_COUNT = 3
@@ -52,7 +53,7 @@ def windows(asof: date, days: int = TREND_WINDOW_DAYS) -> tuple[str, str, str]:
     return previous_start.isoformat(), recent_start.isoformat(), asof.isoformat()
 
 
-def streaks(days: Iterable[str], today: date) -> dict:
+def streaks(days: Iterable[str], today: date) -> dict[str, Any]:
     """Runs of consecutive local days written on.
 
     ``current`` counts back from today, or from yesterday when today has no entry yet (the day
@@ -135,7 +136,7 @@ def period_index(period: str) -> int:
     return int(year) * 12 + int(month) - 1
 
 
-def with_rolling(rows: Sequence[dict], span: int) -> list[dict]:
+def with_rolling(rows: Sequence[dict[str, Any]], span: int) -> list[dict[str, Any]]:
     """Add ``rolling``: the mean over this period and the ``span - 1`` calendar periods before
     it, weighted by how many ratings each holds (a busy week counts more than one note).
 

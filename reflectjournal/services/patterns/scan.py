@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from reflectjournal.storage.database import Database
 
@@ -103,7 +104,7 @@ def days(db: Database, span: Span) -> list[Day]:
     ]
 
 
-def period_counts(day_rows: list[Day]) -> tuple[dict[str, Counter], dict[str, Counter]]:
+def period_counts(day_rows: list[Day]) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]]]:
     """Per month and per ISO week: how many in-range entries carry each tag id (as text)."""
     # Each period's tag ids are counted in one C-speed Counter call over its days' tag lists;
     # adding per-day or per-run Counters together loops in Python (~125k steps at 100k).
@@ -116,13 +117,13 @@ def period_counts(day_rows: list[Day]) -> tuple[dict[str, Counter], dict[str, Co
     return _count_each(months), _count_each(weeks)
 
 
-def _count_each(periods: dict[str, list[str]]) -> dict[str, Counter]:
+def _count_each(periods: dict[str, list[str]]) -> dict[str, Counter[str]]:
     return {k: Counter(";".join(v).replace(";", ",").split(",")) for k, v in periods.items()}
 
 
-def tag_totals(db: Database, span: Span, day_rows: list[Day], months: dict[str, Counter],
+def tag_totals(db: Database, span: Span, day_rows: list[Day], months: dict[str, Counter[str]],
                recent: tuple[int, int], previous: tuple[int, int],
-               asof: int) -> dict[int, dict]:  # fmt: skip
+               asof: int) -> dict[int, dict[str, Any]]:  # fmt: skip
     """Per tag id (every tag): in-range count, recent and previous window counts, mood and energy sums,
     and ``last``, the latest local day number up to ``asof`` it was written about (any range)."""
     # Counts come from the per-day tag lists already in hand (the months' counts add up to the
@@ -171,21 +172,21 @@ def tag_totals(db: Database, span: Span, day_rows: list[Day], months: dict[str, 
     return result
 
 
-def _window(day_rows: list[Day], start: int, stop: int) -> Counter:
+def _window(day_rows: list[Day], start: int, stop: int) -> Counter[str]:
     """Tag id counts over the in-range days numbered ``start`` up to, not including, ``stop``."""
     parts = [d.tagsets for d in day_rows if start <= d.number < stop and d.tagsets]
     return Counter(";".join(parts).replace(";", ",").split(","))
 
 
-def timelines(months: dict[str, Counter], weeks: dict[str, Counter],
-              slugs: dict[str, str]) -> tuple[list[dict], list[dict]]:  # fmt: skip
+def timelines(months: dict[str, Counter[str]], weeks: dict[str, Counter[str]],
+              slugs: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:  # fmt: skip
     """Per-month and per-ISO-week counts of the tags in ``slugs`` (tag id text → slug)."""
     # Slugs are unique, so walking periods in order and tags in slug order gives the
     # (period, slug) order without sorting tens of thousands of rows.
     by_slug = sorted(slugs.items(), key=lambda item: item[1])
     result = []
     for periods in (months, weeks):
-        rows: list[dict] = []
+        rows: list[dict[str, Any]] = []
         for period in sorted(periods):
             counts = periods[period]
             rows.extend(
@@ -197,7 +198,7 @@ def timelines(months: dict[str, Counter], weeks: dict[str, Counter],
     return result[0], result[1]
 
 
-def cooccurrence(db: Database, span: Span, slugs: dict[str, str]) -> list[dict]:
+def cooccurrence(db: Database, span: Span, slugs: dict[str, str]) -> list[dict[str, Any]]:
     """Pairs of tags in ``slugs`` written in the same entry, with how many entries have both."""
     where, params = span.where("p")
     joined = db.scalar(
@@ -209,6 +210,7 @@ def cooccurrence(db: Database, span: Span, slugs: dict[str, str]) -> list[dict]:
     for pair, n in Counter(joined.split(",") if joined else ()).items():
         a, b = pair.split("-")
         if a in slugs and b in slugs:
-            pairs[tuple(sorted((slugs[a], slugs[b])))] += n
+            first, second = sorted((slugs[a], slugs[b]))
+            pairs[(first, second)] += n
     ranked = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
     return [{"a": a, "b": b, "count": n} for (a, b), n in ranked]

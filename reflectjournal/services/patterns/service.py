@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from operator import attrgetter
+from typing import Any
 
 from reflectjournal.errors import UsageError
 from reflectjournal.services.frameworks import FrameworkService, reflection_models
@@ -41,7 +42,7 @@ def _lower(name: str) -> str:
     return name if name[:2].isupper() else name[:1].lower() + name[1:]
 
 
-def _association_row(a: evidence.TagAssociation, measure: str) -> dict:
+def _association_row(a: evidence.TagAssociation, measure: str) -> dict[str, Any]:
     return {
         "slug": a.slug,
         "mean_with": a.mean_with,
@@ -86,7 +87,7 @@ class PatternService:
         """Everything the Patterns page and ``patterns --json`` show, typed (result.py)."""
         return from_parts(self._parts(options))
 
-    def _parts(self, options: PatternOptions | None) -> dict:
+    def _parts(self, options: PatternOptions | None) -> dict[str, Any]:
         o = options or PatternOptions()
         if o.window_days < 1 or o.min_count < 1 or o.neglect_weeks < 1:
             raise UsageError("Pattern windows and counts must be whole numbers of 1 or more.")
@@ -117,7 +118,7 @@ class PatternService:
         result["gaps"] = self._gaps(tag_rows, pairs, framework_id, result["total_entries"], ranged)
         calendar = [{"day": d.day, "count": d.count} for d in days]
         result["calendar"] = calendar
-        result["streaks"] = rules.streaks((c["day"] for c in calendar), asof)
+        result["streaks"] = rules.streaks((d.day for d in days), asof)
         for measure in ("mood", "energy"):
             result[measure] = self._by_period(days, measure, "month", span=3)
             result[f"{measure}_weeks"] = self._by_period(days, measure, "week", span=4)
@@ -149,13 +150,15 @@ class PatternService:
     def _framework_id(self, slug: str | None) -> int | None:
         if not slug:
             return None
-        found = self.db.scalar("SELECT id FROM framework WHERE slug = ?", (slugify(slug),))
+        found: int | None = self.db.scalar(
+            "SELECT id FROM framework WHERE slug = ?", (slugify(slug),)
+        )
         if found is None:
             known = ", ".join(r[0] for r in self.db.query("SELECT slug FROM framework"))
             raise UsageError(f"There is no framework '{slug}'; choose one of: {known}.")
         return found
 
-    def _tags(self, framework_id: int | None) -> dict[int, dict]:
+    def _tags(self, framework_id: int | None) -> dict[int, dict[str, Any]]:
         """The tags patterns may count: all of them, or only the chosen framework's."""
         where, params = self._tag_clause(framework_id)
         rows = self.db.query(
@@ -168,13 +171,13 @@ class PatternService:
         }
 
     @staticmethod
-    def _tag_clause(framework_id: int | None, alias: str = "t") -> tuple[str, tuple]:
+    def _tag_clause(framework_id: int | None, alias: str = "t") -> tuple[str, tuple[int, ...]]:
         if framework_id is None:
             return "", ()
         return f" AND {alias}.framework_id = ?", (framework_id,)
 
     @staticmethod
-    def _summary(days: list[scan.Day]) -> dict:
+    def _summary(days: list[scan.Day]) -> dict[str, Any]:
         return {
             "total_entries": sum(d.count for d in days),
             "first": days[0].day if days else None,
@@ -182,7 +185,9 @@ class PatternService:
         }
 
     @staticmethod
-    def _tag_rows(tags: dict[int, dict], totals: dict[int, dict], o: PatternOptions):
+    def _tag_rows(
+        tags: dict[int, dict[str, Any]], totals: dict[int, dict[str, Any]], o: PatternOptions
+    ) -> list[dict[str, Any]]:
         rows = [
             {"id": tag_id, **tag, **counts}
             | {"trend": rules.trend(counts["recent"], counts["previous"], o.min_count)}
@@ -194,12 +199,12 @@ class PatternService:
 
     def _gaps(
         self,
-        tag_rows: list[dict],
-        pairs: list[dict],
+        tag_rows: list[dict[str, Any]],
+        pairs: list[dict[str, Any]],
         framework_id: int | None,
         total: int,
         ranged: bool,
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """Items the framework says call for (or build) another, written about together less
         often than chance alone would give (evidence.py says when that holds)."""
         counts = {r["slug"]: r for r in tag_rows}
@@ -247,7 +252,9 @@ class PatternService:
         return gaps
 
     @staticmethod
-    def _by_period(days: list[scan.Day], measure: str, unit: str, span: int) -> list[dict]:
+    def _by_period(
+        days: list[scan.Day], measure: str, unit: str, span: int
+    ) -> list[dict[str, Any]]:
         sums: dict[str, list[int]] = {}
         pick = attrgetter(unit, f"{measure}_sum", f"{measure}_n")
         for period, total, n in map(pick, days):
@@ -259,7 +266,9 @@ class PatternService:
         return rules.with_rolling(rows, span)
 
     @staticmethod
-    def _associations(days: list[scan.Day], tag_rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    def _associations(
+        days: list[scan.Day], tag_rows: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Mood and energy with each tag against without it, strongest evidence first."""
         result = []
         for measure in ("mood", "energy"):
@@ -278,7 +287,7 @@ class PatternService:
             result.append([_association_row(a, measure) for a in found])
         return result[0], result[1]
 
-    def _reflection_loop(self, span: scan.Span) -> dict:
+    def _reflection_loop(self, span: scan.Span) -> dict[str, Any]:
         """Of the "action plan / now what" sections written, how many became actions, and of
         those actions how many are done."""
         pairs = [
@@ -309,7 +318,7 @@ class PatternService:
             "FROM action a WHERE a.entry_id IN (SELECT entry_id FROM plans)",
             flat,
         )
-        plans, acted, actions, done = row
+        plans, acted, actions, done = row if row is not None else (0, 0, 0, 0)
         return {
             "plans": plans,
             "acted_on": acted,
@@ -319,7 +328,7 @@ class PatternService:
             "share_done": round(done / actions, 2) if actions else None,
         }
 
-    def _untagged_terms(self, span: scan.Span, days: list[scan.Day]) -> list[dict]:
+    def _untagged_terms(self, span: scan.Span, days: list[scan.Day]) -> list[dict[str, Any]]:
         # The per-day counts say how far back the newest MAX_ENTRIES untagged entries reach, so
         # only those days are searched (and nothing at all when every entry has a tag).
         found, since = 0, None
@@ -370,7 +379,7 @@ class PatternService:
             "(SELECT 1 FROM entry_tag et WHERE et.tag_id = t.id)) "
             "OR EXISTS (SELECT 1 FROM rating r WHERE r.tag_id = t.id)"
         )
-        params: list = list(categories)
+        params: list[Any] = list(categories)
         if framework_id is not None:
             # A chosen framework: its capabilities, plus any of its items the leader has used.
             sql = (
@@ -384,8 +393,12 @@ class PatternService:
         return {r[0]: (r[1], r[2]) for r in self.db.query(sql + " ORDER BY 2", params)}
 
     def _neglected(
-        self, o: PatternOptions, asof: date, framework_id: int | None, totals: dict[int, dict]
-    ) -> list[dict]:
+        self,
+        o: PatternOptions,
+        asof: date,
+        framework_id: int | None,
+        totals: dict[int, dict[str, Any]],
+    ) -> list[dict[str, Any]]:
         """Capabilities with no entry in the ``neglect_weeks`` weeks up to the reference day.
 
         ``totals[tag]["last"]`` is the latest local day on or before the reference day that the
@@ -411,8 +424,9 @@ class PatternService:
         result.sort(key=lambda n: (n["last"] is not None, n["last"] or "", n["slug"]))
         return result
 
-    def _ratings(self, o: PatternOptions, framework_id: int | None) -> list[dict]:
-        clauses, params = [], []
+    def _ratings(self, o: PatternOptions, framework_id: int | None) -> list[dict[str, Any]]:
+        clauses: list[str] = []
+        params: list[str | int] = []
         if o.since:
             clauses.append("r.date >= ?")
             params.append(datetime.fromisoformat(o.since).astimezone().date().isoformat())
@@ -424,7 +438,7 @@ class PatternService:
             clauses.append("t.framework_id = ?")
             params.append(framework_id)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        series: dict[str, dict] = {}
+        series: dict[str, dict[str, Any]] = {}
         for slug, name, day, value in self.db.query(
             f"SELECT t.slug, t.name, r.date, r.value FROM rating r JOIN tag t ON t.id = r.tag_id"
             f"{where} ORDER BY t.slug, r.date, r.id",
@@ -438,13 +452,15 @@ class PatternService:
             item["change"] = points[-1]["value"] - points[0]["value"]
         return list(series.values())
 
-    def action_counts(self, asof: date | None = None) -> dict:
+    def action_counts(self, asof: date | None = None) -> dict[str, Any]:
         today = (asof or datetime.now().astimezone().date()).isoformat()
         row = self.db.query_one(
             "SELECT sum(status = 'open'), sum(status = 'done'), sum(status = 'dropped'), "
             "sum(status = 'open' AND due IS NOT NULL AND due != '' AND due < ?) FROM action",
             (today,),
         )
+        if row is None:  # an aggregate query always answers one row
+            row = (0, 0, 0, 0)
         return {
             "open": row[0] or 0,
             "done": row[1] or 0,

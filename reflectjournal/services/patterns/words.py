@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 MIN_ENTRIES = 3
 MIN_LENGTH = 4
@@ -68,7 +69,7 @@ def recurring_terms(
     *,
     min_entries: int = MIN_ENTRIES,
     top: int = 15,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Terms found in at least ``min_entries`` entries, most widespread first.
 
     ``known`` holds words and phrases already covered by a tag, so they are not proposed

@@ -274,10 +274,10 @@ def patient_names(text: str, has_digit: bool = True) -> Iterable[Candidate]:
                 continue
             yield "patient-name", span[0], span[1], priority
     for verb in _PATIENT_VERB_ANCHOR.finditer(text):
-        m = _TWO_NAMES_BEFORE.search(text, max(0, verb.start() - 60), verb.start())
-        if m is None:
+        named = _TWO_NAMES_BEFORE.search(text, max(0, verb.start() - 60), verb.start())
+        if named is None:
             continue  # one capitalised word before "deteriorated" is as often "Morale"
-        span = _name_span(m)
+        span = _name_span(named)
         if span is None or _staff_beside(text, *span) or _title_before(text, span[0]):
             continue
         yield "patient-name", span[0], span[1], priority
@@ -295,10 +295,10 @@ def patient_names(text: str, has_digit: bool = True) -> Iterable[Candidate]:
                 # "Walter Price (91)" is an age; "Resilience (1)" and "Team Leads (12)" are
                 # counts: a bare number in brackets needs a first name and surname and an age.
                 before = _TWO_NAMES_BEFORE
-            m = before.search(text, max(0, a.start() - 60), a.start())
-            if m is None:
+            named = before.search(text, max(0, a.start() - 60), a.start())
+            if named is None:
                 continue
-            span = _name_span(m)
+            span = _name_span(named)
             if span is None or _staff_beside(text, *span) or _title_before(text, span[0]):
                 continue  # a titled name is reported with its title by the first rule
             yield "patient-name", span[0], span[1], priority

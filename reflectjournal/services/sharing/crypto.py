@@ -156,7 +156,7 @@ def check_name(name: Any) -> str:
             f"The name cannot be used because {problem}; use 1 to {MAX_NAME_CHARS} "
             "visible characters."
         )
-    return name
+    return str(name)  # name_problem found it is text
 
 
 # --- identities and fingerprints -------------------------------------------------------

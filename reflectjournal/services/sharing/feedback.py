@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
 from reflectjournal.services import entries as E
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.storage.database import Database
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 PAYLOAD_FORMAT = "reflectjournal-feedback"
 PAYLOAD_VERSION = 1
@@ -53,7 +57,7 @@ class FeedbackService:
             )
         author = self.identity.name() or "Me"
         with self.db.transaction():
-            return self.db.execute(
+            comment_id: int = self.db.execute(
                 "INSERT INTO comment(uid, entry_id, author, author_id, text, created, entry_hash, "
                 "outgoing, sent) VALUES (?, ?, ?, NULL, ?, ?, ?, 1, 0)",
                 (
@@ -65,10 +69,11 @@ class FeedbackService:
                     E.content_hash(row["title"], row["body"]),
                 ),
             ).lastrowid
+        return comment_id
 
     # ---- the writer's side ---------------------------------------------------------------
 
-    def receive(self, path) -> dict:
+    def receive(self, path: str | Path) -> dict[str, Any]:
         """Attach the packet's comments. Comments are a set (by uid), so packets may arrive in
         any order or twice: an older one after a newer one still adds what it carries."""
         opened, sender = self.contacts.open_packet_file(path, "feedback")
@@ -129,7 +134,7 @@ class FeedbackService:
         }
 
 
-def _validated_comments(payload: dict) -> list[dict]:
+def _validated_comments(payload: dict[str, Any]) -> list[dict[str, Any]]:
     bad = PacketRejected(_MALFORMED)
     if payload.get("format") != PAYLOAD_FORMAT or payload.get("version") != PAYLOAD_VERSION:
         raise bad

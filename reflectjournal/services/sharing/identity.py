@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
+from pathlib import Path
+from typing import Any
 
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
 from reflectjournal.services import settings
@@ -84,7 +86,7 @@ class IdentityStore:
             )
         return name
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         ident = self.get()
         return {"name": self.name(), "fingerprint": ident.fingerprint}
 
@@ -121,7 +123,7 @@ class Contacts:
         self.db = db
         self.identity = identity
 
-    def import_card(self, data: bytes, role: str | None = None) -> dict:
+    def import_card(self, data: bytes, role: str | None = None) -> dict[str, Any]:
         """Add or link the card's person; returns the person plus ``status``
         (added / linked / unchanged)."""
         card = crypto.read_contact_card(data)
@@ -170,8 +172,10 @@ class Contacts:
                 status = "added"
         return self._result(person_id, card, status)
 
-    def _result(self, person_id: int, card: crypto.ContactCard, status: str) -> dict:
+    def _result(self, person_id: int, card: crypto.ContactCard, status: str) -> dict[str, Any]:
         row = self.db.query_one("SELECT id, name, role FROM person WHERE id = ?", (person_id,))
+        if row is None:  # written in the same transaction a moment ago
+            raise NotFound("The contact just added could not be read back.")
         return {
             "id": row["id"],
             "name": row["name"],
@@ -180,7 +184,7 @@ class Contacts:
             "status": status,
         }
 
-    def get(self, name_or_id: str | int) -> dict:
+    def get(self, name_or_id: str | int) -> dict[str, Any]:
         """A person who can receive packets (has keys); one clear sentence otherwise."""
         text = str(name_or_id).strip()
         row = self.db.query_one(
@@ -200,23 +204,28 @@ class Contacts:
             )
         return dict(zip(row.keys(), tuple(row), strict=True))
 
-    def list(self) -> list[dict]:
+    def list(self) -> list[dict[str, Any]]:
         rows = self.db.query(
             "SELECT id, name, role, fingerprint FROM person WHERE fingerprint IS NOT NULL "
             "ORDER BY name COLLATE NOCASE"
         )
         return [dict(zip(r.keys(), tuple(r), strict=True)) for r in rows]
 
-    def open_packet_file(self, path, kind: str) -> tuple[packets.OpenedPacket, dict]:
+    def open_packet_file(
+        self, path: str | Path, kind: str
+    ) -> tuple[packets.OpenedPacket, dict[str, Any]]:
         """Read and open a ``kind`` packet ("share" or "feedback") a known contact sent to
         this journal's identity; returns it with its sender. Anything else is refused."""
         data = read_packet_file(path)
         opened = packets.open_packet(data, self.identity.get(), self.known_signers())
         if opened.kind != kind:
             raise PacketRejected(_WRONG_KIND[opened.kind])
-        return opened, self.by_fingerprint(opened.sender_fingerprint)
+        sender = self.by_fingerprint(opened.sender_fingerprint)
+        if sender is None:  # known_signers() named it; it was deleted since
+            raise PacketRejected("This packet's sender is no longer one of your contacts.")
+        return opened, sender
 
-    def by_fingerprint(self, fp: str) -> dict | None:
+    def by_fingerprint(self, fp: str) -> dict[str, Any] | None:
         row = self.db.query_one("SELECT * FROM person WHERE fingerprint = ?", (fp,))
         return dict(zip(row.keys(), tuple(row), strict=True)) if row is not None else None
 
