@@ -76,7 +76,7 @@ def _row_out(
 
 def _row_into(cat: Catalogue, table: str, row: dict[str, Any]) -> dict[str, Any]:
     stand_in = {"@entry": _ENTRY, "@coaching_session": _SESSION}
-    result = {}
+    result: dict[str, Any] = {}
     for col, value in row.items():
         if isinstance(value, str) and value in stand_in:
             result[col] = stand_in[value]
