@@ -10,6 +10,7 @@ from pathlib import Path
 from reflectjournal.cli import output
 from reflectjournal.cli.journal_cmds import workspace
 from reflectjournal.services.display import plural
+from reflectjournal.services.workspace import Workspace
 
 
 def register(sub) -> None:
@@ -59,7 +60,7 @@ def register(sub) -> None:
     q.set_defaults(handler=cmd_retention_due)
 
 
-def _privacy(workspace, text: str, allow: bool, what: str, entry_ids=()) -> str:
+def _privacy(workspace: Workspace, text: str, allow: bool, what: str, entry_ids=()) -> str:
     """The text as it may leave (choices on the entries applied), through the privacy check;
     refused with one sentence (and the findings listed) unless ``allow``."""
     return workspace.privacy.guard_text(text, entry_ids, allow, what).text

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.preview import save_attachment_copy
 from reflectjournal.services.attachments import MAX_BYTES, AttachmentInfo, size_text
+from reflectjournal.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 FILE_FILTER = "Images and PDFs (*.png *.jpg *.jpeg *.gif *.webp *.pdf)"
@@ -43,7 +44,7 @@ class AttachmentsBar(QWidget):
 
     def __init__(
         self,
-        workspace,
+        workspace: Workspace,
         save_entry: Callable[[], int | None],
         insert_text: Callable[[str], None],
         parent=None,

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from reflectjournal.gui import operations
 from reflectjournal.services.caseload import WINDOW_DAYS, build_caseload
 from reflectjournal.services.display import plural
+from reflectjournal.services.workspace import Workspace
 
 ROLE = Qt.ItemDataRole.UserRole
 # Retention periods offered (months); any other can be set with 'retention set MONTHS'.
@@ -27,7 +28,7 @@ PERIODS = ((None, "until I delete them"), (12, "1 year"), (36, "3 years"), (72, 
 class CaseloadView(QWidget):
     person_chosen = Signal(int)  # double-click a person: open their page
 
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.summary = QLabel()

@@ -39,6 +39,7 @@ from reflectjournal.gui.plain_text import esc, rich, rich_label
 from reflectjournal.gui.programme_panel import GoalsPanel, agreement_html
 from reflectjournal.services.display import date_text, datetime_text, plural
 from reflectjournal.services.timeutil import now_utc
+from reflectjournal.services.workspace import Workspace
 
 ROLE = Qt.ItemDataRole.UserRole
 ACTION_FILTERS = {
@@ -106,7 +107,7 @@ def intro_for(stances: tuple[str, ...]) -> str:
     return text or ""
 
 
-def reminder_text(workspace, today: date | None = None) -> str:
+def reminder_text(workspace: Workspace, today: date | None = None) -> str:
     """One line for the start of the day (the main window or a tray can show it)."""
     r = workspace.coaching.reminders(today)
     parts = []
@@ -121,7 +122,7 @@ def reminder_text(workspace, today: date | None = None) -> str:
     return "; ".join(parts)
 
 
-def turn_plan_into_actions(workspace, entry_id: int, parent: QWidget) -> list[int]:
+def turn_plan_into_actions(workspace: Workspace, entry_id: int, parent: QWidget) -> list[int]:
     """One step from a reflection's action plan to open actions (usable from any page)."""
     try:
         created = operations.perform(
@@ -170,7 +171,7 @@ def _fill_actions(tree: QTreeWidget, actions: list[dict]) -> None:
 
 
 class CoachingView(QWidget):
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.setAccessibleName("Coaching")
@@ -524,8 +525,11 @@ class CoachingView(QWidget):
         dialog.open()
         return dialog
 
-    def edit_session(self, item: QListWidgetItem) -> SessionDialog:
-        person = self.workspace.people.get(self.current_person())
+    def edit_session(self, item: QListWidgetItem) -> SessionDialog | None:
+        chosen = self.current_person()
+        if chosen is None:  # a session row shows only under a chosen person
+            return None
+        person = self.workspace.people.get(chosen)
         dialog = SessionDialog(self.workspace, person, item.data(ROLE), parent=self)
         dialog.accepted.connect(self.refresh)
         dialog.open()

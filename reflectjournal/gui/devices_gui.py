@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from reflectjournal.services.workspace import Workspace
+
 log = logging.getLogger(__name__)
 SYNC_INTERVAL_MS = 4 * 60_000
 WATCH_DELAY_MS = 3_000
@@ -32,7 +34,7 @@ class DeviceSyncRunner(QObject):
     status = Signal(str)
     changed = Signal(int)  # records changed here by what arrived
 
-    def __init__(self, workspace, parent=None, interval_ms: int = SYNC_INTERVAL_MS):
+    def __init__(self, workspace: Workspace, parent=None, interval_ms: int = SYNC_INTERVAL_MS):
         super().__init__(parent)
         self.workspace = workspace
         self.task: Any = None
@@ -123,7 +125,7 @@ def field_label(name: str | None) -> str:
 class ConflictsDialog(QDialog):
     """Each conflict with both versions side by side; the person chooses, nothing else does."""
 
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Edits that need you")
         self.resize(760, 460)

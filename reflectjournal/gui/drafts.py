@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from reflectjournal.services import settings
+from reflectjournal.services.workspace import Workspace
 
 PREFIX = settings.DRAFT_PREFIX
 
@@ -18,15 +19,15 @@ def key_for(entry_id: int | None) -> str:
     return f"{PREFIX}{entry_id if entry_id is not None else 'new'}"
 
 
-def save(workspace, entry_id: int | None, state: dict) -> None:
+def save(workspace: Workspace, entry_id: int | None, state: dict) -> None:
     workspace.set_setting(key_for(entry_id), json.dumps(state, ensure_ascii=False))
 
 
-def discard(workspace, entry_id: int | None) -> None:
+def discard(workspace: Workspace, entry_id: int | None) -> None:
     workspace.delete_setting(key_for(entry_id))
 
 
-def pending(workspace) -> list[tuple[int | None, dict]]:
+def pending(workspace: Workspace) -> list[tuple[int | None, dict]]:
     """Drafts left behind by an earlier run: (entry id or None for a new entry, state)."""
     found = []
     for key, value in workspace.settings_with_prefix(PREFIX):

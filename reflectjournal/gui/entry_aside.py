@@ -21,6 +21,7 @@ from reflectjournal.services.entries import EntryComment
 from reflectjournal.services.frameworks import get_model
 from reflectjournal.services.privacy import KIND_LABELS, KINDS
 from reflectjournal.services.rendering import render_plain
+from reflectjournal.services.workspace import Workspace
 
 PRIVACY_MS = 800  # after the last keystroke: a scan per pause, not per key
 PRIVACY_LIMIT = 100_000  # characters; longer text is checked in full when it is shared
@@ -61,7 +62,7 @@ class PrivacyHint(QLabel):
     ``source()`` returns (title, body, visibility, kind, model, entry id) of what is on screen.
     """
 
-    def __init__(self, workspace, source: Callable[[], tuple], parent=None):
+    def __init__(self, workspace: Workspace, source: Callable[[], tuple], parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.source = source
@@ -149,7 +150,7 @@ class PlanButton(QPushButton):
     returns its id, or None when there is nothing saved to work from.
     """
 
-    def __init__(self, workspace, save: Callable[[], int | None], parent=None):
+    def __init__(self, workspace: Workspace, save: Callable[[], int | None], parent=None):
         super().__init__("Turn action plan into actions", parent)
         self.workspace = workspace
         self.save = save

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from reflectjournal.gui.folders import dated_name, remember, start_in
 from reflectjournal.services.tags import slugify
+from reflectjournal.services.workspace import Workspace
 
 EXPORT_FILTERS = {
     "Markdown (*.md)": ("markdown", ".md"),
@@ -29,7 +30,9 @@ class _OfflineDocument(QTextDocument):
         return None  # no image or style sheet is ever fetched, local or remote
 
 
-def print_entry(workspace, entry_id: int, parent: QWidget, printer: QPrinter | None = None) -> bool:
+def print_entry(
+    workspace: Workspace, entry_id: int, parent: QWidget, printer: QPrinter | None = None
+) -> bool:
     """Print one entry; with ``printer`` given (tests, "print to PDF") no dialog is shown."""
     title, html = workspace.exports.entry_document(entry_id)
     if printer is None:

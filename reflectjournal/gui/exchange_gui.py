@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 SYNC_INTERVAL_MS = 5 * 60_000
@@ -58,7 +59,7 @@ def recipient_text(r) -> str:
 class ShareWithDialog(QDialog):
     """Tick the people an entry is shared with; unticking withdraws it from them."""
 
-    def __init__(self, workspace, entry_id: int, parent=None):
+    def __init__(self, workspace: Workspace, entry_id: int, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Share with…")
         self.setMinimumWidth(480)
@@ -156,7 +157,7 @@ class ExchangeSync(QObject):
     status = Signal(str)
     received = Signal(int)  # how many new shares or comments arrived
 
-    def __init__(self, workspace, parent=None, interval_ms: int = SYNC_INTERVAL_MS):
+    def __init__(self, workspace: Workspace, parent=None, interval_ms: int = SYNC_INTERVAL_MS):
         super().__init__(parent)
         self.workspace = workspace
         self.exchange = workspace.sharing.exchange

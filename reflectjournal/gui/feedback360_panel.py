@@ -23,6 +23,7 @@ from reflectjournal.gui import operations
 from reflectjournal.gui.coaching_dialogs import show_error
 from reflectjournal.gui.plain_text import esc, plain, rich
 from reflectjournal.services.people import Person
+from reflectjournal.services.workspace import Workspace
 
 COLUMNS = ["Dimension", "Self", "Others", "Difference", "Reading", "In this journal"]
 
@@ -38,7 +39,7 @@ def _cell(text: str, align_right: bool = False) -> QTableWidgetItem:
 class Feedback360Panel(QWidget):
     """The latest 360 of a person (or, with ``person`` None, the journal owner's own)."""
 
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.person: Person | None = None

@@ -29,11 +29,13 @@ from PySide6.QtWidgets import (
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.gui.date_fields import DatePicker
+from reflectjournal.gui.qt_typed import top_level_items
 from reflectjournal.gui.tag_picker import CATEGORY_TITLES
 from reflectjournal.gui.why_disabled import allow
 from reflectjournal.services.display import plural
 from reflectjournal.services.frameworks import RELATION_KINDS, RELATION_TITLES
 from reflectjournal.services.tags import display_name
+from reflectjournal.services.workspace import Workspace
 
 SlugRole = Qt.ItemDataRole.UserRole
 
@@ -46,7 +48,7 @@ NO_RATING_HERE = (
 class FrameworksView(QWidget):
     status = Signal(str)
 
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.scales: dict[str, list[str]] = {}
@@ -140,7 +142,7 @@ class FrameworksView(QWidget):
                 leaf = QTreeWidgetItem(groups[category], [item.name])
                 leaf.setData(0, SlugRole, ("item", item.slug))
         if self.tree.topLevelItemCount():
-            first = self.tree.topLevelItem(0)
+            first = top_level_items(self.tree)[0]
             first.setExpanded(True)
             self.tree.setCurrentItem(first)
         else:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.passphrase_fields import clear_on_typing, show_toggle
 from reflectjournal.services.display import plural
+from reflectjournal.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class ChangePassphraseDialog(QDialog):
     """The current passphrase (checked first), the new one twice, and what to do with
     backups made under the old one. ``values()`` gives (new passphrase, backup choice)."""
 
-    def __init__(self, workspace, parent: QWidget | None = None):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.workspace = workspace
         self.setWindowTitle("Change passphrase")

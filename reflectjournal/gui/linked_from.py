@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.plain_text import esc, rich
 from reflectjournal.services.display import date_text
+from reflectjournal.services.workspace import Workspace
 
 MAX_SHOWN = 8
 
@@ -15,7 +16,7 @@ MAX_SHOWN = 8
 class LinkedFrom(QLabel):
     open_entry = Signal(int)
 
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.setWordWrap(True)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from reflectjournal.gui.plain_text import esc, rich_label
 from reflectjournal.services.display import plural
 from reflectjournal.services.entries import EntryFilter
+from reflectjournal.services.workspace import Workspace
 
 
 def empty_state(title: str, paragraphs: list[str], parent=None) -> QWidget:
@@ -33,7 +34,7 @@ def empty_state(title: str, paragraphs: list[str], parent=None) -> QWidget:
     return page
 
 
-def coaching_page(workspace, parent=None) -> QWidget:
+def coaching_page(workspace: Workspace, parent=None) -> QWidget:
     coachees = [p.name for p in workspace.people.list("coachee")]
     sessions = workspace.journal.count(EntryFilter(kind="session"))
     if coachees:
@@ -53,7 +54,7 @@ def coaching_page(workspace, parent=None) -> QWidget:
     )
 
 
-def shared_page(workspace, parent=None) -> QWidget:
+def shared_page(workspace: Workspace, parent=None) -> QWidget:
     received = workspace.journal.count(EntryFilter(kind="shared"))
     return empty_state(
         "Shared with me",
@@ -70,7 +71,7 @@ def shared_page(workspace, parent=None) -> QWidget:
     )
 
 
-def patterns_page(workspace, parent=None) -> QWidget:
+def patterns_page(workspace: Workspace, parent=None) -> QWidget:
     total = workspace.journal.count()
     return empty_state(
         "Patterns",

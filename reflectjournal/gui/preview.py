@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPalette, QTextCursor, QTextDocument
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QTextBrowser
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.services.markdown_vault import ATTACHMENT_SCHEME, ENTRY_SCHEME
 from reflectjournal.services.rendering import is_safe_link, render_markdown
+from reflectjournal.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +161,7 @@ class PreviewBrowser(QTextBrowser):
         return QDesktopServices.openUrl(url)
 
 
-def save_attachment_copy(parent, workspace, attachment_id: int, chooser=None) -> bool:
+def save_attachment_copy(parent, workspace: Workspace, attachment_id: int, chooser=None) -> bool:
     """Ask where to save a copy of an attachment (the only way one leaves the journal)."""
     try:
         info = workspace.attachments.get(attachment_id)
@@ -171,7 +173,7 @@ def save_attachment_copy(parent, workspace, attachment_id: int, chooser=None) ->
     if not target:
         return False
     try:
-        workspace.attachments.save_copy(attachment_id, target, overwrite=True)
+        workspace.attachments.save_copy(attachment_id, Path(target), overwrite=True)
     except ReflectJournalError as exc:
         QMessageBox.information(parent, "Attachment not saved", str(exc))
         return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -35,10 +36,15 @@ from PySide6.QtWidgets import (
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
 from reflectjournal.gui.folders import start_in
+from reflectjournal.gui.qt_typed import child_items, top_level_items
 from reflectjournal.gui.why_disabled import allow
 from reflectjournal.services.display import date_text, datetime_text, plural
 from reflectjournal.services.entries import Entry, EntryComment
 from reflectjournal.services.sharing import kinds
+from reflectjournal.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from reflectjournal.services.sharing.share import SharePlan
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 RECEIVE_FILTER = kinds.dialog_filter()  # a share, feedback or a contact card: any of them
@@ -80,7 +86,7 @@ def comments_text(comments: Iterable[EntryComment]) -> str:
 class SharingView(QWidget):
     """Shared with me: entries grouped by sender, read-only, with comments written here."""
 
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.sharing = workspace.sharing
@@ -178,11 +184,10 @@ class SharingView(QWidget):
         return item.data(0, ENTRY_ROLE) if item is not None else None
 
     def select_entry(self, entry_id: int) -> None:
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
-            for j in range(top.childCount()):
-                if top.child(j).data(0, ENTRY_ROLE) == entry_id:
-                    self.tree.setCurrentItem(top.child(j))
+        for top in top_level_items(self.tree):
+            for child in child_items(top):
+                if child.data(0, ENTRY_ROLE) == entry_id:
+                    self.tree.setCurrentItem(child)
                     return
 
     def _show_current(self, *_):
@@ -269,8 +274,9 @@ class SharingView(QWidget):
             self._report("Nobody has shared entries with you, so there is no one to reply to.")
             return
         person = senders[0]
-        if self.current_entry_id() is not None:
-            person = self.workspace.journal.entry(self.current_entry_id()).sender or person
+        current = self.current_entry_id()
+        if current is not None:
+            person = self.workspace.journal.entry(current).sender or person
         path, _ = QFileDialog.getSaveFileName(
             self,
             f"Feedback for {person}",
@@ -311,7 +317,7 @@ CONTACTS_NOTE = (
 class ContactsDialog(QDialog):
     """Your identity and fingerprint; contacts; exchanging cards with a fingerprint check."""
 
-    def __init__(self, workspace, parent=None, confirm=None):
+    def __init__(self, workspace: Workspace, parent=None, confirm=None):
         super().__init__(parent)
         self.setWindowTitle("Contacts")
         self.sharing = workspace.sharing
@@ -444,14 +450,14 @@ class ContactsDialog(QDialog):
 class ShareDialog(QDialog):
     """Shows exactly what will be sent and the privacy check's hits before writing a file."""
 
-    def __init__(self, workspace, parent=None, confirm=None):
+    def __init__(self, workspace: Workspace, parent=None, confirm=None):
         super().__init__(parent)
         self.setWindowTitle("Share entries")
         self.sharing = workspace.sharing
         # confirm(name, fingerprint) -> bool, asked before the first share to an unverified
         # contact; the fingerprint dialog unless a test supplies one.
         self.confirm = confirm or self._ask_fingerprint
-        self.plan = None
+        self.plan: SharePlan | None = None
         self.to = QComboBox()
         for c in self.sharing.contacts.list():
             if c["role"] in ("mentor", "coach"):

@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCurs
 from PySide6.QtWidgets import QMenu, QPlainTextEdit
 
 from reflectjournal.services.spelling import Speller
+from reflectjournal.services.workspace import Workspace
 
 LIMIT = 60_000  # characters
 
@@ -31,7 +32,7 @@ class SpellHighlighter(QSyntaxHighlighter):
 class SpellCheck:
     """One per editor page: the speller, and each writing box's highlighter and menu."""
 
-    def __init__(self, workspace):
+    def __init__(self, workspace: Workspace):
         self.workspace = workspace
         self.speller = Speller(workspace.spelling.own_words())
         self.enabled = self.speller.available and workspace.spelling.is_on()

@@ -14,6 +14,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from reflectjournal.errors import ReflectJournalError
+from reflectjournal.services.workspace import Workspace
 
 if TYPE_CHECKING:  # the suggester is built on the first suggestion, not at start-up
     from reflectjournal.services.suggest import TagSuggester
@@ -28,7 +29,9 @@ class TagSuggestions(QWidget):
 
     accepted = Signal(str)
 
-    def __init__(self, workspace, source: Callable[[], tuple[str, list[str], str]], parent=None):
+    def __init__(
+        self, workspace: Workspace, source: Callable[[], tuple[str, list[str], str]], parent=None
+    ):
         super().__init__(parent)
         self.workspace = workspace
         self.source = source

@@ -21,13 +21,14 @@ from reflectjournal.gui import operations
 from reflectjournal.gui.why_disabled import allow
 from reflectjournal.services.display import date_text, datetime_text, plural
 from reflectjournal.services.trash import KEEP_DAYS
+from reflectjournal.services.workspace import Workspace
 
 ROLE = Qt.ItemDataRole.UserRole
 KIND_LABELS = {"reflection": "Reflection", "session": "Session note", "shared": "Shared with me"}
 
 
 class TrashDialog(QDialog):
-    def __init__(self, workspace, parent: QWidget | None = None):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.workspace = workspace
         self.setWindowTitle("Trash")

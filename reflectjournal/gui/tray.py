@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from reflectjournal.gui import operations
 from reflectjournal.services import settings
 from reflectjournal.services.display import date_text
+from reflectjournal.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +163,9 @@ class DesktopReminders(QObject):
 
     notified = Signal(str, str)  # title, text: what was just shown
 
-    def __init__(self, window, workspace, *, clock=None, tray_available: bool | None = None):
+    def __init__(
+        self, window, workspace: Workspace, *, clock=None, tray_available: bool | None = None
+    ):
         super().__init__(window)
         self.window = window
         self.workspace = workspace

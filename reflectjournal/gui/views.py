@@ -13,40 +13,42 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
+from reflectjournal.services.workspace import Workspace
+
 
 @dataclass(frozen=True)
 class View:
     key: str
     title: str
-    factory: Callable[[object, QWidget | None], QWidget]
+    factory: Callable[[Workspace, QWidget | None], QWidget]
     shortcut: str = ""
 
 
-def _journal(workspace, parent):
+def _journal(workspace: Workspace, parent: QWidget | None) -> QWidget:
     from reflectjournal.gui.journal_view import JournalView
 
     return JournalView(workspace, parent)
 
 
-def _frameworks(workspace, parent):
+def _frameworks(workspace: Workspace, parent: QWidget | None) -> QWidget:
     from reflectjournal.gui.frameworks_view import FrameworksView
 
     return FrameworksView(workspace, parent)
 
 
-def _coaching(workspace, parent):
+def _coaching(workspace: Workspace, parent: QWidget | None) -> QWidget:
     from reflectjournal.gui.coaching_view import CoachingView
 
     return CoachingView(workspace, parent)
 
 
-def _shared(workspace, parent):
+def _shared(workspace: Workspace, parent: QWidget | None) -> QWidget:
     from reflectjournal.gui.sharing_view import SharingView
 
     return SharingView(workspace, parent)
 
 
-def _patterns(workspace, parent):
+def _patterns(workspace: Workspace, parent: QWidget | None) -> QWidget:
     from reflectjournal.gui.patterns_view import PatternsView
 
     return PatternsView(workspace, parent)

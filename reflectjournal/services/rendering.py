@@ -58,6 +58,7 @@ import html
 import logging
 import re
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 import markdown
@@ -543,7 +544,7 @@ def render_markdown(text: str, links: LinkContext | None = None) -> str:
     return _defuse_text("\n".join(parts))
 
 
-def _render_chunk(md: markdown.Markdown, chunk: str, references: dict) -> str:
+def _render_chunk(md: markdown.Markdown, chunk: str, references: dict[str, Any]) -> str:
     """One chunk as sanitised HTML, or as escaped plain text when parsing it would be slow
     or fails (plain text is safe by construction, so it skips the sanitiser)."""
     if len(chunk) > MAX_CHUNK_CHARS or _too_costly(chunk):

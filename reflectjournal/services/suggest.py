@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from reflectjournal.services.patterns.words import STOPWORDS
 from reflectjournal.storage.chunks import in_chunks
@@ -85,7 +86,7 @@ class _Profiles:
 
 @dataclass
 class _Model:
-    word_counts: dict[int, Counter] = field(default_factory=dict)
+    word_counts: dict[int, Counter[str]] = field(default_factory=dict)
     totals: dict[int, int] = field(default_factory=dict)
     docs: dict[int, int] = field(default_factory=dict)
     vocabulary: set[str] = field(default_factory=set)
@@ -260,14 +261,14 @@ class TagSuggester:
     def _load_profiles(self) -> _Profiles:
         if self._profiles is None:
             tags = self._load_tags()
-            docs: dict[int, Counter] = {}
+            docs: dict[int, Counter[str]] = {}
             for row in self.db.query("SELECT id, name, description, keywords, questions FROM tag"):
                 if row[0] not in tags:
                     continue
                 phrases = [row[1], row[2], *json.loads(row[3] or "[]")]
                 docs[row[0]] = Counter(_features(" ".join(phrases)))
             n = len(docs) or 1
-            df: Counter = Counter()
+            df: Counter[str] = Counter()
             for words in docs.values():
                 df.update(set(words))
             idf = {w: math.log((1 + n) / (1 + d)) for w, d in df.items()}
@@ -352,7 +353,7 @@ class TagSuggester:
         }
 
 
-def precision_at_k(db: Database, k: int = 3) -> dict:
+def precision_at_k(db: Database, k: int = 3) -> dict[str, Any]:
     """How often the top ``k`` suggestions are tags the leader actually chose.
 
     Leave-one-text-out: entries sharing a title are the same piece of writing (the demo journal
@@ -376,7 +377,7 @@ def precision_at_k(db: Database, k: int = 3) -> dict:
     return _score(cases, k)
 
 
-def precision_on_sample(db: Database, sample: list[dict], k: int = 3) -> dict:
+def precision_on_sample(db: Database, sample: list[dict[str, Any]], k: int = 3) -> dict[str, Any]:
     """The same figures for labelled texts that are not in the journal.
 
     ``sample``: [{"text": ..., "tags": [slug, ...]}] (tests/unit/data/suggest_sample.toml).
@@ -386,7 +387,7 @@ def precision_on_sample(db: Database, sample: list[dict], k: int = 3) -> dict:
     return _score([(suggester, case["text"], set(case["tags"])) for case in sample], k)
 
 
-def _score(cases: list[tuple[TagSuggester, str, set[str]]], k: int) -> dict:
+def _score(cases: list[tuple[TagSuggester, str, set[str]]], k: int) -> dict[str, Any]:
     right = suggested = hits = 0
     for suggester, text, truth in cases:
         found = [slug for slug, _, _ in suggester.suggest(text, top=k)]

@@ -160,7 +160,15 @@ def test_ui_thread_stall_during_import(benchmark, recorder, qapp, corpus, tmp_pa
     journal; the figure is the median over rounds of each round's worst gap. On a shared
     machine a gap also holds time the scheduler gave to other processes, so the same loop is
     run with no import (the idle floor) and the UI thread's own CPU time per read is kept.
+
+    The cause of the long gaps was the cyclic garbage collector: a full collection, triggered
+    by the import's allocations on a worker thread, walks the whole heap holding the GIL (55 to
+    135 ms, with the UI thread blocked, not waiting for a CPU). gui/tasks.py freezes the objects
+    that existed before a task out of collection while it runs; the longest collection during
+    the import is recorded here so a regression shows its cause.
     """
+    import gc
+
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 
     from reflectjournal.gui.tasks import run_task
@@ -173,6 +181,16 @@ def test_ui_thread_stall_during_import(benchmark, recorder, qapp, corpus, tmp_pa
         reads: list[float] = []
         read_cpu: list[float] = []
         last = [0.0]
+        collections: list[float] = []
+        started: dict[str, float] = {}
+
+        def timed(phase: str, info: dict) -> None:
+            if phase == "start":
+                started["at"] = time.perf_counter()
+            elif "at" in started:
+                collections.append(time.perf_counter() - started.pop("at"))
+
+        gc.callbacks.append(timed)
 
         def tick() -> None:
             now = clock.nsecsElapsed() / 1e9
@@ -196,6 +214,7 @@ def test_ui_thread_stall_during_import(benchmark, recorder, qapp, corpus, tmp_pa
             QTimer.singleShot(int(idle_s * 1000), loop.quit)
         loop.exec()
         timer.stop()
+        gc.callbacks.remove(timed)
         elapsed = clock.nsecsElapsed() / 1e9
         if task is not None:
             assert task.error is None, task.error
@@ -207,6 +226,7 @@ def test_ui_thread_stall_during_import(benchmark, recorder, qapp, corpus, tmp_pa
             "median_read": statistics.median(reads),
             "worst_read_cpu": max(read_cpu),
             "elapsed": elapsed,
+            "worst_gc": max(collections, default=0.0),
         }
 
     rounds: list[dict[str, float]] = []
@@ -253,7 +273,8 @@ def test_ui_thread_stall_during_import(benchmark, recorder, qapp, corpus, tmp_pa
                 f"idle floor (no import) worst gap {median('worst_gap', idle) * 1000:.0f} ms; "
                 f"the read itself: median {median('median_read', rounds) * 1000:.1f} ms, "
                 f"worst {median('worst_read', rounds) * 1000:.0f} ms wall, "
-                f"{median('worst_read_cpu', rounds) * 1000:.1f} ms UI-thread CPU; "
+                f"{median('worst_read_cpu', rounds) * 1000:.1f} ms UI-thread CPU; longest "
+                f"garbage collection {median('worst_gc', rounds) * 1000:.0f} ms; "
                 f"import {median('elapsed', rounds):.1f} s; {load_note}"
             ),
         )

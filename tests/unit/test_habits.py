@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Modules still excused from (strict) type checking. Lower these when you fix one; never raise.
-MYPY_NOT_STRICT = 11
+MYPY_NOT_STRICT = 7
 MYPY_IGNORED = 0
 
 

@@ -9,12 +9,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.errors import ReflectJournalError, UsageError
 from reflectjournal.services import entries as E
 from reflectjournal.services.entries import EntryFilter
 from reflectjournal.storage import chunks
 from reflectjournal.storage.database import Database
+
+if TYPE_CHECKING:
+    from reflectjournal.services.journal import JournalService
+    from reflectjournal.services.links import LinkContext
 
 BATCH = 500
 Progress = Callable[[int, int], None]
@@ -31,7 +36,7 @@ _COLUMNS = (
 )
 
 
-def entry_ids(db: Database, journal, f: EntryFilter | None) -> list[int]:
+def entry_ids(db: Database, journal: JournalService, f: EntryFilter | None) -> list[int]:
     """Ids the filter selects (the same rules as ``list``), oldest first."""
     f = f or EntryFilter()
     ids = [row["id"] for row in journal.list_rows(f)]
@@ -46,7 +51,7 @@ def iter_entries(
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
     attachments: bool = False,
-) -> Iterator[dict]:
+) -> Iterator[dict[str, Any]]:
     """Complete entry dicts (docs/CLI.md shape plus uid, sections, comments, from), in ``ids`` order.
 
     With ``attachments``, each also has ``attachments`` (dicts with the file's ``data``) and
@@ -83,7 +88,7 @@ def iter_entries(
             chunk,
         ):
             sections.setdefault(entry_id, {})[key] = body
-        files: dict[int, list[dict]] = {}
+        files: dict[int, list[dict[str, Any]]] = {}
         if attachments:
             for a in db.query(
                 f"SELECT id, entry_id, name, mime, size, width, height, sha256, data "
@@ -91,7 +96,7 @@ def iter_entries(
                 chunk,
             ):
                 files.setdefault(a["entry_id"], []).append({**dict(a), "data": bytes(a["data"])})
-        comments: dict[int, list[dict]] = {}
+        comments: dict[int, list[dict[str, Any]]] = {}
         for c in db.query(
             f"SELECT entry_id, author, text, created FROM comment WHERE entry_id IN ({marks}) "
             "ORDER BY created, id",
@@ -123,7 +128,9 @@ def iter_entries(
             progress(done, total)
 
 
-def _link_context(db: Database, entry_id: int, body: str, files: dict[int, list[dict]]):
+def _link_context(
+    db: Database, entry_id: int, body: str, files: dict[int, list[dict[str, Any]]]
+) -> LinkContext:
     """What the entry's links and embeds lead to; only looked up when it has any."""
     from reflectjournal.services.links import LinkContext, LinkService
 

@@ -11,8 +11,14 @@ from __future__ import annotations
 import base64
 import re
 from html import escape
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.services.display import compact_datetime
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from reflectjournal.services.links import LinkContext
 
 STYLE = """
 body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 10.5pt; color: #1a1a1a;
@@ -41,7 +47,7 @@ img { max-width: 100%; height: auto; }
 """
 
 
-def render_markdown(text: str, links=None) -> str:
+def render_markdown(text: str, links: LinkContext | None = None) -> str:
     """Sanitised HTML for ``text``: the rendering service's, or our strict local one.
 
     The local path exists because exports must stay safe even in a build where the shared
@@ -83,7 +89,7 @@ def document(title: str, body_html: str) -> str:
     )
 
 
-def _meta(entry: dict) -> str:
+def _meta(entry: dict[str, Any]) -> str:
     parts = [escape(entry["created"][:16].replace("T", " "))]
     if entry["tags"]:
         parts.append(escape(" ".join("#" + t for t in entry["tags"])))
@@ -98,7 +104,7 @@ def _meta(entry: dict) -> str:
     return " · ".join(parts)
 
 
-def _comments(entry: dict) -> str:
+def _comments(entry: dict[str, Any]) -> str:
     if not entry.get("comments"):
         return ""
     items = "".join(
@@ -114,7 +120,7 @@ _IMAGE_TAG = re.compile(r'<img alt="([^"]*)"[^>]*? src="rj-attachment:([0-9]{1,1
 EXPORT_IMAGE_WIDTH = 440  # pixels: fits an A4 page's text column with room to spare
 
 
-def _resolve_internal(html: str, entry: dict, exported: set[int]) -> str:
+def _resolve_internal(html: str, entry: dict[str, Any], exported: set[int]) -> str:
     """Our rj-entry:/rj-attachment: addresses made readable in a file that stands alone:
     images embedded as data, links to an entry in this document as in-page links, anything
     else (an entry not exported, a PDF) as its plain text."""
@@ -147,7 +153,7 @@ def _resolve_internal(html: str, entry: dict, exported: set[int]) -> str:
     return _INTERNAL.sub(swap, html).replace(' data-gone=""', "")
 
 
-def _attachment_list(entry: dict) -> str:
+def _attachment_list(entry: dict[str, Any]) -> str:
     # Those the text does not show (an image it embeds is on the page already).
     files = [a for a in entry.get("attachments") or [] if a["name"] not in entry["body"]]
     if not files:
@@ -174,7 +180,7 @@ def demote_headings(html: str) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 1)}", html)
 
 
-def entry_html(entry: dict, exported: set[int] | None = None) -> str:
+def entry_html(entry: dict[str, Any], exported: set[int] | None = None) -> str:
     body = demote_headings(render_markdown(entry["body"], entry.get("link_context")))
     if "rj-" in body:
         body = _resolve_internal(body, entry, exported or set())
@@ -187,7 +193,10 @@ def entry_html(entry: dict, exported: set[int] | None = None) -> str:
 
 
 def build_html(
-    entries, title: str, subtitle: str = "", exported: set[int] | None = None
+    entries: Iterable[dict[str, Any]],
+    title: str,
+    subtitle: str = "",
+    exported: set[int] | None = None,
 ) -> tuple[str, int]:
     parts = [f"<h1>{escape(title)}</h1>"]
     if subtitle:

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.services.display import compact_datetime
 from reflectjournal.services.tags import slugify
 
 from .common import write_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -24,7 +28,7 @@ def quoted(text: str) -> str:
     return '"' + escaped.replace("\t", "\\t") + '"'
 
 
-def front_matter(entry: dict) -> str:
+def front_matter(entry: dict[str, Any]) -> str:
     lines = [
         "---",
         f"title: {quoted(entry['title'])}",
@@ -46,7 +50,7 @@ def front_matter(entry: dict) -> str:
     return "\n".join(lines)
 
 
-def _comments(entry: dict, level: str = "##") -> str:
+def _comments(entry: dict[str, Any], level: str = "##") -> str:
     if not entry.get("comments"):
         return ""
     parts = ["", f"{level} Comments", ""]
@@ -57,13 +61,13 @@ def _comments(entry: dict, level: str = "##") -> str:
     return "\n".join(parts)
 
 
-def note(entry: dict) -> str:
+def note(entry: dict[str, Any]) -> str:
     body = entry["body"].rstrip()
     # No "# title" heading: the title is in the front matter, where importers look first.
     return f"{front_matter(entry)}\n\n{body}\n{_comments(entry)}"
 
 
-def file_name(entry: dict, taken: set[str]) -> str:
+def file_name(entry: dict[str, Any], taken: set[str]) -> str:
     stamp = entry["created"][:16].replace("T", "-").replace(":", "")
     slug = slugify(entry["title"])[:60].strip("-") or "entry"
     name = f"{stamp}-{slug}"
@@ -75,7 +79,7 @@ def file_name(entry: dict, taken: set[str]) -> str:
     return candidate + ".md"
 
 
-def write_folder(entries, folder: Path) -> int:
+def write_folder(entries: Iterable[dict[str, Any]], folder: Path) -> int:
     """One note per entry; its attachments beside it in ``attachments/<note name>/`` (the
     folder opens as an Obsidian vault, and imports back with them)."""
     taken: set[str] = set()
@@ -95,7 +99,7 @@ def write_folder(entries, folder: Path) -> int:
     return count
 
 
-def _embeds_to(text: str, where: str, files: list[dict]) -> str:
+def _embeds_to(text: str, where: str, files: list[dict[str, Any]]) -> str:
     """``![[name]]`` written as ``![[attachments/<note>/name]]`` (unambiguous in a vault);
     files the text does not show are embedded at its end, so they come back on import."""
     shown = []
@@ -110,7 +114,7 @@ def _embeds_to(text: str, where: str, files: list[dict]) -> str:
     return text
 
 
-def _attachment_line(entry: dict) -> str:
+def _attachment_line(entry: dict[str, Any]) -> str:
     files = entry.get("attachments") or []
     if not files:
         return ""
@@ -118,7 +122,7 @@ def _attachment_line(entry: dict) -> str:
     return f"\n*Attachments (kept in the journal, its backups and JSON exports): {names}*\n"
 
 
-def write_single(entries, path: Path, title: str) -> int:
+def write_single(entries: Iterable[dict[str, Any]], path: Path, title: str) -> int:
     count = 0
     with open(path, "w", encoding="utf-8", newline="\n") as out:
         out.write(f"# {title}\n")
