@@ -209,12 +209,14 @@ class ExportService:
         from reflectjournal.services.regulators import regulator
         from reflectjournal.services.revalidation import RevalidationService
 
+        from .cpd import CpdContext as Context  # the type is imported for checking only
+
         names = dict(self.db.query("SELECT slug, name FROM tag"))
         reg = regulator(regulator_slug)
         if reg is None:
-            return CpdContext(tag_names=names)
+            return Context(tag_names=names)
         records = RevalidationService(self.db)
-        return CpdContext(
+        return Context(
             regulator=reg,
             details=records.account_details(),
             tag_names=names,
