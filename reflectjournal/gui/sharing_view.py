@@ -208,6 +208,9 @@ class SharingView(QWidget):
 
     def add_comment(self) -> bool:
         entry_id = self.current_entry_id()
+        if entry_id is None:
+            self._report("Choose an entry to comment on first.")
+            return False
         text = self.new_comment.toPlainText()
         try:
             operations.perform(

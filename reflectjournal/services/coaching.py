@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.actions import (  # noqa: F401 - re-exported
@@ -23,7 +24,7 @@ from reflectjournal.services.entries import check_text
 from reflectjournal.services.journal import JournalService
 from reflectjournal.services.people import PeopleService, Person
 from reflectjournal.services.timeutil import from_storage, now_utc, to_storage
-from reflectjournal.storage.database import Database
+from reflectjournal.storage.database import Database, Row
 
 SESSION_MODEL = "grow"
 
@@ -84,7 +85,7 @@ class CoachingService(ActionsMixin):
                 model=SESSION_MODEL if sections else None,
                 sections=sections,
             )
-            session_id = self.db.execute(
+            session_id: int = self.db.execute(
                 "INSERT INTO coaching_session(entry_id, person_id, date, agenda) VALUES (?, ?, ?, ?)",
                 (entry_id, who.id, to_storage(moment)[0], agenda.strip()),
             ).lastrowid
@@ -106,7 +107,7 @@ class CoachingService(ActionsMixin):
         linked_entries: Iterable[int | str] | None = None,
     ) -> None:
         row = self._session_row(session_id)
-        changes: dict = {}
+        changes: dict[str, Any] = {}
         if sections:
             changes.update(model=SESSION_MODEL, sections=sections)
         elif notes is not None:
@@ -165,7 +166,7 @@ class CoachingService(ActionsMixin):
             result.append(row["id"])
         return result
 
-    def _session_row(self, session_id: int | str):
+    def _session_row(self, session_id: int | str) -> Row:
         try:
             number = int(session_id)
         except (TypeError, ValueError):
@@ -178,9 +179,12 @@ class CoachingService(ActionsMixin):
         return row
 
     def session_for_entry(self, entry_id: int) -> int | None:
-        return self.db.scalar("SELECT id FROM coaching_session WHERE entry_id = ?", (entry_id,))
+        found: int | None = self.db.scalar(
+            "SELECT id FROM coaching_session WHERE entry_id = ?", (entry_id,)
+        )
+        return found
 
-    def get_session(self, session_id: int | str, today: date | None = None) -> dict:
+    def get_session(self, session_id: int | str, today: date | None = None) -> dict[str, Any]:
         row = self._session_row(session_id)
         entry = self.journal.entry(row["entry_id"])
         linked = self.db.query(
@@ -207,7 +211,7 @@ class CoachingService(ActionsMixin):
 
     def list_sessions(
         self, person: str | int | None = None, *, upcoming_only: bool = False
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """Sessions, newest first, without their notes."""
         sql = (
             "SELECT s.*, e.title, e.created, e.created_offset, p.name AS person_name, "
@@ -215,7 +219,7 @@ class CoachingService(ActionsMixin):
             "AS open_actions FROM coaching_session s JOIN entry e ON e.id = s.entry_id "
             "LEFT JOIN person p ON p.id = s.person_id WHERE 1"
         )
-        params: list = []
+        params: list[Any] = []
         if person is not None:
             sql += " AND s.person_id = ?"
             params.append(self.people.get(person).id)
@@ -233,7 +237,9 @@ class CoachingService(ActionsMixin):
             result.append(item)
         return result
 
-    def _session_json(self, row, title: str, created: str, name: str | None = None) -> dict:
+    def _session_json(
+        self, row: Row, title: str, created: str, name: str | None = None
+    ) -> dict[str, Any]:
         if name is None and row["person_id"] is not None:
             name = self.db.scalar("SELECT name FROM person WHERE id = ?", (row["person_id"],))
         return {
@@ -262,7 +268,7 @@ class CoachingService(ActionsMixin):
 
     # ---- reminders, people -----------------------------------------------------------------
 
-    def reminders(self, today: date | None = None) -> dict:
+    def reminders(self, today: date | None = None) -> dict[str, Any]:
         """What to show when the app opens: actions due today or overdue, sessions ahead."""
         today = today or date.today()
         due = [
@@ -280,7 +286,7 @@ class CoachingService(ActionsMixin):
         )
         return {"actions": due, "sessions": upcoming, "retention": kept}
 
-    def delete_person(self, person: str | int, *, sessions: str) -> dict:
+    def delete_person(self, person: str | int, *, sessions: str) -> dict[str, Any]:
         """Remove a person. ``sessions`` must say what happens to their sessions:
 
         - ``keep``: sessions and notes stay (titled with the name); their open actions are
@@ -330,7 +336,7 @@ class CoachingService(ActionsMixin):
             self.db.execute("DELETE FROM person WHERE id = ?", (pid,))
         return {"name": who.name, "mode": sessions, **counts}
 
-    def person_overview(self, person: str | int, today: date | None = None) -> dict:
+    def person_overview(self, person: str | int, today: date | None = None) -> dict[str, Any]:
         """A coachee's page: sessions, open actions, what they shared, their themes."""
         who = self.people.get(person)
         shared = self.db.query(

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from statistics import mean
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.errors import UsageError
 from reflectjournal.services import prep_sections
@@ -27,6 +28,10 @@ from reflectjournal.services.people import Person
 from reflectjournal.services.programmes import Agreement, Goal
 from reflectjournal.services.timeutil import from_storage, now_utc, to_storage
 from reflectjournal.services.wellbeing import CareNote, coachee_care_note
+from reflectjournal.storage.database import Database, Row
+
+if TYPE_CHECKING:
+    from reflectjournal.services.workspace import Workspace
 
 EXCERPT_CHARS = 220
 MAX_QUESTIONS = 8
@@ -64,17 +69,17 @@ class Theme:
 class Brief:
     person: Person
     as_of: datetime
-    last_session: dict | None
-    next_session: dict | None
-    shared: list[dict]
-    open_actions: list[dict]
-    closed_actions: list[dict]
+    last_session: dict[str, Any] | None
+    next_session: dict[str, Any] | None
+    shared: list[dict[str, Any]]
+    open_actions: list[dict[str, Any]]
+    closed_actions: list[dict[str, Any]]
     challenges: list[Theme]
     focus: list[Theme]
-    neglected: list[dict]
+    neglected: list[dict[str, Any]]
     other_themes: list[Theme]
-    mood: dict
-    questions: list[dict]
+    mood: dict[str, Any]
+    questions: list[dict[str, Any]]
     agreement: Agreement | None = None
     session_number: int | None = None  # which session of the programme the next one is
     goals: tuple[Goal, ...] = ()
@@ -89,7 +94,7 @@ class Brief:
         return self.person.role.mentoring
 
 
-def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> Brief:
+def build_brief(workspace: Workspace, person: str | int, as_of: datetime | None = None) -> Brief:
     """The brief for the next session with ``person``, as things stood at ``as_of`` (now)."""
     now = now_utc()
     if as_of is not None and as_of.astimezone() > now.astimezone():
@@ -131,10 +136,10 @@ def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> 
     # Shared entries count from when they arrived (the exchange records it), not when written.
     arrived = arrived_at(db, [r["id"] for r in items if r["kind"] == "shared"])
 
-    def counted_from(row) -> str:
-        return max(row["created"], arrived.get(row["id"], row["created"]))
+    def counted_from(row: Row) -> str:
+        return str(max(row["created"], arrived.get(row["id"], row["created"])))
 
-    def period(row) -> str:
+    def period(row: Row) -> str:
         # The last session itself belongs to this period: it is what was discussed last time.
         if since is None or row["id"] == last_entry or counted_from(row) > since:
             return "recent"
@@ -142,7 +147,7 @@ def build_brief(workspace, person: str | int, as_of: datetime | None = None) -> 
             return "previous"
         return "older"
 
-    counts: dict[str, Counter] = {
+    counts: dict[str, Counter[int]] = {
         k: Counter() for k in ("recent", "previous", "earlier", "own_recent", "own_previous")
     }
     for row in items:
@@ -228,15 +233,17 @@ def _stamp(iso: str) -> str:
     return from_storage(iso).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _next_number(workspace, pid: int, agreement, until: str, ahead) -> int | None:
+def _next_number(
+    workspace: Workspace, pid: int, agreement: Agreement | None, until: str, ahead: object
+) -> int | None:
     """The number of the coming session within the agreement (None without an agreement)."""
     if agreement is None:
         return None
     held, _ = workspace.programmes.session_count(pid, until)
-    return held + 1
+    return int(held) + 1
 
 
-def _tags(db, entry_ids: list[int]) -> dict[int, list[int]]:
+def _tags(db: Database, entry_ids: list[int]) -> dict[int, list[int]]:
     result: dict[int, list[int]] = {}
     for start in range(0, len(entry_ids), 900):
         chunk = entry_ids[start : start + 900]
@@ -250,7 +257,7 @@ def _tags(db, entry_ids: list[int]) -> dict[int, list[int]]:
     return result
 
 
-def _tag_info(db, ids: set[int]) -> dict[int, dict]:
+def _tag_info(db: Database, ids: set[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
@@ -261,7 +268,9 @@ def _tag_info(db, ids: set[int]) -> dict[int, dict]:
     return {r["id"]: dict(zip(r.keys(), tuple(r), strict=True)) for r in rows}
 
 
-def _neglected(db, by_slug: dict[str, int], challenges: list[Theme], recent: Counter) -> list[dict]:
+def _neglected(
+    db: Database, by_slug: dict[str, int], challenges: list[Theme], recent: Counter[int]
+) -> list[dict[str, Any]]:
     """Capabilities the framework links to this period's challenges that never came up."""
     if not challenges:
         return []
@@ -275,7 +284,7 @@ def _neglected(db, by_slug: dict[str, int], challenges: list[Theme], recent: Cou
         ids,
     )
     names = {by_slug[c.slug]: c.name for c in challenges}
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     for r in rows:
         if recent[r["id"]]:
             continue
@@ -292,7 +301,7 @@ def _neglected(db, by_slug: dict[str, int], challenges: list[Theme], recent: Cou
     return sorted(found.values(), key=lambda n: (-len(n["called_for_by"]), n["name"]))
 
 
-def _shared_item(row, tag_names: list[str]) -> dict:
+def _shared_item(row: Row, tag_names: list[str]) -> dict[str, Any]:
     return {
         "id": str(row["id"]),
         "title": row["title"],
@@ -317,17 +326,17 @@ def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
     return cut.rstrip(",;:.") + "…"
 
 
-def _mood(rows, since: str | None) -> dict:
-    def stats(subset, key) -> float | None:
+def _mood(rows: list[Row], since: str | None) -> dict[str, Any]:
+    def stats(subset: list[Row], key: str) -> float | None:
         values = [r[key] for r in subset if r[key] is not None]
         return round(mean(values), 1) if values else None
 
-    def sample(subset, key) -> Sample:
+    def sample(subset: list[Row], key: str) -> Sample:
         return Sample.of([r[key] for r in subset if r[key] is not None])
 
     recent = [r for r in rows if since is None or r["created"] > since]
     before = [r for r in rows if since is not None and r["created"] <= since]
-    result: dict = {
+    result: dict[str, Any] = {
         "points": [
             {
                 "date": from_storage(r["created"], r["created_offset"]).date().isoformat(),
@@ -354,9 +363,9 @@ def _mood(rows, since: str | None) -> dict:
 _TREND_WORDS = {"up": "rising", "down": "falling", "level": "steady", "too few": "too few to tell"}
 
 
-def _questions(themes: list[Theme], neglected: list[dict]) -> list[dict]:
+def _questions(themes: list[Theme], neglected: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Up to two questions for each theme in order of weight, one for each gap, at most 8."""
-    picked: list[dict] = []
+    picked: list[dict[str, Any]] = []
     for theme in themes:
         for question in theme.questions[:2]:
             picked.append({"theme": theme.name, "question": question})
@@ -391,14 +400,14 @@ def _day(iso: str) -> str:
     return datetime.fromisoformat(iso).strftime("%a %d %b %Y")
 
 
-def _due(action: dict) -> str:
+def _due(action: dict[str, Any]) -> str:
     if not action["due"]:
         return ""
     label = {"overdue": "overdue since", "due-today": "due today,"}.get(action["state"], "due")
     return f" — {label} {date.fromisoformat(action['due']).strftime('%d %b')}"
 
 
-def _owner(action: dict) -> str:
+def _owner(action: dict[str, Any]) -> str:
     return md_escape(action["owner"]) if action["owner"] else "me"
 
 
@@ -517,7 +526,7 @@ def to_markdown(brief: Brief) -> str:
     return "\n".join(out)
 
 
-def _mood_line(mood: dict) -> str:
+def _mood_line(mood: dict[str, Any]) -> str:
     parts = []
     for key in ("mood", "energy"):
         m = mood[key]

@@ -60,6 +60,7 @@ import re
 import time
 from typing import Any
 from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
@@ -424,7 +425,7 @@ class _AlignFromStyle(Treeprocessor):
 
     _ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 
-    def run(self, root) -> None:
+    def run(self, root: Element) -> None:
         for tag in ("th", "td"):
             for element in root.iter(tag):
                 style = element.attrib.pop("style", None)
@@ -437,7 +438,7 @@ class _TaskBoxes(Treeprocessor):
 
     _BOX = re.compile(r"^\[([ xX])\]\s+")
 
-    def run(self, root) -> None:
+    def run(self, root: Element) -> None:
         for item in root.iter("li"):
             holder = item
             if not (item.text or "").strip() and len(item) and item[0].tag == "p":

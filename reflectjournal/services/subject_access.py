@@ -15,30 +15,35 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.services.timeutil import from_storage, now_utc
+
+if TYPE_CHECKING:
+    from reflectjournal.services.programmes import Agreement
+    from reflectjournal.services.workspace import Workspace
 
 
 @dataclass(frozen=True)
 class PersonFile:
-    person: dict
+    person: dict[str, Any]
     prepared: str
-    agreement: dict | None
-    goals: tuple[dict, ...]
-    sessions: tuple[dict, ...]
-    actions: tuple[dict, ...]
-    shared_entries: tuple[dict, ...]
-    feedback360: tuple[dict, ...]
-    summaries: tuple[dict, ...] = ()
-    brought: tuple[dict, ...] = ()
-    discussions_to_confirm: tuple[dict, ...] = ()
+    agreement: dict[str, Any] | None
+    goals: tuple[dict[str, Any], ...]
+    sessions: tuple[dict[str, Any], ...]
+    actions: tuple[dict[str, Any], ...]
+    shared_entries: tuple[dict[str, Any], ...]
+    feedback360: tuple[dict[str, Any], ...]
+    summaries: tuple[dict[str, Any], ...] = ()
+    brought: tuple[dict[str, Any], ...] = ()
+    discussions_to_confirm: tuple[dict[str, Any], ...] = ()
 
-    def to_document(self) -> dict:
+    def to_document(self) -> dict[str, Any]:
         """The file's own JSON layout (a document format, versioned, not CLI output)."""
         return {"format": "reflectjournal-person-file", "version": 1, **asdict(self)}
 
 
-def gather(workspace, person: str | int) -> PersonFile:
+def gather(workspace: Workspace, person: str | int) -> PersonFile:
     who = workspace.people.get(person)
     pid = who.id
     db = workspace.db
@@ -125,7 +130,7 @@ def gather(workspace, person: str | int) -> PersonFile:
     )
 
 
-def _exchanged(workspace, pid: int) -> dict:
+def _exchanged(workspace: Workspace, pid: int) -> dict[str, Any]:
     """What travelled with them through the exchange (services/coaching_exchange.py)."""
     cx = workspace.coaching_exchange
     summaries = tuple(
@@ -142,7 +147,7 @@ def _exchanged(workspace, pid: int) -> dict:
          "written": b.written}
         for b in cx.bring_items(pid)
     )  # fmt: skip
-    requests: tuple[dict, ...] = ()
+    requests: tuple[dict[str, Any], ...] = ()
     if workspace.coaching_exchange.can_reach(pid):
         requests = tuple(
             {"date": r.date, "registrant": r.registrant, "colleague": r.colleague_name,
@@ -152,7 +157,7 @@ def _exchanged(workspace, pid: int) -> dict:
     return {"summaries": summaries, "brought": brought, "discussions_to_confirm": requests}
 
 
-def _agreement(a) -> dict:
+def _agreement(a: Agreement) -> dict[str, Any]:
     keep = (
         "kind sessions frequency confidentiality limits sponsor sponsor_consent start review "
         "until no_fault ended end_review"
@@ -160,7 +165,7 @@ def _agreement(a) -> dict:
     return {k: getattr(a, k) for k in keep}
 
 
-def _session(s: dict) -> dict:
+def _session(s: dict[str, Any]) -> dict[str, Any]:
     keep = ("date", "title", "agenda", "notes", "model", "sections", "tags", "linked_entries")
     return {k: s[k] for k in keep}
 
@@ -242,7 +247,7 @@ def to_markdown(file: PersonFile) -> str:
     return "\n".join(out)
 
 
-def entry_ids(workspace, person: str | int) -> list[int]:
+def entry_ids(workspace: Workspace, person: str | int) -> list[int]:
     """The entries behind the file (their notes and what they shared), whose privacy choices
     apply to it."""
     pid = workspace.people.get(person).id

@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Modules still excused from (strict) type checking. Lower these when you fix one; never raise.
-MYPY_NOT_STRICT = 7
+MYPY_NOT_STRICT = 0
 MYPY_IGNORED = 0
 
 
@@ -28,6 +28,19 @@ def test_the_mypy_ratchet_only_goes_down():
     assert len(ignored["module"]) <= MYPY_IGNORED
     # A module is excused from one list or the other, never both (the second would hide the first).
     assert not set(not_strict["module"]) & set(ignored["module"])
+
+
+def test_no_override_loosens_the_core_quietly():
+    """Besides the ratchet lists, one narrow exception: services/rendering.py subclasses
+    python-markdown's processors, which are Any because markdown ships no types."""
+    allowed = {"reflectjournal.services.rendering": {"disallow_subclassing_any"}}
+    for override in _overrides():
+        loosened = {k for k, v in override.items() if v is False}
+        if not loosened or override.get("disallow_untyped_defs") is False:
+            continue  # none, or the ratchet list above
+        modules = override["module"]
+        for module in [modules] if isinstance(modules, str) else modules:
+            assert loosened <= allowed.get(module, set()), (module, loosened)
 
 
 def test_the_core_is_strict_by_default():

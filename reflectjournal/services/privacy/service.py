@@ -23,10 +23,12 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from reflectjournal.errors import PrivacyCheckFailed, UsageError
 from reflectjournal.services import settings
 from reflectjournal.services.timeutil import now_utc
+from reflectjournal.storage.database import Database
 
 from . import (
     DECISIONS,
@@ -57,7 +59,7 @@ class EntryFinding:
     text: str
     context: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "entry_id": None if self.entry_id is None else str(self.entry_id),
             "entry": self.entry,
@@ -72,7 +74,7 @@ class EntryFinding:
 
 @dataclass
 class CheckedEntries:
-    entries: list[dict]  # with the user's "redact" choices applied
+    entries: list[dict[str, Any]]  # with the user's "redact" choices applied
     findings: list[EntryFinding] = field(default_factory=list)
     redacted: int = 0  # how many were replaced because the user chose so
 
@@ -92,7 +94,7 @@ class FindingCounter:
 
 
 class PrivacyService:
-    def __init__(self, db, *, today: date | None = None):
+    def __init__(self, db: Database, *, today: date | None = None) -> None:
         self.db = db
         self.today = today
 
@@ -155,7 +157,9 @@ class PrivacyService:
                 )
         return out
 
-    def choose(self, entry_id: int | str, kind: str, text: str, decision: str, note: str = ""):
+    def choose(
+        self, entry_id: int | str, kind: str, text: str, decision: str, note: str = ""
+    ) -> None:
         """Remember a decision about one identifier in one entry ("redact" or "fine")."""
         if decision not in DECISIONS:
             raise UsageError(f"'{decision}' is not a choice; use one of {', '.join(DECISIONS)}.")
@@ -211,7 +215,7 @@ class PrivacyService:
                 counts[f.kind] = counts.get(f.kind, 0) + 1
         return counts
 
-    def check_entries(self, entries: Iterable[dict]) -> CheckedEntries:
+    def check_entries(self, entries: Iterable[dict[str, Any]]) -> CheckedEntries:
         entries = list(entries)
         lists = (self.sensitive_names(), self.fine_names())
         choices = self.choices_for(e["id"] for e in entries if e.get("id"))
@@ -220,7 +224,13 @@ class PrivacyService:
             result.entries.append(self._clean(entry, choices, lists, result))
         return result
 
-    def _clean(self, entry: dict, choices, lists, result: CheckedEntries) -> dict:
+    def _clean(
+        self,
+        entry: dict[str, Any],
+        choices: dict[int, list[Choice]],
+        lists: tuple[list[str], list[str]],
+        result: CheckedEntries,
+    ) -> dict[str, Any]:
         entry_id = int(entry["id"]) if entry.get("id") else None
         mine = choices.get(entry_id, []) if entry_id is not None else []
         names, fine = lists
@@ -286,12 +296,14 @@ class PrivacyService:
         refuse_unless_allowed(checked.findings, allow, what)
         return checked
 
-    def counting(self, entries: Iterable[dict], counter: FindingCounter) -> Iterator[dict]:
+    def counting(
+        self, entries: Iterable[dict[str, Any]], counter: FindingCounter
+    ) -> Iterator[dict[str, Any]]:
         """``entries`` unchanged; ``counter.findings`` grows by the undecided findings in each."""
         names, fine = self.sensitive_names(), self.fine_names()
-        batch: list[dict] = []
+        batch: list[dict[str, Any]] = []
 
-        def flush() -> Iterator[dict]:
+        def flush() -> Iterator[dict[str, Any]]:
             choices = self.choices_for(e["id"] for e in batch if e.get("id"))
             for e in batch:
                 mine = choices.get(int(e["id"]), []) if e.get("id") else []
@@ -319,7 +331,9 @@ def _entry_id(value: int | str) -> int:
         raise UsageError(f"'{value}' is not an entry id; use the number 'list' shows.") from None
 
 
-def _entry_finding(entry: dict, entry_id: int | None, where: str, f: Finding) -> EntryFinding:
+def _entry_finding(
+    entry: dict[str, Any], entry_id: int | None, where: str, f: Finding
+) -> EntryFinding:
     return EntryFinding(
         entry_id=entry_id,
         entry=entry.get("title") or "",

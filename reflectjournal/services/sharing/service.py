@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.errors import PacketRejected, UsageError
 from reflectjournal.services import privacy, settings
@@ -13,6 +16,9 @@ from reflectjournal.services.sharing.feedback import FeedbackService
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
 from reflectjournal.services.sharing.share import SharePlan, ShareRequest, ShareService
 from reflectjournal.storage.database import Database
+
+if TYPE_CHECKING:
+    from reflectjournal.services.exchange.service import ExchangeService
 
 NAMES_SETTING = settings.SENSITIVE_NAMES.key
 
@@ -42,7 +48,7 @@ class SharingService:
         return FeedbackService(self.db, self.identity, self.contacts)
 
     @cached_property
-    def exchange(self):  # -> ExchangeService: places, share with people, sync
+    def exchange(self) -> ExchangeService:  # places, share with people, sync
         from reflectjournal.services.exchange.service import ExchangeService
 
         return ExchangeService(self.db, self)
@@ -69,25 +75,32 @@ class SharingService:
     def plan(self, request: ShareRequest) -> SharePlan:
         return self.shares.plan(request)
 
-    def export_share(self, request: ShareRequest, out, allow_identifiers=False) -> SharePlan:
+    def export_share(
+        self, request: ShareRequest, out: str | Path, allow_identifiers: bool = False
+    ) -> SharePlan:
         """Share the chosen entries with the person and write their file (the file route)."""
+        plan: SharePlan
         plan, written = self.exchange.file_exports.share(request, out, allow_identifiers)
         plan.messages = written.messages
         return plan
 
-    def import_share(self, path) -> dict:
+    def import_share(self, path: str | Path) -> dict[str, Any]:
         return self._receive(path, self.shares.receive)
 
-    def comment(self, entry_id, text: str) -> int:
+    def comment(self, entry_id: int | str, text: str) -> int:
         return self.feedback.comment(entry_id, text)
 
-    def export_feedback(self, to: str, out, include_sent: bool = False) -> dict:
+    def export_feedback(
+        self, to: str, out: str | Path, include_sent: bool = False
+    ) -> dict[str, Any]:
         return self.exchange.file_exports.feedback(to, out, include_sent)
 
-    def import_feedback(self, path) -> dict:
+    def import_feedback(self, path: str | Path) -> dict[str, Any]:
         return self._receive(path, self.feedback.receive)
 
-    def _receive(self, path, old_receiver) -> dict:
+    def _receive(
+        self, path: str | Path, old_receiver: Callable[[str | Path], dict[str, Any]]
+    ) -> dict[str, Any]:
         """A file of exchange messages, or an old single packet (still read as before)."""
         from reflectjournal.services.exchange import bundle
         from reflectjournal.services.sharing.files import read_packet_file
@@ -97,7 +110,7 @@ class SharingService:
         # An old packet, or not ours at all (a contact card gets its own sentence there).
         return old_receiver(path)
 
-    def receive_file(self, path) -> ReceivedFile:
+    def receive_file(self, path: str | Path) -> ReceivedFile:
         """Receive a share packet, a feedback packet or a contact card, whichever it is."""
         from reflectjournal.services.exchange import bundle
         from reflectjournal.services.sharing import packets
@@ -135,7 +148,7 @@ class SharingService:
             text = f"From {got['from']}: {got['added']} new, {got['updated']} updated."
         return ReceivedFile("share", got["from"], text, bool(got["added"] or got["updated"]))
 
-    def senders(self) -> list[dict]:
+    def senders(self) -> list[dict[str, Any]]:
         """People who have shared entries with this journal, for "Shared with me"."""
         rows = self.db.query(
             "SELECT p.id, p.name, p.fingerprint, count(e.id) AS entries FROM person p "
@@ -175,20 +188,20 @@ class SharingService:
         self._save_names(kept)
         return kept
 
-    def scan(self, text: str, entry_id=None) -> list[privacy.Finding]:
+    def scan(self, text: str, entry_id: int | str | None = None) -> list[privacy.Finding]:
         """The privacy check with the user's lists (and that entry's choices, when given)."""
         from reflectjournal.services.privacy.service import PrivacyService
 
         return PrivacyService(self.db).scan(text, entry_id)
 
-    def quiet_scan(self, text: str, entry_id=None) -> dict[str, int]:
+    def quiet_scan(self, text: str, entry_id: int | str | None = None) -> dict[str, int]:
         """For the editor: counts per kind, cheap enough to run as the user types."""
         from reflectjournal.services.privacy.service import PrivacyService
 
         return PrivacyService(self.db).quiet_scan(text, entry_id)
 
 
-def _received_bundle(got: dict) -> ReceivedFile:
+def _received_bundle(got: dict[str, Any]) -> ReceivedFile:
     """A file of exchange messages in one sentence: what it changed here."""
     sender = got["from"]
     if got["already_imported"]:

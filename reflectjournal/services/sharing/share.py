@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 from reflectjournal.errors import PacketRejected, UsageError
 from reflectjournal.services import entries as E
@@ -23,7 +26,7 @@ from reflectjournal.services.privacy.service import PrivacyService
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
 from reflectjournal.services.tags import ensure_tags
 from reflectjournal.services.timeutil import from_storage, now_utc
-from reflectjournal.storage.database import Database
+from reflectjournal.storage.database import Database, Row
 
 PAYLOAD_FORMAT = "reflectjournal-share"
 PAYLOAD_VERSION = 1
@@ -46,9 +49,9 @@ class ShareRequest:
 class SharePlan:
     """Exactly what would be sealed, and what the privacy check found in it."""
 
-    person: dict
-    payload: dict
-    findings: list[dict]
+    person: dict[str, Any]
+    payload: dict[str, Any]
+    findings: list[dict[str, Any]]
     messages: int = 0  # in the file written (new versions, withdrawals, comments, receipts)
 
     @property
@@ -57,7 +60,13 @@ class SharePlan:
 
 
 class ShareService:
-    def __init__(self, db: Database, identity: IdentityStore, contacts: Contacts, names):
+    def __init__(
+        self,
+        db: Database,
+        identity: IdentityStore,
+        contacts: Contacts,
+        names: Callable[[], list[str]],
+    ) -> None:
         self.db = db
         self.identity = identity
         self.contacts = contacts
@@ -93,7 +102,7 @@ class ShareService:
         payload = {"format": PAYLOAD_FORMAT, "version": PAYLOAD_VERSION, "entries": entries}
         return SharePlan(person=person, payload=payload, findings=findings)
 
-    def _rows(self, visibility: str, request: ShareRequest) -> list:
+    def _rows(self, visibility: str, request: ShareRequest) -> list[Any]:
         sql = (
             "SELECT e.id, e.uid, e.title, e.body, e.created, e.created_offset, e.mood, e.energy, "
             "e.model FROM entry e WHERE e.visibility = ? AND e.kind != 'shared'"
@@ -112,7 +121,7 @@ class ShareService:
             params.append(request.since)
         return self.db.query(sql + " ORDER BY e.created, e.id", params)
 
-    def _outgoing(self, row, recipient_fp: str, include_mood: bool) -> dict:
+    def _outgoing(self, row: Row, recipient_fp: str, include_mood: bool) -> dict[str, Any]:
         tags = [
             r["slug"]
             for r in self.db.query(
@@ -140,7 +149,7 @@ class ShareService:
         return item
 
     @staticmethod
-    def _scan(item: dict, checks: dict) -> list[dict]:
+    def _scan(item: dict[str, Any], checks: dict[str, Any]) -> list[dict[str, Any]]:
         hits = []
         fields = [("title", item["title"]), ("body", item["body"])]
         # A model entry's sections are cut from its body: report a hit once, not twice.
@@ -164,7 +173,7 @@ class ShareService:
 
     # ---- receiving -----------------------------------------------------------------------
 
-    def receive(self, path) -> dict:
+    def receive(self, path: str | Path) -> dict[str, Any]:
         opened, sender = self.contacts.open_packet_file(path, "share")
         items = _validated_entries(opened.payload)
         summary = {
@@ -202,7 +211,9 @@ class ShareService:
             )
         return summary
 
-    def _store(self, item: dict, sender_id: int, models: dict, stale: bool) -> str:
+    def _store(
+        self, item: dict[str, Any], sender_id: int, models: dict[str, Any], stale: bool
+    ) -> str:
         key = "share:" + item["id"]
         model = item["model"] if item["model"] in models else None
         existing = self.db.query_one(
@@ -274,11 +285,13 @@ class ShareService:
         )
 
 
-def _findings(text: str, checks: dict) -> list[privacy.Finding]:
+def _findings(text: str, checks: dict[str, Any]) -> list[privacy.Finding]:
     return privacy.scan(text, checks["names"], choices=checks["choices"], fine_names=checks["fine"])
 
 
-def _redacted(item: dict, checks: dict, chosen_only: bool = False) -> dict:
+def _redacted(
+    item: dict[str, Any], checks: dict[str, Any], chosen_only: bool = False
+) -> dict[str, Any]:
     """The item with its findings replaced: all of them, or only those chosen "redact"."""
 
     def clean(text: str) -> str:
@@ -294,7 +307,7 @@ def _redacted(item: dict, checks: dict, chosen_only: bool = False) -> dict:
     return out
 
 
-def _validated_entries(payload: dict) -> list[dict]:
+def _validated_entries(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """The payload's entries, checked field by field: a signed packet is still outside input."""
     bad = PacketRejected(_MALFORMED)
     if payload.get("format") != PAYLOAD_FORMAT or payload.get("version") != PAYLOAD_VERSION:
