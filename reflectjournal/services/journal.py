@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -434,6 +435,13 @@ class JournalService:
 
         with self.db.transaction():
             return [ensure_free_tag(self.db, name) for name in written if name.strip()]
+
+    @contextmanager
+    def stop_when(self, should_stop: Callable[[], bool]) -> Iterator[None]:
+        """Reads inside the block end with ``errors.Interrupted`` once ``should_stop()`` is
+        true: the search list's worker stops a search the user has already typed over."""
+        with self.db.stop_when(should_stop):
+            yield
 
     def match_snippet(self, entry_id: int, query: str) -> tuple[str, list[tuple[int, int]]]:
         """Where ``query``'s words are in the entry's text: an excerpt and their offsets in
