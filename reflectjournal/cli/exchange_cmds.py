@@ -147,6 +147,10 @@ def cmd_sync(args) -> int:
         # This journal's other devices first, so what they wrote is shared from here too.
         devices = ws.devices.sync() if ws.devices.enabled else None
         result = ws.sharing.exchange.sync()
+        if devices is not None and ws.devices.has_local_changes():
+            # ...and what the exchange just did (sent, received, receipted) goes to them now,
+            # so another device neither sends it again nor misses a comment.
+            devices = devices.plus(ws.devices.sync())
     errors = list(result.errors) + (list(devices.errors) if devices else [])
     data = {
         "sent": result.sent,

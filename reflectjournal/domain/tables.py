@@ -423,6 +423,7 @@ class Outbox(SQLModel, table=True):
     created: str
     published: str | None = None
     received: str | None = None
+    publisher: str | None = None  # the device that stored it in the place (device sync)
 
 
 class Inbox(SQLModel, table=True):
@@ -545,6 +546,15 @@ class SyncOutbox(SQLModel, table=True):
     name: str = Field(primary_key=True)
     data: bytes
     created: str
+
+
+class SyncAlias(SQLModel, table=True):
+    """A record two devices created for the same thing, merged into the one it names."""
+
+    __tablename__ = "sync_alias"
+
+    key: str = Field(primary_key=True)
+    target: str
 
 
 class SyncDevice(SQLModel, table=True):

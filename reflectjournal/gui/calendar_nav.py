@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reflectjournal.gui.accessible import name_calendar
 from reflectjournal.services import days
 from reflectjournal.services.display import date_text, plural
 
@@ -44,7 +45,7 @@ class CalendarDialog(QDialog):
         self.journal = journal
         self.setWindowTitle("Calendar")
         self.calendar = QCalendarWidget()
-        self.calendar.setAccessibleName("Calendar: days in bold have entries")
+        name_calendar(self.calendar, "Calendar: days in bold have entries")
         self.calendar.setGridVisible(False)
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)

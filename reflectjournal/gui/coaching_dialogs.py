@@ -131,6 +131,7 @@ class SessionDialog(QDialog):
             grow_form.addRow(section.title, edit)
             edit.textChanged.connect(self._schedule_preview)
         self.note_tabs = QTabWidget()
+        self.note_tabs.setAccessibleName("Notes")
         self.note_tabs.tabBar().hide()
         self.note_tabs.addTab(self.notes, "Notes")
         self.note_tabs.addTab(grow, "GROW")

@@ -301,6 +301,7 @@ class CoachingView(QWidget):
         self.caseload.person_chosen.connect(self.open_person)
         self.my360 = Feedback360Panel(workspace)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Coaching sections")
         self.tabs.addTab(person_page, "Person")
         self.tabs.addTab(actions_page, "Actions")
         self.tabs.addTab(self.caseload, "Caseload")

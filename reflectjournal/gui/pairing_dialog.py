@@ -65,6 +65,7 @@ class PairingDialog(QDialog):
         self.confirm: Callable[[str, str], bool] = confirm or self._ask_fingerprint
         self.task: Any = None
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Pairing steps")
         self.tabs.addTab(self._place_tab(), "Where to meet")
         self.tabs.addTab(self._invite_tab(), "Invite someone")
         self.tabs.addTab(self._accept_tab(), "Accept an invitation")

@@ -45,6 +45,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -58,19 +60,30 @@ from reflectjournal.gui.calendar_heatmap import CalendarHeatMap
 from reflectjournal.gui.charts import date_and_scale_axes, msecs, swap_chart, themed_chart
 from reflectjournal.gui.date_fields import DatePicker
 from reflectjournal.gui.folders import dated_name, start_in
+from reflectjournal.gui.patterns_tables import (
+    DRILL_ROLE,
+    days_table,
+    fill,
+    heat_pairs,
+    mood_table,
+    ratings_table,
+    table_view,
+    timeline_grid,
+    timeline_table,
+    together_table,
+)
 from reflectjournal.gui.tasks import run_task
 from reflectjournal.gui.theme import is_dark, light_palette
 from reflectjournal.services.display import date_text, plural
 from reflectjournal.services.patterns import PatternOptions
 from reflectjournal.services.patterns.result import Patterns
-from reflectjournal.services.patterns.rules import long_date, periods_between
+from reflectjournal.services.patterns.rules import long_date
 from reflectjournal.services.settings import SHOW_STREAK
 from reflectjournal.services.timeutil import range_end, range_start
 
 log = logging.getLogger(__name__)
 
 PALETTE = ["#3b6ea5", "#d9822b", "#4c9a6a", "#b5485d", "#7d6bb3", "#a0a43a", "#8a8a8a"]
-TOP_TAGS = 6
 ID_ROLE = Qt.ItemDataRole.UserRole
 # Off by default: a streak counter nudges people who write about burnout to write every day.
 STREAK_SETTING = SHOW_STREAK.key
@@ -117,6 +130,10 @@ class PatternsView(QWidget):
             QDate.currentDate(),
         )
         self.use_until = QCheckBox("to")
+        self.use_since.setAccessibleName("Only entries from a date")
+        self.since.setAccessibleName("From date")
+        self.use_until.setAccessibleName("Only entries up to a date")
+        self.until.setAccessibleName("To date")
         self.framework = QComboBox()
         self.framework.addItem("All frameworks", None)
         for fw in self.workspace.frameworks.list():
@@ -128,7 +145,9 @@ class PatternsView(QWidget):
         )
         self.framework.setMinimumContentsLength(14)
         self.framework.view().setMinimumWidth(self.framework.view().sizeHintForColumn(0) + 24)
+        self.framework.setAccessibleName("Framework")
         self.unit = QComboBox()
+        self.unit.setAccessibleName("Themes by week or by month")
         self.unit.addItem("By week", "week")
         self.unit.addItem("By month", "month")
         refresh = QPushButton("Refresh")
@@ -145,9 +164,14 @@ class PatternsView(QWidget):
         self.summary.setWordWrap(True)
         self.show_streak = QCheckBox("Show writing streak")
         self.show_streak.setChecked(self.workspace.setting(STREAK_SETTING) == "1")
+        # WCAG 1.1.1: every chart has a table of the same numbers, reached by keyboard.
+        self.as_tables = QCheckBox("Show as tables")
+        self.as_tables.setToolTip("The numbers behind each chart, as tables (Alt+T)")
+        self.as_tables.setShortcut("Alt+T")
         line = QHBoxLayout()
         line.addWidget(self.summary, 1)
         line.addWidget(self.show_streak)
+        line.addWidget(self.as_tables)
         line.addWidget(review)
         line.addWidget(pdf)
         outer.addLayout(line)
@@ -167,6 +191,10 @@ class PatternsView(QWidget):
         self.calendar = CalendarHeatMap()
         self.neglected = QListWidget()
         self.themes = QListWidget()
+        self.neglected.setAccessibleName("Not reflected on lately")
+        self.themes.setAccessibleName("Rising themes, gaps and mood by theme")
+        self.tables: dict[str, QTableView] = {}
+        self._stacks: list[QStackedWidget] = []
         for widget in (self.neglected, self.themes):
             widget.setWordWrap(True)
         cards = [
@@ -179,13 +207,21 @@ class PatternsView(QWidget):
             ("Not reflected on lately", self.neglected, 3, 1, 1, 1),
         ]
         self.grid = grid
+        alternatives = {
+            self.timeline_view: "timeline",
+            self.mood_view: "mood",
+            self.heat: "together",
+            self.calendar: "days",
+            self.ratings_view: "ratings",
+        }
         self.cards = [
-            (self._card(title, widget), row, col, cols)
+            (self._card(title, widget, alternatives.get(widget)), row, col, cols)
             for title, widget, row, col, _rows, cols in cards
         ]
         self.columns = 0
         self._arrange(2)
         scroll = QScrollArea()
+        scroll.setAccessibleName("Charts")
         self.scroll = scroll
         scroll.viewport().installEventFilter(self)
         scroll.setWidgetResizable(True)
@@ -197,6 +233,8 @@ class PatternsView(QWidget):
         self.drill_label.setWordWrap(True)
         self.drill_list = QListWidget()
         self.drill_list.setWordWrap(True)
+        self.drill_list.setAccessibleName("Entries behind the figure you chose")
+        self.drill_list.setAccessibleDescription("Enter opens an entry in the Journal page.")
         side_layout.addWidget(self.drill_label)
         side_layout.addWidget(self.drill_list)
         split.addWidget(side)
@@ -216,12 +254,18 @@ class PatternsView(QWidget):
         self.show_streak.toggled.connect(self._streak_toggled)
         pdf.clicked.connect(lambda: self._ask_path("PDF", self.export_pdf))
         self.heat.cellClicked.connect(self._heat_clicked)
+        self.heat.cellActivated.connect(self._heat_clicked)  # Enter, from the keyboard
         self.calendar.day_clicked.connect(lambda day: self.drill(f"Entries on {day}", day=day))
-        self.themes.itemClicked.connect(self._list_clicked)
-        self.neglected.itemClicked.connect(self._list_clicked)
-        self.drill_list.itemDoubleClicked.connect(
-            lambda item: self.events.open_entry(item.data(ID_ROLE))
+        for chosen in (self.themes.itemClicked, self.themes.itemActivated,
+                       self.neglected.itemClicked, self.neglected.itemActivated):  # fmt: skip
+            chosen.connect(self._list_clicked)
+        # Enter opens the entry as a double-click does (itemActivated is both).
+        self.drill_list.itemActivated.connect(
+            lambda item: item.data(ID_ROLE) and self.events.open_entry(item.data(ID_ROLE))
         )
+        self.as_tables.toggled.connect(self._show_tables)
+        for table in self.tables.values():
+            table.activated.connect(self._table_activated)
 
     def _arrange(self, columns: int) -> None:
         """Two columns of cards, or one when the page is narrow (a 1024-pixel screen left the
@@ -249,12 +293,27 @@ class PatternsView(QWidget):
         view.setMinimumHeight(240)
         return view
 
-    def _card(self, title: str, widget: QWidget) -> QGroupBox:
+    def _card(self, title: str, widget: QWidget, alternative: str | None = None) -> QGroupBox:
         box = QGroupBox(title)
         layout = QVBoxLayout(box)
-        layout.addWidget(widget)
+        widget.setAccessibleName(title)
+        if isinstance(widget, QChartView):
+            widget.viewport().setAccessibleName(title)
+        if alternative is None:
+            layout.addWidget(widget)
+        else:
+            widget.setAccessibleDescription(
+                "A picture of the numbers; tick Show as tables (Alt+T) to read them as a table."
+            )
+            stack = QStackedWidget()
+            stack.addWidget(widget)
+            self.tables[alternative] = table_view(title)
+            stack.addWidget(self.tables[alternative])
+            self._stacks.append(stack)
+            layout.addWidget(stack)
         if isinstance(widget, QChartView):
             save = QPushButton("Save as PNG…")
+            save.setAccessibleName(f"Save {title} as PNG")
             save.clicked.connect(
                 lambda: self._ask_path("PNG", lambda p: self.export_png(widget, p))
             )
@@ -316,6 +375,10 @@ class PatternsView(QWidget):
             self.summary.setText("No entries in this range yet, so there are no patterns.")
         self._draw_charts()
         self.calendar.set_data(data.calendar, self._calendar_end(data))
+        fill(
+            self.tables["days"],
+            days_table(self.calendar.counts, self.calendar.end, CALENDAR_WEEKS),
+        )
         self._fill_lists()
         self.computed.emit(data)
 
@@ -357,14 +420,11 @@ class PatternsView(QWidget):
         if self.data is None:
             return
         unit = self.unit.currentData()
-        rows = self.data.timeline_weeks if unit == "week" else self.data.timeline
-        top = [t.slug for t in self.data.tags[:TOP_TAGS]]
-        seen = sorted({r.period for r in rows})
         # Every week (or month) from the first to the last, the empty ones too: a quiet month
-        # shows as a gap rather than vanishing from the axis.
-        every = periods_between(seen[0], seen[-1]) if seen else []
-        periods = every[-(26 if unit == "week" else 18) :]
-        counts = {(r.period, r.slug): r.count for r in rows}
+        # shows as a gap rather than vanishing from the axis. The table reads the same grid.
+        periods, top_named, counts = timeline_grid(self.data, unit)
+        top = [slug for slug, _name in top_named]
+        fill(self.tables["timeline"], timeline_table(self.data, unit))
         chart = themed_chart()
         series = QStackedBarSeries()
         names = {t.slug: t.name for t in self.data.tags}
@@ -401,6 +461,7 @@ class PatternsView(QWidget):
     def _draw_mood(self) -> None:
         if self.data is None:
             return
+        fill(self.tables["mood"], mood_table(self.data))
         chart = themed_chart()
         weeks = sorted({m.period for m in self.data.mood_weeks + self.data.energy_weeks})
         for label, key, color in (("Mood", "mood_weeks", PALETTE[0]),
@@ -445,6 +506,7 @@ class PatternsView(QWidget):
     def _draw_ratings(self) -> None:
         if self.data is None:
             return
+        fill(self.tables["ratings"], ratings_table(self.data))
         chart = themed_chart()
         days = sorted({p.date for s in self.data.ratings for p in s.points})
         for n, item in enumerate(self.data.ratings):
@@ -468,7 +530,8 @@ class PatternsView(QWidget):
     def _draw_heat(self) -> None:
         if self.data is None:
             return
-        top = [t.slug for t in self.data.tags[:6]]
+        fill(self.tables["together"], together_table(self.data))
+        top, together = heat_pairs(self.data)
         pairs = {(c.a, c.b): c.count for c in self.data.cooccurrence}
         peak = max(pairs.values(), default=1)
         self.heat.clear()
@@ -481,7 +544,7 @@ class PatternsView(QWidget):
         )
         for r, a in enumerate(top):
             for c, b in enumerate(top):
-                n = 0 if a == b else pairs.get(tuple(sorted((a, b))), 0)
+                n = together.get((a, b), together.get((b, a), 0))
                 item = QTableWidgetItem(str(n) if n else "")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 item.setData(ID_ROLE, (a, b))
@@ -552,6 +615,19 @@ class PatternsView(QWidget):
             return
         a, b = item.data(ID_ROLE)
         self.drill(f"{a} with {b}", tag=a, with_tag=b)
+
+    def _show_tables(self, on: bool) -> None:
+        for stack in self._stacks:
+            stack.setCurrentIndex(1 if on else 0)
+
+    def _table_activated(self, index) -> None:
+        found = index.data(DRILL_ROLE)
+        if found:
+            title, criteria = found
+            self.drill(title, **criteria)
+            self.drill_list.setFocus()
+            if self.drill_list.count():
+                self.drill_list.setCurrentRow(0)
 
     def _list_clicked(self, item: QListWidgetItem) -> None:
         slug = item.data(ID_ROLE)

@@ -256,6 +256,7 @@ class GoalsPanel(QWidget):
         self.chart.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart.setMinimumHeight(180)
         self.chart.setAccessibleName("Goal ratings over time")
+        self.chart.viewport().setAccessibleName("Goal ratings over time")
         add = QPushButton("Add goal…")
         rate = QPushButton("Rate…")
         achieved = QPushButton("Achieved")

@@ -87,6 +87,7 @@ class SharingView(QWidget):
         self.setAccessibleName("Shared with me")
 
         self.tree = QTreeWidget()
+        self.tree.setAccessibleName("People and the entries they shared")
         self.tree.setHeaderLabels(["From / entry", "Date"])
         self.tree.setColumnWidth(0, 260)
         self.tree.currentItemChanged.connect(self._show_current)
@@ -96,6 +97,7 @@ class SharingView(QWidget):
         self.comments.setAccessibleName("Comments")
         self.comments.setMaximumHeight(140)
         self.new_comment = QPlainTextEdit()
+        self.new_comment.setAccessibleName("New comment")
         self.new_comment.setPlaceholderText("Write a comment for the person who shared this…")
         self.new_comment.setMaximumHeight(80)
         self.add_button = QPushButton("Add comment")
@@ -317,6 +319,7 @@ class ContactsDialog(QDialog):
         self.confirm = confirm or self._ask
         info = self.sharing.identity.summary()
         self.name_edit = QLineEdit(info["name"])
+        self.name_edit.setAccessibleName("Your name")
         self.fingerprint = QLabel(info["fingerprint"])
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.fingerprint.setStyleSheet("font-family: monospace; font-size: 13pt;")
@@ -329,6 +332,7 @@ class ContactsDialog(QDialog):
         form.addRow("Your name", row)
         form.addRow("Your fingerprint", self.fingerprint)
         self.list = QListWidget()
+        self.list.setAccessibleName("Contacts")
         self.status = _status_label()
         export = QPushButton("Export my card…")
         export.clicked.connect(self._choose_export)

@@ -18,6 +18,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from reflectjournal.storage import portable
 from reflectjournal.storage.database import Database
 
 # Records of these tables travel in this order (a record's foreign keys point earlier).
@@ -43,11 +44,20 @@ ORDER = (
     "session_note",
     "bring_item",
 )
-# Kept per device or derived here: never synced. The exchange's own bookkeeping stays with the
-# device that runs the exchange (see README, "Device sync").
-LOCAL_TABLES = frozenset(
+# Kept per device or derived here: never synced. Everything else travels, the exchange's own
+# bookkeeping included (shares, outbox, inbox, receipts, contacts' places): see README,
+# "Device sync", for why each device may still run the exchange.
+LOCAL_TABLES = frozenset({"alembic_version", "pattern_entry", "pattern_link"})
+# Columns that say how *this* device last saw a row (a place's last sync, whether a shared
+# entry needs a fresh look): not part of the record; a row written by sync leaves them NULL.
+LOCAL_COLUMNS = {
+    "exchange_place": frozenset({"last_sync", "unreachable_since", "last_error"}),
+    "entry_share": frozenset({"entry_updated", "held"}),
+}
+# The exchange's bookkeeping: concurrent changes on two devices are settled by the newest
+# (what went to whom, when it arrived) and never shown to the person as a conflict.
+BOOKKEEPING = frozenset(
     {
-        "alembic_version",
         "comment_delivery",
         "entry_share",
         "exchange_item",
@@ -57,8 +67,6 @@ LOCAL_TABLES = frozenset(
         "packet_log",
         "received_item",
         "received_share",
-        "pattern_entry",
-        "pattern_link",
     }
 )
 CHILDREN = {"entry_section": "entry", "entry_tag": "entry"}  # folded into their entry
@@ -261,8 +269,9 @@ class Catalogue:
         if row is None or self.is_local(table, row):
             return None
         fields: Fields = {}
+        skip = LOCAL_COLUMNS.get(table, frozenset())
         for col in info.columns:
-            if info.has_int_id and col == "id":
+            if (info.has_int_id and col == "id") or col in skip:
                 continue
             value = row[col]
             if col in info.fks and value is not None:
@@ -278,7 +287,7 @@ class Catalogue:
                 "SELECT tag_id, source FROM entry_tag WHERE entry_id = ?", (rid,)
             ):
                 fields[f"tag:{self.key_of('tag', tag_id)}"] = source
-        return fields
+        return portable.out(self, table, fields)
 
     def write(
         self, table: str, key: str, fields: Fields | None, *, forget: bool = True
@@ -298,9 +307,11 @@ class Catalogue:
                 if forget:
                     self.db.execute("DELETE FROM sync_map WHERE key = ?", (key,))
             return None, True
+        fields = portable.into(self, table, fields)
+        skip = LOCAL_COLUMNS.get(table, frozenset())
         values: dict[str, Any] = {}
         for col in info.columns:
-            if info.has_int_id and col == "id":
+            if (info.has_int_id and col == "id") or col in skip:
                 continue
             value = _decode(fields.get(col))
             if col in info.fks and value is not None:

@@ -8,7 +8,10 @@ entries, to keep a development run short; the README quotes which size was measu
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -24,6 +27,41 @@ BODY = (
     "Handover ran late again; I noticed I was rushing the quieter members of the team. "
     "Next time I will ask each of them for one thing they saw before we close. " * 6
 )
+
+
+_JOIN = """
+import json, sys, threading, time
+from pathlib import Path
+from reflectjournal.services.exchange.places import PlaceSpec
+from reflectjournal.services.workspace import Workspace
+
+def rss_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+ws = Workspace.create(Path(sys.argv[1]), "correct horse battery staple")
+before = rss_mb()  # after the passphrase's key derivation (Argon2id, 128 MiB) is over
+peak = [before]
+done = threading.Event()
+
+def sample():
+    while not done.wait(0.02):
+        peak[0] = max(peak[0], rss_mb())
+
+sampler = threading.Thread(target=sample, daemon=True)
+sampler.start()
+started = time.process_time()
+result = ws.devices.join(PlaceSpec("folder", sys.argv[2]), "correct horse battery staple", name="new")
+cpu = time.process_time() - started
+done.set()
+sampler.join()
+count = ws.db.scalar("SELECT count(*) FROM entry")
+ws.close()
+print(json.dumps({"errors": result.errors, "count": count, "cpu": cpu,
+                  "rss_mb": max(peak[0], rss_mb()), "start_mb": before}))
+"""
 
 
 class CountingStore(FolderStore):
@@ -97,9 +135,8 @@ def test_bench_sync_with_nothing_new_is_one_listing(benchmark, pair, recorder):
     store = CountingStore(place)
     result = benchmark.pedantic(lambda: DeviceSync(b.db).sync(store=store), rounds=7, iterations=1)
     assert result.errors == [] and result.changed == 0
-    # The marker check is one read of a fixed name; then one listing, and nothing else.
-    assert store.calls["list"] == 7 and store.calls["put"] == 0 and store.calls["delete"] == 0
-    assert store.calls["get"] == 7  # the marker, once a sync
+    # One listing a sync, and nothing else (the marker was read by the first sync).
+    assert store.calls == {"list": 7, "get": 0, "put": 0, "delete": 0}
     recorder.from_benchmark("devsync: sync with nothing new", benchmark)
 
 
@@ -123,24 +160,28 @@ def test_bench_join_from_snapshot(benchmark, tmp_path_factory, recorder):
     cpu = {}
 
     def join():
+        # In a process of its own, so its peak memory is the join's alone (not this
+        # process's, which built the first device's 100k entries).
         path = tmp / f"new-{next(joins)}.rj"
-        ws = Workspace.create(path, PASS)
-        started = time.process_time()
-        try:
-            return DeviceSync(ws.db).join(spec, PASS, name="new"), ws.db.scalar(
-                "SELECT count(*) FROM entry"
-            )
-        finally:
-            cpu["s"] = time.process_time() - started
-            ws.close()
+        done = subprocess.run(
+            [sys.executable, "-c", _JOIN, str(path), str(place)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        cpu["s"], cpu["rss"], cpu["start"] = figures["cpu"], figures["rss_mb"], figures["start_mb"]
+        return figures["errors"], figures["count"]
 
     result, count = benchmark.pedantic(join, rounds=1, iterations=1)
-    assert result.errors == [] and count == JOIN_SIZE
+    assert result == [] and count == JOIN_SIZE
     median = benchmark.stats.stats.median
     print(
         f"\njoined {JOIN_SIZE} entries in {median:.1f} s "
         f"({median / JOIN_SIZE * 100000:.0f} s per 100k, linear); the first device's set-up "
-        f"and snapshot took {setup_s:.1f} s; join CPU {cpu['s']:.1f} s, load "
+        f"and snapshot took {setup_s:.1f} s; join CPU {cpu['s']:.1f} s, peak RSS {cpu['rss']:.0f} MB "
+        f"(from {cpu['start']:.0f} MB before the join), load "
         f"{os.getloadavg()[0]:.1f}; place {sum(p.stat().st_size for p in place.iterdir()) / 1e6:.1f} MB"
     )
     recorder.from_benchmark(

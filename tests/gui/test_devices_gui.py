@@ -72,3 +72,46 @@ def test_conflicts_dialog_shows_both_and_the_person_chooses(qtbot, tmp_path):
     assert a.db.scalar("SELECT body FROM entry WHERE id = ?", (eid,)) == other
     a.close()
     b.close()
+
+
+def test_a_change_set_written_into_the_folder_makes_the_window_sync_and_show_it(
+    qtbot, tmp_path, monkeypatch
+):
+    """Issue 21 item 5: another device writing into the synced folder starts a sync (no timer,
+    no fixed sleep), and the new entry appears in the open window's list."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from reflectjournal.gui.main_window import MainWindow
+
+    a, b, _ = _pair(tmp_path)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    win = MainWindow(b)
+    qtbot.addWidget(win)
+    runner = win.device_sync
+    place = str(tmp_path / "place")
+    assert place in runner.watcher.directories()
+    runner.timer.setInterval(3_600_000)  # the periodic sync cannot be what syncs here
+    runner.debounce.setInterval(50)  # the folder's quiet time before syncing (3 s in use)
+    # The sync on start runs on the next turn of the event loop; its status ends it.
+    with qtbot.waitSignal(runner.status, timeout=20_000):
+        win.show()
+    qtbot.waitUntil(lambda: runner.task is None, timeout=20_000)
+    assert win.devices_status.text().startswith("Devices: up to date")
+    view = win.journal_view
+
+    def titles() -> list[str]:
+        return [view.model.index(r).data() for r in range(view.model.rowCount())]
+
+    assert "From the laptop" not in titles()
+    changed: list[int] = []
+    runner.changed.connect(changed.append)
+    a.journal.add("Written at work.", title="From the laptop")
+    a.devices.sync()  # the laptop's change set lands in the folder the window watches
+    qtbot.waitUntil(lambda: changed == [1], timeout=20_000)
+    qtbot.waitUntil(lambda: "From the laptop" in titles(), timeout=20_000)
+    qtbot.waitUntil(lambda: runner.task is None, timeout=20_000)
+    runner.stop()
+    win.sync.stop()
+    win.autolock_timer.stop()
+    a.close()
+    b.close()

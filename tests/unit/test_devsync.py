@@ -280,3 +280,50 @@ def test_attachments_travel_with_their_entry(pair):
     bid = b.db.scalar("SELECT id FROM entry WHERE uid = ?", (uid,))
     got = b.db.query_one("SELECT entry_id, name, data FROM attachment")
     assert (got[0], got[1], bytes(got[2])) == (bid, "ward.png", picture)
+
+
+class CountingStore:
+    """A folder store that counts every call the sync makes to the place."""
+
+    def __init__(self, root):
+        from reflectjournal.services.exchange.folder import FolderStore
+
+        self.inner = FolderStore(root)
+        self.calls = {"list": 0, "get": 0, "put": 0, "delete": 0}
+
+    def list(self):
+        self.calls["list"] += 1
+        return self.inner.list()
+
+    def get(self, name):
+        self.calls["get"] += 1
+        return self.inner.get(name)
+
+    def put_if_absent(self, name, data):
+        self.calls["put"] += 1
+        return self.inner.put_if_absent(name, data)
+
+    def delete(self, name):
+        self.calls["delete"] += 1
+        return self.inner.delete(name)
+
+    def close(self):
+        self.inner.close()
+
+
+def test_a_sync_with_nothing_new_costs_one_listing(pair):
+    a, b, place = pair
+    a.journal.add("Something new", title="New")
+    sync(a, b, a, b)
+    store = CountingStore(place)
+    for _ in range(3):
+        result = DeviceSync(b.db).sync(store=store)
+        assert (result.errors, result.changed, result.sent) == ([], 0, 0)
+    assert store.calls == {"list": 3, "get": 0, "put": 0, "delete": 0}
+    # Something new: the listing, the one change set it names, and the laptop's device
+    # record (republished with its last sync after it sent).
+    a.journal.add("One more", title="More")
+    sync(a)
+    store.calls = dict.fromkeys(store.calls, 0)
+    assert DeviceSync(b.db).sync(store=store).changed == 1
+    assert store.calls["list"] == 1 and store.calls["get"] == 2 and store.calls["put"] == 0

@@ -26,6 +26,7 @@ import json
 import logging
 import re
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,21 +52,19 @@ CHUNK_BYTES = 16 * 1024 * 1024  # and about this much JSON (attachments are larg
 COMPACT_AFTER = 200  # change sets in the place before a snapshot replaces them
 
 
-def chunks(records: list[Any]) -> list[list[Any]]:
-    """Records in groups small enough for one object (by count and by size)."""
-    out: list[list[Any]] = []
+def chunks(records: Iterable[Any]) -> Iterator[list[Any]]:
+    """Records in groups small enough for one object (by count and by size), as they come."""
     current: list[Any] = []
     size = 0
     for record in records:
         weight = len(json.dumps(record, separators=(",", ":")))
         if current and (len(current) >= CHUNK_RECORDS or size + weight > CHUNK_BYTES):
-            out.append(current)
+            yield current
             current, size = [], 0
         current.append(record)
         size += weight
     if current:
-        out.append(current)
-    return out
+        yield current
 
 
 def changeset_name(device: str, seq: int) -> str:
@@ -80,6 +79,17 @@ class Round:
     conflicts: int = 0
     unapplied: int = 0
     errors: list[str] = field(default_factory=list)
+
+    def plus(self, later: Round) -> Round:
+        """Two rounds as one (conflicts as the later one counted them)."""
+        return Round(
+            self.sent + later.sent,
+            self.received + later.received,
+            self.changed + later.changed,
+            later.conflicts,
+            later.unapplied,
+            self.errors + later.errors,
+        )
 
 
 def state(db: Database) -> Any:
@@ -139,43 +149,82 @@ def _snapshot_needed(names: set[str], applied: set[str], frontier: dict[str, int
     return False
 
 
-def fetch(
+@dataclass
+class SnapshotPlan:
+    """A snapshot to start from: its parts are fetched and merged one at a time."""
+
+    manifest: str
+    parts: list[str]
+    covered: list[str]  # change sets (and the manifest) the snapshot stands for
+
+
+def plan_snapshot(
     db: Database, store: Store, names: list[str], keys: dict[int, bytes]
-) -> tuple[list[tuple[str, list[list[Any]]]], list[str]]:
-    """New change sets (and a snapshot when one is needed), opened: [(name, records)]."""
-    st = state(db)
+) -> tuple[SnapshotPlan | None, list[str]]:
+    """The newest snapshot when it covers something this journal cannot fetch otherwise
+    (a new device, or one offline past a compaction); else the names it lets us skip."""
     applied = _applied(db)
-    present = set(names)
-    batches: list[tuple[str, list[list[Any]]]] = []
-    skipped: list[str] = []
     manifests = sorted(n for n in names if MANIFEST_RE.match(n))
     if manifests and manifests[-1] not in applied:
         removed = removed_devices(store, names, keys)
         # A removed device may still write with the old key; its snapshots are never read.
         manifests = [m for m in manifests if m[23:39] not in removed]
-    if manifests and manifests[-1] not in applied:
-        newest = manifests[-1]
-        manifest = _open_json(keys, newest, store.get(newest))
-        if isinstance(manifest, dict):
-            frontier = {str(k): int(v) for k, v in manifest.get("frontier", {}).items()}
-            if _snapshot_needed(present, applied, frontier):
-                for part in manifest.get("parts", []):
-                    body = _open_json(keys, part, store.get(part))
-                    if not isinstance(body, dict):
-                        break  # a part missing or damaged: wait for a whole snapshot
-                    batches.append((part, body.get("records", [])))
-                else:
-                    batches.append((newest, []))
-                    for device, upto in frontier.items():
-                        skipped.extend(changeset_name(device, s) for s in range(1, upto + 1))
-            else:
-                skipped.append(newest)
-    skip = set(skipped)
+    if not manifests or manifests[-1] in applied:
+        return None, []
+    newest = manifests[-1]
+    manifest = _open_json(keys, newest, store.get(newest))
+    if not isinstance(manifest, dict):
+        return None, []
+    frontier = {str(k): int(v) for k, v in manifest.get("frontier", {}).items()}
+    if not _snapshot_needed(set(names), applied, frontier):
+        return None, [newest]
+    covered = [newest] + [
+        changeset_name(device, s) for device, upto in frontier.items() for s in range(1, upto + 1)
+    ]
+    parts = [str(p) for p in manifest.get("parts", [])]
+    return SnapshotPlan(newest, parts, covered), []
+
+
+def merge_part(
+    db: Database, store: Store, keys: dict[int, bytes], part: str, outcome: records.Outcome
+) -> bool:
+    """Fetch, open and merge one snapshot part in its own transaction (False: not whole).
+
+    Parts are merged one by one, so a device joining a large journal holds one part in
+    memory at a time, and a join cut short resumes at the first part not yet merged.
+    """
+    body = _open_json(keys, part, store.get(part))
+    if not isinstance(body, dict):
+        return False  # a part missing or damaged: wait for a whole snapshot
+    st = state(db)
+    with db.transaction():
+        clock = records.Counter(st["device_id"], st["counter"], st["clock"])
+        records.merge(db, Catalogue(db), clock, body.get("records", []), outcome)
+        db.execute(
+            "INSERT OR IGNORE INTO sync_applied(name, applied) VALUES (?, ?)",
+            (part, now_utc().isoformat()),
+        )
+        db.execute("UPDATE sync_state SET clock = max(clock, ?) WHERE id = 1", (clock.clock,))
+    return True
+
+
+def fetch(
+    db: Database,
+    store: Store,
+    names: list[str],
+    keys: dict[int, bytes],
+    skipped: list[str] | None = None,
+) -> list[tuple[str, list[list[Any]]]]:
+    """New change sets, opened: [(name, records)] (``skipped``: what a snapshot covered)."""
+    st = state(db)
+    applied = _applied(db)
+    skip = set(skipped or [])
     new = [
         n
         for n in sorted(n for n in names if CHANGESET_RE.match(n))
         if n not in applied and n not in skip and not n.startswith(f"rj-cs-{st['device_id']}-")
     ]
+    batches: list[tuple[str, list[list[Any]]]] = []
     removed = removed_devices(store, names, keys) if new else {}
     for name in new:
         match = CHANGESET_RE.match(name)
@@ -187,7 +236,7 @@ def fetch(
         if not isinstance(body, dict):
             continue  # half-written or not ours: ignored, tried again next time
         batches.append((name, body.get("records", [])))
-    return batches, skipped
+    return batches
 
 
 def apply_round(
@@ -369,15 +418,23 @@ def write_snapshot(db: Database, store: Store, names: list[str]) -> int:
             n += 1
         frontier[device] = n
     parts: list[str] = []
-    rank = Catalogue(db).rank
-    # Parents before children, so a device can write each part as it arrives.
-    rows = sorted(
-        db.query("SELECT key, tbl, heads FROM sync_doc"), key=lambda r: (rank(r[1]), r[0])
+    # Parents before children, so a device can write each part as it arrives; read with a
+    # cursor and sealed a part at a time, so a large journal is never all in memory.
+    order = Catalogue(db).order
+    rank = " ".join(f"WHEN '{t}' THEN {i}" for i, t in enumerate(order))
+    cursor = db.execute(
+        f"SELECT key, tbl, heads FROM sync_doc ORDER BY CASE tbl {rank} ELSE {len(order)} END, "
+        "tbl, key"
     )
-    docs = [[r[0], r[1], json.loads(r[2])] for r in rows]
-    for index, chunk in enumerate(chunks(docs) or [[]]):
+    docs = ([r[0], r[1], json.loads(r[2])] for r in cursor)
+    for index, chunk in enumerate(chunks(docs)):
         part = f"rj-sn-{stamp}-{st['device_id']}-{index:04d}"
         body = json.dumps({"records": chunk}, separators=(",", ":")).encode()
+        store.put_if_absent(part, crypto.seal(keys[epoch], epoch, part, body))
+        parts.append(part)
+    if not parts:
+        part = f"rj-sn-{stamp}-{st['device_id']}-0000"
+        body = json.dumps({"records": []}).encode()
         store.put_if_absent(part, crypto.seal(keys[epoch], epoch, part, body))
         parts.append(part)
     manifest = f"rj-sm-{stamp}-{st['device_id']}"

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reflectjournal.storage.bulk import triggers_set_aside
-from reflectjournal.storage.changes import LOCAL_SETTING_PREFIXES, Catalogue
+from reflectjournal.storage.changes import BOOKKEEPING, LOCAL_SETTING_PREFIXES, Catalogue
 from reflectjournal.storage.database import Database
 
-from . import versions
+from . import collisions, versions
 from .versions import Version
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,11 @@ def save_heads(db: Database, key: str, table: str, heads: list[Version], state: 
     )
 
 
+def auto(key: str) -> bool:
+    """Whether a record is bookkeeping, settled without asking (``BOOKKEEPING``)."""
+    return key.partition(":")[0] in BOOKKEEPING
+
+
 def _local_key(key: str) -> bool:
     return key.startswith("setting:") and key[len("setting:") :].startswith(LOCAL_SETTING_PREFIXES)
 
@@ -92,21 +97,27 @@ def capture(
                 continue
             device, n, stamp = clock.next_dot()
             version = versions.edit(
-                heads, live, device, n, stamp, resolve=bool(resolve and record in resolve)
+                heads,
+                live,
+                device,
+                n,
+                stamp,
+                resolve=bool(resolve and record in resolve),
+                auto=auto(record),
             )
             if version is None:
                 clock.counter -= 1
                 continue
             heads = versions.join(heads, [version])
-            save_heads(db, record, table, heads, _state(heads))
+            save_heads(db, record, table, heads, _state(record, heads))
             out.append((record, table, [version]))
             if live is None:
                 db.execute("DELETE FROM sync_map WHERE key = ?", (record,))
     return out
 
 
-def _state(heads: list[Version]) -> int:
-    return 1 if versions.view(heads).conflicts else 0
+def _state(key: str, heads: list[Version]) -> int:
+    return 1 if versions.view(heads, auto(key)).conflicts else 0
 
 
 def merge(
@@ -119,11 +130,18 @@ def merge(
     """
     joined: dict[str, tuple[str, list[Version]]] = {}
     before: dict[str, list[str]] = {}
+    aliased = bool(db.scalar("SELECT 1 FROM sync_alias LIMIT 1"))
     for key, table, remote in records:
         if _local_key(key) or not isinstance(remote, list):
             continue
         for version in remote:
             clock.witness(int(version.get("t", 0)))
+        if aliased and (survivor := collisions.target(db, key)) != key:
+            # Merged into another record here: its versions follow it there.
+            key = survivor
+            remote = collisions.rewrite(
+                remote, joined[key][1] if key in joined else load_heads(db, key)
+            )
         if key in joined:
             heads = joined[key][1]
         else:
@@ -139,11 +157,19 @@ def merge(
         save_heads(db, key, table, heads, 0)  # write_through records its state
     outcome.changed += len(changed)
     fresh = {c[0] for c in changed}
-    retry = [
-        (r[0], r[1], json.loads(r[2]))
-        for r in db.query("SELECT key, tbl, heads FROM sync_doc WHERE conflict = ?", (UNAPPLIED,))
-        if r[0] not in fresh
-    ]
+    # What could not be written waits for what it needs: it is tried again when something
+    # arrives, never at every round with nothing new.
+    retry = (
+        [
+            (r[0], r[1], json.loads(r[2]))
+            for r in db.query(
+                "SELECT key, tbl, heads FROM sync_doc WHERE conflict = ?", (UNAPPLIED,)
+            )
+            if r[0] not in fresh
+        ]
+        if changed
+        else []
+    )
     write_through(db, cat, changed + retry, outcome)
 
 
@@ -166,6 +192,9 @@ def _write_all(
             rid, whole = cat.write(table, key, None if view.deleted else view.fields)
         except Exception as exc:  # kept and retried at the next sync, never lost
             db.execute("ROLLBACK TO sync_record")
+            if _settled(db, cat, table, key, view, written):
+                db.execute("RELEASE sync_record")
+                continue
             db.execute("RELEASE sync_record")
             db.execute("UPDATE sync_doc SET conflict = ? WHERE key = ?", (UNAPPLIED, key))
             outcome.unapplied += 1
@@ -180,6 +209,55 @@ def _write_all(
         db.execute("UPDATE sync_doc SET conflict = ? WHERE key = ?", (state, key))
 
 
+def _settled(
+    db: Database,
+    cat: Catalogue,
+    table: str,
+    key: str,
+    view: versions.View,
+    written: list[tuple[str, int]],
+) -> bool:
+    """Settle a record that collides with another on a unique rule (``collisions``)."""
+    found = collisions.occupant(db, cat, table, key, view.fields)
+    if found is None:
+        return False
+    rid_o, key_o = found
+    db.execute("SAVEPOINT sync_collision")
+    try:
+        if table in collisions.MERGE:
+            winner, loser = sorted((key, key_o))
+            collisions.merge_into(db, cat, table, loser, winner)
+            shown = versions.view(load_heads(db, winner), auto(winner))
+            rid, whole = cat.write(table, winner, shown.fields)
+            written.append((table, int(rid or 0)))
+            state = (1 if shown.conflicts else 0) if whole else UNAPPLIED
+            db.execute("UPDATE sync_doc SET conflict = ? WHERE key = ?", (state, winner))
+        else:
+            column = collisions.RENAME[table][1]
+            entry = db.scalar(f"SELECT entry_id FROM {table} WHERE rowid = ?", (rid_o,))
+            if key_o > key:  # the file held here gives way; the rename is captured
+                name = db.scalar(f"SELECT {column} FROM {table} WHERE rowid = ?", (rid_o,))
+                db.execute(
+                    f"UPDATE {table} SET {column} = ? WHERE rowid = ?",
+                    (collisions.free_name(db, table, entry, str(name)), rid_o),
+                )
+                rid, whole = cat.write(table, key, view.fields)
+                written.append((table, int(rid or 0)))
+            else:  # the arriving file gives way; its mark stays, so the rename travels
+                renamed = dict(view.fields)
+                renamed[column] = collisions.free_name(db, table, entry, str(view.fields[column]))
+                rid, whole = cat.write(table, key, renamed)
+            state = (1 if view.conflicts else 0) if whole else UNAPPLIED
+            db.execute("UPDATE sync_doc SET conflict = ? WHERE key = ?", (state, key))
+    except Exception as exc:
+        db.execute("ROLLBACK TO sync_collision")
+        db.execute("RELEASE sync_collision")
+        log.info("a synced %s record could not be settled (%s)", table, type(exc).__name__)
+        return False
+    db.execute("RELEASE sync_collision")
+    return True
+
+
 def write_through(
     db: Database, cat: Catalogue, docs: list[tuple[str, str, list[Version]]], outcome: Outcome
 ) -> None:
@@ -191,7 +269,7 @@ def write_through(
     written whole (it names a record not here yet, a unique rule) is kept and tried again at
     the next sync.
     """
-    shown = {d[0]: versions.view(d[2]) for d in docs}
+    shown = {d[0]: versions.view(d[2], auto(d[0])) for d in docs}
     live = sorted((d for d in docs if not shown[d[0]].deleted), key=lambda d: cat.rank(d[1]))
     dead = sorted((d for d in docs if shown[d[0]].deleted), key=lambda d: -cat.rank(d[1]))
     written: list[tuple[str, int]] = []

@@ -97,9 +97,13 @@ def _text_merge(base: str, ours: str, theirs: str) -> str | None:
     return "".join(out)
 
 
-def _merge_field(name: str, candidates: list[tuple[list[Any], Version]]) -> tuple[Any, bool]:
+def _merge_field(
+    name: str, candidates: list[tuple[list[Any], Version]], auto: bool = False
+) -> tuple[Any, bool]:
     """Concurrent writes of one field, oldest first: (value, clean)."""
     values = [c[0][0] for c in candidates]
+    if auto:  # bookkeeping: the newest write wins, the person is never asked
+        return values[-1], True
     if any(_alternatives(c[0]) for c in candidates):
         return values[-1], False
     if all(v == values[0] for v in values):
@@ -125,13 +129,20 @@ def _merge_field(name: str, candidates: list[tuple[list[Any], Version]]) -> tupl
     return values[-1], False
 
 
-def view(heads: list[Version]) -> View:
-    """What the journal shows for these heads (deterministic in the set of heads)."""
+def view(heads: list[Version], auto: bool = False) -> View:
+    """What the journal shows for these heads (deterministic in the set of heads).
+
+    ``auto``: the record is bookkeeping (see ``storage.changes.BOOKKEEPING``): the newest
+    head decides between a delete and an edit, the newest write decides each field, and
+    no conflict is ever shown.
+    """
     if not heads:
         return View(deleted=True)
     live = [h for h in heads if not h.get("x")]
-    if not live:
+    if not live or (auto and heads[-1].get("x")):
         return View(deleted=True, winner=heads[-1])
+    if auto:
+        heads = live  # a delete older than the newest edit is simply over
     result = View(deleted=False, winner=live[-1])
     if len(heads) == 1 and not any(len(slot) > 3 and slot[3] for slot in live[0]["f"].values()):
         # One head and no conflict carried in it (the common case): it is what is shown.
@@ -182,7 +193,7 @@ def view(heads: list[Version]) -> View:
                     )
                 )
         else:
-            value, clean = _merge_field(name, remaining)
+            value, clean = _merge_field(name, remaining, auto)
             result.slots[name] = [value, None, remaining[0][0][2]]
             if not clean:
                 shown = sorted(remaining, key=lambda c: _order(c[1]), reverse=True)
@@ -218,10 +229,11 @@ def edit(
     clock: int,
     *,
     resolve: bool = False,
+    auto: bool = False,
 ) -> Version | None:
     """The version recording ``live`` (None: deleted) on top of ``heads``, or None if the
     journal already shows exactly that. ``resolve`` settles every conflict with ``live``."""
-    shown = view(heads)
+    shown = view(heads, auto)
     if not resolve:
         if live is None and shown.deleted:
             return None

@@ -417,10 +417,11 @@ class ExchangeService:
         tally: dict[str, int],
     ) -> None:
         rows = self.db.query(
-            "SELECT message_id, kind, ref, version, sealed FROM outbox WHERE person_id = ? "
-            "AND received IS NULL ORDER BY created, message_id",
+            "SELECT message_id, kind, ref, version, sealed, published, publisher FROM outbox "
+            "WHERE person_id = ? AND received IS NULL ORDER BY created, message_id",
             (person["id"],),
         )
+        device = self._device()
         me = self.sharing.identity.get()
         wrap_key = messages.place_key(me, bytes(person["enc_public"]))
         done: list[Any] = []
@@ -428,6 +429,10 @@ class ExchangeService:
             for row in rows:
                 name = messages.object_name(outbox, row["message_id"])
                 if name in names:
+                    continue
+                if row["published"] and row["publisher"] not in (None, device):
+                    # Stored by another device of this journal (device sync): gone from the
+                    # place means the other side took it, or that device will store it again.
                     continue
                 if store.put_if_absent(name, messages.wrap(wrap_key, name, bytes(row["sealed"]))):
                     tally["sent"] += 1
@@ -438,16 +443,25 @@ class ExchangeService:
         finally:  # also when the place stops answering half way: what went out is recorded
             self._record_published(done, person)
 
+    def _device(self) -> str | None:
+        """This device's id when the journal syncs with other devices (else None)."""
+        found = self.db.scalar("SELECT device_id FROM sync_state WHERE id = 1")
+        return str(found) if found is not None else None
+
     def _record_published(self, done: list[Any], person: dict[str, Any]) -> None:
         now = utc_timestamp()
+        device = self._device()
         with self.db.transaction():
             for row in done:
-                self._published(row, person, now)
+                self._published(row, person, now, device)
         done.clear()
 
-    def _published(self, row: Any, person: dict[str, Any], now: str) -> None:
+    def _published(
+        self, row: Any, person: dict[str, Any], now: str, device: str | None = None
+    ) -> None:
         self.db.execute(
-            "UPDATE outbox SET published = ? WHERE message_id = ?", (now, row["message_id"])
+            "UPDATE outbox SET published = ?, publisher = ? WHERE message_id = ?",
+            (now, device, row["message_id"]),
         )
         if row["kind"] in ("entry", "withdraw"):
             self.db.execute(
