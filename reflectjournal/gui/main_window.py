@@ -684,7 +684,7 @@ class MainWindow(QMainWindow):
             return
         self.finished = True
         if "journal" in self.pages:
-            self.journal_view.save_now()
+            self.journal_view.finish()  # saves, and closes the search worker's connection
         self.autolock_timer.stop()
         self.reminders.stop()
         if hasattr(self, "sync"):
