@@ -37,23 +37,25 @@ def test_two_overlapping_tasks_unfreeze_only_when_both_have_ended(qtbot):
 
     def first(ctx):
         first_in.set()
-        release_first.wait(10)
+        release_first.wait(60)
         counts.append(gc.get_freeze_count())
 
     def second(ctx):
-        first_in.wait(10)
+        first_in.wait(60)
         counts.append(gc.get_freeze_count())
 
     from PySide6.QtCore import QThreadPool
 
     pool = QThreadPool()  # two threads of its own, whatever else the global pool is doing
     pool.setMaxThreadCount(2)
+    ended: list[str] = []  # connected before anything runs, so no end is missed
     a = run_task(first, pool=pool)
-    with qtbot.waitSignal(run_task(second, pool=pool).done, timeout=10000):
-        pass
+    a.done.connect(lambda: ended.append("first"))
+    b = run_task(second, pool=pool)
+    b.done.connect(lambda: ended.append("second"))
+    qtbot.waitUntil(lambda: ended == ["second"], timeout=60_000)
     assert gc.get_freeze_count() > 0  # the first is still running
     release_first.set()
-    with qtbot.waitSignal(a.done, timeout=10000):
-        pass
+    qtbot.waitUntil(lambda: ended == ["second", "first"], timeout=60_000)
     assert all(count > 0 for count in counts) and len(counts) == 2
     assert gc.get_freeze_count() == 0
