@@ -93,7 +93,8 @@ def _page(key: str):
 
 
 def _patterns(window):
-    patterns_ready(window)
+    patterns_ready(window).as_tables.setChecked(False)
+    settle()
     return window
 
 
