@@ -30,32 +30,34 @@ def test_old_objects_are_frozen_out_of_collection_only_while_a_task_runs(qtbot):
     assert gc.get_freeze_count() == 0
 
 
-def test_two_overlapping_tasks_unfreeze_only_when_both_have_ended(qtbot):
-    first_in = threading.Event()
-    release_first = threading.Event()
+def test_two_overlapping_tasks_unfreeze_only_when_both_have_ended():
+    """The freeze is counted: one task ending while another runs leaves it in place. Plain
+    threads run the same context manager a task's runner does."""
+    from reflectjournal.gui.tasks import _collector_quiet
+
+    first_in, release_first, second_done = threading.Event(), threading.Event(), threading.Event()
     counts: list[int] = []
 
-    def first(ctx):
-        first_in.set()
-        release_first.wait(60)
-        counts.append(gc.get_freeze_count())
+    def first() -> None:
+        with _collector_quiet():
+            first_in.set()
+            release_first.wait(60)
+        counts.append(gc.get_freeze_count())  # after it ended: the second had ended before
 
-    def second(ctx):
+    def second() -> None:
         first_in.wait(60)
-        counts.append(gc.get_freeze_count())
+        with _collector_quiet():
+            pass
+        counts.append(gc.get_freeze_count())  # the first still runs
+        second_done.set()
 
-    from PySide6.QtCore import QThreadPool
-
-    pool = QThreadPool()  # two threads of its own, whatever else the global pool is doing
-    pool.setMaxThreadCount(2)
-    ended: list[str] = []  # connected before anything runs, so no end is missed
-    a = run_task(first, pool=pool)
-    a.done.connect(lambda: ended.append("first"))
-    b = run_task(second, pool=pool)
-    b.done.connect(lambda: ended.append("second"))
-    qtbot.waitUntil(lambda: ended == ["second"], timeout=60_000)
-    assert gc.get_freeze_count() > 0  # the first is still running
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    assert second_done.wait(60)
     release_first.set()
-    qtbot.waitUntil(lambda: ended == ["second", "first"], timeout=60_000)
-    assert all(count > 0 for count in counts) and len(counts) == 2
+    for thread in threads:
+        thread.join(60)
+    assert counts[0] > 0  # the second ended while the first ran: still frozen
+    assert counts[1] == 0  # the last one out unfroze
     assert gc.get_freeze_count() == 0
