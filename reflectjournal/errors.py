@@ -28,6 +28,10 @@ class UsageError(ReflectJournalError):
     exit_code = 2
 
 
+class Interrupted(ReflectJournalError):
+    """A read was stopped on purpose (a newer search replaced it); nothing is wrong."""
+
+
 class JournalLocked(ReflectJournalError):
     """No key could be found to unlock the journal."""
 

@@ -29,12 +29,11 @@ def _file_argument(argv: list[str], commands: set[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from reflectjournal.cli.main import build_parser, run
+    from reflectjournal.cli.main import COMMANDS, build_parser, run
 
-    parser = build_parser()
     raw = list(sys.argv[1:] if argv is None else argv)
-    commands = set(parser._subparsers._group_actions[0].choices)  # the registered verbs
-    args = parser.parse_args(_file_argument(raw, commands))
+    rewritten = _file_argument(raw, set(COMMANDS))
+    args = build_parser(rewritten).parse_args(rewritten)
     if args.command in (None, "gui"):
         try:
             from reflectjournal.gui.app import run_gui

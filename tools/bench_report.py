@@ -3,6 +3,8 @@
     .venv/bin/python tools/bench_report.py            # 1k, 10k and 100k: run, then write the page
     .venv/bin/python tools/bench_report.py --size 100000          # one size
     .venv/bin/python tools/bench_report.py --no-run  # tables (and growth) from the last runs
+    .venv/bin/python tools/bench_report.py --size 10000 -k "cli or search or patterns"
+                                                     # a subset (pytest -k), rows kept
 
 The benchmarks (tests/benchmarks) write .bench-cache/results-<size>.json as they go; this
 script only turns that file into Markdown, so a partial run still gives a partial table.
@@ -186,13 +188,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, action="append", help="corpus size (repeatable)")
     parser.add_argument("--no-run", action="store_true", help="only rewrite the table")
+    parser.add_argument(
+        "-k", dest="select", metavar="EXPR", help="only the benchmarks pytest -k EXPR selects"
+    )
     args = parser.parse_args(argv)
     sizes = args.size or [1_000, 10_000, 100_000]
     code = 0
     if not args.no_run:
         for size in sizes:
+            command = [sys.executable, "-m", "pytest", "tests/benchmarks", "--benchmark-only"]
+            select = ["-k", args.select] if args.select else []
             done = subprocess.run(
-                [sys.executable, "-m", "pytest", "tests/benchmarks", "--benchmark-only", "-q"],
+                [*command, "-q", *select],
                 cwd=ROOT,
                 env=dict(os.environ, RJ_BENCH_SIZE=str(size)),
             )

@@ -175,16 +175,17 @@ def _tag_pool() -> tuple[list[str], list[float]]:
     return slugs, weights
 
 
-def generate(size: int, seed: int = 7) -> list[CorpusEntry]:
-    """The same ``size`` entries for the same seed, oldest first."""
+def generate(size: int, seed: int = 7, span_days: int = SPAN_DAYS) -> list[CorpusEntry]:
+    """The same ``size`` entries for the same seed, oldest first, over ``span_days``."""
     rng = random.Random(seed)
     slugs, weights = _tag_pool()
-    step = SPAN_DAYS * 86400 / size
+    step = span_days * 86400 / size
+    start = START + timedelta(days=SPAN_DAYS - span_days)  # every span ends on the same day
     entries = []
     for n in range(size):
         # Spread evenly over the days, written between 06:00 and 23:00, whole minutes (jrnl's
         # resolution).
-        day = START + timedelta(days=int(n * step / 86400))
+        day = start + timedelta(days=int(n * step / 86400))
         created = day + timedelta(minutes=rng.randrange(6 * 60, 23 * 60))
         kind, model, coachee, actions = "reflection", None, None, []
         roll = rng.random()
@@ -359,8 +360,12 @@ class Corpus:
         return [str(jrnl), "--config-file", str(self.jrnl_config), *args]
 
 
-def build(size: int, seed: int = 7, cache: Path = DEFAULT_CACHE, log=print) -> Corpus:
-    """The cached corpus for (size, seed), generating it first if needed."""
+def build(
+    size: int, seed: int = 7, cache: Path = DEFAULT_CACHE, log=print, span_years: int = 10
+) -> Corpus:
+    """The cached corpus for (size, seed), generating it first if needed; ``span_years``
+    other than ten spreads the same number of entries over that many years (its own
+    corpus, ``-y<years>``; for measuring how a computation grows with the span)."""
     cache.mkdir(parents=True, exist_ok=True)
     ignore = cache / ".gitignore"
     if not ignore.exists():
@@ -370,7 +375,10 @@ def build(size: int, seed: int = 7, cache: Path = DEFAULT_CACHE, log=print) -> C
     # A journal keyed under another scheme would be re-keyed at its first passphrase unlock,
     # inside a measurement: each key-derivation scheme has its own corpus.
     scheme = current_scheme().number
-    corpus = Corpus(size, seed, cache / f"corpus-{size}-{seed}-v{GENERATOR_VERSION}-k{scheme}")
+    span = "" if span_years == 10 else f"-y{span_years}"
+    corpus = Corpus(
+        size, seed, cache / f"corpus-{size}-{seed}-v{GENERATOR_VERSION}-k{scheme}{span}"
+    )
     if corpus.meta_file.exists():
         corpus.passphrase_file.chmod(0o600)  # written before private files were required
         return corpus
@@ -379,7 +387,7 @@ def build(size: int, seed: int = 7, cache: Path = DEFAULT_CACHE, log=print) -> C
     for leftover in folder.glob("journal.rj*"):
         leftover.unlink()
     started = time.perf_counter()
-    entries = generate(size, seed)
+    entries = generate(size, seed, span_years * 365 if span_years != 10 else SPAN_DAYS)
     log(f"generated {size} entries in {time.perf_counter() - started:.1f} s")
     corpus.passphrase_file.write_text(PASSPHRASE + "\n", encoding="utf-8")
     corpus.passphrase_file.chmod(0o600)  # others' readable passphrase files are refused
@@ -442,8 +450,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--span-years", type=int, default=10)
     args = parser.parse_args(argv)
-    corpus = build(args.size, args.seed, args.cache)
+    corpus = build(args.size, args.seed, args.cache, span_years=args.span_years)
     print(corpus.folder)
     return 0
 

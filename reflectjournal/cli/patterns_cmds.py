@@ -57,7 +57,7 @@ def register(sub) -> None:
 
 
 def cmd_patterns(args) -> int:
-    from reflectjournal.services.patterns import PatternOptions
+    from reflectjournal.services.patterns import PatternOptions, rules
     from reflectjournal.services.timeutil import range_end, range_start
 
     options = PatternOptions(
@@ -67,6 +67,8 @@ def cmd_patterns(args) -> int:
         window_days=args.window,
         min_count=args.min_count,
         neglect_weeks=args.neglect_weeks,
+        # --full: every month, week and day of the range, not only the last ten years.
+        series_years=None if args.json and args.full else rules.SERIES_YEARS,
     )
     with workspace(args) as ws:
         data = patterns_json(ws.patterns.compute(options))

@@ -3,6 +3,7 @@ day's entries, and "On this day" (what you wrote on this date in earlier years).
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -26,9 +27,14 @@ from reflectjournal.services.display import date_text, plural
 ROLE = Qt.ItemDataRole.UserRole
 
 
+EXCERPT_CHARS = 120
+
+
 def _entry_item(entry: days.DayEntry, with_date: bool = False) -> QListWidgetItem:
     head = f"{date_text(entry.day)}  " if with_date else ""
-    item = QListWidgetItem(f"{head}{entry.title}\n{entry.excerpt[:120]}")
+    # Cut between words with an ellipsis: a word cut short ("with the fa") read as a typo.
+    excerpt = textwrap.shorten(entry.excerpt, width=EXCERPT_CHARS, placeholder=" …")
+    item = QListWidgetItem(f"{head}{entry.title}\n{excerpt}")
     item.setData(ROLE, entry.id)
     item.setToolTip(entry.title)
     return item

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QEvent, QObject
 from PySide6.QtWidgets import QDateEdit, QWidget
+
+from reflectjournal.gui.accessible import name_calendar
 
 DISPLAY_FORMAT = "d MMM yyyy"  # services/display.py's date_text, in Qt's words
 NO_DATE = QDate(2000, 1, 1)  # the picker's lowest day stands for "no date"
@@ -19,6 +21,7 @@ class DatePicker(QDateEdit):
         super().__init__(day or QDate.currentDate(), parent)
         self.setCalendarPopup(True)
         self.setDisplayFormat(DISPLAY_FORMAT)
+        name_calendar(self.calendarWidget(), "Choose a date")
 
     def focusNextPrevChild(self, next: bool) -> bool:
         return QWidget.focusNextPrevChild(self, next)
@@ -32,6 +35,16 @@ class OptionalDatePicker(DatePicker):
         self.setMinimumDate(NO_DATE)
         self.setSpecialValueText("No date")
         self.set_iso(value)
+        self.calendarWidget().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # "No date" is the picker's lowest day (1 Jan 2000): the calendar opens on this
+        # month instead, where the date someone wants almost always is.
+        if event.type() == QEvent.Type.Show and watched is self.calendarWidget():
+            if self.date() == NO_DATE:
+                today = QDate.currentDate()
+                self.calendarWidget().setCurrentPage(today.year(), today.month())
+        return super().eventFilter(watched, event)
 
     def set_iso(self, value: str | None) -> None:
         try:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import drafts, link_completer, operations
+from reflectjournal.gui.accessible import label_combo
 from reflectjournal.gui.attachments_bar import AttachmentsBar
 from reflectjournal.gui.entry_aside import CommentsBox, PlanButton, PrivacyHint
 from reflectjournal.gui.find_bar import FindBar
@@ -238,6 +239,8 @@ class EntryEditor(QWidget):
         footer.addWidget(self.privacy_hint)
         footer.addWidget(self.plan_button)
         layout.addLayout(footer)
+        for combo in (self.visibility, self.model_box):
+            label_combo(combo)  # what they are for, to a screen reader on Linux
 
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save)

@@ -50,6 +50,32 @@ def _summary(entry: Entry) -> dict:
     }
 
 
+# While searching, the excerpts of this many first rows (a tall window's worth) are made with
+# the page, on the search worker, so the rows first on screen are painted without a read.
+MATCHES_WITH_PAGE = 16
+
+
+def load_entries(
+    journal, query: str, entry_filter: EntryFilter, offset: int, limit: int
+) -> list[Entry]:
+    page = replace(entry_filter, limit=limit, offset=offset)
+    # A row shows a snippet: the rest of a long body is never read into Python.
+    if query.strip():
+        return journal.found(query, page, body_chars=SNIPPET_CHARS * 3)
+    return journal.entries(page, body_chars=SNIPPET_CHARS * 3)
+
+
+def first_page(journal, query: str, entry_filter: EntryFilter, matches: int = 0) -> list[dict]:
+    """The rows of the list's first page for ``query`` under ``entry_filter``, read through
+    ``journal`` (any connection: the Journal page reads it on a search worker's), with the
+    excerpts of the first ``matches`` rows made now rather than when they are painted."""
+    rows = [_summary(e) for e in load_entries(journal, query, entry_filter, 0, PAGE_SIZE)]
+    if query.strip():
+        for row in rows[:matches]:
+            row["match"] = journal.match_snippet(row["id"], query)
+    return rows
+
+
 class EntryListModel(QAbstractListModel):
     def __init__(self, journal, tag_names: dict[str, str] | None = None, parent=None):
         super().__init__(parent)
@@ -103,11 +129,7 @@ class EntryListModel(QAbstractListModel):
     # ---- loading --------------------------------------------------------------------------
 
     def _load(self, offset: int, limit: int) -> list[Entry]:
-        page = replace(self._filter, limit=limit, offset=offset)
-        # A row shows a snippet: the rest of a long body is never read into Python.
-        if self._query.strip():
-            return self._journal.found(self._query, page, body_chars=SNIPPET_CHARS * 3)
-        return self._journal.entries(page, body_chars=SNIPPET_CHARS * 3)
+        return load_entries(self._journal, self._query, self._filter, offset, limit)
 
     def _fetch_page(self) -> None:
         if self._exhausted:
@@ -123,23 +145,25 @@ class EntryListModel(QAbstractListModel):
         self.endInsertRows()
 
     def set_search(self, query: str, entry_filter: EntryFilter) -> None:
-        """New query or filters: start over from the first page.
+        """New query or filters: start over from the first page, read here and now.
 
-        The first page is read before the reset (a refused query leaves the list as it was)
-        and swapped in inside it: views, and the model tester, may call fetchMore from their
-        modelReset handlers and must not find an insert in flight.
+        A refused query raises before anything changes (the list stays as it was).
         """
-        previous = (self._query, self._filter)
+        self.show_page(query, entry_filter, first_page(self._journal, query, entry_filter))
+
+    def show_page(self, query: str, entry_filter: EntryFilter, rows: list[dict]) -> None:
+        """Show ``rows`` (from :func:`first_page`, perhaps read on a worker's connection) as
+        the first page of ``query`` under ``entry_filter``; later pages load here as the user
+        scrolls.
+
+        The rows are swapped in inside the reset: views, and the model tester, may call
+        fetchMore from their modelReset handlers and must not find an insert in flight.
+        """
+        self.beginResetModel()
         self._query = query
         self._filter = replace(entry_filter, limit=None, offset=0)
-        try:
-            entries = self._load(0, PAGE_SIZE)
-        except Exception:
-            self._query, self._filter = previous
-            raise
-        self.beginResetModel()
-        self._rows = [_summary(e) for e in entries]
-        self._exhausted = len(entries) < PAGE_SIZE
+        self._rows = rows
+        self._exhausted = len(rows) < PAGE_SIZE
         self.endResetModel()
 
     def reload(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
@@ -28,15 +27,19 @@ from reflectjournal.gui import operations
 from reflectjournal.gui.date_fields import DatePicker
 from reflectjournal.gui.editor import EntryEditor
 from reflectjournal.gui.entry_model import EntryDelegate, EntryIdRole, EntryListModel
+from reflectjournal.gui.search_runner import Found, SearchRunner
 from reflectjournal.gui.tag_picker import TagCatalogue, TagFilterDialog
 from reflectjournal.services.display import date_text
 from reflectjournal.services.entries import EntryFilter
 from reflectjournal.services.timeutil import range_end, range_start
 
 SEARCH_DEBOUNCE_MS = 150
-# A search that took at most this long runs on the next keystroke at once (no debounce): the
-# list keeps up with typing. A slower one waits for a pause in typing instead.
-QUICK_SEARCH_S = 0.030
+# A search that took at most this long runs on the next keystroke at once (no debounce): its
+# results are usually on screen before the next key (~150 ms apart for a fast typist). A
+# slower one waits for a pause in typing, so keys typed in a burst do not each start a search
+# only to cancel it. Either way it runs on the search worker and the window never waits for it
+# (gui/search_runner.py).
+QUICK_SEARCH_S = 0.100
 LIST_MIN_WIDTH = 230
 MOODS = {"Low (1–2)": (1, 2), "Steady (3)": (3, 3), "Good (4–5)": (4, 5)}
 KINDS = {"Reflections": "reflection", "Session notes": "session", "Shared with me": "shared"}
@@ -133,8 +136,11 @@ class JournalView(QWidget):
         layout.addWidget(self.split)
 
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.apply_search)
-        self._last_search_s = 0.0
+        self._debounce.timeout.connect(self.search_in_background)
+        self.searcher = SearchRunner(workspace, self)
+        self.searcher.found.connect(self._show_found)
+        self.searcher.failed.connect(self.status)
+        self._then_focus_results = False
         self.search.textChanged.connect(self._text_changed)
         self.search.returnPressed.connect(self._search_entered)
         self.search.installEventFilter(self)
@@ -157,10 +163,7 @@ class JournalView(QWidget):
         if changes.tags or changes.everything:
             self.catalogue.reload()
         if changes.everything or changes.entries:
-            try:
-                self.model.reload()  # same search and filters, fresh rows
-            except ReflectJournalError as exc:
-                self.status.emit(str(exc))
+            self._refresh()  # same search and filters, fresh rows
         else:
             for entry_id in changes.entries_removed:
                 self.model.entry_removed(entry_id)
@@ -201,11 +204,10 @@ class JournalView(QWidget):
         if watched is self.search:
             if key == Qt.Key.Key_Escape and self.search.text():
                 self.search.clear()
-                self.apply_search()
+                self._refresh()
                 return True
-            if key == Qt.Key.Key_Down and self.model.rowCount():
-                self.apply_search()  # a search still waiting for its debounce runs first
-                self._focus_results()
+            if key == Qt.Key.Key_Down and (self.model.rowCount() or self._search_pending()):
+                self._focus_results_when_current()
                 return True
         elif watched is self.list:
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.list.currentIndex().isValid():
@@ -224,8 +226,16 @@ class JournalView(QWidget):
 
     def _search_entered(self) -> None:
         """Enter in the search box runs the search and moves into its results."""
-        self.apply_search()
-        if self.model.rowCount():
+        self._focus_results_when_current()
+
+    def _focus_results_when_current(self) -> None:
+        """Into the results of what is typed: now, or when a search still waiting for its
+        debounce, or still running, has shown them."""
+        if self._debounce.isActive():
+            self.search_in_background()
+        if self._search_pending():
+            self._then_focus_results = True
+        elif self.model.rowCount():
             self._focus_results()
 
     # ---- search and filters -------------------------------------------------------------
@@ -308,7 +318,7 @@ class JournalView(QWidget):
 
     def _refilter(self) -> None:
         self._draw_chips()
-        self.apply_search()
+        self._refresh()
 
     def _draw_chips(self) -> None:
         while self.chips.count():
@@ -332,21 +342,52 @@ class JournalView(QWidget):
         self.chips.addStretch(1)
 
     def _text_changed(self, _text: str) -> None:
-        # Interval 0 still runs on the next turn of the event loop, so a paste or a burst of
-        # queued keys becomes one search.
-        quick = self._last_search_s <= QUICK_SEARCH_S
+        # The search running for the previous text is stale already: it stops now, not when
+        # the debounce ends. Interval 0 still runs on the next turn of the event loop, so a
+        # paste or a burst of queued keys becomes one search.
+        self.searcher.cancel()
+        quick = self.searcher.last_seconds <= QUICK_SEARCH_S
         self._debounce.setInterval(0 if quick else SEARCH_DEBOUNCE_MS)
         self._debounce.start()
 
-    def apply_search(self) -> None:
+    def _search_pending(self) -> bool:
+        return self._debounce.isActive() or self.searcher.busy
+
+    def _refresh(self) -> None:
+        """The list for what is typed and chosen: words are searched on the worker; the
+        plain list (filters alone walk an index, a few ms at 100k entries) is read now."""
+        if self.search.text().strip():
+            self.search_in_background()
+        else:
+            self.apply_search()
+
+    def search_in_background(self) -> None:
+        """Search for what is typed, under the filters, on the search worker."""
         self._debounce.stop()
-        started = time.perf_counter()
+        self.searcher.submit(self.search.text(), self.filter)
+
+    def _show_found(self, found: Found) -> None:
+        self.model.show_page(found.query, found.entry_filter, found.rows)
+        self._after_search()
+        if self._then_focus_results:
+            self._then_focus_results = False
+            if self.model.rowCount():
+                self._focus_results()
+
+    def apply_search(self) -> None:
+        """Show what is typed and chosen, read here on the UI thread (a search waiting or
+        running on the worker is dropped)."""
+        self._debounce.stop()
+        self.searcher.cancel()
+        self._then_focus_results = False
         try:
             self.model.set_search(self.search.text(), self.filter)
         except ReflectJournalError as exc:
             self.status.emit(str(exc))
+        self._after_search()
+
+    def _after_search(self) -> None:
         self._update_empty()
-        self._last_search_s = time.perf_counter() - started
         self._keep_editor_in_results()
 
     def _keep_editor_in_results(self) -> None:
@@ -482,6 +523,12 @@ class JournalView(QWidget):
 
     def save_now(self) -> None:
         self.editor.save()
+
+    def finish(self) -> None:
+        """Before the journal closes: the open entry saved, the search worker's connection
+        closed."""
+        self.save_now()
+        self.searcher.close()
 
     def restore_draft(self, entry_id: int | None, state: dict) -> None:
         if entry_id is None:

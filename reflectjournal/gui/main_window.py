@@ -653,7 +653,7 @@ class MainWindow(QMainWindow):
             return
         self.finished = True
         if "journal" in self.pages:
-            self.pages["journal"].save_now()
+            self.pages["journal"].finish()  # saves, and closes the search worker's connection
         self.autolock_timer.stop()
         self.reminders.stop()
         if hasattr(self, "sync"):

@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui import operations
+from reflectjournal.gui.accessible import label_combo
 from reflectjournal.gui.calendar_heatmap import WEEKS as CALENDAR_WEEKS
 from reflectjournal.gui.calendar_heatmap import CalendarHeatMap
 from reflectjournal.gui.charts import date_and_scale_axes, msecs, swap_chart, themed_chart
@@ -242,6 +243,8 @@ class PatternsView(QWidget):
         split.setStretchFactor(1, 1)
         split.setSizes([1100, 320])
         outer.addWidget(split, 1)
+        for combo in (self.framework, self.unit):
+            label_combo(combo)  # what they are for, to a screen reader on Linux
 
         refresh.clicked.connect(self.refresh)
         for signal in (self.framework.currentIndexChanged, self.use_since.toggled,

@@ -26,9 +26,18 @@ QListWidget#nav::item:selected { background: palette(highlight); color: palette(
 QLabel#warning { padding: 8px; border: 1px solid #e8833a; border-radius: 6px; }
 QFrame#reminderBanner { border: 1px solid palette(highlight); border-radius: 6px; margin: 2px 8px 4px 8px;
                         background: palette(base); }
-QLabel#privacyHint { color: #d9822b; padding: 0 8px; }
+QLabel#privacyHint { padding: 0 8px; }
 QLabel#commentsHeading { padding: 2px 0; }
 """
+
+
+# The privacy hint's orange at 4.5:1 or more on each background (WCAG 1.4.3): the lighter
+# orange that reads on dark was 2.7:1 on the light window.
+LIGHT_ONLY = "QLabel#privacyHint { color: #a4520f; }\n"
+DARK_ONLY = "QLabel#privacyHint { color: #d9822b; }\n"
+# Greyed text (disabled controls, and hints drawn as disabled labels) at 4.5:1 on the window.
+LIGHT_DISABLED = "#6b7078"
+DARK_DISABLED = "#8f949c"
 
 
 def is_dark(app: QApplication | None = None) -> bool:
@@ -74,7 +83,8 @@ def apply_theme(app: QApplication, scheme: str | None = None) -> None:
     # Fusion, wrapped so that every label shows plain text unless we opt in (plain_text.py).
     plain_text.install(app, "Fusion")
     app.setPalette(_dark_palette() if (scheme or wanted_scheme(app)) == "dark" else light_palette())
-    app.setStyleSheet(STYLE)
+    dark = (scheme or wanted_scheme(app)) == "dark"
+    app.setStyleSheet(STYLE + (DARK_ONLY if dark else LIGHT_ONLY))
 
 
 def follow_system(app: QApplication) -> None:
@@ -89,7 +99,7 @@ def _palette(colours: dict[QPalette.ColorRole, str]) -> QPalette:
 
 
 def light_palette() -> QPalette:
-    return _palette(
+    palette = _palette(
         {
             QPalette.ColorRole.Window: "#f4f5f7",
             QPalette.ColorRole.WindowText: "#1f2328",
@@ -102,11 +112,24 @@ def light_palette() -> QPalette:
             QPalette.ColorRole.HighlightedText: "#ffffff",
             QPalette.ColorRole.ToolTipBase: "#ffffff",
             QPalette.ColorRole.ToolTipText: "#1f2328",
-            QPalette.ColorRole.PlaceholderText: "#8a9099",
+            QPalette.ColorRole.PlaceholderText: "#6b7078",
             QPalette.ColorRole.Link: "#2f6fd6",
             QPalette.ColorRole.Mid: "#c9ced6",
         }
     )
+    return _greyed_when_disabled(palette, LIGHT_DISABLED)
+
+
+def _greyed_when_disabled(palette: QPalette, grey: str) -> QPalette:
+    """Disabled text is greyed, so a dimmed button or hint reads as unavailable (in the light
+    palette it was the same black as enabled text)."""
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(grey))
+    return palette
 
 
 def _dark_palette() -> QPalette:
@@ -119,7 +142,7 @@ def _dark_palette() -> QPalette:
             QPalette.ColorRole.Text: "#e6e8eb",
             QPalette.ColorRole.Button: "#2b2e33",
             QPalette.ColorRole.ButtonText: "#e6e8eb",
-            QPalette.ColorRole.Highlight: "#3d7be0",
+            QPalette.ColorRole.Highlight: "#2f6fd6",  # white text on it at 4.8:1
             QPalette.ColorRole.HighlightedText: "#ffffff",
             QPalette.ColorRole.ToolTipBase: "#2b2e33",
             QPalette.ColorRole.ToolTipText: "#e6e8eb",
@@ -129,11 +152,4 @@ def _dark_palette() -> QPalette:
             QPalette.ColorRole.BrightText: "#ffffff",
         }
     )
-    # Disabled text is greyed, so a dimmed button or hint reads as unavailable.
-    for role in (
-        QPalette.ColorRole.Text,
-        QPalette.ColorRole.ButtonText,
-        QPalette.ColorRole.WindowText,
-    ):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7078"))
-    return palette
+    return _greyed_when_disabled(palette, DARK_DISABLED)

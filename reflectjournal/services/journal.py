@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -267,10 +268,24 @@ class JournalService:
         return result
 
     def _typed_comments(self, rows: list[Any]) -> dict[int, tuple[E.EntryComment, ...]]:
-        """Each listed entry's comments (CLI.md: ``list --json`` carries them), batched."""
-        current = {r["id"]: E.content_hash(r["title"], r["body"]) for r in rows}
+        """Each listed entry's comments (CLI.md: ``list --json`` carries them), batched.
+
+        Only entries that have comments are hashed, from their whole text (a list row may
+        hold only the start of the body): most rows have none, and hashing every row cost
+        as much as reading the page."""
+        commented = self._comments_for([r["id"] for r in rows])
+        if not commented:
+            return {}
+        current: dict[int, str] = {}
+        for start in range(0, len(commented), 900):
+            chunk = list(commented)[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.query(
+                f"SELECT id, title, body FROM entry WHERE id IN ({marks})", chunk
+            ):
+                current[r["id"]] = E.content_hash(r["title"], r["body"])
         found: dict[int, list[E.EntryComment]] = {}
-        for entry_id, c in self._comments_for(list(current)).items():
+        for entry_id, c in commented.items():
             for comment in c:
                 earlier = bool(comment["entry_hash"]) and comment["entry_hash"] != current[entry_id]
                 found.setdefault(entry_id, []).append(
@@ -434,6 +449,13 @@ class JournalService:
 
         with self.db.transaction():
             return [ensure_free_tag(self.db, name) for name in written if name.strip()]
+
+    @contextmanager
+    def stop_when(self, should_stop: Callable[[], bool]) -> Iterator[None]:
+        """Reads inside the block end with ``errors.Interrupted`` once ``should_stop()`` is
+        true: the search list's worker stops a search the user has already typed over."""
+        with self.db.stop_when(should_stop):
+            yield
 
     def match_snippet(self, entry_id: int, query: str) -> tuple[str, list[tuple[int, int]]]:
         """Where ``query``'s words are in the entry's text: an excerpt and their offsets in

@@ -33,7 +33,7 @@ from reflectjournal.storage.fts import to_match_query
 RANK_WINDOW = 2000
 # A date range holding more entries than this does not narrow the rowids enough to be worth
 # finding its bounds (which means walking the range in the created index).
-_DATE_BOUND_SCAN = 20_000
+_DATE_BOUND_SCAN = 60_000
 _RANK = "bm25(entry_fts, 4.0, 1.0, 2.0)"
 # A tag on more entries than this is checked per match only: intersecting its phrase (two
 # words, positions compared) costs more than it saves when most matches carry the tag anyway.

@@ -29,7 +29,24 @@ FTS_FILL = (
     "FROM entry e WHERE e.id BETWEEN ? AND ?"
 )
 
+# The same rows, read out to be inserted one by one (see ``fill``).
+FTS_ROWS = (
+    "SELECT e.id, e.title, e.body, "
+    "(SELECT coalesce(group_concat(t.name || ' ' || replace(t.slug, '-', ' '), ' '), '') "
+    "FROM entry_tag et JOIN tag t ON t.id = et.tag_id WHERE et.entry_id = e.id) "
+    "FROM entry e WHERE e.id BETWEEN ? AND ?"
+)
+FTS_INSERT = "INSERT INTO entry_fts(rowid, title, body, tags) VALUES (?, ?, ?, ?)"
+
 Fill = Callable[[int, int], None]
+
+# FTS5 keeps new index terms in memory until they pass this many bytes, then writes them out as
+# a segment that later merges rewrite. Its default (1 MiB) makes a 100k-entry import write and
+# merge hundreds of small segments (with the one-to-three-letter prefix indexes, ~14 s of the
+# import); 16 MiB cuts that work by about 40% for ~16 MB more memory while a bulk write runs.
+BULK_FTS_HASHSIZE = 16 * 1024 * 1024
+FTS_HASHSIZE = 1024 * 1024  # FTS5's own default, put back when the bulk write ends
+_SET_HASHSIZE = "INSERT INTO entry_fts(entry_fts, rank) VALUES ('hashsize', ?)"
 
 
 @contextmanager
@@ -47,13 +64,18 @@ def triggers_set_aside(db: Database) -> Iterator[Fill]:
     if known:
         for trigger in triggers:
             db.execute(f"DROP TRIGGER {trigger['name']}")
+        db.execute(_SET_HASHSIZE, (BULK_FTS_HASHSIZE,))
 
     def fill(first: int, last: int) -> None:
         if known:
-            db.execute(FTS_FILL, (first, last))
+            # Row by row, not INSERT ... SELECT: a statement that writes many rows opens a
+            # statement savepoint, and FTS5 writes its pending terms out at every savepoint, so
+            # each batch became a small segment to merge later whatever the hash size.
+            db.executemany(FTS_INSERT, db.query(FTS_ROWS, (first, last)))
             digest.fill(db, first, last)
 
     yield fill
     if known:
+        db.execute(_SET_HASHSIZE, (FTS_HASHSIZE,))
         for trigger in triggers:
             db.execute(trigger["sql"])

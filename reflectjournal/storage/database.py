@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -20,6 +20,7 @@ import sqlcipher3
 from sqlcipher3 import dbapi2
 
 from reflectjournal.errors import (
+    Interrupted,
     JournalBusy,
     NotAJournal,
     ReadOnlyJournal,
@@ -32,6 +33,9 @@ from reflectjournal.storage.keys import RawKey
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+# How often (in SQLite virtual-machine steps) a running statement asks whether to stop:
+# ~1,000 steps are a few microseconds, so a stale search ends within a millisecond.
+STOP_CHECK_STEPS = 1000
 CACHE_KIB = 32 * 1024
 # sqlcipher3 ships no type information: a row is indexable by position and column name.
 Row: TypeAlias = Any
@@ -57,6 +61,7 @@ def error_kind(exc: BaseException) -> str:
 
 
 _MESSAGE_KINDS = (
+    ("interrupted", "SQLITE_INTERRUPT"),
     ("locked", "SQLITE_BUSY"),
     ("busy", "SQLITE_BUSY"),
     ("full", "SQLITE_FULL"),
@@ -81,6 +86,8 @@ def translate_error(
     """
     kind = error_kind(exc)
     where = f" ({path})" if path else ""
+    if kind == "SQLITE_INTERRUPT":
+        return Interrupted("The search was stopped because a newer one replaced it.")
     if kind in ("SQLITE_BUSY", "SQLITE_LOCKED"):
         return JournalBusy(
             f"The journal{where} is in use by another program; close it there or try again."
@@ -322,6 +329,18 @@ class Database:
                 raise
             finally:
                 self._depth = 0
+
+    @contextmanager
+    def stop_when(self, should_stop: Callable[[], bool]) -> Iterator[Database]:
+        """Statements run inside the block end with :class:`Interrupted` as soon as
+        ``should_stop()`` is true (checked by SQLite while it works, from this thread): a
+        search typed over by a newer one stops at once instead of running to its end."""
+        with self._lock:
+            self.conn.set_progress_handler(lambda: 1 if should_stop() else 0, STOP_CHECK_STEPS)
+            try:
+                yield self
+            finally:
+                self.conn.set_progress_handler(None, 0)
 
     def _check_same_file(self) -> None:
         if self._identity is None or file_identity(self.path) == self._identity:

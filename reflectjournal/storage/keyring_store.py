@@ -8,8 +8,11 @@ keyring must never lose the journal, because the passphrase always still works.
 
 from __future__ import annotations
 
+import importlib
 import logging
+import sys
 import threading
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,52 @@ _REFUSED_BACKENDS = (
 )
 
 
+# Modules the keyring package imports when it loads, for helpers that looking up one secret
+# never calls: jaraco.context's download helper brings the whole HTTP client (urllib.request,
+# http.client, email, ssl) and the backend registry brings importlib_metadata. Together about
+# a third of a command line's start-up with the key in the keyring. While keyring loads, each
+# is stood in for by a module that imports the real one on first use, so nothing breaks if a
+# backend does use it.
+_DEFERRED = ("urllib.request", "importlib_metadata")
+
+
+class _Deferred(types.ModuleType):
+    """Stands in for a module until something reads from it; then imports it and forwards."""
+
+    def __getattr__(self, attr: str) -> Any:
+        real = self.__dict__.get("_real")
+        if real is None:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+            self.__dict__["_real"] = real
+        return getattr(real, attr)
+
+
+def _import_keyring() -> Any:
+    installed = []
+    for name in _DEFERRED:
+        if name in sys.modules:
+            continue
+        parent, _, child = name.rpartition(".")
+        try:
+            package = importlib.import_module(parent) if parent else None
+        except ImportError:
+            continue
+        stand_in = _Deferred(name)
+        sys.modules[name] = stand_in
+        if package is not None:
+            setattr(package, child, stand_in)  # what `import a.b` would have bound
+        installed.append(stand_in)
+    try:
+        import keyring
+    finally:
+        for stand_in in installed:  # later imports get the real module
+            if sys.modules.get(stand_in.__name__) is stand_in:
+                del sys.modules[stand_in.__name__]
+    return keyring
+
+
 def _account(journal: Path) -> str:
     return str(journal.resolve())
 
@@ -44,9 +93,7 @@ class KeyringStore:
     def _get_backend(self) -> Any | None:
         if self._backend is None:
             try:
-                import keyring
-
-                self._backend = keyring.get_keyring()
+                self._backend = _import_keyring().get_keyring()
             except Exception:  # a broken keyring install must not stop the journal opening
                 log.exception("keyring could not be loaded")
                 return None

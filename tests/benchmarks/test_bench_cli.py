@@ -4,7 +4,9 @@ file (scrypt, ~0.1 s) and with the key from the keyring (no key stretching)."""
 
 from __future__ import annotations
 
+import os
 import re
+import statistics
 import subprocess
 import sys
 
@@ -164,6 +166,9 @@ def test_cli_near_the_floor(benchmark, recorder, corpus, keyring_env, journal_co
     benchmark.pedantic(pair, rounds=RUNS, iterations=1, warmup_rounds=1)
     assert all(r.returncode == 0 for r in ours_runs + raw_runs), ours_runs[-1].stderr[-300:]
     ours_median, raw_median = median_seconds(ours_runs), median_seconds(raw_runs)
+    ours_cpu = statistics.median(r.cpu_seconds for r in ours_runs)
+    raw_cpu = statistics.median(r.cpu_seconds for r in raw_runs)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     recorder.add(
         Result(
             f"CLI `{name}` (keyring) against a raw sqlcipher3 query",
@@ -172,6 +177,10 @@ def test_cli_near_the_floor(benchmark, recorder, corpus, keyring_env, journal_co
             floor_median_s=raw_median,
             max_floor_ratio=MAX_FLOOR_RATIO,
             samples=[r.seconds for r in ours_runs],
-            note="interleaved pairs after a warm-up; raw = tests/benchmarks/raw_floor.py",
+            note=(
+                "interleaved pairs after a warm-up; raw = tests/benchmarks/raw_floor.py; "
+                f"CPU medians {ours_cpu * 1000:.0f} ms against {raw_cpu * 1000:.0f} ms "
+                f"({ours_cpu / raw_cpu:.1f}×); load {load:.1f}"
+            ),
         )
     )

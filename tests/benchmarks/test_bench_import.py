@@ -102,15 +102,17 @@ def _measure(
     Workspace.create(journal, corpus_tools.PASSPHRASE).close()
     key = workdir / "passphrase.txt"
     key.write_text(corpus_tools.PASSPHRASE, encoding="utf-8")
+    key.chmod(0o600)  # others' readable passphrase files are refused
     command = reflectjournal_command(
         "--journal", str(journal), "--passphrase-file", str(key),
         "import", kind, str(source), "--json",
     )  # fmt: skip
     helper = [sys.executable, str(HERE / "peak_rss.py"), *command]
     started = time.perf_counter()
-    out = subprocess.run(helper, env=env, capture_output=True, check=True).stdout.split()
+    done = subprocess.run(helper, env=env, capture_output=True, check=True)
+    out = done.stdout.split()
     seconds = time.perf_counter() - started
-    assert out[1] == b"0", f"import {kind} failed"
+    assert out[1] == b"0", f"import {kind} failed: {done.stderr.decode()[-500:]}"
     ws = Workspace.open(journal, KeySources(passphrase_file=key, environ={}))
     try:
         assert ws.journal.count() == SIZE

@@ -175,6 +175,49 @@ def test_patterns(benchmark, recorder, ws):
     recorder.from_benchmark("patterns dashboard recomputation", benchmark, budget_s=PATTERNS_BUDGET)
 
 
+@pytest.fixture(scope="module")
+def century_ws(bench_home):
+    """The same number of entries spread over a hundred years (a corpus of its own)."""
+    from conftest import SEED, corpus_tools
+
+    century = corpus_tools.build(
+        SIZE, SEED, span_years=100, log=lambda m: print(m, file=sys.stderr)
+    )
+    target = bench_home / "century.rj"
+    shutil.copyfile(century.journal, target)
+    key = century.key_file.read_text(encoding="utf-8").strip()
+    workspace = Workspace.open(target, KeySources(keyring=_KeyringWithKey(key), environ={}))
+    yield workspace
+    workspace.close()
+
+
+def test_patterns_over_a_century(benchmark, recorder, century_ws):
+    """Issue 17: patterns must not grow with the span the entries cover."""
+    import os
+    import time
+
+    cpu: list[float] = []
+
+    def compute():
+        started = time.process_time()
+        result = century_ws.patterns.compute()
+        cpu.append(time.process_time() - started)
+        return result
+
+    result = benchmark.pedantic(compute, **_rounds(False))
+    assert result.total_entries == SIZE
+    days = century_ws.db.scalar("SELECT count(DISTINCT substr(created, 1, 10)) FROM entry")
+    assert days > 30_000 if SIZE >= 100_000 else days > SIZE // 4  # it really spans a century
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    cpu.sort()
+    recorder.from_benchmark(
+        "patterns dashboard recomputation, entries over a century",
+        benchmark,
+        budget_s=PATTERNS_BUDGET,
+        note=f"{days} distinct days; CPU median {cpu[len(cpu) // 2] * 1000:.0f} ms; load {load:.1f}",
+    )
+
+
 def test_backup_verified(benchmark, recorder, ws, bench_home):
     """What "Back up now" and the backup on close do: copy, reopen, integrity check."""
     target = bench_home / "backup.rj"

@@ -47,6 +47,18 @@ def walk(root: QWidget):
                 stack.append(child)
 
 
+def name_of(node: QAccessibleInterface) -> str:
+    """What a screen reader on Linux says the control is. A combo box's Name there is its
+    current item (Qt drops setAccessibleName on Unix); its purpose comes from a label."""
+    if node.role() == QAccessible.Role.ComboBox:
+        labels = [
+            other.text(QAccessible.Text.Name)
+            for other, _relation in node.relations(QAccessible.RelationFlag.Label)
+        ]
+        return labels[0] if labels else ""
+    return node.text(QAccessible.Text.Name)
+
+
 def unnamed_focusable(root: QWidget, visible_only: bool = True) -> list[str]:
     """Every focusable control under ``root`` with no accessible name."""
     found = []
@@ -56,7 +68,7 @@ def unnamed_focusable(root: QWidget, visible_only: bool = True) -> list[str]:
             continue
         if visible_only and state.invisible:
             continue
-        if not node.text(QAccessible.Text.Name).strip():
+        if not name_of(node).strip():
             found.append(_describe(node))
     return found
 
@@ -64,7 +76,7 @@ def unnamed_focusable(root: QWidget, visible_only: bool = True) -> list[str]:
 def focusable_names(root: QWidget) -> list[str]:
     """The names of the visible focusable controls under ``root``."""
     return [
-        node.text(QAccessible.Text.Name)
+        name_of(node)
         for node in walk(root)
         if node.state().focusable and not node.state().invisible and node.role() not in _ITEM_ROLES
     ]

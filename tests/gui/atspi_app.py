@@ -21,8 +21,8 @@ PROBE = "unnamed-probe"
 
 
 def probe(window):
-    """The walk's own check: a dialog with one icon-only button nobody named."""
-    from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QVBoxLayout
+    """The walk's own check: an icon-only button nobody named, a combo box with no label."""
+    from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPushButton, QVBoxLayout
 
     dialog = QDialog(window)
     dialog.setWindowTitle("Probe")
@@ -31,6 +31,10 @@ def probe(window):
     field.setAccessibleName("Named field")
     column.addWidget(field)
     column.addWidget(QPushButton())  # no text, no accessible name
+    kind = QComboBox()
+    kind.addItems(["Coaching", "Mentoring"])
+    kind.setAccessibleName("Kind")  # dropped on Linux: only a label names a combo box there
+    column.addWidget(kind)
     dialog.show()
     return dialog
 

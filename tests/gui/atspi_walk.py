@@ -92,6 +92,16 @@ def window_titled(app, title: str, timeout: float = 20.0):
     raise SystemExit(f"no window titled {title!r} on the AT-SPI bus, only {seen}")
 
 
+def labelled_by(node) -> str:
+    for relation in node.get_relation_set() or []:
+        if relation.get_relation_type() == Atspi.RelationType.LABELLED_BY:
+            for i in range(relation.get_n_targets()):
+                text = (relation.get_target(i).get_name() or "").strip()
+                if text:
+                    return text
+    return ""
+
+
 def walk(window) -> dict:
     named, unnamed = [], []
     stack = [(window, [])]
@@ -106,11 +116,18 @@ def walk(window) -> dict:
         if role in ITEMS:
             continue
         if states.contains(Atspi.StateType.FOCUSABLE) and states.contains(Atspi.StateType.SHOWING):
+            value = ""
+            if role == Atspi.Role.COMBO_BOX:
+                # On Linux Qt names a combo box by its current item and drops
+                # setAccessibleName; what it is for travels as a "labelled by" relation.
+                label, value = labelled_by(node), name
+                name = f"{label}: {value}" if label else ""
             if name.strip():
                 named.append(name)
             else:
                 where = " / ".join(path[-4:])
-                unnamed.append(f"{node.get_role_name()} (in {where})")
+                what = f" showing {value!r} but labelled by nothing" if value else ""
+                unnamed.append(f"{node.get_role_name()}{what} (in {where})")
         if role in CONTAINERS_OF_ITEMS:
             continue
         label = f"{node.get_role_name()} {name!r}" if name else node.get_role_name()

@@ -75,15 +75,21 @@ def test_no_focusable_control_is_nameless_through_atspi(walked, target):
 
 def test_the_pages_say_what_their_controls_are(walked):
     """What a screen-reader user hears on Tab, for controls that had no name before."""
-    assert {"Entry text", "Search", "Entries", "New entry"} <= set(walked["journal"]["controls"])
+    journal = set(walked["journal"]["controls"])
+    assert {"Entry text", "Search", "Entries", "New entry"} <= journal
+    # Combo boxes: what they are for (their label), then what they hold.
+    assert {"Reflection model: Free writing (Markdown)", "Mood: —"} <= journal
     patterns = set(walked["patterns-tables"]["controls"])
     assert {"From date", "To date", "Show as tables", "Themes over time (table)",
             "Which themes appear together (table)", "Days written (table)",
-            "Entries behind the figure you chose"} <= patterns  # fmt: skip
+            "Entries behind the figure you chose", "Framework: All frameworks",
+            "Themes by week or by month: By week"} <= patterns  # fmt: skip
     assert "People and the entries they shared" in walked["shared"]["controls"]
 
 
-def test_the_walk_catches_a_nameless_button(walked):
+def test_the_walk_catches_a_nameless_button_and_an_unlabelled_combo_box(walked):
     probe = walked["unnamed-probe"]
     assert "Named field" in probe["controls"]
-    assert len(probe["unnamed"]) == 1 and probe["unnamed"][0].startswith("push button")
+    assert len(probe["unnamed"]) == 2
+    assert any(u.startswith("push button") for u in probe["unnamed"])
+    assert any(u.startswith("combo box showing 'Coaching'") for u in probe["unnamed"])

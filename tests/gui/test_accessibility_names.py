@@ -8,7 +8,7 @@ this in-process walk is quick enough to cover every dialog and state in tests/gu
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPushButton
 
 from tests.gui.a11y_gallery import TARGETS, demo_window
 from tests.gui.a11y_tree import focusable_names, unnamed_focusable
@@ -61,3 +61,12 @@ def test_the_walk_finds_an_unnamed_control(qtbot):
     field.setAccessibleName("Title")
     assert unnamed_focusable(dialog) == []
     assert {"Delete", "Title", "Save"} <= set(focusable_names(dialog))
+    # A combo box is named on Linux only by a label: its accessible name is dropped.
+    kind = QComboBox(dialog)
+    kind.addItems(["Coaching", "Mentoring"])
+    kind.setAccessibleName("Kind")
+    kind.move(0, 100)
+    kind.show()
+    assert [f for f in unnamed_focusable(dialog) if "QComboBox" in f]
+    QLabel("Kind", dialog).setBuddy(kind)
+    assert unnamed_focusable(dialog) == []

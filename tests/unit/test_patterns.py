@@ -552,3 +552,47 @@ def test_compute_returns_a_typed_result_and_the_json_is_built_in_cli(workspace):
     }  # fmt: skip
     assert list(data)[:4] == ["total_entries", "first", "last", "tags"]
     assert data["settings"]["asof"] == "2026-11-30"
+
+
+def test_streaks_from_day_numbers_agree_with_streaks_from_dates():
+    from reflectjournal.services.patterns.rules import streaks_of_days
+
+    cases = [
+        ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-05", "2026-11-06"],
+        ["2026-10-31", "2026-11-01", "2026-11-02", "2026-11-03"],
+        ["1926-02-28", "1926-03-01", "2026-11-06"],
+        [],
+    ]
+    for days in cases:
+        numbers = [date.fromisoformat(d).toordinal() - 1 for d in days]
+        for today in ("2026-11-03", "2026-11-06", "2026-11-07", "2026-11-08"):
+            assert streaks_of_days(numbers, date.fromisoformat(today)) == streaks(
+                days, date.fromisoformat(today)
+            ), (days, today)
+
+
+def test_series_cover_ten_years_and_counts_the_whole_range(workspace):
+    """Issue 17: a journal spanning decades costs what a decade costs. The monthly and weekly
+    series and the calendar reach ten years back from the last day written; counts, first day
+    and the longest streak still cover everything; series_years=None gives every period."""
+    for day in ("1996-03-01", "1996-03-02", "1996-03-03"):
+        add(workspace, day, "burnout", mood=1)
+    add(workspace, "2016-11-01", "burnout", mood=5)  # just over ten years before the last
+    add(workspace, "2026-10-30", "burnout", mood=4)
+    add(workspace, "2026-11-02", "burnout", mood=4)
+    bounded = compute(workspace)
+    assert bounded["total_entries"] == 6 and bounded["first"] == "1996-03-01"
+    assert next(t for t in bounded["tags"] if t["slug"] == "burnout")["count"] == 6
+    assert bounded["streaks"]["longest"] == 3  # in 1996, outside the series
+    assert [c["day"] for c in bounded["calendar"]] == ["2026-10-30", "2026-11-02"]
+    assert [t["period"] for t in bounded["timeline"]] == ["2026-10", "2026-11"]
+    assert [m["period"] for m in bounded["mood"]] == ["2026-10", "2026-11"]
+    assert [w["period"] for w in bounded["timeline_weeks"]] == ["2026-W44", "2026-W45"]
+    everything = compute(workspace, series_years=None)
+    assert [c["day"] for c in everything["calendar"]] == [
+        "1996-03-01", "1996-03-02", "1996-03-03", "2016-11-01", "2026-10-30", "2026-11-02",
+    ]  # fmt: skip
+    assert [m["period"] for m in everything["mood"]] == ["1996-03", "2016-11", "2026-10", "2026-11"]
+    assert {k: everything[k] for k in ("tags", "streaks", "first", "total_entries")} == {
+        k: bounded[k] for k in ("tags", "streaks", "first", "total_entries")
+    }

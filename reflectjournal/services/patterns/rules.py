@@ -23,12 +23,16 @@ the floor of 2 stops a one-entry wobble from counting. Examples (min_count 3): 3
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 TREND_WINDOW_DAYS = 28
 TREND_MIN_COUNT = 3
 NEGLECT_WEEKS = 6
+# How far back the monthly and weekly series and the day calendar reach (PatternOptions).
+SERIES_YEARS = 10
 # "Not reflected on lately" needs a journal kept for this many neglect periods: in a journal
 # ten days old every capability is unmentioned, which says nothing about the leader.
 NEGLECT_HISTORY = 2
@@ -50,6 +54,43 @@ def windows(asof: date, days: int = TREND_WINDOW_DAYS) -> tuple[str, str, str]:
     recent_start = asof - timedelta(days=days - 1)
     previous_start = recent_start - timedelta(days=days)
     return previous_start.isoformat(), recent_start.isoformat(), asof.isoformat()
+
+
+def recent_days(days: list[Any], years: int | None, lead_days: int = 0) -> list[Any]:
+    """The day rows (``scan.Day``, in order) of the last ``years`` up to the last one written,
+    and ``lead_days`` more before them; all of them when ``years`` is None."""
+    if years is None or not days:
+        return days
+    cutoff = days[-1].number - years * 365 - years // 4 - lead_days
+    first = bisect_right([d.number for d in days], cutoff)
+    return days[first:]
+
+
+def streaks_of_days(numbers: list[int], today: date) -> dict:
+    """``streaks`` from day numbers (days since 0001-01-01, ascending): a century of days
+    without making a date of each."""
+    longest = run = 0
+    previous = None
+    for number in numbers:
+        run = run + 1 if previous is not None and number - previous == 1 else 1
+        longest = max(longest, run)
+        previous = number
+    present = set(numbers)
+    day = today.toordinal() - 1
+    cursor = day if day in present else day - 1
+    current = 0
+    while cursor in present:
+        current += 1
+        cursor -= 1
+    month_start = today.replace(day=1).toordinal() - 1
+    month = sum(1 for n in reversed(numbers) if month_start <= n <= day) if numbers else 0
+    return {
+        "current": current,
+        "longest": longest,
+        "days_written": len(present),
+        "days_this_month": month,
+        "last_day": date.fromordinal(numbers[-1] + 1).isoformat() if numbers else None,
+    }
 
 
 def streaks(days: Iterable[str], today: date) -> dict:

@@ -65,6 +65,11 @@ class PatternOptions:
     window_days: int = rules.TREND_WINDOW_DAYS
     min_count: int = rules.TREND_MIN_COUNT
     neglect_weeks: int = rules.NEGLECT_WEEKS
+    # The monthly and weekly series and the per-day calendar cover this many years up to the
+    # last day written in the range (None: the whole range). Counts, trends, streaks and
+    # everything else always cover the whole range. Bounded so a computation costs the same
+    # for a journal spanning a century as for one spanning a decade (issue 17).
+    series_years: int | None = rules.SERIES_YEARS
 
     def reference_day(self) -> date:
         if self.asof is not None:
@@ -98,9 +103,16 @@ class PatternService:
         previous_start, recent_start, end = (
             scan.day_number(date.fromisoformat(d)) for d in rules.windows(asof, o.window_days)
         )
-        months, weeks = scan.period_counts(days)
+        shown = rules.recent_days(days, o.series_years)
+        months, weeks = scan.period_counts(shown)
         totals = scan.tag_totals(
-            self.db, span, days, months, (recent_start, end), (previous_start, recent_start), end
+            self.db,
+            span,
+            days,
+            scan.tag_counts(days),
+            (recent_start, end),
+            (previous_start, recent_start),
+            end,
         )
         result = self._summary(days)
         tag_rows = self._tag_rows(tags, totals, o)
@@ -115,12 +127,15 @@ class PatternService:
         result["cooccurrence"] = pairs
         ranged = bool(o.since or o.until)
         result["gaps"] = self._gaps(tag_rows, pairs, framework_id, result["total_entries"], ranged)
-        calendar = [{"day": d.day, "count": d.count} for d in days]
-        result["calendar"] = calendar
-        result["streaks"] = rules.streaks((c["day"] for c in calendar), asof)
+        result["calendar"] = [{"day": d.day, "count": d.count} for d in shown]
+        result["streaks"] = rules.streaks_of_days([d.number for d in days], asof)
+        # The rolling means at the series' first periods also look at the months before.
+        lead = rules.recent_days(days, o.series_years, lead_days=120)
         for measure in ("mood", "energy"):
-            result[measure] = self._by_period(days, measure, "month", span=3)
-            result[f"{measure}_weeks"] = self._by_period(days, measure, "week", span=4)
+            for unit, key, rolling in (("month", measure, 3), ("week", f"{measure}_weeks", 4)):
+                rows = self._by_period(lead, measure, unit, span=rolling)
+                first = getattr(shown[0], unit) if shown else ""
+                result[key] = [r for r in rows if r["period"] >= first]
         result["mood_by_tag"], result["energy_by_tag"] = self._associations(days, tag_rows)
         result["reflection_loop"] = self._reflection_loop(span)
         result["untagged_terms"] = self._untagged_terms(span, days)
@@ -264,9 +279,9 @@ class PatternService:
         result = []
         for measure in ("mood", "energy"):
             everything = evidence.Sample(
-                sum(getattr(d, f"{measure}_n") for d in days),
-                sum(getattr(d, f"{measure}_sum") for d in days),
-                sum(getattr(d, f"{measure}_sq") for d in days),
+                sum(map(attrgetter(f"{measure}_n"), days)),
+                sum(map(attrgetter(f"{measure}_sum"), days)),
+                sum(map(attrgetter(f"{measure}_sq"), days)),
             )
             found = []
             for r in tag_rows:
