@@ -58,7 +58,9 @@ class CaseloadView(QWidget):
             self.keep.addItem(label, months)
         self.keep.activated.connect(self._set_retention)
         keep_row = QHBoxLayout()
-        keep_row.addWidget(QLabel("Keep notes after a relationship ends:"))
+        keep_label = QLabel("Keep notes after a relationship ends:")
+        keep_label.setBuddy(self.keep)  # on Linux a combo box is named only by its label
+        keep_row.addWidget(keep_label)
         keep_row.addWidget(self.keep)
         keep_row.addStretch(1)
         layout = QVBoxLayout(self)

@@ -274,7 +274,9 @@ class CoachingView(QWidget):
         # Filter and "from a plan" above the list, commands on the chosen action below it:
         # one row of all of them was wider than a 1024-pixel screen allows.
         buttons = QHBoxLayout()
-        buttons.addWidget(QLabel("Show"))
+        show = QLabel("Show")
+        show.setBuddy(self.filter)  # on Linux a combo box is named only by its label
+        buttons.addWidget(show)
         buttons.addWidget(self.filter)
         buttons.addStretch(1)
         from_plan = QPushButton("From an action plan…")

@@ -196,6 +196,7 @@ class PatternsView(QWidget):
         self.themes.setAccessibleName("Rising themes, gaps and mood by theme")
         self.tables: dict[str, QTableView] = {}
         self._stacks: list[QStackedWidget] = []
+        self._save_buttons: list[QPushButton] = []  # they save a chart: hidden with it
         for widget in (self.neglected, self.themes):
             widget.setWordWrap(True)
         cards = [
@@ -317,6 +318,7 @@ class PatternsView(QWidget):
         if isinstance(widget, QChartView):
             save = QPushButton("Save as PNG…")
             save.setAccessibleName(f"Save {title} as PNG")
+            self._save_buttons.append(save)
             save.clicked.connect(
                 lambda: self._ask_path("PNG", lambda p: self.export_png(widget, p))
             )
@@ -622,6 +624,8 @@ class PatternsView(QWidget):
     def _show_tables(self, on: bool) -> None:
         for stack in self._stacks:
             stack.setCurrentIndex(1 if on else 0)
+        for save in self._save_buttons:
+            save.setVisible(not on)
 
     def _table_activated(self, index) -> None:
         found = index.data(DRILL_ROLE)

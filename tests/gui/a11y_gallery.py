@@ -67,6 +67,22 @@ def _coaching(window):
     return window
 
 
+def _coaching_tab(outer: int, inner: int | None = None):
+    """The Coaching page on one of its tabs (and one of the person's tabs): the panels in
+    hidden tabs are not on screen until then, so each is a target of its own."""
+
+    def build(window):
+        _coaching(window)
+        page = window.go("coaching")
+        page.tabs.setCurrentIndex(outer)
+        if inner is not None:
+            page.person_tabs.setCurrentIndex(inner)
+        settle()
+        return window
+
+    return build
+
+
 def _page(key: str):
     def build(window):
         window.go(key)
@@ -77,7 +93,8 @@ def _page(key: str):
 
 
 def _patterns(window):
-    patterns_ready(window)
+    patterns_ready(window).as_tables.setChecked(False)
+    settle()
     return window
 
 
@@ -199,6 +216,13 @@ def _end(window):
     return EndDialog(window.workspace, _person(window), window)
 
 
+def _action(window):
+    from reflectjournal.gui.coaching_commands import ActionDialog
+
+    coaching = window.workspace.coaching
+    return ActionDialog(window.workspace, coaching.list_actions()[0], window)
+
+
 def _contacts(window):
     from reflectjournal.gui.sharing_view import ContactsDialog
 
@@ -256,6 +280,13 @@ PAGES: dict[str, Callable] = {
     "journal": _journal,
     "journal-gibbs-tags-find": _journal_gibbs,
     "coaching": _coaching,
+    "coaching-goals": _coaching_tab(0, 1),
+    "coaching-open-actions": _coaching_tab(0, 2),
+    "coaching-summaries": _coaching_tab(0, 5),
+    "coaching-revalidation": _coaching_tab(0, 6),
+    "coaching-actions": _coaching_tab(1),
+    "coaching-caseload": _coaching_tab(2),
+    "coaching-my-360": _coaching_tab(3),
     "shared": _page("shared"),
     "patterns": _patterns,
     "patterns-tables": _patterns_tables,
@@ -281,6 +312,7 @@ DIALOGS: dict[str, Callable] = {
         "prep-brief": _brief,
         "agreement": _agreement,
         "agreement-end": _end,
+        "action-edit": _action,
         "contacts": _contacts,
         "share-packet": _share,
         "share-with": _share_with,

@@ -78,7 +78,7 @@ def find_app(pid: int, timeout: float = 60.0):
     raise SystemExit("the app never appeared on the AT-SPI bus")
 
 
-def window_titled(app, title: str, timeout: float = 20.0):
+def window_titled(app, title: str, timeout: float = 60.0):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         app.clear_cache()

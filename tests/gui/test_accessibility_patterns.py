@@ -71,6 +71,8 @@ def test_show_as_tables_and_enter_drill_down_then_open(qtbot, window):
     qtbot.keyClick(page.as_tables, Qt.Key.Key_Space)
     assert page.as_tables.isChecked() and page.tables["together"].isVisible()
     assert not page.heat.isVisible()
+    # The Save as PNG buttons save charts: they go while the tables show.
+    assert not [b for b in page._save_buttons if b.isVisible()]
     table = page.tables["together"]
     table.setFocus()
     # Down to the Burnout / Workforce pressures row (the most often together is first),
@@ -101,3 +103,18 @@ def test_days_written_table_drills_into_a_day(qtbot, window):
         ids["c"],
         ids["d"],
     }
+
+
+def test_enter_on_a_heat_map_cell_drills_down(qtbot, window):
+    ids = _known_journal(window.workspace.journal)
+    page = _patterns(qtbot, window)
+    heat = page.heat
+    names = [heat.verticalHeaderItem(r).text() for r in range(heat.rowCount())]
+    row = next(r for r, n in enumerate(names) if n.endswith("burnout"))
+    column = next(r for r, n in enumerate(names) if n.endswith("workforce pressures"))
+    assert heat.item(row, column).text() == "2"
+    heat.setFocus()
+    heat.setCurrentCell(row, column)
+    qtbot.keyClick(heat, Qt.Key.Key_Return)
+    listed = {page.drill_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(2)}
+    assert page.drill_list.count() == 2 and listed == {ids["b"], ids["c"]}
