@@ -63,6 +63,15 @@ class DeviceSyncRunner(QObject):
         self.timer.start()
         self.first.start()
 
+    def follow(self, exchange: Any) -> None:
+        """Sync after each exchange sync that wrote something (sent, received, receipted),
+        so this journal's other devices hear of it at once, not at the next timer."""
+        exchange.status.connect(lambda _text: self._after_exchange())
+
+    def _after_exchange(self) -> None:
+        if self.enabled and self.workspace.devices.has_local_changes():
+            self.sync_now()
+
     def stop(self, wait_seconds: float = 30.0) -> None:
         for timer in (self.timer, self.first, self.debounce):
             timer.stop()

@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
                 )
             )
         )
+        self.device_sync.follow(self.sync)
         self.device_sync.start()
 
     def _device_status(self, text: str) -> None:

@@ -149,7 +149,20 @@ class Catalogue:
     # ---- triggers ----------------------------------------------------------------------
 
     def install_triggers(self) -> None:
-        """Mark every write to a synced table (idempotent; new tables get theirs too)."""
+        """Mark every write to a synced table (idempotent; new tables get theirs too).
+
+        A table that starts to travel in a journal that already syncs (added by a later
+        migration, or kept per device before) has its existing rows marked once, so they
+        travel too, not only what is written to it from now on.
+        """
+        existing = {
+            r[0]
+            for r in self.db.query(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync\\_%' "
+                "ESCAPE '\\'"
+            )
+        }
+        newly = [name for name in self.tables if existing and f"sync_{name}_i" not in existing]
         statements = []
         for name in [*self.tables, *CHILDREN]:
             parent = CHILDREN.get(name)
@@ -163,6 +176,10 @@ class Catalogue:
                 )
         for statement in statements:
             self.db.execute(statement)
+        for name in newly:
+            self.db.execute(
+                f"INSERT OR IGNORE INTO sync_dirty(tbl, rid) SELECT '{name}', rowid FROM {name}"
+            )
 
     def drop_triggers(self) -> None:
         for (name,) in self.db.query(

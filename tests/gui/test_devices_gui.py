@@ -115,3 +115,26 @@ def test_a_change_set_written_into_the_folder_makes_the_window_sync_and_show_it(
     win.autolock_timer.stop()
     a.close()
     b.close()
+
+
+def test_an_exchange_sync_that_wrote_something_is_followed_by_a_device_sync(qtbot, tmp_path):
+    from PySide6.QtCore import QObject, Signal
+
+    class Exchange(QObject):
+        status = Signal(str)
+
+    a, b, eid = _pair(tmp_path)
+    exchange = Exchange()
+    runner = DeviceSyncRunner(a, interval_ms=3_600_000)
+    runner.follow(exchange)
+    before = a.db.scalar("SELECT seq FROM sync_state")
+    exchange.status.emit("Up to date.")  # nothing written since: no device sync
+    assert runner.task is None
+    a.journal.edit(eid, body="Marked as sent by the exchange")  # stands for its bookkeeping
+    exchange.status.emit("Up to date.")
+    assert runner.task is not None
+    qtbot.waitUntil(lambda: runner.task is None, timeout=20_000)
+    assert a.db.scalar("SELECT seq FROM sync_state") == before + 1
+    runner.stop()
+    a.close()
+    b.close()

@@ -95,3 +95,20 @@ def test_the_same_file_name_attached_on_two_devices_keeps_both(pair):
     # Settled once: later syncs carry nothing more.
     for result in sync(a, b):
         assert result.sent == 0 and result.changed == 0
+
+
+def test_a_record_that_waits_is_kept_and_tried_only_when_something_arrives(pair):
+    """A record that cannot be written yet (here: of a table a newer version of the app has)
+    is kept, never dropped, and tried again when something arrives, not at every sync."""
+    a, b = pair
+    b.db.execute(
+        "INSERT INTO sync_doc(key, tbl, heads, conflict) VALUES (?, ?, ?, 2)",
+        ("future_table:x", "future_table", '[{"d":"ffff:1","vv":{"ffff":1},"t":1,"f":{}}]'),
+    )
+    nothing = b.devices.sync()
+    assert (nothing.changed, nothing.unapplied) == (0, 0)  # not tried: nothing arrived
+    a.journal.add("Something new", title="New")
+    a.devices.sync()
+    arrived = b.devices.sync()
+    assert (arrived.changed, arrived.unapplied) == (1, 1)  # tried again, and still kept
+    assert b.db.scalar("SELECT conflict FROM sync_doc WHERE key = 'future_table:x'") == 2

@@ -184,3 +184,20 @@ def test_bookkeeping_edited_on_both_devices_never_becomes_a_conflict(three):
     mentor.sharing.exchange.sync()
     assert mentor.db.scalar("SELECT count(*) FROM entry WHERE kind = 'shared'") == 1
     assert mentor.db.scalar("SELECT body FROM entry WHERE kind = 'shared'") == "Second words."
+
+
+def test_rows_of_a_table_that_starts_to_travel_are_sent_once(three):
+    """A journal that synced before the exchange's tables travelled (or before a migration
+    added a table) sends the rows those tables already hold, not only later writes."""
+    laptop, desktop, _mentor, _exchange = three
+    entry = laptop.journal.add("Shared before the upgrade.", title="Earlier share")
+    for event in ("i", "u", "d"):  # as before: entry_share kept on the device
+        laptop.db.execute(f"DROP TRIGGER sync_entry_share_{event}")
+    laptop.sharing.exchange.share(entry, ["Tom Mentor"])
+    assert laptop.db.scalar("SELECT count(*) FROM sync_dirty WHERE tbl = 'entry_share'") == 0
+    laptop.devices.sync()
+    desktop.devices.sync()
+    (tom,) = desktop.sharing.exchange.recipients(_uid(desktop, "Earlier share"))
+    assert tom.name == "Tom Mentor"
+    # Marked once: the next round has nothing to send.
+    assert laptop.devices.sync().sent == 0

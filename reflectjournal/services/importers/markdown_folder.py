@@ -327,6 +327,8 @@ def inline_tags(body: str) -> list[str]:
         if marker:
             fence = marker.group(1)
             continue
+        if "#" not in line:  # no tag can start here (most lines): skip the two substitutions
+            continue
         line = _URLISH.sub(" ", _INLINE_CODE.sub(" ", line))
         for wiki, plain in _INLINE_TAG.findall(line):
             tag = wiki.strip() if wiki else plain.rstrip("/-")

@@ -93,7 +93,11 @@ def read_bytes_capped(path: Path, limit_bytes: int = MAX_FILE_BYTES) -> bytes:
                 "an import accepts."
             )
         with path.open("rb") as handle:
-            data = handle.read(limit_bytes + 1)
+            # Asked for the size the file has, not the cap: read(n) sets aside n bytes first,
+            # and 16 MiB set aside per note was half the time of a 100k-note import.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:  # it grew since: read on, up to the cap
+                data += handle.read(max(0, limit_bytes + 1 - len(data)))
     except FileNotFoundError:
         raise ImportFailed(f"{path} does not exist; check the path and try again.") from None
     except PermissionError:
