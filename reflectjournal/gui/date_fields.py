@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QObject
-from PySide6.QtWidgets import QDateEdit, QWidget
+from PySide6.QtCore import QDate, QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QDateEdit, QStyle, QStyleOptionComboBox, QWidget
 
 from reflectjournal.gui.accessible import name_calendar
 
@@ -22,9 +23,42 @@ class DatePicker(QDateEdit):
         self.setCalendarPopup(True)
         self.setDisplayFormat(DISPLAY_FORMAT)
         name_calendar(self.calendarWidget(), "Choose a date")
+        self.setToolTip("Type the date, or Alt+Down for a calendar")
 
     def focusNextPrevChild(self, next: bool) -> bool:
         return QWidget.focusNextPrevChild(self, next)
+
+    def keyPressEvent(self, event) -> None:
+        # Alt+Down or F4 opens the calendar, as on a combo box: Qt opens a date edit's
+        # calendar only from the mouse (its keyboard route exists only on keypad devices).
+        alt_down = event.key() == Qt.Key.Key_Down and (
+            event.modifiers() & Qt.KeyboardModifier.AltModifier
+        )
+        if alt_down or event.key() == Qt.Key.Key_F4:
+            self.open_calendar()
+            return
+        super().keyPressEvent(event)
+
+    def open_calendar(self) -> None:
+        """Press the drop-down arrow, the one way Qt opens the calendar pop-up."""
+        option = QStyleOptionComboBox()
+        option.initFrom(self)
+        option.editable = True
+        option.subControls = QStyle.SubControl.SC_All
+        arrow = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxArrow, self
+        )
+        at = QPointF(arrow.center())
+        for kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+            click = QMouseEvent(
+                kind,
+                at,
+                self.mapToGlobal(at),
+                Qt.MouseButton.LeftButton,
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+            )
+            QApplication.sendEvent(self, click)
 
 
 class OptionalDatePicker(DatePicker):

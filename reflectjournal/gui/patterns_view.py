@@ -547,10 +547,22 @@ class PatternsView(QWidget):
         self.heat.setVerticalHeaderLabels(
             [f"{i + 1}  {s.replace('-', ' ')}" for i, s in enumerate(top)]
         )
+        # A screen reader hears the theme, not "3", and what a cell means, not "2".
+        names = {t.slug: t.name for t in self.data.tags}
+        spoken = Qt.ItemDataRole.AccessibleTextRole
+        for i, slug in enumerate(top):
+            header = self.heat.horizontalHeaderItem(i)
+            if header is not None:
+                header.setData(spoken, names.get(slug, slug))
         for r, a in enumerate(top):
             for c, b in enumerate(top):
                 n = together.get((a, b), together.get((b, a), 0))
                 item = QTableWidgetItem(str(n) if n else "")
+                if a != b:
+                    item.setData(
+                        spoken,
+                        f"{names.get(a, a)} with {names.get(b, b)}: {plural(n, 'entry')} together",
+                    )
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 item.setData(ID_ROLE, (a, b))
                 if n:  # the more often together, the deeper the blue; never: the plain cell

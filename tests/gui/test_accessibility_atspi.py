@@ -46,14 +46,18 @@ def _missing() -> list[str]:
     return missing
 
 
-@pytest.fixture(scope="module")
-def walked(tmp_path_factory) -> dict:
-    missing = _missing()
+def require_tools(missing: list[str]) -> None:
+    """Skip on a developer's machine without the AT-SPI pieces; never under CI."""
     if missing:
         message = f"AT-SPI walk needs: {', '.join(missing)}"
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(message + " (CI must install them: .ci/run)")
         pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def walked(tmp_path_factory) -> dict:
+    require_tools(_missing())
     out = tmp_path_factory.mktemp("atspi") / "report.json"
     targets = [*sorted(TARGETS), "unnamed-probe"]
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
@@ -93,3 +97,13 @@ def test_the_walk_catches_a_nameless_button_and_an_unlabelled_combo_box(walked):
     assert len(probe["unnamed"]) == 2
     assert any(u.startswith("push button") for u in probe["unnamed"])
     assert any(u.startswith("combo box showing 'Coaching'") for u in probe["unnamed"])
+
+
+def test_missing_tools_fail_under_ci_and_skip_elsewhere(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must install"):
+        require_tools(["Xvfb"])
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        require_tools(["Xvfb"])
+    require_tools([])  # everything there: no skip, no failure

@@ -82,3 +82,28 @@ def test_text_contrast_is_at_least_4_5_to_1_in_light_and_dark(qapp):
             assert contrast(fg, bg) >= 4.5, f"{name} {what}: {contrast(fg, bg):.2f}"
         # A disabled control looks unavailable: its text is not the enabled colour.
         assert palette.color(G.Disabled, R.ButtonText) != palette.color(R.ButtonText), name
+
+
+def test_alt_down_opens_a_date_pickers_calendar_from_the_keyboard(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from reflectjournal.gui.date_fields import DatePicker
+
+    for picker in (OptionalDatePicker(None), DatePicker(QDate(2026, 3, 14))):
+        qtbot.addWidget(picker)
+        picker.resize(200, 30)
+        picker.show()
+        picker.setFocus()
+        qtbot.keyClick(picker, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+        calendar = picker.calendarWidget()
+        qtbot.waitUntil(calendar.isVisible)
+        if isinstance(picker, OptionalDatePicker):
+            assert picker.iso() is None  # opening it chose nothing
+        else:
+            assert (calendar.yearShown(), calendar.monthShown()) == (2026, 3)
+            # Arrows move the day, Enter takes it.
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+            qtbot.waitUntil(lambda p=picker: not p.calendarWidget().isVisible())
+            assert picker.date() == QDate(2026, 3, 15)
+        calendar.window().hide()

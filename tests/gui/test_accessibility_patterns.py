@@ -113,6 +113,13 @@ def test_enter_on_a_heat_map_cell_drills_down(qtbot, window):
     row = next(r for r, n in enumerate(names) if n.endswith("burnout"))
     column = next(r for r, n in enumerate(names) if n.endswith("workforce pressures"))
     assert heat.item(row, column).text() == "2"
+    # What a screen reader hears for that cell and its column, read through Qt's accessibility.
+    from PySide6.QtGui import QAccessible
+
+    table = QAccessible.queryAccessibleInterface(heat)
+    spoken = {table.child(i).text(QAccessible.Text.Name) for i in range(table.childCount())}
+    assert "Burnout with Workforce pressures: 2 entries together" in spoken
+    assert {"Burnout", "Workforce pressures"} <= spoken  # the column headers, not "1", "2"
     heat.setFocus()
     heat.setCurrentCell(row, column)
     qtbot.keyClick(heat, Qt.Key.Key_Return)
