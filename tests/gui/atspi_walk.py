@@ -14,8 +14,10 @@ description of every focusable control without a name.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -41,12 +43,19 @@ ITEMS = {
 CONTAINERS_OF_ITEMS = {Atspi.Role.TABLE, Atspi.Role.TREE_TABLE, Atspi.Role.TREE, Atspi.Role.LIST}
 
 
+def _stop_with_parent() -> None:
+    # A walk killed hard (timeout, crash) must not leave Xvfb or the app behind: the kernel
+    # stops them when the walker goes (PR_SET_PDEATHSIG).
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+
+
 def start_xvfb() -> tuple[subprocess.Popen, str]:
     read, write = os.pipe()
     xvfb = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
         pass_fds=(write,),
         stderr=subprocess.DEVNULL,
+        preexec_fn=_stop_with_parent,
     )
     os.close(write)
     with os.fdopen(read) as pipe:
@@ -161,6 +170,7 @@ def main() -> int:
             stdout=subprocess.PIPE,
             text=True,
             env=env,
+            preexec_fn=_stop_with_parent,
         )
         assert app_process.stdin is not None and app_process.stdout is not None
         if app_process.stdout.readline().strip() != "ready":
