@@ -27,6 +27,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -153,6 +154,7 @@ def _created(item: dict[str, Any]) -> datetime | str:
 
 
 _CODE = re.compile(r"(```.*?(?:```|\Z)|`[^`\n]*`)", re.S)
+_ESCAPED = itemgetter(1)
 
 
 def unescape(text: str) -> str:
@@ -160,7 +162,9 @@ def unescape(text: str) -> str:
     if "\\" not in text:
         return text
     parts = _CODE.split(text)
-    return "".join(p if i % 2 else _ESCAPE.sub(r"\1", p) for i, p in enumerate(parts))
+    # itemgetter(1) hands back the escaped character from C; the template r"\1" is expanded in
+    # Python for every match (1.5 million in a 100k-entry export: ~2 s).
+    return "".join(p if i % 2 else _ESCAPE.sub(_ESCAPED, p) for i, p in enumerate(parts))
 
 
 def split_title(text: str) -> tuple[str, str]:
