@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from reflectjournal.services.entries import Entry, EntryComment
+from reflectjournal.services.entries import CapabilityRating, Entry, EntryComment
 from reflectjournal.services.people import Person
 from reflectjournal.services.tags import TagUsage
 
@@ -53,6 +53,18 @@ def entry_json(entry: Entry, *, detail: bool = False) -> dict[str, Any]:
     if entry.is_shared:
         data["from"] = entry.sender
     return data
+
+
+def rating_json(rating: CapabilityRating) -> dict[str, Any]:
+    """``rate --json``: the rating as recorded (its id stays a number)."""
+    return {
+        "id": rating.id,
+        "slug": rating.slug,
+        "name": rating.name,
+        "value": rating.value,
+        "date": rating.date,
+        "note": rating.note,
+    }
 
 
 def person_json(person: Person) -> dict[str, Any]:
