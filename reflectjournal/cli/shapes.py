@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     )
     from reflectjournal.services.frameworks import FrameworkInfo
     from reflectjournal.services.review import Measure, Review
+    from reflectjournal.services.sharing.identity import Contact, IdentitySummary, ImportedContact
 
 
 def comment_json(comment: EntryComment) -> dict[str, Any]:
@@ -64,6 +65,39 @@ def rating_json(rating: CapabilityRating) -> dict[str, Any]:
         "value": rating.value,
         "date": rating.date,
         "note": rating.note,
+    }
+
+
+def identity_json(identity: IdentitySummary) -> dict[str, Any]:
+    """``identity --json``."""
+    return {"name": identity.name, "fingerprint": identity.fingerprint}
+
+
+def contact_json(contact: Contact, verified: str | None) -> dict[str, Any]:
+    """One of ``contact list --json``; ``verified`` is the day the fingerprint was
+    compared, or null."""
+    return {
+        "id": contact.id,
+        "name": contact.name,
+        "role": str(contact.role),
+        "fingerprint": contact.fingerprint,
+        "verified": verified,
+    }
+
+
+def imported_contact_json(
+    imported: ImportedContact, verified: str | None, warnings: list[str]
+) -> dict[str, Any]:
+    """``contact import --json``: the contact, what the import did, and look-alike names."""
+    contact = imported.contact
+    return {
+        "id": contact.id,
+        "name": contact.name,
+        "role": str(contact.role),
+        "fingerprint": contact.fingerprint,
+        "status": str(imported.status),
+        "verified": verified,
+        "warnings": warnings,
     }
 
 
