@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from reflectjournal.services.frameworks import FrameworkInfo
     from reflectjournal.services.review import Measure, Review
     from reflectjournal.services.sharing.identity import Contact, IdentitySummary, ImportedContact
+    from reflectjournal.services.sharing.share import ShareFinding
 
 
 def comment_json(comment: EntryComment) -> dict[str, Any]:
@@ -98,6 +99,19 @@ def imported_contact_json(
         "status": str(imported.status),
         "verified": verified,
         "warnings": warnings,
+    }
+
+
+def share_finding_json(finding: ShareFinding) -> dict[str, Any]:
+    """One of ``share preview`` / ``share export``'s ``findings``."""
+    return {
+        "entry": finding.entry,
+        "date": finding.date,
+        "field": finding.field,
+        "kind": finding.kind,
+        "label": finding.label,
+        "text": finding.text,
+        "context": finding.context,
     }
 
 

@@ -251,12 +251,16 @@ def _print_findings(findings: list[dict], stream=None) -> None:
         )
 
 
+def _findings(plan) -> list[dict]:
+    return [shapes.share_finding_json(f) for f in plan.findings]
+
+
 def cmd_share_preview(args) -> int:
     with _workspace(args) as ws:
         plan = ws.sharing.plan(_request(args))
     return output.reply(
         args,
-        {"to": plan.person["name"], "payload": plan.payload, "findings": plan.findings},
+        {"to": plan.person["name"], "payload": plan.payload, "findings": _findings(plan)},
         lambda _: _print_plan(plan),
     )
 
@@ -276,7 +280,7 @@ def _print_plan(plan) -> None:
     output.say()
     if plan.findings:
         output.say(f"Privacy check: {plural(len(plan.findings), 'likely patient identifier')}:")
-        _print_findings(plan.findings)
+        _print_findings(_findings(plan))
     else:
         output.say("Privacy check: nothing found.")
 
@@ -307,7 +311,7 @@ def cmd_share_export(args) -> int:
         "out": str(args.out),
         "entries": plan.count,
         "messages": plan.messages,
-        "findings": plan.findings,
+        "findings": _findings(plan),
     }
     text = (
         f"Wrote {plural(plan.count, 'entry')} for {plan.person['name']} to {args.out} "

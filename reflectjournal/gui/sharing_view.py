@@ -543,7 +543,7 @@ class ShareDialog(QDialog):
         # The payload itself, pretty-printed: what is shown is byte for byte what is sealed.
         self.preview.setPlainText(json.dumps(self.plan.payload, ensure_ascii=False, indent=2))
         for f in self.plan.findings:
-            self.findings.addItem(f"{f['label']} in “{f['entry']}” ({f['field']}): {f['context']}")
+            self.findings.addItem(f"{f.label} in “{f.entry}” ({f.field}): {f.context}")
         count = len(self.plan.findings)
         allow(self.redact_button, count > 0, "No likely patient identifiers were found.")
         allow(

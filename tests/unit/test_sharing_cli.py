@@ -120,6 +120,10 @@ def test_privacy_check_lists_hits_and_writes_nothing(two, tmp_path):
     report = json.loads(out)  # still exactly one JSON document
     assert code == 1 and report["written"] is False
     assert {f["kind"] for f in report["findings"]} == {"sensitive-name", "phone"}
+    keys = ["entry", "date", "field", "kind", "label", "text", "context"]
+    assert all(list(f) == keys for f in report["findings"])
+    code, out, _ = leader("share", "preview", "--to", "Bob Mentor", "--json")
+    assert json.loads(out)["findings"] == report["findings"]
 
     code, out, _ = leader(
         "share", "export", "--to", "Bob Mentor", "--out", str(packet), "--allow-identifiers"

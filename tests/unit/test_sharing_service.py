@@ -255,8 +255,16 @@ def test_privacy_check_blocks_redacts_or_sends_anyway(pair, tmp_path):
         "Saw mrs  jones today, NHS 943 476 5919, lives near SW1A 1AA.", visibility="mentor"
     )
     out = tmp_path / "s.rjp"
+    planned = leader.sharing.plan(ShareRequest(to="Bob Mentor")).findings
+    entry = leader.journal.entries()[0]
+    assert {(f.field, f.kind, f.text) for f in planned if f.kind == "nhs-number"} == {
+        ("title", "nhs-number", "943 476 5919"),
+        ("body", "nhs-number", "943 476 5919"),
+    }
+    assert {(f.entry, f.date) for f in planned} == {(entry.title, entry.created[:10])}
     with pytest.raises(PrivacyCheckFailed) as info:
         leader.sharing.export_share(ShareRequest(to="Bob Mentor"), out)
+    assert info.value.findings == [dataclasses.asdict(f) for f in planned]
     kinds = sorted({f["kind"] for f in info.value.findings})
     assert kinds == ["nhs-number", "postcode", "sensitive-name"]
     assert not out.exists()

@@ -93,7 +93,7 @@ class Outgoing:
             return
         hits = shares._scan(item, checks)
         if hits and not row["allow_identifiers"]:
-            sentence = _held_sentence(row["title"], row["name"], [h["label"] for h in hits])
+            sentence = _held_sentence(row["title"], row["name"], [h.label for h in hits])
             self._mark_seen(row, held=sentence)
             return
         version = row["version"] + 1

@@ -45,13 +45,26 @@ class ShareRequest:
     redact: bool = False  # replace every privacy finding with a marker before sealing
 
 
+@dataclass(frozen=True)
+class ShareFinding:
+    """A likely patient identifier in an entry about to be shared."""
+
+    entry: str  # the entry's title, to show where it is
+    date: str  # the entry's day, as sent
+    field: str  # title | body | section KEY
+    kind: str  # privacy.KINDS
+    label: str
+    text: str
+    context: str
+
+
 @dataclass
 class SharePlan:
     """Exactly what would be sealed, and what the privacy check found in it."""
 
     person: dict[str, Any]
     payload: dict[str, Any]
-    findings: list[dict[str, Any]]
+    findings: list[ShareFinding]
     messages: int = 0  # in the file written (new versions, withdrawals, comments, receipts)
 
     @property
@@ -86,7 +99,8 @@ class ShareService:
         names = self._sensitive_names()
         checker = PrivacyService(self.db)
         fine = checker.fine_names()
-        entries, findings = [], []
+        entries: list[dict[str, Any]] = []
+        findings: list[ShareFinding] = []
         for row in self._rows(visibility, request):
             item = self._outgoing(row, recipient_fp, request.include_mood)
             # The user's remembered choices for this entry (privacy.service): "redact" ones
@@ -149,7 +163,7 @@ class ShareService:
         return item
 
     @staticmethod
-    def _scan(item: dict[str, Any], checks: dict[str, Any]) -> list[dict[str, Any]]:
+    def _scan(item: dict[str, Any], checks: dict[str, Any]) -> list[ShareFinding]:
         hits = []
         fields = [("title", item["title"]), ("body", item["body"])]
         # A model entry's sections are cut from its body: report a hit once, not twice.
@@ -159,15 +173,9 @@ class ShareService:
         for where, text in fields:
             for f in _findings(text, checks):
                 hits.append(
-                    {
-                        "entry": item["title"],
-                        "date": item["date"],
-                        "field": where,
-                        "kind": f.kind,
-                        "label": f.label,
-                        "text": f.text,
-                        "context": f.context,
-                    }
+                    ShareFinding(
+                        item["title"], item["date"], where, f.kind, f.label, f.text, f.context
+                    )
                 )
         return hits
 
