@@ -116,7 +116,7 @@ def reminder_text(workspace: Workspace, today: date | None = None) -> str:
         parts.append(f"{_actions(len(r['actions']))} due today or overdue ({overdue} overdue)")
     if r["sessions"]:
         s = r["sessions"][0]
-        parts.append(f"next session: {s['with'] or 'someone'} on {date_text(s['date'])}")
+        parts.append(f"next session: {s.with_name or 'someone'} on {date_text(s.date)}")
     if r.get("retention"):
         parts.append(f"notes on {len(r['retention'])} past your retention period (see Caseload)")
     return "; ".join(parts)
@@ -418,10 +418,10 @@ class CoachingView(QWidget):
             number = held + 1
         rich(self.agreement, agreement_html(agreement, mentoring, number))
         for s in view["sessions"]:
-            ahead = "  (coming up)" if s["upcoming"] else ""
-            when = datetime_text(s["date"], as_stored_offset=True)
-            item = QListWidgetItem(f"{when}  {s['title']}{ahead}")
-            item.setData(ROLE, int(s["id"]))
+            ahead = "  (coming up)" if s.upcoming else ""
+            when = datetime_text(s.date, as_stored_offset=True)
+            item = QListWidgetItem(f"{when}  {s.title}{ahead}")
+            item.setData(ROLE, s.id)
             self.sessions.addItem(item)
         if not view["sessions"]:
             button = self.new_session.text()

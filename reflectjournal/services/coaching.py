@@ -38,6 +38,48 @@ class ActionDraft:
     due: str | date | None = None
 
 
+@dataclass(frozen=True)
+class LinkedEntry:
+    """An entry the person shared, discussed in a session."""
+
+    id: int
+    title: str
+    created: datetime  # in the writer's own offset
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """A session as listed (the CLI's JSON: ``cli/shapes.session_json``)."""
+
+    id: int
+    entry_id: int
+    with_name: str | None  # None once the person was removed with their sessions kept
+    date: datetime  # in the writer's own offset
+    title: str
+    agenda: str
+    upcoming: bool
+    open_actions: int
+
+
+@dataclass(frozen=True)
+class Session:
+    """One session with its notes, links and actions (``session show``)."""
+
+    id: int
+    entry_id: int
+    with_name: str | None
+    date: datetime
+    title: str
+    agenda: str
+    upcoming: bool
+    notes: str
+    model: str | None
+    sections: tuple[tuple[str, str], ...]  # (key, text) in the model's order
+    tags: tuple[str, ...]
+    linked_entries: tuple[LinkedEntry, ...]
+    actions: tuple[dict[str, Any], ...]
+
+
 class CoachingService(ActionsMixin):
     def __init__(self, db: Database, journal: JournalService, people: PeopleService):
         self.db = db
@@ -184,7 +226,7 @@ class CoachingService(ActionsMixin):
         )
         return found
 
-    def get_session(self, session_id: int | str, today: date | None = None) -> dict[str, Any]:
+    def get_session(self, session_id: int | str, today: date | None = None) -> Session:
         row = self._session_row(session_id)
         entry = self.journal.entry(row["entry_id"])
         linked = self.db.query(
@@ -192,26 +234,35 @@ class CoachingService(ActionsMixin):
             "JOIN entry e ON e.id = l.entry_id WHERE l.session_id = ? ORDER BY e.created",
             (row["id"],),
         )
-        return {
-            **self._session_json(row, entry.title, entry.created),
-            "notes": entry.body,
-            "model": entry.model,
-            "sections": dict(entry.sections),
-            "tags": list(entry.tags),
-            "linked_entries": [
-                {
-                    "id": str(r["id"]),
-                    "title": r["title"],
-                    "created": from_storage(r["created"], r["created_offset"]).isoformat(),
-                }
+        name = None
+        if row["person_id"] is not None:
+            name = self.db.scalar("SELECT name FROM person WHERE id = ?", (row["person_id"],))
+        return Session(
+            id=row["id"],
+            entry_id=row["entry_id"],
+            with_name=name,
+            date=datetime.fromisoformat(entry.created),
+            title=entry.title,
+            agenda=row["agenda"],
+            upcoming=row["date"] > now_utc().isoformat(),
+            notes=entry.body,
+            model=entry.model,
+            sections=entry.sections,
+            tags=entry.tags,
+            linked_entries=tuple(
+                LinkedEntry(
+                    id=r["id"],
+                    title=r["title"],
+                    created=from_storage(r["created"], r["created_offset"]),
+                )
                 for r in linked
-            ],
-            "actions": self.list_actions(session_id=row["id"], today=today),
-        }
+            ),
+            actions=tuple(self.list_actions(session_id=row["id"], today=today)),
+        )
 
     def list_sessions(
         self, person: str | int | None = None, *, upcoming_only: bool = False
-    ) -> list[dict[str, Any]]:
+    ) -> list[SessionSummary]:
         """Sessions, newest first, without their notes."""
         sql = (
             "SELECT s.*, e.title, e.created, e.created_offset, p.name AS person_name, "
@@ -229,28 +280,20 @@ class CoachingService(ActionsMixin):
             sql += " AND s.date > ?"
             params.append(now_utc().isoformat())
         rows = self.db.query(sql + " ORDER BY s.date DESC, s.id DESC", params)
-        result = []
-        for r in rows:
-            created = from_storage(r["created"], r["created_offset"]).isoformat()
-            item = self._session_json(r, r["title"], created, r["person_name"])
-            item["open_actions"] = r["open_actions"]
-            result.append(item)
-        return result
-
-    def _session_json(
-        self, row: Row, title: str, created: str, name: str | None = None
-    ) -> dict[str, Any]:
-        if name is None and row["person_id"] is not None:
-            name = self.db.scalar("SELECT name FROM person WHERE id = ?", (row["person_id"],))
-        return {
-            "id": str(row["id"]),
-            "entry_id": str(row["entry_id"]),
-            "with": name,
-            "date": created,
-            "title": title,
-            "agenda": row["agenda"],
-            "upcoming": row["date"] > now_utc().isoformat(),
-        }
+        now = now_utc().isoformat()
+        return [
+            SessionSummary(
+                id=r["id"],
+                entry_id=r["entry_id"],
+                with_name=r["person_name"],
+                date=from_storage(r["created"], r["created_offset"]),
+                title=r["title"],
+                agenda=r["agenda"],
+                upcoming=r["date"] > now,
+                open_actions=r["open_actions"],
+            )
+            for r in rows
+        ]
 
     # ---- who the owner is ----------------------------------------------------------------
 
@@ -276,8 +319,8 @@ class CoachingService(ActionsMixin):
             for a in self.list_actions(open_only=True, today=today)
             if a["state"] in ("overdue", "due-today")
         ]
-        upcoming = [s for s in self.list_sessions(upcoming_only=True) if s["upcoming"]]
-        upcoming.sort(key=lambda s: s["date"])
+        upcoming = [s for s in self.list_sessions(upcoming_only=True) if s.upcoming]
+        upcoming.sort(key=lambda s: s.date)
         from reflectjournal.services import retention
 
         months = retention.months_setting(self.db)

@@ -41,29 +41,31 @@ def test_session_round_trip_with_grow_sections_links_and_actions(coach):
         linked_entries=[shared],
     )
     got = ws.coaching.get_session(sid, today=date(2025, 3, 18))
-    assert got["with"] == "Sam Patel"
-    assert got["title"] == "Session with Sam Patel"
-    assert got["agenda"] == "Rota; the restructure"
-    assert got["model"] == "grow"
-    assert got["sections"] == {
+    assert got.id == sid
+    assert got.with_name == "Sam Patel"
+    assert got.title == "Session with Sam Patel"
+    assert got.agenda == "Rota; the restructure"
+    assert got.date == _at("2025-03-17T10:00")
+    assert got.model == "grow"
+    assert dict(got.sections) == {
         "goal": "Leave with a plan for the rota.",
         "way-forward": "- Talk to HR",
     }
-    assert "## Goal" in got["notes"] and "## Way forward" in got["notes"]
-    assert got["tags"] == ["workforce-pressures", "change-fatigue"]
-    assert [e["id"] for e in got["linked_entries"]] == [str(shared)]
-    assert [(a["text"], a["owner"], a["due"], a["state"]) for a in got["actions"]] == [
+    assert "## Goal" in got.notes and "## Way forward" in got.notes
+    assert got.tags == ("workforce-pressures", "change-fatigue")
+    assert [e.id for e in got.linked_entries] == [shared]
+    assert [(a["text"], a["owner"], a["due"], a["state"]) for a in got.actions] == [
         ("Talk to HR about bank staff", "Sam Patel", "2025-03-20", "due-soon"),
         ("Send Sam the article on rostering", None, None, "open"),
     ]
     # The notes are an entry of kind session: search finds them.
-    assert [str(e.id) for e in ws.journal.found("rota plan")] == [got["entry_id"]]
+    assert [e.id for e in ws.journal.found("rota plan")] == [got.entry_id]
 
     ws.coaching.edit_session(sid, agenda="Rota only", tags=["resilience"], linked_entries=[])
     again = ws.coaching.get_session(sid)
-    assert again["agenda"] == "Rota only"
-    assert again["tags"] == ["resilience"]
-    assert again["linked_entries"] == []
+    assert again.agenda == "Rota only"
+    assert again.tags == ("resilience",)
+    assert again.linked_entries == ()
 
 
 def test_session_list_filters_by_person_and_marks_upcoming(coach):
@@ -73,12 +75,13 @@ def test_session_list_filters_by_person_and_marks_upcoming(coach):
     future = datetime.now().astimezone() + timedelta(days=3)
     ws.coaching.add_session("Sam Patel", when=future, title="Next one")
     sam = ws.coaching.list_sessions("Sam Patel")
-    assert [s["title"] for s in sam] == ["Next one", "Session with Sam Patel"]
-    assert [s["upcoming"] for s in sam] == [True, False]
+    assert [s.title for s in sam] == ["Next one", "Session with Sam Patel"]
+    assert [s.upcoming for s in sam] == [True, False]
+    assert sam[1].date == _at("2025-01-10T09:00") and sam[1].open_actions == 0
     assert len(ws.coaching.list_sessions()) == 3
     ahead = ws.coaching.list_sessions(upcoming_only=True)
-    assert [(s["title"], s["with"]) for s in ahead] == [("Next one", "Sam Patel")]
-    assert [s["title"] for s in ws.coaching.list_sessions("Alex Kim", upcoming_only=True)] == []
+    assert [(s.title, s.with_name) for s in ahead] == [("Next one", "Sam Patel")]
+    assert ws.coaching.list_sessions("Alex Kim", upcoming_only=True) == []
 
 
 def test_bad_session_input_changes_nothing(coach):
@@ -141,7 +144,7 @@ def test_reminders_list_due_actions_and_upcoming_sessions(coach):
     ws.coaching.add_session("Alex Kim", when=ahead, notes="Coming.")
     reminders = ws.coaching.reminders(today)
     assert [a["text"] for a in reminders["actions"]] == ["Overdue", "Due today"]
-    assert [s["with"] for s in reminders["sessions"]] == ["Alex Kim"]
+    assert [s.with_name for s in reminders["sessions"]] == ["Alex Kim"]
 
 
 def test_reflection_action_plan_becomes_actions_once(coach):
@@ -188,13 +191,13 @@ def test_delete_person_keep_or_delete_sessions(coach):
     result = ws.coaching.delete_person("Sam Patel", sessions="keep")
     assert result == {"name": "Sam Patel", "mode": "keep", "sessions": 1, "actions": 2}
     kept = ws.coaching.get_session(sid)
-    assert kept["notes"] == "Kept notes." and kept["with"] is None
+    assert kept.notes == "Kept notes." and kept.with_name is None
     texts = {a["text"]: a["status"] for a in ws.coaching.list_actions()}
     assert texts == {"Sam's action (Sam Patel)": "dropped", "Mine, from Sam's session": "open"}
 
     ws.coaching.add_session("Alex Kim", notes="Alex notes.", actions=["Alex's action"])
     ws.coaching.delete_person("Alex Kim", sessions="delete")
-    assert [s["id"] for s in ws.coaching.list_sessions()] == [str(sid)]
+    assert [s.id for s in ws.coaching.list_sessions()] == [sid]
     assert ws.db.scalar("SELECT count(*) FROM entry WHERE body = 'Alex notes.'") == 0
     assert "Alex's action" not in {a["text"] for a in ws.coaching.list_actions()}
 
