@@ -179,15 +179,15 @@ def cmd_person_list(args) -> int:
 def cmd_person_delete(args) -> int:
     with workspace(args) as ws:
         result = ws.coaching.delete_person(args.name, sessions=args.sessions or "")
-    if result["mode"] == "keep":
+    if result.sessions_kept:
         output.say(
-            f"Removed {result['name']}; {plural(result['sessions'], 'session')} kept "
+            f"Removed {result.name}; {plural(result.sessions, 'session')} kept "
             "and their open actions dropped."
         )
     else:
         output.say(
-            f"Removed {result['name']} with {plural(result['sessions'], 'session')} "
-            f"and {plural(result['actions'], 'action')}."
+            f"Removed {result.name} with {plural(result.sessions, 'session')} "
+            f"and {plural(result.actions, 'action')}."
         )
     return 0
 

@@ -151,9 +151,9 @@ class SessionDialog(QDialog):
 
         self.linked = QListWidget()
         self.linked.setAccessibleName("Shared entries discussed")
-        for e in workspace.coaching.person_overview(person.id)["shared"]:
-            item = QListWidgetItem(f"{date_text(e['created'])}  {e['title']}")
-            item.setData(Qt.ItemDataRole.UserRole, int(e["id"]))
+        for e in workspace.coaching.person_overview(person.id).shared:
+            item = QListWidgetItem(f"{date_text(e.created)}  {e.title}")
+            item.setData(Qt.ItemDataRole.UserRole, e.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.linked.addItem(item)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from reflectjournal.domain.enums import Scale
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.actions import (  # noqa: F401 - re-exported
     STATUSES,
@@ -78,6 +79,48 @@ class Session:
     tags: tuple[str, ...]
     linked_entries: tuple[LinkedEntry, ...]
     actions: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class SharedByPerson:
+    """An entry a person shared with the owner, as their page lists it."""
+
+    id: int
+    title: str
+    created: datetime  # in the writer's own offset
+    mood: Scale | None
+    energy: Scale | None
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    """A tag in what a person shared, and on how many of those entries."""
+
+    slug: str
+    name: str
+    category: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PersonOverview:
+    """A person's page: sessions, open actions, what they shared, their themes."""
+
+    person: Person
+    sessions: tuple[SessionSummary, ...]
+    actions: tuple[dict[str, Any], ...]
+    shared: tuple[SharedByPerson, ...]
+    themes: tuple[ThemeCount, ...]  # the twelve commonest, most first
+
+
+@dataclass(frozen=True)
+class PersonRemoved:
+    """What `delete_person` did: whose sessions were kept or deleted, and how many."""
+
+    name: str
+    sessions_kept: bool
+    sessions: int  # their sessions (kept or deleted)
+    actions: int  # actions owned by them or agreed in their sessions
 
 
 class CoachingService(ActionsMixin):
@@ -329,7 +372,7 @@ class CoachingService(ActionsMixin):
         )
         return {"actions": due, "sessions": upcoming, "retention": kept}
 
-    def delete_person(self, person: str | int, *, sessions: str) -> dict[str, Any]:
+    def delete_person(self, person: str | int, *, sessions: str) -> PersonRemoved:
         """Remove a person. ``sessions`` must say what happens to their sessions:
 
         - ``keep``: sessions and notes stay (titled with the name); their open actions are
@@ -343,16 +386,14 @@ class CoachingService(ActionsMixin):
             )
         who = self.people.get(person)
         pid = who.id
-        counts = {
-            "sessions": self.db.scalar(
-                "SELECT count(*) FROM coaching_session WHERE person_id = ?", (pid,)
-            ),
-            "actions": self.db.scalar(
-                "SELECT count(*) FROM action WHERE owner_id = ? OR session_id IN "
-                "(SELECT id FROM coaching_session WHERE person_id = ?)",
-                (pid, pid),
-            ),
-        }
+        session_count: int = self.db.scalar(
+            "SELECT count(*) FROM coaching_session WHERE person_id = ?", (pid,)
+        )
+        action_count: int = self.db.scalar(
+            "SELECT count(*) FROM action WHERE owner_id = ? OR session_id IN "
+            "(SELECT id FROM coaching_session WHERE person_id = ?)",
+            (pid, pid),
+        )
         now = now_utc().isoformat()
         with self.db.transaction():
             if sessions == "delete":
@@ -377,9 +418,11 @@ class CoachingService(ActionsMixin):
                     (now, pid),
                 )
             self.db.execute("DELETE FROM person WHERE id = ?", (pid,))
-        return {"name": who.name, "mode": sessions, **counts}
+        return PersonRemoved(
+            who.name, sessions_kept=sessions == "keep", sessions=session_count, actions=action_count
+        )
 
-    def person_overview(self, person: str | int, today: date | None = None) -> dict[str, Any]:
+    def person_overview(self, person: str | int, today: date | None = None) -> PersonOverview:
         """A coachee's page: sessions, open actions, what they shared, their themes."""
         who = self.people.get(person)
         shared = self.db.query(
@@ -394,22 +437,25 @@ class CoachingService(ActionsMixin):
             "GROUP BY t.id ORDER BY n DESC, t.name LIMIT 12",
             (who.id,),
         )
-        return {
-            "person": who,
-            "sessions": self.list_sessions(who.id),
-            "actions": self.list_actions(person=who.id, open_only=True, today=today),
-            "shared": [
-                {
-                    "id": str(r["id"]),
-                    "title": r["title"],
-                    "created": from_storage(r["created"], r["created_offset"]).isoformat(),
-                    "mood": r["mood"],
-                    "energy": r["energy"],
-                }
+        return PersonOverview(
+            person=who,
+            sessions=tuple(self.list_sessions(who.id)),
+            actions=tuple(self.list_actions(person=who.id, open_only=True, today=today)),
+            shared=tuple(
+                SharedByPerson(
+                    id=r["id"],
+                    title=r["title"],
+                    created=from_storage(r["created"], r["created_offset"]),
+                    mood=Scale.parse(r["mood"]),
+                    energy=Scale.parse(r["energy"]),
+                )
                 for r in shared
-            ],
-            "themes": [dict(zip(r.keys(), tuple(r), strict=True)) for r in themes],
-        }
+            ),
+            themes=tuple(
+                ThemeCount(slug=r["slug"], name=r["name"], category=r["category"], count=r["n"])
+                for r in themes
+            ),
+        )
 
 
 def _sections_from_notes(slug: str, notes: str) -> dict[str, str]:

@@ -7,8 +7,14 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from reflectjournal.domain.enums import Scale
 from reflectjournal.errors import NotFound, UsageError
-from reflectjournal.services.coaching import ActionDraft, action_state, split_items
+from reflectjournal.services.coaching import (
+    ActionDraft,
+    PersonRemoved,
+    action_state,
+    split_items,
+)
 
 
 def _at(text: str) -> datetime:
@@ -82,6 +88,50 @@ def test_session_list_filters_by_person_and_marks_upcoming(coach):
     ahead = ws.coaching.list_sessions(upcoming_only=True)
     assert [(s.title, s.with_name) for s in ahead] == [("Next one", "Sam Patel")]
     assert ws.coaching.list_sessions("Alex Kim", upcoming_only=True) == []
+
+
+def test_person_overview_holds_their_sessions_open_actions_shares_and_themes(coach):
+    ws = coach
+    sam = ws.people.get("Sam Patel")
+    older = ws.journal.add(
+        "Short-staffed again.",
+        title="Rota",
+        tags=["workforce-pressures", "resilience"],
+        when=datetime.fromisoformat("2025-03-01T08:00+01:00"),  # written abroad
+        mood=2,
+        kind="shared",
+        sender_id=sam.id,
+        visibility="coach",
+    )
+    newer = ws.journal.add(
+        "Better week.",
+        title="Calmer",
+        tags=["workforce-pressures"],
+        when=_at("2025-03-08T08:00"),
+        energy=4,
+        kind="shared",
+        sender_id=sam.id,
+        visibility="coach",
+    )
+    ws.journal.add("Mine, not Sam's.", tags=["resilience"])
+    sid = ws.coaching.add_session("Sam Patel", when=_at("2025-03-10T09:00"), actions=["Ring HR"])
+    done = ws.coaching.add_action("Read the rota policy", owner="Sam Patel")
+    ws.coaching.set_status(done, "done")
+    ws.coaching.add_session("Alex Kim", notes="Not Sam's.", actions=["Alex's"])
+
+    view = ws.coaching.person_overview("Sam Patel")
+    assert view.person == sam
+    assert [(s.id, s.open_actions) for s in view.sessions] == [(sid, 1)]
+    assert [a["text"] for a in view.actions] == ["Ring HR"]
+    assert [(e.id, e.title, e.mood, e.energy) for e in view.shared] == [
+        (newer, "Calmer", None, Scale.GOOD),
+        (older, "Rota", Scale.LOW, None),
+    ]
+    assert view.shared[1].created.isoformat() == "2025-03-01T08:00:00+01:00"
+    assert [(t.slug, t.count) for t in view.themes] == [
+        ("workforce-pressures", 2),
+        ("resilience", 1),
+    ]
 
 
 def test_bad_session_input_changes_nothing(coach):
@@ -189,14 +239,15 @@ def test_delete_person_keep_or_delete_sessions(coach):
     assert ws.people.find("Sam Patel") is not None
 
     result = ws.coaching.delete_person("Sam Patel", sessions="keep")
-    assert result == {"name": "Sam Patel", "mode": "keep", "sessions": 1, "actions": 2}
+    assert result == PersonRemoved("Sam Patel", sessions_kept=True, sessions=1, actions=2)
     kept = ws.coaching.get_session(sid)
     assert kept.notes == "Kept notes." and kept.with_name is None
     texts = {a["text"]: a["status"] for a in ws.coaching.list_actions()}
     assert texts == {"Sam's action (Sam Patel)": "dropped", "Mine, from Sam's session": "open"}
 
     ws.coaching.add_session("Alex Kim", notes="Alex notes.", actions=["Alex's action"])
-    ws.coaching.delete_person("Alex Kim", sessions="delete")
+    gone = ws.coaching.delete_person("Alex Kim", sessions="delete")
+    assert gone == PersonRemoved("Alex Kim", sessions_kept=False, sessions=1, actions=1)
     assert [s.id for s in ws.coaching.list_sessions()] == [sid]
     assert ws.db.scalar("SELECT count(*) FROM entry WHERE body = 'Alex notes.'") == 0
     assert "Alex's action" not in {a["text"] for a in ws.coaching.list_actions()}
