@@ -309,3 +309,37 @@ def test_cli_people_sessions_and_actions(cli_journal):
     assert code == 0 and "kept" in out
     code, out, _ = cli("person", "list", "--json")
     assert json.loads(out) == []
+
+
+def test_cli_reminders_and_person_delete_say_what_happened(cli_journal):
+    cli = cli_journal
+    assert cli("person", "add", "Sam Patel", "--role", "coachee")[0] == 0
+    ahead = (datetime.now().astimezone() + timedelta(days=2)).replace(second=0, microsecond=0)
+    code, out, err = cli(
+        "session", "add", "--with", "Sam Patel", "--date", ahead.isoformat(), "--title",
+        "Next one", "--action", "Bring the rota", "Plan.", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    session = json.loads(out)
+    assert session["date"] == ahead.isoformat() and session["upcoming"] is True
+    assert cli("action", "add", "Ring HR", "--due", "2020-01-01")[0] == 0
+
+    code, out, err = cli("reminders", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert [a["text"] for a in data["actions"]] == ["Ring HR"]
+    [ahead_json] = data["sessions"]
+    assert {k: ahead_json[k] for k in ("id", "with", "date", "title", "upcoming")} == {
+        "id": session["id"],
+        "with": "Sam Patel",
+        "date": ahead.isoformat(),
+        "title": "Next one",
+        "upcoming": True,
+    }
+    assert ahead_json["open_actions"] == 1
+    code, out, _ = cli("reminders")
+    assert f"Coming up: {ahead:%Y-%m-%d %H:%M}  Next one" in out
+
+    code, out, _ = cli("person", "delete", "Sam Patel", "--sessions", "delete")
+    assert code == 0
+    assert out.strip() == "Removed Sam Patel with 1 session and 1 action."
