@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from reflectjournal.services.entries import Entry, EntryComment
+from reflectjournal.services.entries import CapabilityRating, Entry, EntryComment
 from reflectjournal.services.people import Person
 from reflectjournal.services.tags import TagUsage
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from reflectjournal.services.coaching import Session, SessionSummary
     from reflectjournal.services.frameworks import FrameworkInfo
     from reflectjournal.services.review import Measure, Review
+    from reflectjournal.services.sharing.identity import Contact, IdentitySummary, ImportedContact
 
 
 def comment_json(comment: EntryComment) -> dict[str, Any]:
@@ -54,6 +55,51 @@ def entry_json(entry: Entry, *, detail: bool = False) -> dict[str, Any]:
     if entry.is_shared:
         data["from"] = entry.sender
     return data
+
+
+def rating_json(rating: CapabilityRating) -> dict[str, Any]:
+    """``rate --json``: the rating as recorded (its id stays a number)."""
+    return {
+        "id": rating.id,
+        "slug": rating.slug,
+        "name": rating.name,
+        "value": rating.value,
+        "date": rating.date,
+        "note": rating.note,
+    }
+
+
+def identity_json(identity: IdentitySummary) -> dict[str, Any]:
+    """``identity --json``."""
+    return {"name": identity.name, "fingerprint": identity.fingerprint}
+
+
+def contact_json(contact: Contact, verified: str | None) -> dict[str, Any]:
+    """One of ``contact list --json``; ``verified`` is the day the fingerprint was
+    compared, or null."""
+    return {
+        "id": contact.id,
+        "name": contact.name,
+        "role": str(contact.role),
+        "fingerprint": contact.fingerprint,
+        "verified": verified,
+    }
+
+
+def imported_contact_json(
+    imported: ImportedContact, verified: str | None, warnings: list[str]
+) -> dict[str, Any]:
+    """``contact import --json``: the contact, what the import did, and look-alike names."""
+    contact = imported.contact
+    return {
+        "id": contact.id,
+        "name": contact.name,
+        "role": str(contact.role),
+        "fingerprint": contact.fingerprint,
+        "status": str(imported.status),
+        "verified": verified,
+        "warnings": warnings,
+    }
 
 
 def person_json(person: Person) -> dict[str, Any]:

@@ -575,10 +575,10 @@ class CoachingView(QWidget):
                 self, "Actions", "No reflection written with a model that has an action plan yet."
             )
             return
-        labels = [f"{date_text(r['created'], as_stored_offset=True)}  {r['title']}" for r in rows]
+        labels = [f"{date_text(r.created, as_stored_offset=True)}  {r.title}" for r in rows]
         choice, ok = QInputDialog.getItem(
             self, "Turn an action plan into actions", "Reflection", labels, 0, False
         )
         if ok:
-            turn_plan_into_actions(self.workspace, rows[labels.index(choice)]["id"], self)
+            turn_plan_into_actions(self.workspace, rows[labels.index(choice)].id, self)
             self.refresh()
