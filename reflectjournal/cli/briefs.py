@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reflectjournal.cli.programme_cmds import agreement_json, goal_json
+from reflectjournal.cli.shapes import session_json
 
 
 def theme_json(t) -> dict:
@@ -33,8 +34,8 @@ def brief_json(brief) -> dict:
             if care
             else None
         ),
-        "last_session": brief.last_session,
-        "next_session": brief.next_session,
+        "last_session": session_json(brief.last_session) if brief.last_session else None,
+        "next_session": session_json(brief.next_session) if brief.next_session else None,
         "shared": brief.shared,
         "bring": [
             {"text": b.text, "written": b.written, "arrived": b.arrived} for b in brief.bring

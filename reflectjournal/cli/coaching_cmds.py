@@ -179,15 +179,15 @@ def cmd_person_list(args) -> int:
 def cmd_person_delete(args) -> int:
     with workspace(args) as ws:
         result = ws.coaching.delete_person(args.name, sessions=args.sessions or "")
-    if result["mode"] == "keep":
+    if result.sessions_kept:
         output.say(
-            f"Removed {result['name']}; {plural(result['sessions'], 'session')} kept "
+            f"Removed {result.name}; {plural(result.sessions, 'session')} kept "
             "and their open actions dropped."
         )
     else:
         output.say(
-            f"Removed {result['name']} with {plural(result['sessions'], 'session')} "
-            f"and {plural(result['actions'], 'action')}."
+            f"Removed {result.name} with {plural(result.sessions, 'session')} "
+            f"and {plural(result.actions, 'action')}."
         )
     return 0
 
@@ -226,6 +226,8 @@ def cmd_session_add(args) -> int:
 
     notes = read_text_argument(args.text, required=False) or ""
     when = parse_datetime(args.date) if args.date else None
+    from reflectjournal.cli.shapes import session_json
+
     with workspace(args) as ws:
         session_id = ws.coaching.add_session(
             args.person,
@@ -238,7 +240,7 @@ def cmd_session_add(args) -> int:
             linked_entries=args.link,
             model=args.model,
         )
-        session = ws.coaching.get_session(session_id)
+        session = session_json(ws.coaching.get_session(session_id))
     return output.reply(args, session, session["id"])
 
 
@@ -268,8 +270,10 @@ def cmd_session_export(args) -> int:
 
 
 def cmd_session_list(args) -> int:
+    from reflectjournal.cli.shapes import session_summary_json
+
     with workspace(args) as ws:
-        sessions = ws.coaching.list_sessions(args.person)
+        sessions = [session_summary_json(s) for s in ws.coaching.list_sessions(args.person)]
     return output.reply(args, sessions, _session_lines, empty="No sessions.")
 
 
@@ -284,8 +288,10 @@ def _session_lines(sessions: list[dict]) -> None:
 
 
 def cmd_session_show(args) -> int:
+    from reflectjournal.cli.shapes import session_json
+
     with workspace(args) as ws:
-        session = ws.coaching.get_session(args.id)
+        session = session_json(ws.coaching.get_session(args.id))
     return output.reply(args, session, _session_detail)
 
 
@@ -429,8 +435,12 @@ def cmd_action_from_entry(args) -> int:
 
 
 def cmd_reminders(args) -> int:
+    from reflectjournal.cli.shapes import session_summary_json
+
     with workspace(args) as ws:
         reminders = ws.coaching.reminders()
+    # The sessions ahead are typed (services/coaching.SessionSummary); their JSON is built here.
+    reminders = {**reminders, "sessions": [session_summary_json(s) for s in reminders["sessions"]]}
     return output.reply(args, reminders, _reminder_lines)
 
 

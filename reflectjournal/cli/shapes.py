@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         BackupReport,
         RestoreReport,
     )
+    from reflectjournal.services.coaching import Session, SessionSummary
     from reflectjournal.services.frameworks import FrameworkInfo
     from reflectjournal.services.review import Measure, Review
     from reflectjournal.services.sharing.identity import Contact, IdentitySummary, ImportedContact
@@ -231,3 +232,36 @@ __all__ = [
     "review_json",
     "tag_json",
 ]
+
+
+def _session_head(s: Session | SessionSummary) -> dict[str, Any]:
+    return {
+        "id": str(s.id),
+        "entry_id": str(s.entry_id),
+        "with": s.with_name,
+        "date": s.date.isoformat(),
+        "title": s.title,
+        "agenda": s.agenda,
+        "upcoming": s.upcoming,
+    }
+
+
+def session_summary_json(s: SessionSummary) -> dict[str, Any]:
+    """``session list --json`` (and the sessions of ``reminders --json``)."""
+    return {**_session_head(s), "open_actions": s.open_actions}
+
+
+def session_json(s: Session) -> dict[str, Any]:
+    """``session show --json`` and ``session add --json``."""
+    return {
+        **_session_head(s),
+        "notes": s.notes,
+        "model": s.model,
+        "sections": dict(s.sections),
+        "tags": list(s.tags),
+        "linked_entries": [
+            {"id": str(e.id), "title": e.title, "created": e.created.isoformat()}
+            for e in s.linked_entries
+        ],
+        "actions": list(s.actions),
+    }
