@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reflectjournal.cli.programme_cmds import agreement_json, goal_json
+from reflectjournal.cli.shapes import actions_json
 
 
 def theme_json(t) -> dict:
@@ -19,6 +20,10 @@ def theme_json(t) -> dict:
     }
 
 
+def _session_json(session: dict | None) -> dict | None:
+    return None if session is None else {**session, "actions": actions_json(session["actions"])}
+
+
 def brief_json(brief) -> dict:
     care = brief.care
     return {
@@ -33,14 +38,14 @@ def brief_json(brief) -> dict:
             if care
             else None
         ),
-        "last_session": brief.last_session,
-        "next_session": brief.next_session,
+        "last_session": _session_json(brief.last_session),
+        "next_session": _session_json(brief.next_session),
         "shared": brief.shared,
         "bring": [
             {"text": b.text, "written": b.written, "arrived": b.arrived} for b in brief.bring
         ],
-        "open_actions": brief.open_actions,
-        "closed_actions": brief.closed_actions,
+        "open_actions": actions_json(brief.open_actions),
+        "closed_actions": actions_json(brief.closed_actions),
         "challenges": [theme_json(t) for t in brief.challenges],
         "capabilities_in_focus": [theme_json(t) for t in brief.focus],
         "capabilities_neglected": brief.neglected,

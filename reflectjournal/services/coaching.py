@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from reflectjournal.domain.enums import ActionState
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.actions import (  # noqa: F401 - re-exported
     STATUSES,
+    Action,
     ActionsMixin,
     action_state,
     is_overdue,
@@ -274,7 +276,7 @@ class CoachingService(ActionsMixin):
         due = [
             a
             for a in self.list_actions(open_only=True, today=today)
-            if a["state"] in ("overdue", "due-today")
+            if a.state in (ActionState.OVERDUE, ActionState.DUE_TODAY)
         ]
         upcoming = [s for s in self.list_sessions(upcoming_only=True) if s["upcoming"]]
         upcoming.sort(key=lambda s: s["date"])
