@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reflectjournal.cli.programme_cmds import agreement_json, goal_json
-from reflectjournal.cli.shapes import actions_json
+from reflectjournal.cli.shapes import actions_json, session_json
 
 
 def theme_json(t) -> dict:
@@ -20,10 +20,6 @@ def theme_json(t) -> dict:
     }
 
 
-def _session_json(session: dict | None) -> dict | None:
-    return None if session is None else {**session, "actions": actions_json(session["actions"])}
-
-
 def brief_json(brief) -> dict:
     care = brief.care
     return {
@@ -38,8 +34,8 @@ def brief_json(brief) -> dict:
             if care
             else None
         ),
-        "last_session": _session_json(brief.last_session),
-        "next_session": _session_json(brief.next_session),
+        "last_session": session_json(brief.last_session) if brief.last_session else None,
+        "next_session": session_json(brief.next_session) if brief.next_session else None,
         "shared": brief.shared,
         "bring": [
             {"text": b.text, "written": b.written, "arrived": b.arrived} for b in brief.bring

@@ -184,15 +184,15 @@ def cmd_person_list(args) -> int:
 def cmd_person_delete(args) -> int:
     with workspace(args) as ws:
         result = ws.coaching.delete_person(args.name, sessions=args.sessions or "")
-    if result["mode"] == "keep":
+    if result.sessions_kept:
         output.say(
-            f"Removed {result['name']}; {plural(result['sessions'], 'session')} kept "
+            f"Removed {result.name}; {plural(result.sessions, 'session')} kept "
             "and their open actions dropped."
         )
     else:
         output.say(
-            f"Removed {result['name']} with {plural(result['sessions'], 'session')} "
-            f"and {plural(result['actions'], 'action')}."
+            f"Removed {result.name} with {plural(result.sessions, 'session')} "
+            f"and {plural(result.actions, 'action')}."
         )
     return 0
 
@@ -231,6 +231,8 @@ def cmd_session_add(args) -> int:
 
     notes = read_text_argument(args.text, required=False) or ""
     when = parse_datetime(args.date) if args.date else None
+    from reflectjournal.cli.shapes import session_json
+
     with workspace(args) as ws:
         session_id = ws.coaching.add_session(
             args.person,
@@ -243,8 +245,8 @@ def cmd_session_add(args) -> int:
             linked_entries=args.link,
             model=args.model,
         )
-        session = ws.coaching.get_session(session_id)
-    return output.reply(args, _session_json(session), session["id"])
+        session = session_json(ws.coaching.get_session(session_id))
+    return output.reply(args, session, session["id"])
 
 
 def cmd_session_export(args) -> int:
@@ -273,8 +275,10 @@ def cmd_session_export(args) -> int:
 
 
 def cmd_session_list(args) -> int:
+    from reflectjournal.cli.shapes import session_summary_json
+
     with workspace(args) as ws:
-        sessions = ws.coaching.list_sessions(args.person)
+        sessions = [session_summary_json(s) for s in ws.coaching.list_sessions(args.person)]
     return output.reply(args, sessions, _session_lines, empty="No sessions.")
 
 
@@ -289,18 +293,15 @@ def _session_lines(sessions: list[dict]) -> None:
 
 
 def cmd_session_show(args) -> int:
+    from reflectjournal.cli.shapes import session_json
+
     with workspace(args) as ws:
         session = ws.coaching.get_session(args.id)
-    return output.reply(args, _session_json(session), lambda _: _session_detail(session))
+    data = session_json(session)
+    return output.reply(args, data, lambda _: _session_detail(data, list(session.actions)))
 
 
-def _session_json(session: dict) -> dict:
-    from reflectjournal.cli.shapes import actions_json
-
-    return {**session, "actions": actions_json(session["actions"])}
-
-
-def _session_detail(session: dict) -> None:
+def _session_detail(session: dict, actions: list[Action]) -> None:
     output.say(session["title"])
     output.say(
         f"{session['date'][:16].replace('T', ' ')} · with {session['with'] or 'someone removed'}"
@@ -316,10 +317,10 @@ def _session_detail(session: dict) -> None:
         output.say("Shared entries discussed:")
         for e in session["linked_entries"]:
             output.say(f"  {e['id']}  {e['created'][:10]}  {e['title']}")
-    if session["actions"]:
+    if actions:
         output.say()
         output.say("Actions:")
-        _action_lines(session["actions"])
+        _action_lines(actions)
 
 
 def cmd_session_delete(args) -> int:
@@ -442,10 +443,14 @@ def cmd_action_from_entry(args) -> int:
 
 
 def cmd_reminders(args) -> int:
+    from reflectjournal.cli.shapes import session_summary_json
+
     with workspace(args) as ws:
         reminders = ws.coaching.reminders()
-    data = {**reminders, "actions": actions_json(reminders["actions"])}
-    return output.reply(args, data, lambda _: _reminder_lines(reminders))
+    # Sessions and actions are typed (services/coaching, services/actions); their JSON is built here.
+    shown = {**reminders, "sessions": [session_summary_json(s) for s in reminders["sessions"]]}
+    data = {**shown, "actions": actions_json(reminders["actions"])}
+    return output.reply(args, data, lambda _: _reminder_lines(shown))
 
 
 def _reminder_lines(reminders: dict) -> None:

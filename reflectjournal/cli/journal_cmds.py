@@ -394,8 +394,8 @@ def _framework_lines(frameworks: list[dict]) -> None:
 def cmd_rate(args) -> int:
     with workspace(args) as ws:
         rating_id = ws.journal.rate(args.slug, args.value, args.date, args.note)
-        rating = next(r for r in ws.journal.ratings(args.slug) if r["id"] == rating_id)
-    return output.reply(args, rating, f"Rated {args.slug} {args.value}.")
+        rating = next(r for r in ws.journal.ratings(args.slug) if r.id == rating_id)
+    return output.reply(args, shapes.rating_json(rating), f"Rated {args.slug} {args.value}.")
 
 
 def cmd_passphrase(args) -> int:

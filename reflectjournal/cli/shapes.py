@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from reflectjournal.services.entries import Entry, EntryComment
+from reflectjournal.services.entries import CapabilityRating, Entry, EntryComment
 from reflectjournal.services.people import Person
 from reflectjournal.services.tags import TagUsage
 
@@ -20,8 +20,10 @@ if TYPE_CHECKING:
         BackupReport,
         RestoreReport,
     )
+    from reflectjournal.services.coaching import Session, SessionSummary
     from reflectjournal.services.frameworks import FrameworkInfo
     from reflectjournal.services.review import Measure, Review
+    from reflectjournal.services.sharing.identity import Contact, IdentitySummary, ImportedContact
 
 
 def action_json(action: Action) -> dict[str, Any]:
@@ -79,6 +81,51 @@ def entry_json(entry: Entry, *, detail: bool = False) -> dict[str, Any]:
     if entry.is_shared:
         data["from"] = entry.sender
     return data
+
+
+def rating_json(rating: CapabilityRating) -> dict[str, Any]:
+    """``rate --json``: the rating as recorded (its id stays a number)."""
+    return {
+        "id": rating.id,
+        "slug": rating.slug,
+        "name": rating.name,
+        "value": rating.value,
+        "date": rating.date,
+        "note": rating.note,
+    }
+
+
+def identity_json(identity: IdentitySummary) -> dict[str, Any]:
+    """``identity --json``."""
+    return {"name": identity.name, "fingerprint": identity.fingerprint}
+
+
+def contact_json(contact: Contact, verified: str | None) -> dict[str, Any]:
+    """One of ``contact list --json``; ``verified`` is the day the fingerprint was
+    compared, or null."""
+    return {
+        "id": contact.id,
+        "name": contact.name,
+        "role": str(contact.role),
+        "fingerprint": contact.fingerprint,
+        "verified": verified,
+    }
+
+
+def imported_contact_json(
+    imported: ImportedContact, verified: str | None, warnings: list[str]
+) -> dict[str, Any]:
+    """``contact import --json``: the contact, what the import did, and look-alike names."""
+    contact = imported.contact
+    return {
+        "id": contact.id,
+        "name": contact.name,
+        "role": str(contact.role),
+        "fingerprint": contact.fingerprint,
+        "status": str(imported.status),
+        "verified": verified,
+        "warnings": warnings,
+    }
 
 
 def person_json(person: Person) -> dict[str, Any]:
@@ -199,3 +246,36 @@ __all__ = [
     "review_json",
     "tag_json",
 ]
+
+
+def _session_head(s: Session | SessionSummary) -> dict[str, Any]:
+    return {
+        "id": str(s.id),
+        "entry_id": str(s.entry_id),
+        "with": s.with_name,
+        "date": s.date.isoformat(),
+        "title": s.title,
+        "agenda": s.agenda,
+        "upcoming": s.upcoming,
+    }
+
+
+def session_summary_json(s: SessionSummary) -> dict[str, Any]:
+    """``session list --json`` (and the sessions of ``reminders --json``)."""
+    return {**_session_head(s), "open_actions": s.open_actions}
+
+
+def session_json(s: Session) -> dict[str, Any]:
+    """``session show --json`` and ``session add --json``."""
+    return {
+        **_session_head(s),
+        "notes": s.notes,
+        "model": s.model,
+        "sections": dict(s.sections),
+        "tags": list(s.tags),
+        "linked_entries": [
+            {"id": str(e.id), "title": e.title, "created": e.created.isoformat()}
+            for e in s.linked_entries
+        ],
+        "actions": actions_json(s.actions),
+    }

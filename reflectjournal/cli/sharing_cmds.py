@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reflectjournal.cli import output
+from reflectjournal.cli import output, shapes
 from reflectjournal.services.display import plural
 
 
@@ -138,9 +138,9 @@ def cmd_identity(args) -> int:
         info = ws.sharing.identity.summary()
     return output.reply(
         args,
-        info,
-        f"Name:        {info['name'] or '(not set: use --set-name NAME)'}\n"
-        f"Fingerprint: {info['fingerprint']}",
+        shapes.identity_json(info),
+        f"Name:        {info.name or '(not set: use --set-name NAME)'}\n"
+        f"Fingerprint: {info.fingerprint}",
     )
 
 
@@ -161,22 +161,25 @@ def cmd_contact_import(args) -> int:
     from reflectjournal.services.sharing.files import read_packet_file
 
     data = read_packet_file(args.file, limit=MAX_CONTACT_CARD_BYTES)
+    from reflectjournal.services.sharing.identity import CARD_VERBS
     from reflectjournal.services.sharing.verification import name_warnings
 
     with _workspace(args) as ws:
-        result = ws.sharing.contacts.import_card(data, args.role)
-        result["verified"] = ws.sharing.verified_on(result["fingerprint"])
-    result["warnings"] = name_warnings(result["name"])
-    verb = {"added": "Added", "linked": "Linked keys to", "unchanged": "Already had"}
-    lines = [f"{verb[result['status']]} {result['name']} ({result['role']})."]
-    lines += [f"Warning: {w}" for w in result["warnings"]]
-    lines.append(f"Fingerprint: {result['fingerprint']}")
-    if not result["verified"]:
+        imported = ws.sharing.contacts.import_card(data, args.role)
+        contact = imported.contact
+        verified = ws.sharing.verified_on(contact.fingerprint)
+    warnings = name_warnings(contact.name)
+    lines = [f"{CARD_VERBS[imported.status]} {contact.name} ({contact.role})."]
+    lines += [f"Warning: {w}" for w in warnings]
+    lines.append(f"Fingerprint: {contact.fingerprint}")
+    if not verified:
         lines.append(
             "Ask them to read their fingerprint to you by phone or in person; if it matches, "
-            f"run: reflectjournal contact verify '{result['name']}' '{result['fingerprint']}'"
+            f"run: reflectjournal contact verify '{contact.name}' '{contact.fingerprint}'"
         )
-    return output.reply(args, result, "\n".join(lines))
+    return output.reply(
+        args, shapes.imported_contact_json(imported, verified, warnings), "\n".join(lines)
+    )
 
 
 def cmd_contact_verify(args) -> int:
@@ -223,9 +226,10 @@ def confirm_recipient(ws, person: dict) -> None:
 
 def cmd_contact_list(args) -> int:
     with _workspace(args) as ws:
-        rows = ws.sharing.contacts.list()
-        for r in rows:
-            r["verified"] = ws.sharing.verified_on(r["fingerprint"])
+        rows = [
+            shapes.contact_json(c, ws.sharing.verified_on(c.fingerprint))
+            for c in ws.sharing.contacts.list()
+        ]
     return output.reply(
         args,
         rows,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime, Qt, QTimer
@@ -152,9 +151,9 @@ class SessionDialog(QDialog):
 
         self.linked = QListWidget()
         self.linked.setAccessibleName("Shared entries discussed")
-        for e in workspace.coaching.person_overview(person.id)["shared"]:
-            item = QListWidgetItem(f"{date_text(e['created'])}  {e['title']}")
-            item.setData(Qt.ItemDataRole.UserRole, int(e["id"]))
+        for e in workspace.coaching.person_overview(person.id).shared:
+            item = QListWidgetItem(f"{date_text(e.created)}  {e.title}")
+            item.setData(Qt.ItemDataRole.UserRole, e.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.linked.addItem(item)
@@ -196,17 +195,18 @@ class SessionDialog(QDialog):
 
     def _load(self, session_id: int) -> None:
         s = self.workspace.coaching.get_session(session_id)
-        self.when.setDateTime(wall_clock(datetime.fromisoformat(s["date"]).astimezone()))
-        self.title.setText(s["title"])
-        self.agenda.setText(s["agenda"])
-        self.tags.setText(", ".join(s["tags"]))
-        if s["model"] == "grow":
+        self.when.setDateTime(wall_clock(s.date.astimezone()))
+        self.title.setText(s.title)
+        self.agenda.setText(s.agenda)
+        self.tags.setText(", ".join(s.tags))
+        if s.model == "grow":
             self.use_grow.setChecked(True)
+            sections = dict(s.sections)
             for key, edit in self.sections.items():
-                edit.setPlainText(s["sections"].get(key, ""))
+                edit.setPlainText(sections.get(key, ""))
         else:
-            self.notes.setPlainText(s["notes"])
-        linked = {int(e["id"]) for e in s["linked_entries"]}
+            self.notes.setPlainText(s.notes)
+        linked = {e.id for e in s.linked_entries}
         for i in range(self.linked.count()):
             item = self.linked.item(i)
             if item.data(Qt.ItemDataRole.UserRole) in linked:

@@ -118,7 +118,7 @@ def reminder_text(workspace: Workspace, today: date | None = None) -> str:
         parts.append(f"{_actions(len(r['actions']))} due today or overdue ({overdue} overdue)")
     if r["sessions"]:
         s = r["sessions"][0]
-        parts.append(f"next session: {s['with'] or 'someone'} on {date_text(s['date'])}")
+        parts.append(f"next session: {s.with_name or 'someone'} on {date_text(s.date)}")
     if r.get("retention"):
         parts.append(f"notes on {len(r['retention'])} past your retention period (see Caseload)")
     return "; ".join(parts)
@@ -394,7 +394,7 @@ class CoachingView(QWidget):
             self.discussions.show_person(None)
             return
         view = self.workspace.coaching.person_overview(pid)
-        who = view["person"]
+        who = view.person
         client = who.role in CLIENT_ROLES
         mentoring = who.role in ("mentee", "mentor")
         word = "meeting" if mentoring else "session"
@@ -418,24 +418,24 @@ class CoachingView(QWidget):
             held, _ = self.workspace.programmes.session_count(pid, now_utc().isoformat())
             number = held + 1
         rich(self.agreement, agreement_html(agreement, mentoring, number))
-        for s in view["sessions"]:
-            ahead = "  (coming up)" if s["upcoming"] else ""
-            when = datetime_text(s["date"], as_stored_offset=True)
-            item = QListWidgetItem(f"{when}  {s['title']}{ahead}")
-            item.setData(ROLE, int(s["id"]))
+        for s in view.sessions:
+            ahead = "  (coming up)" if s.upcoming else ""
+            when = datetime_text(s.date, as_stored_offset=True)
+            item = QListWidgetItem(f"{when}  {s.title}{ahead}")
+            item.setData(ROLE, s.id)
             self.sessions.addItem(item)
-        if not view["sessions"]:
+        if not view.sessions:
             button = self.new_session.text()
             _placeholder(self.sessions, f"No {word}s with {who.name} yet; “{button}” starts one.")
-        _fill_actions(self.person_actions, view["actions"])
-        for e in view["shared"]:
-            self.shared.addItem(f"{date_text(e['created'])}  {e['title']}")
-        if not view["shared"]:
+        _fill_actions(self.person_actions, list(view.actions))
+        for e in view.shared:
+            self.shared.addItem(f"{date_text(e.created)}  {e.title}")
+        if not view.shared:
             _placeholder(
                 self.shared,
                 f"Nothing shared by {who.name} yet; packets arrive on Shared with me.",
             )
-        themes = ", ".join(f"{t['name']} ({t['n']})" for t in view["themes"])
+        themes = ", ".join(f"{t.name} ({t.count})" for t in view.themes)
         self.themes.setText(f"Themes in what they shared: {themes}" if themes else "")
         self.themes.setTextFormat(Qt.TextFormat.PlainText)
         self.goals.show_person(who)
@@ -576,10 +576,10 @@ class CoachingView(QWidget):
                 self, "Actions", "No reflection written with a model that has an action plan yet."
             )
             return
-        labels = [f"{date_text(r['created'], as_stored_offset=True)}  {r['title']}" for r in rows]
+        labels = [f"{date_text(r.created, as_stored_offset=True)}  {r.title}" for r in rows]
         choice, ok = QInputDialog.getItem(
             self, "Turn an action plan into actions", "Reflection", labels, 0, False
         )
         if ok:
-            turn_plan_into_actions(self.workspace, rows[labels.index(choice)]["id"], self)
+            turn_plan_into_actions(self.workspace, rows[labels.index(choice)].id, self)
             self.refresh()

@@ -92,12 +92,12 @@ class ShareWithDialog(QDialog):
         current = {r.person_id: r for r in self.exchange.recipients(self.entry_id)}
         contacts = self.workspace.sharing.contacts.list()
         for person in contacts:
-            r = current.get(person["id"])
-            label = recipient_text(r) if r else f"{person['name']} ({person['role']})"
+            r = current.get(person.id)
+            label = recipient_text(r) if r else f"{person.name} ({person.role})"
             item = QListWidgetItem(label)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if r and r.active else Qt.CheckState.Unchecked)
-            item.setData(PERSON_ROLE, (person["name"], bool(r and r.active)))
+            item.setData(PERSON_ROLE, (person.name, bool(r and r.active)))
             self.list.addItem(item)
         if not contacts:
             self.note.setText(

@@ -211,7 +211,7 @@ class FrameworksView(QWidget):
         ratings = list(reversed(self.workspace.journal.ratings(self.current_slug)))
         self.history.setRowCount(len(ratings))
         for number, rating in enumerate(ratings):
-            for column, value in enumerate((rating["date"], str(rating["value"]), rating["note"])):
+            for column, value in enumerate((rating.date, str(rating.value), rating.note)):
                 self.history.setItem(number, column, QTableWidgetItem(value))
         self.history.resizeColumnsToContents()
         self.history.horizontalHeader().setStretchLastSection(True)

@@ -114,7 +114,7 @@ class PairingDialog(QDialog):
         self.who.clear()
         self.who.addItem("Everyone (unless they have a place of their own)", None)
         for person in self.workspace.sharing.contacts.list():
-            self.who.addItem(person["name"], person["name"])
+            self.who.addItem(person.name, person.name)
         self.who.setCurrentIndex(max(0, self.who.findData(current)))
 
     def use_place(self) -> bool:

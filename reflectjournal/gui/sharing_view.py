@@ -41,6 +41,7 @@ from reflectjournal.gui.why_disabled import allow
 from reflectjournal.services.display import date_text, datetime_text, plural
 from reflectjournal.services.entries import Entry, EntryComment
 from reflectjournal.services.sharing import kinds
+from reflectjournal.services.sharing.identity import Contact
 from reflectjournal.services.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -156,13 +157,13 @@ class SharingView(QWidget):
         keep = self.current_entry_id()  # a refresh must not lose the reader's place
         self.tree.clear()
         for sender in self.sharing.senders():
-            top = QTreeWidgetItem([f"{sender['name']}  ({sender['entries']})", ""])
-            top.setToolTip(0, f"Fingerprint {sender['fingerprint']}")
-            fp = QTreeWidgetItem([f"Fingerprint {sender['fingerprint']}", ""])
+            top = QTreeWidgetItem([f"{sender.name}  ({sender.entries})", ""])
+            top.setToolTip(0, f"Fingerprint {sender.fingerprint}")
+            fp = QTreeWidgetItem([f"Fingerprint {sender.fingerprint}", ""])
             fp.setFlags(Qt.ItemFlag.ItemIsEnabled)
             top.addChild(fp)
             for e in self.workspace.journal.entries(
-                EntryFilter(kind="shared", sender_id=sender["id"])
+                EntryFilter(kind="shared", sender_id=sender.person_id)
             ):
                 child = QTreeWidgetItem([e.title, date_text(e.created)])
                 child.setData(0, ENTRY_ROLE, e.id)
@@ -272,7 +273,7 @@ class SharingView(QWidget):
             self.import_packet(path)
 
     def _choose_feedback(self) -> None:
-        senders = [s["name"] for s in self.sharing.senders()]
+        senders = [s.name for s in self.sharing.senders()]
         if not senders:
             self._report("Nobody has shared entries with you, so there is no one to reply to.")
             return
@@ -327,9 +328,9 @@ class ContactsDialog(QDialog):
         # confirm(name, fingerprint) -> bool; a question box unless a test supplies one.
         self.confirm = confirm or self._ask
         info = self.sharing.identity.summary()
-        self.name_edit = QLineEdit(info["name"])
+        self.name_edit = QLineEdit(info.name)
         self.name_edit.setAccessibleName("Your name")
-        self.fingerprint = QLabel(info["fingerprint"])
+        self.fingerprint = QLabel(info.fingerprint)
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.fingerprint.setStyleSheet("font-family: monospace; font-size: 13pt;")
         save_name = QPushButton("Save name")
@@ -376,9 +377,9 @@ class ContactsDialog(QDialog):
     def refresh(self) -> None:
         self.list.clear()
         for c in self.sharing.contacts.list():
-            when = self.sharing.verified_on(c["fingerprint"])
+            when = self.sharing.verified_on(c.fingerprint)
             state = f"verified {when}" if when else "not verified"
-            self.list.addItem(f"{c['name']} ({c['role']}, {state})   {c['fingerprint']}")
+            self.list.addItem(f"{c.name} ({c.role}, {state})   {c.fingerprint}")
 
     def save_name(self) -> None:
         name = self.name_edit.text()
@@ -403,7 +404,7 @@ class ContactsDialog(QDialog):
         self.status.setText(f"Saved your card in {path}.")
         return True
 
-    def import_card(self, path, role: str | None = None) -> dict | None:
+    def import_card(self, path, role: str | None = None) -> Contact | None:
         from reflectjournal.services.sharing.crypto import (
             MAX_CONTACT_CARD_BYTES,
             read_contact_card,
@@ -425,9 +426,9 @@ class ContactsDialog(QDialog):
         except ReflectJournalError as exc:
             self.status.setText(str(exc))
             return None
-        self.status.setText(f"{result['name']} is now a contact ({result['role']}).")
+        self.status.setText(f"{result.contact.name} is now a contact ({result.contact.role}).")
         self.refresh()
-        return result
+        return result.contact
 
     def _ask(self, name: str, fingerprint: str) -> bool:
         from reflectjournal.gui.fingerprint_dialog import confirm_fingerprint
@@ -463,8 +464,8 @@ class ShareDialog(QDialog):
         self.plan: SharePlan | None = None
         self.to = QComboBox()
         for c in self.sharing.contacts.list():
-            if c["role"] in ("mentor", "coach"):
-                self.to.addItem(f"{c['name']} ({c['role']})", c["name"])
+            if c.role in ("mentor", "coach"):
+                self.to.addItem(f"{c.name} ({c.role})", c.name)
         self.tags = QLineEdit(placeholderText="tags, separated by commas (optional)")
         self.since = QLineEdit(placeholderText="e.g. 2026-09-01 (optional)")
         self.include_mood = QCheckBox("Include mood and energy")

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from reflectjournal.gui import operations
 from reflectjournal.services import settings
-from reflectjournal.services.display import date_text
 from reflectjournal.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -71,12 +70,9 @@ def reminder_summary(reminders: dict) -> str:
     sessions = reminders.get("sessions") or []
     if sessions:
         first = sessions[0]
-        try:
-            day = datetime.fromisoformat(first["date"]).astimezone()
-            when = f"{day:%a} {day.day} {day:%b}"
-        except (ValueError, TypeError):
-            when = date_text(str(first["date"]))
-        sentences.append(f"Next session: {first.get('with') or 'someone'} on {when}.")
+        day = first.date.astimezone()
+        when = f"{day:%a} {day.day} {day:%b}"
+        sentences.append(f"Next session: {first.with_name or 'someone'} on {when}.")
     kept = reminders.get("retention") or []
     if kept:  # coaching notes past the retention period the user chose; never deleted silently
         who = "1 person" if len(kept) == 1 else f"{len(kept)} people"

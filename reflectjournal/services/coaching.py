@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from reflectjournal.domain.enums import ActionState
+from reflectjournal.domain.enums import ActionState, Scale
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.actions import (  # noqa: F401 - re-exported
     STATUSES,
@@ -38,6 +38,90 @@ class ActionDraft:
     text: str
     owner: str | int | None = None  # a person's name or id; None = me
     due: str | date | None = None
+
+
+@dataclass(frozen=True)
+class LinkedEntry:
+    """An entry the person shared, discussed in a session."""
+
+    id: int
+    title: str
+    created: datetime  # in the writer's own offset
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """A session as listed (the CLI's JSON: ``cli/shapes.session_json``)."""
+
+    id: int
+    entry_id: int
+    with_name: str | None  # None once the person was removed with their sessions kept
+    date: datetime  # in the writer's own offset
+    title: str
+    agenda: str
+    upcoming: bool
+    open_actions: int
+
+
+@dataclass(frozen=True)
+class Session:
+    """One session with its notes, links and actions (``session show``)."""
+
+    id: int
+    entry_id: int
+    with_name: str | None
+    date: datetime
+    title: str
+    agenda: str
+    upcoming: bool
+    notes: str
+    model: str | None
+    sections: tuple[tuple[str, str], ...]  # (key, text) in the model's order
+    tags: tuple[str, ...]
+    linked_entries: tuple[LinkedEntry, ...]
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
+class SharedByPerson:
+    """An entry a person shared with the owner, as their page lists it."""
+
+    id: int
+    title: str
+    created: datetime  # in the writer's own offset
+    mood: Scale | None
+    energy: Scale | None
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    """A tag in what a person shared, and on how many of those entries."""
+
+    slug: str
+    name: str
+    category: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PersonOverview:
+    """A person's page: sessions, open actions, what they shared, their themes."""
+
+    person: Person
+    sessions: tuple[SessionSummary, ...]
+    actions: tuple[Action, ...]
+    shared: tuple[SharedByPerson, ...]
+    themes: tuple[ThemeCount, ...]  # the twelve commonest, most first
+
+
+@dataclass(frozen=True)
+class PersonRemoved:
+    """What `delete_person` did: whose sessions were kept or deleted, and how many."""
+
+    name: str
+    sessions_kept: bool
+    sessions: int  # their sessions (kept or deleted)
+    actions: int  # actions owned by them or agreed in their sessions
 
 
 class CoachingService(ActionsMixin):
@@ -186,7 +270,7 @@ class CoachingService(ActionsMixin):
         )
         return found
 
-    def get_session(self, session_id: int | str, today: date | None = None) -> dict[str, Any]:
+    def get_session(self, session_id: int | str, today: date | None = None) -> Session:
         row = self._session_row(session_id)
         entry = self.journal.entry(row["entry_id"])
         linked = self.db.query(
@@ -194,26 +278,35 @@ class CoachingService(ActionsMixin):
             "JOIN entry e ON e.id = l.entry_id WHERE l.session_id = ? ORDER BY e.created",
             (row["id"],),
         )
-        return {
-            **self._session_json(row, entry.title, entry.created),
-            "notes": entry.body,
-            "model": entry.model,
-            "sections": dict(entry.sections),
-            "tags": list(entry.tags),
-            "linked_entries": [
-                {
-                    "id": str(r["id"]),
-                    "title": r["title"],
-                    "created": from_storage(r["created"], r["created_offset"]).isoformat(),
-                }
+        name = None
+        if row["person_id"] is not None:
+            name = self.db.scalar("SELECT name FROM person WHERE id = ?", (row["person_id"],))
+        return Session(
+            id=row["id"],
+            entry_id=row["entry_id"],
+            with_name=name,
+            date=datetime.fromisoformat(entry.created),
+            title=entry.title,
+            agenda=row["agenda"],
+            upcoming=row["date"] > now_utc().isoformat(),
+            notes=entry.body,
+            model=entry.model,
+            sections=entry.sections,
+            tags=entry.tags,
+            linked_entries=tuple(
+                LinkedEntry(
+                    id=r["id"],
+                    title=r["title"],
+                    created=from_storage(r["created"], r["created_offset"]),
+                )
                 for r in linked
-            ],
-            "actions": self.list_actions(session_id=row["id"], today=today),
-        }
+            ),
+            actions=tuple(self.list_actions(session_id=row["id"], today=today)),
+        )
 
     def list_sessions(
         self, person: str | int | None = None, *, upcoming_only: bool = False
-    ) -> list[dict[str, Any]]:
+    ) -> list[SessionSummary]:
         """Sessions, newest first, without their notes."""
         sql = (
             "SELECT s.*, e.title, e.created, e.created_offset, p.name AS person_name, "
@@ -231,28 +324,20 @@ class CoachingService(ActionsMixin):
             sql += " AND s.date > ?"
             params.append(now_utc().isoformat())
         rows = self.db.query(sql + " ORDER BY s.date DESC, s.id DESC", params)
-        result = []
-        for r in rows:
-            created = from_storage(r["created"], r["created_offset"]).isoformat()
-            item = self._session_json(r, r["title"], created, r["person_name"])
-            item["open_actions"] = r["open_actions"]
-            result.append(item)
-        return result
-
-    def _session_json(
-        self, row: Row, title: str, created: str, name: str | None = None
-    ) -> dict[str, Any]:
-        if name is None and row["person_id"] is not None:
-            name = self.db.scalar("SELECT name FROM person WHERE id = ?", (row["person_id"],))
-        return {
-            "id": str(row["id"]),
-            "entry_id": str(row["entry_id"]),
-            "with": name,
-            "date": created,
-            "title": title,
-            "agenda": row["agenda"],
-            "upcoming": row["date"] > now_utc().isoformat(),
-        }
+        now = now_utc().isoformat()
+        return [
+            SessionSummary(
+                id=r["id"],
+                entry_id=r["entry_id"],
+                with_name=r["person_name"],
+                date=from_storage(r["created"], r["created_offset"]),
+                title=r["title"],
+                agenda=r["agenda"],
+                upcoming=r["date"] > now,
+                open_actions=r["open_actions"],
+            )
+            for r in rows
+        ]
 
     # ---- who the owner is ----------------------------------------------------------------
 
@@ -278,8 +363,8 @@ class CoachingService(ActionsMixin):
             for a in self.list_actions(open_only=True, today=today)
             if a.state in (ActionState.OVERDUE, ActionState.DUE_TODAY)
         ]
-        upcoming = [s for s in self.list_sessions(upcoming_only=True) if s["upcoming"]]
-        upcoming.sort(key=lambda s: s["date"])
+        upcoming = [s for s in self.list_sessions(upcoming_only=True) if s.upcoming]
+        upcoming.sort(key=lambda s: s.date)
         from reflectjournal.services import retention
 
         months = retention.months_setting(self.db)
@@ -288,7 +373,7 @@ class CoachingService(ActionsMixin):
         )
         return {"actions": due, "sessions": upcoming, "retention": kept}
 
-    def delete_person(self, person: str | int, *, sessions: str) -> dict[str, Any]:
+    def delete_person(self, person: str | int, *, sessions: str) -> PersonRemoved:
         """Remove a person. ``sessions`` must say what happens to their sessions:
 
         - ``keep``: sessions and notes stay (titled with the name); their open actions are
@@ -302,16 +387,14 @@ class CoachingService(ActionsMixin):
             )
         who = self.people.get(person)
         pid = who.id
-        counts = {
-            "sessions": self.db.scalar(
-                "SELECT count(*) FROM coaching_session WHERE person_id = ?", (pid,)
-            ),
-            "actions": self.db.scalar(
-                "SELECT count(*) FROM action WHERE owner_id = ? OR session_id IN "
-                "(SELECT id FROM coaching_session WHERE person_id = ?)",
-                (pid, pid),
-            ),
-        }
+        session_count: int = self.db.scalar(
+            "SELECT count(*) FROM coaching_session WHERE person_id = ?", (pid,)
+        )
+        action_count: int = self.db.scalar(
+            "SELECT count(*) FROM action WHERE owner_id = ? OR session_id IN "
+            "(SELECT id FROM coaching_session WHERE person_id = ?)",
+            (pid, pid),
+        )
         now = now_utc().isoformat()
         with self.db.transaction():
             if sessions == "delete":
@@ -336,9 +419,11 @@ class CoachingService(ActionsMixin):
                     (now, pid),
                 )
             self.db.execute("DELETE FROM person WHERE id = ?", (pid,))
-        return {"name": who.name, "mode": sessions, **counts}
+        return PersonRemoved(
+            who.name, sessions_kept=sessions == "keep", sessions=session_count, actions=action_count
+        )
 
-    def person_overview(self, person: str | int, today: date | None = None) -> dict[str, Any]:
+    def person_overview(self, person: str | int, today: date | None = None) -> PersonOverview:
         """A coachee's page: sessions, open actions, what they shared, their themes."""
         who = self.people.get(person)
         shared = self.db.query(
@@ -353,22 +438,25 @@ class CoachingService(ActionsMixin):
             "GROUP BY t.id ORDER BY n DESC, t.name LIMIT 12",
             (who.id,),
         )
-        return {
-            "person": who,
-            "sessions": self.list_sessions(who.id),
-            "actions": self.list_actions(person=who.id, open_only=True, today=today),
-            "shared": [
-                {
-                    "id": str(r["id"]),
-                    "title": r["title"],
-                    "created": from_storage(r["created"], r["created_offset"]).isoformat(),
-                    "mood": r["mood"],
-                    "energy": r["energy"],
-                }
+        return PersonOverview(
+            person=who,
+            sessions=tuple(self.list_sessions(who.id)),
+            actions=tuple(self.list_actions(person=who.id, open_only=True, today=today)),
+            shared=tuple(
+                SharedByPerson(
+                    id=r["id"],
+                    title=r["title"],
+                    created=from_storage(r["created"], r["created_offset"]),
+                    mood=Scale.parse(r["mood"]),
+                    energy=Scale.parse(r["energy"]),
+                )
                 for r in shared
-            ],
-            "themes": [dict(zip(r.keys(), tuple(r), strict=True)) for r in themes],
-        }
+            ),
+            themes=tuple(
+                ThemeCount(slug=r["slug"], name=r["name"], category=r["category"], count=r["n"])
+                for r in themes
+            ),
+        )
 
 
 def _sections_from_notes(slug: str, notes: str) -> dict[str, str]:

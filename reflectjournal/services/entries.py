@@ -168,6 +168,27 @@ class Entry:
         return self.kind is Kind.SHARED
 
 
+@dataclass(frozen=True)
+class CapabilityRating:
+    """One dated self-rating of a capability (tag); ``date`` is the ISO day it was given."""
+
+    id: int
+    slug: str
+    name: str
+    value: int
+    date: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ReflectionRef:
+    """A reflection named in a pick list; ``created`` is ISO text in the writer's own offset."""
+
+    id: int
+    title: str
+    created: str
+
+
 def entry_from_row(
     row: Any,
     tags: list[str],

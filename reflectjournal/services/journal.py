@@ -420,7 +420,7 @@ class JournalService:
     def tags_for(self, entry_id: int) -> list[str]:
         return self._tags_for([entry_id]).get(entry_id, [])
 
-    def written_with_models(self, models: list[str], limit: int = 200) -> list[dict[str, Any]]:
+    def written_with_models(self, models: list[str], limit: int = 200) -> list[E.ReflectionRef]:
         """The newest reflections written with one of ``models``: id, title, created (as
         written, with the writer's offset)."""
         if not models:
@@ -432,11 +432,11 @@ class JournalService:
             [*models, limit],
         )
         return [
-            {
-                "id": int(r["id"]),
-                "title": str(r["title"]),
-                "created": from_storage(r["created"], r["created_offset"]).isoformat(),
-            }
+            E.ReflectionRef(
+                id=int(r["id"]),
+                title=str(r["title"]),
+                created=from_storage(r["created"], r["created_offset"]).isoformat(),
+            )
             for r in rows
         ]
 
@@ -526,7 +526,8 @@ class JournalService:
             ).lastrowid
         return new_id
 
-    def ratings(self, slug: str | None = None) -> list[dict[str, Any]]:
+    def ratings(self, slug: str | None = None) -> list[E.CapabilityRating]:
+        """Self-ratings, oldest first; only those of ``slug``'s capability when it is given."""
         sql = (
             "SELECT r.id, t.slug, t.name, r.value, r.date, r.note FROM rating r "
             "JOIN tag t ON t.id = r.tag_id"
@@ -536,7 +537,14 @@ class JournalService:
             sql += " WHERE t.slug = ?"
             params = (slugify(slug),)
         return [
-            dict(zip(r.keys(), tuple(r), strict=True))
+            E.CapabilityRating(
+                id=int(r["id"]),
+                slug=str(r["slug"]),
+                name=str(r["name"]),
+                value=int(r["value"]),
+                date=str(r["date"]),
+                note=str(r["note"] or ""),
+            )
             for r in self.db.query(sql + " ORDER BY r.date, r.id", params)
         ]
 

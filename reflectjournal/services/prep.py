@@ -33,6 +33,7 @@ from reflectjournal.services.wellbeing import CareNote, coachee_care_note
 from reflectjournal.storage.database import Database, Row
 
 if TYPE_CHECKING:
+    from reflectjournal.services.coaching import Session
     from reflectjournal.services.workspace import Workspace
 
 EXCERPT_CHARS = 220
@@ -71,8 +72,8 @@ class Theme:
 class Brief:
     person: Person
     as_of: datetime
-    last_session: dict[str, Any] | None
-    next_session: dict[str, Any] | None
+    last_session: Session | None
+    next_session: Session | None
     shared: list[dict[str, Any]]
     open_actions: list[Action]
     closed_actions: list[Action]
@@ -396,8 +397,10 @@ def md_escape(text: str) -> str:
     return _MD_NUMBERED.sub(lambda m: m.group(1) + "\\" + m.group(2), flat)
 
 
-def _day(iso: str) -> str:
-    return datetime.fromisoformat(iso).strftime("%a %d %b %Y")
+def _day(moment: str | datetime) -> str:
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.strftime("%a %d %b %Y")
 
 
 def _due(action: Action) -> str:
@@ -416,11 +419,11 @@ def to_markdown(brief: Brief) -> str:
     out: list[str] = [f"# Session prep: {name}", ""]
     meta = [f"Prepared {brief.as_of.strftime('%d %b %Y, %H:%M')}"]
     if brief.last_session:
-        meta.append(f"last session {_day(brief.last_session['date'])}")
+        meta.append(f"last session {_day(brief.last_session.date)}")
     else:
         meta.append("no session recorded yet")
     if brief.next_session:
-        meta.append(f"next session {_day(brief.next_session['date'])}")
+        meta.append(f"next session {_day(brief.next_session.date)}")
     label = prep_sections.session_label(brief)
     if label:
         meta.insert(0, f"**{label.split(' (')[0]}**")
@@ -507,12 +510,12 @@ def to_markdown(brief: Brief) -> str:
     out += ["## Your notes from last time", ""]
     if brief.last_session:
         session = brief.last_session
-        out.append(f"*{_day(session['date'])} — {md_escape(session['title'])}*")
+        out.append(f"*{_day(session.date)} — {md_escape(session.title)}*")
         out.append("")
-        if session["agenda"]:
-            out += [f"Agenda: {md_escape(session['agenda'])}", ""]
+        if session.agenda:
+            out += [f"Agenda: {md_escape(session.agenda)}", ""]
         # The coach's own notes are their Markdown; demote headings below the brief's own.
-        notes = re.sub(r"^(\s{0,3})(#{1,6})", r"\1##\2", session["notes"].strip(), flags=re.M)
+        notes = re.sub(r"^(\s{0,3})(#{1,6})", r"\1##\2", session.notes.strip(), flags=re.M)
         out += [notes or "No notes were written.", ""]
     else:
         out += ["This will be your first session together.", ""]
@@ -569,8 +572,8 @@ em { color: #4a4a4a; }
 def entry_ids(brief: Brief) -> list[str]:
     """The entries the brief quotes, whose privacy choices apply to it."""
     ids = [s["id"] for s in brief.shared if s.get("id")]
-    if brief.last_session and brief.last_session.get("entry_id"):
-        ids.append(str(brief.last_session["entry_id"]))
+    if brief.last_session:
+        ids.append(str(brief.last_session.entry_id))
     return ids
 
 

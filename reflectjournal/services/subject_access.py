@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from reflectjournal.services.timeutil import from_storage, now_utc
 
 if TYPE_CHECKING:
+    from reflectjournal.services.coaching import Session
     from reflectjournal.services.programmes import Agreement
     from reflectjournal.services.workspace import Workspace
 
@@ -59,7 +60,7 @@ def gather(workspace: Workspace, person: str | int) -> PersonFile:
         for g in workspace.programmes.goals(pid)
     )
     sessions = tuple(
-        _session(workspace.coaching.get_session(s["id"]))
+        _session(workspace.coaching.get_session(s.id))
         for s in reversed(workspace.coaching.list_sessions(pid))
     )
     actions = tuple(
@@ -173,9 +174,21 @@ def _agreement(a: Agreement) -> dict[str, Any]:
     return {k: getattr(a, k) for k in keep}
 
 
-def _session(s: dict[str, Any]) -> dict[str, Any]:
-    keep = ("date", "title", "agenda", "notes", "model", "sections", "tags", "linked_entries")
-    return {k: s[k] for k in keep}
+def _session(s: Session) -> dict[str, Any]:
+    """A session in the file's own layout (ids and times as text, as the file was first made)."""
+    return {
+        "date": s.date.isoformat(),
+        "title": s.title,
+        "agenda": s.agenda,
+        "notes": s.notes,
+        "model": s.model,
+        "sections": dict(s.sections),
+        "tags": list(s.tags),
+        "linked_entries": [
+            {"id": str(e.id), "title": e.title, "created": e.created.isoformat()}
+            for e in s.linked_entries
+        ],
+    }
 
 
 def to_json(file: PersonFile) -> str:

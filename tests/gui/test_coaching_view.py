@@ -87,9 +87,9 @@ def test_coachee_session_with_two_actions_and_prep_brief(qtbot, workspace, warni
     owners = [view.person_actions.topLevelItem(i).text(1) for i in range(2)]
     assert owners == ["Sam Patel", "me"]
     saved = workspace.coaching.get_session(session.session_id)
-    assert saved["sections"]["goal"] == "A plan for **the rota**."
-    assert saved["tags"] == ["workforce-pressures", "resilience"]
-    assert len(saved["linked_entries"]) == 1
+    assert dict(saved.sections)["goal"] == "A plan for **the rota**."
+    assert saved.tags == ("workforce-pressures", "resilience")
+    assert len(saved.linked_entries) == 1
 
     brief = view.open_brief()
     qtbot.addWidget(brief)

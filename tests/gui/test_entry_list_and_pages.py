@@ -113,7 +113,7 @@ def test_frameworks_page_browses_adds_and_rates(qtbot, window, tmp_path):
     page.rating.setValue(3)
     page.note.setText("Better at saying no")
     page.record_rating()
-    assert [(r["value"], r["note"]) for r in window.workspace.journal.ratings("resilience")] == [
+    assert [(r.value, r.note) for r in window.workspace.journal.ratings("resilience")] == [
         (3, "Better at saying no")
     ]
     assert page.history.rowCount() == 1

@@ -44,8 +44,8 @@ def test_cards_share_receive_comment_and_feedback(qtbot, pair, tmp_path):
     assert lead_contacts.export_card(tmp_path / "alice.rjcard")
     # The mentor's card says "mentor", so the leader files them as one.
     (tmp_path / "bob.rjcard").write_bytes(mentor.sharing.identity.contact_card("mentor"))
-    assert lead_contacts.import_card(tmp_path / "bob.rjcard")["role"] == "mentor"
-    assert ment_contacts.import_card(tmp_path / "alice.rjcard")["name"] == "Alice Leader"
+    assert lead_contacts.import_card(tmp_path / "bob.rjcard").role == "mentor"
+    assert ment_contacts.import_card(tmp_path / "alice.rjcard").name == "Alice Leader"
     assert asked[0] == ("Bob Mentor", mentor.sharing.identity.get().fingerprint)
     assert lead_contacts.list.count() == 1 and "Bob Mentor" in lead_contacts.list.item(0).text()
 
@@ -56,7 +56,7 @@ def test_cards_share_receive_comment_and_feedback(qtbot, pair, tmp_path):
     lead_contacts.confirm = lambda name, fp: False
     assert lead_contacts.import_card(tmp_path / "carol.rjcard") is None
     assert "not confirmed" in lead_contacts.status.text()
-    assert [c["name"] for c in leader.sharing.contacts.list()] == ["Bob Mentor"]
+    assert [c.name for c in leader.sharing.contacts.list()] == ["Bob Mentor"]
 
     leader.sharing.add_sensitive_name("Mrs Obi")
     first = leader.journal.add(f"Mrs Obi fell again. {HOSTILE}", visibility="mentor")

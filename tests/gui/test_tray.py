@@ -101,6 +101,7 @@ def test_reminder_summary_wording():
     from reflectjournal.domain.enums import ActionState, ActionStatus
     from reflectjournal.gui.tray import reminder_summary
     from reflectjournal.services.actions import Action
+    from reflectjournal.services.coaching import SessionSummary
 
     overdue = Action(
         id=1,
@@ -122,7 +123,16 @@ def test_reminder_summary_wording():
     assert reminder_summary({"actions": [overdue, overdue], "sessions": []}) == (
         "2 actions overdue."
     )
-    session = {"with": "", "date": "2026-12-03T09:30:00+00:00"}
+    session = SessionSummary(
+        id=1,
+        entry_id=1,
+        with_name=None,
+        date=datetime.fromisoformat("2026-12-03T09:30:00+00:00"),
+        title="Session",
+        agenda="",
+        upcoming=True,
+        open_actions=0,
+    )
     assert reminder_summary({"actions": [], "sessions": [session]}) == (
         "Next session: someone on Thu 3 Dec."
     )

@@ -165,9 +165,8 @@ def test_first_share_to_an_unverified_contact_asks_explicitly(qtbot, tmp_path):
     pw = "correct horse battery staple"
     leader = Workspace.create(tmp_path / "leader.rj", pw, owner="Alice Leader")
     mentor = Workspace.create(tmp_path / "mentor.rj", pw, owner="Bob Mentor")
-    fp = leader.sharing.contacts.import_card(mentor.sharing.identity.contact_card("mentor"))[
-        "fingerprint"
-    ]
+    card = mentor.sharing.identity.contact_card("mentor")
+    fp = leader.sharing.contacts.import_card(card).contact.fingerprint
     leader.journal.add("For Bob", visibility="mentor")
     asked = []
     dialog = ShareDialog(leader, confirm=lambda name, f: asked.append((name, f)) or False)

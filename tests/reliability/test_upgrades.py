@@ -71,7 +71,7 @@ def _assert_fixture_content(ws) -> None:
     assert [e.title for e in ws.journal.found("Ag")] == ["Night shift gaps"]
     assert [e.id for e in ws.journal.found("huddle")] == [gibbs.id]
     ratings = ws.journal.ratings("resilience")
-    assert [(r["value"], r["date"], r["note"]) for r in ratings] == [
+    assert [(r.value, r.date, r.note) for r in ratings] == [
         (4, "2025-05-07", "steadier this month")
     ]
     assert [p.name for p in ws.people.list()] == ["Dr Mentor"]

@@ -176,7 +176,15 @@ def test_rate_and_frameworks(journal):
     code, out, _ = journal(
         "rate", "resilience", "3", "--date", "2026-01-01", "--note", "ok", "--json"
     )
-    assert json.loads(out)["value"] == 3
+    rated = json.loads(out)
+    assert isinstance(rated.pop("id"), int)
+    assert rated == {
+        "slug": "resilience",
+        "name": "Resilience",
+        "value": 3,
+        "date": "2026-01-01",
+        "note": "ok",
+    }
     code, _, err = journal("rate", "no-such-capability", "3")
     assert code == 1 and "no capability" in err
     code, _, err = journal("rate", "resilience", "9")

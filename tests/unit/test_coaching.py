@@ -7,9 +7,14 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from reflectjournal.domain.enums import ActionState, ActionStatus
+from reflectjournal.domain.enums import ActionState, ActionStatus, Scale
 from reflectjournal.errors import NotFound, UsageError
-from reflectjournal.services.coaching import ActionDraft, action_state, split_items
+from reflectjournal.services.coaching import (
+    ActionDraft,
+    PersonRemoved,
+    action_state,
+    split_items,
+)
 
 
 def _at(text: str) -> datetime:
@@ -42,29 +47,31 @@ def test_session_round_trip_with_grow_sections_links_and_actions(coach):
         linked_entries=[shared],
     )
     got = ws.coaching.get_session(sid, today=date(2025, 3, 18))
-    assert got["with"] == "Sam Patel"
-    assert got["title"] == "Session with Sam Patel"
-    assert got["agenda"] == "Rota; the restructure"
-    assert got["model"] == "grow"
-    assert got["sections"] == {
+    assert got.id == sid
+    assert got.with_name == "Sam Patel"
+    assert got.title == "Session with Sam Patel"
+    assert got.agenda == "Rota; the restructure"
+    assert got.date == _at("2025-03-17T10:00")
+    assert got.model == "grow"
+    assert dict(got.sections) == {
         "goal": "Leave with a plan for the rota.",
         "way-forward": "- Talk to HR",
     }
-    assert "## Goal" in got["notes"] and "## Way forward" in got["notes"]
-    assert got["tags"] == ["workforce-pressures", "change-fatigue"]
-    assert [e["id"] for e in got["linked_entries"]] == [str(shared)]
-    assert [(a.text, a.owner, a.due, a.state) for a in got["actions"]] == [
+    assert "## Goal" in got.notes and "## Way forward" in got.notes
+    assert got.tags == ("workforce-pressures", "change-fatigue")
+    assert [e.id for e in got.linked_entries] == [shared]
+    assert [(a.text, a.owner, a.due, a.state) for a in got.actions] == [
         ("Talk to HR about bank staff", "Sam Patel", date(2025, 3, 20), ActionState.DUE_SOON),
         ("Send Sam the article on rostering", None, None, ActionState.OPEN),
     ]
     # The notes are an entry of kind session: search finds them.
-    assert [str(e.id) for e in ws.journal.found("rota plan")] == [got["entry_id"]]
+    assert [e.id for e in ws.journal.found("rota plan")] == [got.entry_id]
 
     ws.coaching.edit_session(sid, agenda="Rota only", tags=["resilience"], linked_entries=[])
     again = ws.coaching.get_session(sid)
-    assert again["agenda"] == "Rota only"
-    assert again["tags"] == ["resilience"]
-    assert again["linked_entries"] == []
+    assert again.agenda == "Rota only"
+    assert again.tags == ("resilience",)
+    assert again.linked_entries == ()
 
 
 def test_session_list_filters_by_person_and_marks_upcoming(coach):
@@ -74,12 +81,57 @@ def test_session_list_filters_by_person_and_marks_upcoming(coach):
     future = datetime.now().astimezone() + timedelta(days=3)
     ws.coaching.add_session("Sam Patel", when=future, title="Next one")
     sam = ws.coaching.list_sessions("Sam Patel")
-    assert [s["title"] for s in sam] == ["Next one", "Session with Sam Patel"]
-    assert [s["upcoming"] for s in sam] == [True, False]
+    assert [s.title for s in sam] == ["Next one", "Session with Sam Patel"]
+    assert [s.upcoming for s in sam] == [True, False]
+    assert sam[1].date == _at("2025-01-10T09:00") and sam[1].open_actions == 0
     assert len(ws.coaching.list_sessions()) == 3
     ahead = ws.coaching.list_sessions(upcoming_only=True)
-    assert [(s["title"], s["with"]) for s in ahead] == [("Next one", "Sam Patel")]
-    assert [s["title"] for s in ws.coaching.list_sessions("Alex Kim", upcoming_only=True)] == []
+    assert [(s.title, s.with_name) for s in ahead] == [("Next one", "Sam Patel")]
+    assert ws.coaching.list_sessions("Alex Kim", upcoming_only=True) == []
+
+
+def test_person_overview_holds_their_sessions_open_actions_shares_and_themes(coach):
+    ws = coach
+    sam = ws.people.get("Sam Patel")
+    older = ws.journal.add(
+        "Short-staffed again.",
+        title="Rota",
+        tags=["workforce-pressures", "resilience"],
+        when=datetime.fromisoformat("2025-03-01T08:00+01:00"),  # written abroad
+        mood=2,
+        kind="shared",
+        sender_id=sam.id,
+        visibility="coach",
+    )
+    newer = ws.journal.add(
+        "Better week.",
+        title="Calmer",
+        tags=["workforce-pressures"],
+        when=_at("2025-03-08T08:00"),
+        energy=4,
+        kind="shared",
+        sender_id=sam.id,
+        visibility="coach",
+    )
+    ws.journal.add("Mine, not Sam's.", tags=["resilience"])
+    sid = ws.coaching.add_session("Sam Patel", when=_at("2025-03-10T09:00"), actions=["Ring HR"])
+    done = ws.coaching.add_action("Read the rota policy", owner="Sam Patel")
+    ws.coaching.set_status(done, "done")
+    ws.coaching.add_session("Alex Kim", notes="Not Sam's.", actions=["Alex's"])
+
+    view = ws.coaching.person_overview("Sam Patel")
+    assert view.person == sam
+    assert [(s.id, s.open_actions) for s in view.sessions] == [(sid, 1)]
+    assert [a["text"] for a in view.actions] == ["Ring HR"]
+    assert [(e.id, e.title, e.mood, e.energy) for e in view.shared] == [
+        (newer, "Calmer", None, Scale.GOOD),
+        (older, "Rota", Scale.LOW, None),
+    ]
+    assert view.shared[1].created.isoformat() == "2025-03-01T08:00:00+01:00"
+    assert [(t.slug, t.count) for t in view.themes] == [
+        ("workforce-pressures", 2),
+        ("resilience", 1),
+    ]
 
 
 def test_bad_session_input_changes_nothing(coach):
@@ -143,7 +195,7 @@ def test_reminders_list_due_actions_and_upcoming_sessions(coach):
     ws.coaching.add_session("Alex Kim", when=ahead, notes="Coming.")
     reminders = ws.coaching.reminders(today)
     assert [a.text for a in reminders["actions"]] == ["Overdue", "Due today"]
-    assert [s["with"] for s in reminders["sessions"]] == ["Alex Kim"]
+    assert [s.with_name for s in reminders["sessions"]] == ["Alex Kim"]
 
 
 def test_reflection_action_plan_becomes_actions_once(coach):
@@ -189,15 +241,16 @@ def test_delete_person_keep_or_delete_sessions(coach):
     assert ws.people.find("Sam Patel") is not None
 
     result = ws.coaching.delete_person("Sam Patel", sessions="keep")
-    assert result == {"name": "Sam Patel", "mode": "keep", "sessions": 1, "actions": 2}
+    assert result == PersonRemoved("Sam Patel", sessions_kept=True, sessions=1, actions=2)
     kept = ws.coaching.get_session(sid)
-    assert kept["notes"] == "Kept notes." and kept["with"] is None
+    assert kept.notes == "Kept notes." and kept.with_name is None
     texts = {a.text: a.status for a in ws.coaching.list_actions()}
     assert texts == {"Sam's action (Sam Patel)": "dropped", "Mine, from Sam's session": "open"}
 
     ws.coaching.add_session("Alex Kim", notes="Alex notes.", actions=["Alex's action"])
-    ws.coaching.delete_person("Alex Kim", sessions="delete")
-    assert [s["id"] for s in ws.coaching.list_sessions()] == [str(sid)]
+    gone = ws.coaching.delete_person("Alex Kim", sessions="delete")
+    assert gone == PersonRemoved("Alex Kim", sessions_kept=False, sessions=1, actions=1)
+    assert [s.id for s in ws.coaching.list_sessions()] == [sid]
     assert ws.db.scalar("SELECT count(*) FROM entry WHERE body = 'Alex notes.'") == 0
     assert "Alex's action" not in {a.text for a in ws.coaching.list_actions()}
 
@@ -258,3 +311,37 @@ def test_cli_people_sessions_and_actions(cli_journal):
     assert code == 0 and "kept" in out
     code, out, _ = cli("person", "list", "--json")
     assert json.loads(out) == []
+
+
+def test_cli_reminders_and_person_delete_say_what_happened(cli_journal):
+    cli = cli_journal
+    assert cli("person", "add", "Sam Patel", "--role", "coachee")[0] == 0
+    ahead = (datetime.now().astimezone() + timedelta(days=2)).replace(second=0, microsecond=0)
+    code, out, err = cli(
+        "session", "add", "--with", "Sam Patel", "--date", ahead.isoformat(), "--title",
+        "Next one", "--action", "Bring the rota", "Plan.", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    session = json.loads(out)
+    assert session["date"] == ahead.isoformat() and session["upcoming"] is True
+    assert cli("action", "add", "Ring HR", "--due", "2020-01-01")[0] == 0
+
+    code, out, err = cli("reminders", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert [a["text"] for a in data["actions"]] == ["Ring HR"]
+    [ahead_json] = data["sessions"]
+    assert {k: ahead_json[k] for k in ("id", "with", "date", "title", "upcoming")} == {
+        "id": session["id"],
+        "with": "Sam Patel",
+        "date": ahead.isoformat(),
+        "title": "Next one",
+        "upcoming": True,
+    }
+    assert ahead_json["open_actions"] == 1
+    code, out, _ = cli("reminders")
+    assert f"Coming up: {ahead:%Y-%m-%d %H:%M}  Next one" in out
+
+    code, out, _ = cli("person", "delete", "Sam Patel", "--sessions", "delete")
+    assert code == 0
+    assert out.strip() == "Removed Sam Patel with 1 session and 1 action."

@@ -191,7 +191,7 @@ def test_first_brief_upcoming_session_and_bad_input(workspace):
     ws.coaching.add_session("Jo Bloggs", when=ahead, title="First meeting")
     brief = prep.build_brief(ws, "Jo Bloggs")
     assert brief.last_session is None
-    assert brief.next_session["title"] == "First meeting"
+    assert brief.next_session is not None and brief.next_session.title == "First meeting"
     md = prep.to_markdown(brief)
     assert "This will be your first session together." in md
     assert "No themes were tagged" in md

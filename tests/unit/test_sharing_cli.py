@@ -29,12 +29,15 @@ def test_full_round_trip(two, tmp_path):
     code, out, _ = leader("identity", "--json")
     alice_fp = json.loads(out)["fingerprint"]
     assert code == 0 and len(alice_fp) == 39
+    assert json.loads(out) == {"name": "Alice Leader", "fingerprint": alice_fp}
 
     assert leader("contact", "export", str(tmp_path / "alice.card"))[0] == 0
     assert mentor("contact", "export", str(tmp_path / "bob.card"), "--role", "mentor")[0] == 0
     code, out, _ = leader("contact", "import", str(tmp_path / "bob.card"), "--json")
     bob = json.loads(out)
     assert (code, bob["name"], bob["role"], bob["status"]) == (0, "Bob Mentor", "mentor", "added")
+    assert list(bob) == ["id", "name", "role", "fingerprint", "status", "verified", "warnings"]
+    assert isinstance(bob["id"], int) and bob["warnings"] == []
     code, out, _ = mentor("contact", "import", str(tmp_path / "alice.card"))
     assert code == 0 and alice_fp in out  # printed so the two can compare by phone
     assert "contact verify" in out and bob["verified"] is None
@@ -58,6 +61,16 @@ def test_full_round_trip(two, tmp_path):
     assert not packet.exists()
     code, out, err = leader("contact", "verify", "Bob Mentor", bob["fingerprint"].lower())
     assert code == 0 and "verified" in out
+    code, out, _ = leader("contact", "list", "--json")
+    (listed,) = json.loads(out)
+    assert listed == {
+        "id": bob["id"],
+        "name": "Bob Mentor",
+        "role": "mentor",
+        "fingerprint": bob["fingerprint"],
+        "verified": listed["verified"],
+    }
+    assert listed["verified"] and listed["verified"][:2] == "20"
     code, out, err = leader("share", "export", "--to", "Bob Mentor", "--out", str(packet), "--json")
     assert (code, err) == (0, "")
     assert json.loads(out)["entries"] == 1

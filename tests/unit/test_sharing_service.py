@@ -7,10 +7,13 @@ import json
 
 import pytest
 
+from reflectjournal.domain.enums import Role
 from reflectjournal.errors import NotFound, PacketRejected, PrivacyCheckFailed, UsageError
 from reflectjournal.services.exchange import bundle, messages
 from reflectjournal.services.sharing import packets
 from reflectjournal.services.sharing.crypto import generate_identity, make_contact_card
+from reflectjournal.services.sharing.identity import CardImport, Contact, ImportedContact
+from reflectjournal.services.sharing.service import Sender
 from reflectjournal.services.sharing.share import ShareRequest
 from reflectjournal.services.workspace import Workspace
 
@@ -77,7 +80,7 @@ def test_identity_made_once_and_private_keys_stay_in_the_journal(workspace, tmp_
     sharing = workspace.sharing
     assert not sharing.identity.exists()
     first = sharing.identity.summary()
-    assert first["name"] == "Test Leader" and len(first["fingerprint"].split()) == 8
+    assert first.name == "Test Leader" and len(first.fingerprint.split()) == 8
     assert sharing.identity.summary() == first
     assert workspace.db.scalar("SELECT count(*) FROM identity") == 1
     private = sharing.identity.get().sign_private
@@ -153,6 +156,9 @@ def test_round_trip_import_idempotent_update_and_feedback(pair, tmp_path):
 
     shared = mentor.journal.entries()
     assert {e.kind for e in shared} == {"shared"}
+    alice = mentor.people.get("Alice Leader")
+    assert mentor.sharing.senders() == [Sender(alice.id, "Alice Leader", alice.fingerprint, 2)]
+    assert leader.sharing.senders() == []
     assert all(e.sender == "Alice Leader" and e.visibility == "private" for e in shared)
     assert SECRET not in json.dumps([dataclasses.asdict(e) for e in shared])
     rota = next(e for e in shared if e.title == "Rota gaps")
@@ -288,13 +294,16 @@ def test_share_refuses_coachee_and_unknown_people(pair):
 
 
 def test_contact_import_links_by_name_and_refuses_key_swap(workspace):
-    workspace.people.add("Erin Coach", "coach")
+    erin_id = workspace.people.add("Erin Coach", "coach")
     erin = generate_identity()
     result = workspace.sharing.contacts.import_card(make_contact_card("Erin Coach", erin))
-    assert (result["status"], result["role"]) == ("linked", "coach")
+    assert result == ImportedContact(
+        Contact(erin_id, "Erin Coach", Role.COACH, result.contact.fingerprint), CardImport.LINKED
+    )
     assert workspace.db.scalar("SELECT count(*) FROM person") == 1
     again = workspace.sharing.contacts.import_card(make_contact_card("Erin Coach", erin))
-    assert again["status"] == "unchanged"
+    assert again == dataclasses.replace(result, status=CardImport.UNCHANGED)
+    assert workspace.sharing.contacts.list() == [result.contact]
     impostor = make_contact_card("Erin Coach", generate_identity())
     before = snapshot(workspace)
     with pytest.raises(PacketRejected, match="different fingerprint"):

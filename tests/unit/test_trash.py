@@ -42,12 +42,12 @@ def test_deleted_entry_comes_back_with_everything(workspace):
 def test_a_session_note_comes_back_with_its_session(workspace):
     person = workspace.people.add("Sam Patel", "coachee")
     session = workspace.coaching.add_session(person, notes="We talked rotas.", actions=["Ring HR"])
-    entry_id = workspace.coaching.get_session(session)["entry_id"]
+    entry_id = workspace.coaching.get_session(session).entry_id
     trash_id = workspace.trash.move(entry_id)
     assert workspace.coaching.list_sessions() == []
     workspace.trash.restore(trash_id)
     [back] = workspace.coaching.list_sessions()
-    assert back["title"] == "Session with Sam Patel"
+    assert back.title == "Session with Sam Patel"
     actions = workspace.coaching.list_actions()
     assert [a.text for a in actions] == ["Ring HR"]
 

@@ -60,7 +60,7 @@ def pair(tmp_path):
 def test_verification_is_recorded_with_its_date_and_bound_to_the_key(pair):
     leader, mentor = pair
     result = leader.sharing.contacts.import_card(mentor.sharing.identity.contact_card("mentor"))
-    fp = result["fingerprint"]
+    fp = result.contact.fingerprint
     assert needs_confirmation(leader.db, fp) and not is_verified(leader.db, fp)
     assert mark_verified(leader.db, fp) == now_utc().date().isoformat()
     assert verified_on(leader.db, fp) == now_utc().date().isoformat()

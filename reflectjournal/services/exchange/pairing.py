@@ -55,16 +55,17 @@ def accept(
     # One transaction: a place that is refused leaves no half-added contact behind.
     with self.db.transaction():
         card = self.sharing.contacts.import_card(invitation.card, role)
+        contact = card.contact
         if spec is not None:
-            self.set_place(spec, card["name"], expected_place_id=invitation.place_id)
+            self.set_place(spec, contact.name, expected_place_id=invitation.place_id)
             described = spec.describe()
         elif invitation.spec is not None:
             described = invitation.spec.describe()
         if fingerprint is not None:
-            verified = mark_verified(self.db, card["fingerprint"])
+            verified = mark_verified(self.db, contact.fingerprint)
     from .service import Accepted
 
-    return Accepted(card["name"], card["fingerprint"], card["status"], described, verified)
+    return Accepted(contact.name, contact.fingerprint, card.status, described, verified)
 
 
 def _place_to_meet(

@@ -17,6 +17,7 @@ from typing import Any
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
 from reflectjournal.services.sharing import packets
 from reflectjournal.services.sharing.crypto import utc_timestamp
+from reflectjournal.services.sharing.identity import CardImport, Contact
 from reflectjournal.services.sharing.service import SharingService
 from reflectjournal.storage.database import Database
 
@@ -54,7 +55,7 @@ class Recipient:
 class Accepted:
     name: str
     fingerprint: str
-    status: str  # added | linked | unchanged (the contact)
+    status: CardImport  # what accepting did to the contact
     place: str | None  # the place set up to meet them, in words
     verified: str | None = None  # when the fingerprint was compared and matched
 
@@ -222,9 +223,9 @@ class ExchangeService:
         self.outgoing.queue_comments()
         self.outgoing.queue_items()
         contacts = self.sharing.contacts.list()
-        by_place: dict[int, tuple[Place, list[dict[str, Any]]]] = {}
+        by_place: dict[int, tuple[Place, list[Contact]]] = {}
         for contact in contacts:
-            place = self.places.for_person(contact["id"])
+            place = self.places.for_person(contact.id)
             if place is not None:
                 by_place.setdefault(place.id, (place, []))[1].append(contact)
         if not by_place:
@@ -245,9 +246,7 @@ class ExchangeService:
             self.places.record(place, None)
         return SyncResult(tally["sent"], tally["received"], self.pending(), tuple(errors))
 
-    def _sync_place(
-        self, place: Place, people: list[dict[str, Any]], tally: dict[str, int]
-    ) -> list[str]:
+    def _sync_place(self, place: Place, people: list[Contact], tally: dict[str, int]) -> list[str]:
         store = self.open_store(place.spec)
         try:
             names = set(store.list())
@@ -266,8 +265,8 @@ class ExchangeService:
             for name in sorted(names):
                 if (parts := messages.split_name(name)) is not None:
                     by_box.setdefault(parts[0], []).append((name, parts[1]))
-            for person in people:
-                person = self.sharing.contacts.get(person["id"])
+            for contact in people:
+                person = self.sharing.contacts.get(contact.id)
                 inbox = messages.mailbox(me, bytes(person["enc_public"]), me.fingerprint)
                 outbox = messages.mailbox(me, bytes(person["enc_public"]), person["fingerprint"])
                 found = self._receive(

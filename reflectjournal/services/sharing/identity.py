@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from reflectjournal.domain.enums import Role
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
 from reflectjournal.services import settings
 from reflectjournal.services.sharing import crypto, packets
@@ -23,6 +26,48 @@ from reflectjournal.storage.database import Database
 OWNER_SETTING = settings.OWNER_NAME.key
 _OPAQUE_DOMAIN = b"reflectjournal-opaque-entry-id-v1\x00"
 _BINDING_DOMAIN = b"reflectjournal-content-binding-v1\x00"
+
+
+@dataclass(frozen=True)
+class IdentitySummary:
+    """This journal's owner name (empty until set) and public fingerprint."""
+
+    name: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person whose public keys this journal holds."""
+
+    id: int
+    name: str
+    role: Role
+    fingerprint: str
+
+
+class CardImport(StrEnum):
+    """What importing a contact card did to the person it names."""
+
+    ADDED = "added"  # a new person
+    LINKED = "linked"  # keys given to a person known by name only
+    UNCHANGED = "unchanged"  # these keys were already theirs
+
+
+# How a sentence about an imported card begins: "Added Bob Mentor", "Already had …".
+CARD_VERBS = {
+    CardImport.ADDED: "Added",
+    CardImport.LINKED: "Linked keys to",
+    CardImport.UNCHANGED: "Already had",
+}
+
+
+@dataclass(frozen=True)
+class ImportedContact:
+    """The person a contact card was imported as, and what the import did."""
+
+    contact: Contact
+    status: CardImport
 
 
 class IdentityStore:
@@ -86,9 +131,8 @@ class IdentityStore:
             )
         return name
 
-    def summary(self) -> dict[str, Any]:
-        ident = self.get()
-        return {"name": self.name(), "fingerprint": ident.fingerprint}
+    def summary(self) -> IdentitySummary:
+        return IdentitySummary(self.name(), self.get().fingerprint)
 
     def contact_card(self, role_hint: str | None = None) -> bytes:
         return crypto.make_contact_card(self.require_name(), self.get(), role_hint)
@@ -123,9 +167,8 @@ class Contacts:
         self.db = db
         self.identity = identity
 
-    def import_card(self, data: bytes, role: str | None = None) -> dict[str, Any]:
-        """Add or link the card's person; returns the person plus ``status``
-        (added / linked / unchanged)."""
+    def import_card(self, data: bytes, role: str | None = None) -> ImportedContact:
+        """Add or link the card's person; returns the contact and what the import did."""
         card = crypto.read_contact_card(data)
         if role is not None and role not in ("mentor", "coach", "coachee"):
             raise UsageError(f"A role must be one of mentor, coach, coachee, not '{role}'.")
@@ -133,7 +176,7 @@ class Contacts:
             raise UsageError("This is your own contact card; import the other person's card.")
         known = self.db.query_one("SELECT * FROM person WHERE fingerprint = ?", (card.fingerprint,))
         if known is not None:
-            return self._result(known["id"], card, "unchanged")
+            return self._result(known["id"], card, CardImport.UNCHANGED)
         by_name = self.db.query_one(
             "SELECT * FROM person WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1", (card.name,)
         )
@@ -145,7 +188,7 @@ class Contacts:
             )
         with self.db.transaction():
             if by_name is not None:
-                person_id, status = by_name["id"], "linked"
+                person_id, status = by_name["id"], CardImport.LINKED
                 self.db.execute(
                     "UPDATE person SET sign_public = ?, enc_public = ?, fingerprint = ?"
                     + (", role = ?" if role else "")
@@ -169,20 +212,17 @@ class Contacts:
                         now_utc().isoformat(),
                     ),
                 ).lastrowid
-                status = "added"
+                status = CardImport.ADDED
         return self._result(person_id, card, status)
 
-    def _result(self, person_id: int, card: crypto.ContactCard, status: str) -> dict[str, Any]:
+    def _result(
+        self, person_id: int, card: crypto.ContactCard, status: CardImport
+    ) -> ImportedContact:
         row = self.db.query_one("SELECT id, name, role FROM person WHERE id = ?", (person_id,))
         if row is None:  # written in the same transaction a moment ago
             raise NotFound("The contact just added could not be read back.")
-        return {
-            "id": row["id"],
-            "name": row["name"],
-            "role": row["role"],
-            "fingerprint": card.fingerprint,
-            "status": status,
-        }
+        contact = Contact(int(row["id"]), str(row["name"]), Role(row["role"]), card.fingerprint)
+        return ImportedContact(contact, status)
 
     def get(self, name_or_id: str | int) -> dict[str, Any]:
         """A person who can receive packets (has keys); one clear sentence otherwise."""
@@ -204,12 +244,16 @@ class Contacts:
             )
         return dict(zip(row.keys(), tuple(row), strict=True))
 
-    def list(self) -> list[dict[str, Any]]:
+    def list(self) -> list[Contact]:
+        """Everyone with keys, by name."""
         rows = self.db.query(
             "SELECT id, name, role, fingerprint FROM person WHERE fingerprint IS NOT NULL "
             "ORDER BY name COLLATE NOCASE"
         )
-        return [dict(zip(r.keys(), tuple(r), strict=True)) for r in rows]
+        return [
+            Contact(int(r["id"]), str(r["name"]), Role(r["role"]), str(r["fingerprint"]))
+            for r in rows
+        ]
 
     def open_packet_file(
         self, path: str | Path, kind: str

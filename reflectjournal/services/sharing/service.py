@@ -13,7 +13,7 @@ from reflectjournal.errors import PacketRejected, UsageError
 from reflectjournal.services import privacy, settings
 from reflectjournal.services.display import plural
 from reflectjournal.services.sharing.feedback import FeedbackService
-from reflectjournal.services.sharing.identity import Contacts, IdentityStore
+from reflectjournal.services.sharing.identity import CARD_VERBS, CardImport, Contacts, IdentityStore
 from reflectjournal.services.sharing.share import SharePlan, ShareRequest, ShareService
 from reflectjournal.storage.database import Database
 
@@ -31,6 +31,16 @@ class ReceivedFile:
     sender: str
     sentence: str
     changed: bool
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Someone who has shared entries with this journal ("Shared with me")."""
+
+    person_id: int
+    name: str
+    fingerprint: str | None
+    entries: int  # how many of their shared entries are here
 
 
 class SharingService:
@@ -124,13 +134,13 @@ class SharingService:
             if getattr(exc, "reason", "") != "contact_card" or len(data) > MAX_CONTACT_CARD_BYTES:
                 raise
             card = self.contacts.import_card(data)
-            verb = {"added": "Added", "linked": "Linked keys to", "unchanged": "Already had"}
+            contact = card.contact
             return ReceivedFile(
                 "contact",
-                card["name"],
-                f"{verb[card['status']]} {card['name']}; compare the fingerprint "
-                f"{card['fingerprint']} with theirs before sharing anything.",
-                card["status"] != "unchanged",
+                contact.name,
+                f"{CARD_VERBS[card.status]} {contact.name}; compare the fingerprint "
+                f"{contact.fingerprint} with theirs before sharing anything.",
+                card.status is not CardImport.UNCHANGED,
             )
         if kind == "bundle":
             return _received_bundle(self.exchange.file_route.read(path))
@@ -148,14 +158,16 @@ class SharingService:
             text = f"From {got['from']}: {got['added']} new, {got['updated']} updated."
         return ReceivedFile("share", got["from"], text, bool(got["added"] or got["updated"]))
 
-    def senders(self) -> list[dict[str, Any]]:
+    def senders(self) -> list[Sender]:
         """People who have shared entries with this journal, for "Shared with me"."""
         rows = self.db.query(
             "SELECT p.id, p.name, p.fingerprint, count(e.id) AS entries FROM person p "
             "JOIN entry e ON e.sender_id = p.id AND e.kind = 'shared' "
             "GROUP BY p.id ORDER BY p.name COLLATE NOCASE"
         )
-        return [dict(zip(r.keys(), tuple(r), strict=True)) for r in rows]
+        return [
+            Sender(int(r["id"]), str(r["name"]), r["fingerprint"], int(r["entries"])) for r in rows
+        ]
 
     # ---- the privacy check's list of names ----------------------------------------------
 
