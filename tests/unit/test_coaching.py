@@ -122,7 +122,7 @@ def test_person_overview_holds_their_sessions_open_actions_shares_and_themes(coa
     view = ws.coaching.person_overview("Sam Patel")
     assert view.person == sam
     assert [(s.id, s.open_actions) for s in view.sessions] == [(sid, 1)]
-    assert [a["text"] for a in view.actions] == ["Ring HR"]
+    assert [a.text for a in view.actions] == ["Ring HR"]
     assert [(e.id, e.title, e.mood, e.energy) for e in view.shared] == [
         (newer, "Calmer", None, Scale.GOOD),
         (older, "Rota", Scale.LOW, None),
