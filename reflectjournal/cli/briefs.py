@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reflectjournal.cli.programme_cmds import agreement_json, goal_json
-from reflectjournal.cli.shapes import session_json
+from reflectjournal.cli.shapes import actions_json, session_json
 
 
 def theme_json(t) -> dict:
@@ -40,8 +40,8 @@ def brief_json(brief) -> dict:
         "bring": [
             {"text": b.text, "written": b.written, "arrived": b.arrived} for b in brief.bring
         ],
-        "open_actions": brief.open_actions,
-        "closed_actions": brief.closed_actions,
+        "open_actions": actions_json(brief.open_actions),
+        "closed_actions": actions_json(brief.closed_actions),
         "challenges": [theme_json(t) for t in brief.challenges],
         "capabilities_in_focus": [theme_json(t) for t in brief.focus],
         "capabilities_neglected": brief.neglected,

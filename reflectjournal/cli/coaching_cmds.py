@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reflectjournal.cli import output
 from reflectjournal.cli.journal_cmds import workspace
+from reflectjournal.cli.shapes import action_json, actions_json
 from reflectjournal.services.display import plural
+
+if TYPE_CHECKING:
+    from reflectjournal.services.actions import Action
 
 
 def register(sub) -> None:
@@ -291,11 +296,12 @@ def cmd_session_show(args) -> int:
     from reflectjournal.cli.shapes import session_json
 
     with workspace(args) as ws:
-        session = session_json(ws.coaching.get_session(args.id))
-    return output.reply(args, session, _session_detail)
+        session = ws.coaching.get_session(args.id)
+    data = session_json(session)
+    return output.reply(args, data, lambda _: _session_detail(data, list(session.actions)))
 
 
-def _session_detail(session: dict) -> None:
+def _session_detail(session: dict, actions: list[Action]) -> None:
     output.say(session["title"])
     output.say(
         f"{session['date'][:16].replace('T', ' ')} · with {session['with'] or 'someone removed'}"
@@ -311,10 +317,10 @@ def _session_detail(session: dict) -> None:
         output.say("Shared entries discussed:")
         for e in session["linked_entries"]:
             output.say(f"  {e['id']}  {e['created'][:10]}  {e['title']}")
-    if session["actions"]:
+    if actions:
         output.say()
         output.say("Actions:")
-        _action_lines(session["actions"])
+        _action_lines(actions)
 
 
 def cmd_session_delete(args) -> int:
@@ -369,10 +375,10 @@ def cmd_session_prep(args) -> int:
 # ---- actions ---------------------------------------------------------------------------------
 
 
-def _warn_if_past(action: dict) -> None:
-    if action["state"] == "overdue":
+def _warn_if_past(action: Action) -> None:
+    if action.overdue and action.due is not None:
         sys.stderr.write(
-            f"reflectjournal: note: action {action['id']} is due {action['due']}, "
+            f"reflectjournal: note: action {action.id} is due {action.due.isoformat()}, "
             "which has already passed, so it shows as overdue.\n"
         )
 
@@ -384,7 +390,7 @@ def cmd_action_add(args) -> int:
         )
         action = ws.coaching.get_action(action_id)
     _warn_if_past(action)
-    return output.reply(args, action, action["id"])
+    return output.reply(args, action_json(action), str(action.id))
 
 
 def cmd_action_edit(args) -> int:
@@ -403,7 +409,7 @@ def cmd_action_edit(args) -> int:
         ws.coaching.edit_action(args.id, **changes)
         action = ws.coaching.get_action(args.id)
     _warn_if_past(action)
-    return output.reply(args, action, f"Action {action['id']} changed: {action['text']}")
+    return output.reply(args, action_json(action), f"Action {action.id} changed: {action.text}")
 
 
 def cmd_action_list(args) -> int:
@@ -411,14 +417,16 @@ def cmd_action_list(args) -> int:
         actions = ws.coaching.list_actions(
             status=args.status, open_only=args.open, person=args.person
         )
-    return output.reply(args, actions, _action_lines, empty="No actions.")
+    return output.reply(
+        args, actions_json(actions), lambda _: _action_lines(actions), empty="No actions."
+    )
 
 
 def cmd_action_status(args) -> int:
     with workspace(args) as ws:
         action = ws.coaching.set_status(args.id, args.status)
     words = {"done": "done", "dropped": "dropped", "open": "open again"}
-    output.say(f"Action {action['id']} is {words[args.status]}: {action['text']}")
+    output.say(f"Action {action.id} is {words[args.status]}: {action.text}")
     return 0
 
 
@@ -428,8 +436,8 @@ def cmd_action_from_entry(args) -> int:
         actions = [ws.coaching.get_action(i) for i in ids]
     return output.reply(
         args,
-        actions,
-        _action_lines,
+        actions_json(actions),
+        lambda _: _action_lines(actions),
         empty="Every item of that action plan is already an action; nothing was added.",
     )
 
@@ -439,9 +447,10 @@ def cmd_reminders(args) -> int:
 
     with workspace(args) as ws:
         reminders = ws.coaching.reminders()
-    # The sessions ahead are typed (services/coaching.SessionSummary); their JSON is built here.
-    reminders = {**reminders, "sessions": [session_summary_json(s) for s in reminders["sessions"]]}
-    return output.reply(args, reminders, _reminder_lines)
+    # Sessions and actions are typed (services/coaching, services/actions); their JSON is built here.
+    shown = {**reminders, "sessions": [session_summary_json(s) for s in reminders["sessions"]]}
+    data = {**shown, "actions": actions_json(reminders["actions"])}
+    return output.reply(args, data, lambda _: _reminder_lines(shown))
 
 
 def _reminder_lines(reminders: dict) -> None:
@@ -466,11 +475,9 @@ _STATE_LABELS = {
 }
 
 
-def _action_lines(actions: list[dict]) -> None:
-    width = max(len(a["id"]) for a in actions)
+def _action_lines(actions: list[Action]) -> None:
+    width = max(len(str(a.id)) for a in actions)
     for a in actions:
-        due = f" due {a['due']}" if a["due"] else ""
-        owner = a["owner"] or "me"
-        output.say(
-            f"{a['id']:>{width}}  [{_STATE_LABELS[a['state']]}]{due}  {a['text']}  ({owner})"
-        )
+        due = f" due {a.due.isoformat()}" if a.due else ""
+        owner = a.owner or "me"
+        output.say(f"{a.id:>{width}}  [{_STATE_LABELS[a.state]}]{due}  {a.text}  ({owner})")

@@ -185,6 +185,8 @@ def cmd_360_show(args) -> int:
 
 
 def caseload_json(c) -> dict:
+    from reflectjournal.cli.shapes import actions_json
+
     return {
         "as_of": c.as_of,
         "quiet_days": c.quiet_days,
@@ -212,7 +214,7 @@ def caseload_json(c) -> dict:
             }
             for t in c.rising
         ],
-        "overdue": list(c.overdue),
+        "overdue": actions_json(c.overdue),
         "not_seen": [p.name for p in c.not_seen],
     }
 
@@ -231,7 +233,7 @@ def _caseload_lines(c) -> None:
     output.say()
     output.say("Overdue actions:")
     for a in c.overdue:
-        output.say(f"  {a['due']}  {a['text']}  ({a['owner'] or a['session_with'] or 'me'})")
+        output.say(f"  {a.due}  {a.text}  ({a.owner or a.session_with or 'me'})")
     if not c.overdue:
         output.say("  none")
     output.say()

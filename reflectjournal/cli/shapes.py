@@ -7,6 +7,7 @@ dataclasses (``services.entries.Entry`` …) and never these dicts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from reflectjournal.services.entries import CapabilityRating, Entry, EntryComment
@@ -14,6 +15,7 @@ from reflectjournal.services.people import Person
 from reflectjournal.services.tags import TagUsage
 
 if TYPE_CHECKING:
+    from reflectjournal.services.actions import Action
     from reflectjournal.services.backup import (  # the review pulls in the patterns engine: only the review command pays
         BackupReport,
         RestoreReport,
@@ -23,6 +25,30 @@ if TYPE_CHECKING:
     from reflectjournal.services.review import Measure, Review
     from reflectjournal.services.sharing.identity import Contact, IdentitySummary, ImportedContact
     from reflectjournal.services.sharing.share import ShareFinding
+
+
+def action_json(action: Action) -> dict[str, Any]:
+    """An action as ``action list --json`` and the session, reminder and brief documents show it."""
+    return {
+        "id": str(action.id),
+        "text": action.text,
+        "owner": action.owner,
+        "due": action.due.isoformat() if action.due else None,
+        "status": str(action.status),
+        "state": str(action.state),
+        "created": action.created,
+        "closed": action.closed,
+        "session_id": str(action.session_id) if action.session_id else None,
+        "session_with": action.session_with,
+        "entry_id": str(action.entry_id) if action.entry_id else None,
+        "entry_title": action.entry_title,
+        "section": action.section,
+        "from": action.sender,  # set by one's coach in a session summary
+    }
+
+
+def actions_json(actions: Iterable[Action]) -> list[dict[str, Any]]:
+    return [action_json(a) for a in actions]
 
 
 def comment_json(comment: EntryComment) -> dict[str, Any]:
@@ -222,6 +248,8 @@ def entries_json(entries: list[Entry]) -> list[dict[str, Any]]:
 
 
 __all__ = [
+    "action_json",
+    "actions_json",
     "backup_json",
     "restore_json",
     "comment_json",
@@ -263,5 +291,5 @@ def session_json(s: Session) -> dict[str, Any]:
             {"id": str(e.id), "title": e.title, "created": e.created.isoformat()}
             for e in s.linked_entries
         ],
-        "actions": list(s.actions),
+        "actions": actions_json(s.actions),
     }

@@ -1,5 +1,5 @@
 """The closed vocabularies the journal stores as text: entry kind, visibility, a person's role,
-the 1-5 scale.
+the 1-5 scale, an action's status.
 
 ``Kind`` and ``Visibility`` are ``StrEnum``s, so a member *is* its stored string: rows, JSON and
 comparisons with plain strings keep working while code gains a type to check against.
@@ -73,7 +73,35 @@ class Scale(IntEnum):
         return None
 
 
+class ActionStatus(StrEnum):
+    """Where an action stands as stored: still to do, done, or given up."""
+
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class ActionState(StrEnum):
+    """What an action shows as: its status, or for an open one how near its due date is."""
+
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+    OVERDUE = "overdue"
+    DUE_TODAY = "due-today"
+    DUE_SOON = "due-soon"
+
+
 KINDS: tuple[str, ...] = tuple(Kind)
 VISIBILITIES: tuple[str, ...] = tuple(Visibility)
 
-__all__ = ["KINDS", "VISIBILITIES", "Kind", "Role", "Scale", "Visibility"]
+__all__ = [
+    "KINDS",
+    "ActionState",
+    "ActionStatus",
+    "VISIBILITIES",
+    "Kind",
+    "Role",
+    "Scale",
+    "Visibility",
+]

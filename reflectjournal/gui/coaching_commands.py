@@ -21,6 +21,7 @@ from reflectjournal.gui import operations
 from reflectjournal.gui.coaching_dialogs import show_error
 from reflectjournal.gui.date_fields import DatePicker
 from reflectjournal.gui.programme_panel import AgreementDialog, EndDialog
+from reflectjournal.services.actions import Action
 from reflectjournal.services.people import Person
 from reflectjournal.services.workspace import Workspace
 
@@ -163,30 +164,30 @@ def export_person(view, path: Path | None = None) -> bool:
 class ActionDialog(QDialog):
     """Change an action's text, owner and due date."""
 
-    def __init__(self, workspace: Workspace, action: dict, parent=None):
+    def __init__(self, workspace: Workspace, action: Action, parent=None):
         super().__init__(parent)
         self.workspace = workspace
         self.action = action
         self.setWindowTitle("Edit action")
-        self.text = QLineEdit(action["text"])
+        self.text = QLineEdit(action.text)
         self.text.setAccessibleName("Action")
         self.owner = QComboBox()
         self.owner.setAccessibleName("Owner")
         self.owner.addItem("me", None)
         for p in workspace.people.list():
             self.owner.addItem(p.name, p.id)
-        if action["owner"]:
-            self.owner.setCurrentText(action["owner"])
+        if action.owner:
+            self.owner.setCurrentText(action.owner)
         self.has_due = QCheckBox("Due")
         self.due = DatePicker()
         self.due.setDisplayFormat("d MMM yyyy")
         self.due.setAccessibleName("Due date")
-        if action["due"]:
-            self.due.setDate(QDate.fromString(action["due"], "yyyy-MM-dd"))
+        if action.due is not None:
+            self.due.setDate(QDate(action.due.year, action.due.month, action.due.day))
         else:
             self.due.setDate(QDate.currentDate().addDays(7))
-        self.has_due.setChecked(bool(action["due"]))
-        self.due.setEnabled(bool(action["due"]))
+        self.has_due.setChecked(action.due is not None)
+        self.due.setEnabled(action.due is not None)
         self.has_due.toggled.connect(self.due.setEnabled)
         form = QFormLayout(self)
         form.addRow("Action", self.text)
@@ -209,7 +210,7 @@ class ActionDialog(QDialog):
             operations.perform(
                 operations.events_of(self.parent()),
                 lambda: self.workspace.coaching.edit_action(
-                    self.action["id"],
+                    self.action.id,
                     text=self.text.text(),
                     owner=owner if owner is not None else "me",
                     due=due,

@@ -9,6 +9,7 @@ coaches or mentors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -37,17 +38,18 @@ from reflectjournal.gui.coaching_dialogs import BriefDialog, PersonDialog, Sessi
 from reflectjournal.gui.feedback360_panel import Feedback360Panel
 from reflectjournal.gui.plain_text import esc, rich, rich_label
 from reflectjournal.gui.programme_panel import GoalsPanel, agreement_html
+from reflectjournal.services.actions import Action
 from reflectjournal.services.display import date_text, datetime_text, plural
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.services.workspace import Workspace
 
 ROLE = Qt.ItemDataRole.UserRole
-ACTION_FILTERS = {
-    "Open": lambda a: a["status"] == "open",
-    "Due soon": lambda a: a["state"] in ("due-today", "due-soon"),
-    "Overdue": lambda a: a["state"] == "overdue",
-    "Done": lambda a: a["status"] == "done",
-    "Dropped": lambda a: a["status"] == "dropped",
+ACTION_FILTERS: dict[str, Callable[[Action], bool]] = {
+    "Open": lambda a: a.is_open,
+    "Due soon": lambda a: a.state in ("due-today", "due-soon"),
+    "Overdue": lambda a: a.overdue,
+    "Done": lambda a: a.status == "done",
+    "Dropped": lambda a: a.status == "dropped",
     "All": lambda a: True,
 }
 STATE_TEXT = {
@@ -112,7 +114,7 @@ def reminder_text(workspace: Workspace, today: date | None = None) -> str:
     r = workspace.coaching.reminders(today)
     parts = []
     if r["actions"]:
-        overdue = sum(a["state"] == "overdue" for a in r["actions"])
+        overdue = sum(a.overdue for a in r["actions"])
         parts.append(f"{_actions(len(r['actions']))} due today or overdue ({overdue} overdue)")
     if r["sessions"]:
         s = r["sessions"][0]
@@ -151,21 +153,20 @@ def _action_tree(name: str) -> QTreeWidget:
     return tree
 
 
-def _fill_actions(tree: QTreeWidget, actions: list[dict]) -> None:
+def _fill_actions(tree: QTreeWidget, actions: list[Action]) -> None:
     tree.clear()
     for a in actions:
         source = (
-            f"session with {a['session_with']}"
-            if a["session_with"]
-            else (f"entry: {a['entry_title']}" if a["entry_title"] else "")
+            f"session with {a.session_with}"
+            if a.session_with
+            else (f"entry: {a.entry_title}" if a.entry_title else "")
         )
-        if a.get("from"):
-            source = f"{a['from']}'s summary"
-        item = QTreeWidgetItem(
-            [a["text"], a["owner"] or "me", a["due"] or "", STATE_TEXT[a["state"]], source]
-        )
-        item.setData(0, ROLE, int(a["id"]))
-        if a["state"] == "overdue":
+        if a.sender:
+            source = f"{a.sender}'s summary"
+        due = a.due.isoformat() if a.due else ""
+        item = QTreeWidgetItem([a.text, a.owner or "me", due, STATE_TEXT[a.state], source])
+        item.setData(0, ROLE, a.id)
+        if a.overdue:
             item.setForeground(3, Qt.GlobalColor.red)
         tree.addTopLevelItem(item)
 

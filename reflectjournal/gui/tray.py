@@ -58,7 +58,7 @@ def _count(number: int, noun: str) -> str:
 
 def reminder_summary(reminders: dict) -> str:
     """'1 action due today and 2 overdue. Next session: Sam Patel on Thu 3 Dec.' ('' if none)."""
-    states = [a.get("state") for a in reminders.get("actions", [])]
+    states = [a.state for a in reminders.get("actions", [])]
     today, overdue = states.count("due-today"), states.count("overdue")
     sentences = []
     if today and overdue:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 from types import EllipsisType
 from typing import TYPE_CHECKING, Any
 
+from reflectjournal.domain.enums import ActionState, ActionStatus
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.entries import check_text
 from reflectjournal.services.frameworks import get_model
@@ -22,9 +24,37 @@ if TYPE_CHECKING:
     from reflectjournal.services.journal import JournalService
     from reflectjournal.services.people import PeopleService
 
-STATUSES = ("open", "done", "dropped")
+STATUSES: tuple[str, ...] = tuple(ActionStatus)
 DUE_SOON_DAYS = 7
 ACTION_MAX_CHARS = 500
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action as the services return it. ``created``/``closed`` are stored UTC ISO text."""
+
+    id: int
+    text: str
+    owner: str | None  # None: the journal's owner ("me")
+    due: date | None
+    status: ActionStatus
+    state: ActionState  # the status, or for an open action how near its due date is
+    created: str
+    closed: str | None
+    session_id: int | None
+    session_with: str | None
+    entry_id: int | None
+    entry_title: str | None
+    section: str | None  # the action-plan section it came from
+    sender: str | None  # the coach who set it in a session summary they sent
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is ActionStatus.OPEN
+
+    @property
+    def overdue(self) -> bool:
+        return self.state is ActionState.OVERDUE
 
 
 class ActionsMixin:
@@ -75,7 +105,7 @@ class ActionsMixin:
             )
         return int(cursor.lastrowid or 0)
 
-    def set_status(self, action_id: int | str, status: str) -> dict[str, Any]:
+    def set_status(self, action_id: int | str, status: str) -> Action:
         if status not in STATUSES:
             raise UsageError(f"An action's status is one of {', '.join(STATUSES)}, not '{status}'.")
         row = self._action_row(action_id)
@@ -130,9 +160,9 @@ class ActionsMixin:
             )
         return row
 
-    def get_action(self, action_id: int | str, today: date | None = None) -> dict[str, Any]:
+    def get_action(self, action_id: int | str, today: date | None = None) -> Action:
         row = self._action_row(action_id)
-        return self._actions_json([row["id"]], today)[0]
+        return self._actions([row["id"]], today)[0]
 
     def list_actions(
         self,
@@ -143,7 +173,7 @@ class ActionsMixin:
         session_id: int | None = None,
         entry_id: int | None = None,
         today: date | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[Action]:
         """Actions, open ones first by due date. ``person`` means owned by them, agreed in
         one of their sessions, or set by them in a summary they sent."""
         clauses: list[str] = []
@@ -177,9 +207,9 @@ class ActionsMixin:
                 params,
             )
         ]
-        return self._actions_json(ids, today)
+        return self._actions(ids, today)
 
-    def _actions_json(self, ids: list[int], today: date | None) -> list[dict[str, Any]]:
+    def _actions(self, ids: list[int], today: date | None) -> list[Action]:
         if not ids:
             return []
         today = today or date.today()
@@ -195,28 +225,7 @@ class ActionsMixin:
             ids,
         )
         by_id = {r["id"]: r for r in rows}
-        result = []
-        for action_id in ids:
-            r = by_id[action_id]
-            result.append(
-                {
-                    "id": str(r["id"]),
-                    "text": r["text"],
-                    "owner": r["owner_name"],
-                    "due": r["due"],
-                    "status": r["status"],
-                    "state": action_state(r["status"], r["due"], today),
-                    "created": r["created"],
-                    "closed": r["closed"],
-                    "session_id": str(r["session_id"]) if r["session_id"] else None,
-                    "session_with": r["session_with"],
-                    "entry_id": str(r["entry_id"]) if r["entry_id"] else None,
-                    "entry_title": r["entry_title"],
-                    "section": r["section_key"],
-                    "from": r["from_name"],  # set by one's coach in a session summary
-                }
-            )
-        return result
+        return [_action(by_id[action_id], today) for action_id in ids]
 
     def actions_from_entry(
         self, entry_id: int | str, *, due: str | date | None = None
@@ -257,22 +266,42 @@ class ActionsMixin:
         return created
 
 
-def action_state(status: str, due: str | None, today: date) -> str:
+def _action(r: Row, today: date) -> Action:
+    status = ActionStatus(r["status"])
+    due = date.fromisoformat(r["due"]) if r["due"] else None
+    return Action(
+        id=int(r["id"]),
+        text=r["text"],
+        owner=r["owner_name"],
+        due=due,
+        status=status,
+        state=action_state(status, due, today),
+        created=r["created"],
+        closed=r["closed"],
+        session_id=int(r["session_id"]) if r["session_id"] else None,
+        session_with=r["session_with"],
+        entry_id=int(r["entry_id"]) if r["entry_id"] else None,
+        entry_title=r["entry_title"],
+        section=r["section_key"],
+        sender=r["from_name"],
+    )
+
+
+def action_state(status: ActionStatus, due: date | None, today: date) -> ActionState:
     """open → due-today / overdue / due-soon / open; closed actions keep their status."""
-    if status != "open" or not due:
-        return status
-    day = date.fromisoformat(due)
-    if day < today:
-        return "overdue"
-    if day == today:
-        return "due-today"
-    if day <= today + timedelta(days=DUE_SOON_DAYS):
-        return "due-soon"
-    return "open"
+    if status is not ActionStatus.OPEN or due is None:
+        return ActionState(status.value)
+    if due < today:
+        return ActionState.OVERDUE
+    if due == today:
+        return ActionState.DUE_TODAY
+    if due <= today + timedelta(days=DUE_SOON_DAYS):
+        return ActionState.DUE_SOON
+    return ActionState.OPEN
 
 
-def is_overdue(due: str | None, today: date | None = None) -> bool:
-    return due is not None and due != "" and date.fromisoformat(due) < (today or date.today())
+def is_overdue(due: date | None, today: date | None = None) -> bool:
+    return due is not None and due < (today or date.today())
 
 
 def _due(value: str | date | None) -> str | None:

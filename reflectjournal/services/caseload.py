@@ -17,13 +17,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reflectjournal.services.patterns.rules import TREND_WINDOW_DAYS, trend
 from reflectjournal.services.timeutil import now_utc, to_storage
 from reflectjournal.services.wellbeing import coachee_care_note
 
 if TYPE_CHECKING:
+    from reflectjournal.services.actions import Action
     from reflectjournal.services.workspace import Workspace
     from reflectjournal.storage.database import Database
 
@@ -65,7 +66,7 @@ class Caseload:
     as_of: str
     people: tuple[CaseloadPerson, ...]
     rising: tuple[CaseloadTheme, ...]
-    overdue: tuple[dict[str, Any], ...]
+    overdue: tuple[Action, ...]
     not_seen: tuple[CaseloadPerson, ...]
     quiet_days: int
 
@@ -130,11 +131,11 @@ def build_caseload(
         for pid in ids
         for a in workspace.coaching.list_actions(person=pid, open_only=True, today=today)
     ]
-    seen_ids: set[str] = set()
+    seen_ids: set[int] = set()
     unique_actions = []
     for a in actions:
-        if a["id"] not in seen_ids:
-            seen_ids.add(a["id"])
+        if a.id not in seen_ids:
+            seen_ids.add(a.id)
             unique_actions.append(a)
     sessions = db.query(
         f"SELECT person_id, max(CASE WHEN date <= ? THEN date END) AS last, "
@@ -155,7 +156,7 @@ def build_caseload(
         row = by_person.get(p.id)
         last = row["last"][:10] if row and row["last"] else None
         nxt = row["next"][:10] if row and row["next"] else None
-        mine = [a for a in unique_actions if p.name in (a["owner"], a["session_with"])]
+        mine = [a for a in unique_actions if p.name in (a.owner, a.session_with)]
         people.append(
             CaseloadPerson(
                 id=p.id,
@@ -165,7 +166,7 @@ def build_caseload(
                 next_session=nxt,
                 days_since=(today - date.fromisoformat(last)).days if last else None,
                 open_actions=len(mine),
-                overdue_actions=sum(a["state"] == "overdue" for a in mine),
+                overdue_actions=sum(a.overdue for a in mine),
                 shared_recently=shared_recent.get(p.id, 0),
                 low_mood_or_energy=coachee_care_note(db, p.id, until) is not None,
             )
@@ -177,8 +178,8 @@ def build_caseload(
     )
     overdue = tuple(
         sorted(
-            (a for a in unique_actions if a["state"] == "overdue"),
-            key=lambda a: (a["due"] or "", a["id"]),
+            (a for a in unique_actions if a.overdue),
+            key=lambda a: (a.due or date.min, a.id),
         )
     )
     return Caseload(

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from reflectjournal.domain.enums import Scale
+from reflectjournal.domain.enums import ActionState, Scale
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.actions import (  # noqa: F401 - re-exported
     STATUSES,
+    Action,
     ActionsMixin,
     action_state,
     is_overdue,
@@ -78,7 +79,7 @@ class Session:
     sections: tuple[tuple[str, str], ...]  # (key, text) in the model's order
     tags: tuple[str, ...]
     linked_entries: tuple[LinkedEntry, ...]
-    actions: tuple[dict[str, Any], ...]
+    actions: tuple[Action, ...]
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ class PersonOverview:
 
     person: Person
     sessions: tuple[SessionSummary, ...]
-    actions: tuple[dict[str, Any], ...]
+    actions: tuple[Action, ...]
     shared: tuple[SharedByPerson, ...]
     themes: tuple[ThemeCount, ...]  # the twelve commonest, most first
 
@@ -360,7 +361,7 @@ class CoachingService(ActionsMixin):
         due = [
             a
             for a in self.list_actions(open_only=True, today=today)
-            if a["state"] in ("overdue", "due-today")
+            if a.state in (ActionState.OVERDUE, ActionState.DUE_TODAY)
         ]
         upcoming = [s for s in self.list_sessions(upcoming_only=True) if s.upcoming]
         upcoming.sort(key=lambda s: s.date)

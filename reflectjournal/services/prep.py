@@ -19,8 +19,10 @@ from datetime import UTC, date, datetime
 from statistics import mean
 from typing import TYPE_CHECKING, Any
 
+from reflectjournal.domain.enums import ActionStatus
 from reflectjournal.errors import UsageError
 from reflectjournal.services import prep_sections
+from reflectjournal.services.actions import Action
 from reflectjournal.services.coaching_exchange import BringItem, CoachingExchange
 from reflectjournal.services.patterns.evidence import Sample, mean_change
 from reflectjournal.services.patterns.rules import trend
@@ -73,8 +75,8 @@ class Brief:
     last_session: Session | None
     next_session: Session | None
     shared: list[dict[str, Any]]
-    open_actions: list[dict[str, Any]]
-    closed_actions: list[dict[str, Any]]
+    open_actions: list[Action]
+    closed_actions: list[Action]
     challenges: list[Theme]
     focus: list[Theme]
     neglected: list[dict[str, Any]]
@@ -192,11 +194,9 @@ def build_brief(workspace: Workspace, person: str | int, as_of: datetime | None 
     ]
 
     actions = coaching.list_actions(person=pid, today=today)
-    open_actions = [a for a in actions if a["status"] == "open"]
+    open_actions = [a for a in actions if a.is_open]
     closed = [
-        a
-        for a in actions
-        if a["status"] != "open" and a["closed"] and (since is None or a["closed"] > since)
+        a for a in actions if not a.is_open and a.closed and (since is None or a.closed > since)
     ]
 
     return Brief(
@@ -403,15 +403,15 @@ def _day(moment: str | datetime) -> str:
     return moment.strftime("%a %d %b %Y")
 
 
-def _due(action: dict[str, Any]) -> str:
-    if not action["due"]:
+def _due(action: Action) -> str:
+    if action.due is None:
         return ""
-    label = {"overdue": "overdue since", "due-today": "due today,"}.get(action["state"], "due")
-    return f" — {label} {date.fromisoformat(action['due']).strftime('%d %b')}"
+    label = {"overdue": "overdue since", "due-today": "due today,"}.get(action.state, "due")
+    return f" — {label} {action.due.strftime('%d %b')}"
 
 
-def _owner(action: dict[str, Any]) -> str:
-    return md_escape(action["owner"]) if action["owner"] else "me"
+def _owner(action: Action) -> str:
+    return md_escape(action.owner) if action.owner else "me"
 
 
 def to_markdown(brief: Brief) -> str:
@@ -429,7 +429,7 @@ def to_markdown(brief: Brief) -> str:
         meta.insert(0, f"**{label.split(' (')[0]}**")
     out += [" · ".join(meta), ""]
 
-    overdue = [a for a in brief.open_actions if a["state"] == "overdue"]
+    overdue = [a for a in brief.open_actions if a.overdue]
     rising = [t.name for t in brief.challenges if t.rising]
     glance = [
         f"**{len(brief.shared)}** shared {'entry' if len(brief.shared) == 1 else 'entries'} since "
@@ -452,16 +452,17 @@ def to_markdown(brief: Brief) -> str:
     out += ["## Actions", ""]
     if brief.open_actions:
         for a in brief.open_actions:
-            flag = "**Overdue:** " if a["state"] == "overdue" else ""
-            out.append(f"- ☐ {flag}{md_escape(a['text'])} ({_owner(a)}{_due(a)})")
+            flag = "**Overdue:** " if a.overdue else ""
+            out.append(f"- ☐ {flag}{md_escape(a.text)} ({_owner(a)}{_due(a)})")
     else:
         out.append("No open actions.")
     if brief.closed_actions:
         out += ["", "Closed since last time:", ""]
         for a in brief.closed_actions:
-            mark = "☑" if a["status"] == "done" else "☒"
-            note = "" if a["status"] == "done" else " (dropped)"
-            out.append(f"- {mark} {md_escape(a['text'])}{note}")
+            done = a.status is ActionStatus.DONE
+            mark = "☑" if done else "☒"
+            note = "" if done else " (dropped)"
+            out.append(f"- {mark} {md_escape(a.text)}{note}")
     out.append("")
 
     out += ["## Challenges", ""]

@@ -64,7 +64,15 @@ def gather(workspace: Workspace, person: str | int) -> PersonFile:
         for s in reversed(workspace.coaching.list_sessions(pid))
     )
     actions = tuple(
-        {k: a[k] for k in ("text", "owner", "due", "status", "created", "closed", "session_id")}
+        {
+            "text": a.text,
+            "owner": a.owner,
+            "due": a.due.isoformat() if a.due else None,
+            "status": str(a.status),
+            "created": a.created,
+            "closed": a.closed,
+            "session_id": str(a.session_id) if a.session_id else None,
+        }
         for a in workspace.coaching.list_actions(person=pid)
     )
     shared = []

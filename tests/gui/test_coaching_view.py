@@ -6,6 +6,8 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
@@ -125,8 +127,8 @@ def test_action_due_dates_are_picked_not_typed(qtbot, workspace, warnings):
     assert session.action_table.horizontalHeaderItem(2).text() == "Due"
     session.save()
     assert not warnings
-    dues = {a["text"]: a["due"] for a in workspace.coaching.list_actions()}
-    assert dues == {"Something": None, "Dated": "2099-01-31"}
+    dues = {a.text: a.due for a in workspace.coaching.list_actions()}
+    assert dues == {"Something": None, "Dated": date(2099, 1, 31)}
 
     # Actions tab: done and filters, across sessions and reflections.
     action = workspace.coaching.add_action("Overdue thing", due="2020-01-01")
@@ -136,7 +138,7 @@ def test_action_due_dates_are_picked_not_typed(qtbot, workspace, warnings):
     assert view.all_actions.topLevelItemCount() == 1
     view.all_actions.setCurrentItem(view.all_actions.topLevelItem(0))
     view.set_status("done")
-    assert workspace.coaching.get_action(action)["status"] == "done"
+    assert workspace.coaching.get_action(action).status == "done"
     assert view.all_actions.topLevelItemCount() == 0
     view.filter.setCurrentText("Done")
     assert view.all_actions.topLevelItemCount() == 1

@@ -232,7 +232,7 @@ def test_action_plan_becomes_actions_in_one_step(qtbot, window, monkeypatch):
     editor.plan_button.click()  # saves first, then turns the plan into actions
     assert editor.entry_id is not None and not editor.dirty
     actions = window.workspace.coaching.list_actions()
-    assert sorted(a["text"] for a in actions) == [
+    assert sorted(a.text for a in actions) == [
         "Ask for protected time",
         "Book a debrief with the team",
     ]

@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
@@ -195,18 +195,14 @@ def test_edit_action_dialog(qtbot, workspace, warnings):
     dialog.save()
     qtbot.waitUntil(lambda: view.all_actions.topLevelItem(0).text(0) == "Read two chapters")
     got = workspace.coaching.get_action(action)
-    assert (got["text"], got["owner"], got["due"]) == (
-        "Read two chapters",
-        "Sam Patel",
-        "2099-12-12",
-    )
+    assert (got.text, got.owner, got.due) == ("Read two chapters", "Sam Patel", date(2099, 12, 12))
     view.all_actions.setCurrentItem(view.all_actions.topLevelItem(0))
     dialog = view.edit_action()
     qtbot.addWidget(dialog)
     dialog.text.setText("   ")
     dialog.save()
     assert warnings and "needs some text" in warnings[-1]
-    assert workspace.coaching.get_action(action)["text"] == "Read two chapters"
+    assert workspace.coaching.get_action(action).text == "Read two chapters"
 
 
 def test_brief_is_readable_in_dark_mode_and_prints_light(qtbot, workspace):

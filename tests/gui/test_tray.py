@@ -98,10 +98,27 @@ def test_due_actions_and_next_session_show_once_when_the_window_opens(qtbot, wor
 
 
 def test_reminder_summary_wording():
+    from reflectjournal.domain.enums import ActionState, ActionStatus
     from reflectjournal.gui.tray import reminder_summary
+    from reflectjournal.services.actions import Action
     from reflectjournal.services.coaching import SessionSummary
 
-    overdue = {"state": "overdue"}
+    overdue = Action(
+        id=1,
+        text="Ring HR",
+        owner=None,
+        due=None,
+        status=ActionStatus.OPEN,
+        state=ActionState.OVERDUE,
+        created="2026-01-01T09:00:00+00:00",
+        closed=None,
+        session_id=None,
+        session_with=None,
+        entry_id=None,
+        entry_title=None,
+        section=None,
+        sender=None,
+    )
     assert reminder_summary({"actions": [], "sessions": []}) == ""
     assert reminder_summary({"actions": [overdue, overdue], "sessions": []}) == (
         "2 actions overdue."

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from reflectjournal.domain.enums import Scale
+from reflectjournal.domain.enums import ActionState, ActionStatus, Scale
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services.coaching import (
     ActionDraft,
@@ -60,9 +60,9 @@ def test_session_round_trip_with_grow_sections_links_and_actions(coach):
     assert "## Goal" in got.notes and "## Way forward" in got.notes
     assert got.tags == ("workforce-pressures", "change-fatigue")
     assert [e.id for e in got.linked_entries] == [shared]
-    assert [(a["text"], a["owner"], a["due"], a["state"]) for a in got.actions] == [
-        ("Talk to HR about bank staff", "Sam Patel", "2025-03-20", "due-soon"),
-        ("Send Sam the article on rostering", None, None, "open"),
+    assert [(a.text, a.owner, a.due, a.state) for a in got.actions] == [
+        ("Talk to HR about bank staff", "Sam Patel", date(2025, 3, 20), ActionState.DUE_SOON),
+        ("Send Sam the article on rostering", None, None, ActionState.OPEN),
     ]
     # The notes are an entry of kind session: search finds them.
     assert [e.id for e in ws.journal.found("rota plan")] == [got.entry_id]
@@ -122,7 +122,7 @@ def test_person_overview_holds_their_sessions_open_actions_shares_and_themes(coa
     view = ws.coaching.person_overview("Sam Patel")
     assert view.person == sam
     assert [(s.id, s.open_actions) for s in view.sessions] == [(sid, 1)]
-    assert [a["text"] for a in view.actions] == ["Ring HR"]
+    assert [a.text for a in view.actions] == ["Ring HR"]
     assert [(e.id, e.title, e.mood, e.energy) for e in view.shared] == [
         (newer, "Calmer", None, Scale.GOOD),
         (older, "Rota", Scale.LOW, None),
@@ -158,7 +158,7 @@ def test_action_states_and_status_changes(coach):
     soon = ws.coaching.add_action("Soon one", due="2025-03-15")
     later = ws.coaching.add_action("Later one", due="2025-06-01")
     undated = ws.coaching.add_action("Whenever")
-    states = {a["text"]: a["state"] for a in ws.coaching.list_actions(today=today)}
+    states = {a.text: a.state for a in ws.coaching.list_actions(today=today)}
     assert states == {
         "Late one": "overdue",
         "Today one": "due-today",
@@ -166,19 +166,20 @@ def test_action_states_and_status_changes(coach):
         "Later one": "open",
         "Whenever": "open",
     }
-    assert ws.coaching.set_status(soon, "done")["status"] == "done"
-    assert ws.coaching.set_status(later, "dropped")["closed"]
-    open_ids = [a["id"] for a in ws.coaching.list_actions(open_only=True, today=today)]
-    assert open_ids == [str(late), str(now), str(undated)]  # by due date, undated last
-    assert ws.coaching.set_status(later, "open")["closed"] is None
-    assert [a["text"] for a in ws.coaching.list_actions(person="Alex Kim")] == ["Today one"]
+    assert ws.coaching.set_status(soon, "done").status is ActionStatus.DONE
+    assert ws.coaching.set_status(later, "dropped").closed
+    open_ids = [a.id for a in ws.coaching.list_actions(open_only=True, today=today)]
+    assert open_ids == [late, now, undated]  # by due date, undated last
+    assert ws.coaching.set_status(later, "open").closed is None
+    assert [a.text for a in ws.coaching.list_actions(person="Alex Kim")] == ["Today one"]
     with pytest.raises(UsageError, match="status is one of"):
         ws.coaching.set_status(late, "finished")
     with pytest.raises(UsageError, match="needs some text"):
         ws.coaching.add_action("   ")
     with pytest.raises(NotFound, match="no action 404"):
         ws.coaching.set_status(404, "done")
-    assert action_state("done", "2000-01-01", today) == "done"
+    assert action_state(ActionStatus.DONE, date(2000, 1, 1), today) is ActionState.DONE
+    assert action_state(ActionStatus.OPEN, date(2000, 1, 1), today) is ActionState.OVERDUE
 
 
 def test_reminders_list_due_actions_and_upcoming_sessions(coach):
@@ -193,7 +194,7 @@ def test_reminders_list_due_actions_and_upcoming_sessions(coach):
     ahead = datetime.now().astimezone() + timedelta(days=2)
     ws.coaching.add_session("Alex Kim", when=ahead, notes="Coming.")
     reminders = ws.coaching.reminders(today)
-    assert [a["text"] for a in reminders["actions"]] == ["Overdue", "Due today"]
+    assert [a.text for a in reminders["actions"]] == ["Overdue", "Due today"]
     assert [s.with_name for s in reminders["sessions"]] == ["Alex Kim"]
 
 
@@ -209,12 +210,13 @@ def test_reflection_action_plan_becomes_actions_once(coach):
     )
     created = ws.coaching.actions_from_entry(entry, due="2025-04-01")
     actions = ws.coaching.list_actions(entry_id=entry)
-    assert [a["text"] for a in actions] == [
+    assert [a.text for a in actions] == [
         "Ask for a handover checklist",
         "Book a debrief with the night team",
     ]
-    assert len(created) == 2 and {a["section"] for a in actions} == {"action-plan"}
-    assert {a["due"] for a in actions} == {"2025-04-01"}
+    assert len(created) == 2 and {a.section for a in actions} == {"action-plan"}
+    assert {a.due for a in actions} == {date(2025, 4, 1)}
+    assert [a.entry_id for a in actions] == [entry, entry]
     assert ws.coaching.actions_from_entry(entry) == []  # a second click adds nothing
     plain = ws.journal.add("No model here.")
     with pytest.raises(UsageError, match="action plan"):
@@ -242,7 +244,7 @@ def test_delete_person_keep_or_delete_sessions(coach):
     assert result == PersonRemoved("Sam Patel", sessions_kept=True, sessions=1, actions=2)
     kept = ws.coaching.get_session(sid)
     assert kept.notes == "Kept notes." and kept.with_name is None
-    texts = {a["text"]: a["status"] for a in ws.coaching.list_actions()}
+    texts = {a.text: a.status for a in ws.coaching.list_actions()}
     assert texts == {"Sam's action (Sam Patel)": "dropped", "Mine, from Sam's session": "open"}
 
     ws.coaching.add_session("Alex Kim", notes="Alex notes.", actions=["Alex's action"])
@@ -250,7 +252,7 @@ def test_delete_person_keep_or_delete_sessions(coach):
     assert gone == PersonRemoved("Alex Kim", sessions_kept=False, sessions=1, actions=1)
     assert [s.id for s in ws.coaching.list_sessions()] == [sid]
     assert ws.db.scalar("SELECT count(*) FROM entry WHERE body = 'Alex notes.'") == 0
-    assert "Alex's action" not in {a["text"] for a in ws.coaching.list_actions()}
+    assert "Alex's action" not in {a.text for a in ws.coaching.list_actions()}
 
 
 # ---- CLI ------------------------------------------------------------------------------------

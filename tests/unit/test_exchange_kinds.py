@@ -116,10 +116,10 @@ def test_a_session_summary_and_the_coachees_actions_arrive_with_due_dates(trio):
     due = date.today() - timedelta(days=1)  # overdue on arrival: the reminder must say so
     session = _session_with_actions(coach, due)
     (first, second) = coach.coaching.list_actions(session_id=session)
-    coach.coaching.edit_action(first["id"], due=due.isoformat())
+    coach.coaching.edit_action(first.id, due=due.isoformat())
     coach.coaching.add_action("Coach's own homework", session_id=session)  # owned by the coach
     sent = _cx(coach).send_summary(session, "We looked at the rota and at saying no.")
-    assert [a.text for a in sent.actions] == [first["text"], second["text"]]
+    assert [a.text for a in sent.actions] == [first.text, second.text]
     coach.sharing.exchange.sync()
     _only_ciphertext(folder, SECRET, "rota", "saying no")
     leader.sharing.exchange.sync()
@@ -131,21 +131,21 @@ def test_a_session_summary_and_the_coachees_actions_arrive_with_due_dates(trio):
     )
     assert SECRET not in str(leader.db.query("SELECT * FROM session_note"))
     mine = leader.coaching.list_actions(open_only=True)
-    assert sorted(a["text"] for a in mine) == sorted([first["text"], second["text"]])
-    assert all(a["owner"] is None for a in mine)  # the coachee's own actions
+    assert sorted(a.text for a in mine) == sorted([first.text, second.text])
+    assert all(a.owner is None for a in mine)  # the coachee's own actions
     reminders = leader.coaching.reminders()
-    assert [a["text"] for a in reminders["actions"]] == [first["text"]]
+    assert [a.text for a in reminders["actions"]] == [first.text]
     assert leader.coaching.list_actions(person="Cat Coach")  # listed with the coach too
 
     # The coachee ticks one off; the coach corrects the other's date and drops the first.
-    ticked = next(a for a in mine if a["text"] == second["text"])
-    leader.coaching.set_status(ticked["id"], "done")
-    coach.coaching.edit_action(second["id"], due="2030-01-31")
-    coach.coaching.set_status(first["id"], "dropped")
+    ticked = next(a for a in mine if a.text == second.text)
+    leader.coaching.set_status(ticked.id, "done")
+    coach.coaching.edit_action(second.id, due="2030-01-31")
+    coach.coaching.set_status(first.id, "dropped")
     coach.sharing.exchange.sync()
     leader.sharing.exchange.sync()
     (only,) = leader.coaching.list_actions()
-    assert (only["text"], only["due"], only["status"]) == (second["text"], "2030-01-31", "done")
+    assert (only.text, only.due, only.status) == (second.text, date(2030, 1, 31), "done")
     from reflectjournal.services import subject_access
 
     (held,) = subject_access.gather(leader, "Cat Coach").summaries
@@ -308,7 +308,7 @@ def test_summary_travels_through_a_real_webdav_server(tmp_path, webdav_server): 
         assert leader.sharing.exchange.sync().received == 2
         assert coach.sharing.exchange.sync().received == 1
         assert [s.summary for s in _cx(leader).summaries()] == ["Summary over WebDAV."]
-        assert [a["text"] for a in leader.coaching.list_actions()] == ["Ring HR by 12/12"]
+        assert [a.text for a in leader.coaching.list_actions()] == ["Ring HR by 12/12"]
         assert leader.programmes.agreement("Cat Coach").sessions == 4
         assert [b.text for b in _cx(coach).bring_items()] == ["The rota again"]
         for path in (webdav_server.root / "exchange").iterdir():

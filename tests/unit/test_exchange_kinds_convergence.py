@@ -129,7 +129,7 @@ def test_summaries_actions_and_programme_converge_whatever_the_delivery(pair, op
         notes="private",
         actions=[f"Action {i} {secrets.token_hex(2)}" for i in range(3)],
     )
-    actions = [int(a["id"]) for a in coach.coaching.list_actions(session_id=session)]
+    actions = [a.id for a in coach.coaching.list_actions(session_id=session)]
     cx.send_summary(session, "First summary.")
     queue = coach.sharing.exchange.outgoing.queue_items
     queue()

@@ -208,7 +208,7 @@ def test_caseload_across_coachees(workspace):
     # The 1 June session fell in the four weeks before the recent window.
     assert rising == {"burnout": (3, 1, ("Priya Shah", "Sam Patel"))}
     assert "change-fatigue" not in {t.slug for t in caseload.rising}
-    assert [a["text"] for a in caseload.overdue] == ["Send the rota"]
+    assert [a.text for a in caseload.overdue] == ["Send the rota"]
     assert [p.name for p in caseload.not_seen] == ["Jo Kay", "Priya Shah"]  # never, 121 days
     sam = next(p for p in caseload.people if p.name == "Sam Patel")
     assert (sam.last_seen, sam.days_since, sam.overdue_actions, sam.shared_recently) == (

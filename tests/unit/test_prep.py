@@ -92,7 +92,7 @@ def history(workspace):
     )
     ws.coaching.add_action("Renew my own supervision", due="2025-03-01")
     # An action from session 1 was completed.
-    first = ws.coaching.list_actions(session_id=ids["s1"])[0]["id"]
+    first = ws.coaching.list_actions(session_id=ids["s1"])[0].id
     ws.coaching.set_status(first, "done")
     return ws, ids
 

@@ -160,8 +160,8 @@ def test_action_plan_items_get_their_own_due_dates(ws):
         when=_at("2026-11-20T09:00"),
     )
     ws.coaching.actions_from_entry(entry)
-    dues = {a["text"]: a["due"] for a in ws.coaching.list_actions()}
-    assert dues == {"Ring HR by 12 December": "2026-12-12", "Read about rostering": None}
+    dues = {a.text: a.due for a in ws.coaching.list_actions()}
+    assert dues == {"Ring HR by 12 December": date(2026, 12, 12), "Read about rostering": None}
 
 
 # ---- command line --------------------------------------------------------------------------

@@ -29,12 +29,12 @@ def test_deleted_entry_comes_back_with_everything(workspace):
     assert journal.found("night", EntryFilter()) == []  # out of search too
     [kept] = workspace.trash.list()
     assert kept.id == trash_id and kept.title == "Gibbs on the night shift"
-    assert workspace.coaching.get_action(action)["entry_id"] is None
+    assert workspace.coaching.get_action(action).entry_id is None
     restored = workspace.trash.restore(trash_id)
     after = journal.entry(restored)
     for key in ("title", "body", "sections", "tags", "mood", "energy", "model", "created"):
         assert getattr(after, key) == getattr(before, key), key
-    assert workspace.coaching.get_action(action)["entry_id"] == str(restored)
+    assert workspace.coaching.get_action(action).entry_id == restored
     assert [e.id for e in journal.found("night", EntryFilter())] == [restored]
     assert workspace.trash.list() == []
 
@@ -49,7 +49,7 @@ def test_a_session_note_comes_back_with_its_session(workspace):
     [back] = workspace.coaching.list_sessions()
     assert back.title == "Session with Sam Patel"
     actions = workspace.coaching.list_actions()
-    assert [a["text"] for a in actions] == ["Ring HR"]
+    assert [a.text for a in actions] == ["Ring HR"]
 
 
 def test_after_thirty_days_it_is_gone_for_good(workspace):
