@@ -392,6 +392,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         )
         app = QApplication(argv or ["reflectjournal"])
     from reflectjournal import __version__
+    from reflectjournal.gui import collector
     from reflectjournal.gui.theme import apply_theme, follow_system
 
     app.setOrganizationName("ReflectJournal")
@@ -401,6 +402,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(app_icon())
     apply_theme(app)
     follow_system(app)
+    collector.install(app)
     return app
 
 

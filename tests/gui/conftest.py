@@ -12,6 +12,14 @@ PASSPHRASE = "correct horse battery staple"  # the same as tests/conftest.py
 
 
 @pytest.fixture(autouse=True)
+def _collect_on_the_ui_thread(qapp):
+    """As the app does: no Qt object is ever freed by a collection on a worker thread."""
+    from reflectjournal.gui import collector
+
+    collector.install(qapp)
+
+
+@pytest.fixture(autouse=True)
 def _plain_text_rule(qapp):
     """Every GUI test runs under the app's rule: labels show plain text unless they opt in."""
     from reflectjournal.gui import plain_text
