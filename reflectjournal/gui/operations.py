@@ -252,6 +252,10 @@ class WhenShown(QObject):
             self.pending = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A collection that frees a closed page breaks its cycle with this filter by clearing
+        # the filter's attributes first; the page's own teardown may still send it events.
+        if "_page" not in self.__dict__:
+            return False
         if watched is self._page and event.type() == QEvent.Type.Show and self.pending:
             self.pending = False
             self._refresh()

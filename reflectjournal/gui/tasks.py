@@ -26,8 +26,9 @@ cyclic garbage collector stands in its way: a full collection walks the whole he
 the GIL, so one triggered by a worker's allocations froze the UI thread for 55-135 ms during
 an import (measured: tests/benchmarks/test_bench_gui.py; more in the app, whose heap is
 larger). So while any task runs, the objects that existed when it started are frozen out of
-collection (``gc.freeze``): a worker's collections walk only what is new, and nothing is lost,
-since they are unfrozen when the last task ends. (Running workers at a lower CPU priority was
+collection (``gc.freeze``): the collections made meanwhile (on the UI thread only, see
+``gui/collector.py``) walk only what is new, and nothing is lost, since they are unfrozen when
+the last task ends. (Running workers at a lower CPU priority was
 tried and dropped: on a busy machine it starved the task itself.)
 
 :func:`wait_for` is the same idiom for work the caller must have the answer to before it goes
