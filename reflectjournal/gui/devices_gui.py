@@ -75,6 +75,11 @@ class DeviceSyncRunner(QObject):
     def stop(self, wait_seconds: float = 30.0) -> None:
         for timer in (self.timer, self.first, self.debounce):
             timer.stop()
+        # Stop watching too: a watcher left on a folder keeps its notifier live after the
+        # journal closes.
+        watched = self.watcher.directories()
+        if watched:
+            self.watcher.removePaths(watched)
         if self.task is not None:
             self.task.cancel()
         if not self._idle.wait(wait_seconds):

@@ -184,6 +184,11 @@ class ExchangeSync(QObject):
         """Stop syncing; a sync under way is waited for (it must not outlive the journal)."""
         for timer in (self.timer, self.debounce, self.first):
             timer.stop()
+        # Stop watching too: a watcher left on a folder keeps its notifier live after the
+        # journal closes.
+        watched = self.watcher.directories()
+        if watched:
+            self.watcher.removePaths(watched)
         if self.task is not None:
             self.task.cancel()
         if not self._idle.wait(wait_seconds):

@@ -239,4 +239,7 @@ def test_a_change_in_the_watched_folder_starts_a_sync(qtbot, trio, tmp_path):
     qtbot.waitUntil(lambda: arrived == [1], timeout=20_000)
     qtbot.waitUntil(lambda: not sync.running, timeout=20_000)
     sync.stop()
+    assert sync.watcher.directories() == []  # a closed journal watches nothing
+    with qtbot.waitSignal(sync.destroyed, timeout=10_000):
+        sync.deleteLater()  # gone now, on this thread, not whenever a collection finds it
     assert mentor.db.scalar("SELECT title FROM entry WHERE kind = 'shared'") == "Nights"
