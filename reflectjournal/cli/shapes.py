@@ -7,6 +7,7 @@ dataclasses (``services.entries.Entry`` …) and never these dicts.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -130,16 +131,8 @@ def imported_contact_json(
 
 
 def share_finding_json(finding: ShareFinding) -> dict[str, Any]:
-    """One of ``share preview`` / ``share export``'s ``findings``."""
-    return {
-        "entry": finding.entry,
-        "date": finding.date,
-        "field": finding.field,
-        "kind": finding.kind,
-        "label": finding.label,
-        "text": finding.text,
-        "context": finding.context,
-    }
+    """One of ``share preview`` / ``share export``'s ``findings`` (its fields, in order)."""
+    return dataclasses.asdict(finding)
 
 
 def person_json(person: Person) -> dict[str, Any]:
