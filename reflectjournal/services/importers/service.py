@@ -468,12 +468,13 @@ class ImportService:
                     links.append((entry_id, tag_id, "import"))
             used |= seen
             sections += self._sections(entry_id, row)
-            digest = E.content_hash(row.title, row.body)
-            comments += [
-                (uuid.uuid4().hex, entry_id, c["author"], c["text"], to_storage(c["created"])[0],
-                 digest)
-                for c in row.comments
-            ]  # fmt: skip
+            if row.comments:  # the hash comments are bound to (a JSON dump: not for every row)
+                digest = E.content_hash(row.title, row.body)
+                comments += [
+                    (uuid.uuid4().hex, entry_id, c["author"], c["text"],
+                     to_storage(c["created"])[0], digest)
+                    for c in row.comments
+                ]  # fmt: skip
             entry_id += 1
         db = self.db
         db.executemany(

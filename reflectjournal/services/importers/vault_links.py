@@ -34,8 +34,10 @@ _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 MAX_ATTACHMENTS_PER_NOTE = 50
 
 
-def is_asset(path: Path) -> bool:
-    return path.suffix.lower() in ASSET_SUFFIXES
+def suffix_of(name: str) -> str:
+    """``PurePath(name).suffix`` for a file name, without making a Path."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def _posix(path: PurePosixPath | str) -> str:
@@ -43,23 +45,44 @@ def _posix(path: PurePosixPath | str) -> str:
 
 
 class VaultIndex:
-    """Every note and attachable file in the vault, by path and by name."""
+    """Every note and attachable file in the vault, by path and by name.
 
-    def __init__(self, root: Path, notes: list[Path], assets: list[Path]):
+    Given the walk's relative paths (strings, in sorted order), the lookups are built when a
+    note first asks for one, so a folder whose notes link nowhere never builds them; the
+    paths they return are those same strings, not copies."""
+
+    def __init__(self, root: Path, notes: list[str], assets: list[str]):
         self.root = root
+        self._notes = notes
+        self._assets = assets
+        self._built = False
+        # A name held by one note maps to its path; by several, to the list of them.
         self._notes_by_path: dict[str, str] = {}
-        self._notes_by_name: dict[str, list[str]] = {}
-        for path in notes:
-            rel = path.relative_to(root).as_posix()
-            stem = PurePosixPath(rel).with_suffix("").as_posix()
-            self._notes_by_path[_posix(stem)] = rel
-            self._notes_by_name.setdefault(_posix(PurePosixPath(rel).stem), []).append(rel)
-        self._assets_by_path: dict[str, Path] = {}
-        self._assets_by_name: dict[str, list[Path]] = {}
-        for path in assets:
-            rel = path.relative_to(root).as_posix()
-            self._assets_by_path[_posix(rel)] = path
-            self._assets_by_name.setdefault(_posix(path.name), []).append(path)
+        self._notes_by_name: dict[str, str | list[str]] = {}
+        self._assets_by_path: dict[str, str] = {}
+        self._assets_by_name: dict[str, list[str]] = {}
+
+    def _build(self) -> None:
+        self._built = True
+        by_path, by_name = self._notes_by_path, self._notes_by_name
+        for rel in self._notes:
+            stem = rel[: -len(suffix_of(rel))]  # every note has a .md/.markdown suffix
+            by_path[stem.casefold()] = rel
+            key = stem[stem.rfind("/") + 1 :].casefold()
+            held = by_name.get(key)
+            if held is None:
+                by_name[key] = rel
+            elif isinstance(held, str):
+                by_name[key] = [held, rel]
+            else:
+                held.append(rel)
+        for rel in self._assets:
+            self._assets_by_path[rel.casefold()] = rel
+            self._assets_by_name.setdefault(rel[rel.rfind("/") + 1 :].casefold(), []).append(rel)
+
+    def _named(self, name: str) -> list[str]:
+        held = self._notes_by_name.get(name, [])
+        return [held] if isinstance(held, str) else held
 
     @staticmethod
     def _relative(target: str, from_rel: str) -> str | None:
@@ -83,6 +106,8 @@ class VaultIndex:
         target = target.strip().replace("\\", "/")
         if not target:
             return None
+        if not self._built:
+            self._build()
         bare = target
         for suffix in NOTE_SUFFIXES:
             if bare.casefold().endswith(suffix):
@@ -93,22 +118,21 @@ class VaultIndex:
             return self._notes_by_path[_posix(relative)]
         if _posix(bare.lstrip("/")) in self._notes_by_path:
             return self._notes_by_path[_posix(bare.lstrip("/"))]
-        return self._closest(
-            self._notes_by_name.get(_posix(PurePosixPath(bare).name), []), bare, from_rel
-        )
+        return self._closest(self._named(_posix(PurePosixPath(bare).name)), bare, from_rel)
 
     def asset(self, target: str, from_rel: str) -> Path | None:
         target = target.strip().replace("\\", "/")
         if not target or PurePosixPath(target).suffix.lower() not in ASSET_SUFFIXES:
             return None
+        if not self._built:
+            self._build()
         relative = self._relative(target, from_rel)
         if relative is not None and _posix(relative) in self._assets_by_path:
-            return self._assets_by_path[_posix(relative)]
+            return self.root / self._assets_by_path[_posix(relative)]
         if _posix(target.lstrip("/")) in self._assets_by_path:
-            return self._assets_by_path[_posix(target.lstrip("/"))]
+            return self.root / self._assets_by_path[_posix(target.lstrip("/"))]
         found = self._assets_by_name.get(_posix(PurePosixPath(target).name), [])
-        rels = [p.relative_to(self.root).as_posix() for p in found]
-        best = self._closest(rels, target, from_rel)
+        best = self._closest(found, target, from_rel)
         return self.root / best if best else None
 
     @staticmethod
