@@ -32,6 +32,7 @@ TIME_BUDGET_S = 30.0 * SIZE / 100_000
 RSS_BUDGET_MB = 150.0
 ROUNDS = int(os.environ.get("RJ_BENCH_IMPORT_ROUNDS", "3"))
 SOURCES = ROOT / ".bench-cache" / f"import-sources-{SIZE}-v1"
+NOTES = "notes-linked"  # v1 had "notes", without links between them
 
 
 def _day_one_entry(e) -> dict:
@@ -47,10 +48,9 @@ def _day_one_entry(e) -> dict:
     }
 
 
-def _write_sources(folder: Path) -> None:
+def _write_sources(folder: Path, entries: list) -> None:
     import plistlib
 
-    entries = corpus_tools.generate(SIZE)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "jrnl.txt").write_text(corpus_tools.jrnl_text(entries), encoding="utf-8")
     with (folder / "Journal.json").open("w", encoding="utf-8") as out:
@@ -59,7 +59,6 @@ def _write_sources(folder: Path) -> None:
             out.write(("," if n else "") + json.dumps(_day_one_entry(e)) + "\n")
         out.write("]}\n")
     classic = folder / "Journal.dayone" / "entries"
-    notes = folder / "notes"
     for e in entries:
         classic.mkdir(parents=True, exist_ok=True)
         plist = {
@@ -71,26 +70,60 @@ def _write_sources(folder: Path) -> None:
             "UUID": f"{e.id:032X}",
         }
         (classic / f"{e.id:032X}.doentry").write_bytes(plistlib.dumps(plist))
-        day = notes / f"{e.created:%Y}" / f"{e.created:%m}"
-        day.mkdir(parents=True, exist_ok=True)
+    (folder / "done").write_text("ok", encoding="utf-8")
+
+
+def _note_path(e) -> str:
+    return f"{e.created:%Y}/{e.created:%m}/{e.created:%Y-%m-%d}-{e.id}.md"
+
+
+def _write_notes(notes: Path, entries: list) -> None:
+    """A vault of one note per entry, linked as vaults are: every third note links by name
+    to a note anywhere (read before or after it), every fifth by a relative Markdown link,
+    every fiftieth to a note that was never written. The number of links the import must
+    make is kept in ``links.txt``."""
+    size = len(entries)
+    links = 0
+    for k, e in enumerate(entries):
+        rel = _note_path(e)
+        (notes / rel).parent.mkdir(parents=True, exist_ok=True)
+        extra = []
+        if k % 3 == 0:
+            other = entries[(k * 7919 + 1) % size]
+            if other is not e:
+                extra.append(f"Related: [[{_note_path(other)[8:-3]}]]")
+                links += 1
+        if k % 5 == 0:
+            other = entries[(k * 104729 + 3) % size]
+            if other is not e:
+                extra.append(f"See [the other note](../../{_note_path(other)}).")
+                links += 1
+        if k % 50 == 0:
+            extra.append(f"[[Never written {k}]]")
         tags = ", ".join(e.tags)
-        (day / f"{e.created:%Y-%m-%d}-{e.id}.md").write_text(
+        (notes / rel).write_text(
             f"---\ntitle: {json.dumps(e.title, ensure_ascii=False)}\ndate: {e.created:%Y-%m-%d %H:%M}\n"
-            f"tags: [{tags}]\n---\n{e.body}\n",
+            f"tags: [{tags}]\n---\n{e.body}\n" + "".join(f"\n{line}\n" for line in extra),
             encoding="utf-8",
         )
-    (folder / "done").write_text("ok", encoding="utf-8")
+    (notes / ".links").write_text(str(links), encoding="utf-8")  # hidden: not imported
 
 
 @pytest.fixture(scope="module")
 def sources() -> Path:
+    entries = None
     if not (SOURCES / "done").exists():
         shutil.rmtree(SOURCES, ignore_errors=True)
         ignore = SOURCES.parent / ".gitignore"  # as tools/corpus.py: caches are never committed
         if not ignore.exists():
             ignore.parent.mkdir(parents=True, exist_ok=True)
             ignore.write_text("# generated benchmark data; never committed\n*\n", encoding="utf-8")
-        _write_sources(SOURCES)
+        entries = corpus_tools.generate(SIZE)
+        _write_sources(SOURCES, entries)
+    notes = SOURCES / NOTES
+    if not (notes / ".links").exists():
+        shutil.rmtree(notes, ignore_errors=True)
+        _write_notes(notes, entries or corpus_tools.generate(SIZE))
     return SOURCES
 
 
@@ -130,6 +163,9 @@ def _measure(
     ws = Workspace.open(journal, KeySources(passphrase_file=key, environ={}))
     try:
         assert ws.journal.count() == SIZE
+        if kind == "markdown":
+            links = ws.db.scalar("SELECT count(*) FROM entry_link")
+            assert links == int((source / ".links").read_text(encoding="utf-8"))
         if kind == "dayone" and source.suffix == ".json":
             sample = ws.journal.entries()[0]
             assert "\\." not in sample.body and "\\." not in sample.title
@@ -147,7 +183,7 @@ def _measure(
         ("jrnl", "jrnl.txt", "jrnl plain-text journal"),
         ("dayone", "Journal.json", "Day One JSON export"),
         ("dayone", "Journal.dayone", "Day One Classic folder"),
-        ("markdown", "notes", "folder of Markdown notes"),
+        ("markdown", NOTES, "folder of Markdown notes, linked"),
     ],
 )
 def test_streaming_import(benchmark, recorder, sources, tmp_path, kind, name, label):
