@@ -203,3 +203,25 @@ def test_walked_names_are_in_the_order_sorted_paths_were(tmp_path_factory, tree)
     walked = walk_names(root)
     assert walked.files == [p.relative_to(root).as_posix() for p in expected]
     assert safe_walk(root).files == expected
+
+
+_PATHISH = st.text(alphabet="/.\\a-B é", max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(path=_PATHISH)
+def test_link_paths_are_read_as_pure_posix_paths_read_them(path):
+    """Links are resolved with string operations that must read a path as PurePosixPath."""
+    from pathlib import PurePosixPath
+
+    from reflectjournal.services.importers import vault_links as V
+
+    pure = PurePosixPath(path)
+    assert V.posix_parts(path) == list(pure.parts)
+    assert V.posix_name(path) == pure.name
+    assert V.suffix_of(V.posix_name(path)) == pure.suffix
+    rel = "/".join(V.posix_parts(path.lstrip("/")))  # a walked path: relative, no "." names
+    if rel:
+        assert V._parent(rel) == str(PurePosixPath(rel).parent)
+        if PurePosixPath(rel).name:
+            assert V._without_suffix(rel) == str(PurePosixPath(rel).with_suffix(""))
