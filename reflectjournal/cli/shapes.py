@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from reflectjournal.services.coaching import Session, SessionSummary
     from reflectjournal.services.exchange.file_route import Written
     from reflectjournal.services.frameworks import FrameworkInfo
+    from reflectjournal.services.privacy.service import EntryFinding
     from reflectjournal.services.review import Measure, Review
     from reflectjournal.services.sharing.identity import Contact, IdentitySummary, ImportedContact
     from reflectjournal.services.sharing.received import Received
@@ -374,3 +375,27 @@ def share_preview_json(plan: SharePlan) -> dict[str, Any]:
 def verified_contact_json(contact: Contact, verified: str) -> dict[str, Any]:
     """``contact verify --json``."""
     return {"name": contact.name, "fingerprint": contact.fingerprint, "verified": verified}
+
+
+def entry_finding_json(finding: EntryFinding) -> dict[str, Any]:
+    """A finding that refused a document or export (``{"written": false, "findings": […]}``)."""
+    return {
+        "entry_id": None if finding.entry_id is None else str(finding.entry_id),
+        "entry": finding.entry,
+        "date": finding.date,
+        "field": finding.field,
+        "kind": finding.kind,
+        "label": finding.label,
+        "text": finding.text,
+        "context": finding.context,
+    }
+
+
+def privacy_findings_json(findings: Iterable[EntryFinding | ShareFinding]) -> list[dict[str, Any]]:
+    """The findings a ``PrivacyCheckFailed`` carries: a document's, or a share file's."""
+    from reflectjournal.services.privacy.service import EntryFinding
+
+    return [
+        entry_finding_json(f) if isinstance(f, EntryFinding) else share_finding_json(f)
+        for f in findings
+    ]

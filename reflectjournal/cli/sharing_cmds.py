@@ -301,7 +301,7 @@ def cmd_share_export(args) -> int:
         try:
             plan = ws.sharing.export_share(_request(args), args.out, args.allow_identifiers)
         except PrivacyCheckFailed as exc:
-            findings = exc.findings
+            findings = shapes.privacy_findings_json(exc.findings)
             if args.json:
                 output.emit_json({"written": False, "entries": 0, "findings": findings})
             else:

@@ -269,8 +269,8 @@ def test_privacy_check_blocks_redacts_or_sends_anyway(pair, tmp_path):
     assert {(f.entry, f.date) for f in planned} == {(entry.title, entry.created[:10])}
     with pytest.raises(PrivacyCheckFailed) as info:
         leader.sharing.export_share(ShareRequest(to="Bob Mentor"), out)
-    assert info.value.findings == [dataclasses.asdict(f) for f in planned]
-    kinds = sorted({f["kind"] for f in info.value.findings})
+    assert info.value.findings == planned
+    kinds = sorted({f.kind for f in info.value.findings})
     assert kinds == ["nhs-number", "postcode", "sensitive-name"]
     assert not out.exists()
     assert leader.db.scalar("SELECT count(*) FROM packet_log") == 0

@@ -13,7 +13,6 @@ feedback packet) are still read by the old receivers.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,9 +274,7 @@ class FileExports:
                 f"The privacy check found {plural(len(plan.findings), 'likely patient identifier')}, so "
                 "nothing was written; edit or redact them, or send anyway with "
                 "--allow-identifiers.",
-                # The error carries plain records for every front end (errors.py); the
-                # dataclass's fields are the findings' documented keys, in order.
-                findings=[dataclasses.asdict(f) for f in plan.findings],
+                findings=plan.findings,
             )
             raise exc
         person = plan.person
