@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from reflectjournal.services.coaching import Session, SessionSummary
     from reflectjournal.services.exchange.file_route import Written
     from reflectjournal.services.frameworks import FrameworkInfo
+    from reflectjournal.services.privacy import Choice, Finding
     from reflectjournal.services.privacy.service import EntryFinding
     from reflectjournal.services.review import Measure, Review
     from reflectjournal.services.sharing.identity import Contact, IdentitySummary, ImportedContact
@@ -399,3 +400,24 @@ def privacy_findings_json(findings: Iterable[EntryFinding | ShareFinding]) -> li
         entry_finding_json(f) if isinstance(f, EntryFinding) else share_finding_json(f)
         for f in findings
     ]
+
+
+def scan_finding_json(finding: Finding) -> dict[str, Any]:
+    """One of ``privacy scan --json``."""
+    return {
+        "kind": finding.kind,
+        "label": finding.label,
+        "text": finding.text,
+        "context": finding.context,
+        "choice": finding.choice,
+    }
+
+
+def privacy_choice_json(choice: Choice) -> dict[str, Any]:
+    """One of ``privacy choices ENTRY_ID --json``: a remembered decision."""
+    return {
+        "kind": choice.kind,
+        "text": choice.text,
+        "decision": choice.decision,
+        "note": choice.note,
+    }

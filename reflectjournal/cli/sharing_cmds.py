@@ -399,10 +399,7 @@ def cmd_privacy_scan(args) -> int:
     text = read_text_argument(args.text)
     with _workspace(args) as ws:
         findings = ws.privacy.scan(text, args.entry)
-    rows = [
-        {"kind": f.kind, "label": f.label, "text": f.text, "context": f.context, "choice": f.choice}
-        for f in findings
-    ]
+    rows = [shapes.scan_finding_json(f) for f in findings]
     return output.reply(
         args,
         rows,

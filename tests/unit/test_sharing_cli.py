@@ -186,7 +186,10 @@ def test_privacy_check_lists_hits_and_writes_nothing(two, tmp_path):
     assert code == 0 and packet.exists()
 
     code, out, _ = leader("privacy", "scan", "DOB 01/02/1950", "--json")
-    assert [f["kind"] for f in json.loads(out)] == ["date-of-birth"]
+    (found,) = json.loads(out)
+    assert list(found) == ["kind", "label", "text", "context", "choice"]
+    assert (found["kind"], found["choice"]) == ("date-of-birth", None)
+    assert found["text"] in found["context"] and "01/02/1950" in found["text"]
 
 
 def test_bad_packet_files_get_one_line(two, tmp_path):
