@@ -13,6 +13,7 @@ import pytest
 from reflectjournal.cli import shapes
 from reflectjournal.services.sharing import packets
 from reflectjournal.services.sharing.received import Carrier, EntryOutcome, Received
+from reflectjournal.services.sharing.service import FileKind
 from reflectjournal.services.sharing.share import ShareRequest
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.services.workspace import Workspace
@@ -103,6 +104,26 @@ def test_a_file_says_what_became_of_each_entry(pair, tmp_path):
     back = leader.sharing.import_feedback(tmp_path / "back.rjfeedback")
     assert (back.sender, back.outcomes, back.comments, back.attached) == ("Tom Mentor", (), 1, 1)
     assert back.receipts == 1 and back.changed
+    assert leader.sharing.import_feedback(tmp_path / "back.rjfeedback").changed is False
+
+
+def test_a_file_handed_to_the_app_says_what_it_was(pair, tmp_path):
+    leader, mentor = pair
+    leader.journal.add("One.", title="One", visibility="mentor")
+    leader.sharing.export_share(ShareRequest(to="Tom Mentor"), tmp_path / "1.rjshare")
+    got = mentor.sharing.receive_file(tmp_path / "1.rjshare")
+    assert (got.kind, got.sender, got.changed) == (FileKind.SHARE, "Ana Leader", True)
+    assert got.sentence == "From Ana Leader: 1 new."
+    kept = mentor.db.scalar("SELECT id FROM entry WHERE title = 'One'")
+    mentor.sharing.comment(kept, "Good start.")
+    mentor.sharing.export_feedback("Ana Leader", tmp_path / "back.rjfeedback")
+    got = leader.sharing.receive_file(tmp_path / "back.rjfeedback")
+    assert (got.kind, got.sender, got.changed) == (FileKind.FEEDBACK, "Tom Mentor", True)
+    assert got.sentence == "From Tom Mentor: 1 comment on your entries."
+    card = tmp_path / "tom.card"
+    card.write_bytes(mentor.sharing.identity.contact_card())
+    got = leader.sharing.receive_file(card)
+    assert (got.kind, got.sender, got.changed) == (FileKind.CONTACT, "Tom Mentor", False)
 
 
 def test_old_packets_answer_with_the_same_result_and_keep_their_json(pair, tmp_path):

@@ -6,6 +6,7 @@ import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,11 +27,19 @@ if TYPE_CHECKING:
 NAMES_SETTING = settings.SENSITIVE_NAMES.key
 
 
+class FileKind(StrEnum):
+    """What a file handed to the app turned out to hold, as the user would say it."""
+
+    SHARE = "share"  # shared entries (or a file of exchange messages mostly holding them)
+    FEEDBACK = "feedback"  # comments on your entries
+    CONTACT = "contact"  # a contact card
+
+
 @dataclass(frozen=True)
 class ReceivedFile:
     """What a file handed to the app (double-click, Receive…) turned out to be and did."""
 
-    kind: str  # share | feedback | contact
+    kind: FileKind
     sender: str
     sentence: str
     changed: bool
@@ -137,7 +146,7 @@ class SharingService:
             card = self.contacts.import_card(data)
             contact = card.contact
             return ReceivedFile(
-                "contact",
+                FileKind.CONTACT,
                 contact.name,
                 f"{CARD_VERBS[card.status]} {contact.name}; compare the fingerprint "
                 f"{contact.fingerprint} with theirs before sharing anything.",
@@ -151,13 +160,13 @@ class SharingService:
                 text = f"This feedback from {got.sender} was already received."
             else:
                 text = f"From {got.sender}: {plural(got.attached, 'comment')} on your entries."
-            return ReceivedFile("feedback", got.sender, text, got.changed)
+            return ReceivedFile(FileKind.FEEDBACK, got.sender, text, got.changed)
         got = self.import_share(path)
         if got.already_imported:
             text = f"This packet from {got.sender} was already received."
         else:
             text = f"From {got.sender}: {got.added} new, {got.updated} updated."
-        return ReceivedFile("share", got.sender, text, got.changed)
+        return ReceivedFile(FileKind.SHARE, got.sender, text, got.changed)
 
     def senders(self) -> list[Sender]:
         """People who have shared entries with this journal, for "Shared with me"."""
@@ -219,7 +228,7 @@ def _received_bundle(got: Received) -> ReceivedFile:
     sender = got.sender
     if got.already_imported:
         return ReceivedFile(
-            "share",
+            FileKind.SHARE,
             sender,
             f"This file from {sender} was already received; nothing changed.",
             False,
@@ -235,5 +244,5 @@ def _received_bundle(got: Received) -> ReceivedFile:
     if not parts and got.receipts:
         parts.append("word that what you sent reached them")
     said = ", ".join(parts) if parts else "nothing new"
-    kind = "feedback" if got.comments and not got.entries else "share"
+    kind = FileKind.FEEDBACK if got.comments and not got.entries else FileKind.SHARE
     return ReceivedFile(kind, sender, f"From {sender}: {said}.", got.changed)
