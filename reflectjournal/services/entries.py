@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -12,10 +11,10 @@ from reflectjournal.domain.enums import KINDS as KINDS
 from reflectjournal.domain.enums import VISIBILITIES as VISIBILITIES
 from reflectjournal.domain.enums import Kind, Scale, Visibility
 from reflectjournal.errors import UsageError
-from reflectjournal.services.frameworks import ReflectionModel
 from reflectjournal.services.timeutil import from_storage
 
 if TYPE_CHECKING:
+    from reflectjournal.services.frameworks import ReflectionModel
     from reflectjournal.storage.database import Row
 
 TITLE_MAX = 120
@@ -217,6 +216,8 @@ def entry_from_row(
 
 def content_hash(title: str, body: str) -> str:
     """Identity of one version of an entry's text; comments are bound to it."""
+    import hashlib  # only entries with comments are hashed: most commands never load OpenSSL
+
     canonical = json.dumps(
         {"body": body, "title": title}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
