@@ -11,21 +11,20 @@ import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from reflectjournal.services.entries import CapabilityRating, Entry, EntryComment
-from reflectjournal.services.people import Person
-from reflectjournal.services.tags import TagUsage
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: a command imports the services it calls, no more
     from reflectjournal.services.actions import Action
     from reflectjournal.services.backup import (  # the review pulls in the patterns engine: only the review command pays
         BackupReport,
         RestoreReport,
     )
     from reflectjournal.services.coaching import Session, SessionSummary
+    from reflectjournal.services.entries import CapabilityRating, Entry, EntryComment
     from reflectjournal.services.frameworks import FrameworkInfo
+    from reflectjournal.services.people import Person
     from reflectjournal.services.review import Measure, Review
     from reflectjournal.services.sharing.identity import Contact, IdentitySummary, ImportedContact
     from reflectjournal.services.sharing.share import ShareFinding
+    from reflectjournal.services.tags import TagUsage
 
 
 def action_json(action: Action) -> dict[str, Any]:

@@ -8,7 +8,6 @@ when installed (its TOML text kept), so a user's own framework survives its file
 from __future__ import annotations
 
 import json
-import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -16,6 +15,9 @@ from typing import Any
 
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services import settings
+from reflectjournal.services.builtin_files import builtin_fingerprint as builtin_fingerprint
+from reflectjournal.services.builtin_files import builtins_current
+from reflectjournal.services.builtin_files import resource_texts as _resource_texts
 from reflectjournal.services.tags import slugify
 from reflectjournal.storage.database import Database
 
@@ -76,29 +78,6 @@ class FrameworkSpec:
 
 # The setting that remembers which built-in framework files the journal was last updated from.
 BUILTINS_SETTING = settings.BUILTIN_FRAMEWORKS.key
-_RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-
-
-@cache
-def _resource_texts(folder: str) -> tuple[str, ...]:
-    # A plain folder beside the package (a checkout, a wheel, a frozen build) is read directly:
-    # importlib.resources costs ~7 ms of imports, on every command. Zipped installs fall back.
-    base = _RESOURCES / folder
-    if not base.is_dir():
-        from importlib import resources
-
-        base = resources.files("reflectjournal.resources") / folder  # type: ignore[assignment]
-    return tuple(
-        entry.read_text(encoding="utf-8")
-        for entry in sorted(base.iterdir(), key=lambda e: e.name)
-        if entry.name.endswith(".toml")
-    )
-
-
-def builtin_fingerprint() -> str:
-    """Identifies the shipped framework files' exact text, without parsing them."""
-    texts = _resource_texts("frameworks")
-    return f"{len(texts)}:{zlib.crc32(chr(0).join(texts).encode('utf-8')):08x}"
 
 
 def parse_framework(text: str, where: str = "framework file") -> FrameworkSpec:
@@ -229,10 +208,9 @@ class FrameworkService:
         files (their fingerprint is stored beside it), one query answers: no TOML is parsed
         and no write lock is taken, which used to cost every command ~12 ms.
         """
-        fingerprint = builtin_fingerprint()
-        stored = settings.read(self.db, settings.BUILTIN_FRAMEWORKS)
-        if stored == fingerprint:
+        if builtins_current(self.db):
             return
+        fingerprint = builtin_fingerprint()
         current = {
             row[0]: row[1]
             for row in self.db.query("SELECT slug, version FROM framework WHERE builtin = 1")

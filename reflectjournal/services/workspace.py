@@ -11,10 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from reflectjournal.errors import UsageError
 from reflectjournal.services import settings
-from reflectjournal.services.frameworks import FrameworkService
+from reflectjournal.services.builtin_files import builtins_current
 from reflectjournal.services.journal import JournalService
-from reflectjournal.services.links import LinkService
-from reflectjournal.services.people import PeopleService
 from reflectjournal.storage import rekey, unlock
 from reflectjournal.storage.database import Database
 from reflectjournal.storage.keyring_store import KeyringStore
@@ -28,8 +26,11 @@ if TYPE_CHECKING:
     from reflectjournal.services.devsync.service import DeviceSync
     from reflectjournal.services.exporters import ExportService, PdfWriter
     from reflectjournal.services.feedback360 import Feedback360Service
+    from reflectjournal.services.frameworks import FrameworkService
     from reflectjournal.services.importers.service import ImportService
+    from reflectjournal.services.links import LinkService
     from reflectjournal.services.patterns import PatternService
+    from reflectjournal.services.people import PeopleService
     from reflectjournal.services.privacy.service import PrivacyService
     from reflectjournal.services.programmes import ProgrammeService
     from reflectjournal.services.retention import Retention
@@ -56,12 +57,19 @@ class Workspace:
         self._pdf_writer: PdfWriter | None = None
         self.journal = JournalService(db)
         self.journal.before_delete.append(self._withdraw_shares)
-        self.frameworks = FrameworkService(db)
 
     # Feature services are built on first use, so a command pays only for what it touches.
     @cached_property
+    def frameworks(self) -> FrameworkService:
+        from reflectjournal.services.frameworks import FrameworkService as Service
+
+        return Service(self.db)
+
+    @cached_property
     def people(self) -> PeopleService:
-        return PeopleService(self.db)
+        from reflectjournal.services.people import PeopleService as Service
+
+        return Service(self.db)
 
     @cached_property
     def trash(self) -> TrashService:  # deleted entries, kept 30 days
@@ -212,7 +220,8 @@ class Workspace:
     def open(cls, path: Path, sources: KeySources) -> Workspace:
         opened = unlock.unlock(path, sources)
         workspace = cls(opened.db, opened.source)
-        if _writable(path):
+        # Asked here first so that an ordinary open loads nothing of services/frameworks.py.
+        if _writable(path) and not builtins_current(workspace.db):
             workspace.frameworks.install_builtins()
         return workspace
 
@@ -287,7 +296,6 @@ class Workspace:
             del self.__dict__[name]
         self.journal = JournalService(self.db)
         self.journal.before_delete.append(self._withdraw_shares)
-        self.frameworks = FrameworkService(self.db)
         # Device sync: the sync keys are wrapped again by the new passphrase (nothing else
         # is sent again); the new wrapping goes to the place at the next sync.
         from reflectjournal.services.devsync.service import DeviceSync
