@@ -593,6 +593,35 @@ def test_series_cover_ten_years_and_counts_the_whole_range(workspace):
         "1996-03-01", "1996-03-02", "1996-03-03", "2016-11-01", "2026-10-30", "2026-11-02",
     ]  # fmt: skip
     assert [m["period"] for m in everything["mood"]] == ["1996-03", "2016-11", "2026-10", "2026-11"]
-    assert {k: everything[k] for k in ("tags", "streaks", "first", "total_entries")} == {
-        k: bounded[k] for k in ("tags", "streaks", "first", "total_entries")
+    whole_range = ("tags", "streaks", "first", "last", "total_entries", "mood_by_tag",
+                   "energy_by_tag", "cooccurrence", "untagged_terms")  # fmt: skip
+    assert {k: everything[k] for k in whole_range} == {k: bounded[k] for k in whole_range}
+
+
+def test_long_spans_weigh_moods_against_every_entry_and_find_old_untagged_words(workspace):
+    """The rows per day are read only for the shown years; what covers the whole range (the
+    mood baseline of the associations, the untagged words, the trend windows) must not shrink
+    to them."""
+    for n in range(4):  # decades before the shown years: low moods, no tag
+        add(
+            workspace,
+            f"1990-01-0{n + 1}",
+            mood=1,
+            text="Escalation huddle again, escalation huddle.",
+        )
+    for n in range(4):
+        add(workspace, f"2026-11-0{n + 1}", "burnout", mood=5)
+    for n in range(3):
+        add(workspace, f"2026-11-1{n + 1}", "rota", mood=4)
+    bounded = compute(workspace, asof="2026-11-20")
+    burnout = next(a for a in bounded["mood_by_tag"] if a["slug"] == "burnout")
+    assert burnout["n_with"] == 4 and burnout["n_without"] == 7  # 3 rota + 4 from 1990
+    assert burnout["mean_without"] == round((3 * 4 + 4 * 1) / 7, 2)
+    assert "escalation huddle" in [t["term"] for t in bounded["untagged_terms"]]
+    assert next(t for t in bounded["tags"] if t["slug"] == "burnout")["recent"] == 4
+    everything = compute(workspace, asof="2026-11-20", series_years=None)
+    series = ("timeline", "timeline_weeks", "calendar", "mood", "mood_weeks", "energy",
+              "energy_weeks")  # fmt: skip
+    assert {k: v for k, v in bounded.items() if k not in series} == {
+        k: v for k, v in everything.items() if k not in series
     }
