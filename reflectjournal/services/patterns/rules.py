@@ -66,12 +66,12 @@ def recent_days(days: list[Any], years: int | None, lead_days: int = 0) -> list[
     return days[first:]
 
 
-def first_shown_day(numbers: list[int], years: int | None, lead_days: int = 0) -> int | None:
-    """The first day number ``recent_days`` can keep from days written on ``numbers``
-    (ascending): rows before it need not be read. None when every day may be kept."""
-    if years is None or not numbers:
+def first_shown_day(last: int | None, years: int | None, lead_days: int = 0) -> int | None:
+    """The first day number ``recent_days`` can keep from days written up to day number
+    ``last``: rows before it need not be read. None when every day may be kept."""
+    if years is None or last is None:
         return None
-    return numbers[-1] - years * 365 - years // 4 - lead_days + 1
+    return last - years * 365 - years // 4 - lead_days + 1
 
 
 def streaks_of_days(numbers: list[int], today: date) -> dict[str, Any]:

@@ -96,6 +96,32 @@ class Whole:
     numbers: list[int]  # every local day written on in range, ascending
 
 
+def bounds(db: Database, span: Span) -> tuple[int | None, int | None]:
+    """The first and last local day numbers written on in range (None, None for none)."""
+    where, params = span.where("p")
+    # Two one-aggregate subqueries: each is then a seek to one end of the day order.
+    row = db.query_one(
+        f"SELECT (SELECT min(dn) FROM pattern_entry p WHERE {where}), "
+        f"(SELECT max(dn) FROM pattern_entry p WHERE {where})",
+        [*params, *params],
+    )
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+def whole_of(day_rows: list[Day]) -> Whole:
+    """``whole`` from the rows of every day in range, when they are in hand anyway."""
+    return Whole(
+        sum(d.count for d in day_rows),
+        sum(d.mood_n for d in day_rows),
+        sum(d.mood_sum for d in day_rows),
+        sum(d.mood_sq for d in day_rows),
+        sum(d.energy_n for d in day_rows),
+        sum(d.energy_sum for d in day_rows),
+        sum(d.energy_sq for d in day_rows),
+        [d.number for d in day_rows],
+    )
+
+
 def whole(db: Database, span: Span) -> Whole:
     where, params = span.where("p")
     row = db.query_one(

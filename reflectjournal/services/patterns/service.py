@@ -102,16 +102,21 @@ class PatternService:
         framework_id = self._framework_id(o.framework)
         tags = self._tags(framework_id)
         span = scan.Span(o.since, o.until)
-        whole = scan.whole(self.db, span)
+        first_day, last_day = scan.bounds(self.db, span)
         previous_start, recent_start, end = (
             scan.day_number(date.fromisoformat(d)) for d in rules.windows(asof, o.window_days)
         )
         # Rows per day only for the days shown (the series' years and the lead of their rolling
         # means) and the two trend windows: what is worked out in Python then no longer grows
-        # with the span (a century of days was most of the time). The rest is read whole.
-        first_shown = rules.first_shown_day(whole.numbers, o.series_years, lead_days=LEAD_DAYS)
+        # with the span (a century of days was most of the time). The rest is read whole,
+        # unless the rows cover every day anyway.
+        first_shown = rules.first_shown_day(last_day, o.series_years, lead_days=LEAD_DAYS)
         since = None if first_shown is None else min(first_shown, previous_start)
         days = scan.days(self.db, span, since)
+        if since is None or first_day is None or since <= first_day:
+            whole = scan.whole_of(days)
+        else:
+            whole = scan.whole(self.db, span)
         shown = rules.recent_days(days, o.series_years)
         months, weeks = scan.period_counts(shown)
         totals = scan.tag_totals(
