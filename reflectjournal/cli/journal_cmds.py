@@ -412,19 +412,19 @@ def cmd_passphrase(args) -> int:
             choice = _ask_old_backups(ws) if _tty() else "keep"
         result = ws.change_passphrase(passphrase, keyring=keyring_store(args), old_backups=choice)
     output.say("Passphrase changed; the journal was re-encrypted and verified.")
-    backups = result["backups"]
-    if backups:
-        listed = ", ".join(backups)
+    if result.backups:
+        count = len(result.backups)
+        listed = ", ".join(str(p) for p in result.backups)
         said = {
-            "reencrypt": f"Re-encrypted {plural(len(backups), 'older backup')} under the new passphrase: "
+            "reencrypt": f"Re-encrypted {plural(count, 'older backup')} under the new passphrase: "
             f"{listed}.",
-            "delete": f"Deleted {plural(len(backups), 'older backup')} that opened with the old "
+            "delete": f"Deleted {plural(count, 'older backup')} that opened with the old "
             f"passphrase: {listed}.",
-            "keep": f"{plural(len(backups), 'older backup')} still open with the OLD passphrase: "
+            "keep": f"{plural(count, 'older backup')} still open with the OLD passphrase: "
             f"{listed}. Anyone who knows it can read them; delete them, or re-encrypt them "
             "next time with --old-backups reencrypt.",
         }
-        output.say(said[result["choice"]])
+        output.say(said[result.choice])
     return 0
 
 
