@@ -67,15 +67,6 @@ class ExportReport:
     findings: int = 0  # undecided likely identifiers in what was written
     redacted: int = 0  # identifiers replaced because the user chose so
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "format": self.format,
-            "path": self.path,
-            "entries": self.entries,
-            "findings": self.findings,
-            "redacted": self.redacted,
-        }
-
 
 def _period(f: EntryFilter) -> str:
     from .cpd import uk_date
