@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from reflectjournal.services.entries import CapabilityRating, Entry, EntryComment
 from reflectjournal.services.people import Person
+from reflectjournal.services.sharing.received import Carrier
 from reflectjournal.services.tags import TagUsage
 
 if TYPE_CHECKING:
@@ -23,12 +24,16 @@ if TYPE_CHECKING:
         RestoreReport,
     )
     from reflectjournal.services.coaching import Reminders, Session, SessionSummary
+    from reflectjournal.services.exchange.file_route import Written
     from reflectjournal.services.exporters import ExportReport
     from reflectjournal.services.frameworks import FrameworkInfo
     from reflectjournal.services.importers.service import ImportReport
+    from reflectjournal.services.privacy import Choice, Finding
+    from reflectjournal.services.privacy.service import EntryFinding
     from reflectjournal.services.review import Measure, Review
     from reflectjournal.services.sharing.identity import Contact, IdentitySummary, ImportedContact
-    from reflectjournal.services.sharing.share import ShareFinding
+    from reflectjournal.services.sharing.received import Received
+    from reflectjournal.services.sharing.share import ShareFinding, SharePlan
 
 
 def action_json(action: Action) -> dict[str, Any]:
@@ -288,6 +293,136 @@ def session_json(s: Session) -> dict[str, Any]:
             for e in s.linked_entries
         ],
         "actions": actions_json(s.actions),
+    }
+
+
+# ---- receiving and sending files (sharing, feedback) ----------------------------------------
+# Kept together and apart from the rest: the receive side's results (services/sharing/received.py,
+# services/exchange/file_route.py) and the privacy check's findings.
+
+
+def received_json(got: Received) -> dict[str, Any]:
+    """``share import --json`` and ``feedback import --json``: a file of exchange messages
+    gives every count; an old share packet its id, an old feedback packet its number."""
+    if got.carrier is Carrier.SHARE_PACKET:
+        return {
+            "from": got.sender,
+            "fingerprint": got.fingerprint,
+            "packet": got.packet,
+            "entries": got.entries,
+            "added": got.added,
+            "updated": got.updated,
+            "unchanged": got.unchanged,
+            "already_imported": got.already_imported,
+        }
+    if got.carrier is Carrier.FEEDBACK_PACKET:
+        return {
+            "already_imported": got.already_imported,
+            "from": got.sender,
+            "fingerprint": got.fingerprint,
+            "seq": got.seq,
+            "comments": got.comments,
+            "attached": got.attached,
+            "unmatched": got.unmatched,
+        }
+    return {
+        "from": got.sender,
+        "fingerprint": got.fingerprint,
+        "messages": got.messages,
+        "entries": got.entries,
+        "added": got.added,
+        "updated": got.updated,
+        "unchanged": got.unchanged,
+        "withdrawn": got.withdrawn,
+        "comments": got.comments,
+        "attached": got.attached,
+        "unmatched": got.unmatched,
+        "receipts": got.receipts,
+        "other": got.other,
+        "already_imported": got.already_imported,
+    }
+
+
+def feedback_export_json(written: Written) -> dict[str, Any]:
+    """``feedback export --json``: what went in the file for them."""
+    return {
+        "to": written.person.name,
+        "comments": written.comments,
+        "entries": written.entries,
+        "receipts": written.receipts,
+        "messages": written.messages,
+    }
+
+
+def share_export_json(plan: SharePlan, out: str) -> dict[str, Any]:
+    """``share export --json`` once the file is written."""
+    return {
+        "written": True,
+        "to": plan.person.name,
+        "fingerprint": plan.person.fingerprint,
+        "out": out,
+        "entries": plan.count,
+        "messages": plan.messages,
+        "findings": [share_finding_json(f) for f in plan.findings],
+    }
+
+
+def share_preview_json(plan: SharePlan) -> dict[str, Any]:
+    """``share preview --json``: exactly the payload that would be sealed."""
+    return {
+        "to": plan.person.name,
+        "payload": plan.payload,
+        "findings": [share_finding_json(f) for f in plan.findings],
+    }
+
+
+def verified_contact_json(contact: Contact, verified: str) -> dict[str, Any]:
+    """``contact verify --json``."""
+    return {"name": contact.name, "fingerprint": contact.fingerprint, "verified": verified}
+
+
+def entry_finding_json(finding: EntryFinding) -> dict[str, Any]:
+    """A finding that refused a document or export (``{"written": false, "findings": […]}``)."""
+    return {
+        "entry_id": None if finding.entry_id is None else str(finding.entry_id),
+        "entry": finding.entry,
+        "date": finding.date,
+        "field": finding.field,
+        "kind": finding.kind,
+        "label": finding.label,
+        "text": finding.text,
+        "context": finding.context,
+    }
+
+
+def privacy_findings_json(findings: Iterable[EntryFinding | ShareFinding]) -> list[dict[str, Any]]:
+    """The findings a ``PrivacyCheckFailed`` carries: a document's, or a share file's."""
+    from reflectjournal.services.privacy.service import EntryFinding
+
+    return [
+        entry_finding_json(f) if isinstance(f, EntryFinding) else share_finding_json(f)
+        for f in findings
+    ]
+
+
+def scan_finding_json(finding: Finding) -> dict[str, Any]:
+    """One of ``privacy scan --json``."""
+    return {
+        "kind": finding.kind,
+        "label": finding.label,
+        "text": finding.text,
+        "context": finding.context,
+        "choice": finding.choice,
+    }
+
+
+def privacy_choice_json(choice: Choice) -> dict[str, Any]:
+    """One of ``privacy choices ENTRY_ID --json``: a remembered decision."""
+    return {
+        "kind": choice.kind,
+        "text": choice.text,
+        "decision": choice.decision,
+        "note": choice.note,
     }
 
 

@@ -23,7 +23,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reflectjournal.errors import PrivacyCheckFailed, UsageError
 from reflectjournal.services import settings
@@ -61,18 +61,6 @@ class EntryFinding:
     label: str
     text: str
     context: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "entry_id": None if self.entry_id is None else str(self.entry_id),
-            "entry": self.entry,
-            "date": self.date,
-            "field": self.field,
-            "kind": self.kind,
-            "label": self.label,
-            "text": self.text,
-            "context": self.context,
-        }
 
 
 @dataclass
@@ -353,7 +341,6 @@ def refuse_unless_allowed(findings: Sequence[EntryFinding], allow: bool, what: s
             f"The privacy check found {n} likely patient identifier{'s' if n != 1 else ''} in "
             f"the {what}, so nothing was written; redact or edit them, mark them fine, or "
             "write anyway with --allow-identifiers.",
-            findings=[f.to_json() for f in findings],
-            entry_findings=findings,
+            findings=findings,
         )
         raise exc
