@@ -331,19 +331,21 @@ def cmd_show(args) -> int:
 
         output.say(render_markdown(entry.body, links))
         return 0
-    return output.reply(args, shapes.entry_json(entry, detail=True), output.entry_detail)
+    return output.reply(
+        args, shapes.entry_json(entry, detail=True), lambda _: output.entry_detail(entry)
+    )
 
 
 def cmd_list(args) -> int:
     with workspace(args) as ws:
         entries = ws.journal.entries(entry_filter(args))
-    return output.reply(args, shapes.entries_json(entries), output.entry_lines)
+    return output.reply(args, shapes.entries_json(entries), lambda _: output.entry_lines(entries))
 
 
 def cmd_search(args) -> int:
     with workspace(args) as ws:
         entries = ws.journal.found(args.query, entry_filter(args))
-    return output.reply(args, shapes.entries_json(entries), output.entry_lines)
+    return output.reply(args, shapes.entries_json(entries), lambda _: output.entry_lines(entries))
 
 
 def cmd_tags(args) -> int:
