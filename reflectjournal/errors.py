@@ -84,19 +84,14 @@ class PacketRejected(ReflectJournalError):
 class PrivacyCheckFailed(ReflectJournalError):
     """Likely patient identifiers were found in content about to leave the machine.
 
-    ``findings`` are the findings as the CLI reports them; ``entry_findings`` the privacy
-    service's ``EntryFinding`` records, for a window that lets the user decide each one.
+    ``findings`` are the privacy check's typed records: ``EntryFinding``s for documents and
+    exports (a window lets the user decide each one), ``ShareFinding``s for a share file. The
+    CLI's JSON for them is built in ``cli/shapes.py``.
     """
 
-    def __init__(
-        self,
-        message: str,
-        findings: Sequence[dict[str, Any]] = (),
-        entry_findings: Sequence[Any] = (),
-    ) -> None:
+    def __init__(self, message: str, findings: Sequence[Any] = ()) -> None:
         super().__init__(message)
         self.findings = list(findings)
-        self.entry_findings = list(entry_findings)
 
 
 class UnencryptedJournal(ReflectJournalError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reflectjournal.cli import output
+from reflectjournal.cli import output, shapes
 
 
 def register(verbs) -> None:
@@ -67,9 +67,7 @@ def cmd_privacy_choose(args) -> int:
 def cmd_privacy_choices(args) -> int:
     with _workspace(args) as ws:
         choices = ws.privacy.choices(args.entry_id)
-    rows = [
-        {"kind": c.kind, "text": c.text, "decision": c.decision, "note": c.note} for c in choices
-    ]
+    rows = [shapes.privacy_choice_json(c) for c in choices]
     lines = "\n".join(
         f"{r['decision']:6s}  {r['kind']}: {r['text']}" + (f" ({r['note']})" if r["note"] else "")
         for r in rows

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from reflectjournal.cli import output
+from reflectjournal.cli import output, shapes
 from reflectjournal.errors import PrivacyCheckFailed
 
 
@@ -21,7 +21,7 @@ def refusal_reported(args) -> Iterator[None]:
     try:
         yield
     except PrivacyCheckFailed as exc:
-        findings = exc.findings
+        findings = shapes.privacy_findings_json(exc.findings)
         if getattr(args, "json", False):
             output.emit_json({"written": False, "findings": findings})
         else:

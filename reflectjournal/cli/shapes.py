@@ -13,17 +13,24 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # types only: a command imports the services it calls, no more
     from reflectjournal.services.actions import Action
+    from reflectjournal.services.attachments import AttachmentInfo
     from reflectjournal.services.backup import (  # the review pulls in the patterns engine: only the review command pays
         BackupReport,
         RestoreReport,
     )
-    from reflectjournal.services.coaching import Session, SessionSummary
+    from reflectjournal.services.coaching import Reminders, Session, SessionSummary
     from reflectjournal.services.entries import CapabilityRating, Entry, EntryComment
+    from reflectjournal.services.exchange.file_route import Written
+    from reflectjournal.services.exporters import ExportReport
     from reflectjournal.services.frameworks import FrameworkInfo
+    from reflectjournal.services.importers.service import ImportReport
     from reflectjournal.services.people import Person
+    from reflectjournal.services.privacy import Choice, Finding
+    from reflectjournal.services.privacy.service import EntryFinding
     from reflectjournal.services.review import Measure, Review
     from reflectjournal.services.sharing.identity import Contact, IdentitySummary, ImportedContact
-    from reflectjournal.services.sharing.share import ShareFinding
+    from reflectjournal.services.sharing.received import Received
+    from reflectjournal.services.sharing.share import ShareFinding, SharePlan
     from reflectjournal.services.tags import TagUsage
 
 
@@ -284,4 +291,198 @@ def session_json(s: Session) -> dict[str, Any]:
             for e in s.linked_entries
         ],
         "actions": actions_json(s.actions),
+    }
+
+
+# ---- receiving and sending files (sharing, feedback) ----------------------------------------
+# Kept together and apart from the rest: the receive side's results (services/sharing/received.py,
+# services/exchange/file_route.py) and the privacy check's findings.
+
+
+def received_json(got: Received) -> dict[str, Any]:
+    """``share import --json`` and ``feedback import --json``: a file of exchange messages
+    gives every count; an old share packet its id, an old feedback packet its number."""
+    from reflectjournal.services.sharing.received import Carrier  # only this command pays
+
+    if got.carrier is Carrier.SHARE_PACKET:
+        return {
+            "from": got.sender,
+            "fingerprint": got.fingerprint,
+            "packet": got.packet,
+            "entries": got.entries,
+            "added": got.added,
+            "updated": got.updated,
+            "unchanged": got.unchanged,
+            "already_imported": got.already_imported,
+        }
+    if got.carrier is Carrier.FEEDBACK_PACKET:
+        return {
+            "already_imported": got.already_imported,
+            "from": got.sender,
+            "fingerprint": got.fingerprint,
+            "seq": got.seq,
+            "comments": got.comments,
+            "attached": got.attached,
+            "unmatched": got.unmatched,
+        }
+    return {
+        "from": got.sender,
+        "fingerprint": got.fingerprint,
+        "messages": got.messages,
+        "entries": got.entries,
+        "added": got.added,
+        "updated": got.updated,
+        "unchanged": got.unchanged,
+        "withdrawn": got.withdrawn,
+        "comments": got.comments,
+        "attached": got.attached,
+        "unmatched": got.unmatched,
+        "receipts": got.receipts,
+        "other": got.other,
+        "already_imported": got.already_imported,
+    }
+
+
+def feedback_export_json(written: Written) -> dict[str, Any]:
+    """``feedback export --json``: what went in the file for them."""
+    return {
+        "to": written.person.name,
+        "comments": written.comments,
+        "entries": written.entries,
+        "receipts": written.receipts,
+        "messages": written.messages,
+    }
+
+
+def share_export_json(plan: SharePlan, out: str) -> dict[str, Any]:
+    """``share export --json`` once the file is written."""
+    return {
+        "written": True,
+        "to": plan.person.name,
+        "fingerprint": plan.person.fingerprint,
+        "out": out,
+        "entries": plan.count,
+        "messages": plan.messages,
+        "findings": [share_finding_json(f) for f in plan.findings],
+    }
+
+
+def share_preview_json(plan: SharePlan) -> dict[str, Any]:
+    """``share preview --json``: exactly the payload that would be sealed."""
+    return {
+        "to": plan.person.name,
+        "payload": plan.payload,
+        "findings": [share_finding_json(f) for f in plan.findings],
+    }
+
+
+def verified_contact_json(contact: Contact, verified: str) -> dict[str, Any]:
+    """``contact verify --json``."""
+    return {"name": contact.name, "fingerprint": contact.fingerprint, "verified": verified}
+
+
+def entry_finding_json(finding: EntryFinding) -> dict[str, Any]:
+    """A finding that refused a document or export (``{"written": false, "findings": […]}``)."""
+    return {
+        "entry_id": None if finding.entry_id is None else str(finding.entry_id),
+        "entry": finding.entry,
+        "date": finding.date,
+        "field": finding.field,
+        "kind": finding.kind,
+        "label": finding.label,
+        "text": finding.text,
+        "context": finding.context,
+    }
+
+
+def privacy_findings_json(findings: Iterable[EntryFinding | ShareFinding]) -> list[dict[str, Any]]:
+    """The findings a ``PrivacyCheckFailed`` carries: a document's, or a share file's."""
+    from reflectjournal.services.privacy.service import EntryFinding
+
+    return [
+        entry_finding_json(f) if isinstance(f, EntryFinding) else share_finding_json(f)
+        for f in findings
+    ]
+
+
+def scan_finding_json(finding: Finding) -> dict[str, Any]:
+    """One of ``privacy scan --json``."""
+    return {
+        "kind": finding.kind,
+        "label": finding.label,
+        "text": finding.text,
+        "context": finding.context,
+        "choice": finding.choice,
+    }
+
+
+def privacy_choice_json(choice: Choice) -> dict[str, Any]:
+    """One of ``privacy choices ENTRY_ID --json``: a remembered decision."""
+    return {
+        "kind": choice.kind,
+        "text": choice.text,
+        "decision": choice.decision,
+        "note": choice.note,
+    }
+
+
+# ---- reminders, reports, attachments (typed in services; their JSON is built here) ----------
+
+
+def reminders_json(reminders: Reminders) -> dict[str, Any]:
+    """``reminders --json``."""
+    return {
+        "actions": actions_json(reminders.actions),
+        "sessions": [session_summary_json(s) for s in reminders.sessions],
+        "retention": list(reminders.retention),
+    }
+
+
+def import_report_json(report: ImportReport) -> dict[str, Any]:
+    """``import --json`` (and ``import vault --json``); every text printable as UTF-8."""
+    from reflectjournal.services.importers.service import printable
+
+    return {
+        "source": report.source,
+        "format": report.format,
+        "entries": report.entries,
+        "duplicates": report.duplicates,
+        "tags": report.tags,
+        "tags_mapped": report.tags_mapped,
+        "tags_new": report.tags_new,
+        "attachments_skipped": report.attachments_skipped,
+        "attachments": report.attachments,
+        "links_resolved": report.links_resolved,
+        "links_unresolved": report.links_unresolved,
+        "summary": printable(report.summary()),
+        "skipped": [
+            {"where": printable(s.where), "reason": printable(s.reason)} for s in report.skipped
+        ],
+        "notes": [{"where": printable(s.where), "note": printable(s.reason)} for s in report.notes],
+    }
+
+
+def export_report_json(report: ExportReport) -> dict[str, Any]:
+    """``export --json``."""
+    return {
+        "format": report.format,
+        "path": report.path,
+        "entries": report.entries,
+        "findings": report.findings,
+        "redacted": report.redacted,
+    }
+
+
+def attachment_json(info: AttachmentInfo) -> dict[str, Any]:
+    """One of ``attach --json`` and ``attachments --json`` (ids stay numbers there)."""
+    return {
+        "id": info.id,
+        "entry_id": info.entry_id,
+        "name": info.name,
+        "mime": info.mime,
+        "size": info.size,
+        "width": info.width,
+        "height": info.height,
+        "sha256": info.sha256,
+        "created": info.created,
     }

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from reflectjournal.cli import output, shapes
 from reflectjournal.services.display import plural
+
+if TYPE_CHECKING:
+    from reflectjournal.services.sharing.identity import Contact
+    from reflectjournal.services.workspace import Workspace
 
 
 def register(sub) -> None:
@@ -188,19 +193,20 @@ def cmd_contact_verify(args) -> int:
 
     with _workspace(args) as ws:
         person = ws.sharing.contacts.get(args.person)
-        if normalize_fingerprint(args.fingerprint) != person["fingerprint"]:
+        if normalize_fingerprint(args.fingerprint) != person.fingerprint:
             raise PacketRejected(
-                f"The fingerprint you typed does not match {person['name']}'s card "
-                f"({person['fingerprint']}); share nothing with this contact until you know why."
+                f"The fingerprint you typed does not match {person.name}'s card "
+                f"({person.fingerprint}); share nothing with this contact until you know why."
             )
-        when = ws.sharing.mark_verified(person["fingerprint"])
-    result = {"name": person["name"], "fingerprint": person["fingerprint"], "verified": when}
+        when = ws.sharing.mark_verified(person.fingerprint)
     return output.reply(
-        args, result, f"{person['name']} is verified (fingerprint matched, {when})."
+        args,
+        shapes.verified_contact_json(person, when),
+        f"{person.name} is verified (fingerprint matched, {when}).",
     )
 
 
-def confirm_recipient(ws, person: dict) -> None:
+def confirm_recipient(ws: Workspace, person: Contact) -> None:
     """The first share to a contact whose fingerprint was never confirmed asks explicitly:
     on a terminal, for the fingerprint they read out; elsewhere it refuses in one sentence."""
     from reflectjournal.cli.context import _tty, terminal_prompt
@@ -208,20 +214,20 @@ def confirm_recipient(ws, person: dict) -> None:
     from reflectjournal.services.sharing.crypto import normalize_fingerprint
     from reflectjournal.services.sharing.verification import unverified_sentence
 
-    if not ws.sharing.needs_confirmation(person["fingerprint"]):
+    if not ws.sharing.needs_confirmation(person.fingerprint):
         return
     refusal = (
-        f"Nothing was shared: you have not confirmed {person['name']}'s fingerprint "
-        f"({person['fingerprint']}), so it could be someone else's key; compare it with them "
-        f"by phone and run 'reflectjournal contact verify \"{person['name']}\" FINGERPRINT'."
+        f"Nothing was shared: you have not confirmed {person.name}'s fingerprint "
+        f"({person.fingerprint}), so it could be someone else's key; compare it with them "
+        f"by phone and run 'reflectjournal contact verify \"{person.name}\" FINGERPRINT'."
     )
     if not _tty():
         raise UsageError(refusal)
-    sys.stderr.write(unverified_sentence(person["name"], person["fingerprint"]) + "\n")
+    sys.stderr.write(unverified_sentence(person.name, person.fingerprint) + "\n")
     typed = terminal_prompt("Type the fingerprint they read to you (Enter to stop): ")
-    if not typed or normalize_fingerprint(typed) != person["fingerprint"]:
+    if not typed or normalize_fingerprint(typed) != person.fingerprint:
         raise UsageError("Nothing was shared: the fingerprint was not confirmed.")
-    ws.sharing.mark_verified(person["fingerprint"])
+    ws.sharing.mark_verified(person.fingerprint)
 
 
 def cmd_contact_list(args) -> int:
@@ -260,15 +266,13 @@ def cmd_share_preview(args) -> int:
         plan = ws.sharing.plan(_request(args))
     return output.reply(
         args,
-        {"to": plan.person["name"], "payload": plan.payload, "findings": _findings(plan)},
+        shapes.share_preview_json(plan),
         lambda _: _print_plan(plan),
     )
 
 
 def _print_plan(plan) -> None:
-    output.say(
-        f"To {plan.person['name']} ({plan.person['fingerprint']}): {plural(plan.count, 'entry')}."
-    )
+    output.say(f"To {plan.person.name} ({plan.person.fingerprint}): {plural(plan.count, 'entry')}.")
     for item in plan.payload["entries"]:
         output.say()
         output.say(f"## {item['title']}  ({item['date']})")
@@ -297,24 +301,16 @@ def cmd_share_export(args) -> int:
         try:
             plan = ws.sharing.export_share(_request(args), args.out, args.allow_identifiers)
         except PrivacyCheckFailed as exc:
-            findings = exc.findings
+            findings = shapes.privacy_findings_json(exc.findings)
             if args.json:
                 output.emit_json({"written": False, "entries": 0, "findings": findings})
             else:
                 sys.stderr.write("Likely patient identifiers:\n")
                 _print_findings(findings, sys.stderr)
             raise
-    summary = {
-        "written": True,
-        "to": plan.person["name"],
-        "fingerprint": plan.person["fingerprint"],
-        "out": str(args.out),
-        "entries": plan.count,
-        "messages": plan.messages,
-        "findings": _findings(plan),
-    }
+    summary = shapes.share_export_json(plan, str(args.out))
     text = (
-        f"Wrote {plural(plan.count, 'entry')} for {plan.person['name']} to {args.out} "
+        f"Wrote {plural(plan.count, 'entry')} for {plan.person.name} to {args.out} "
         f"({plural(plan.messages, 'message')}: what changed, and "
         "anything they have not confirmed yet)."
     )
@@ -326,19 +322,19 @@ def cmd_share_export(args) -> int:
 def cmd_share_import(args) -> int:
     with _workspace(args) as ws:
         summary = ws.sharing.import_share(args.file)
-    if summary["already_imported"]:
-        text = f"This file from {summary['from']} was already imported; nothing changed."
+    if summary.already_imported:
+        text = f"This file from {summary.sender} was already imported; nothing changed."
     else:
         text = (
-            f"From {summary['from']} ({summary['fingerprint']}): {summary['added']} new, "
-            f"{summary['updated']} updated, {summary['unchanged']} unchanged"
+            f"From {summary.sender} ({summary.fingerprint}): {summary.added} new, "
+            f"{summary.updated} updated, {summary.unchanged} unchanged"
         )
-        if summary.get("withdrawn"):
-            text += f", {summary['withdrawn']} withdrawn"
-        if summary.get("attached"):
-            text += f"; {plural(summary['attached'], 'comment')} on your entries"
+        if summary.withdrawn:
+            text += f", {summary.withdrawn} withdrawn"
+        if summary.attached:
+            text += f"; {plural(summary.attached, 'comment')} on your entries"
         text += "."
-    return output.reply(args, summary, text)
+    return output.reply(args, shapes.received_json(summary), text)
 
 
 def cmd_comment(args) -> int:
@@ -363,23 +359,23 @@ def cmd_feedback_export(args) -> int:
         raise UsageError(f"{args.out} already exists; choose another name or add --force.")
     with _workspace(args) as ws:
         summary = ws.sharing.export_feedback(args.to, args.out, args.all)
-    text = f"Wrote {plural(summary['comments'], 'comment')} for {summary['to']} to {args.out}"
-    if summary["receipts"]:
-        text += f", confirming {plural(summary['receipts'], 'thing')} of theirs that arrived"
-    return output.reply(args, summary, text + ".")
+    text = f"Wrote {plural(summary.comments, 'comment')} for {summary.person.name} to {args.out}"
+    if summary.receipts:
+        text += f", confirming {plural(summary.receipts, 'thing')} of theirs that arrived"
+    return output.reply(args, shapes.feedback_export_json(summary), text + ".")
 
 
 def cmd_feedback_import(args) -> int:
     with _workspace(args) as ws:
         summary = ws.sharing.import_feedback(args.file)
-    text = f"From {summary['from']}: {plural(summary['attached'], 'comment')} attached."
-    if summary.get("added") or summary.get("updated"):
-        text += f" {summary['added']} new and {summary['updated']} updated shared entries."
-    if summary["already_imported"]:
-        text = f"This feedback from {summary['from']} was already imported; nothing changed."
-    if summary["unmatched"]:
-        text += f"\n{summary['unmatched']} were about entries no longer in this journal."
-    return output.reply(args, summary, text)
+    text = f"From {summary.sender}: {plural(summary.attached, 'comment')} attached."
+    if summary.added or summary.updated:
+        text += f" {summary.added} new and {summary.updated} updated shared entries."
+    if summary.already_imported:
+        text = f"This feedback from {summary.sender} was already imported; nothing changed."
+    if summary.unmatched:
+        text += f"\n{summary.unmatched} were about entries no longer in this journal."
+    return output.reply(args, shapes.received_json(summary), text)
 
 
 def cmd_privacy_names(args) -> int:
@@ -403,10 +399,7 @@ def cmd_privacy_scan(args) -> int:
     text = read_text_argument(args.text)
     with _workspace(args) as ws:
         findings = ws.privacy.scan(text, args.entry)
-    rows = [
-        {"kind": f.kind, "label": f.label, "text": f.text, "context": f.context, "choice": f.choice}
-        for f in findings
-    ]
+    rows = [shapes.scan_finding_json(f) for f in findings]
     return output.reply(
         args,
         rows,

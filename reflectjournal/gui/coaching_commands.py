@@ -79,7 +79,7 @@ def _checked(view, text: str, what: str, entry_ids=()) -> str | None:
     except PrivacyCheckFailed as exc:
         from reflectjournal.gui.privacy_dialog import FindingsDialog
 
-        dialog = FindingsDialog(exc.entry_findings, what, view)
+        dialog = FindingsDialog(exc.findings, what, view)
         view.findings_dialog = dialog
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None

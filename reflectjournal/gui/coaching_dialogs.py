@@ -364,7 +364,7 @@ class BriefDialog(QDialog):
                 self.markdown, ids, allow_identifiers, "prep brief"
             )
         except PrivacyCheckFailed as exc:
-            self._ask_about_findings(exc.entry_findings, path)
+            self._ask_about_findings(exc.findings, path)
             return False
         return self._write(path, checked.text)
 

@@ -270,7 +270,7 @@ class FileActions(QObject):
                     kind, out, f, overwrite=overwrite, allow_identifiers=allow,
                     regulator=regulator, only=only,
                 )  # fmt: skip
-                self.ask_about_findings(result.entry_findings, what, again)
+                self.ask_about_findings(result.findings, what, again)
                 return None
             text = f"Exported {plural(result.entries, 'entry')} to {result.path}."
             if result.redacted:

@@ -17,14 +17,30 @@ from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QProxyStyle, QStyle, QStyleFactory, QWidget
 
+# WCAG 2.2 AA 2.5.8 (target size): a control a pointer clicks is at least 24 px high.
+# Fusion draws push buttons 22 px high at the default font, combo boxes and tool buttons less.
+MIN_TARGET = 24
+_TARGETS = (
+    QStyle.ContentsType.CT_PushButton,
+    QStyle.ContentsType.CT_ToolButton,
+    QStyle.ContentsType.CT_ComboBox,
+)
+
 
 class PlainTextStyle(QProxyStyle):
-    """The app's style, with every ``AutoText`` label made ``PlainText`` when polished."""
+    """The app's style, with every ``AutoText`` label made ``PlainText`` when polished and
+    every button and combo box at least ``MIN_TARGET`` px high."""
 
     def polish(self, target):
         if isinstance(target, QLabel):
             make_plain(target)
         return super().polish(target)
+
+    def sizeFromContents(self, kind, option, size, widget=None):
+        result = super().sizeFromContents(kind, option, size, widget)
+        if kind in _TARGETS and result.height() < MIN_TARGET:
+            result.setHeight(MIN_TARGET)
+        return result
 
 
 def make_plain(label: QLabel) -> None:

@@ -45,6 +45,7 @@ from reflectjournal.services.sharing.identity import Contact
 from reflectjournal.services.workspace import Workspace
 
 if TYPE_CHECKING:
+    from reflectjournal.services.exchange.file_route import Written
     from reflectjournal.services.sharing.share import SharePlan
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
@@ -248,7 +249,7 @@ class SharingView(QWidget):
         self._report(received.sentence)
         return received
 
-    def export_feedback(self, person: str, path) -> dict | None:
+    def export_feedback(self, person: str, path) -> Written | None:
         try:
             summary = operations.perform(
                 self.events,
@@ -259,10 +260,10 @@ class SharingView(QWidget):
         except ReflectJournalError as exc:
             self._report(str(exc))
             return None
-        said = plural(summary["comments"], "comment")
-        if summary.get("receipts"):
+        said = plural(summary.comments, "comment")
+        if summary.receipts:
             said += " and word of what of theirs arrived"
-        self._report(f"Saved {said} for {summary['to']} in {path}.")
+        self._report(f"Saved {said} for {summary.person.name} in {path}.")
         return summary
 
     def _choose_packet(self) -> None:
@@ -549,11 +550,11 @@ class ShareDialog(QDialog):
         allow(
             self.send_button,
             self.plan.count > 0,
-            f"No entry here may go to {self.plan.person['name']}: mark entries “Mentor may see "
+            f"No entry here may go to {self.plan.person.name}: mark entries “Mentor may see "
             "it” or “Coach may see it” in the journal, or widen the dates and tags.",
         )
         self.send_button.setText("Send anyway…" if count else "Save file…")
-        text = f"{plural(self.plan.count, 'entry')} for {self.plan.person['name']}."
+        text = f"{plural(self.plan.count, 'entry')} for {self.plan.person.name}."
         if count:
             text += f" {plural(count, 'likely patient identifier')}: edit the entries, redact, or send anyway."
         elif self.redacted:
@@ -588,11 +589,11 @@ class ShareDialog(QDialog):
             person = self.sharing.contacts.get(self.request().to)
         except ReflectJournalError:
             return True  # export_share reports the problem in its own sentence
-        if not self.sharing.needs_confirmation(person["fingerprint"]):
+        if not self.sharing.needs_confirmation(person.fingerprint):
             return True
-        if not self.confirm(person["name"], person["fingerprint"]):
+        if not self.confirm(person.name, person.fingerprint):
             return False
-        self.sharing.mark_verified(person["fingerprint"])
+        self.sharing.mark_verified(person.fingerprint)
         return True
 
     def _ask_fingerprint(self, name: str, fingerprint: str) -> bool:

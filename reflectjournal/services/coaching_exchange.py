@@ -20,6 +20,7 @@ from reflectjournal.services.entries import check_text
 from reflectjournal.services.exchange import items
 from reflectjournal.services.exchange.kinds import MAX_BRING, MAX_SUMMARY
 from reflectjournal.services.sharing.crypto import utc_timestamp
+from reflectjournal.services.sharing.identity import Contact
 from reflectjournal.services.sharing.service import SharingService
 from reflectjournal.storage.database import Database
 
@@ -100,41 +101,39 @@ class CoachingExchange:
     def send_programme(self, person: str | int) -> Delivery:
         """The agreement and shared goals with ``person`` go to them, and follow every change."""
         who = self.sharing.contacts.get(person)
-        agreement = self.db.query_one(
-            "SELECT origin FROM agreement WHERE person_id = ?", (who["id"],)
-        )
+        agreement = self.db.query_one("SELECT origin FROM agreement WHERE person_id = ?", (who.id,))
         shared_goals = self.db.scalar(
             "SELECT count(*) FROM goal WHERE person_id = ? AND shared = 1 AND origin = 'mine'",
-            (who["id"],),
+            (who.id,),
         )
         if (agreement is None or agreement["origin"] != "mine") and not shared_goals:
             raise UsageError(
-                f"There is no agreement or shared goal of yours with {who['name']} to send; "
+                f"There is no agreement or shared goal of yours with {who.name} to send; "
                 "set one with 'agreement set' or 'goal add' first."
             )
         with self.db.transaction():
-            items.choose(self.db, "programme", who["uid"], who["id"])
-        return self._delivery("programme", who["uid"], who)
+            items.choose(self.db, "programme", who.uid, who.id)
+        return self._delivery("programme", who.uid, who)
 
     def programme_delivery(self, person: str | int) -> Delivery | None:
         """Where the copy for ``person`` stands; None when it was never chosen to go."""
         who = self.sharing.contacts.get(person)
         if not self.db.scalar(
             "SELECT 1 FROM exchange_item WHERE kind = 'programme' AND ref = ? AND person_id = ?",
-            (who["uid"], who["id"]),
+            (who.uid, who.id),
         ):
             return None
-        return self._delivery("programme", who["uid"], who)
+        return self._delivery("programme", who.uid, who)
 
-    def _delivery(self, kind: str, ref: str, who: dict[str, Any]) -> Delivery:
+    def _delivery(self, kind: str, ref: str, who: Contact) -> Delivery:
         row = self.db.query_one(
             "SELECT version, queued, received FROM exchange_item WHERE kind = ? AND ref = ? "
             "AND person_id = ?",
-            (kind, ref, who["id"]),
+            (kind, ref, who.id),
         )
         if row is None:
-            return Delivery(who["name"], 0, None, None)
-        return Delivery(who["name"], row["version"], row["queued"], row["received"])
+            return Delivery(who.name, 0, None, None)
+        return Delivery(who.name, row["version"], row["queued"], row["received"])
 
     # ---- session summaries -------------------------------------------------------------------
 
@@ -166,7 +165,7 @@ class CoachingExchange:
                 self.db.execute(
                     "INSERT INTO session_note(uid, person_id, session_id, date, summary, origin, "
                     "created, updated) VALUES (?, ?, ?, ?, ?, 'mine', ?, ?)",
-                    (uid, who["id"], session["id"], session["day"], text, now, now),
+                    (uid, who.id, session["id"], session["day"], text, now, now),
                 )
             else:
                 uid = held["uid"]
@@ -174,7 +173,7 @@ class CoachingExchange:
                     "UPDATE session_note SET summary = ?, date = ?, updated = ? WHERE uid = ?",
                     (text, session["day"], now, uid),
                 )
-            items.choose(self.db, "session", uid, who["id"])
+            items.choose(self.db, "session", uid, who.id)
         return self._summaries("n.uid = ?", (uid,))[0]
 
     def _session(self, session_id: int | str) -> Any:
@@ -263,9 +262,9 @@ class CoachingExchange:
             self.db.execute(
                 "INSERT INTO bring_item(uid, person_id, text, origin, written) "
                 "VALUES (?, ?, ?, 'mine', ?)",
-                (uid, who["id"], text, utc_timestamp()),
+                (uid, who.id, text, utc_timestamp()),
             )
-            items.choose(self.db, "bring", uid, who["id"])
+            items.choose(self.db, "bring", uid, who.id)
         return self._bring_items("b.uid = ?", (uid,))[0]
 
     def remove_bring(self, item_id: int | str) -> BringItem:

@@ -184,6 +184,27 @@ class FrameworkItem:
 
 
 @dataclass(frozen=True)
+class ItemDetail:
+    """One framework item or free tag, with what the Frameworks page shows about it."""
+
+    id: int
+    slug: str
+    name: str
+    category: str
+    framework: str | None  # the framework's slug; None for a free tag
+    description: str
+    keywords: tuple[str, ...]
+    questions: tuple[str, ...]  # coaching questions it raises
+    calls_for: tuple[str, ...]  # free-text capabilities it asks of a leader
+    related: tuple[str, ...]  # every item it points to, whatever the kind, in position order
+    relations: tuple[tuple[str, tuple[str, ...]], ...]  # (kind, slugs), RELATION_KINDS order
+
+    def related_by(self, kind: str) -> tuple[str, ...]:
+        """The items related to this one as ``kind`` (one of RELATION_KINDS); () if none."""
+        return next((slugs for k, slugs in self.relations if k == kind), ())
+
+
+@dataclass(frozen=True)
 class FrameworkInfo:
     """An installed framework as the services return it."""
 
@@ -364,7 +385,7 @@ class FrameworkService:
             )
         return frameworks
 
-    def item(self, slug: str) -> dict[str, Any]:
+    def item(self, slug: str) -> ItemDetail:
         row = self.db.query_one(
             "SELECT t.*, f.slug AS framework FROM tag t LEFT JOIN framework f "
             "ON f.id = t.framework_id WHERE t.slug = ?",
@@ -377,21 +398,20 @@ class FrameworkService:
             "WHERE r.tag_id = ? ORDER BY t.position",
             (row["id"],),
         )
-        related = [r[0] for r in links]
-        by_kind = {kind: [r[0] for r in links if r[1] == kind] for kind in RELATION_KINDS}
-        return {
-            "id": row["id"],
-            "slug": row["slug"],
-            "name": row["name"],
-            "category": row["category"],
-            "framework": row["framework"],
-            "description": row["description"],
-            "keywords": json.loads(row["keywords"] or "[]"),
-            "questions": json.loads(row["questions"] or "[]"),
-            "calls_for": json.loads(row["calls_for"] or "[]"),
-            "related": related,
-            "relations": {kind: slugs for kind, slugs in by_kind.items() if slugs},
-        }
+        by_kind = [(kind, tuple(r[0] for r in links if r[1] == kind)) for kind in RELATION_KINDS]
+        return ItemDetail(
+            id=int(row["id"]),
+            slug=row["slug"],
+            name=row["name"],
+            category=row["category"],
+            framework=row["framework"],
+            description=row["description"],
+            keywords=tuple(json.loads(row["keywords"] or "[]")),
+            questions=tuple(json.loads(row["questions"] or "[]")),
+            calls_for=tuple(json.loads(row["calls_for"] or "[]")),
+            related=tuple(r[0] for r in links),
+            relations=tuple((kind, slugs) for kind, slugs in by_kind if slugs),
+        )
 
     def capability_categories(self) -> tuple[str, ...]:
         """Categories whose items count as capabilities, across the installed frameworks."""

@@ -85,16 +85,16 @@ class RevalidationExchange:
         found = self._uid(uid, "discussion")
         who = self.sharing.contacts.get(person)
         held = self.db.scalar("SELECT person_id FROM revalidation_record WHERE uid = ?", (found,))
-        if held is not None and held != who["id"]:
+        if held is not None and held != who.id:
             raise UsageError(
                 "This record was already sent to someone else to confirm; record the "
                 "discussion again if it was with another colleague."
             )
         with self.db.transaction():
             self.db.execute(
-                "UPDATE revalidation_record SET person_id = ? WHERE uid = ?", (who["id"], found)
+                "UPDATE revalidation_record SET person_id = ? WHERE uid = ?", (who.id, found)
             )
-            items.choose(self.db, "discussion", found, who["id"])
+            items.choose(self.db, "discussion", found, who.id)
         return self.asked(found)
 
     def asked(self, uid: str) -> AskedToConfirm:
@@ -133,7 +133,7 @@ class RevalidationExchange:
         )
         result = []
         for r in rows:
-            if person is not None and r["person_id"] != self.sharing.contacts.get(person)["id"]:
+            if person is not None and r["person_id"] != self.sharing.contacts.get(person).id:
                 continue
             item = json.loads(r["notes"])
             result.append(

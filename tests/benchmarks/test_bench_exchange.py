@@ -20,6 +20,7 @@ import pytest
 from reflectjournal.services.exchange import messages
 from reflectjournal.services.exchange.places import PlaceSpec
 from reflectjournal.services.sharing import crypto
+from reflectjournal.services.sharing.identity import PublicKeys
 from reflectjournal.services.workspace import Workspace
 
 PASS = "correct horse battery staple"
@@ -50,7 +51,7 @@ def _programme(tmp: Path, per_coachee: int) -> tuple[Workspace, Path, int]:
     place.mkdir()
     coach.sharing.exchange.set_place(PlaceSpec("folder", str(place)))
     me = coach.sharing.identity.get()
-    card = {"sign_public": me.sign_public, "enc_public": me.enc_public}
+    card = PublicKeys(me.sign_public, me.enc_public)
     total = 0
     for c in range(COACHEES):
         identity = crypto.generate_identity()

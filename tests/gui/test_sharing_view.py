@@ -98,7 +98,7 @@ def test_cards_share_receive_comment_and_feedback(qtbot, pair, tmp_path):
     assert "already" in view.status.text()
     view.grab().save(str(tmp_path / "shared_view.png"))
 
-    assert view.export_feedback("Alice Leader", tmp_path / "fb.rjfeedback")["comments"] == 1
+    assert view.export_feedback("Alice Leader", tmp_path / "fb.rjfeedback").comments == 1
     # The leader's app receives feedback files too (it used to send them to the CLI).
     leader_view = SharingView(leader)
     qtbot.addWidget(leader_view)

@@ -49,7 +49,7 @@ def _leader_objects(exchange, laptop: Workspace, mentor: Workspace) -> list[str]
     tom = laptop.sharing.contacts.get(
         laptop.db.scalar("SELECT id FROM person WHERE name = 'Tom Mentor'")
     )
-    box = messages.mailbox(me, bytes(tom["enc_public"]), tom["fingerprint"])
+    box = messages.mailbox(me, tom.keys.enc, tom.fingerprint)
     return sorted(n for n in os.listdir(exchange) if n.startswith(box))
 
 

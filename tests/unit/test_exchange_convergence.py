@@ -152,7 +152,7 @@ def test_comments_form_a_set_whatever_the_order(pair, data):
                 body,
                 mentor.sharing.identity.get(),
                 "Tom Mentor",
-                leader_contact,
+                leader_contact.keys,
                 messages.new_message_id(),
             )
         )

@@ -52,18 +52,18 @@ def test_files_read_out_of_order_or_twice_end_in_the_newest_state(pair, tmp_path
     leader.journal.edit(rota, body="Second draft, NHS number removed.")
     _export(leader, tmp_path / "2.rjshare")
     # The newer file first, then the older one, then the newer again: the newer text stays.
-    assert mentor.sharing.import_share(tmp_path / "2.rjshare")["added"] == 1
+    assert mentor.sharing.import_share(tmp_path / "2.rjshare").added == 1
     late = mentor.sharing.import_share(tmp_path / "1.rjshare")
-    assert (late["added"], late["updated"], late["already_imported"]) == (0, 0, True)
+    assert (late.added, late.updated, late.already_imported) == (0, 0, True)
     assert _shared(mentor) == {"Rota": "Second draft, NHS number removed."}
     before = _snapshot(mentor)
-    assert mentor.sharing.import_share(tmp_path / "2.rjshare")["already_imported"]
+    assert mentor.sharing.import_share(tmp_path / "2.rjshare").already_imported
     assert _snapshot(mentor) == before
 
     # Stop sharing: the withdrawal travels in the next file; an older file cannot undo it.
     leader.sharing.exchange.unshare(rota, "Tom Mentor")
     leader.sharing.export_feedback("Tom Mentor", tmp_path / "3.rjfeedback")
-    assert mentor.sharing.import_feedback(tmp_path / "3.rjfeedback")["withdrawn"] == 1
+    assert mentor.sharing.import_feedback(tmp_path / "3.rjfeedback").withdrawn == 1
     assert _shared(mentor) == {}
     mentor.sharing.import_share(tmp_path / "2.rjshare")
     assert _shared(mentor) == {}
@@ -77,13 +77,13 @@ def test_a_lost_file_loses_nothing_and_receipts_stop_the_resending(pair, tmp_pat
     second = _export(leader, tmp_path / "2.rjshare")
     assert second.messages == 2  # "One" goes again: nobody confirmed it
     got = mentor.sharing.import_share(tmp_path / "2.rjshare")
-    assert (got["added"], got["messages"]) == (2, 2)
+    assert (got.added, got.messages) == (2, 2)
     one = mentor.db.scalar("SELECT id FROM entry WHERE title = 'One'")
     mentor.sharing.comment(one, "Good start.")
     reply = mentor.sharing.export_feedback("Ana Leader", tmp_path / "back.rjfeedback")
-    assert (reply["comments"], reply["receipts"]) == (1, 2)
+    assert (reply.comments, reply.receipts) == (1, 2)
     got = leader.sharing.import_feedback(tmp_path / "back.rjfeedback")
-    assert (got["attached"], got["receipts"]) == (1, 1)
+    assert (got.attached, got.receipts) == (1, 1)
     # Both entries confirmed: they leave the outbox and never travel again.
     assert leader.db.scalar("SELECT count(*) FROM outbox") == 0
     assert leader.db.scalar("SELECT count(*) FROM entry_share WHERE received IS NULL") == 0
@@ -104,7 +104,7 @@ def test_a_repeated_message_is_confirmed_again_when_the_receipt_was_lost(pair, t
     _export(leader, tmp_path / "2.rjshare")
     mentor.sharing.import_share(tmp_path / "2.rjshare")
     again = mentor.sharing.export_feedback("Ana Leader", tmp_path / "again.rjfeedback")
-    assert again["receipts"] == 1
+    assert again.receipts == 1
     leader.sharing.import_feedback(tmp_path / "again.rjfeedback")
     assert leader.db.scalar("SELECT count(*) FROM outbox") == 0
 
@@ -124,7 +124,7 @@ def test_a_half_written_file_is_refused_whole_then_read_when_complete(pair, tmp_
     assert "cut short" in sentence or "altered or damaged" in sentence
     assert sentence.endswith(".") and "\n" not in sentence
     assert _snapshot(mentor) == before
-    assert mentor.sharing.import_share(tmp_path / "s.rjshare")["added"] == 2
+    assert mentor.sharing.import_share(tmp_path / "s.rjshare").added == 2
 
 
 def test_one_altered_message_refuses_the_whole_file(pair, tmp_path):
@@ -166,7 +166,7 @@ def test_old_single_packet_files_still_import(pair, tmp_path):
     )
     (tmp_path / "old.rjshare").write_bytes(old)
     got = mentor.sharing.import_share(tmp_path / "old.rjshare")
-    assert got["added"] == 1 and _shared(mentor) == {"Old file": "Held from before."}
+    assert got.added == 1 and _shared(mentor) == {"Old file": "Held from before."}
     received = mentor.sharing.receive_file(tmp_path / "old.rjshare")
     assert received.kind == "share" and "already received" in received.sentence
 
@@ -177,7 +177,7 @@ def test_a_file_and_a_place_carry_the_same_messages(pair, tmp_path):
     leader, mentor = pair
     leader.journal.add("One.", title="One", visibility="mentor")
     _export(leader, tmp_path / "1.rjshare")
-    assert mentor.sharing.import_share(tmp_path / "1.rjshare")["added"] == 1
+    assert mentor.sharing.import_share(tmp_path / "1.rjshare").added == 1
     root = tmp_path / "Shared"
     root.mkdir()
     leader.sharing.exchange.set_place(PlaceSpec("folder", str(root)))

@@ -235,7 +235,7 @@ _BAD = [
 def _sealed(sender: Workspace, to: Workspace, body: dict) -> bytes:
     contact = sender.sharing.contacts.by_fingerprint(to.sharing.identity.get().fingerprint)
     return messages.seal(
-        body, sender.sharing.identity.get(), "Cat Coach", contact, messages.new_message_id()
+        body, sender.sharing.identity.get(), "Cat Coach", contact.keys, messages.new_message_id()
     )
 
 

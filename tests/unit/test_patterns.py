@@ -12,6 +12,7 @@ import pytest
 from reflectjournal.cli.patterns_cmds import patterns_json
 from reflectjournal.errors import UsageError
 from reflectjournal.services.patterns import PatternOptions, trend
+from reflectjournal.services.patterns.result import ActionCounts
 from reflectjournal.services.patterns.rules import period_index, streaks, with_rolling
 
 DEFAULT_CAPABILITIES = {
@@ -393,6 +394,9 @@ def test_actions_counts(workspace):
     action(workspace, "done one", status="done", due="2026-11-01")
     action(workspace, "dropped one", status="dropped")
     assert compute(workspace)["actions"] == {"open": 3, "done": 1, "overdue": 1, "dropped": 1}
+    counts = workspace.patterns.action_counts(date(2026, 11, 30))
+    assert counts == ActionCounts(open=3, done=1, overdue=1, dropped=1)
+    assert workspace.patterns.action_counts(date(2026, 12, 6)).overdue == 2  # both dated ones
 
 
 def test_reflection_loop(workspace):

@@ -52,6 +52,9 @@ def test_refusal_with_json_prints_the_findings_as_one_document(journal, tmp_path
     assert [(f["kind"], f["text"], f["entry_id"]) for f in data["findings"]] == [
         ("patient-name", "Mrs Doreen Whitcombe", entry)
     ]
+    # The keys of docs/CLI.md, in order (built in cli/shapes.py from the typed findings).
+    keys = ["entry_id", "entry", "date", "field", "kind", "label", "text", "context"]
+    assert list(data["findings"][0]) == keys
 
 
 def test_data_exports_are_written_and_report_their_findings(journal, tmp_path):
@@ -73,7 +76,8 @@ def test_remembered_choices_apply_on_the_way_out(workspace, tmp_path):
     privacy = workspace.privacy
     with pytest.raises(PrivacyCheckFailed) as refused:
         workspace.exports.run("html", tmp_path / "a.html")
-    assert {f["text"] for f in refused.value.findings} == {"Mr Achebe", "Mrs Whitcombe", NHS}
+    assert {f.text for f in refused.value.findings} == {"Mr Achebe", "Mrs Whitcombe", NHS}
+    assert {f.entry_id for f in refused.value.findings} == {entry}
 
     privacy.choose(entry, "patient-name", "Mr Achebe", "fine", "a colleague")
     privacy.choose(entry, "patient-name", "Mrs Whitcombe", "redact")

@@ -61,6 +61,14 @@ def test_full_round_trip(two, tmp_path):
     assert not packet.exists()
     code, out, err = leader("contact", "verify", "Bob Mentor", bob["fingerprint"].lower())
     assert code == 0 and "verified" in out
+    code, out, _ = leader("contact", "verify", "Bob Mentor", bob["fingerprint"], "--json")
+    verified = json.loads(out)
+    assert verified == {
+        "name": "Bob Mentor",
+        "fingerprint": bob["fingerprint"],
+        "verified": verified["verified"],
+    }
+    assert verified["verified"][:2] == "20"
     code, out, _ = leader("contact", "list", "--json")
     (listed,) = json.loads(out)
     assert listed == {
@@ -73,13 +81,36 @@ def test_full_round_trip(two, tmp_path):
     assert listed["verified"] and listed["verified"][:2] == "20"
     code, out, err = leader("share", "export", "--to", "Bob Mentor", "--out", str(packet), "--json")
     assert (code, err) == (0, "")
-    assert json.loads(out)["entries"] == 1
+    assert json.loads(out) == {
+        "written": True,
+        "to": "Bob Mentor",
+        "fingerprint": bob["fingerprint"],
+        "out": str(packet),
+        "entries": 1,
+        "messages": 1,
+        "findings": [],
+    }
     assert SECRET.encode() not in packet.read_bytes()
 
+    # The JSON of docs/CLI.md, key for key and in this order (built in cli/shapes.py).
     code, out, _ = mentor("share", "import", str(packet), "--json")
-    assert code == 0 and json.loads(out)["added"] == 1
+    got = json.loads(out)
+    assert code == 0 and list(got) == [
+        "from", "fingerprint", "messages", "entries", "added", "updated", "unchanged",
+        "withdrawn", "comments", "attached", "unmatched", "receipts", "other", "already_imported",
+    ]  # fmt: skip
+    assert got == {
+        **dict.fromkeys(got, 0),
+        "from": "Alice Leader",
+        "fingerprint": alice_fp,
+        "messages": 1,
+        "entries": 1,
+        "added": 1,
+        "already_imported": False,
+    }
     code, out, _ = mentor("share", "import", str(packet), "--json")
-    assert json.loads(out)["added"] == 0 and json.loads(out)["already_imported"] is True
+    again = json.loads(out)
+    assert again == {**got, "added": 0, "unchanged": 1, "already_imported": True}
     _, out, _ = mentor("list", "--json")
     received = json.loads(out)
     assert len(received) == 1 and received[0]["kind"] == "shared"
@@ -88,12 +119,41 @@ def test_full_round_trip(two, tmp_path):
     code, _, err = mentor("edit", received[0]["id"], "--title", "mine now")
     assert code != 0 and "read-only" in err
     assert mentor("comment", received[0]["id"], "Who did you talk to afterwards?")[0] == 0
+    _, out, _ = mentor("show", received[0]["id"])  # the text face: who sent it, the comment
+    lines = out.splitlines()
+    assert lines[1].split(" · ")[1:] == ["shared", "private", "from Alice Leader"]
+    assert lines[-3:] == ["", lines[-2], "Who did you talk to afterwards?"]
+    assert lines[-2].startswith("— ") and lines[-2].endswith(":")
     feedback = tmp_path / "feedback.rjp"
-    code, _, _ = mentor("feedback", "export", "--to", "Alice Leader", "--out", str(feedback))
-    assert code == 0
+    code, out, _ = mentor(
+        "feedback", "export", "--to", "Alice Leader", "--out", str(feedback), "--json"
+    )
+    # One comment, and the receipt for the entry that arrived.
+    assert (code, json.loads(out)) == (
+        0,
+        {"to": "Alice Leader", "comments": 1, "entries": 0, "receipts": 1, "messages": 2},
+    )
 
     code, out, _ = leader("feedback", "import", str(feedback), "--json")
-    assert code == 0 and json.loads(out)["attached"] == 1
+    assert (code, json.loads(out)) == (
+        0,
+        {
+            "from": "Bob Mentor",
+            "fingerprint": bob["fingerprint"],
+            "messages": 2,
+            "entries": 0,
+            "added": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "withdrawn": 0,
+            "comments": 1,
+            "attached": 1,
+            "unmatched": 0,
+            "receipts": 1,
+            "other": 0,
+            "already_imported": False,
+        },
+    )
     _, out, _ = leader("show", shared_id, "--json")
     comments = json.loads(out)["comments"]
     assert [(c["author"], c["text"], c["earlier_version"]) for c in comments] == [
@@ -131,7 +191,10 @@ def test_privacy_check_lists_hits_and_writes_nothing(two, tmp_path):
     assert code == 0 and packet.exists()
 
     code, out, _ = leader("privacy", "scan", "DOB 01/02/1950", "--json")
-    assert [f["kind"] for f in json.loads(out)] == ["date-of-birth"]
+    (found,) = json.loads(out)
+    assert list(found) == ["kind", "label", "text", "context", "choice"]
+    assert (found["kind"], found["choice"]) == ("date-of-birth", None)
+    assert found["text"] in found["context"] and "01/02/1950" in found["text"]
 
 
 def test_bad_packet_files_get_one_line(two, tmp_path):

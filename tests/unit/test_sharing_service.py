@@ -12,7 +12,12 @@ from reflectjournal.errors import NotFound, PacketRejected, PrivacyCheckFailed, 
 from reflectjournal.services.exchange import bundle, messages
 from reflectjournal.services.sharing import packets
 from reflectjournal.services.sharing.crypto import generate_identity, make_contact_card
-from reflectjournal.services.sharing.identity import CardImport, Contact, ImportedContact
+from reflectjournal.services.sharing.identity import (
+    CardImport,
+    Contact,
+    ImportedContact,
+    PublicKeys,
+)
 from reflectjournal.services.sharing.service import Sender
 from reflectjournal.services.sharing.share import ShareRequest
 from reflectjournal.services.workspace import Workspace
@@ -149,10 +154,10 @@ def test_round_trip_import_idempotent_update_and_feedback(pair, tmp_path):
     ids = leader_entries(leader)
     leader.sharing.export_share(ShareRequest(to="Bob Mentor"), tmp_path / "s1.rjp")
     first = mentor.sharing.import_share(tmp_path / "s1.rjp")
-    assert (first["added"], first["updated"], first["from"]) == (2, 0, "Alice Leader")
+    assert (first.added, first.updated, first.sender) == (2, 0, "Alice Leader")
     before = snapshot(mentor)
     again = mentor.sharing.import_share(tmp_path / "s1.rjp")
-    assert again["already_imported"] and snapshot(mentor) == before
+    assert again.already_imported and snapshot(mentor) == before
 
     shared = mentor.journal.entries()
     assert {e.kind for e in shared} == {"shared"}
@@ -169,7 +174,7 @@ def test_round_trip_import_idempotent_update_and_feedback(pair, tmp_path):
     leader.journal.edit(ids["shared"], body="Rota gaps again; I asked for help.")
     leader.sharing.export_share(ShareRequest(to="Bob Mentor"), tmp_path / "s2.rjp")
     second = mentor.sharing.import_share(tmp_path / "s2.rjp")
-    assert (second["added"], second["updated"], second["unchanged"]) == (0, 1, 1)
+    assert (second.added, second.updated, second.unchanged) == (0, 1, 1)
     assert mentor.journal.entry(rota.id).body == "Rota gaps again; I asked for help."
     assert mentor.journal.count() == 2
 
@@ -178,12 +183,12 @@ def test_round_trip_import_idempotent_update_and_feedback(pair, tmp_path):
     mentor.sharing.comment(gibbs.id, "Good use of Gibbs.")
     summary = mentor.sharing.export_feedback("Alice Leader", tmp_path / "f1.rjp")
     # Two comments, and receipts for the three entry versions that arrived.
-    assert (summary["comments"], summary["receipts"]) == (2, 3)
+    assert (summary.comments, summary.receipts) == (2, 3)
 
     # The leader edits the Gibbs entry after sharing: that comment is on an earlier version.
     leader.journal.edit(ids["gibbs"], sections={"description": "A tense huddle, resolved."})
     got = leader.sharing.import_feedback(tmp_path / "f1.rjp")
-    assert (got["attached"], got["unmatched"]) == (2, 0)
+    assert (got.attached, got.unmatched) == (2, 0)
     rota_comments = leader.journal.entry(ids["shared"]).comments
     assert [(c.author, c.text, c.earlier_version) for c in rota_comments] == [
         ("Bob Mentor", "What help did you ask for?", False)
@@ -195,7 +200,7 @@ def test_round_trip_import_idempotent_update_and_feedback(pair, tmp_path):
     # The same feedback twice changes nothing (comments are a set).
     before = snapshot(leader)
     again = leader.sharing.import_feedback(tmp_path / "f1.rjp")
-    assert (again["already_imported"], again["attached"]) == (True, 0)
+    assert (again.already_imported, again.attached) == (True, 0)
     assert snapshot(leader) == before
 
     # Receipts travel on files too: the leader's next file confirms the comments, so the
@@ -204,10 +209,10 @@ def test_round_trip_import_idempotent_update_and_feedback(pair, tmp_path):
     leader.sharing.export_share(ShareRequest(to="Bob Mentor"), tmp_path / "s3.rjp")
     back = mentor.sharing.import_share(tmp_path / "s3.rjp")
     # ...and carries the Gibbs entry's new version, which the mentor confirms in turn.
-    assert (back["receipts"], back["added"], back["updated"]) == (1, 0, 1)
+    assert (back.receipts, back.added, back.updated) == (1, 0, 1)
     f3 = mentor.sharing.export_feedback("Alice Leader", tmp_path / "f3.rjp")
-    assert (f3["comments"], f3["receipts"]) == (0, 1)
-    assert leader.sharing.import_feedback(tmp_path / "f3.rjp")["receipts"] == 1
+    assert (f3.comments, f3.receipts) == (0, 1)
+    assert leader.sharing.import_feedback(tmp_path / "f3.rjp").receipts == 1
     assert leader.db.scalar("SELECT count(*) FROM outbox") == 0
     with pytest.raises(UsageError, match="no new comments"):
         mentor.sharing.export_feedback("Alice Leader", tmp_path / "f-empty.rjp")
@@ -228,14 +233,14 @@ def test_feedback_out_of_order_or_lost_loses_no_comment(pair, tmp_path):
     mentor.sharing.comment(rota, "Second thought.")
     mentor.sharing.export_feedback("Alice Leader", tmp_path / "f2.rjp")
     # f2 carries both comments (the first is not confirmed yet), f1 arrives late: no harm.
-    assert leader.sharing.import_feedback(tmp_path / "f2.rjp")["attached"] == 2
+    assert leader.sharing.import_feedback(tmp_path / "f2.rjp").attached == 2
     late = leader.sharing.import_feedback(tmp_path / "f1.rjp")
-    assert late["attached"] == 0
+    assert late.attached == 0
     texts = sorted(c.text for c in leader.journal.entry(ids["shared"]).comments)
     assert texts == ["First thought.", "Second thought."]
     # f1 and f2 lost in the post: --all sends every comment again, and nothing doubles
     mentor.sharing.export_feedback("Alice Leader", tmp_path / "again.rjp", include_sent=True)
-    assert leader.sharing.import_feedback(tmp_path / "again.rjp")["attached"] == 0
+    assert leader.sharing.import_feedback(tmp_path / "again.rjp").attached == 0
     assert len(leader.journal.entry(ids["shared"]).comments) == 2
 
 
@@ -264,8 +269,8 @@ def test_privacy_check_blocks_redacts_or_sends_anyway(pair, tmp_path):
     assert {(f.entry, f.date) for f in planned} == {(entry.title, entry.created[:10])}
     with pytest.raises(PrivacyCheckFailed) as info:
         leader.sharing.export_share(ShareRequest(to="Bob Mentor"), out)
-    assert info.value.findings == [dataclasses.asdict(f) for f in planned]
-    kinds = sorted({f["kind"] for f in info.value.findings})
+    assert info.value.findings == planned
+    kinds = sorted({f.kind for f in info.value.findings})
     assert kinds == ["nhs-number", "postcode", "sensitive-name"]
     assert not out.exists()
     assert leader.db.scalar("SELECT count(*) FROM packet_log") == 0
@@ -306,7 +311,15 @@ def test_contact_import_links_by_name_and_refuses_key_swap(workspace):
     erin = generate_identity()
     result = workspace.sharing.contacts.import_card(make_contact_card("Erin Coach", erin))
     assert result == ImportedContact(
-        Contact(erin_id, "Erin Coach", Role.COACH, result.contact.fingerprint), CardImport.LINKED
+        Contact(
+            erin_id,
+            "Erin Coach",
+            Role.COACH,
+            result.contact.fingerprint,
+            workspace.people.get(erin_id).uid,
+            PublicKeys(erin.sign_public, erin.enc_public),
+        ),
+        CardImport.LINKED,
     )
     assert workspace.db.scalar("SELECT count(*) FROM person") == 1
     again = workspace.sharing.contacts.import_card(make_contact_card("Erin Coach", erin))

@@ -13,18 +13,22 @@ feedback packet) are still read by the old receivers.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from reflectjournal.errors import PacketRejected, UsageError
 from reflectjournal.services.display import plural
 from reflectjournal.services.sharing.crypto import reject, utc_timestamp
 from reflectjournal.services.sharing.files import read_packet_file, write_atomically
+from reflectjournal.services.sharing.identity import Contact
+from reflectjournal.services.sharing.received import Carrier, EntryOutcome, Received
 from reflectjournal.services.sharing.service import SharingService
 from reflectjournal.storage.database import Database
+
+if TYPE_CHECKING:
+    from reflectjournal.services.sharing.share import SharePlan, ShareRequest
 
 from . import bundle, messages
 from .incoming import Incoming, applying_in_bulk
@@ -38,7 +42,9 @@ _MIXED = (
 
 @dataclass(frozen=True)
 class Written:
-    person: dict[str, Any]
+    """What writing a person's file put in it (``share export``, ``feedback export``)."""
+
+    person: Contact
     messages: int
     entries: int  # entry versions and withdrawals in the file
     comments: int
@@ -55,7 +61,7 @@ class FileRoute:
 
     def write(
         self,
-        person: dict[str, Any],
+        person: Contact,
         out: str | Path,
         options: dict[tuple[int, int], tuple[bool, bool]] | None = None,
         empty: str | None = None,
@@ -71,20 +77,20 @@ class FileRoute:
         rows = self.db.query(
             "SELECT message_id, kind, ref, version, sealed FROM outbox WHERE person_id = ? "
             "AND received IS NULL ORDER BY rowid",
-            (person["id"],),
+            (person.id,),
         )
         due = [
             [r["message_id"], r["applied"]]
             for r in self.db.query(
                 "SELECT message_id, applied FROM inbox WHERE person_id = ? AND kind != 'receipt' "
                 "AND receipt_id IS NULL ORDER BY applied, message_id",
-                (person["id"],),
+                (person.id,),
             )
         ]
         if not rows and not due:
             raise UsageError(
                 empty
-                or f"Nothing is waiting for {person['name']}: everything already reached them; "
+                or f"Nothing is waiting for {person.name}: everything already reached them; "
                 "no file was written."
             )
         me = self.sharing.identity.get()
@@ -95,7 +101,7 @@ class FileRoute:
             chunk = due[start : start + messages.MAX_RECEIPT_IDS]
             receipt_id = messages.new_message_id()
             body = {"type": "receipt", "ids": chunk}
-            sealed.append(messages.seal(body, me, my_name, person, receipt_id))
+            sealed.append(messages.seal(body, me, my_name, person.keys, receipt_id))
             receipts.append((receipt_id, chunk))
         data = bundle.pack(sealed)
         now = utc_timestamp()
@@ -109,7 +115,7 @@ class FileRoute:
                     self.db.execute(
                         "UPDATE entry_share SET sent = coalesce(sent, ?) WHERE entry_id = ? "
                         "AND person_id = ? AND version = ?",
-                        (now, int(row["ref"]), person["id"], row["version"]),
+                        (now, int(row["ref"]), person.id, row["version"]),
                     )
             for receipt_id, chunk in receipts:
                 self.db.executemany(
@@ -127,7 +133,7 @@ class FileRoute:
             len(due),
         )
 
-    def requeue_comments(self, person: dict[str, Any]) -> None:
+    def requeue_comments(self, person: Contact) -> None:
         """Send every comment to ``person`` again (``feedback export --all``): a set, so
         whatever already arrived is not doubled."""
         with self.db.transaction():
@@ -135,12 +141,12 @@ class FileRoute:
                 "DELETE FROM comment_delivery WHERE person_id = ? AND comment_id IN "
                 "(SELECT c.id FROM comment c JOIN entry e ON e.id = c.entry_id "
                 "WHERE c.outgoing = 1 AND e.sender_id = ?)",
-                (person["id"], person["id"]),
+                (person.id, person.id),
             )
 
     # ---- reading -------------------------------------------------------------------------
 
-    def read(self, path: str | Path) -> dict[str, Any]:
+    def read(self, path: str | Path) -> Received:
         """Check every message in a bundle file, then apply them all in one transaction."""
         data = read_packet_file(path)
         sealed = bundle.unpack(data)
@@ -162,16 +168,16 @@ class FileRoute:
             raise PacketRejected(_MIXED)
         return self._apply(opened, person)
 
-    def _apply(self, opened: list[messages.Message], person: dict[str, Any]) -> dict[str, Any]:
+    def _apply(self, opened: list[messages.Message], person: Contact) -> Received:
         incoming = Incoming(self.db, self.sharing)
-        outcome: dict[str, str] = {}  # entry ref -> added | updated | unchanged | withdrawn
+        outcome: dict[str, EntryOutcome] = {}  # entry ref -> what became of it (in order met)
         counts = Counter[str]()
         with self.db.transaction(), applying_in_bulk(self.db, incoming):
             for message in opened:
                 if incoming.already_applied(message.message_id):
                     counts["duplicates"] += 1
                     if message.type == "entry":
-                        outcome.setdefault(message.body["ref"], "unchanged")
+                        outcome.setdefault(message.body["ref"], EntryOutcome.UNCHANGED)
                     # They sent it again, so our receipt did not reach them: receipt it again.
                     self.db.execute(
                         "UPDATE inbox SET receipt_id = NULL WHERE message_id = ? "
@@ -182,33 +188,29 @@ class FileRoute:
                 self._classify(message, person, incoming, (outcome, counts))
                 incoming.apply(message, person)
             self.db.execute(
-                "DELETE FROM outbox WHERE person_id = ? AND received IS NOT NULL", (person["id"],)
+                "DELETE FROM outbox WHERE person_id = ? AND received IS NOT NULL", (person.id,)
             )
-        tally = Counter(outcome.values())
         fresh = len(opened) - counts["duplicates"]
-        return {
-            "from": person["name"],
-            "fingerprint": person["fingerprint"],
-            "messages": len(opened),
-            "entries": len(outcome),
-            "added": tally["added"],
-            "updated": tally["updated"],
-            "unchanged": tally["unchanged"],
-            "withdrawn": tally["withdrawn"],
-            "comments": counts["comments"],
-            "attached": counts["attached"],
-            "unmatched": counts["unmatched"],
-            "receipts": counts["receipts"],
-            "other": counts["other"],
-            "already_imported": fresh == 0,
-        }
+        return Received(
+            person.name,
+            person.fingerprint,
+            Carrier.MESSAGES,
+            tuple(outcome.items()),
+            messages=len(opened),
+            comments=counts["comments"],
+            attached=counts["attached"],
+            unmatched=counts["unmatched"],
+            receipts=counts["receipts"],
+            other=counts["other"],
+            already_imported=fresh == 0,
+        )
 
     def _classify(
         self,
         message: messages.Message,
-        person: dict[str, Any],
+        person: Contact,
         incoming: Incoming,
-        tallies: tuple[dict[str, str], Counter[str]],
+        tallies: tuple[dict[str, EntryOutcome], Counter[str]],
     ) -> None:
         """What applying ``message`` will do, in words for the summary (looked up first)."""
         outcome, counts = tallies
@@ -217,24 +219,25 @@ class FileRoute:
             ref = body["ref"]
             held = self.db.query_one(
                 "SELECT version FROM received_share WHERE person_id = ? AND ref = ?",
-                (person["id"], ref),
+                (person.id, ref),
             )
             if held is not None and held["version"] >= body["entry_version"]:
-                outcome.setdefault(ref, "unchanged")
+                outcome.setdefault(ref, EntryOutcome.UNCHANGED)
                 return
             if message.type == "withdraw":
-                outcome[ref] = "withdrawn"
+                outcome[ref] = EntryOutcome.WITHDRAWN
                 return
             exists = self.db.scalar(
                 "SELECT 1 FROM entry WHERE import_key = ? AND sender_id = ? AND +kind = 'shared'",
-                ("share:" + ref, person["id"]),
+                ("share:" + ref, person.id),
             )
             # Added and changed again in the same file is still "added".
-            outcome[ref] = "updated" if exists and outcome.get(ref) != "added" else "added"
+            updated = exists and outcome.get(ref) is not EntryOutcome.ADDED
+            outcome[ref] = EntryOutcome.UPDATED if updated else EntryOutcome.ADDED
         elif message.type == "comment":
             counts["comments"] += 1
             c = body["comment"]
-            own = incoming._own_entries(person["fingerprint"])
+            own = incoming._own_entries(person.fingerprint)
             if c["entry"] not in own:
                 counts["unmatched"] += 1
             elif not self.db.scalar("SELECT 1 FROM comment WHERE uid = ?", (c["uid"],)):
@@ -253,7 +256,9 @@ class FileExports:
         self.db = route.db
         self.sharing = route.sharing
 
-    def share(self, request: Any, out: str | Path, allow_identifiers: bool = False) -> Any:
+    def share(
+        self, request: ShareRequest, out: str | Path, allow_identifiers: bool = False
+    ) -> tuple[SharePlan, Written]:
         """Share the entries ``request`` selects with its person, then write their file.
 
         Returns the ``SharePlan`` (what the selected entries look like as sent) with the
@@ -269,21 +274,19 @@ class FileExports:
                 f"The privacy check found {plural(len(plan.findings), 'likely patient identifier')}, so "
                 "nothing was written; edit or redact them, or send anyway with "
                 "--allow-identifiers.",
-                # The error carries plain records for every front end (errors.py); the
-                # dataclass's fields are the findings' documented keys, in order.
-                findings=[dataclasses.asdict(f) for f in plan.findings],
+                findings=plan.findings,
             )
             raise exc
         person = plan.person
-        rows = shares._rows(VISIBILITY_FOR_ROLE[person["role"]], request)
+        rows = shares._rows(VISIBILITY_FOR_ROLE[person.role], request)
         empty = None
         if not rows:
             empty = (
-                f"No entries are shared with {person['name']} "
-                f"(visibility '{VISIBILITY_FOR_ROLE[person['role']]}' with these filters) "
+                f"No entries are shared with {person.name} "
+                f"(visibility '{VISIBILITY_FOR_ROLE[person.role]}' with these filters) "
                 "and nothing else is waiting for them; nothing was written."
             )
-        options = {(r["id"], person["id"]): (request.include_mood, request.redact) for r in rows}
+        options = {(r["id"], person.id): (request.include_mood, request.redact) for r in rows}
         # One transaction: a file that cannot be written leaves no share recorded.
         with self.db.transaction():
             self.db.executemany(
@@ -291,27 +294,20 @@ class FileExports:
                 "VALUES (?, ?, 1, ?, 0) ON CONFLICT(entry_id, person_id) DO UPDATE SET "
                 "active = 1, allow_identifiers = max(allow_identifiers, "
                 "excluded.allow_identifiers), entry_updated = NULL",
-                [(r["id"], person["id"], int(allow_identifiers)) for r in rows],
+                [(r["id"], person.id, int(allow_identifiers)) for r in rows],
             )
             written = self.route.write(person, out, options, empty)
         return plan, written
 
-    def feedback(self, to: str, out: str | Path, include_sent: bool = False) -> dict[str, Any]:
+    def feedback(self, to: str, out: str | Path, include_sent: bool = False) -> Written:
         person = self.sharing.contacts.get(to)
         with self.db.transaction():
             if include_sent:
                 self.route.requeue_comments(person)
-            written = self.route.write(
+            return self.route.write(
                 person,
                 out,
                 None,
-                f"There are no new comments for {person['name']} and nothing else is waiting "
+                f"There are no new comments for {person.name} and nothing else is waiting "
                 "for them; nothing was written (add --all to send every comment again).",
             )
-        return {
-            "to": person["name"],
-            "comments": written.comments,
-            "entries": written.entries,
-            "receipts": written.receipts,
-            "messages": written.messages,
-        }

@@ -12,6 +12,8 @@ from typing import Any
 
 from reflectjournal.services.frameworks import reflection_models
 from reflectjournal.services.sharing.crypto import utc_timestamp
+from reflectjournal.services.sharing.identity import Contact
+from reflectjournal.services.sharing.received import EntryOutcome
 from reflectjournal.services.sharing.service import SharingService
 from reflectjournal.storage.database import Database
 
@@ -34,7 +36,7 @@ class Incoming:
     def already_applied(self, message_id: str) -> bool:
         return bool(self.db.scalar("SELECT 1 FROM inbox WHERE message_id = ?", (message_id,)))
 
-    def apply(self, message: Message, sender: dict[str, Any]) -> list[str]:
+    def apply(self, message: Message, sender: Contact) -> list[str]:
         """Apply one opened message from ``sender``; returns message ids a receipt confirmed."""
         confirmed: list[str] = []
         with self.db.transaction():  # joins the caller's batch transaction when there is one
@@ -52,7 +54,7 @@ class Incoming:
                 confirmed = self._receipt(message.body["ids"], sender)
             self.db.execute(
                 "INSERT INTO inbox(message_id, person_id, kind, applied) VALUES (?, ?, ?, ?)",
-                (message.message_id, sender["id"], message.type, utc_timestamp()),
+                (message.message_id, sender.id, message.type, utc_timestamp()),
             )
         return confirmed
 
@@ -73,28 +75,28 @@ class Incoming:
             (sender_id, ref, version, int(withdrawn), utc_timestamp()),
         )
 
-    def _entry(self, body: dict[str, Any], sender: dict[str, Any]) -> None:
+    def _entry(self, body: dict[str, Any], sender: Contact) -> None:
         ref, version = body["ref"], body["entry_version"]
-        held = self._held_version(sender["id"], ref)
+        held = self._held_version(sender.id, ref)
         if held is not None and held["version"] >= version:
             return  # an older or the same version: the newer one already won
         if self._models is None:
             self._models = reflection_models()
-        outcome = self.sharing.shares._store(body["entry"], sender["id"], self._models, stale=False)
-        if outcome == "updated":
-            self.updated.append(("share:" + ref, sender["id"]))
-        self._remember(sender["id"], ref, version, withdrawn=False)
+        outcome = self.sharing.shares._store(body["entry"], sender.id, self._models, stale=False)
+        if outcome is EntryOutcome.UPDATED:
+            self.updated.append(("share:" + ref, sender.id))
+        self._remember(sender.id, ref, version, withdrawn=False)
 
-    def _withdraw(self, body: dict[str, Any], sender: dict[str, Any]) -> None:
+    def _withdraw(self, body: dict[str, Any], sender: Contact) -> None:
         ref, version = body["ref"], body["entry_version"]
-        held = self._held_version(sender["id"], ref)
+        held = self._held_version(sender.id, ref)
         if held is not None and held["version"] >= version:
             return
         self.db.execute(
             "DELETE FROM entry WHERE import_key = ? AND sender_id = ? AND +kind = 'shared'",
-            ("share:" + ref, sender["id"]),
+            ("share:" + ref, sender.id),
         )
-        self._remember(sender["id"], ref, version, withdrawn=True)
+        self._remember(sender.id, ref, version, withdrawn=True)
 
     # ---- comments ------------------------------------------------------------------------
 
@@ -103,27 +105,27 @@ class Incoming:
             self._own[fingerprint] = self.sharing.feedback._own_entries(fingerprint)
         return self._own[fingerprint]
 
-    def _comment(self, c: dict[str, Any], sender: dict[str, Any]) -> None:
-        target = self._own_entries(sender["fingerprint"]).get(c["entry"])
+    def _comment(self, c: dict[str, Any], sender: Contact) -> None:
+        target = self._own_entries(sender.fingerprint).get(c["entry"])
         if target is None:
             return  # the entry was deleted here since it was shared
         entry_id, current_hash = target
-        now_binding = self.sharing.identity.binding(sender["fingerprint"], current_hash)
+        now_binding = self.sharing.identity.binding(sender.fingerprint, current_hash)
         entry_hash = current_hash if c["binding"] == now_binding else c["binding"]
         self.db.execute(
             "INSERT OR IGNORE INTO comment(uid, entry_id, author, author_id, text, created, "
             "entry_hash, outgoing, sent) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)",
-            (c["uid"], entry_id, sender["name"], sender["id"], c["text"], c["created"], entry_hash),
+            (c["uid"], entry_id, sender.name, sender.id, c["text"], c["created"], entry_hash),
         )
 
     # ---- receipts ------------------------------------------------------------------------
 
-    def _receipt(self, ids: list[Any], sender: dict[str, Any]) -> list[str]:
+    def _receipt(self, ids: list[Any], sender: Contact) -> list[str]:
         """Mark what arrived; returns every id named (the caller prunes them from the place)."""
         for message_id, received in ids:
             row = self.db.query_one(
                 "SELECT kind, ref, version FROM outbox WHERE message_id = ? AND person_id = ?",
-                (message_id, sender["id"]),
+                (message_id, sender.id),
             )
             if row is None:
                 continue
@@ -131,17 +133,17 @@ class Incoming:
                 self.db.execute(
                     "UPDATE entry_share SET received = ? WHERE entry_id = ? AND person_id = ? "
                     "AND version = ?",
-                    (received, int(row["ref"]), sender["id"], row["version"]),
+                    (received, int(row["ref"]), sender.id, row["version"]),
                 )
             elif row["kind"] == "comment":
                 self.db.execute(
                     "UPDATE comment_delivery SET received = ? WHERE comment_id = ? "
                     "AND person_id = ?",
-                    (received, int(row["ref"]), sender["id"]),
+                    (received, int(row["ref"]), sender.id),
                 )
             elif row["kind"] in kinds.ITEM_TYPES:
                 items.mark_received(
-                    self.db, row["kind"], row["ref"], sender["id"], row["version"], received
+                    self.db, row["kind"], row["ref"], sender.id, row["version"], received
                 )
             self.db.execute(
                 "UPDATE outbox SET received = ? WHERE message_id = ?", (received, message_id)

@@ -18,6 +18,7 @@ from typing import Any
 
 from reflectjournal.services.sharing import crypto
 from reflectjournal.services.sharing.crypto import canonical_json, utc_timestamp
+from reflectjournal.services.sharing.identity import Contact, PublicKeys
 from reflectjournal.storage.database import Database
 
 from . import kinds
@@ -133,7 +134,7 @@ def queue_items(db: Database, identity: Any, sender_name: str) -> int:
         version = row["version"] + 1
         body = {"type": row["kind"], "ref": row["ref"], "item_version": version, "item": item}
         message_id = messages.new_message_id()
-        recipient = {"sign_public": row["sign_public"], "enc_public": row["enc_public"]}
+        recipient = PublicKeys(bytes(row["sign_public"]), bytes(row["enc_public"]))
         sealed = messages.seal(body, identity, sender_name, recipient, message_id)
         now = utc_timestamp()
         with db.transaction():
@@ -162,12 +163,12 @@ def mark_received(db: Database, kind: str, ref: str, person_id: int, version: in
 # ---- applying what arrived (the receiver's side) --------------------------------------------
 
 
-def apply(db: Database, body: dict[str, Any], sender: dict[str, Any]) -> bool:
+def apply(db: Database, body: dict[str, Any], sender: Contact) -> bool:
     """Apply one validated message of a kind here; False when a newer version is held."""
     kind, ref, version = body["type"], body["ref"], body["item_version"]
     held = db.scalar(
         "SELECT version FROM received_item WHERE person_id = ? AND kind = ? AND ref = ?",
-        (sender["id"], kind, ref),
+        (sender.id, kind, ref),
     )
     if held is not None and held >= version:
         return False
@@ -176,27 +177,27 @@ def apply(db: Database, body: dict[str, Any], sender: dict[str, Any]) -> bool:
         "INSERT INTO received_item(person_id, kind, ref, version, arrived) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT(person_id, kind, ref) DO UPDATE SET version = excluded.version, "
         "arrived = excluded.arrived",
-        (sender["id"], kind, ref, version, utc_timestamp()),
+        (sender.id, kind, ref, version, utc_timestamp()),
     )
     return True
 
 
-def _apply_programme(db: Database, ref: str, item: dict[str, Any], sender: dict[str, Any]) -> None:
+def _apply_programme(db: Database, ref: str, item: dict[str, Any], sender: Contact) -> None:
     from reflectjournal.services.programme_exchange import TYPE, apply_programme
 
-    apply_programme(db, sender["id"], {"type": TYPE, **item}, snapshot=True)
+    apply_programme(db, sender.id, {"type": TYPE, **item}, snapshot=True)
 
 
-def _apply_session(db: Database, ref: str, item: dict[str, Any], sender: dict[str, Any]) -> None:
+def _apply_session(db: Database, ref: str, item: dict[str, Any], sender: Contact) -> None:
     held = db.query_one("SELECT id, person_id, origin FROM session_note WHERE uid = ?", (ref,))
-    if held is not None and (held["person_id"] != sender["id"] or held["origin"] != "received"):
+    if held is not None and (held["person_id"] != sender.id or held["origin"] != "received"):
         return  # a uid of another relationship (or our own) is never taken over
     now = utc_timestamp()
     if held is None:
         db.execute(
             "INSERT INTO session_note(uid, person_id, session_id, date, summary, origin, created, "
             "updated) VALUES (?, ?, NULL, ?, ?, 'received', ?, ?)",
-            (ref, sender["id"], item["date"], item["summary"], now, now),
+            (ref, sender.id, item["date"], item["summary"], now, now),
         )
     else:
         db.execute(
@@ -212,9 +213,9 @@ def _apply_session(db: Database, ref: str, item: dict[str, Any], sender: dict[st
             db.execute(
                 "INSERT INTO action(uid, text, owner_id, due, status, created, from_id, "
                 "note_uid) VALUES (?, ?, NULL, ?, 'open', ?, ?, ?)",
-                (action["uid"], action["text"], action["due"], now, sender["id"], ref),
+                (action["uid"], action["text"], action["due"], now, sender.id, ref),
             )
-        elif row["from_id"] == sender["id"] and row["note_uid"] == ref:
+        elif row["from_id"] == sender.id and row["note_uid"] == ref:
             # The coach's words and date; whether it is done is the coachee's own to say.
             db.execute(
                 "UPDATE action SET text = ?, due = ? WHERE id = ?",
@@ -226,13 +227,13 @@ def _apply_session(db: Database, ref: str, item: dict[str, Any], sender: dict[st
     marks = ",".join("?" * len(keep))
     db.execute(
         f"DELETE FROM action WHERE note_uid = ? AND from_id = ? AND uid NOT IN ({marks})",
-        (ref, sender["id"], *keep),
+        (ref, sender.id, *keep),
     )
 
 
-def _apply_bring(db: Database, ref: str, item: dict[str, Any], sender: dict[str, Any]) -> None:
+def _apply_bring(db: Database, ref: str, item: dict[str, Any], sender: Contact) -> None:
     held = db.query_one("SELECT id, person_id, origin FROM bring_item WHERE uid = ?", (ref,))
-    if held is not None and (held["person_id"] != sender["id"] or held["origin"] != "received"):
+    if held is not None and (held["person_id"] != sender.id or held["origin"] != "received"):
         return
     if item["text"] is None:
         if held is not None:
@@ -242,7 +243,7 @@ def _apply_bring(db: Database, ref: str, item: dict[str, Any], sender: dict[str,
         db.execute(
             "INSERT INTO bring_item(uid, person_id, text, origin, written, arrived) "
             "VALUES (?, ?, ?, 'received', ?, ?)",
-            (ref, sender["id"], item["text"], item["written"], utc_timestamp()),
+            (ref, sender.id, item["text"], item["written"], utc_timestamp()),
         )
     else:
         db.execute(
@@ -251,9 +252,9 @@ def _apply_bring(db: Database, ref: str, item: dict[str, Any], sender: dict[str,
         )
 
 
-def _apply_discussion(db: Database, ref: str, item: dict[str, Any], sender: dict[str, Any]) -> None:
+def _apply_discussion(db: Database, ref: str, item: dict[str, Any], sender: Contact) -> None:
     held = db.query_one("SELECT id, kind, person_id FROM revalidation_record WHERE uid = ?", (ref,))
-    if held is not None and (held["kind"] != REQUEST_KIND or held["person_id"] != sender["id"]):
+    if held is not None and (held["kind"] != REQUEST_KIND or held["person_id"] != sender.id):
         return
     now = utc_timestamp()
     fields = {
@@ -272,7 +273,7 @@ def _apply_discussion(db: Database, ref: str, item: dict[str, Any], sender: dict
         blank = {"account_type": "", "themes": "[]", "benefit": "", "participatory": 0}
         blank |= {"method": "", "colleague_email": ""}
         columns = ["uid", "kind", "person_id", "origin", "created", *blank, *fields]
-        values = [ref, REQUEST_KIND, sender["id"], "received", now, *blank.values()]
+        values = [ref, REQUEST_KIND, sender.id, "received", now, *blank.values()]
         values += list(fields.values())
         db.execute(
             f"INSERT INTO revalidation_record({', '.join(columns)}) "
@@ -286,21 +287,19 @@ def _apply_discussion(db: Database, ref: str, item: dict[str, Any], sender: dict
         )
 
 
-def _apply_confirmation(
-    db: Database, ref: str, item: dict[str, Any], sender: dict[str, Any]
-) -> None:
+def _apply_confirmation(db: Database, ref: str, item: dict[str, Any], sender: Contact) -> None:
     from reflectjournal.services.revalidation import RevalidationService
 
     row = db.query_one(
         "SELECT id FROM revalidation_record WHERE uid = ? AND kind = 'discussion' "
         "AND person_id = ?",
-        (ref, sender["id"]),
+        (ref, sender.id),
     )
     if row is None:
         return  # not a record we asked this person to confirm
     mine = digest(discussion_item(RevalidationService(db).discussion_payload(ref)))
     signed = crypto.verify(
-        bytes(sender["sign_public"]),
+        sender.keys.sign,
         bytes.fromhex(item["signature"]),
         kinds.confirmation_bytes(ref, item["digest"]),
     )
@@ -312,7 +311,7 @@ def _apply_confirmation(
         "UPDATE revalidation_record SET confirmed_by = ?, confirmed_at = ?, confirmation = ?, "
         "updated = ? WHERE id = ?",
         (
-            sender["fingerprint"],
+            sender.fingerprint,
             item["confirmed_at"],
             canonical_json(item).decode(),
             utc_timestamp(),
@@ -321,7 +320,7 @@ def _apply_confirmation(
     )
 
 
-_APPLY: dict[str, Callable[[Database, str, dict[str, Any], dict[str, Any]], None]] = {
+_APPLY: dict[str, Callable[[Database, str, dict[str, Any], Contact], None]] = {
     "programme": _apply_programme,
     "session": _apply_session,
     "bring": _apply_bring,

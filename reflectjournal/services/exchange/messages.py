@@ -41,6 +41,7 @@ from reflectjournal.errors import PacketRejected
 from reflectjournal.services.sharing import packets
 from reflectjournal.services.sharing.crypto import Identity, is_timestamp, reject
 from reflectjournal.services.sharing.feedback import _validated_comments
+from reflectjournal.services.sharing.identity import PublicKeys
 from reflectjournal.services.sharing.share import (
     PAYLOAD_FORMAT as SHARE_FORMAT,
 )
@@ -150,17 +151,12 @@ def seal(
     body: dict[str, Any],
     sender: Identity,
     sender_name: str,
-    recipient: dict[str, Any],
+    recipient: PublicKeys,
     message_id: str,
 ) -> bytes:
     payload = {"format": FORMAT, "version": VERSION, **body}
     return packets.seal_message(
-        payload,
-        sender,
-        sender_name,
-        bytes(recipient["sign_public"]),
-        bytes(recipient["enc_public"]),
-        message_id,
+        payload, sender, sender_name, recipient.sign, recipient.enc, message_id
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from reflectjournal.services.privacy.service import PrivacyService
 from reflectjournal.services.sharing.crypto import canonical_json, utc_timestamp
+from reflectjournal.services.sharing.identity import Contact, PublicKeys
 from reflectjournal.services.sharing.service import SharingService
 from reflectjournal.services.sharing.share import _redacted
 from reflectjournal.storage.database import Database
@@ -118,12 +119,12 @@ class Outgoing:
             ),
         )
 
-    def withdraw(self, entry_id: int, person: dict[str, Any]) -> bool:
+    def withdraw(self, entry_id: int, person: Contact) -> bool:
         """Queue the withdrawal of an entry from one person; False when it was not shared."""
         row = self.db.query_one(
             "SELECT s.version, s.active, e.uid FROM entry_share s JOIN entry e ON e.id = s.entry_id "
             "WHERE s.entry_id = ? AND s.person_id = ?",
-            (entry_id, person["id"]),
+            (entry_id, person.id),
         )
         if row is None or not row["active"]:
             return False
@@ -132,14 +133,19 @@ class Outgoing:
                 # Never left this machine: nothing to withdraw, just forget the intention.
                 self.db.execute(
                     "DELETE FROM entry_share WHERE entry_id = ? AND person_id = ?",
-                    (entry_id, person["id"]),
+                    (entry_id, person.id),
                 )
                 return True
             version = row["version"] + 1
-            ref = self.sharing.identity.opaque_id(person["fingerprint"], row["uid"])
+            ref = self.sharing.identity.opaque_id(person.fingerprint, row["uid"])
             body = {"type": "withdraw", "ref": ref, "entry_version": version}
             self._queue(
-                {"entry_id": entry_id, **_person_columns(person)},
+                {
+                    "entry_id": entry_id,
+                    "person_id": person.id,
+                    "sign_public": person.keys.sign,
+                    "enc_public": person.keys.enc,
+                },
                 "withdraw",
                 version,
                 body,
@@ -149,7 +155,7 @@ class Outgoing:
             self.db.execute(
                 "UPDATE entry_share SET active = 0, version = ?, sent_hash = NULL, held = NULL, "
                 "queued = ?, sent = NULL, received = NULL WHERE entry_id = ? AND person_id = ?",
-                (version, utc_timestamp(), entry_id, person["id"]),
+                (version, utc_timestamp(), entry_id, person.id),
             )
         return True
 
@@ -182,7 +188,12 @@ class Outgoing:
             }
             with self.db.transaction():
                 message_id = self._queue(
-                    {"comment_id": r["id"], **_person_columns(r)},
+                    {
+                        "comment_id": r["id"],
+                        "person_id": r["person_id"],
+                        "sign_public": r["sign_public"],
+                        "enc_public": r["enc_public"],
+                    },
                     "comment",
                     None,
                     {"type": "comment", "comment": comment},
@@ -217,7 +228,7 @@ class Outgoing:
         sender_name: str,
     ) -> str:
         message_id = messages.new_message_id()
-        recipient = {"sign_public": row["sign_public"], "enc_public": row["enc_public"]}
+        recipient = PublicKeys(bytes(row["sign_public"]), bytes(row["enc_public"]))
         sealed = messages.seal(body, identity, sender_name, recipient, message_id)
         ref = str(row["entry_id"]) if kind in ("entry", "withdraw") else str(row["comment_id"])
         self.db.execute(
@@ -256,12 +267,4 @@ def row_as_entry(row: Any) -> dict[str, Any]:
         "mood": row["mood"],
         "energy": row["energy"],
         "model": row["model"],
-    }
-
-
-def _person_columns(person: Any) -> dict[str, Any]:
-    return {
-        "person_id": person["person_id"] if "person_id" in person.keys() else person["id"],
-        "sign_public": person["sign_public"],
-        "enc_public": person["enc_public"],
     }

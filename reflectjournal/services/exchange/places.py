@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reflectjournal.errors import UsageError
+from reflectjournal.services.sharing.identity import Contact
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.storage.database import Database
 
@@ -122,7 +123,7 @@ class Places:
     def set(
         self,
         spec: PlaceSpec,
-        person: dict[str, Any] | None,
+        person: Contact | None,
         expected_place_id: str | None = None,
         store: Store | None = None,
     ) -> tuple[Place, bool]:
@@ -133,7 +134,7 @@ class Places:
             check = setup_place(store, expected_place_id)
         finally:
             store.close()
-        person_id = person["id"] if person else None
+        person_id = person.id if person else None
         with self.db.transaction():
             if person_id is None:
                 self.db.execute("DELETE FROM exchange_place WHERE person_id IS NULL")

@@ -146,7 +146,7 @@ class ExchangeService:
                     "version) VALUES (?, ?, 1, ?, 0) ON CONFLICT(entry_id, person_id) DO UPDATE "
                     "SET active = 1, allow_identifiers = excluded.allow_identifiers, "
                     "entry_updated = NULL",
-                    (entry["id"], person["id"], int(allow_identifiers)),
+                    (entry["id"], person.id, int(allow_identifiers)),
                 )
         self.outgoing.queue_changes()
         return self.recipients(entry["id"])
@@ -155,7 +155,7 @@ class ExchangeService:
         entry = self._entry(entry_id)
         who = self.sharing.contacts.get(person)
         if not self.outgoing.withdraw(entry["id"], who):
-            raise UsageError(f"This entry is not shared with {who['name']}; nothing changed.")
+            raise UsageError(f"This entry is not shared with {who.name}; nothing changed.")
         return self.recipients(entry["id"])
 
     def withdraw_everywhere(self, entry_id: int) -> int:
@@ -265,10 +265,9 @@ class ExchangeService:
             for name in sorted(names):
                 if (parts := messages.split_name(name)) is not None:
                     by_box.setdefault(parts[0], []).append((name, parts[1]))
-            for contact in people:
-                person = self.sharing.contacts.get(contact.id)
-                inbox = messages.mailbox(me, bytes(person["enc_public"]), me.fingerprint)
-                outbox = messages.mailbox(me, bytes(person["enc_public"]), person["fingerprint"])
+            for person in people:
+                inbox = messages.mailbox(me, person.keys.enc, me.fingerprint)
+                outbox = messages.mailbox(me, person.keys.enc, person.fingerprint)
                 found = self._receive(
                     store,
                     names,
@@ -290,7 +289,7 @@ class ExchangeService:
         store: Store,
         names: set[str],
         boxes: tuple[str, list[tuple[str, str]]],
-        person: dict[str, Any],
+        person: Contact,
         keys: tuple[Any, dict[str, bytes]],
         incoming: Incoming,
         problems: list[str],
@@ -301,9 +300,7 @@ class ExchangeService:
         outbox, mine = boxes
         applied = {
             r[0]
-            for r in self.db.query(
-                "SELECT message_id FROM inbox WHERE person_id = ?", (person["id"],)
-            )
+            for r in self.db.query("SELECT message_id FROM inbox WHERE person_id = ?", (person.id,))
         }
         todo = [(name, mid) for name, mid in mine if mid not in applied]
         for start in range(0, len(todo), APPLY_BATCH):
@@ -320,7 +317,7 @@ class ExchangeService:
                         tally["received"] += 1
                 self.db.execute(
                     "DELETE FROM outbox WHERE person_id = ? AND received IS NOT NULL",
-                    (person["id"],),
+                    (person.id,),
                 )
             for name in pruned:  # what both sides hold leaves the place; receipts once read
                 store.delete(name)
@@ -331,12 +328,12 @@ class ExchangeService:
         self,
         store: Store,
         batch: list[tuple[str, str]],
-        person: dict[str, Any],
+        person: Contact,
         keys: tuple[Any, dict[str, bytes]],
         problems: list[str],
     ) -> list[tuple[str, messages.Message]]:
         me, signers = keys
-        wrap_key = messages.place_key(me, bytes(person["enc_public"]))
+        wrap_key = messages.place_key(me, person.keys.enc)
         opened = []
         for name, message_id in batch:
             data = store.get(name)
@@ -348,7 +345,7 @@ class ExchangeService:
                 message = messages.open_message(data, me, signers)
                 if (
                     message.message_id != message_id
-                    or message.sender_fingerprint != person["fingerprint"]
+                    or message.sender_fingerprint != person.fingerprint
                 ):
                     raise PacketRejected(
                         "This message is not from the person whose mailbox it was in, so it "
@@ -358,7 +355,7 @@ class ExchangeService:
                 if getattr(exc, "reason", "") == "truncated":
                     log.info("skipped a message still being written")
                     continue  # half-written (still syncing): left alone, tried next time
-                problems.append(f"A message from {person['name']} was refused: {exc}")
+                problems.append(f"A message from {person.name} was refused: {exc}")
                 continue
             opened.append((name, message))
         return opened
@@ -369,18 +366,18 @@ class ExchangeService:
         names: set[str],
         outbox: str,
         found: list[str],
-        person: dict[str, Any],
+        person: Contact,
         me: Any,
         my_name: str,
     ) -> None:
         """Receipt every message of theirs still in the place whose receipt is not there."""
         if not found:
             return
-        wrap_key = messages.place_key(me, bytes(person["enc_public"]))
+        wrap_key = messages.place_key(me, person.keys.enc)
         rows = self.db.query(
             "SELECT message_id, applied, receipt_id FROM inbox WHERE person_id = ? "
             "AND kind != 'receipt'",
-            (person["id"],),
+            (person.id,),
         )
         listed = set(found)
         due = [
@@ -396,7 +393,7 @@ class ExchangeService:
             chunk = due[start : start + messages.MAX_RECEIPT_IDS]
             receipt_id = messages.new_message_id()
             sealed = messages.seal(
-                {"type": "receipt", "ids": chunk}, me, my_name, person, receipt_id
+                {"type": "receipt", "ids": chunk}, me, my_name, person.keys, receipt_id
             )
             name = messages.object_name(outbox, receipt_id)
             store.put_if_absent(name, messages.wrap(wrap_key, name, sealed))
@@ -412,17 +409,17 @@ class ExchangeService:
         store: Store,
         names: set[str],
         outbox: str,
-        person: dict[str, Any],
+        person: Contact,
         tally: dict[str, int],
     ) -> None:
         rows = self.db.query(
             "SELECT message_id, kind, ref, version, sealed, published, publisher FROM outbox "
             "WHERE person_id = ? AND received IS NULL ORDER BY created, message_id",
-            (person["id"],),
+            (person.id,),
         )
         device = self._device()
         me = self.sharing.identity.get()
-        wrap_key = messages.place_key(me, bytes(person["enc_public"]))
+        wrap_key = messages.place_key(me, person.keys.enc)
         done: list[Any] = []
         try:
             for row in rows:
@@ -447,7 +444,7 @@ class ExchangeService:
         found = self.db.scalar("SELECT device_id FROM sync_state WHERE id = 1")
         return str(found) if found is not None else None
 
-    def _record_published(self, done: list[Any], person: dict[str, Any]) -> None:
+    def _record_published(self, done: list[Any], person: Contact) -> None:
         now = utc_timestamp()
         device = self._device()
         with self.db.transaction():
@@ -455,9 +452,7 @@ class ExchangeService:
                 self._published(row, person, now, device)
         done.clear()
 
-    def _published(
-        self, row: Any, person: dict[str, Any], now: str, device: str | None = None
-    ) -> None:
+    def _published(self, row: Any, person: Contact, now: str, device: str | None = None) -> None:
         self.db.execute(
             "UPDATE outbox SET published = ?, publisher = ? WHERE message_id = ?",
             (now, device, row["message_id"]),
@@ -466,7 +461,7 @@ class ExchangeService:
             self.db.execute(
                 "UPDATE entry_share SET sent = coalesce(sent, ?) WHERE entry_id = ? "
                 "AND person_id = ? AND version = ?",
-                (now, int(row["ref"]), person["id"], row["version"]),
+                (now, int(row["ref"]), person.id, row["version"]),
             )
 
 

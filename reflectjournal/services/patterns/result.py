@@ -221,7 +221,7 @@ def from_parts(result: dict[str, Any]) -> Patterns:
             )
             for s in r["ratings"]
         ),
-        actions=ActionCounts(**r["actions"]),
+        actions=r["actions"],
         settings=Settings(**r["settings"]),
     )
 

@@ -25,7 +25,7 @@ from typing import Any
 from reflectjournal.errors import UsageError
 from reflectjournal.services.frameworks import FrameworkService, reflection_models
 from reflectjournal.services.patterns import evidence, rules, scan, words
-from reflectjournal.services.patterns.result import Patterns, from_parts
+from reflectjournal.services.patterns.result import ActionCounts, Patterns, from_parts
 from reflectjournal.services.tags import slugify
 from reflectjournal.storage.database import Database
 
@@ -468,7 +468,7 @@ class PatternService:
             item["change"] = points[-1]["value"] - points[0]["value"]
         return list(series.values())
 
-    def action_counts(self, asof: date | None = None) -> dict[str, Any]:
+    def action_counts(self, asof: date | None = None) -> ActionCounts:
         today = (asof or datetime.now().astimezone().date()).isoformat()
         row = self.db.query_one(
             "SELECT sum(status = 'open'), sum(status = 'done'), sum(status = 'dropped'), "
@@ -477,12 +477,9 @@ class PatternService:
         )
         if row is None:  # an aggregate query always answers one row
             row = (0, 0, 0, 0)
-        return {
-            "open": row[0] or 0,
-            "done": row[1] or 0,
-            "overdue": row[3] or 0,
-            "dropped": row[2] or 0,
-        }
+        return ActionCounts(
+            open=row[0] or 0, done=row[1] or 0, overdue=row[3] or 0, dropped=row[2] or 0
+        )
 
     # ---- drill-down: the entries behind a number ---------------------------------------------
 

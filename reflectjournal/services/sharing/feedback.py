@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
 from reflectjournal.services import entries as E
 from reflectjournal.services.sharing.identity import Contacts, IdentityStore
+from reflectjournal.services.sharing.received import Carrier, Received
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.storage.database import Database
 
@@ -73,7 +74,7 @@ class FeedbackService:
 
     # ---- the writer's side ---------------------------------------------------------------
 
-    def receive(self, path: str | Path) -> dict[str, Any]:
+    def receive(self, path: str | Path) -> Received:
         """Attach the packet's comments. Comments are a set (by uid), so packets may arrive in
         any order or twice: an older one after a newer one still adds what it carries."""
         opened, sender = self.contacts.open_packet_file(path, "feedback")
@@ -82,7 +83,7 @@ class FeedbackService:
             (opened.packet_id,),
         )
         comments = _validated_comments(opened.payload)
-        own = self._own_entries(sender["fingerprint"])
+        own = self._own_entries(sender.fingerprint)
         attached, unmatched = 0, 0
         with self.db.transaction():
             for c in comments:
@@ -91,7 +92,7 @@ class FeedbackService:
                     unmatched += 1  # the entry was deleted here since it was shared
                     continue
                 entry_id, current_hash = target
-                now_binding = self.identity.binding(sender["fingerprint"], current_hash)
+                now_binding = self.identity.binding(sender.fingerprint, current_hash)
                 entry_hash = current_hash if c["binding"] == now_binding else c["binding"]
                 cursor = self.db.execute(
                     "INSERT OR IGNORE INTO comment(uid, entry_id, author, author_id, text, "
@@ -99,8 +100,8 @@ class FeedbackService:
                     (
                         c["uid"],
                         entry_id,
-                        sender["name"],
-                        sender["id"],
+                        sender.name,
+                        sender.id,
                         c["text"],
                         c["created"],
                         entry_hash,
@@ -111,17 +112,18 @@ class FeedbackService:
                 self.db.execute(
                     "INSERT INTO packet_log(packet_id, direction, kind, person_id, seq, created) "
                     "VALUES (?, 'in', 'feedback', ?, ?, ?)",
-                    (opened.packet_id, sender["id"], opened.seq, opened.created),
+                    (opened.packet_id, sender.id, opened.seq, opened.created),
                 )
-        return {
-            "already_imported": bool(seen),
-            "from": sender["name"],
-            "fingerprint": sender["fingerprint"],
-            "seq": opened.seq,
-            "comments": len(comments),
-            "attached": attached,
-            "unmatched": unmatched,
-        }
+        return Received(
+            sender.name,
+            sender.fingerprint,
+            Carrier.FEEDBACK_PACKET,
+            comments=len(comments),
+            attached=attached,
+            unmatched=unmatched,
+            already_imported=bool(seen),
+            seq=opened.seq,
+        )
 
     def _own_entries(self, recipient_fp: str) -> dict[str, tuple[int, str]]:
         """Opaque id → (entry id, current content hash), for every entry of ours."""

@@ -10,10 +10,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from reflectjournal.domain.enums import Role
 from reflectjournal.errors import NotFound, PacketRejected, UsageError
@@ -21,7 +20,7 @@ from reflectjournal.services import settings
 from reflectjournal.services.sharing import crypto, packets
 from reflectjournal.services.sharing.files import read_packet_file
 from reflectjournal.services.timeutil import now_utc
-from reflectjournal.storage.database import Database
+from reflectjournal.storage.database import Database, Row
 
 OWNER_SETTING = settings.OWNER_NAME.key
 _OPAQUE_DOMAIN = b"reflectjournal-opaque-entry-id-v1\x00"
@@ -37,6 +36,14 @@ class IdentitySummary:
 
 
 @dataclass(frozen=True)
+class PublicKeys:
+    """A contact's public halves: what sealing a message to them and checking theirs needs."""
+
+    sign: bytes
+    enc: bytes
+
+
+@dataclass(frozen=True)
 class Contact:
     """A person whose public keys this journal holds."""
 
@@ -44,6 +51,8 @@ class Contact:
     name: str
     role: Role
     fingerprint: str
+    uid: str = field(repr=False)  # the person's uid (a programme copy's ref)
+    keys: PublicKeys = field(repr=False)
 
 
 class CardImport(StrEnum):
@@ -218,46 +227,41 @@ class Contacts:
     def _result(
         self, person_id: int, card: crypto.ContactCard, status: CardImport
     ) -> ImportedContact:
-        row = self.db.query_one("SELECT id, name, role FROM person WHERE id = ?", (person_id,))
+        row = self.db.query_one(f"SELECT {_COLUMNS} FROM person WHERE id = ?", (person_id,))
         if row is None:  # written in the same transaction a moment ago
             raise NotFound("The contact just added could not be read back.")
-        contact = Contact(int(row["id"]), str(row["name"]), Role(row["role"]), card.fingerprint)
-        return ImportedContact(contact, status)
+        return ImportedContact(_contact(row), status)
 
-    def get(self, name_or_id: str | int) -> dict[str, Any]:
+    def get(self, name_or_id: str | int) -> Contact:
         """A person who can receive packets (has keys); one clear sentence otherwise."""
         text = str(name_or_id).strip()
         row = self.db.query_one(
-            "SELECT * FROM person WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1", (text,)
+            f"SELECT {_COLUMNS} FROM person WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1",
+            (text,),
         )
         if row is None and text.isdigit():
-            row = self.db.query_one("SELECT * FROM person WHERE id = ?", (int(text),))
+            row = self.db.query_one(f"SELECT {_COLUMNS} FROM person WHERE id = ?", (int(text),))
         if row is None:
             raise NotFound(
                 f"There is nobody called '{text}'; import their contact card with "
                 "'reflectjournal contact import FILE'."
             )
-        if not row["fingerprint"]:
+        if not row["fingerprint"] or row["sign_public"] is None or row["enc_public"] is None:
             raise UsageError(
                 f"{row['name']} has no keys yet; import their contact card first "
                 "('reflectjournal contact import FILE')."
             )
-        return dict(zip(row.keys(), tuple(row), strict=True))
+        return _contact(row)
 
     def list(self) -> list[Contact]:
         """Everyone with keys, by name."""
         rows = self.db.query(
-            "SELECT id, name, role, fingerprint FROM person WHERE fingerprint IS NOT NULL "
-            "ORDER BY name COLLATE NOCASE"
+            f"SELECT {_COLUMNS} FROM person WHERE fingerprint IS NOT NULL "
+            "AND sign_public IS NOT NULL AND enc_public IS NOT NULL ORDER BY name COLLATE NOCASE"
         )
-        return [
-            Contact(int(r["id"]), str(r["name"]), Role(r["role"]), str(r["fingerprint"]))
-            for r in rows
-        ]
+        return [_contact(r) for r in rows]
 
-    def open_packet_file(
-        self, path: str | Path, kind: str
-    ) -> tuple[packets.OpenedPacket, dict[str, Any]]:
+    def open_packet_file(self, path: str | Path, kind: str) -> tuple[packets.OpenedPacket, Contact]:
         """Read and open a ``kind`` packet ("share" or "feedback") a known contact sent to
         this journal's identity; returns it with its sender. Anything else is refused."""
         data = read_packet_file(path)
@@ -269,9 +273,13 @@ class Contacts:
             raise PacketRejected("This packet's sender is no longer one of your contacts.")
         return opened, sender
 
-    def by_fingerprint(self, fp: str) -> dict[str, Any] | None:
-        row = self.db.query_one("SELECT * FROM person WHERE fingerprint = ?", (fp,))
-        return dict(zip(row.keys(), tuple(row), strict=True)) if row is not None else None
+    def by_fingerprint(self, fp: str) -> Contact | None:
+        row = self.db.query_one(
+            f"SELECT {_COLUMNS} FROM person WHERE fingerprint = ? "
+            "AND sign_public IS NOT NULL AND enc_public IS NOT NULL",
+            (fp,),
+        )
+        return _contact(row) if row is not None else None
 
     def known_signers(self) -> dict[str, bytes]:
         rows = self.db.query(
@@ -279,3 +287,18 @@ class Contacts:
             "WHERE fingerprint IS NOT NULL AND sign_public IS NOT NULL"
         )
         return {r["fingerprint"]: bytes(r["sign_public"]) for r in rows}
+
+
+_COLUMNS = "id, uid, name, role, fingerprint, sign_public, enc_public"
+
+
+def _contact(row: Row) -> Contact:
+    """A ``person`` row read with ``_COLUMNS`` (one with keys) as a contact."""
+    return Contact(
+        int(row["id"]),
+        str(row["name"]),
+        Role(row["role"]),
+        str(row["fingerprint"]),
+        str(row["uid"]),
+        PublicKeys(bytes(row["sign_public"]), bytes(row["enc_public"])),
+    )

@@ -2,32 +2,44 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reflectjournal.errors import PacketRejected, UsageError
 from reflectjournal.services import privacy, settings
 from reflectjournal.services.display import plural
 from reflectjournal.services.sharing.feedback import FeedbackService
 from reflectjournal.services.sharing.identity import CARD_VERBS, CardImport, Contacts, IdentityStore
+from reflectjournal.services.sharing.received import Received
 from reflectjournal.services.sharing.share import SharePlan, ShareRequest, ShareService
 from reflectjournal.storage.database import Database
 
 if TYPE_CHECKING:
+    from reflectjournal.services.exchange.file_route import Written
     from reflectjournal.services.exchange.service import ExchangeService
 
 NAMES_SETTING = settings.SENSITIVE_NAMES.key
+
+
+class FileKind(StrEnum):
+    """What a file handed to the app turned out to hold, as the user would say it."""
+
+    SHARE = "share"  # shared entries (or a file of exchange messages mostly holding them)
+    FEEDBACK = "feedback"  # comments on your entries
+    CONTACT = "contact"  # a contact card
 
 
 @dataclass(frozen=True)
 class ReceivedFile:
     """What a file handed to the app (double-click, Receive…) turned out to be and did."""
 
-    kind: str  # share | feedback | contact
+    kind: FileKind
     sender: str
     sentence: str
     changed: bool
@@ -89,28 +101,26 @@ class SharingService:
         self, request: ShareRequest, out: str | Path, allow_identifiers: bool = False
     ) -> SharePlan:
         """Share the chosen entries with the person and write their file (the file route)."""
-        plan: SharePlan
         plan, written = self.exchange.file_exports.share(request, out, allow_identifiers)
-        plan.messages = written.messages
-        return plan
+        return dataclasses.replace(plan, messages=written.messages)
 
-    def import_share(self, path: str | Path) -> dict[str, Any]:
+    def import_share(self, path: str | Path) -> Received:
+        """``share import``: a file of exchange messages, or an old share packet."""
         return self._receive(path, self.shares.receive)
 
     def comment(self, entry_id: int | str, text: str) -> int:
         return self.feedback.comment(entry_id, text)
 
-    def export_feedback(
-        self, to: str, out: str | Path, include_sent: bool = False
-    ) -> dict[str, Any]:
+    def export_feedback(self, to: str, out: str | Path, include_sent: bool = False) -> Written:
         return self.exchange.file_exports.feedback(to, out, include_sent)
 
-    def import_feedback(self, path: str | Path) -> dict[str, Any]:
+    def import_feedback(self, path: str | Path) -> Received:
+        """``feedback import``: a file of exchange messages, or an old feedback packet."""
         return self._receive(path, self.feedback.receive)
 
     def _receive(
-        self, path: str | Path, old_receiver: Callable[[str | Path], dict[str, Any]]
-    ) -> dict[str, Any]:
+        self, path: str | Path, old_receiver: Callable[[str | Path], Received]
+    ) -> Received:
         """A file of exchange messages, or an old single packet (still read as before)."""
         from reflectjournal.services.exchange import bundle
         from reflectjournal.services.sharing.files import read_packet_file
@@ -136,7 +146,7 @@ class SharingService:
             card = self.contacts.import_card(data)
             contact = card.contact
             return ReceivedFile(
-                "contact",
+                FileKind.CONTACT,
                 contact.name,
                 f"{CARD_VERBS[card.status]} {contact.name}; compare the fingerprint "
                 f"{contact.fingerprint} with theirs before sharing anything.",
@@ -146,17 +156,17 @@ class SharingService:
             return _received_bundle(self.exchange.file_route.read(path))
         if kind == "feedback":
             got = self.import_feedback(path)
-            if got["already_imported"]:
-                text = f"This feedback from {got['from']} was already received."
+            if got.already_imported:
+                text = f"This feedback from {got.sender} was already received."
             else:
-                text = f"From {got['from']}: {plural(got['attached'], 'comment')} on your entries."
-            return ReceivedFile("feedback", got["from"], text, got["attached"] > 0)
+                text = f"From {got.sender}: {plural(got.attached, 'comment')} on your entries."
+            return ReceivedFile(FileKind.FEEDBACK, got.sender, text, got.changed)
         got = self.import_share(path)
-        if got["already_imported"]:
-            text = f"This packet from {got['from']} was already received."
+        if got.already_imported:
+            text = f"This packet from {got.sender} was already received."
         else:
-            text = f"From {got['from']}: {got['added']} new, {got['updated']} updated."
-        return ReceivedFile("share", got["from"], text, bool(got["added"] or got["updated"]))
+            text = f"From {got.sender}: {got.added} new, {got.updated} updated."
+        return ReceivedFile(FileKind.SHARE, got.sender, text, got.changed)
 
     def senders(self) -> list[Sender]:
         """People who have shared entries with this journal, for "Shared with me"."""
@@ -213,31 +223,26 @@ class SharingService:
         return PrivacyService(self.db).quiet_scan(text, entry_id)
 
 
-def _received_bundle(got: dict[str, Any]) -> ReceivedFile:
+def _received_bundle(got: Received) -> ReceivedFile:
     """A file of exchange messages in one sentence: what it changed here."""
-    sender = got["from"]
-    if got["already_imported"]:
+    sender = got.sender
+    if got.already_imported:
         return ReceivedFile(
-            "share",
+            FileKind.SHARE,
             sender,
             f"This file from {sender} was already received; nothing changed.",
             False,
         )
     parts = []
-    for key, word in (("added", "new"), ("updated", "updated"), ("withdrawn", "withdrawn")):
-        if got[key]:
-            parts.append(f"{got[key]} {word}")
-    if got["attached"]:
-        parts.append(
-            f"{got['attached']} comment{'s' if got['attached'] != 1 else ''} on your entries"
-        )
-    if got["other"]:
-        parts.append(f"{got['other']} coaching item{'s' if got['other'] != 1 else ''}")
-    if not parts and got["receipts"]:
+    for count, word in ((got.added, "new"), (got.updated, "updated"), (got.withdrawn, "withdrawn")):
+        if count:
+            parts.append(f"{count} {word}")
+    if got.attached:
+        parts.append(f"{got.attached} comment{'s' if got.attached != 1 else ''} on your entries")
+    if got.other:
+        parts.append(f"{got.other} coaching item{'s' if got.other != 1 else ''}")
+    if not parts and got.receipts:
         parts.append("word that what you sent reached them")
     said = ", ".join(parts) if parts else "nothing new"
-    kind = "feedback" if got["comments"] and not got["entries"] else "share"
-    changed = bool(
-        got["added"] or got["updated"] or got["withdrawn"] or got["attached"] or got["other"]
-    )
-    return ReceivedFile(kind, sender, f"From {sender}: {said}.", changed)
+    kind = FileKind.FEEDBACK if got.comments and not got.entries else FileKind.SHARE
+    return ReceivedFile(kind, sender, f"From {sender}: {said}.", got.changed)

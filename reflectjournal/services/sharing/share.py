@@ -23,7 +23,8 @@ from reflectjournal.services import privacy
 from reflectjournal.services.frameworks import reflection_models
 from reflectjournal.services.journal import JournalService
 from reflectjournal.services.privacy.service import PrivacyService
-from reflectjournal.services.sharing.identity import Contacts, IdentityStore
+from reflectjournal.services.sharing.identity import Contact, Contacts, IdentityStore
+from reflectjournal.services.sharing.received import Carrier, EntryOutcome, Received
 from reflectjournal.services.tags import ensure_tags
 from reflectjournal.services.timeutil import from_storage, now_utc
 from reflectjournal.storage.database import Database, Row
@@ -58,11 +59,11 @@ class ShareFinding:
     context: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class SharePlan:
     """Exactly what would be sealed, and what the privacy check found in it."""
 
-    person: dict[str, Any]
+    person: Contact
     payload: dict[str, Any]
     findings: list[ShareFinding]
     messages: int = 0  # in the file written (new versions, withdrawals, comments, receipts)
@@ -89,13 +90,13 @@ class ShareService:
 
     def plan(self, request: ShareRequest) -> SharePlan:
         person = self.contacts.get(request.to)
-        visibility = VISIBILITY_FOR_ROLE.get(person["role"])
+        visibility = VISIBILITY_FOR_ROLE.get(person.role)
         if visibility is None:
             raise UsageError(
-                f"{person['name']} is a {person['role']}; entries are shared only with a mentor "
+                f"{person.name} is a {person.role}; entries are shared only with a mentor "
                 "or a coach (change their role with contact import --role)."
             )
-        recipient_fp = person["fingerprint"]
+        recipient_fp = person.fingerprint
         names = self._sensitive_names()
         checker = PrivacyService(self.db)
         fine = checker.fine_names()
@@ -181,47 +182,48 @@ class ShareService:
 
     # ---- receiving -----------------------------------------------------------------------
 
-    def receive(self, path: str | Path) -> dict[str, Any]:
+    def receive(self, path: str | Path) -> Received:
+        """Receive an old share packet (from before the exchange)."""
         opened, sender = self.contacts.open_packet_file(path, "share")
         items = _validated_entries(opened.payload)
-        summary = {
-            "from": sender["name"],
-            "fingerprint": opened.sender_fingerprint,
-            "packet": opened.packet_id,
-            "entries": len(items),
-            "added": 0,
-            "updated": 0,
-            "unchanged": 0,
-            "already_imported": False,
-        }
+
+        def received(outcomes: list[tuple[str, EntryOutcome]], again: bool) -> Received:
+            return Received(
+                sender.name,
+                opened.sender_fingerprint,
+                Carrier.SHARE_PACKET,
+                tuple(outcomes),
+                already_imported=again,
+                packet=opened.packet_id,
+            )
+
         if self.db.scalar(
             "SELECT count(*) FROM packet_log WHERE packet_id = ? AND direction = 'in'",
             (opened.packet_id,),
         ):
-            summary["already_imported"] = True
-            summary["unchanged"] = len(items)
-            return summary
+            return received([(item["id"], EntryOutcome.UNCHANGED) for item in items], True)
         newest = self.db.scalar(
             "SELECT max(created) FROM packet_log WHERE direction = 'in' AND kind = 'share' "
             "AND person_id = ?",
-            (sender["id"],),
+            (sender.id,),
         )
         # An older packet arriving late may add entries but never rolls back newer text.
         stale = newest is not None and opened.created < newest
         models = reflection_models()
+        outcomes: list[tuple[str, EntryOutcome]] = []
         with self.db.transaction():
             for item in items:
-                summary[self._store(item, sender["id"], models, stale)] += 1
+                outcomes.append((item["id"], self._store(item, sender.id, models, stale)))
             self.db.execute(
                 "INSERT INTO packet_log(packet_id, direction, kind, person_id, seq, created) "
                 "VALUES (?, 'in', 'share', ?, NULL, ?)",
-                (opened.packet_id, sender["id"], opened.created),
+                (opened.packet_id, sender.id, opened.created),
             )
-        return summary
+        return received(outcomes, False)
 
     def _store(
         self, item: dict[str, Any], sender_id: int, models: dict[str, Any], stale: bool
-    ) -> str:
+    ) -> EntryOutcome:
         key = "share:" + item["id"]
         model = item["model"] if item["model"] in models else None
         existing = self.db.query_one(
@@ -240,7 +242,7 @@ class ShareService:
                 and self._tags(existing["id"]) == sorted(set(item["tags"]))
             )
             if same or stale:
-                return "unchanged"
+                return EntryOutcome.UNCHANGED
             entry_id = existing["id"]
             self.db.execute(
                 "UPDATE entry SET title = ?, body = ?, created = ?, mood = ?, energy = ?, "
@@ -248,7 +250,7 @@ class ShareService:
                 (*values, model, item["binding"], now_utc().isoformat(), entry_id),
             )
             self.db.execute("DELETE FROM entry_tag WHERE entry_id = ?", (entry_id,))
-            outcome = "updated"
+            outcome = EntryOutcome.UPDATED
         else:
             entry_id = self.db.execute(
                 "INSERT INTO entry(uid, kind, title, body, created, created_offset, updated, "
@@ -268,7 +270,7 @@ class ShareService:
                     key,
                 ),
             ).lastrowid
-            outcome = "added"
+            outcome = EntryOutcome.ADDED
         tag_ids = ensure_tags(self.db, item["tags"])
         self.db.executemany(
             "INSERT OR IGNORE INTO entry_tag(entry_id, tag_id, source) VALUES (?, ?, 'shared')",
