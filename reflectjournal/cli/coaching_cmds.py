@@ -12,7 +12,10 @@ from reflectjournal.cli.shapes import action_json, actions_json
 from reflectjournal.services.display import plural
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from reflectjournal.services.actions import Action
+    from reflectjournal.services.coaching import Reminders, Session, SessionSummary
 
 
 def register(sub) -> None:
@@ -278,18 +281,21 @@ def cmd_session_list(args) -> int:
     from reflectjournal.cli.shapes import session_summary_json
 
     with workspace(args) as ws:
-        sessions = [session_summary_json(s) for s in ws.coaching.list_sessions(args.person)]
-    return output.reply(args, sessions, _session_lines, empty="No sessions.")
+        sessions = ws.coaching.list_sessions(args.person)
+    return output.reply(
+        args,
+        [session_summary_json(s) for s in sessions],
+        lambda _: _session_lines(sessions),
+        empty="No sessions.",
+    )
 
 
-def _session_lines(sessions: list[dict]) -> None:
-    width = max(len(s["id"]) for s in sessions)
+def _session_lines(sessions: list[SessionSummary]) -> None:
+    width = max(len(str(s.id)) for s in sessions)
     for s in sessions:
-        ahead = "  (coming up)" if s["upcoming"] else ""
-        opened = f"  {plural(s['open_actions'], 'open action')}" if s["open_actions"] else ""
-        output.say(
-            f"{s['id']:>{width}}  {s['date'][:16].replace('T', ' ')}  {s['title']}{ahead}{opened}"
-        )
+        ahead = "  (coming up)" if s.upcoming else ""
+        opened = f"  {plural(s.open_actions, 'open action')}" if s.open_actions else ""
+        output.say(f"{s.id:>{width}}  {_minute(s.date)}  {s.title}{ahead}{opened}")
 
 
 def cmd_session_show(args) -> int:
@@ -297,30 +303,27 @@ def cmd_session_show(args) -> int:
 
     with workspace(args) as ws:
         session = ws.coaching.get_session(args.id)
-    data = session_json(session)
-    return output.reply(args, data, lambda _: _session_detail(data, list(session.actions)))
+    return output.reply(args, session_json(session), lambda _: _session_detail(session))
 
 
-def _session_detail(session: dict, actions: list[Action]) -> None:
-    output.say(session["title"])
-    output.say(
-        f"{session['date'][:16].replace('T', ' ')} · with {session['with'] or 'someone removed'}"
-    )
-    if session["tags"]:
-        output.say(" ".join("@" + t for t in session["tags"]))
-    if session["agenda"]:
-        output.say(f"Agenda: {session['agenda']}")
+def _session_detail(session: Session) -> None:
+    output.say(session.title)
+    output.say(f"{_minute(session.date)} · with {session.with_name or 'someone removed'}")
+    if session.tags:
+        output.say(" ".join("@" + t for t in session.tags))
+    if session.agenda:
+        output.say(f"Agenda: {session.agenda}")
     output.say()
-    output.say(session["notes"])
-    if session["linked_entries"]:
+    output.say(session.notes)
+    if session.linked_entries:
         output.say()
         output.say("Shared entries discussed:")
-        for e in session["linked_entries"]:
-            output.say(f"  {e['id']}  {e['created'][:10]}  {e['title']}")
-    if actions:
+        for e in session.linked_entries:
+            output.say(f"  {e.id}  {e.created.isoformat()[:10]}  {e.title}")
+    if session.actions:
         output.say()
         output.say("Actions:")
-        _action_lines(actions)
+        _action_lines(list(session.actions))
 
 
 def cmd_session_delete(args) -> int:
@@ -443,26 +446,28 @@ def cmd_action_from_entry(args) -> int:
 
 
 def cmd_reminders(args) -> int:
-    from reflectjournal.cli.shapes import session_summary_json
+    from reflectjournal.cli.shapes import reminders_json
 
     with workspace(args) as ws:
         reminders = ws.coaching.reminders()
-    # Sessions and actions are typed (services/coaching, services/actions); their JSON is built here.
-    shown = {**reminders, "sessions": [session_summary_json(s) for s in reminders["sessions"]]}
-    data = {**shown, "actions": actions_json(reminders["actions"])}
-    return output.reply(args, data, lambda _: _reminder_lines(shown))
+    return output.reply(args, reminders_json(reminders), lambda _: _reminder_lines(reminders))
 
 
-def _reminder_lines(reminders: dict) -> None:
-    if not reminders["actions"] and not reminders["sessions"] and not reminders.get("retention"):
+def _reminder_lines(reminders: Reminders) -> None:
+    if not reminders.any:
         output.say("Nothing due today and no sessions coming up.")
-    if reminders["actions"]:
+    if reminders.actions:
         output.say("Due today or overdue:")
-        _action_lines(reminders["actions"])
-    for s in reminders["sessions"]:
-        output.say(f"Coming up: {s['date'][:16].replace('T', ' ')}  {s['title']}")
-    for sentence in reminders.get("retention", []):
+        _action_lines(list(reminders.actions))
+    for s in reminders.sessions:
+        output.say(f"Coming up: {_minute(s.date)}  {s.title}")
+    for sentence in reminders.retention:
         output.say(sentence)
+
+
+def _minute(moment: datetime) -> str:
+    """'2026-12-03 14:00': the moment as its writer wrote it, to the minute."""
+    return moment.isoformat()[:16].replace("T", " ")
 
 
 _STATE_LABELS = {

@@ -142,7 +142,11 @@ def _conflict_json(c) -> dict:
         "kind": c.kind,
         "title": c.title,
         "fields": [
-            {"field": f.field or "deleted", "values": [dict(v) for v in f.values]} for f in c.fields
+            {
+                "field": f.field or "deleted",
+                "values": [{"value": v.value, "device": v.device, "t": v.t} for v in f.values],
+            }
+            for f in c.fields
         ],
     }
 

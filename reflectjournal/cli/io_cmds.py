@@ -138,7 +138,7 @@ def cmd_import(args) -> int:
                 password = terminal_prompt(f"jrnl password for {path.name}: ")
                 if password is None:
                     raise
-    return output.reply(args, report.to_json(), lambda _: _print_import(report))
+    return output.reply(args, shapes.import_report_json(report), lambda _: _print_import(report))
 
 
 def _print_import(report) -> None:
@@ -174,7 +174,7 @@ def cmd_export(args) -> int:
     n = report.entries
     text = f"Exported {n} entr{'y' if n == 1 else 'ies'} to {report.path}."
     text += findings_note(report.findings, report.redacted)
-    return output.reply(args, report.to_json(), text)
+    return output.reply(args, shapes.export_report_json(report), text)
 
 
 def cmd_backup(args) -> int:

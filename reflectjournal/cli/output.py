@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.cli.terminal import escape_json
+from reflectjournal.domain.enums import Kind
 from reflectjournal.services.display import compact_datetime
+
+if TYPE_CHECKING:
+    from reflectjournal.services.entries import Entry
 
 
 def emit_json(data: object) -> None:
@@ -43,37 +47,38 @@ def _short_date(iso: str) -> str:
     return compact_datetime(iso, as_stored_offset=True)
 
 
-def entry_lines(entries: Iterable[dict]) -> None:
-    rows = list(entries)
-    if not rows:
+def entry_lines(entries: Sequence[Entry]) -> None:
+    """``list`` and ``search``: one line an entry."""
+    if not entries:
         say("No entries.")
         return
-    width = max(len(e["id"]) for e in rows)
-    for e in rows:
-        tags = " ".join("@" + t for t in e["tags"])
-        kind = "" if e["kind"] == "reflection" else f"[{e['kind']}] "
-        line = f"{e['id']:>{width}}  {_short_date(e['created'])}  {kind}{e['title']}"
+    width = max(len(str(e.id)) for e in entries)
+    for e in entries:
+        tags = " ".join("@" + t for t in e.tags)
+        kind = "" if e.kind is Kind.REFLECTION else f"[{e.kind}] "
+        line = f"{e.id:>{width}}  {_short_date(e.created)}  {kind}{e.title}"
         say(line + (f"  {tags}" if tags else ""))
 
 
-def entry_detail(e: dict) -> None:
-    say(e["title"])
-    meta = [_short_date(e["created"]), e["kind"], e["visibility"]]
-    if e.get("from"):
-        meta.append(f"from {e['from']}")
-    if e.get("model"):
-        meta.append(f"model {e['model']}")
-    if e.get("mood") is not None:
-        meta.append(f"mood {e['mood']}/5")
-    if e.get("energy") is not None:
-        meta.append(f"energy {e['energy']}/5")
+def entry_detail(e: Entry) -> None:
+    """``show``: the entry, its facts and its comments."""
+    say(e.title)
+    meta = [_short_date(e.created), str(e.kind), str(e.visibility)]
+    if e.is_shared and e.sender:
+        meta.append(f"from {e.sender}")
+    if e.model:
+        meta.append(f"model {e.model}")
+    if e.mood is not None:
+        meta.append(f"mood {int(e.mood)}/5")
+    if e.energy is not None:
+        meta.append(f"energy {int(e.energy)}/5")
     say(" · ".join(meta))
-    if e["tags"]:
-        say(" ".join("@" + t for t in e["tags"]))
+    if e.tags:
+        say(" ".join("@" + t for t in e.tags))
     say()
-    say(e["body"])
-    for c in e.get("comments", []):
+    say(e.body)
+    for c in e.comments:
         say()
-        note = " (on an earlier version)" if c.get("earlier_version") else ""
-        say(f"— {c['author']}, {compact_datetime(c['created'])}{note}:")
-        say(c["text"])
+        note = " (on an earlier version)" if c.earlier_version else ""
+        say(f"— {c.author}, {compact_datetime(c.created)}{note}:")
+        say(c.text)

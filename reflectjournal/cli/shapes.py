@@ -11,26 +11,27 @@ import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from reflectjournal.services.entries import CapabilityRating, Entry, EntryComment
-from reflectjournal.services.people import Person
-from reflectjournal.services.sharing.received import Carrier
-from reflectjournal.services.tags import TagUsage
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: a command imports the services it calls, no more
     from reflectjournal.services.actions import Action
+    from reflectjournal.services.attachments import AttachmentInfo
     from reflectjournal.services.backup import (  # the review pulls in the patterns engine: only the review command pays
         BackupReport,
         RestoreReport,
     )
-    from reflectjournal.services.coaching import Session, SessionSummary
+    from reflectjournal.services.coaching import Reminders, Session, SessionSummary
+    from reflectjournal.services.entries import CapabilityRating, Entry, EntryComment
     from reflectjournal.services.exchange.file_route import Written
+    from reflectjournal.services.exporters import ExportReport
     from reflectjournal.services.frameworks import FrameworkInfo
+    from reflectjournal.services.importers.service import ImportReport
+    from reflectjournal.services.people import Person
     from reflectjournal.services.privacy import Choice, Finding
     from reflectjournal.services.privacy.service import EntryFinding
     from reflectjournal.services.review import Measure, Review
     from reflectjournal.services.sharing.identity import Contact, IdentitySummary, ImportedContact
     from reflectjournal.services.sharing.received import Received
     from reflectjournal.services.sharing.share import ShareFinding, SharePlan
+    from reflectjournal.services.tags import TagUsage
 
 
 def action_json(action: Action) -> dict[str, Any]:
@@ -301,6 +302,8 @@ def session_json(s: Session) -> dict[str, Any]:
 def received_json(got: Received) -> dict[str, Any]:
     """``share import --json`` and ``feedback import --json``: a file of exchange messages
     gives every count; an old share packet its id, an old feedback packet its number."""
+    from reflectjournal.services.sharing.received import Carrier  # only this command pays
+
     if got.carrier is Carrier.SHARE_PACKET:
         return {
             "from": got.sender,
@@ -420,4 +423,66 @@ def privacy_choice_json(choice: Choice) -> dict[str, Any]:
         "text": choice.text,
         "decision": choice.decision,
         "note": choice.note,
+    }
+
+
+# ---- reminders, reports, attachments (typed in services; their JSON is built here) ----------
+
+
+def reminders_json(reminders: Reminders) -> dict[str, Any]:
+    """``reminders --json``."""
+    return {
+        "actions": actions_json(reminders.actions),
+        "sessions": [session_summary_json(s) for s in reminders.sessions],
+        "retention": list(reminders.retention),
+    }
+
+
+def import_report_json(report: ImportReport) -> dict[str, Any]:
+    """``import --json`` (and ``import vault --json``); every text printable as UTF-8."""
+    from reflectjournal.services.importers.service import printable
+
+    return {
+        "source": report.source,
+        "format": report.format,
+        "entries": report.entries,
+        "duplicates": report.duplicates,
+        "tags": report.tags,
+        "tags_mapped": report.tags_mapped,
+        "tags_new": report.tags_new,
+        "attachments_skipped": report.attachments_skipped,
+        "attachments": report.attachments,
+        "links_resolved": report.links_resolved,
+        "links_unresolved": report.links_unresolved,
+        "summary": printable(report.summary()),
+        "skipped": [
+            {"where": printable(s.where), "reason": printable(s.reason)} for s in report.skipped
+        ],
+        "notes": [{"where": printable(s.where), "note": printable(s.reason)} for s in report.notes],
+    }
+
+
+def export_report_json(report: ExportReport) -> dict[str, Any]:
+    """``export --json``."""
+    return {
+        "format": report.format,
+        "path": report.path,
+        "entries": report.entries,
+        "findings": report.findings,
+        "redacted": report.redacted,
+    }
+
+
+def attachment_json(info: AttachmentInfo) -> dict[str, Any]:
+    """One of ``attach --json`` and ``attachments --json`` (ids stay numbers there)."""
+    return {
+        "id": info.id,
+        "entry_id": info.entry_id,
+        "name": info.name,
+        "mime": info.mime,
+        "size": info.size,
+        "width": info.width,
+        "height": info.height,
+        "sha256": info.sha256,
+        "created": info.created,
     }

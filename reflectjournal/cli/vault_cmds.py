@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reflectjournal.cli import output
+from reflectjournal.cli import output, shapes
 from reflectjournal.cli.journal_cmds import workspace
 
 
@@ -47,7 +47,7 @@ def cmd_attach(args) -> int:
             added.append(ws.attachments.add_file(entry_id, Path(name)))
     return output.reply(
         args,
-        [a.to_json() for a in added],
+        [shapes.attachment_json(a) for a in added],
         "\n".join(f"Attached {a.name} as attachment {a.id}; write ![[{a.name}]] to show it."
                   for a in added),
     )  # fmt: skip
@@ -67,7 +67,7 @@ def cmd_attachments(args) -> int:
                 saved.append(
                     str(ws.attachments.save_copy(info.id, folder / info.name, overwrite=args.force))
                 )
-    data = [a.to_json() for a in found]
+    data = [shapes.attachment_json(a) for a in found]
     if args.json:
         return output.reply(args, data, "")
     for info in found:

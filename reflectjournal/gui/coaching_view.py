@@ -113,14 +113,14 @@ def reminder_text(workspace: Workspace, today: date | None = None) -> str:
     """One line for the start of the day (the main window or a tray can show it)."""
     r = workspace.coaching.reminders(today)
     parts = []
-    if r["actions"]:
-        overdue = sum(a.overdue for a in r["actions"])
-        parts.append(f"{_actions(len(r['actions']))} due today or overdue ({overdue} overdue)")
-    if r["sessions"]:
-        s = r["sessions"][0]
+    if r.actions:
+        overdue = sum(a.overdue for a in r.actions)
+        parts.append(f"{_actions(len(r.actions))} due today or overdue ({overdue} overdue)")
+    if r.sessions:
+        s = r.sessions[0]
         parts.append(f"next session: {s.with_name or 'someone'} on {date_text(s.date)}")
-    if r.get("retention"):
-        parts.append(f"notes on {len(r['retention'])} past your retention period (see Caseload)")
+    if r.retention:
+        parts.append(f"notes on {len(r.retention)} past your retention period (see Caseload)")
     return "; ".join(parts)
 
 

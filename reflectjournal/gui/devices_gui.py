@@ -211,13 +211,13 @@ class ConflictsDialog(QDialog):
         single = len(fields) == 1 and fields[0].field is not None
         for f in fields:
             head = "" if single else f"{field_label(f.field)}:\n"
-            shown.append(head + _plain(f.values[0]["value"]))
+            shown.append(head + _plain(f.values[0].value))
             if len(f.values) > 1:
-                other.append(head + _plain(f.values[1]["value"]))
+                other.append(head + _plain(f.values[1].value))
         first = fields[0].values
-        self.shown_label.setText(f"Shown now — from {first[0]['device']}")
+        self.shown_label.setText(f"Shown now — from {first[0].device}")
         self.other_label.setText(
-            f"Other version — from {first[1]['device']}" if len(first) > 1 else "Other version"
+            f"Other version — from {first[1].device}" if len(first) > 1 else "Other version"
         )
         self.shown.setPlainText("\n\n".join(shown))
         self.other.setPlainText("\n\n".join(other))

@@ -33,7 +33,7 @@ from reflectjournal.gui.qt_typed import top_level_items
 from reflectjournal.gui.tag_picker import CATEGORY_TITLES
 from reflectjournal.gui.why_disabled import allow
 from reflectjournal.services.display import plural
-from reflectjournal.services.frameworks import RELATION_KINDS, RELATION_TITLES
+from reflectjournal.services.frameworks import RELATION_TITLES
 from reflectjournal.services.tags import display_name
 from reflectjournal.services.workspace import Workspace
 
@@ -169,31 +169,29 @@ class FrameworksView(QWidget):
             self._rating_allowed(False)
             return
         info = self.workspace.frameworks.item(value)
-        self.current_slug = info["slug"]
+        self.current_slug = info.slug
         parts = [
-            f"<h2>{html.escape(info['name'])}</h2>",
-            f"<p><i>{html.escape(CATEGORY_TITLES.get(info['category'], info['category']))}</i></p>",
-            f"<p>{html.escape(info['description'])}</p>",
+            f"<h2>{html.escape(info.name)}</h2>",
+            f"<p><i>{html.escape(CATEGORY_TITLES.get(info.category, info.category))}</i></p>",
+            f"<p>{html.escape(info.description)}</p>",
         ]
-        if info["questions"]:
+        if info.questions:
             parts.append("<h3>Questions to ask yourself</h3><ul>")
-            parts += [f"<li>{html.escape(q)}</li>" for q in info["questions"]]
+            parts += [f"<li>{html.escape(q)}</li>" for q in info.questions]
             parts.append("</ul>")
-        relations = info.get("relations", {})
-        for kind in RELATION_KINDS:
-            if relations.get(kind):
-                names = ", ".join(html.escape(display_name(s)) for s in relations[kind])
-                parts.append(f"<p><b>{RELATION_TITLES[kind]}:</b> {names}</p>")
-        if info["calls_for"]:
-            qualities = html.escape(", ".join(info["calls_for"]))
+        for kind, slugs in info.relations:
+            names = ", ".join(html.escape(display_name(s)) for s in slugs)
+            parts.append(f"<p><b>{RELATION_TITLES[kind]}:</b> {names}</p>")
+        if info.calls_for:
+            qualities = html.escape(", ".join(info.calls_for))
             parts.append(f"<p><b>Asks of a leader:</b> {qualities}</p>")
         self.details.setHtml("".join(parts))
-        scale = self.scales.get(info["framework"] or "", [])
+        scale = self.scales.get(info.framework or "", [])
         self.current_scale = scale
         self.rating.setRange(1, len(scale) or 5)
         self._scale_text()
         self._rating_allowed(True)
-        self.rate_box.setTitle(f"Rate yourself: {info['name']}")
+        self.rate_box.setTitle(f"Rate yourself: {info.name}")
         self._fill_history()
 
     def _rating_allowed(self, allowed: bool) -> None:

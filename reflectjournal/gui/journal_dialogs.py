@@ -21,14 +21,15 @@ from PySide6.QtWidgets import (
 from reflectjournal.errors import ReflectJournalError
 from reflectjournal.gui.passphrase_fields import clear_on_typing, show_toggle
 from reflectjournal.services.display import plural
+from reflectjournal.services.old_backups import OldBackups
 from reflectjournal.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 OLD_BACKUP_CHOICES = {
-    "reencrypt": "Re-encrypt them under the new passphrase",
-    "keep": "Keep them (they still open with the old passphrase)",
-    "delete": "Delete them",
+    OldBackups.REENCRYPT: "Re-encrypt them under the new passphrase",
+    OldBackups.KEEP: "Keep them (they still open with the old passphrase)",
+    OldBackups.DELETE: "Delete them",
 }
 CHANGING_NOTICE = "Re-encrypting your journal under the new passphrase, then checking it opens…"
 
@@ -111,8 +112,8 @@ class ChangePassphraseDialog(QDialog):
             return
         self.accept()
 
-    def values(self) -> tuple[str, str]:
-        return self.new.text(), str(self.old_backups.currentData())
+    def values(self) -> tuple[str, OldBackups]:
+        return self.new.text(), OldBackups(self.old_backups.currentData())
 
 
 def change_passphrase(
@@ -139,13 +140,13 @@ def change_passphrase(
         log.warning("the passphrase change failed")
         return f"{exc} The journal still opens with the old passphrase."
     said = "Passphrase changed; the journal was re-encrypted and checked."
-    count = len(result["backups"])
-    if count and result["choice"] == "keep":
+    count = len(result.backups)
+    if count and result.choice is OldBackups.KEEP:
         said += (
             f" {plural(count, 'older backup')} still open with the old passphrase; delete them when "
             "you no longer need them."
         )
     elif count:
-        verb = "Re-encrypted" if result["choice"] == "reencrypt" else "Deleted"
+        verb = "Re-encrypted" if result.choice is OldBackups.REENCRYPT else "Deleted"
         said += f" {verb} {plural(count, 'older backup')}."
     return said

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar, overload
 
-from PySide6.QtCore import QEvent, QObject, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
 from reflectjournal.errors import ReflectJournalError
@@ -106,22 +106,28 @@ class Events(QObject):
         self.open_entry_requested.emit(int(entry_id))
 
 
+PRIVATE_EVENTS = "reflectjournal-private-events"
+
+
 def events_of(widget: QObject | None) -> Events:
     """The window's events object for ``widget``: its own, or its nearest ancestor's.
 
     A page built on its own (in a test, or a dialog without a window) gets a private one, so
-    code never has to ask whether anyone is listening.
+    code never has to ask whether anyone is listening; it is the widget's child, so the next
+    call for the widget (or anything inside it) finds the same one.
     """
     node = widget
     while node is not None:
         found = getattr(node, "events", None)
         if isinstance(found, Events):
             return found
+        private = node.findChild(Events, PRIVATE_EVENTS, Qt.FindChildOption.FindDirectChildrenOnly)
+        if private is not None:
+            return private
         node = node.parent()
-    private = Events(widget)
-    if widget is not None:
-        widget.events = private  # type: ignore[attr-defined]
-    return private
+    made = Events(widget)
+    made.setObjectName(PRIVATE_EVENTS)
+    return made
 
 
 @overload

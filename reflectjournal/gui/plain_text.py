@@ -17,7 +17,6 @@ from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QProxyStyle, QStyle, QStyleFactory, QWidget
 
-
 # WCAG 2.2 AA 2.5.8 (target size): a control a pointer clicks is at least 24 px high.
 # Fusion draws push buttons 22 px high at the default font, combo boxes and tool buttons less.
 MIN_TARGET = 24

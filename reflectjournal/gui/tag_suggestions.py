@@ -70,7 +70,7 @@ class TagSuggestions(QWidget):
                 self._suggester = self.workspace.tag_suggester()
             found = self._suggester.suggest(text[:SUGGEST_LIMIT], top=SHOWN, exclude=current)
             return [
-                (slug, self.workspace.frameworks.item(slug)["name"], reason)
+                (slug, self.workspace.frameworks.item(slug).name, reason)
                 for slug, _score, reason in found
             ]
         except ReflectJournalError:  # a convenience, never an obstacle to writing

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTime, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -31,9 +32,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from reflectjournal.domain.enums import ActionState
 from reflectjournal.gui import operations
 from reflectjournal.services import settings
 from reflectjournal.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from reflectjournal.services.coaching import Reminders
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +61,10 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def reminder_summary(reminders: dict) -> str:
+def reminder_summary(reminders: Reminders) -> str:
     """'1 action due today and 2 overdue. Next session: Sam Patel on Thu 3 Dec.' ('' if none)."""
-    states = [a.state for a in reminders.get("actions", [])]
-    today, overdue = states.count("due-today"), states.count("overdue")
+    states = [a.state for a in reminders.actions]
+    today, overdue = states.count(ActionState.DUE_TODAY), states.count(ActionState.OVERDUE)
     sentences = []
     if today and overdue:
         sentences.append(f"{_count(today, 'action')} due today and {overdue} overdue.")
@@ -67,13 +72,12 @@ def reminder_summary(reminders: dict) -> str:
         sentences.append(
             f"{_count(today or overdue, 'action')} {'due today' if today else 'overdue'}."
         )
-    sessions = reminders.get("sessions") or []
-    if sessions:
-        first = sessions[0]
+    if reminders.sessions:
+        first = reminders.sessions[0]
         day = first.date.astimezone()
         when = f"{day:%a} {day.day} {day:%b}"
         sentences.append(f"Next session: {first.with_name or 'someone'} on {when}.")
-    kept = reminders.get("retention") or []
+    kept = reminders.retention
     if kept:  # coaching notes past the retention period the user chose; never deleted silently
         who = "1 person" if len(kept) == 1 else f"{len(kept)} people"
         sentences.append(f"Notes on {who} are past your retention period.")

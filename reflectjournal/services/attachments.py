@@ -64,19 +64,6 @@ class AttachmentInfo:
     def is_image(self) -> bool:
         return self.mime.startswith("image/")
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "entry_id": self.entry_id,
-            "name": self.name,
-            "mime": self.mime,
-            "size": self.size,
-            "width": self.width,
-            "height": self.height,
-            "sha256": self.sha256,
-            "created": self.created,
-        }
-
 
 @dataclass(frozen=True)
 class Checked:

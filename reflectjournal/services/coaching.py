@@ -115,6 +115,19 @@ class PersonOverview:
 
 
 @dataclass(frozen=True)
+class Reminders:
+    """What to show when the app opens (the CLI's JSON: ``cli/shapes.reminders_json``)."""
+
+    actions: tuple[Action, ...] = ()  # mine or others', due today or overdue
+    sessions: tuple[SessionSummary, ...] = ()  # coming up, soonest first
+    retention: tuple[str, ...] = ()  # one sentence per person whose notes are past retention
+
+    @property
+    def any(self) -> bool:
+        return bool(self.actions or self.sessions or self.retention)
+
+
+@dataclass(frozen=True)
 class PersonRemoved:
     """What `delete_person` did: whose sessions were kept or deleted, and how many."""
 
@@ -355,7 +368,7 @@ class CoachingService(ActionsMixin):
 
     # ---- reminders, people -----------------------------------------------------------------
 
-    def reminders(self, today: date | None = None) -> dict[str, Any]:
+    def reminders(self, today: date | None = None) -> Reminders:
         """What to show when the app opens: actions due today or overdue, sessions ahead."""
         today = today or date.today()
         due = [
@@ -371,7 +384,7 @@ class CoachingService(ActionsMixin):
         kept = (
             [retention.sentence(r, months) for r in retention.due(self.db, today)] if months else []
         )
-        return {"actions": due, "sessions": upcoming, "retention": kept}
+        return Reminders(tuple(due), tuple(upcoming), tuple(kept))
 
     def delete_person(self, person: str | int, *, sessions: str) -> PersonRemoved:
         """Remove a person. ``sessions`` must say what happens to their sessions:

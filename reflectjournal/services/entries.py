@@ -1,8 +1,7 @@
-"""Entry values, their JSON shape (docs/CLI.md), and reflection-model sections."""
+"""Entry values (``Entry``, and ``EntryRecord`` for exports) and reflection-model sections."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -12,11 +11,11 @@ from reflectjournal.domain.enums import KINDS as KINDS
 from reflectjournal.domain.enums import VISIBILITIES as VISIBILITIES
 from reflectjournal.domain.enums import Kind, Scale, Visibility
 from reflectjournal.errors import UsageError
-from reflectjournal.services.frameworks import ReflectionModel
 from reflectjournal.services.timeutil import from_storage
 
 if TYPE_CHECKING:
-    from reflectjournal.storage.database import Row
+    from reflectjournal.services.frameworks import ReflectionModel
+    from reflectjournal.services.links import LinkContext
 
 TITLE_MAX = 120
 ENTRY_MAX_BYTES = 16 * 1024 * 1024
@@ -108,31 +107,6 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
-def entry_json(
-    row: Row, tags: list[str], comments: list[dict[str, Any]] | None = None, **extra: Any
-) -> dict[str, Any]:
-    """The docs/CLI.md entry object."""
-    created = from_storage(row["created"], row["created_offset"]).isoformat()
-    updated = from_storage(row["updated"], row["created_offset"]).isoformat()
-    data = {
-        "id": str(row["id"]),
-        "kind": row["kind"],
-        "title": row["title"],
-        "body": row["body"],
-        "created": created,
-        "updated": updated,
-        "tags": tags,
-        "mood": row["mood"],
-        "energy": row["energy"],
-        "visibility": row["visibility"],
-        "model": row["model"],
-        "starred": bool(row["starred"]),
-        "comments": comments if comments is not None else [],
-    }
-    data.update(extra)
-    return data
-
-
 @dataclass(frozen=True)
 class EntryComment:
     """Someone's comment on an entry; ``created`` is stored UTC ISO text."""
@@ -166,6 +140,37 @@ class Entry:
     @property
     def is_shared(self) -> bool:
         return self.kind is Kind.SHARED
+
+
+@dataclass(frozen=True)
+class RecordFile:
+    """An attachment an export carries: what the writers show of it, and its bytes."""
+
+    id: int
+    name: str
+    mime: str
+    size: int
+    width: int | None
+    height: int | None
+    data: bytes
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")
+
+
+@dataclass(frozen=True)
+class EntryRecord(Entry):
+    """One complete entry as the exporters read it (``exporters.common.iter_entries``): an
+    ``Entry`` (comments oldest first, ``sender`` on shared ones) with its ``uid``, and for
+    most formats its files and what its links lead to.
+
+    Each export format writes its own layout from it (``json_export.export_record`` …).
+    """
+
+    uid: str = ""
+    attachments: tuple[RecordFile, ...] = ()  # only when the export asked for files
+    link_context: LinkContext | None = None  # likewise
 
 
 @dataclass(frozen=True)
@@ -217,6 +222,8 @@ def entry_from_row(
 
 def content_hash(title: str, body: str) -> str:
     """Identity of one version of an entry's text; comments are bound to it."""
+    import hashlib  # only entries with comments are hashed: most commands never load OpenSSL
+
     canonical = json.dumps(
         {"body": body, "title": title}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )

@@ -8,7 +8,6 @@ when installed (its TOML text kept), so a user's own framework survives its file
 from __future__ import annotations
 
 import json
-import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -16,6 +15,9 @@ from typing import Any
 
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services import settings
+from reflectjournal.services.builtin_files import builtin_fingerprint as builtin_fingerprint
+from reflectjournal.services.builtin_files import builtins_current
+from reflectjournal.services.builtin_files import resource_texts as _resource_texts
 from reflectjournal.services.tags import slugify
 from reflectjournal.storage.database import Database
 
@@ -76,29 +78,6 @@ class FrameworkSpec:
 
 # The setting that remembers which built-in framework files the journal was last updated from.
 BUILTINS_SETTING = settings.BUILTIN_FRAMEWORKS.key
-_RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-
-
-@cache
-def _resource_texts(folder: str) -> tuple[str, ...]:
-    # A plain folder beside the package (a checkout, a wheel, a frozen build) is read directly:
-    # importlib.resources costs ~7 ms of imports, on every command. Zipped installs fall back.
-    base = _RESOURCES / folder
-    if not base.is_dir():
-        from importlib import resources
-
-        base = resources.files("reflectjournal.resources") / folder  # type: ignore[assignment]
-    return tuple(
-        entry.read_text(encoding="utf-8")
-        for entry in sorted(base.iterdir(), key=lambda e: e.name)
-        if entry.name.endswith(".toml")
-    )
-
-
-def builtin_fingerprint() -> str:
-    """Identifies the shipped framework files' exact text, without parsing them."""
-    texts = _resource_texts("frameworks")
-    return f"{len(texts)}:{zlib.crc32(chr(0).join(texts).encode('utf-8')):08x}"
 
 
 def parse_framework(text: str, where: str = "framework file") -> FrameworkSpec:
@@ -205,6 +184,27 @@ class FrameworkItem:
 
 
 @dataclass(frozen=True)
+class ItemDetail:
+    """One framework item or free tag, with what the Frameworks page shows about it."""
+
+    id: int
+    slug: str
+    name: str
+    category: str
+    framework: str | None  # the framework's slug; None for a free tag
+    description: str
+    keywords: tuple[str, ...]
+    questions: tuple[str, ...]  # coaching questions it raises
+    calls_for: tuple[str, ...]  # free-text capabilities it asks of a leader
+    related: tuple[str, ...]  # every item it points to, whatever the kind, in position order
+    relations: tuple[tuple[str, tuple[str, ...]], ...]  # (kind, slugs), RELATION_KINDS order
+
+    def related_by(self, kind: str) -> tuple[str, ...]:
+        """The items related to this one as ``kind`` (one of RELATION_KINDS); () if none."""
+        return next((slugs for k, slugs in self.relations if k == kind), ())
+
+
+@dataclass(frozen=True)
 class FrameworkInfo:
     """An installed framework as the services return it."""
 
@@ -229,10 +229,9 @@ class FrameworkService:
         files (their fingerprint is stored beside it), one query answers: no TOML is parsed
         and no write lock is taken, which used to cost every command ~12 ms.
         """
-        fingerprint = builtin_fingerprint()
-        stored = settings.read(self.db, settings.BUILTIN_FRAMEWORKS)
-        if stored == fingerprint:
+        if builtins_current(self.db):
             return
+        fingerprint = builtin_fingerprint()
         current = {
             row[0]: row[1]
             for row in self.db.query("SELECT slug, version FROM framework WHERE builtin = 1")
@@ -386,7 +385,7 @@ class FrameworkService:
             )
         return frameworks
 
-    def item(self, slug: str) -> dict[str, Any]:
+    def item(self, slug: str) -> ItemDetail:
         row = self.db.query_one(
             "SELECT t.*, f.slug AS framework FROM tag t LEFT JOIN framework f "
             "ON f.id = t.framework_id WHERE t.slug = ?",
@@ -399,21 +398,20 @@ class FrameworkService:
             "WHERE r.tag_id = ? ORDER BY t.position",
             (row["id"],),
         )
-        related = [r[0] for r in links]
-        by_kind = {kind: [r[0] for r in links if r[1] == kind] for kind in RELATION_KINDS}
-        return {
-            "id": row["id"],
-            "slug": row["slug"],
-            "name": row["name"],
-            "category": row["category"],
-            "framework": row["framework"],
-            "description": row["description"],
-            "keywords": json.loads(row["keywords"] or "[]"),
-            "questions": json.loads(row["questions"] or "[]"),
-            "calls_for": json.loads(row["calls_for"] or "[]"),
-            "related": related,
-            "relations": {kind: slugs for kind, slugs in by_kind.items() if slugs},
-        }
+        by_kind = [(kind, tuple(r[0] for r in links if r[1] == kind)) for kind in RELATION_KINDS]
+        return ItemDetail(
+            id=int(row["id"]),
+            slug=row["slug"],
+            name=row["name"],
+            category=row["category"],
+            framework=row["framework"],
+            description=row["description"],
+            keywords=tuple(json.loads(row["keywords"] or "[]")),
+            questions=tuple(json.loads(row["questions"] or "[]")),
+            calls_for=tuple(json.loads(row["calls_for"] or "[]")),
+            related=tuple(r[0] for r in links),
+            relations=tuple((kind, slugs) for kind, slugs in by_kind if slugs),
+        )
 
     def capability_categories(self) -> tuple[str, ...]:
         """Categories whose items count as capabilities, across the installed frameworks."""

@@ -6,18 +6,23 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from enum import Enum, auto
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from reflectjournal.errors import NotFound, UsageError
 from reflectjournal.services import entries as E
 from reflectjournal.services import search
 from reflectjournal.services.entries import EntryFilter
-from reflectjournal.services.frameworks import ReflectionModel, get_model
-from reflectjournal.services.links import LinkService
 from reflectjournal.services.tags import TagUsage, ensure_tags, slugify
 from reflectjournal.services.timeutil import from_storage, now_utc, parse_date, to_storage
 from reflectjournal.storage.chunks import in_chunks
 from reflectjournal.storage.database import Database, Row
+
+if TYPE_CHECKING:
+    # Loaded when an entry is written (frameworks) or its links are (links): reading entries
+    # needs neither, and their dataclasses and patterns were ~11 ms of every `list`.
+    from reflectjournal.services.frameworks import ReflectionModel
+    from reflectjournal.services.links import LinkService
 
 
 class _Unset(Enum):
@@ -42,10 +47,15 @@ def _columns(body_chars: int | None) -> str:
 class JournalService:
     def __init__(self, db: Database):
         self.db = db
-        self.links = LinkService(db)
         # Called inside the delete's transaction, before the row goes: the exchange uses it to
         # withdraw the entry from the people it was shared with, so a delete reaches them too.
         self.before_delete: list[Callable[[int], None]] = []
+
+    @cached_property
+    def links(self) -> LinkService:
+        from reflectjournal.services.links import LinkService
+
+        return LinkService(self.db)
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -70,6 +80,8 @@ class JournalService:
         tag_source: str = "user",
     ) -> int:
         import uuid  # here, not at the top: it costs read-only commands ~2 ms (platform)
+
+        from reflectjournal.services.frameworks import get_model
 
         reflection_model = get_model(model)
         if sections and reflection_model is None:
@@ -131,6 +143,8 @@ class JournalService:
         visibility: str | None = None,
         starred: bool | None = None,
     ) -> None:
+        from reflectjournal.services.frameworks import get_model
+
         row = self._row(entry_id)
         if row["kind"] == "shared":
             raise UsageError("Entries shared with you are read-only; add a comment instead.")

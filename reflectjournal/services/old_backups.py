@@ -10,6 +10,8 @@ them knowingly.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from reflectjournal.services.backup import ROTATION_NAME, default_folder
@@ -17,7 +19,25 @@ from reflectjournal.storage.copy import copy_to
 from reflectjournal.storage.database import Database, connect
 from reflectjournal.storage.keys import RawKey, read_salt
 
-CHOICES = ("keep", "reencrypt", "delete")
+
+class OldBackups(StrEnum):
+    """What a passphrase change does with the backups that still open with the old one."""
+
+    KEEP = "keep"
+    REENCRYPT = "reencrypt"
+    DELETE = "delete"
+
+
+CHOICES: tuple[str, ...] = tuple(OldBackups)
+
+
+@dataclass(frozen=True)
+class PassphraseChange:
+    """What ``Workspace.change_passphrase`` did with the backups made under the old passphrase:
+    ``backups`` are those it re-encrypted, deleted or (for ``KEEP``) left as they were."""
+
+    choice: OldBackups
+    backups: tuple[Path, ...] = ()
 
 
 def backups_under_salt(journal: Path, salt: bytes) -> list[Path]:

@@ -7,14 +7,12 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reflectjournal.errors import UsageError
 from reflectjournal.services import settings
-from reflectjournal.services.frameworks import FrameworkService
+from reflectjournal.services.builtin_files import builtins_current
 from reflectjournal.services.journal import JournalService
-from reflectjournal.services.links import LinkService
-from reflectjournal.services.people import PeopleService
 from reflectjournal.storage import rekey, unlock
 from reflectjournal.storage.database import Database
 from reflectjournal.storage.keyring_store import KeyringStore
@@ -28,8 +26,12 @@ if TYPE_CHECKING:
     from reflectjournal.services.devsync.service import DeviceSync
     from reflectjournal.services.exporters import ExportService, PdfWriter
     from reflectjournal.services.feedback360 import Feedback360Service
+    from reflectjournal.services.frameworks import FrameworkService
     from reflectjournal.services.importers.service import ImportService
+    from reflectjournal.services.links import LinkService
+    from reflectjournal.services.old_backups import OldBackups, PassphraseChange
     from reflectjournal.services.patterns import PatternService
+    from reflectjournal.services.people import PeopleService
     from reflectjournal.services.privacy.service import PrivacyService
     from reflectjournal.services.programmes import ProgrammeService
     from reflectjournal.services.retention import Retention
@@ -56,12 +58,19 @@ class Workspace:
         self._pdf_writer: PdfWriter | None = None
         self.journal = JournalService(db)
         self.journal.before_delete.append(self._withdraw_shares)
-        self.frameworks = FrameworkService(db)
 
     # Feature services are built on first use, so a command pays only for what it touches.
     @cached_property
+    def frameworks(self) -> FrameworkService:
+        from reflectjournal.services.frameworks import FrameworkService as Service
+
+        return Service(self.db)
+
+    @cached_property
     def people(self) -> PeopleService:
-        return PeopleService(self.db)
+        from reflectjournal.services.people import PeopleService as Service
+
+        return Service(self.db)
 
     @cached_property
     def trash(self) -> TrashService:  # deleted entries, kept 30 days
@@ -212,7 +221,8 @@ class Workspace:
     def open(cls, path: Path, sources: KeySources) -> Workspace:
         opened = unlock.unlock(path, sources)
         workspace = cls(opened.db, opened.source)
-        if _writable(path):
+        # Asked here first so that an ordinary open loads nothing of services/frameworks.py.
+        if _writable(path) and not builtins_current(workspace.db):
             workspace.frameworks.install_builtins()
         return workspace
 
@@ -267,18 +277,21 @@ class Workspace:
         return self.setting(OWNER_SETTING)
 
     def change_passphrase(
-        self, new_passphrase: str, keyring: KeyringStore | None = None, old_backups: str = "keep"
-    ) -> dict[str, Any]:
+        self,
+        new_passphrase: str,
+        keyring: KeyringStore | None = None,
+        old_backups: OldBackups | str = "keep",
+    ) -> PassphraseChange:
         """Re-encrypt, verify, swap; then (only then) replace the keyring's copy of the key.
 
         Backups made under the old passphrase are then re-encrypted, deleted or kept, as
-        ``old_backups`` says; returns ``{"choice": …, "backups": [paths]}`` so the front end
-        can tell the user about them.
+        ``old_backups`` says; the result names them so the front end can tell the user.
         """
         from reflectjournal.services import old_backups as olds
 
         if old_backups not in olds.CHOICES:
             raise UsageError(f"--old-backups must be one of {', '.join(olds.CHOICES)}.")
+        choice = olds.OldBackups(old_backups)
         old_key = self.db.key
         old_salt = bytes.fromhex(self.db.scalar("PRAGMA cipher_salt") or "") if old_key else b""
         self.db = rekey.change_passphrase(self.db, new_passphrase)
@@ -287,7 +300,6 @@ class Workspace:
             del self.__dict__[name]
         self.journal = JournalService(self.db)
         self.journal.before_delete.append(self._withdraw_shares)
-        self.frameworks = FrameworkService(self.db)
         # Device sync: the sync keys are wrapped again by the new passphrase (nothing else
         # is sent again); the new wrapping goes to the place at the next sync.
         from reflectjournal.services.devsync.service import DeviceSync
@@ -296,11 +308,11 @@ class Workspace:
         if keyring is not None and self.db.key is not None and keyring.get(self.path):
             keyring.set(self.path, self.db.key.hex())
         found = olds.backups_under_salt(self.path, old_salt) if old_salt else []
-        if old_backups == "reencrypt" and old_key is not None:
+        if choice is olds.OldBackups.REENCRYPT and old_key is not None:
             found = olds.reencrypt(found, old_key, self.db)
-        elif old_backups == "delete":
+        elif choice is olds.OldBackups.DELETE:
             found = olds.delete(found)
-        return {"choice": old_backups, "backups": [str(p) for p in found]}
+        return olds.PassphraseChange(choice, tuple(found))
 
     def backups_under_this_key(self) -> list[Path]:
         """Backups made with this journal's current passphrase (asked about on a change)."""

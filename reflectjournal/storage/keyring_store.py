@@ -36,10 +36,20 @@ _REFUSED_BACKENDS = (
 # Modules the keyring package imports when it loads, for helpers that looking up one secret
 # never calls: jaraco.context's download helper brings the whole HTTP client (urllib.request,
 # http.client, email, ssl) and the backend registry brings importlib_metadata. Together about
-# a third of a command line's start-up with the key in the keyring. While keyring loads, each
-# is stood in for by a module that imports the real one on first use, so nothing breaks if a
-# backend does use it.
-_DEFERRED = ("urllib.request", "importlib_metadata")
+# a third of a command line's start-up with the key in the keyring. jaraco.context also imports
+# subprocess and tempfile for its shell and temporary-folder helpers, jaraco.functools imports
+# more_itertools for helpers keyring does not call at import, and keyring.core imports
+# configparser for a config file it reads only when no backend is named in the environment
+# (another ~13 ms of CPU together). While keyring loads, each is stood in for by a module that
+# imports the real one on first use, so nothing breaks if a backend does use it.
+_DEFERRED = (
+    "urllib.request",
+    "importlib_metadata",
+    "subprocess",
+    "tempfile",
+    "more_itertools",
+    "configparser",
+)
 
 
 class _Deferred(types.ModuleType):

@@ -20,7 +20,6 @@ salt begins with the marker, the marked scheme fails and scheme 1 is tried next.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -210,5 +209,7 @@ def _words() -> tuple[str, ...]:
 
 def generate_passphrase(words: int = 6) -> str:
     """Six words drawn with ``secrets`` from the EFF long list: log2(7776^6) = 77 bits."""
+    import secrets  # not at import: it loads hmac and OpenSSL, which unlocking never needs
+
     pool = _words()
     return " ".join(secrets.choice(pool) for _ in range(words))

@@ -31,8 +31,10 @@ def small_targets(root) -> list[str]:
             continue  # part of the table's header row, which sets its height
         if widget.height() < MIN_TARGET:
             name = widget.accessibleName() or getattr(widget, "text", lambda: "")()
-            found.append(f"{type(widget).__name__} {widget.objectName()!r} {name!r}: "
-                         f"{widget.width()}x{widget.height()}")
+            found.append(
+                f"{type(widget).__name__} {widget.objectName()!r} {name!r}: "
+                f"{widget.width()}x{widget.height()}"
+            )
     return found
 
 

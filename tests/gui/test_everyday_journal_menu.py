@@ -3,13 +3,15 @@ the passphrase forms (show toggle, errors that clear, the keyring explained)."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 
 from reflectjournal.errors import WrongPassphrase
 from reflectjournal.gui.app import AppController
 from reflectjournal.gui.dialogs import UnlockDialog, WelcomeDialog
-from reflectjournal.gui.journal_dialogs import ChangePassphraseDialog
+from reflectjournal.gui.journal_dialogs import ChangePassphraseDialog, change_passphrase
+from reflectjournal.services.old_backups import OldBackups
 from reflectjournal.services.workspace import Workspace
 from reflectjournal.storage.unlock import KeySources
 
@@ -170,3 +172,23 @@ def test_creating_a_journal_says_what_it_is_doing(qtbot, tmp_path, monkeypatch):
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.create_button.text() == "Create journal"
     dialog.workspace.close()
+
+
+@pytest.mark.parametrize(
+    ("choice", "said"),
+    [
+        (OldBackups.KEEP, " 1 older backup still open with the old passphrase; delete them when "),
+        (OldBackups.REENCRYPT, " Re-encrypted 1 older backup."),
+        (OldBackups.DELETE, " Deleted 1 older backup."),
+    ],
+)
+def test_a_passphrase_change_says_what_became_of_older_backups(window, workspace, choice, said):
+    made = workspace.backups.rotate()
+    dialog = ChangePassphraseDialog(workspace, window)
+    dialog.exec = lambda: QDialog.DialogCode.Accepted
+    dialog.values = lambda: (NEW_PASSPHRASE, choice)
+    sentence = change_passphrase(window, None, dialog)
+    assert sentence is not None
+    assert sentence.startswith("Passphrase changed; the journal was re-encrypted and checked.")
+    assert said in sentence
+    assert made.exists() is (choice is not OldBackups.DELETE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from reflectjournal.gui.operations import Changes, Events, events_of, perform
 from reflectjournal.gui.patterns_view import ID_ROLE
@@ -38,6 +38,23 @@ def test_one_events_object_per_window(window):
     assert isinstance(window.events, Events)
     for key in ("journal", "coaching", "shared", "patterns", "frameworks"):
         assert events_of(window.page(key)) is window.events
+
+
+def test_a_widget_without_a_window_keeps_one_private_events_object(qtbot):
+    page = QWidget()
+    qtbot.addWidget(page)
+    inner = QWidget(page)
+    private = events_of(page)
+    assert private.parent() is page
+    assert events_of(page) is private and events_of(inner) is private  # found again, not remade
+    seen = []
+    private.changed.connect(lambda changes, _: seen.append(changes))
+    perform(events_of(inner), lambda: None, Changes(tags=True))
+    assert seen == [Changes(tags=True)]
+    assert events_of(QWidget(page)) is private
+    alone = QWidget()
+    qtbot.addWidget(alone)
+    assert events_of(alone) is not private  # another widget on its own: its own object
 
 
 def test_patterns_drill_down_double_click_opens_the_entry_in_the_journal(window, workspace, qtbot):

@@ -3,6 +3,7 @@ start-up, and the tray menu. Offscreen there is no system tray, which is the ban
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtWidgets import QSystemTrayIcon
@@ -101,7 +102,7 @@ def test_reminder_summary_wording():
     from reflectjournal.domain.enums import ActionState, ActionStatus
     from reflectjournal.gui.tray import reminder_summary
     from reflectjournal.services.actions import Action
-    from reflectjournal.services.coaching import SessionSummary
+    from reflectjournal.services.coaching import Reminders, SessionSummary
 
     overdue = Action(
         id=1,
@@ -119,9 +120,11 @@ def test_reminder_summary_wording():
         section=None,
         sender=None,
     )
-    assert reminder_summary({"actions": [], "sessions": []}) == ""
-    assert reminder_summary({"actions": [overdue, overdue], "sessions": []}) == (
-        "2 actions overdue."
+    assert reminder_summary(Reminders()) == ""
+    assert reminder_summary(Reminders(actions=(overdue, overdue))) == "2 actions overdue."
+    due_today = replace(overdue, state=ActionState.DUE_TODAY)
+    assert reminder_summary(Reminders(actions=(due_today, overdue))) == (
+        "1 action due today and 1 overdue."
     )
     session = SessionSummary(
         id=1,
@@ -133,8 +136,11 @@ def test_reminder_summary_wording():
         upcoming=True,
         open_actions=0,
     )
-    assert reminder_summary({"actions": [], "sessions": [session]}) == (
+    assert reminder_summary(Reminders(sessions=(session,))) == (
         "Next session: someone on Thu 3 Dec."
+    )
+    assert reminder_summary(Reminders(retention=("Notes on Sam are past retention.",))) == (
+        "Notes on 1 person are past your retention period."
     )
 
 

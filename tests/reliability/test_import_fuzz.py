@@ -27,6 +27,7 @@ from reliability_support import size
 from ziptools import declare_size as _declare_size  # tests/ziptools.py
 from ziptools import make_zip as _zip
 
+from reflectjournal.cli.shapes import import_report_json
 from reflectjournal.errors import ImportFailed
 from reflectjournal.services.importers.service import parse as parse_source
 
@@ -105,7 +106,7 @@ def attempt(ws, kind: str, path: Path, **options):
         assert 1899 <= int(entry["created"][:4]) <= 2200, entry["created"]
         assert ws.db.scalar("SELECT count(*) FROM entry_fts WHERE rowid = ?", (entry["id"],)) == 1
     # What the CLI prints with --json must be printable.
-    json.dumps(report.to_json(), ensure_ascii=False).encode("utf-8")
+    json.dumps(import_report_json(report), ensure_ascii=False).encode("utf-8")
     return report
 
 

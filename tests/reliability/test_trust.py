@@ -284,7 +284,8 @@ def test_old_backups_are_found_and_dealt_with_after_a_passphrase_change(tmp_path
     assert all(_opens(p, PASSPHRASE) for p in made)
     result = ws.change_passphrase(NEW, old_backups=choice)
     ws.close()
-    assert sorted(result["backups"]) == sorted(str(p) for p in made)
+    assert result.choice == choice
+    assert sorted(result.backups) == sorted(made)
     for p in made:
         if choice == "reencrypt":
             assert _opens(p, NEW) and not _opens(p, PASSPHRASE)

@@ -50,3 +50,88 @@ def test_read_commands_import_no_qt_and_no_orm(journal, command):
     report = json.loads(result.stderr.strip().splitlines()[-1])
     assert report["code"] == 0, result.stderr
     assert report["heavy"] == [], f"{command} imported {report['heavy']}"
+
+
+KEYRING_BACKEND = """
+import json, os
+from keyring.backend import KeyringBackend
+
+
+class FileKeyring(KeyringBackend):
+    priority = 1
+
+    def get_password(self, service, username):
+        with open(os.environ["TEST_KEYRING_FILE"], encoding="utf-8") as handle:
+            return json.load(handle).get(username)
+
+    def set_password(self, service, username, password):
+        raise NotImplementedError
+
+    def delete_password(self, service, username):
+        raise NotImplementedError
+"""
+
+LOADED_PROBE = """
+import json, sys
+from reflectjournal.launcher import main
+code = main(sys.argv[1:])
+print(json.dumps({'code': code, 'unlocked_by_keyring': 'keyring' in sys.modules,
+                  'modules': sorted(sys.modules)}), file=sys.stderr)
+"""
+
+# What `list`, `search` and `tags` with the key in the keyring no longer load (issue 17, a
+# command line near the floor): the log file's other handlers (socket, pickle, queue), the
+# helpers keyring imports but does not call, OpenSSL (hashlib, secrets), and the services that
+# reading entries does not use.
+NOT_ON_THE_READ_PATH = {
+    "logging.handlers",
+    "socket",
+    "subprocess",
+    "tempfile",
+    "configparser",
+    "more_itertools",
+    "urllib.request",
+    "hashlib",
+    "secrets",
+    "tomllib",
+    "reflectjournal.services.frameworks",
+    "reflectjournal.services.links",
+    "reflectjournal.services.people",
+    "reflectjournal.services.patterns",
+}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["list", "--tag", "burnout", "--limit", "200"], ["search", "staffing"], ["tags"]],
+)
+def test_read_commands_with_the_keyring_load_only_what_they_use(tmp_path, command):
+    from reflectjournal.services.workspace import Workspace
+
+    path = tmp_path / "j.rj"
+    ws = Workspace.create(path, "a passphrase for this test")
+    ws.journal.add("An entry about staffing", tags=["burnout"])
+    key = ws.db.key.hex()
+    ws.close()
+    (tmp_path / "file_keyring.py").write_text(KEYRING_BACKEND, encoding="utf-8")
+    store = tmp_path / "keyring.json"
+    store.write_text(json.dumps({str(path.resolve()): key}), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "REFLECTJOURNAL_NO_KEYRING"}
+    env.update(
+        PYTHON_KEYRING_BACKEND="file_keyring.FileKeyring",
+        TEST_KEYRING_FILE=str(store),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(tmp_path), env.get("PYTHONPATH")])),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED_PROBE, "--journal", str(path), *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    report = json.loads(result.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, result.stderr
+    assert "staffing" in result.stdout or "burnout" in result.stdout
+    assert report["unlocked_by_keyring"]
+    assert sorted(NOT_ON_THE_READ_PATH & set(report["modules"])) == []

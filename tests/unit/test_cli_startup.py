@@ -40,18 +40,40 @@ def test_the_command_is_found_after_the_global_options(argv, command):
     assert cli.command_of(argv) == command
 
 
-def test_a_known_command_registers_only_its_module_and_parses_the_same():
-    narrow = cli.build_parser(["search", "rota", "--tag", "burnout", "--limit", "5"])
+def _choices(parser) -> dict:
+    return parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["search", "rota", "--tag", "burnout", "--limit", "5"],
+        ["list", "--tag", "burnout", "--since", "2024-01-01", "--json"],
+        ["tags", "--used"],
+        ["devices", "list"],  # a command with verbs of its own
+        ["conflicts", "resolve", "3", "--keep", "shown"],
+    ],
+)
+def test_a_known_command_builds_only_its_parser_and_parses_the_same(argv):
+    narrow = cli.build_parser(argv)
     full = cli.build_parser()
-    argv = ["search", "rota", "--tag", "burnout", "--limit", "5"]
-    assert set(narrow._subparsers._group_actions[0].choices) == {  # type: ignore[union-attr]
-        c for c, m in cli.COMMANDS.items() if m == "journal_cmds"
-    }
+    assert set(_choices(narrow)) == {argv[0]}
     a, b = vars(narrow.parse_args(argv)), vars(full.parse_args(argv))
     assert a.keys() == b.keys()
     assert {k: v for k, v in a.items() if k != "handler"} == {
         k: v for k, v in b.items() if k != "handler"
     }
+    assert a["handler"] is b["handler"]
+    # The command's own help (what `reflectjournal COMMAND --help` prints) is the same.
+    assert _choices(narrow)[argv[0]].format_help() == _choices(full)[argv[0]].format_help()
+
+
+def test_every_command_alone_has_the_help_of_the_full_list():
+    full = _choices(cli.build_parser())
+    for command in cli.COMMANDS:
+        narrow = _choices(cli.build_parser([command]))
+        assert set(narrow) == {command}
+        assert narrow[command].format_help() == full[command].format_help(), command
 
 
 def test_an_unknown_command_still_gets_the_full_list_in_its_error(capsys):

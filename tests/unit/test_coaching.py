@@ -194,8 +194,8 @@ def test_reminders_list_due_actions_and_upcoming_sessions(coach):
     ahead = datetime.now().astimezone() + timedelta(days=2)
     ws.coaching.add_session("Alex Kim", when=ahead, notes="Coming.")
     reminders = ws.coaching.reminders(today)
-    assert [a.text for a in reminders["actions"]] == ["Overdue", "Due today"]
-    assert [s.with_name for s in reminders["sessions"]] == ["Alex Kim"]
+    assert [a.text for a in reminders.actions] == ["Overdue", "Due today"]
+    assert [s.with_name for s in reminders.sessions] == ["Alex Kim"]
 
 
 def test_reflection_action_plan_becomes_actions_once(coach):
@@ -289,7 +289,14 @@ def test_cli_people_sessions_and_actions(cli_journal):
     ]
     code, out, _ = cli("session", "list", "--with", "sam patel", "--json")
     assert [s["id"] for s in json.loads(out)] == [session["id"]]
+    code, out, _ = cli("session", "list")
+    assert out == f"{session['id']}  2025-03-17 10:00  Session with Sam Patel  2 open actions\n"
     code, out, _ = cli("session", "show", session["id"])
+    assert out.splitlines()[:3] == [
+        "Session with Sam Patel",
+        "2025-03-17 10:00 · with Sam Patel",
+        "@workforce-pressures",
+    ]
     assert "Talked about the rota." in out and "Talk to HR" in out
 
     first = session["actions"][0]["id"]
@@ -339,6 +346,7 @@ def test_cli_reminders_and_person_delete_say_what_happened(cli_journal):
         "upcoming": True,
     }
     assert ahead_json["open_actions"] == 1
+    assert data["retention"] == []
     code, out, _ = cli("reminders")
     assert f"Coming up: {ahead:%Y-%m-%d %H:%M}  Next one" in out
 

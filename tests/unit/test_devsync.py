@@ -130,8 +130,12 @@ def test_overlapping_text_edits_keep_both_until_the_person_chooses(pair):
     assert entries(a) == entries(b)
     conflicts = DeviceSync(a.db).conflicts()
     assert len(conflicts) == 1 and conflicts[0].id == f"entry:{uid}"
-    values = {v["value"] for v in conflicts[0].fields[0].values}
+    values = {v.value for v in conflicts[0].fields[0].values}
     assert values == {"Laptop's version.", "Desktop's version."}
+    # Each side is typed and names the device it came from by its name, not its id.
+    sides = {(v.device, v.value) for v in conflicts[0].fields[0].values}
+    assert sides == {("laptop", "Laptop's version."), ("desktop", "Desktop's version.")}
+    assert all(isinstance(v.t, int) for v in conflicts[0].fields[0].values)
     # An edit elsewhere in the entry does not choose for the person.
     a.journal.edit(aid, mood=4)
     sync(a, b, a)
@@ -233,7 +237,7 @@ def test_conflict_resolved_with_new_text_reaches_both_devices(pair):
     sync(a, b, a)
     conflict = DeviceSync(a.db).conflicts()[0]
     assert {f.field for f in conflict.fields} == {"body", "mood"}
-    shown_mood = next(f for f in conflict.fields if f.field == "mood").values[0]["value"]
+    shown_mood = next(f for f in conflict.fields if f.field == "mood").values[0].value
     DeviceSync(a.db).resolve(conflict.id, "text", "Both, merged by hand.")
     sync(b)
     for ws in (a, b):

@@ -66,7 +66,7 @@ def test_an_agreement_made_for_one_person_on_two_devices_is_merged(pair):
         (conflict,) = ws.devices.conflicts()
         assert conflict.kind == "agreement"
         assert [f.field for f in conflict.fields] == ["sessions"]
-        assert sorted(v["value"] for v in conflict.fields[0].values) == [6, 8]
+        assert sorted(v.value for v in conflict.fields[0].values) == [6, 8]
         assert ws.db.scalar("SELECT count(*) FROM sync_doc WHERE conflict = 2") == 0
     b.devices.resolve(b.devices.conflicts()[0].id, "shown", sync=False)
     chosen = _agreement(b)[0][1]

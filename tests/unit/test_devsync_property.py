@@ -150,7 +150,7 @@ def test_random_edits_converge_and_lose_nothing(devices, steps):
             final = [_state(ws) for ws in journals]
             assert all(f == final[0] for f in final[1:])
             conflicts = {
-                c.id: {str(v["value"]) for f in c.fields for v in f.values}
+                c.id: {str(v.value) for f in c.fields for v in f.values}
                 for c in DeviceSync(journals[0].db).conflicts()
             }
 

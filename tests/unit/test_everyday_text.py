@@ -29,21 +29,25 @@ def test_tag_rows_carry_their_keywords(workspace):
 
 
 def test_an_entrys_own_headings_sit_below_its_title_in_exports():
+    from reflectjournal.domain.enums import Kind, Visibility
+    from reflectjournal.services.entries import EntryRecord
     from reflectjournal.services.exporters.html_export import entry_html
 
     html = entry_html(
-        {
-            "title": "Gibbs",
-            "body": "## Description\n\nText\n\n# Big",
-            "created": "2026-11-30T09:00:00+00:00",
-            "tags": [],
-            "mood": None,
-            "energy": None,
-            "comments": [],
-            "kind": "reflection",
-            "visibility": "private",
-            "model": "gibbs",
-            "created_offset": 0,
-        }
+        EntryRecord(
+            id=1,
+            uid="u1",
+            kind=Kind.REFLECTION,
+            title="Gibbs",
+            body="## Description\n\nText\n\n# Big",
+            created="2026-11-30T09:00:00+00:00",
+            updated="2026-11-30T09:00:00+00:00",
+            tags=(),
+            mood=None,
+            energy=None,
+            visibility=Visibility.PRIVATE,
+            model="gibbs",
+            starred=False,
+        )
     )
     assert "<h2>Gibbs</h2>" in html and "<h3>Description</h3>" in html and "<h2>Big</h2>" in html

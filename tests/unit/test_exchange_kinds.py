@@ -134,7 +134,7 @@ def test_a_session_summary_and_the_coachees_actions_arrive_with_due_dates(trio):
     assert sorted(a.text for a in mine) == sorted([first.text, second.text])
     assert all(a.owner is None for a in mine)  # the coachee's own actions
     reminders = leader.coaching.reminders()
-    assert [a.text for a in reminders["actions"]] == [first.text]
+    assert [a.text for a in reminders.actions] == [first.text]
     assert leader.coaching.list_actions(person="Cat Coach")  # listed with the coach too
 
     # The coachee ticks one off; the coach corrects the other's date and drops the first.

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from reflectjournal.domain.enums import Kind, Scale, Visibility
 from reflectjournal.errors import UsageError
-from reflectjournal.services.entries import EntryFilter
+from reflectjournal.services.entries import EntryComment, EntryFilter, EntryRecord
 from reflectjournal.services.exporters import ExportCancelled, common
 from reflectjournal.services.importers import parse_markdown_folder
 from reflectjournal.services.timeutil import range_end, range_start
@@ -127,6 +128,46 @@ def test_json_export_import_round_trip_is_exact(workspace, tmp_path, passphrase)
         other.close()
     # And into the journal it came from: every uid is already there.
     assert workspace.imports.run("json", tmp_path / "one.json").entries == 0
+
+
+def test_exporters_read_typed_entry_records(workspace):
+    ids = fill(workspace)
+    order = [ids["gibbs"], ids["shared"], ids["free"]]
+    records = list(common.iter_entries(workspace.db, order))
+    assert [type(r) for r in records] == [EntryRecord] * 3
+    gibbs, shared, free = records
+    assert [r.id for r in records] == order and all(len(r.uid) == 32 for r in records)
+    assert (gibbs.kind, gibbs.mood, gibbs.energy, gibbs.visibility) == (
+        Kind.REFLECTION, Scale.LOW, Scale.VERY_LOW, Visibility.MENTOR,
+    )  # fmt: skip
+    assert gibbs.created == "2024-03-01T03:15:00+02:00" and gibbs.starred
+    assert [key for key, _ in gibbs.sections][:2] == ["description", "feelings"]
+    assert (shared.sender, free.sender) == ("Dr Mentee Example", None)
+    assert shared.comments == (
+        EntryComment("Test Leader", "Good <b>insight</b>.", "2024-07-02T10:00:00+00:00"),
+    )
+    # Files and link targets only when asked for (every format but CPD asks).
+    assert gibbs.attachments == () and gibbs.link_context is None
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    workspace.attachments.add(ids["free"], "minutes.pdf", pdf)
+    [with_files] = common.iter_entries(workspace.db, [ids["free"]], attachments=True)
+    [file] = with_files.attachments
+    assert (file.name, file.mime, file.size, file.data) == (
+        "minutes.pdf", "application/pdf", len(pdf), pdf,
+    )  # fmt: skip
+    assert not file.is_image and with_files.link_context is not None
+
+
+def test_the_json_export_writes_its_record_fields_in_order(workspace):
+    from reflectjournal.services.exporters.json_export import FIELDS, export_record
+
+    ids = fill(workspace)
+    [shared] = common.iter_entries(workspace.db, [ids["shared"]])
+    record = export_record(shared)
+    assert tuple(record) == FIELDS  # no attachments: no "attachments" key
+    assert (record["id"], record["kind"], record["from"]) == (
+        str(ids["shared"]), "shared", "Dr Mentee Example",
+    )  # fmt: skip
 
 
 def test_exports_use_the_list_filters(workspace, tmp_path):

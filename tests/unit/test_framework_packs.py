@@ -15,13 +15,15 @@ PACKS = {"nhs-board-leadership-competencies", "medical-leadership-competency-fra
 
 def test_relations_are_typed(workspace):
     item = workspace.frameworks.item("demand-management")
-    assert list(item["relations"]) == ["calls-for"]
-    assert set(item["relations"]["calls-for"]) == {
+    assert [kind for kind, _ in item.relations] == ["calls-for"]
+    assert set(item.related_by("calls-for")) == {
         "systems-thinking", "quality-improvement", "financial-acumen", "ethical-reasoning",
     }  # fmt: skip
+    assert item.related_by("builds") == ()
     burnout = workspace.frameworks.item("burnout")
-    assert set(burnout["relations"]) == {"related"} and "resilience" in burnout["related"]
-    assert set(workspace.frameworks.item("qi-training")["relations"]["builds"]) == {
+    assert [kind for kind, _ in burnout.relations] == ["related"]
+    assert "resilience" in burnout.related and "resilience" in burnout.related_by("related")
+    assert set(workspace.frameworks.item("qi-training").related_by("builds")) == {
         "quality-improvement", "systems-thinking",
     }  # fmt: skip
     kinds = {

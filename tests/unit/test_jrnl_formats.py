@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from test_importers import JRNL_ENTRIES, needs_jrnl, run_jrnl, write_jrnl_journal
 
+from reflectjournal.cli.shapes import import_report_json
 from reflectjournal.errors import ImportFailed
 from reflectjournal.services.importers import parse_jrnl, parse_jrnl_text
 from reflectjournal.services.importers.jrnl_config import settings_for
@@ -354,7 +355,7 @@ def test_report_line_counts_what_came_in_and_why_some_did_not(workspace, tmp_pat
     )
     again = workspace.imports.run("jrnl", path)
     assert again.summary().startswith("Imported 0 entries; 1 already in the journal; 3 skipped")
-    assert again.to_json()["summary"] == again.summary()
+    assert import_report_json(again)["summary"] == again.summary()
 
 
 def test_year_and_time_only_is_read_as_jrnl_reads_it_and_short_brackets_stay_text():

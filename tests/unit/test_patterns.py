@@ -12,6 +12,7 @@ import pytest
 from reflectjournal.cli.patterns_cmds import patterns_json
 from reflectjournal.errors import UsageError
 from reflectjournal.services.patterns import PatternOptions, trend
+from reflectjournal.services.patterns.result import ActionCounts
 from reflectjournal.services.patterns.rules import period_index, streaks, with_rolling
 
 DEFAULT_CAPABILITIES = {
@@ -393,6 +394,9 @@ def test_actions_counts(workspace):
     action(workspace, "done one", status="done", due="2026-11-01")
     action(workspace, "dropped one", status="dropped")
     assert compute(workspace)["actions"] == {"open": 3, "done": 1, "overdue": 1, "dropped": 1}
+    counts = workspace.patterns.action_counts(date(2026, 11, 30))
+    assert counts == ActionCounts(open=3, done=1, overdue=1, dropped=1)
+    assert workspace.patterns.action_counts(date(2026, 12, 6)).overdue == 2  # both dated ones
 
 
 def test_reflection_loop(workspace):
@@ -593,6 +597,35 @@ def test_series_cover_ten_years_and_counts_the_whole_range(workspace):
         "1996-03-01", "1996-03-02", "1996-03-03", "2016-11-01", "2026-10-30", "2026-11-02",
     ]  # fmt: skip
     assert [m["period"] for m in everything["mood"]] == ["1996-03", "2016-11", "2026-10", "2026-11"]
-    assert {k: everything[k] for k in ("tags", "streaks", "first", "total_entries")} == {
-        k: bounded[k] for k in ("tags", "streaks", "first", "total_entries")
+    whole_range = ("tags", "streaks", "first", "last", "total_entries", "mood_by_tag",
+                   "energy_by_tag", "cooccurrence", "untagged_terms")  # fmt: skip
+    assert {k: everything[k] for k in whole_range} == {k: bounded[k] for k in whole_range}
+
+
+def test_long_spans_weigh_moods_against_every_entry_and_find_old_untagged_words(workspace):
+    """The rows per day are read only for the shown years; what covers the whole range (the
+    mood baseline of the associations, the untagged words, the trend windows) must not shrink
+    to them."""
+    for n in range(4):  # decades before the shown years: low moods, no tag
+        add(
+            workspace,
+            f"1990-01-0{n + 1}",
+            mood=1,
+            text="Escalation huddle again, escalation huddle.",
+        )
+    for n in range(4):
+        add(workspace, f"2026-11-0{n + 1}", "burnout", mood=5)
+    for n in range(3):
+        add(workspace, f"2026-11-1{n + 1}", "rota", mood=4)
+    bounded = compute(workspace, asof="2026-11-20")
+    burnout = next(a for a in bounded["mood_by_tag"] if a["slug"] == "burnout")
+    assert burnout["n_with"] == 4 and burnout["n_without"] == 7  # 3 rota + 4 from 1990
+    assert burnout["mean_without"] == round((3 * 4 + 4 * 1) / 7, 2)
+    assert "escalation huddle" in [t["term"] for t in bounded["untagged_terms"]]
+    assert next(t for t in bounded["tags"] if t["slug"] == "burnout")["recent"] == 4
+    everything = compute(workspace, asof="2026-11-20", series_years=None)
+    series = ("timeline", "timeline_weeks", "calendar", "mood", "mood_weeks", "energy",
+              "energy_weeks")  # fmt: skip
+    assert {k: v for k, v in bounded.items() if k not in series} == {
+        k: v for k, v in everything.items() if k not in series
     }

@@ -249,7 +249,7 @@ def test_retention_reminds_and_never_deletes(workspace):
     assert [(d.name, d.reason, d.since) for d in due] == [("Sam Patel", "ended", "2020-06-01")]
     assert "past your 36-month retention period" in retention.sentence(due[0], 36)
     assert ws.db.scalar("SELECT count(*) FROM coaching_session") == 2  # nothing deleted
-    assert ws.coaching.reminders(today)["retention"] == [retention.sentence(due[0], 36)]
+    assert ws.coaching.reminders(today).retention == (retention.sentence(due[0], 36),)
     retention.set_months(ws.db, 6)
     assert [d.name for d in retention.due(ws.db, today)] == ["Priya Shah", "Sam Patel"]
     with pytest.raises(UsageError, match="whole number of months"):

@@ -136,7 +136,7 @@ def test_brief_contains_exactly_the_right_entries_actions_and_themes(history):
     assert data["mood"]["energy"] == {"recent": 1.5, "before": 3.0, "trend": "too few to tell"}
 
     def questions(slug, n):
-        return ws.frameworks.item(slug)["questions"][:n]
+        return list(ws.frameworks.item(slug).questions[:n])
 
     expected = (
         questions("workforce-pressures", 2)

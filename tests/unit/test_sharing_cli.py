@@ -119,6 +119,11 @@ def test_full_round_trip(two, tmp_path):
     code, _, err = mentor("edit", received[0]["id"], "--title", "mine now")
     assert code != 0 and "read-only" in err
     assert mentor("comment", received[0]["id"], "Who did you talk to afterwards?")[0] == 0
+    _, out, _ = mentor("show", received[0]["id"])  # the text face: who sent it, the comment
+    lines = out.splitlines()
+    assert lines[1].split(" · ")[1:] == ["shared", "private", "from Alice Leader"]
+    assert lines[-3:] == ["", lines[-2], "Who did you talk to afterwards?"]
+    assert lines[-2].startswith("— ") and lines[-2].endswith(":")
     feedback = tmp_path / "feedback.rjp"
     code, out, _ = mentor(
         "feedback", "export", "--to", "Alice Leader", "--out", str(feedback), "--json"

@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 
 from vault_fixture import DAILY_TAGS, EXPECTED, NOT_TAGS, make_vault
 
+from reflectjournal.cli.shapes import import_report_json
 from reflectjournal.services.rendering import render_markdown
 
 
@@ -40,7 +41,7 @@ def test_the_report_counts_entries_links_and_attachments(imported):
     assert got == EXPECTED
     summary = report.summary()
     assert "8 links between notes resolved, 2 to notes not imported" in summary
-    assert json.loads(json.dumps(report.to_json()))["links_unresolved"] == 2
+    assert json.loads(json.dumps(import_report_json(report)))["links_unresolved"] == 2
 
 
 def test_wikilinks_and_markdown_links_lead_to_the_entries(imported):

@@ -46,11 +46,26 @@ class Device:
 
 
 @dataclass(frozen=True)
+class ConflictValue:
+    """One device's side of a conflict."""
+
+    value: Any  # a field's value; for a delete against an edit, "kept" or "deleted"
+    device: str  # the device's name (its id when the journal does not know its name)
+    t: int  # the writing device's change counter, not a clock
+
+
+@dataclass(frozen=True)
+class ConflictField:
+    field: str | None  # None: deleted on one device while edited on another
+    values: tuple[ConflictValue, ...]  # the value the journal shows first
+
+
+@dataclass(frozen=True)
 class ConflictInfo:
     id: str  # the record's key
     kind: str  # the table: entry, action, person…
     title: str
-    fields: tuple[versions.Conflict, ...]
+    fields: tuple[ConflictField, ...]
 
 
 class DeviceSync:
@@ -394,16 +409,23 @@ class DeviceSync:
             "SELECT key, tbl, heads FROM sync_doc WHERE conflict = 1 ORDER BY key"
         ):
             shown = versions.view(json.loads(heads), records.auto(key))
-            for conflict in shown.conflicts:
-                for value in conflict.values:
-                    value["device"] = names.get(value["device"], value["device"])
+            fields = tuple(
+                ConflictField(
+                    conflict.field,
+                    tuple(
+                        ConflictValue(v["value"], names.get(v["device"], v["device"]), int(v["t"]))
+                        for v in conflict.values
+                    ),
+                )
+                for conflict in shown.conflicts
+            )
             title = str(
                 shown.fields.get("title")
                 or shown.fields.get("text")
                 or shown.fields.get("name")
                 or ""
             )
-            found.append(ConflictInfo(key, table, title, tuple(shown.conflicts)))
+            found.append(ConflictInfo(key, table, title, fields))
         return found
 
     def resolve(self, key: str, keep: str, text: str | None = None, *, sync: bool = True) -> None:

@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reflectjournal.errors import UsageError
-from reflectjournal.services.entries import EntryFilter
+from reflectjournal.services.entries import EntryFilter, EntryRecord
 from reflectjournal.services.formats import EXPORT_FORMATS
 from reflectjournal.storage.database import Database
 
@@ -45,8 +45,8 @@ from .common import (
     write_text,
 )
 
-# Complete entry dicts, as common.iter_entries reads them; a writer returns how many it wrote.
-Entries = Iterable[dict[str, Any]]
+# Complete entries, as common.iter_entries reads them; a writer returns how many it wrote.
+Entries = Iterable[EntryRecord]
 Writer = Callable[[Entries, Path, str, str], int]
 
 FORMATS = EXPORT_FORMATS
@@ -66,15 +66,6 @@ class ExportReport:
     entries: int
     findings: int = 0  # undecided likely identifiers in what was written
     redacted: int = 0  # identifiers replaced because the user chose so
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "format": self.format,
-            "path": self.path,
-            "entries": self.entries,
-            "findings": self.findings,
-            "redacted": self.redacted,
-        }
 
 
 def _period(f: EntryFilter) -> str:
@@ -270,7 +261,7 @@ class ExportService:
             from reflectjournal.errors import NotFound
 
             raise NotFound(f"There is no entry {entry_id}; it may have been deleted.")
-        title = str(entries[0]["title"] or "Entry")
+        title = entries[0].title or "Entry"
         return title, document(title, entry_html(entries[0]))
 
     def save_file(self, out: Path, data: str | bytes) -> Path:

@@ -9,11 +9,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reflectjournal.errors import ReflectJournalError, UsageError
 from reflectjournal.services import entries as E
-from reflectjournal.services.entries import EntryFilter
+from reflectjournal.services.entries import EntryComment, EntryFilter, EntryRecord, RecordFile
 from reflectjournal.storage import chunks
 from reflectjournal.storage.database import Database
 
@@ -51,10 +51,10 @@ def iter_entries(
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
     attachments: bool = False,
-) -> Iterator[dict[str, Any]]:
-    """Complete entry dicts (docs/CLI.md shape plus uid, sections, comments, from), in ``ids`` order.
+) -> Iterator[EntryRecord]:
+    """Complete entries (with uid, sections, comments and sender), in ``ids`` order.
 
-    With ``attachments``, each also has ``attachments`` (dicts with the file's ``data``) and
+    With ``attachments``, each also carries its files (with their bytes) and its
     ``link_context`` (what its links lead to, for rendering).
 
     Read in batches of a few queries each, so 20k entries cost a few hundred queries rather
@@ -88,22 +88,32 @@ def iter_entries(
             chunk,
         ):
             sections.setdefault(entry_id, {})[key] = body
-        files: dict[int, list[dict[str, Any]]] = {}
+        files: dict[int, list[RecordFile]] = {}
         if attachments:
             for a in db.query(
-                f"SELECT id, entry_id, name, mime, size, width, height, sha256, data "
+                f"SELECT id, entry_id, name, mime, size, width, height, data "
                 f"FROM attachment WHERE entry_id IN ({marks}) ORDER BY id",
                 chunk,
             ):
-                files.setdefault(a["entry_id"], []).append({**dict(a), "data": bytes(a["data"])})
-        comments: dict[int, list[dict[str, Any]]] = {}
+                files.setdefault(a["entry_id"], []).append(
+                    RecordFile(
+                        id=a["id"],
+                        name=a["name"],
+                        mime=a["mime"],
+                        size=a["size"],
+                        width=a["width"],
+                        height=a["height"],
+                        data=bytes(a["data"]),
+                    )
+                )
+        comments: dict[int, list[EntryComment]] = {}
         for c in db.query(
             f"SELECT entry_id, author, text, created FROM comment WHERE entry_id IN ({marks}) "
             "ORDER BY created, id",
             chunk,
         ):
             comments.setdefault(c["entry_id"], []).append(
-                {"author": c["author"], "text": c["text"], "created": c["created"]}
+                EntryComment(author=c["author"], text=c["text"], created=c["created"])
             )
         for entry_id in chunk:
             row = rows.get(entry_id)
@@ -115,26 +125,32 @@ def iter_entries(
                 if sid not in senders:
                     senders[sid] = db.scalar("SELECT name FROM person WHERE id = ?", (sid,))
                 sender = senders[sid]
-            entry = E.entry_json(row, tags.get(entry_id, []), comments.get(entry_id, []))
-            entry["uid"] = row["uid"]
-            entry["sections"] = sections.get(entry_id, {})
-            entry["from"] = sender
-            if attachments:
-                entry["attachments"] = files.get(entry_id, [])
-                entry["link_context"] = _link_context(db, entry_id, row["body"], files)
-            yield entry
+            entry = E.entry_from_row(
+                row,
+                tags.get(entry_id, []),
+                tuple(comments.get(entry_id, ())),
+                tuple(sections.get(entry_id, {}).items()),
+                sender,
+            )
+            found = tuple(files.get(entry_id, ()))
+            yield E.EntryRecord(
+                **vars(entry),  # an Entry's fields, as they are
+                uid=row["uid"],
+                attachments=found,
+                link_context=_link_context(db, entry_id, row["body"], bool(found))
+                if attachments
+                else None,
+            )
         done += len(chunk)
         if progress:
             progress(done, total)
 
 
-def _link_context(
-    db: Database, entry_id: int, body: str, files: dict[int, list[dict[str, Any]]]
-) -> LinkContext:
+def _link_context(db: Database, entry_id: int, body: str, has_files: bool) -> LinkContext:
     """What the entry's links and embeds lead to; only looked up when it has any."""
     from reflectjournal.services.links import LinkContext, LinkService
 
-    if entry_id not in files and "[[" not in body and "](" not in body:
+    if not has_files and "[[" not in body and "](" not in body:
         return LinkContext()
     return LinkService(db).context(entry_id, body)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reflectjournal.services import entries as E
 from reflectjournal.services.frameworks import get_model
@@ -22,6 +22,7 @@ from reflectjournal.services.tags import display_name
 if TYPE_CHECKING:
     from collections.abc import Container, Iterable
 
+    from reflectjournal.services.entries import EntryRecord
     from reflectjournal.services.regulators import Choice
 
 HEADINGS = (
@@ -111,16 +112,16 @@ def _stop(title: str) -> str:
     return title if title[-1:] in "?.!" else f"{title}."
 
 
-def account_parts(entry: dict[str, Any]) -> dict[str, str]:
+def account_parts(entry: EntryRecord) -> dict[str, str]:
     """The four headings' text for one entry (missing ones are absent)."""
-    model_slug = entry.get("model")
+    model_slug = entry.model
     mapping = MAPPINGS.get(model_slug or "")
     if mapping is None:
-        return {"what-happened": entry["body"].strip()} if entry["body"].strip() else {}
-    sections = entry.get("sections") or {}
+        return {"what-happened": entry.body.strip()} if entry.body.strip() else {}
+    sections = dict(entry.sections)
     if not sections:
         model = get_model(model_slug)
-        sections = E.split_sections(model, entry["body"]) if model else {}
+        sections = E.split_sections(model, entry.body) if model else {}
     model = get_model(model_slug)
     titles = {s.key: s.title for s in model.sections} if model else {}
     collected: dict[str, list[tuple[str, str]]] = {}
@@ -161,21 +162,21 @@ def _boxes(choices: Iterable[Choice], chosen: Container[str]) -> str:
     return "  \n".join(f"{'☒' if c.slug in chosen else '☐'} {c.label}" for c in choices)
 
 
-def account_markdown(entry: dict[str, Any], context: CpdContext | None = None) -> str:
+def account_markdown(entry: EntryRecord, context: CpdContext | None = None) -> str:
     context = context or CpdContext()
     reg = context.regulator
     parts = account_parts(entry)
-    lines = [f"## {entry['title']}", ""]
-    meta = [f"Date: {uk_date(entry['created'])}"]
-    if entry["tags"]:
-        labels = ", ".join(_tag_label(t, context.tag_names) for t in entry["tags"])
+    lines = [f"## {entry.title}", ""]
+    meta = [f"Date: {uk_date(entry.created)}"]
+    if entry.tags:
+        labels = ", ".join(_tag_label(t, context.tag_names) for t in entry.tags)
         meta.append("Relevant to: " + labels)
     lines += [f"*{' · '.join(meta)}*", ""]
     if reg is None:
         for key, heading in HEADINGS:
             lines += [f"### {heading}", "", parts.get(key) or NOT_WRITTEN, ""]
         return "\n".join(lines)
-    details = context.details.get(int(entry["id"]))
+    details = context.details.get(entry.id)
     chosen_type = details.account_type if details else ""
     chosen_themes = set(details.themes) if details else set()
     lines += ["### Type of account", "", _boxes(reg.account_types, {chosen_type}), ""]
@@ -261,7 +262,7 @@ def _cell(text: str) -> str:
 
 
 def document_markdown(
-    entries: Iterable[dict[str, Any]], owner: str, period: str, context: CpdContext | None = None
+    entries: Iterable[EntryRecord], owner: str, period: str, context: CpdContext | None = None
 ) -> tuple[str, int]:
     context = context or CpdContext()
     reg = context.regulator

@@ -11,13 +11,14 @@ from __future__ import annotations
 import base64
 import re
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reflectjournal.services.display import compact_datetime
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from reflectjournal.services.entries import EntryRecord
     from reflectjournal.services.links import LinkContext
 
 STYLE = """
@@ -89,28 +90,28 @@ def document(title: str, body_html: str) -> str:
     )
 
 
-def _meta(entry: dict[str, Any]) -> str:
-    parts = [escape(entry["created"][:16].replace("T", " "))]
-    if entry["tags"]:
-        parts.append(escape(" ".join("#" + t for t in entry["tags"])))
-    if entry.get("mood") is not None:
-        parts.append(f"mood {int(entry['mood'])}/5")
-    if entry.get("energy") is not None:
-        parts.append(f"energy {int(entry['energy'])}/5")
-    if entry.get("from"):
-        parts.append("from " + escape(entry["from"]))
-    if entry.get("starred"):
+def _meta(entry: EntryRecord) -> str:
+    parts = [escape(entry.created[:16].replace("T", " "))]
+    if entry.tags:
+        parts.append(escape(" ".join("#" + t for t in entry.tags)))
+    if entry.mood is not None:
+        parts.append(f"mood {int(entry.mood)}/5")
+    if entry.energy is not None:
+        parts.append(f"energy {int(entry.energy)}/5")
+    if entry.sender:
+        parts.append("from " + escape(entry.sender))
+    if entry.starred:
         parts.append("starred")
     return " · ".join(parts)
 
 
-def _comments(entry: dict[str, Any]) -> str:
-    if not entry.get("comments"):
+def _comments(entry: EntryRecord) -> str:
+    if not entry.comments:
         return ""
     items = "".join(
-        f"<p><b>{escape(c['author'])}</b>, {escape(compact_datetime(c['created']))}:<br>"
-        f'<span class="comment-text">{escape(c["text"])}</span></p>'
-        for c in entry["comments"]
+        f"<p><b>{escape(c.author)}</b>, {escape(compact_datetime(c.created))}:<br>"
+        f'<span class="comment-text">{escape(c.text)}</span></p>'
+        for c in entry.comments
     )
     return f'<div class="comments"><h4>Comments</h4>{items}</div>'
 
@@ -120,23 +121,23 @@ _IMAGE_TAG = re.compile(r'<img alt="([^"]*)"[^>]*? src="rj-attachment:([0-9]{1,1
 EXPORT_IMAGE_WIDTH = 440  # pixels: fits an A4 page's text column with room to spare
 
 
-def _resolve_internal(html: str, entry: dict[str, Any], exported: set[int]) -> str:
+def _resolve_internal(html: str, entry: EntryRecord, exported: set[int]) -> str:
     """Our rj-entry:/rj-attachment: addresses made readable in a file that stands alone:
     images embedded as data, links to an entry in this document as in-page links, anything
     else (an entry not exported, a PDF) as its plain text."""
-    files = {int(a["id"]): a for a in entry.get("attachments") or []}
+    files = {a.id: a for a in entry.attachments}
 
     def image(m: re.Match[str]) -> str:
         found = files.get(int(m.group(2)))
-        if not found or not found["mime"].startswith("image/"):
+        if not found or not found.is_image:
             return escape(f"[image: {m.group(1)}]", quote=False)
-        data = base64.b64encode(found["data"]).decode("ascii")
+        data = base64.b64encode(found.data).decode("ascii")
         size = ""
-        if found.get("width") and found.get("height"):
-            width = min(int(found["width"]), EXPORT_IMAGE_WIDTH)
-            height = max(1, round(int(found["height"]) * width / int(found["width"])))
+        if found.width and found.height:
+            width = min(found.width, EXPORT_IMAGE_WIDTH)
+            height = max(1, round(found.height * width / found.width))
             size = f' width="{width}" height="{height}"'
-        return f'<img alt="{m.group(1)}" src="data:{found["mime"]};base64,{data}"{size}>'
+        return f'<img alt="{m.group(1)}" src="data:{found.mime};base64,{data}"{size}>'
 
     html = _IMAGE_TAG.sub(image, html)
 
@@ -145,20 +146,20 @@ def _resolve_internal(html: str, entry: dict[str, Any], exported: set[int]) -> s
         if kind == "entry":
             return f'href="#entry-{number}"' if number in exported else 'data-gone=""'
         found = files.get(number)
-        if attribute == "src" and found and found["mime"].startswith("image/"):
-            data = base64.b64encode(found["data"]).decode("ascii")
-            return f'src="data:{found["mime"]};base64,{data}"'
+        if attribute == "src" and found and found.is_image:
+            data = base64.b64encode(found.data).decode("ascii")
+            return f'src="data:{found.mime};base64,{data}"'
         return 'data-gone=""'
 
     return _INTERNAL.sub(swap, html).replace(' data-gone=""', "")
 
 
-def _attachment_list(entry: dict[str, Any]) -> str:
+def _attachment_list(entry: EntryRecord) -> str:
     # Those the text does not show (an image it embeds is on the page already).
-    files = [a for a in entry.get("attachments") or [] if a["name"] not in entry["body"]]
+    files = [a for a in entry.attachments if a.name not in entry.body]
     if not files:
         return ""
-    names = ", ".join(f"{escape(a['name'])} ({_size(a['size'])})" for a in files)
+    names = ", ".join(f"{escape(a.name)} ({_size(a.size)})" for a in files)
     return (
         f'<p class="attachments">Attachments kept in the journal (and in its backups and JSON '
         f"exports): {names}</p>"
@@ -180,20 +181,19 @@ def demote_headings(html: str) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 1)}", html)
 
 
-def entry_html(entry: dict[str, Any], exported: set[int] | None = None) -> str:
-    body = demote_headings(render_markdown(entry["body"], entry.get("link_context")))
+def entry_html(entry: EntryRecord, exported: set[int] | None = None) -> str:
+    body = demote_headings(render_markdown(entry.body, entry.link_context))
     if "rj-" in body:
         body = _resolve_internal(body, entry, exported or set())
-    anchor = f' id="entry-{int(entry["id"])}"' if str(entry.get("id", "")).isdigit() else ""
     return (
-        f'<div class="entry"{anchor}><h2>{escape(entry["title"])}</h2>'
+        f'<div class="entry" id="entry-{entry.id}"><h2>{escape(entry.title)}</h2>'
         f'<p class="meta">{_meta(entry)}</p>'
         f"{body}{_attachment_list(entry)}{_comments(entry)}</div>\n"
     )
 
 
 def build_html(
-    entries: Iterable[dict[str, Any]],
+    entries: Iterable[EntryRecord],
     title: str,
     subtitle: str = "",
     exported: set[int] | None = None,

@@ -92,28 +92,6 @@ class ImportReport:
             )
         return f"{line}; {'; '.join(parts)}."
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "format": self.format,
-            "entries": self.entries,
-            "duplicates": self.duplicates,
-            "tags": self.tags,
-            "tags_mapped": self.tags_mapped,
-            "tags_new": self.tags_new,
-            "attachments_skipped": self.attachments_skipped,
-            "attachments": self.attachments,
-            "links_resolved": self.links_resolved,
-            "links_unresolved": self.links_unresolved,
-            "summary": _printable(self.summary()),
-            "skipped": [
-                {"where": _printable(s.where), "reason": _printable(s.reason)} for s in self.skipped
-            ],
-            "notes": [
-                {"where": _printable(s.where), "note": _printable(s.reason)} for s in self.notes
-            ],
-        }
-
 
 _QUOTED = re.compile(r"'[^']*'")
 
@@ -124,7 +102,7 @@ def skip_reasons(skipped: list[Skipped], most: int = 3) -> str:
     shown_ = [f"{count} {reason}" for reason, count in counts.most_common(most)]
     if len(counts) > most:
         shown_.append("other reasons")
-    return _printable(", ".join(shown_))
+    return printable(", ".join(shown_))
 
 
 @dataclass
@@ -232,7 +210,7 @@ def _text_problem(
     return None
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """Text for a report: file names that are not UTF-8 and lone surrogates (from JSON
     escapes) become U+FFFD, so the report can be printed and saved as UTF-8."""
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
@@ -652,7 +630,7 @@ def _nothing_message(report: ImportReport) -> str:
     if not report.skipped:
         return f"Nothing was imported: {where} holds no entries."
     first = report.skipped[0]
-    return _printable(
+    return printable(
         f"Nothing was imported: none of the entries in {shown(where, 80)} could be read "
         f"({shown(skip_reasons(report.skipped), 240)}; the first, {shown(first.where, 80)}: "
         f"{shown(first.reason, 200)})."

@@ -7,6 +7,7 @@ line builds its JSON from these (``cli/patterns_cmds.py``) and nothing here know
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import starmap
 from typing import Any
 
 
@@ -190,8 +191,8 @@ def from_parts(result: dict[str, Any]) -> Patterns:
         first=r["first"],
         last=r["last"],
         tags=tuple(TagCount(**t) for t in r["tags"]),
-        timeline=tuple(PeriodCount(**t) for t in r["timeline"]),
-        timeline_weeks=tuple(PeriodCount(**t) for t in r["timeline_weeks"]),
+        timeline=tuple(starmap(PeriodCount, r["timeline"])),  # (period, slug, count) rows
+        timeline_weeks=tuple(starmap(PeriodCount, r["timeline_weeks"])),
         cooccurrence=tuple(PairCount(**c) for c in r["cooccurrence"]),
         gaps=tuple(Gap(**g) for g in r["gaps"]),
         calendar=tuple(DayCount(**d) for d in r["calendar"]),
@@ -220,7 +221,7 @@ def from_parts(result: dict[str, Any]) -> Patterns:
             )
             for s in r["ratings"]
         ),
-        actions=ActionCounts(**r["actions"]),
+        actions=r["actions"],
         settings=Settings(**r["settings"]),
     )
 

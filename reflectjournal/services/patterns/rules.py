@@ -66,6 +66,14 @@ def recent_days(days: list[Any], years: int | None, lead_days: int = 0) -> list[
     return days[first:]
 
 
+def first_shown_day(last: int | None, years: int | None, lead_days: int = 0) -> int | None:
+    """The first day number ``recent_days`` can keep from days written up to day number
+    ``last``: rows before it need not be read. None when every day may be kept."""
+    if years is None or last is None:
+        return None
+    return last - years * 365 - years // 4 - lead_days + 1
+
+
 def streaks_of_days(numbers: list[int], today: date) -> dict[str, Any]:
     """``streaks`` from day numbers (days since 0001-01-01, ascending): a century of days
     without making a date of each."""

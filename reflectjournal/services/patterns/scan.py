@@ -81,9 +81,74 @@ class Day:
         return f"{year:04d}-W{week:02d}"
 
 
-def days(db: Database, span: Span) -> list[Day]:
-    """Per local day in range: counts, mood and energy sums, and every entry's tag ids."""
+@dataclass(frozen=True)
+class Whole:
+    """The range's entries taken together, read without a row per day: what the summary, the
+    streaks and the associations' baseline need from every day, however long the span."""
+
+    count: int
+    mood_n: int
+    mood_sum: int
+    mood_sq: int
+    energy_n: int
+    energy_sum: int
+    energy_sq: int
+    numbers: list[int]  # every local day written on in range, ascending
+
+
+def bounds(db: Database, span: Span) -> tuple[int | None, int | None]:
+    """The first and last local day numbers written on in range (None, None for none)."""
     where, params = span.where("p")
+    # Two one-aggregate subqueries: each is then a seek to one end of the day order.
+    row = db.query_one(
+        f"SELECT (SELECT min(dn) FROM pattern_entry p WHERE {where}), "
+        f"(SELECT max(dn) FROM pattern_entry p WHERE {where})",
+        [*params, *params],
+    )
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+def whole_of(day_rows: list[Day]) -> Whole:
+    """``whole`` from the rows of every day in range, when they are in hand anyway."""
+    return Whole(
+        sum(d.count for d in day_rows),
+        sum(d.mood_n for d in day_rows),
+        sum(d.mood_sum for d in day_rows),
+        sum(d.mood_sq for d in day_rows),
+        sum(d.energy_n for d in day_rows),
+        sum(d.energy_sum for d in day_rows),
+        sum(d.energy_sq for d in day_rows),
+        [d.number for d in day_rows],
+    )
+
+
+def whole(db: Database, span: Span) -> Whole:
+    where, params = span.where("p")
+    row = db.query_one(
+        "SELECT count(*), count(mood), sum(mood), sum(mood * mood), count(energy), "
+        f"sum(energy), sum(energy * energy) FROM pattern_entry p WHERE {where}",
+        params,
+    )
+    numbers = [
+        r[0]
+        for r in db.query(
+            f"SELECT DISTINCT dn FROM pattern_entry p WHERE {where} ORDER BY dn", params
+        )
+    ]
+    c, mood_n, mood_sum, mood_sq, energy_n, energy_sum, energy_sq = row or (0,) * 7
+    return Whole(
+        c, mood_n, mood_sum or 0, mood_sq or 0, energy_n, energy_sum or 0, energy_sq or 0, numbers
+    )
+
+
+def days(db: Database, span: Span, since: int | None = None) -> list[Day]:
+    """Per local day in range (from day number ``since`` on, if given): counts, mood and energy
+    sums, and every entry's tag ids."""
+    where, bounds = span.where("p")
+    params: list[str | int] = [*bounds]
+    if since is not None:
+        where += " AND p.dn >= ?"
+        params.append(since)
     rows = db.query(
         "SELECT dn, count(*), sum(mood), count(mood), sum(energy), count(energy), "
         "group_concat(tags, ';'), sum(mood * mood), sum(energy * energy) "
@@ -124,24 +189,21 @@ def _count_each(periods: dict[str, list[str]]) -> dict[str, Counter[str]]:
     return {k: Counter(";".join(v).replace(";", ",").split(",")) for k, v in periods.items()}
 
 
-def tag_counts(day_rows: list[Day]) -> Counter[str]:
-    """How many of these days' entries carry each tag id (as text), in one C-speed count."""
-    return Counter(";".join(d.tagsets for d in day_rows if d.tagsets).replace(";", ",").split(","))
-
-
-def tag_totals(db: Database, span: Span, day_rows: list[Day], count: Counter[str],
+def tag_totals(db: Database, span: Span, day_rows: list[Day],
                recent: tuple[int, int], previous: tuple[int, int],
                asof: int) -> dict[int, dict[str, Any]]:  # fmt: skip
     """Per tag id (every tag): in-range count, recent and previous window counts, mood and energy sums,
-    and ``last``, the latest local day number up to ``asof`` it was written about (any range)."""
-    # Counts come from the per-day tag lists already in hand (``count`` over the range; the two
-    # windows are a few weeks of days); the digest's links give the sums.
+    and ``last``, the latest local day number up to ``asof`` it was written about (any range).
+    ``day_rows`` must hold the days of both windows."""
+    # The digest's links give each tag's in-range count and sums in one grouped pass (one link
+    # per entry and tag, so the count is that of the entries carrying it); the two windows are
+    # a few weeks of the day rows in hand.
     where, params = span.where("l")
     sums = {
         r[0]: r[1:]
         for r in db.query(
             "SELECT tag_id, sum(mood), count(mood), sum(energy), count(energy), "
-            f"sum(mood * mood), sum(energy * energy) FROM pattern_link l WHERE {where} "
+            f"sum(mood * mood), sum(energy * energy), count(*) FROM pattern_link l WHERE {where} "
             "GROUP BY tag_id",
             params,
         )
@@ -158,12 +220,12 @@ def tag_totals(db: Database, span: Span, day_rows: list[Day], count: Counter[str
     previous_n = _window(day_rows, *previous)
     result = {}
     for tag_id, seen in last.items():
-        mood_sum, mood_n, energy_sum, energy_n, mood_sq, energy_sq = sums.get(
-            tag_id, (0, 0, 0, 0, 0, 0)
+        mood_sum, mood_n, energy_sum, energy_n, mood_sq, energy_sq, count = sums.get(
+            tag_id, (0, 0, 0, 0, 0, 0, 0)
         )
         key = str(tag_id)
         result[tag_id] = {
-            "count": count.get(key, 0),
+            "count": count,
             "recent": recent_n.get(key, 0),
             "previous": previous_n.get(key, 0),
             "mood_sum": mood_sum or 0,
@@ -184,21 +246,19 @@ def _window(day_rows: list[Day], start: int, stop: int) -> Counter[str]:
 
 
 def timelines(months: dict[str, Counter[str]], weeks: dict[str, Counter[str]],
-              slugs: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:  # fmt: skip
-    """Per-month and per-ISO-week counts of the tags in ``slugs`` (tag id text → slug)."""
+              slugs: dict[str, str]) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:  # fmt: skip
+    """Per-month and per-ISO-week counts of the tags in ``slugs`` (tag id text → slug), as
+    (period, slug, count) rows: tens of thousands of weekly rows go straight into the typed
+    result (result.PeriodCount) without a dict each."""
     # Slugs are unique, so walking periods in order and tags in slug order gives the
     # (period, slug) order without sorting tens of thousands of rows.
     by_slug = sorted(slugs.items(), key=lambda item: item[1])
     result = []
     for periods in (months, weeks):
-        rows: list[dict[str, Any]] = []
+        rows: list[tuple[str, str, int]] = []
         for period in sorted(periods):
             counts = periods[period]
-            rows.extend(
-                {"period": period, "slug": slug, "count": counts[t]}
-                for t, slug in by_slug
-                if t in counts
-            )
+            rows.extend((period, slug, counts[t]) for t, slug in by_slug if t in counts)
         result.append(rows)
     return result[0], result[1]
 

@@ -25,7 +25,7 @@ from typing import Any
 from reflectjournal.errors import UsageError
 from reflectjournal.services.frameworks import FrameworkService, reflection_models
 from reflectjournal.services.patterns import evidence, rules, scan, words
-from reflectjournal.services.patterns.result import Patterns, from_parts
+from reflectjournal.services.patterns.result import ActionCounts, Patterns, from_parts
 from reflectjournal.services.tags import slugify
 from reflectjournal.storage.database import Database
 
@@ -35,6 +35,8 @@ OWN_WRITING = "e.kind != 'shared'"
 # "influences" and "related" describe the territory and never prompt a deficit message.
 GAP_KINDS = ("calls-for", "builds")
 RELATION_VERBS = {"calls-for": "calls for", "builds": "builds"}
+# Days before the series' first period that its rolling means look at.
+LEAD_DAYS = 120
 
 
 def _lower(name: str) -> str:
@@ -100,22 +102,27 @@ class PatternService:
         framework_id = self._framework_id(o.framework)
         tags = self._tags(framework_id)
         span = scan.Span(o.since, o.until)
-        days = scan.days(self.db, span)
+        first_day, last_day = scan.bounds(self.db, span)
         previous_start, recent_start, end = (
             scan.day_number(date.fromisoformat(d)) for d in rules.windows(asof, o.window_days)
         )
+        # Rows per day only for the days shown (the series' years and the lead of their rolling
+        # means) and the two trend windows: what is worked out in Python then no longer grows
+        # with the span (a century of days was most of the time). The rest is read whole,
+        # unless the rows cover every day anyway.
+        first_shown = rules.first_shown_day(last_day, o.series_years, lead_days=LEAD_DAYS)
+        since = None if first_shown is None else min(first_shown, previous_start)
+        days = scan.days(self.db, span, since)
+        if since is None or first_day is None or since <= first_day:
+            whole = scan.whole_of(days)
+        else:
+            whole = scan.whole(self.db, span)
         shown = rules.recent_days(days, o.series_years)
         months, weeks = scan.period_counts(shown)
         totals = scan.tag_totals(
-            self.db,
-            span,
-            days,
-            scan.tag_counts(days),
-            (recent_start, end),
-            (previous_start, recent_start),
-            end,
+            self.db, span, days, (recent_start, end), (previous_start, recent_start), end
         )
-        result = self._summary(days)
+        result = self._summary(whole)
         tag_rows = self._tag_rows(tags, totals, o)
         result["tags"] = [
             {k: r[k] for k in ("slug", "name", "category", "framework", "count")}
@@ -129,17 +136,17 @@ class PatternService:
         ranged = bool(o.since or o.until)
         result["gaps"] = self._gaps(tag_rows, pairs, framework_id, result["total_entries"], ranged)
         result["calendar"] = [{"day": d.day, "count": d.count} for d in shown]
-        result["streaks"] = rules.streaks_of_days([d.number for d in days], asof)
+        result["streaks"] = rules.streaks_of_days(whole.numbers, asof)
         # The rolling means at the series' first periods also look at the months before.
-        lead = rules.recent_days(days, o.series_years, lead_days=120)
+        lead = rules.recent_days(days, o.series_years, lead_days=LEAD_DAYS)
         for measure in ("mood", "energy"):
             for unit, key, rolling in (("month", measure, 3), ("week", f"{measure}_weeks", 4)):
                 rows = self._by_period(lead, measure, unit, span=rolling)
                 first = getattr(shown[0], unit) if shown else ""
                 result[key] = [r for r in rows if r["period"] >= first]
-        result["mood_by_tag"], result["energy_by_tag"] = self._associations(days, tag_rows)
+        result["mood_by_tag"], result["energy_by_tag"] = self._associations(whole, tag_rows)
         result["reflection_loop"] = self._reflection_loop(span)
-        result["untagged_terms"] = self._untagged_terms(span, days)
+        result["untagged_terms"] = self._untagged_terms(span)
         began = self._first_day()
         ready = rules.journal_old_enough(began, asof, o.neglect_weeks)
         neglect = self._neglected(o, asof, framework_id, totals) if ready else []
@@ -192,11 +199,12 @@ class PatternService:
         return f" AND {alias}.framework_id = ?", (framework_id,)
 
     @staticmethod
-    def _summary(days: list[scan.Day]) -> dict[str, Any]:
+    def _summary(whole: scan.Whole) -> dict[str, Any]:
+        numbers = whole.numbers
         return {
-            "total_entries": sum(d.count for d in days),
-            "first": days[0].day if days else None,
-            "last": days[-1].day if days else None,
+            "total_entries": whole.count,
+            "first": scan.day_of(numbers[0]).isoformat() if numbers else None,
+            "last": scan.day_of(numbers[-1]).isoformat() if numbers else None,
         }
 
     @staticmethod
@@ -282,15 +290,15 @@ class PatternService:
 
     @staticmethod
     def _associations(
-        days: list[scan.Day], tag_rows: list[dict[str, Any]]
+        whole: scan.Whole, tag_rows: list[dict[str, Any]]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Mood and energy with each tag against without it, strongest evidence first."""
         result = []
         for measure in ("mood", "energy"):
             everything = evidence.Sample(
-                sum(map(attrgetter(f"{measure}_n"), days)),
-                sum(map(attrgetter(f"{measure}_sum"), days)),
-                sum(map(attrgetter(f"{measure}_sq"), days)),
+                getattr(whole, f"{measure}_n"),
+                getattr(whole, f"{measure}_sum"),
+                getattr(whole, f"{measure}_sq"),
             )
             found = []
             for r in tag_rows:
@@ -343,28 +351,21 @@ class PatternService:
             "share_done": round(done / actions, 2) if actions else None,
         }
 
-    def _untagged_terms(self, span: scan.Span, days: list[scan.Day]) -> list[dict[str, Any]]:
-        # The per-day counts say how far back the newest MAX_ENTRIES untagged entries reach, so
-        # only those days are searched (and nothing at all when every entry has a tag).
-        found, since = 0, None
-        for d in reversed(days):
-            found += d.untagged
-            if d.untagged:
-                since = d.number
-            if found >= words.MAX_ENTRIES:
-                break
-        if since is None:
-            return []
-        # Ids first, bodies after: only the few hundred entries read are fetched from the table.
+    def _untagged_terms(self, span: scan.Span) -> list[dict[str, Any]]:
+        # The newest MAX_ENTRIES untagged entries, read backwards along the digest's day order
+        # (which stops at the last one needed); ids first, bodies after: only the few hundred
+        # entries read are fetched from the table.
         where, bounds = span.where("p")
         ids = [
             r[0]
             for r in self.db.query(
-                f"SELECT p.id FROM pattern_entry p WHERE {where} AND p.dn >= ? AND p.tags = '' "
+                f"SELECT p.id FROM pattern_entry p WHERE {where} AND p.tags = '' "
                 "ORDER BY p.dn DESC, p.id DESC LIMIT ?",
-                (*bounds, since, words.MAX_ENTRIES),
+                (*bounds, words.MAX_ENTRIES),
             )
         ]
+        if not ids:
+            return []
         texts: dict[int, str] = {}
         if ids:
             marks = ",".join("?" * len(ids))
@@ -467,7 +468,7 @@ class PatternService:
             item["change"] = points[-1]["value"] - points[0]["value"]
         return list(series.values())
 
-    def action_counts(self, asof: date | None = None) -> dict[str, Any]:
+    def action_counts(self, asof: date | None = None) -> ActionCounts:
         today = (asof or datetime.now().astimezone().date()).isoformat()
         row = self.db.query_one(
             "SELECT sum(status = 'open'), sum(status = 'done'), sum(status = 'dropped'), "
@@ -476,12 +477,9 @@ class PatternService:
         )
         if row is None:  # an aggregate query always answers one row
             row = (0, 0, 0, 0)
-        return {
-            "open": row[0] or 0,
-            "done": row[1] or 0,
-            "overdue": row[3] or 0,
-            "dropped": row[2] or 0,
-        }
+        return ActionCounts(
+            open=row[0] or 0, done=row[1] or 0, overdue=row[3] or 0, dropped=row[2] or 0
+        )
 
     # ---- drill-down: the entries behind a number ---------------------------------------------
 

@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from reflectjournal.errors import PrivacyCheckFailed, UsageError
 from reflectjournal.services import settings
 from reflectjournal.services.timeutil import now_utc
 from reflectjournal.storage.database import Database
+
+if TYPE_CHECKING:
+    from reflectjournal.services.entries import EntryRecord
 
 from . import (
     DECISIONS,
@@ -62,7 +65,7 @@ class EntryFinding:
 
 @dataclass
 class CheckedEntries:
-    entries: list[dict[str, Any]]  # with the user's "redact" choices applied
+    entries: list[EntryRecord]  # with the user's "redact" choices applied
     findings: list[EntryFinding] = field(default_factory=list)
     redacted: int = 0  # how many were replaced because the user chose so
 
@@ -203,10 +206,10 @@ class PrivacyService:
                 counts[f.kind] = counts.get(f.kind, 0) + 1
         return counts
 
-    def check_entries(self, entries: Iterable[dict[str, Any]]) -> CheckedEntries:
+    def check_entries(self, entries: Iterable[EntryRecord]) -> CheckedEntries:
         entries = list(entries)
         lists = (self.sensitive_names(), self.fine_names())
-        choices = self.choices_for(e["id"] for e in entries if e.get("id"))
+        choices = self.choices_for(e.id for e in entries)
         result = CheckedEntries(entries=[])
         for entry in entries:
             result.entries.append(self._clean(entry, choices, lists, result))
@@ -214,13 +217,13 @@ class PrivacyService:
 
     def _clean(
         self,
-        entry: dict[str, Any],
+        entry: EntryRecord,
         choices: dict[int, list[Choice]],
         lists: tuple[list[str], list[str]],
         result: CheckedEntries,
-    ) -> dict[str, Any]:
-        entry_id = int(entry["id"]) if entry.get("id") else None
-        mine = choices.get(entry_id, []) if entry_id is not None else []
+    ) -> EntryRecord:
+        entry_id = entry.id
+        mine = choices.get(entry_id, [])
         names, fine = lists
 
         def check(text: str, where: str, report: bool = True) -> str:
@@ -228,27 +231,24 @@ class PrivacyService:
             out, pending = apply_choices(text, found)
             if report:
                 result.redacted += len(found) - len(pending)
-                result.findings += [_entry_finding(entry, entry_id, where, f) for f in pending]
+                result.findings += [_entry_finding(entry, where, f) for f in pending]
             return out
 
-        body = entry.get("body") or ""
-        clean = dict(entry)
-        title = entry.get("title") or ""
+        body, title = entry.body, entry.title
         # A title taken from the body's first sentence would count the same identifier twice.
-        clean["title"] = check(
-            title, "title", report=not title.strip() or title.strip() not in body
+        clean_title = check(title, "title", report=not title.strip() or title.strip() not in body)
+        clean_body = check(body, "body")
+        return replace(
+            entry,
+            title=clean_title,
+            body=clean_body,
+            sections=tuple(
+                # A model entry's sections are cut from its body: report a hit once, not twice.
+                (k, check(v, f"section {k}", report=v not in body))
+                for k, v in entry.sections
+            ),
+            comments=tuple(replace(c, text=check(c.text, "comment")) for c in entry.comments),
         )
-        clean["body"] = check(body, "body")
-        clean["sections"] = {
-            # A model entry's sections are cut from its body: report a hit once, not twice.
-            k: check(v, f"section {k}", report=v not in body)
-            for k, v in (entry.get("sections") or {}).items()
-        }
-        clean["comments"] = [
-            {**c, "text": check(c.get("text") or "", "comment")}
-            for c in entry.get("comments") or []
-        ]
-        return clean
 
     def check_text(self, text: str, entry_ids: Iterable[int | str] = ()) -> CheckedText:
         """A document assembled from several entries: their choices all apply."""
@@ -261,7 +261,7 @@ class PrivacyService:
             today=self.today,
         )
         out, pending = apply_choices(text, found)
-        findings = [_entry_finding({}, None, "document", f) for f in pending]
+        findings = [_entry_finding(None, "document", f) for f in pending]
         return CheckedText(out, findings, len(found) - len(pending))
 
     def redacted_text(self, text: str, entry_ids: Iterable[int | str] = ()) -> str:
@@ -285,20 +285,20 @@ class PrivacyService:
         return checked
 
     def counting(
-        self, entries: Iterable[dict[str, Any]], counter: FindingCounter
-    ) -> Iterator[dict[str, Any]]:
+        self, entries: Iterable[EntryRecord], counter: FindingCounter
+    ) -> Iterator[EntryRecord]:
         """``entries`` unchanged; ``counter.findings`` grows by the undecided findings in each."""
         names, fine = self.sensitive_names(), self.fine_names()
-        batch: list[dict[str, Any]] = []
+        batch: list[EntryRecord] = []
 
-        def flush() -> Iterator[dict[str, Any]]:
-            choices = self.choices_for(e["id"] for e in batch if e.get("id"))
+        def flush() -> Iterator[EntryRecord]:
+            choices = self.choices_for(e.id for e in batch)
             for e in batch:
-                mine = choices.get(int(e["id"]), []) if e.get("id") else []
-                title, body = e.get("title") or "", e.get("body") or ""
+                mine = choices.get(e.id, [])
+                title, body = e.title, e.body
                 texts = [body] if title.strip() and title.strip() in body else [title, body]
-                texts += [v for v in (e.get("sections") or {}).values() if v not in body]
-                texts += [c.get("text") or "" for c in e.get("comments") or []]
+                texts += [v for _, v in e.sections if v not in body]
+                texts += [c.text for c in e.comments]
                 for t in texts:
                     found = scan(t, names, choices=mine, fine_names=fine, today=self.today)
                     counter.findings += sum(1 for f in found if f.choice is None)
@@ -319,13 +319,12 @@ def _entry_id(value: int | str) -> int:
         raise UsageError(f"'{value}' is not an entry id; use the number 'list' shows.") from None
 
 
-def _entry_finding(
-    entry: dict[str, Any], entry_id: int | None, where: str, f: Finding
-) -> EntryFinding:
+def _entry_finding(entry: EntryRecord | None, where: str, f: Finding) -> EntryFinding:
+    """A finding in one entry's ``where``, or (``entry`` None) in an assembled document."""
     return EntryFinding(
-        entry_id=entry_id,
-        entry=entry.get("title") or "",
-        date=(entry.get("created") or "")[:10],
+        entry_id=entry.id if entry else None,
+        entry=entry.title if entry else "",
+        date=entry.created[:10] if entry else "",
         field=where,
         kind=f.kind,
         label=KIND_LABELS.get(f.kind, f.kind),
