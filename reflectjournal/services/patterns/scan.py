@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from reflectjournal.storage.database import Database
@@ -270,12 +271,16 @@ def cooccurrence(db: Database, span: Span, slugs: dict[str, str]) -> list[dict[s
         f"SELECT group_concat(pairs, ',') FROM pattern_entry p WHERE {where} AND pairs != ''",
         params,
     )
-    # Count raw id pairs at C speed, then name and orient the few thousand distinct pairs.
-    pairs: Counter[tuple[str, str]] = Counter()
+    # Count raw id pairs at C speed, then name and orient the few thousand distinct pairs
+    # (a plain dict: a Counter's missing-key hook is a Python call per new pair).
+    pairs: dict[tuple[str, str], int] = {}
     for pair, n in Counter(joined.split(",") if joined else ()).items():
-        a, b = pair.split("-")
-        if a in slugs and b in slugs:
-            first, second = sorted((slugs[a], slugs[b]))
-            pairs[(first, second)] += n
-    ranked = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
+        a, _, b = pair.partition("-")
+        first, second = slugs.get(a), slugs.get(b)
+        if first is not None and second is not None:
+            key = (first, second) if first <= second else (second, first)
+            pairs[key] = pairs.get(key, 0) + n
+    # Most entries together first, then by the pair's names: two stable C-speed sorts.
+    ranked = sorted(pairs.items())
+    ranked.sort(key=itemgetter(1), reverse=True)
     return [{"a": a, "b": b, "count": n} for (a, b), n in ranked]
