@@ -84,6 +84,7 @@ def main(out: Path) -> int:
     body.appendPlainText("\nThe new rota was recieved late; the color coding helped.")
     view.editor.discard_changes()
     view.editor.state_label.clear()
+    view.editor.update_preview()  # the preview's own timer would show the text before the slip
     settle(app, 20)
     window.grab().save(str(out / "search.png"))
     view.editor.load_entry(view.editor.entry_id)  # the slip was never saved
