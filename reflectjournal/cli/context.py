@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from argparse import Namespace
@@ -34,6 +33,8 @@ def _tty() -> bool:
 
 
 def terminal_prompt(message: str) -> str | None:
+    import getpass  # only a terminal that asks loads it (and termios)
+
     try:
         return getpass.getpass(message, stream=sys.stderr) or None
     except (EOFError, KeyboardInterrupt):

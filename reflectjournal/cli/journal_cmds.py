@@ -337,21 +337,33 @@ def cmd_show(args) -> int:
 
 
 def _body_chars(args: argparse.Namespace) -> int | None:
-    """The lines of ``list`` and ``search`` show no body: without --json none is read (at 100k
-    entries, reading 200 bodies was most of the query)."""
+    """The lines of ``list`` and ``search`` show no body and no comments: without --json
+    neither is read (at 100k entries, reading 200 bodies was most of the query)."""
     return None if args.json else 0
 
 
 def cmd_list(args) -> int:
     with workspace(args) as ws:
-        entries = ws.journal.entries(entry_filter(args), _body_chars(args))
-    return output.reply(args, shapes.entries_json(entries), lambda _: output.entry_lines(entries))
+        entries = ws.journal.entries(
+            entry_filter(args), _body_chars(args), comments=bool(args.json)
+        )
+    return _entries_reply(args, entries)
 
 
 def cmd_search(args) -> int:
     with workspace(args) as ws:
-        entries = ws.journal.found(args.query, entry_filter(args), _body_chars(args))
-    return output.reply(args, shapes.entries_json(entries), lambda _: output.entry_lines(entries))
+        entries = ws.journal.found(
+            args.query, entry_filter(args), _body_chars(args), comments=bool(args.json)
+        )
+    return _entries_reply(args, entries)
+
+
+def _entries_reply(args: argparse.Namespace, entries) -> int:
+    """The JSON documents are only built for --json (the lines need none of them)."""
+    if args.json:
+        return output.reply(args, shapes.entries_json(entries), "")
+    output.entry_lines(entries)
+    return 0
 
 
 def cmd_tags(args) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,8 @@ if TYPE_CHECKING:
 
 
 def emit_json(data: object) -> None:
+    import json  # only --json needs it: a plain list or search does not load the encoder
+
     sys.stdout.write(escape_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 

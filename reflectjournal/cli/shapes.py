@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # types only: a command imports the services it calls, no mor
         RestoreReport,
     )
     from reflectjournal.services.coaching import Reminders, Session, SessionSummary
-    from reflectjournal.services.entries import CapabilityRating, Entry, EntryComment
+    from reflectjournal.services.entries import Entry, EntryComment
+    from reflectjournal.services.entry_records import CapabilityRating
     from reflectjournal.services.exchange.file_route import Written
     from reflectjournal.services.exporters import ExportReport
     from reflectjournal.services.frameworks import FrameworkInfo

@@ -64,12 +64,12 @@ class Scale(IntEnum):
     @classmethod
     def parse(cls, value: object) -> Scale | None:
         """The member for ``value`` (an int or its digit), or None when it is not on the scale."""
-        if isinstance(value, bool):
+        if value is None or isinstance(value, bool):  # None: most rows (a list parses 400)
             return None
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value.strip())
-        if isinstance(value, int) and cls.VERY_LOW <= value <= cls.VERY_GOOD:
-            return cls(value)
+        if isinstance(value, int):
+            return _SCALE_MEMBERS.get(value)  # members by value, without the enum's lookups
         return None
 
 
@@ -92,6 +92,7 @@ class ActionState(StrEnum):
     DUE_SOON = "due-soon"
 
 
+_SCALE_MEMBERS: dict[int, Scale] = {int(m): m for m in Scale}
 KINDS: tuple[str, ...] = tuple(Kind)
 VISIBILITIES: tuple[str, ...] = tuple(Visibility)
 

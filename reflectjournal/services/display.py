@@ -68,10 +68,32 @@ def datetime_text(value: str | datetime | None, *, as_stored_offset: bool = Fals
 
 def compact_datetime(value: str | datetime, *, as_stored_offset: bool = False) -> str:
     """ "2026-11-30 12:51": the column style of the command line's lists (sortable, scriptable)."""
+    if as_stored_offset and isinstance(value, str) and _is_plain_iso(value):
+        # An entry's time as written is its stored text's own date and time: no need to parse
+        # it (and strftime) for each of a list's lines.
+        return f"{value[:10]} {value[11:16]}"
     moment = as_written(value) if as_stored_offset else local(value)
     if moment is None:
         return str(value)[:16].replace("T", " ")
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _is_plain_iso(text: str) -> bool:
+    """``YYYY-MM-DDTHH:MM…`` with a year from 1000 (as ``datetime.isoformat`` writes them)."""
+    return (
+        len(text) >= 16
+        and text[4] == "-"
+        and text[7] == "-"
+        and text[10] in "T "
+        and text[13] == ":"
+        and text[0] != "0"
+        and (text[:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16]).isdigit()
+        and "0" < text[5:7] < "13"
+        and "0" < text[8:10] < "32"
+        and text[11:13] < "24"
+        and text[14:16] < "60"
+        and (len(text) == 16 or not text[16].isdigit())
+    )
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:

@@ -21,6 +21,7 @@ from reflectjournal.storage.database import Database, Row
 if TYPE_CHECKING:
     # Loaded when an entry is written (frameworks) or its links are (links): reading entries
     # needs neither, and their dataclasses and patterns were ~11 ms of every `list`.
+    from reflectjournal.services.entry_records import CapabilityRating, ReflectionRef
     from reflectjournal.services.frameworks import ReflectionModel
     from reflectjournal.services.links import LinkService
 
@@ -261,20 +262,28 @@ class JournalService:
         sections = tuple(self.sections(row["id"]).items())
         return E.entry_from_row(row, tags, comments, sections, sender)
 
-    def entries(self, f: EntryFilter | None = None, body_chars: int | None = None) -> list[E.Entry]:
+    def entries(
+        self, f: EntryFilter | None = None, body_chars: int | None = None, *, comments: bool = True
+    ) -> list[E.Entry]:
         """Newest first, with comments but without sections (``entry`` has them).
-        ``body_chars`` keeps only the start of each body, for a list that shows snippets."""
-        return self._typed(self.list_rows(f, body_chars))
+        ``body_chars`` keeps only the start of each body, for a list that shows snippets;
+        ``comments=False`` leaves every entry's comments empty, for a list that shows none."""
+        return self._typed(self.list_rows(f, body_chars), comments)
 
     def found(
-        self, query: str, f: EntryFilter | None = None, body_chars: int | None = None
+        self,
+        query: str,
+        f: EntryFilter | None = None,
+        body_chars: int | None = None,
+        *,
+        comments: bool = True,
     ) -> list[E.Entry]:
         """Best match first (``search_ids`` says how); any text is a valid query."""
-        return self._typed(self.search_rows(query, f, body_chars))
+        return self._typed(self.search_rows(query, f, body_chars), comments)
 
-    def _typed(self, rows: list[Any]) -> list[E.Entry]:
+    def _typed(self, rows: list[Any], with_comments: bool = True) -> list[E.Entry]:
         tags = self._tags_for([r["id"] for r in rows])
-        comments = self._typed_comments(rows)
+        comments = self._typed_comments(rows) if with_comments else {}
         senders: dict[int, str | None] = {}
         result = []
         for row in rows:
@@ -434,11 +443,13 @@ class JournalService:
     def tags_for(self, entry_id: int) -> list[str]:
         return self._tags_for([entry_id]).get(entry_id, [])
 
-    def written_with_models(self, models: list[str], limit: int = 200) -> list[E.ReflectionRef]:
+    def written_with_models(self, models: list[str], limit: int = 200) -> list[ReflectionRef]:
         """The newest reflections written with one of ``models``: id, title, created (as
         written, with the writer's offset)."""
         if not models:
             return []
+        from reflectjournal.services.entry_records import ReflectionRef
+
         marks = ",".join("?" * len(models))
         rows = self.db.query(
             "SELECT id, title, created, created_offset FROM entry WHERE kind = 'reflection' "
@@ -446,7 +457,7 @@ class JournalService:
             [*models, limit],
         )
         return [
-            E.ReflectionRef(
+            ReflectionRef(
                 id=int(r["id"]),
                 title=str(r["title"]),
                 created=from_storage(r["created"], r["created_offset"]).isoformat(),
@@ -540,8 +551,10 @@ class JournalService:
             ).lastrowid
         return new_id
 
-    def ratings(self, slug: str | None = None) -> list[E.CapabilityRating]:
+    def ratings(self, slug: str | None = None) -> list[CapabilityRating]:
         """Self-ratings, oldest first; only those of ``slug``'s capability when it is given."""
+        from reflectjournal.services.entry_records import CapabilityRating
+
         sql = (
             "SELECT r.id, t.slug, t.name, r.value, r.date, r.note FROM rating r "
             "JOIN tag t ON t.id = r.tag_id"
@@ -551,7 +564,7 @@ class JournalService:
             sql += " WHERE t.slug = ?"
             params = (slugify(slug),)
         return [
-            E.CapabilityRating(
+            CapabilityRating(
                 id=int(r["id"]),
                 slug=str(r["slug"]),
                 name=str(r["name"]),

@@ -20,7 +20,7 @@ back together and are ordered here, so nothing is read twice per page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reflectjournal.errors import UsageError
 from reflectjournal.services.entries import KINDS, EntryFilter, check_choice
@@ -40,8 +40,7 @@ _RANK = "bm25(entry_fts, 4.0, 1.0, 2.0)"
 _TAG_PHRASE_MAX = 5000
 
 
-@dataclass(frozen=True)
-class MatchPlan:
+class MatchPlan(NamedTuple):  # a typed tuple: cheaper to create at import than a dataclass
     """An FTS5 expression and the checks that turn its matches into this filter's matches."""
 
     match: str

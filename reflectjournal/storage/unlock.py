@@ -6,7 +6,6 @@ import logging
 import os
 import stat
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from reflectjournal.errors import (
@@ -40,19 +39,31 @@ ENV_PASSPHRASE = "REFLECTJOURNAL_PASSPHRASE"
 PROMPT_ATTEMPTS = 3
 
 
-@dataclass
 class KeySources:
-    """Where a passphrase may come from, in the order they are tried."""
+    """Where a passphrase may come from, in the order they are tried.
 
-    passphrase_file: Path | None = None
-    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
-    keyring: KeyringStore | None = None
-    # Called with a message; returns a passphrase, or None when the user gives up.
-    prompt: Callable[[str], str | None] | None = None
-    # An unencrypted file is opened only when the user explicitly chose to (CLI
-    # ``--unencrypted``, or the app's warning answered "Open unencrypted"): a plain file
-    # planted at the journal's path must never be unlocked, and written to, silently.
-    allow_unencrypted: bool = False
+    A plain class, not a dataclass: it is built on every open, and creating a dataclass at
+    import costs ~1 ms of each command line's start-up."""
+
+    __slots__ = ("passphrase_file", "environ", "keyring", "prompt", "allow_unencrypted")
+
+    def __init__(
+        self,
+        passphrase_file: Path | None = None,
+        environ: Mapping[str, str] | None = None,
+        keyring: KeyringStore | None = None,
+        # Called with a message; returns a passphrase, or None when the user gives up.
+        prompt: Callable[[str], str | None] | None = None,
+        # An unencrypted file is opened only when the user explicitly chose to (CLI
+        # ``--unencrypted``, or the app's warning answered "Open unencrypted"): a plain file
+        # planted at the journal's path must never be unlocked, and written to, silently.
+        allow_unencrypted: bool = False,
+    ) -> None:
+        self.passphrase_file = passphrase_file
+        self.environ: Mapping[str, str] = os.environ if environ is None else environ
+        self.keyring = keyring
+        self.prompt = prompt
+        self.allow_unencrypted = allow_unencrypted
 
 
 def take_from_environment(environ: Mapping[str, str], name: str = ENV_PASSPHRASE) -> str | None:
@@ -101,12 +112,20 @@ def read_passphrase_file(path: Path) -> str:
     return passphrase
 
 
-@dataclass
 class Unlocked:
-    db: Database
-    source: str  # "passphrase-file" | "environment" | "keyring" | "prompt" | "unencrypted"
-    # The passphrase that opened it (only until the key scheme is checked), never stored.
-    passphrase: str | None = field(default=None, repr=False)
+    """An opened journal and what opened it."""
+
+    __slots__ = ("db", "source", "passphrase")
+
+    def __init__(self, db: Database, source: str, passphrase: str | None = None) -> None:
+        self.db = db
+        # "passphrase-file" | "environment" | "keyring" | "prompt" | "unencrypted"
+        self.source = source
+        # The passphrase that opened it (only until the key scheme is checked), never stored.
+        self.passphrase = passphrase
+
+    def __repr__(self) -> str:
+        return f"Unlocked({self.db.path}, {self.source!r})"
 
 
 def _try_key(path: Path, key: RawKey) -> Database | None:

@@ -82,9 +82,13 @@ print(json.dumps({'code': code, 'unlocked_by_keyring': 'keyring' in sys.modules,
 # What `list`, `search` and `tags` with the key in the keyring no longer load (issue 17, a
 # command line near the floor): the log file's other handlers (socket, pickle, queue), the
 # helpers keyring imports but does not call, OpenSSL (hashlib, secrets), and the services that
-# reading entries does not use.
+# reading entries does not use; since round 5 also the export-only entry values (four frozen
+# dataclasses, ~1 ms each to create) and the terminal prompt.
 NOT_ON_THE_READ_PATH = {
     "logging.handlers",
+    "getpass",
+    "termios",
+    "reflectjournal.services.entry_records",
     "socket",
     "subprocess",
     "tempfile",

@@ -30,7 +30,7 @@ def test_tag_rows_carry_their_keywords(workspace):
 
 def test_an_entrys_own_headings_sit_below_its_title_in_exports():
     from reflectjournal.domain.enums import Kind, Visibility
-    from reflectjournal.services.entries import EntryRecord
+    from reflectjournal.services.entry_records import EntryRecord
     from reflectjournal.services.exporters.html_export import entry_html
 
     html = entry_html(

@@ -14,7 +14,8 @@ import pytest
 
 from reflectjournal.domain.enums import Kind, Scale, Visibility
 from reflectjournal.errors import UsageError
-from reflectjournal.services.entries import EntryComment, EntryFilter, EntryRecord
+from reflectjournal.services.entries import EntryComment, EntryFilter
+from reflectjournal.services.entry_records import EntryRecord
 from reflectjournal.services.exporters import ExportCancelled, common
 from reflectjournal.services.importers import parse_markdown_folder
 from reflectjournal.services.timeutil import range_end, range_start

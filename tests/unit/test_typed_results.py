@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from reflectjournal.services.entries import CapabilityRating, ReflectionRef
+from reflectjournal.services.entry_records import CapabilityRating, ReflectionRef
 
 
 def test_ratings_are_typed_oldest_first_and_filtered_by_capability(workspace):

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reflectjournal.errors import UsageError
-from reflectjournal.services.entries import EntryFilter, EntryRecord
+from reflectjournal.services.entries import EntryFilter
+from reflectjournal.services.entry_records import EntryRecord
 from reflectjournal.services.formats import EXPORT_FORMATS
 from reflectjournal.storage.database import Database
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from reflectjournal.errors import ReflectJournalError, UsageError
 from reflectjournal.services import entries as E
-from reflectjournal.services.entries import EntryComment, EntryFilter, EntryRecord, RecordFile
+from reflectjournal.services.entries import EntryComment, EntryFilter
+from reflectjournal.services.entry_records import EntryRecord, RecordFile
 from reflectjournal.storage import chunks
 from reflectjournal.storage.database import Database
 
@@ -133,7 +134,7 @@ def iter_entries(
                 sender,
             )
             found = tuple(files.get(entry_id, ()))
-            yield E.EntryRecord(
+            yield EntryRecord(
                 **vars(entry),  # an Entry's fields, as they are
                 uid=row["uid"],
                 attachments=found,

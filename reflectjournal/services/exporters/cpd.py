@@ -22,7 +22,7 @@ from reflectjournal.services.tags import display_name
 if TYPE_CHECKING:
     from collections.abc import Container, Iterable
 
-    from reflectjournal.services.entries import EntryRecord
+    from reflectjournal.services.entry_records import EntryRecord
     from reflectjournal.services.regulators import Choice
 
 HEADINGS = (

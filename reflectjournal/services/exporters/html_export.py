@@ -18,7 +18,7 @@ from reflectjournal.services.display import compact_datetime
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from reflectjournal.services.entries import EntryRecord
+    from reflectjournal.services.entry_records import EntryRecord
     from reflectjournal.services.links import LinkContext
 
 STYLE = """

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from reflectjournal.services.entries import EntryRecord
+from reflectjournal.services.entry_records import EntryRecord
 from reflectjournal.services.importers.ours import FORMAT, VERSION
 from reflectjournal.services.timeutil import now_utc
 

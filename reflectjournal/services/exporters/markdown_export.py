@@ -18,7 +18,7 @@ from .common import write_text
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from reflectjournal.services.entries import EntryRecord, RecordFile
+    from reflectjournal.services.entry_records import EntryRecord, RecordFile
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 

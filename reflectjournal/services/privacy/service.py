@@ -31,7 +31,7 @@ from reflectjournal.services.timeutil import now_utc
 from reflectjournal.storage.database import Database
 
 if TYPE_CHECKING:
-    from reflectjournal.services.entries import EntryRecord
+    from reflectjournal.services.entry_records import EntryRecord
 
 from . import (
     DECISIONS,
