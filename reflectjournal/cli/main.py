@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from reflectjournal import __version__
 from reflectjournal.cli.terminal import SafeStream
 from reflectjournal.errors import ReflectJournalError, log_form
+from reflectjournal.logs import get_logger, when_used
 
-log = logging.getLogger("reflectjournal.cli")
+log = get_logger("reflectjournal.cli")
 
 # Each module has ``register(subparsers)``; handlers import services lazily so that a command
 # pays only for what it uses.
@@ -138,11 +139,29 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# Commands whose path loads no module that logs through ``logging`` directly (only through
+# logs.get_logger; tests/unit/test_cli_imports.py checks it): their log file is set up when
+# a record is first written, so a command that logs nothing never loads ``logging`` (~7 ms).
+LOG_ON_FIRST_RECORD = frozenset({"list", "search", "tags"})
+
+
 def run(args: argparse.Namespace) -> int:
     """Run a parsed command; every failure becomes one line on stderr."""
     from reflectjournal.config import setup_logging
 
-    log_path = setup_logging()
+    if args.command in LOG_ON_FIRST_RECORD and "logging" not in sys.modules:
+        set_up: list[Path | None] = []
+        when_used(lambda: set_up.append(setup_logging()))
+
+        def log_path() -> Path | None:
+            return set_up[0] if set_up else None
+
+    else:
+        path = setup_logging()
+
+        def log_path() -> Path | None:
+            return path
+
     # Everything printed, ours or quoted from others, goes through the control-character
     # escape (cli/terminal.py); the progress line on stderr may still return the carriage.
     real_out, real_err = sys.stdout, sys.stderr
@@ -153,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout, sys.stderr = real_out, real_err
 
 
-def _run(args: argparse.Namespace, log_path) -> int:
+def _run(args: argparse.Namespace, log_path: Callable[[], Path | None]) -> int:
     try:
         return int(args.handler(args) or 0)
     except ReflectJournalError as exc:
@@ -167,7 +186,7 @@ def _run(args: argparse.Namespace, log_path) -> int:
         return 0
     except Exception as exc:  # the user gets one line; the traceback goes to the log
         log.exception("unexpected error")
-        where = f"; details are in {log_path}" if log_path else ""
+        where = f"; details are in {log_path()}" if log_path() else ""
         sys.stderr.write(f"reflectjournal: unexpected error ({type(exc).__name__}){where}.\n")
         return 1
 

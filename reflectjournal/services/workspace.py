@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import cached_property
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reflectjournal.errors import UsageError
+from reflectjournal.logs import get_logger
 from reflectjournal.services import settings
 from reflectjournal.services.builtin_files import builtins_current
 from reflectjournal.services.journal import JournalService
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from reflectjournal.services.trash import TrashService
     from reflectjournal.services.wellbeing import Wellbeing
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)  # loads logging when a record is written (logs.py)
 
 OWNER_SETTING = settings.OWNER_NAME.key
 

@@ -7,7 +7,6 @@ half-way, and turns SQLite's errors into sentences a user can act on.
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -28,9 +27,10 @@ from reflectjournal.errors import (
     StorageFull,
     WrongPassphrase,
 )
+from reflectjournal.logs import get_logger
 from reflectjournal.storage.keys import RawKey
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)  # loads logging when a record is written (logs.py)
 
 BUSY_TIMEOUT_MS = 5000
 # How often (in SQLite virtual-machine steps) a running statement asks whether to stop:

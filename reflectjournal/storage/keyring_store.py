@@ -9,7 +9,6 @@ keyring must never lose the journal, because the passphrase always still works.
 from __future__ import annotations
 
 import importlib
-import logging
 import sys
 import threading
 import types
@@ -18,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from reflectjournal.errors import log_form
+from reflectjournal.logs import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)  # loads logging when a record is written (logs.py)
 
 SERVICE = "ReflectJournal"
 DEFAULT_TIMEOUT = 3.0
@@ -41,7 +41,8 @@ _REFUSED_BACKENDS = (
 # more_itertools for helpers keyring does not call at import, and keyring.core imports
 # configparser for a config file it reads only when no backend is named in the environment
 # (another ~13 ms of CPU together). While keyring loads, each is stood in for by a module that
-# imports the real one on first use, so nothing breaks if a backend does use it.
+# imports the real one on first use, so nothing breaks if a backend does use it. ``logging``
+# is stood in for too (by ``_DeferredLogging``), when nothing has loaded it yet.
 _DEFERRED = (
     "urllib.request",
     "importlib_metadata",
@@ -65,8 +66,23 @@ class _Deferred(types.ModuleType):
         return getattr(real, attr)
 
 
+class _DeferredLogging(_Deferred):
+    """Stands in for ``logging`` while keyring loads: keyring.core and keyring.backend name
+    their loggers at import, and get stand-ins (``logs.get_logger``) that load ``logging``
+    when keyring writes a record. Anything else read from it loads the real module."""
+
+    def getLogger(self, name: str | None = None) -> Any:  # logging's own name
+        if name is None:
+            return self.__getattr__("getLogger")()
+        return get_logger(name)
+
+
 def _import_keyring() -> Any:
-    installed = []
+    installed: list[_Deferred] = []
+    if "logging" not in sys.modules:
+        stand_in: _Deferred = _DeferredLogging("logging")
+        sys.modules["logging"] = stand_in
+        installed.append(stand_in)
     for name in _DEFERRED:
         if name in sys.modules:
             continue

@@ -6,17 +6,17 @@ costs one indexed read of ``alembic_version``.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reflectjournal.errors import NotAJournal
+from reflectjournal.logs import get_logger
 from reflectjournal.storage.database import Database
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)  # loads logging when a record is written (logs.py)
 
 # The newest revision in migrations/versions; a unit test keeps this in step with Alembic.
 SCHEMA_HEAD = "0014"

@@ -17,17 +17,17 @@ A kill at any point leaves at most a ``.rekey`` staging file, which ``unlock`` s
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 from reflectjournal.errors import JournalBusy, ReadOnlyJournal, ReflectJournalError, UsageError
+from reflectjournal.logs import get_logger
 from reflectjournal.storage.copy import copy_to
 from reflectjournal.storage.database import Database, DatabaseError, connect, error_kind
 from reflectjournal.storage.keys import RawKey, derive_key, new_key, passphrase_problem, read_salt
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)  # loads logging when a record is written (logs.py)
 
 # Called with the name of each step ("sole", "staged", "verified", "swapped"); the crash tests
 # use it to kill the process at exact points. None in normal use.

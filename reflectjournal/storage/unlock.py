@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
 from collections.abc import Callable, Mapping
@@ -18,6 +17,7 @@ from reflectjournal.errors import (
     WrongPassphrase,
     log_form,
 )
+from reflectjournal.logs import get_logger
 from reflectjournal.storage import migrate, rekey
 from reflectjournal.storage.copy import copy_to
 from reflectjournal.storage.database import Database, connect
@@ -33,7 +33,7 @@ from reflectjournal.storage.keys import (
     read_salt,
 )
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)  # loads logging when a record is written (logs.py)
 
 ENV_PASSPHRASE = "REFLECTJOURNAL_PASSPHRASE"
 PROMPT_ATTEMPTS = 3
@@ -209,7 +209,9 @@ def sweep_leftovers(path: Path) -> None:
     """
     for leftover in rekey.leftovers(path):
         try:
-            leftover.unlink(missing_ok=True)
+            leftover.unlink()
+        except FileNotFoundError:  # the usual case: nothing to sweep, nothing to log
+            continue
         except OSError:  # a read-only folder: harmless, it is swept on a later open
             log.info("could not remove %s", leftover)
         else:

@@ -75,16 +75,27 @@ LOADED_PROBE = """
 import json, sys
 from reflectjournal.launcher import main
 code = main(sys.argv[1:])
+dataclasses = sorted(
+    f"{name}.{value.__name__}"
+    for name, module in list(sys.modules.items()) if name.startswith("reflectjournal")
+    for value in list(vars(module).values())
+    if isinstance(value, type) and value.__module__ == name
+    and "__dataclass_fields__" in vars(value)
+)
 print(json.dumps({'code': code, 'unlocked_by_keyring': 'keyring' in sys.modules,
-                  'modules': sorted(sys.modules)}), file=sys.stderr)
+                  'modules': sorted(sys.modules), 'dataclasses': dataclasses}), file=sys.stderr)
 """
 
 # What `list`, `search` and `tags` with the key in the keyring no longer load (issue 17, a
 # command line near the floor): the log file's other handlers (socket, pickle, queue), the
 # helpers keyring imports but does not call, OpenSSL (hashlib, secrets), and the services that
-# reading entries does not use; since round 5 also the export-only entry values (four frozen
-# dataclasses, ~1 ms each to create) and the terminal prompt.
+# reading entries does not use; since round 5 also ``logging`` itself (with traceback: ~7 ms;
+# reflectjournal/logs.py loads it when a record is written), the export-only entry values and
+# the terminal prompt.
 NOT_ON_THE_READ_PATH = {
+    "logging",
+    "traceback",
+    "reflectjournal.logfile",
     "logging.handlers",
     "getpass",
     "termios",
@@ -139,3 +150,15 @@ def test_read_commands_with_the_keyring_load_only_what_they_use(tmp_path, comman
     assert "staffing" in result.stdout or "burnout" in result.stdout
     assert report["unlocked_by_keyring"]
     assert sorted(NOT_ON_THE_READ_PATH & set(report["modules"])) == []
+    # Each frozen dataclass costs ~1 ms to create at import: only the values these commands
+    # return are dataclasses on their path (keys, settings and plans are typed tuples).
+    assert set(report["dataclasses"]) <= READ_PATH_DATACLASSES, report["dataclasses"]
+
+
+READ_PATH_DATACLASSES = {
+    "reflectjournal.services.entries.Entry",
+    "reflectjournal.services.entries.EntryComment",
+    "reflectjournal.services.entries.EntryFilter",
+    "reflectjournal.services.tags.TagInfo",
+    "reflectjournal.services.tags.TagUsage",
+}
