@@ -11,10 +11,15 @@ from typing import Any, NoReturn
 
 from reflectjournal import __version__
 from reflectjournal.cli.terminal import SafeStream
+from reflectjournal.deferred import import_deferring
 from reflectjournal.errors import ReflectJournalError, log_form
 from reflectjournal.logs import get_logger, when_used
 
 log = get_logger("reflectjournal.cli")
+
+# dataclasses imports inspect (with ast, dis and tokenize: ~6 ms of a command's start-up) only
+# to write a signature into the docstring of a dataclass that has none; ours have one.
+import_deferring("dataclasses", ("inspect",))
 
 # Each module has ``register(subparsers)``; handlers import services lazily so that a command
 # pays only for what it uses.

@@ -7,7 +7,6 @@ dataclasses (``services.entries.Entry`` …) and never these dicts.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -139,6 +138,8 @@ def imported_contact_json(
 
 def share_finding_json(finding: ShareFinding) -> dict[str, Any]:
     """One of ``share preview`` / ``share export``'s ``findings`` (its fields, in order)."""
+    import dataclasses
+
     return dataclasses.asdict(finding)
 
 

@@ -22,6 +22,8 @@ ENTRY_MAX_BYTES = 16 * 1024 * 1024
 
 @dataclass
 class EntryFilter:
+    """Which entries a list, a search, a count or an export covers (all of them by default)."""
+
     tags: list[str] = field(default_factory=list)
     since: str | None = None  # UTC ISO lower bound
     until: str | None = None  # UTC ISO exclusive upper bound

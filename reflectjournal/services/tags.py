@@ -35,6 +35,8 @@ def name_as_written(text: str) -> str:
 
 @dataclass(frozen=True)
 class TagInfo:
+    """A tag's row: its framework (None for a free tag) and how many entries carry it."""
+
     id: int
     slug: str
     name: str

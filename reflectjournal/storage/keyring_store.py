@@ -8,14 +8,12 @@ keyring must never lose the journal, because the passphrase always still works.
 
 from __future__ import annotations
 
-import importlib
-import sys
 import threading
-import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from reflectjournal.deferred import Deferred, import_deferring
 from reflectjournal.errors import log_form
 from reflectjournal.logs import get_logger
 
@@ -40,9 +38,10 @@ _REFUSED_BACKENDS = (
 # subprocess and tempfile for its shell and temporary-folder helpers, jaraco.functools imports
 # more_itertools for helpers keyring does not call at import, and keyring.core imports
 # configparser for a config file it reads only when no backend is named in the environment
-# (another ~13 ms of CPU together). While keyring loads, each is stood in for by a module that
-# imports the real one on first use, so nothing breaks if a backend does use it. ``logging``
-# is stood in for too (by ``_DeferredLogging``), when nothing has loaded it yet.
+# (another ~13 ms of CPU together), and jaraco.functools imports inspect for one helper. While
+# keyring loads, each is stood in for by a module that imports the real one on first use
+# (reflectjournal/deferred.py), so nothing breaks if a backend does use it. ``logging`` is
+# stood in for too (by ``_DeferredLogging``), when nothing has loaded it yet.
 _DEFERRED = (
     "urllib.request",
     "importlib_metadata",
@@ -50,23 +49,11 @@ _DEFERRED = (
     "tempfile",
     "more_itertools",
     "configparser",
+    "inspect",
 )
 
 
-class _Deferred(types.ModuleType):
-    """Stands in for a module until something reads from it; then imports it and forwards."""
-
-    def __getattr__(self, attr: str) -> Any:
-        real = self.__dict__.get("_real")
-        if real is None:
-            if sys.modules.get(self.__name__) is self:
-                del sys.modules[self.__name__]
-            real = importlib.import_module(self.__name__)
-            self.__dict__["_real"] = real
-        return getattr(real, attr)
-
-
-class _DeferredLogging(_Deferred):
+class _DeferredLogging(Deferred):
     """Stands in for ``logging`` while keyring loads: keyring.core and keyring.backend name
     their loggers at import, and get stand-ins (``logs.get_logger``) that load ``logging``
     when keyring writes a record. Anything else read from it loads the real module."""
@@ -78,31 +65,7 @@ class _DeferredLogging(_Deferred):
 
 
 def _import_keyring() -> Any:
-    installed: list[_Deferred] = []
-    if "logging" not in sys.modules:
-        stand_in: _Deferred = _DeferredLogging("logging")
-        sys.modules["logging"] = stand_in
-        installed.append(stand_in)
-    for name in _DEFERRED:
-        if name in sys.modules:
-            continue
-        parent, _, child = name.rpartition(".")
-        try:
-            package = importlib.import_module(parent) if parent else None
-        except ImportError:
-            continue
-        stand_in = _Deferred(name)
-        sys.modules[name] = stand_in
-        if package is not None:
-            setattr(package, child, stand_in)  # what `import a.b` would have bound
-        installed.append(stand_in)
-    try:
-        import keyring
-    finally:
-        for stand_in in installed:  # later imports get the real module
-            if sys.modules.get(stand_in.__name__) is stand_in:
-                del sys.modules[stand_in.__name__]
-    return keyring
+    return import_deferring("keyring", _DEFERRED, extra=[_DeferredLogging("logging")])
 
 
 def _account(journal: Path) -> str:

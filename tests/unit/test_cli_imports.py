@@ -90,11 +90,14 @@ print(json.dumps({'code': code, 'unlocked_by_keyring': 'keyring' in sys.modules,
 # command line near the floor): the log file's other handlers (socket, pickle, queue), the
 # helpers keyring imports but does not call, OpenSSL (hashlib, secrets), and the services that
 # reading entries does not use; since round 5 also ``logging`` itself (with traceback: ~7 ms;
-# reflectjournal/logs.py loads it when a record is written), the export-only entry values and
-# the terminal prompt.
+# reflectjournal/logs.py loads it when a record is written), inspect (reflectjournal/deferred.py),
+# the export-only entry values and the terminal prompt.
 NOT_ON_THE_READ_PATH = {
     "logging",
     "traceback",
+    "inspect",  # with ast, dis and tokenize (dataclasses and jaraco.functools import it)
+    "ast",
+    "tokenize",
     "reflectjournal.logfile",
     "logging.handlers",
     "getpass",

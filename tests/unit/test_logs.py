@@ -128,3 +128,25 @@ print(run(args))
     text = log.read_text(encoding="utf-8")
     assert "unexpected error" in text and "RuntimeError" in text
     assert "some private text" not in text
+
+
+def test_a_deferred_module_is_imported_when_first_used():
+    report = _run(
+        """
+import json, sys
+from reflectjournal.deferred import import_deferring
+dataclasses = import_deferring("dataclasses", ("inspect",))
+during = type(dataclasses.inspect).__name__
+@dataclasses.dataclass
+class NoDocstring:
+    x: int
+print(json.dumps({"stood_in": during, "loaded_after": "inspect" in sys.modules,
+                  "doc": NoDocstring.__doc__, "real": "signature" in vars(sys.modules["inspect"])}))
+"""
+    )
+    assert report == {
+        "stood_in": "Deferred",
+        "loaded_after": True,
+        "doc": "NoDocstring(x: int)",
+        "real": True,
+    }
