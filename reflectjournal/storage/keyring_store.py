@@ -8,6 +8,8 @@ keyring must never lose the journal, because the passphrase always still works.
 
 from __future__ import annotations
 
+import importlib
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any
 
 from reflectjournal.deferred import Deferred, import_deferring
 from reflectjournal.errors import log_form
-from reflectjournal.logs import get_logger
+from reflectjournal.logs import get_logger, settle
 
 log = get_logger(__name__)  # loads logging when a record is written (logs.py)
 
@@ -64,8 +66,42 @@ class _DeferredLogging(Deferred):
         return get_logger(name)
 
 
+class _DeferredTarfile(Deferred):
+    """Stands in for tarfile (``backports.tarfile`` before Python 3.12) while keyring loads:
+    jaraco.context composes ``tarfile.data_filter`` into its download helper's filter at
+    import, and that helper is never called when looking up a key (~3 ms of imports)."""
+
+    def data_filter(self, member: Any, dest_path: Any) -> Any:
+        return self.__getattr__("data_filter")(member, dest_path)
+
+
+class _DeferredShutil(Deferred):
+    """Stands in for shutil while keyring loads: jaraco.context takes ``shutil.rmtree`` as a
+    default argument at import (shutil brings zlib, bz2 and lzma: ~4 ms of imports)."""
+
+    def rmtree(self, *args: Any, **kwargs: Any) -> Any:
+        return self.__getattr__("rmtree")(*args, **kwargs)
+
+
 def _import_keyring() -> Any:
-    return import_deferring("keyring", _DEFERRED, extra=[_DeferredLogging("logging")])
+    extra = [_DeferredLogging("logging"), _DeferredShutil("shutil")]
+    package = None
+    if sys.version_info >= (3, 12):
+        extra.append(_DeferredTarfile("tarfile"))
+    elif "backports.tarfile" not in sys.modules:
+        try:  # the namespace package jaraco.context imports tarfile from
+            package = importlib.import_module("backports")
+        except ImportError:
+            pass
+        else:
+            stand_in = _DeferredTarfile("backports.tarfile")
+            extra.append(stand_in)
+            vars(package)["tarfile"] = stand_in  # what `from backports import tarfile` reads
+    try:
+        return import_deferring("keyring", _DEFERRED, extra=extra)
+    finally:
+        if package is not None and isinstance(getattr(package, "tarfile", None), Deferred):
+            delattr(package, "tarfile")  # a later `from backports import tarfile` imports it
 
 
 def _account(journal: Path) -> str:
@@ -86,6 +122,9 @@ class KeyringStore:
             except Exception:  # a broken keyring install must not stop the journal opening
                 log.exception("keyring could not be loaded")
                 return None
+            finally:
+                if "getLogger" in vars(sys.modules.get("logging", sys)):
+                    settle()  # a backend loaded logging: its records go to the log file too
         return self._backend
 
     def usable(self) -> bool:

@@ -98,6 +98,11 @@ NOT_ON_THE_READ_PATH = {
     "inspect",  # with ast, dis and tokenize (dataclasses and jaraco.functools import it)
     "ast",
     "tokenize",
+    "shutil",  # argparse's help formatter and jaraco.context (with zlib, bz2 and lzma)
+    "bz2",
+    "lzma",
+    "tarfile",  # jaraco.context's download helper
+    "backports.tarfile",
     "reflectjournal.logfile",
     "logging.handlers",
     "getpass",

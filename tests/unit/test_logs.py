@@ -150,3 +150,22 @@ print(json.dumps({"stood_in": during, "loaded_after": "inspect" in sys.modules,
         "doc": "NoDocstring(x: int)",
         "real": True,
     }
+
+
+def test_keyring_loads_without_shutil_or_tarfile_and_its_helpers_still_work(tmp_path):
+    report = _run(
+        """
+import json, os, sys
+from reflectjournal.storage.keyring_store import _import_keyring
+_import_keyring()
+light = not {"shutil", "tarfile", "backports.tarfile"} & set(sys.modules)
+import jaraco.context
+with jaraco.context.temp_dir() as folder:
+    open(os.path.join(folder, "x"), "w").close()
+removed = not os.path.exists(folder)
+from backports import tarfile
+print(json.dumps({"light": light, "removed": removed, "tarfile": hasattr(tarfile, "open"),
+                  "filter": callable(jaraco.context._default_filter)}))
+"""
+    )
+    assert report == {"light": True, "removed": True, "tarfile": True, "filter": True}
