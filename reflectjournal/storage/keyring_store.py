@@ -9,6 +9,7 @@ keyring must never lose the journal, because the passphrase always still works.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -83,8 +84,19 @@ class _DeferredShutil(Deferred):
         return self.__getattr__("rmtree")(*args, **kwargs)
 
 
+class _DeferredPlatform(Deferred):
+    """Stands in for platform while keyring loads: keyring and jaraco.context ask
+    ``platform.system()`` at import, which on Linux and macOS is the kernel's name from
+    ``os.uname()``; the platform module itself (~2 ms of imports) loads for anything else."""
+
+    def system(self) -> str:
+        if sys.platform in ("linux", "darwin"):
+            return os.uname().sysname
+        return str(self.__getattr__("system")())
+
+
 def _import_keyring() -> Any:
-    extra = [_DeferredLogging("logging"), _DeferredShutil("shutil")]
+    extra = [_DeferredLogging("logging"), _DeferredShutil("shutil"), _DeferredPlatform("platform")]
     package = None
     if sys.version_info >= (3, 12):
         extra.append(_DeferredTarfile("tarfile"))

@@ -103,6 +103,7 @@ NOT_ON_THE_READ_PATH = {
     "lzma",
     "tarfile",  # jaraco.context's download helper
     "backports.tarfile",
+    "platform",  # keyring asks only platform.system()
     "reflectjournal.logfile",
     "logging.handlers",
     "getpass",

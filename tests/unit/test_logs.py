@@ -152,20 +152,31 @@ print(json.dumps({"stood_in": during, "loaded_after": "inspect" in sys.modules,
     }
 
 
-def test_keyring_loads_without_shutil_or_tarfile_and_its_helpers_still_work(tmp_path):
+def test_keyring_loads_without_shutil_tarfile_or_platform_and_its_helpers_work():
     report = _run(
         """
 import json, os, sys
 from reflectjournal.storage.keyring_store import _import_keyring
 _import_keyring()
-light = not {"shutil", "tarfile", "backports.tarfile"} & set(sys.modules)
+light = not {"shutil", "tarfile", "backports.tarfile", "platform"} & set(sys.modules)
+import keyring.util.platform_
+import platform
+same_root = keyring.util.platform_.config_root() == getattr(
+    keyring.util.platform_, "_config_root_" + platform.system(),
+    keyring.util.platform_._config_root_Linux)()
 import jaraco.context
 with jaraco.context.temp_dir() as folder:
     open(os.path.join(folder, "x"), "w").close()
 removed = not os.path.exists(folder)
 from backports import tarfile
 print(json.dumps({"light": light, "removed": removed, "tarfile": hasattr(tarfile, "open"),
-                  "filter": callable(jaraco.context._default_filter)}))
+                  "filter": callable(jaraco.context._default_filter), "root": same_root}))
 """
     )
-    assert report == {"light": True, "removed": True, "tarfile": True, "filter": True}
+    assert report == {
+        "light": True,
+        "removed": True,
+        "tarfile": True,
+        "filter": True,
+        "root": True,
+    }
