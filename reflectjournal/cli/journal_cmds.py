@@ -121,9 +121,10 @@ def register(sub) -> None:
         action="store_true",
         help="a new device of a synced journal: give its place and its passphrase",
     )
-    from reflectjournal.cli.devices_cmds import _place_options
+    if isinstance(p, argparse.ArgumentParser):  # only when init's parser is built (cli/main.py)
+        from reflectjournal.cli.devices_cmds import _place_options
 
-    _place_options(p, required=False)
+        _place_options(p, required=False)
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("add", help="write a new reflection")

@@ -109,6 +109,7 @@ NOT_ON_THE_READ_PATH = {
     "getpass",
     "termios",
     "reflectjournal.services.entry_records",
+    "reflectjournal.cli.devices_cmds",  # init's place options
     "socket",
     "subprocess",
     "tempfile",
