@@ -8,31 +8,34 @@ visible escape (``\\x1b``, ``\\u202e``) instead; newlines and tabs stay.
 
 from __future__ import annotations
 
-import re
 from typing import TextIO
 
-_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
-_UNSAFE_KEEP_CR = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
-
-
-def _visible(match: re.Match) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
-def _json_escape(match: re.Match) -> str:
-    return f"\\u{ord(match.group()):04x}"
+# C0 except newline and tab, DEL and C1, and the bidi controls (ALM, LRM, RLM, LRE-RLO,
+# LRI-PDI). str.translate with a table, not a regular expression: compiling the pattern was
+# ~1 ms of every command line, and the table is quicker per line as well.
+_UNSAFE = [
+    *range(0x00, 0x09),
+    *range(0x0B, 0x20),
+    *range(0x7F, 0xA0),
+    0x061C,
+    0x200E,
+    0x200F,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+]
+_VISIBLE = {c: f"\\x{c:02x}" if c <= 0xFF else f"\\u{c:04x}" for c in _UNSAFE}
+_VISIBLE_KEEP_CR = {c: v for c, v in _VISIBLE.items() if c != 0x0D}
+_JSON = {c: f"\\u{c:04x}" for c in _UNSAFE}
 
 
 def escape(text: str, *, keep_cr: bool = False) -> str:
-    return (_UNSAFE_KEEP_CR if keep_cr else _UNSAFE).sub(_visible, text)
+    return text.translate(_VISIBLE_KEEP_CR if keep_cr else _VISIBLE)
 
 
 def escape_json(document: str) -> str:
     """JSON text with C1 and bidi controls (left raw by ``ensure_ascii=False``) as \\u escapes,
     so the document stays valid JSON and safe on a terminal."""
-    return _UNSAFE.sub(_json_escape, document)
+    return document.translate(_JSON)
 
 
 class SafeStream:
