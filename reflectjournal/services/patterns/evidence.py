@@ -90,6 +90,15 @@ class Cooccurrence:
         )
 
 
+def may_be_gap(count: int, other_count: int, together: int, total: int) -> bool:
+    """Whether ``cooccurrence(...)`` of these numbers can be a gap at all: the two cheap tests
+    of ``is_gap`` without the p-value, which sums up to hundreds of terms of ``lgamma``s."""
+    if total <= 0:
+        return False
+    expected = count * other_count / total
+    return together < expected and expected >= GAP_MIN_EXPECTED
+
+
 def cooccurrence(count: int, other_count: int, together: int, total: int) -> Cooccurrence:
     if total <= 0:
         return Cooccurrence(count, other_count, together, total, 0.0, 1.0)
