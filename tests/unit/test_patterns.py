@@ -248,6 +248,28 @@ def test_gap_evidence_edges():
     assert not cooccurrence(3, 3, 0, 0).is_gap  # an empty range claims nothing
 
 
+def test_hypergeometric_sum_is_the_textbook_one_to_the_last_bit():
+    """The p-value's terms are written out with the constant lgammas worked out once; the
+    floats must be exactly those of the textbook sum, so every gap and p-value stays the same."""
+    import math
+
+    from reflectjournal.services.patterns.evidence import _log_comb, hypergeometric_cdf
+
+    def textbook(k, total, a, b):
+        low = max(0, a + b - total)
+        denominator = _log_comb(total, b)
+        terms = (
+            math.exp(_log_comb(a, i) + _log_comb(total - a, b - i) - denominator)
+            for i in range(low, k + 1)
+        )
+        return min(1.0, sum(terms))
+
+    cases = [(1, 12, 6, 6), (0, 53, 8, 1), (3, 40, 20, 25), (1010, 100000, 31213, 4101),
+             (240, 100000, 10125, 3149), (17, 5000, 400, 300), (0, 90, 30, 30)]  # fmt: skip
+    for k, total, a, b in cases:
+        assert hypergeometric_cdf(k, total, a, b) == textbook(k, total, a, b), (k, total, a, b)
+
+
 def test_may_be_gap_rules_out_only_what_cannot_be_a_gap():
     """``_gaps`` skips the p-value when ``may_be_gap`` says no: that must never drop a gap."""
     from reflectjournal.services.patterns.evidence import cooccurrence, may_be_gap
@@ -700,3 +722,22 @@ def test_a_journal_without_tags_has_empty_series(workspace):
     found = workspace.patterns.compute(PatternOptions(asof=date(2026, 11, 30)))
     for series in (found.timeline, found.timeline_weeks):
         assert series.span() is None and series.since("2026-W01") == () and len(series) == 0
+
+
+def test_day_labels_share_iso_weeks_by_day_number():
+    """A day's ISO week comes from ``number // 7`` (day 0, 1 January of year 1, is a Monday),
+    made once per week: it must be the calendar's ISO week at year ends and decades apart."""
+    from datetime import timedelta
+
+    from reflectjournal.services.patterns.scan import day_number, labels
+
+    weeks: dict[int, str] = {}
+    starts = (date(1, 1, 1), date(1926, 12, 25), date(2018, 12, 28), date(2020, 12, 26))
+    for start in starts:
+        for offset in range(0, 400):
+            day = start + timedelta(days=offset)
+            year, week, _ = day.isocalendar()
+            expected = (day.isoformat(), day.isoformat()[:7], f"{year:04d}-W{week:02d}")
+            assert labels(day_number(day), weeks) == expected, day
+    assert labels(day_number(date(2021, 1, 3)), {})[2] == "2020-W53"
+    assert labels(day_number(date(2018, 12, 31)), {})[2] == "2019-W01"

@@ -61,10 +61,20 @@ def hypergeometric_cdf(k: int, total: int, a: int, b: int) -> float:
     if k >= high:
         return 1.0
     denominator = _log_comb(total, b)
+    # Each term is exp(_log_comb(a, i) + _log_comb(total - a, b - i) - denominator), written
+    # out with the two lgammas that do not change with i worked out once: the same operations
+    # in the same order, so the same floats, at a third of the cost (gaps at 100k entries sum
+    # ~9,000 terms).
+    lgamma, exp = math.lgamma, math.exp
+    whole_a, whole_rest, rest = lgamma(a + 1), lgamma(total - a + 1), total - a
     return min(
         1.0,
         sum(
-            math.exp(_log_comb(a, i) + _log_comb(total - a, b - i) - denominator)
+            exp(
+                (whole_a - lgamma(i + 1) - lgamma(a - i + 1))
+                + (whole_rest - lgamma(b - i + 1) - lgamma(rest - (b - i) + 1))
+                - denominator
+            )
             for i in range(low, k + 1)
         ),
     )

@@ -263,7 +263,7 @@ def from_parts(result: dict[str, Any]) -> Patterns:
         timeline_weeks=PeriodCounts(r["timeline_weeks"]),
         cooccurrence=tuple(starmap(PairCount, r["cooccurrence"])),  # (a, b, count) rows
         gaps=tuple(Gap(**g) for g in r["gaps"]),
-        calendar=tuple(DayCount(**d) for d in r["calendar"]),
+        calendar=tuple(starmap(DayCount, r["calendar"])),  # (day, count) rows
         streaks=Streaks(**r["streaks"]),
         mood=tuple(PeriodMean(**m) for m in r["mood"]),
         mood_weeks=tuple(PeriodMean(**m) for m in r["mood_weeks"]),

@@ -136,7 +136,7 @@ class PatternService:
         result["cooccurrence"] = pairs
         ranged = bool(o.since or o.until)
         result["gaps"] = self._gaps(tag_rows, pairs, framework_id, result["total_entries"], ranged)
-        result["calendar"] = [{"day": d.day, "count": d.count} for d in shown]
+        result["calendar"] = [(d.day, d.count) for d in shown]  # (day, count) rows
         result["streaks"] = rules.streaks_of_days(whole.numbers, asof)
         # The rolling means at the series' first periods also look at the months before.
         lead = rules.recent_days(days, o.series_years, lead_days=LEAD_DAYS)
