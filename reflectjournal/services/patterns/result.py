@@ -46,7 +46,9 @@ class PeriodCounts(Sequence[PeriodCount]):
     Ten years of weeks are ~55,000 rows at 100k entries, which took a third of a
     recomputation to count and make, while the Patterns page shows the last 26 weeks (or 18
     months) of them: it asks ``span()`` and ``since()``, which count only those periods. Read
-    whole (iterated, indexed, ``len``, compared), the series is made once."""
+    whole (iterated, indexed, ``len``, compared), the series is made once. The counting uses
+    the day rows read with the rest of the result, never the database: a later read (on the
+    GUI thread, say) sees the journal as it was when the result was computed."""
 
     __slots__ = ("_rows", "_source")
 
