@@ -27,7 +27,7 @@ def to_storage(moment: datetime) -> tuple[str, int]:
     return utc.isoformat(), int(offset.total_seconds() // 60)
 
 
-_ZONES: dict[int, timezone] = {}  # by offset in minutes: a list of 200 entries has a few
+_ZONES: dict[int, timezone] = {}
 
 
 def from_storage(utc_iso: str, offset_minutes: int = 0) -> datetime:
@@ -35,6 +35,8 @@ def from_storage(utc_iso: str, offset_minutes: int = 0) -> datetime:
     moment = datetime.fromisoformat(utc_iso)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    # A page of 200 rows has a handful of offsets; making a timezone per row was a third of
+    # turning a row into an entry.
     zone = _ZONES.get(offset_minutes)
     if zone is None:
         zone = _ZONES[offset_minutes] = timezone(timedelta(minutes=offset_minutes))
