@@ -11,8 +11,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reflectjournal.services.sharing.kinds import PACKET_SUFFIXES  # no imports behind it
-
 
 def _file_argument(argv: list[str], commands: set[str]) -> list[str]:
     """Rewrite ``[options] FILE`` into the equivalent ``gui`` invocation."""
@@ -22,6 +20,8 @@ def _file_argument(argv: list[str], commands: set[str]) -> list[str]:
     candidate = Path(positional[0])
     if not candidate.is_file():
         return argv
+    from reflectjournal.services.sharing.kinds import PACKET_SUFFIXES  # no imports behind it
+
     rest = [a for a in argv if a != positional[0]]
     if candidate.suffix in PACKET_SUFFIXES:
         return [*rest, "gui", "--open", str(candidate)]

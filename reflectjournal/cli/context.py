@@ -7,7 +7,6 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from reflectjournal.adapters.qt_pdf import html_to_pdf
 from reflectjournal.config import default_journal_path
 from reflectjournal.errors import UsageError
 from reflectjournal.services.unlocking import (
@@ -56,8 +55,15 @@ def open_workspace(args: Namespace) -> Workspace:
         allow_unencrypted=bool(getattr(args, "allow_unencrypted", False)),
     )
     workspace = open_journal(journal_path(args), sources)
-    workspace.pdf_writer = html_to_pdf  # Qt is imported only if a PDF is written
+    workspace.pdf_writer = _html_to_pdf  # Qt is imported only if a PDF is written
     return workspace
+
+
+def _html_to_pdf(html: str, path: Path, title: str = "ReflectJournal") -> None:
+    """The Qt adapter's PDF writer, loaded when a PDF is written (not by every command)."""
+    from reflectjournal.adapters.qt_pdf import html_to_pdf
+
+    html_to_pdf(html, path, title)
 
 
 def new_passphrase(args: Namespace, *, file_option: str | None, env_name: str) -> str:

@@ -110,6 +110,8 @@ NOT_ON_THE_READ_PATH = {
     "termios",
     "reflectjournal.services.entry_records",
     "reflectjournal.cli.devices_cmds",  # init's place options
+    "reflectjournal.adapters.qt_pdf",  # only when a PDF is written
+    "reflectjournal.services.sharing",  # the launcher's packet suffixes, for a file argument
     "socket",
     "subprocess",
     "tempfile",
