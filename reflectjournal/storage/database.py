@@ -250,6 +250,10 @@ class Database:
         self._depth = 0
         self.key_scheme: int | None = None  # which passphrase scheme opened it (storage/unlock.py)
         self._identity = getattr(conn, "identity", None) or file_identity(path)
+        # Facts that only choose a query plan (services/search.py), kept with the change count
+        # they were read at; a stale one (another connection wrote since) costs speed, never
+        # a wrong answer.
+        self.plan_facts: dict[object, tuple[int, object]] = {}
 
     @property
     def encrypted(self) -> bool:
@@ -273,6 +277,14 @@ class Database:
                 return rows
             except dbapi2.Error as exc:
                 raise translate_error(exc, self.path, opened=True) from exc
+
+    def plan_fact(self, key: object, read: Callable[[], object]) -> object:
+        """``read()``, remembered until this connection next changes a row."""
+        changes = self.conn.total_changes
+        known = self.plan_facts.get(key)
+        if known is None or known[0] != changes:
+            known = self.plan_facts[key] = (changes, read())
+        return known[1]
 
     def query_one(self, sql: str, params: Params = ()) -> Row | None:
         rows = self.query(sql, params)

@@ -52,7 +52,9 @@ def test_open_with_passphrase(benchmark, recorder, corpus, journal_copy):
     sources = KeySources(passphrase_file=corpus.passphrase_file, environ={})
     benchmark.pedantic(lambda: Workspace.open(journal_copy, sources).close(), **_rounds(False))
     recorder.from_benchmark(
-        "open + unlock, passphrase (scrypt)", benchmark, note="scrypt n=2^15 costs most of it"
+        "open + unlock, passphrase (Argon2id)",
+        benchmark,
+        note="Argon2id (128 MiB, 3 passes) costs most of it",
     )
 
 

@@ -100,8 +100,10 @@ FILTERS = {
 )
 def test_filtered_search_finds_exactly_the_oracle(journal, monkeypatch, word, names, window):
     monkeypatch.setattr(search_module, "RANK_WINDOW", window)
-    # Small windows with tag phrases; one window with per-match tag checks only.
+    # Small windows with tag phrases and the kind's id list; one window with per-match tag
+    # and kind checks only.
     monkeypatch.setattr(search_module, "_TAG_PHRASE_MAX", 5000 if window == 3 else 0)
+    monkeypatch.setattr(search_module, "_ID_LIST_MAX", 10_000 if window == 3 else 0)
     j, facts, _ = journal
     settings: dict = {}
     for name in names:
@@ -150,3 +152,24 @@ def test_snippet_rows_carry_only_the_start_of_the_body(journal):
     assert [r.body for r in cut] == [r.body[:6] for r in full]
     listed = j.entries(EntryFilter(limit=3), body_chars=4)
     assert all(len(r.body) == 4 for r in listed)
+
+
+def test_a_kind_is_checked_by_its_id_list_only_while_it_is_rare(tmp_path, monkeypatch):
+    """The plan's choice follows the journal: a write makes the kept count stale."""
+    from reflectjournal.services.workspace import Workspace
+
+    monkeypatch.setattr(search_module, "_ID_LIST_MAX", 1)
+    ws = Workspace.create(tmp_path / "k.rj", "a long test passphrase")
+    try:
+        first = ws.journal.add("Ward round notes.", kind="session")
+        ws.journal.add("Ward budget.", kind="reflection")
+        f = EntryFilter(kind="session")
+        plan = search_module.plan(ws.db, "ward", f)
+        assert plan is not None and "+rowid IN" in plan.where
+        assert ws.journal.search_ids("ward", f) == [first]
+        second = ws.journal.add("Ward again.", kind="session")
+        plan = search_module.plan(ws.db, "ward", f)
+        assert plan is not None and "+rowid IN" not in plan.where and "e.kind = ?" in plan.where
+        assert sorted(ws.journal.search_ids("ward", f)) == sorted([first, second])
+    finally:
+        ws.close()

@@ -34,3 +34,24 @@ def test_markup_in_others_text_stays_text():
 def test_words_inside_other_words_do_not_count():
     text, spans = snippet("Carotene and rota.", "rota")
     assert _marked(text, spans) == ["rota"]
+
+
+def test_folding_is_one_character_for_one_whatever_the_text():
+    """The table-driven fold gives what folding each character alone gives, ASCII or not, so
+    the offsets of marked words stay true (ligatures, ß and dotted İ fold to one character)."""
+    import unicodedata
+
+    from reflectjournal.services.snippets import _fold
+
+    def one_by_one(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKD", ch)[:1].casefold()[:1] or ch for ch in text)
+
+    ascii_text = "".join(chr(c) for c in range(128)) * 3
+    mixed = "Straße İstanbul ÅNGSTRÖM ﬁne ǅ ΣΑΣ ĳ 𝔄 Ⅻ ① " + "".join(
+        chr(c) for c in range(0x80, 0x3000)
+    )
+    for text in (ascii_text, mixed, mixed + ascii_text):
+        assert _fold(text) == one_by_one(text)
+        assert len(_fold(text)) == len(text)
+    text, spans = snippet("Die STRASSE und die Straße.", "straße")
+    assert _marked(text, spans) == ["Straße"]
