@@ -169,3 +169,65 @@ def test_share_triggers_are_set_aside_only_while_importing(workspace, tmp_path, 
     workspace.imports.run("jrnl", _jrnl(tmp_path / "a.txt", 5))
     assert during and all(not (d & set(bulk.SHARE_INSERT_TRIGGERS)) for d in during)
     assert {r[0] for r in workspace.db.query(names)} == triggers
+
+
+def _syncing(ws) -> None:
+    """Turn on device sync's change capture, as starting to sync does."""
+    from reflectjournal.storage.changes import Catalogue
+
+    with ws.db.transaction():
+        Catalogue(ws.db).install_triggers()
+
+
+def _marks(ws) -> list[tuple]:
+    return [tuple(r) for r in ws.db.query("SELECT tbl, rid FROM sync_dirty ORDER BY tbl, rid")]
+
+
+def test_sync_marks_are_the_ones_the_triggers_write(tmp_path, monkeypatch):
+    from reflectjournal.services.workspace import Workspace
+
+    source = _jrnl(tmp_path / "j.txt", 30)
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\n[2024-03-01 09:00] New tag. @brandnew\n"
+    )
+    monkeypatch.setattr(import_service, "BATCH", 7)
+    marks = []
+    for batched in (True, False):
+        if not batched:  # a name no journal has: the triggers stay and mark row by row
+            monkeypatch.setattr(bulk, "SYNC_ENTRY_TRIGGERS", ("sync_entry_i", "no_such_trigger"))
+        ws = Workspace.create(tmp_path / f"{batched}.rj", "correct horse battery staple")
+        try:
+            ws.journal.add("Written before the import.", title="Before")
+            _syncing(ws)
+            with ws.db.transaction():
+                ws.db.execute("DELETE FROM sync_dirty")
+            triggers = [
+                tuple(r) for r in ws.db.query("SELECT name, sql FROM sqlite_master ORDER BY name")
+            ]
+            assert ws.imports.run("jrnl", source).entries == 31
+            marks.append(_marks(ws))
+            assert [
+                tuple(r) for r in ws.db.query("SELECT name, sql FROM sqlite_master ORDER BY name")
+            ] == triggers
+            ws.journal.add("Written after the import.", title="After")  # marked by its trigger
+            assert ("entry", 33) in _marks(ws)
+        finally:
+            ws.close()
+    assert marks[0] == marks[1]
+    assert [m for m in marks[0] if m[0] == "entry"] == [("entry", n) for n in range(2, 33)]
+    assert any(m[0] == "tag" for m in marks[0])  # the free tag the import made
+
+
+def test_a_failed_import_leaves_no_sync_marks(workspace, tmp_path, monkeypatch):
+    _syncing(workspace)
+    before = _fts_state(workspace), _marks(workspace)
+    real_insert = import_service.ImportService._insert
+
+    def failing(self, batch, *args):
+        real_insert(self, batch, *args)
+        raise OSError("disk went away")
+
+    monkeypatch.setattr(import_service.ImportService, "_insert", failing)
+    with pytest.raises(OSError):
+        workspace.imports.run("jrnl", _jrnl(tmp_path / "j.txt", 10))
+    assert (_fts_state(workspace), _marks(workspace)) == before
