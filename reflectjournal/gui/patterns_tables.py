@@ -46,11 +46,13 @@ def period_label(period: str) -> str:
 
 def timeline_grid(data: Patterns, unit: str) -> tuple[list[str], list[tuple[str, str]], dict]:
     """The periods on the axis (empty ones too), the top themes (slug, name) and the counts."""
-    rows = data.timeline_weeks if unit == "week" else data.timeline
+    series = data.timeline_weeks if unit == "week" else data.timeline
     top = [(t.slug, t.name) for t in data.tags[:TOP_TAGS]]
-    seen = sorted({r.period for r in rows})
-    every = periods_between(seen[0], seen[-1]) if seen else []
+    seen = series.span()  # the first and last period with a row
+    every = periods_between(*seen) if seen else []
     periods = every[-(26 if unit == "week" else 18) :]
+    # Only the periods shown are counted: ten years of weeks are tens of thousands of rows.
+    rows = series.since(periods[0]) if periods else ()
     counts = {(r.period, r.slug): r.count for r in rows}
     return periods, top, counts
 

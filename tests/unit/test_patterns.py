@@ -248,6 +248,47 @@ def test_gap_evidence_edges():
     assert not cooccurrence(3, 3, 0, 0).is_gap  # an empty range claims nothing
 
 
+def test_hypergeometric_sum_is_the_textbook_one_to_the_last_bit():
+    """The p-value's terms are written out with the constant lgammas worked out once; the
+    floats must be exactly those of the textbook sum, so every gap and p-value stays the same."""
+    import math
+
+    from reflectjournal.services.patterns.evidence import _log_comb, hypergeometric_cdf
+
+    def textbook(k, total, a, b):
+        low = max(0, a + b - total)
+        denominator = _log_comb(total, b)
+        terms = (
+            math.exp(_log_comb(a, i) + _log_comb(total - a, b - i) - denominator)
+            for i in range(low, k + 1)
+        )
+        return min(1.0, sum(terms))
+
+    cases = [(1, 12, 6, 6), (0, 53, 8, 1), (3, 40, 20, 25), (1010, 100000, 31213, 4101),
+             (240, 100000, 10125, 3149), (17, 5000, 400, 300), (0, 90, 30, 30)]  # fmt: skip
+    for k, total, a, b in cases:
+        assert hypergeometric_cdf(k, total, a, b) == textbook(k, total, a, b), (k, total, a, b)
+
+
+def test_may_be_gap_rules_out_only_what_cannot_be_a_gap():
+    """``_gaps`` skips the p-value when ``may_be_gap`` says no: that must never drop a gap."""
+    from reflectjournal.services.patterns.evidence import cooccurrence, may_be_gap
+
+    checked = gaps = 0
+    for total in (0, 1, 12, 30, 50):
+        for a in range(total + 1):
+            for b in range(a, total + 1):
+                for both in range(min(a, b) + 1):
+                    test = cooccurrence(a, b, both, total)
+                    if test.is_gap:
+                        gaps += 1
+                        assert may_be_gap(a, b, both, total), (a, b, both, total)
+                    checked += 1
+    assert gaps > 100 and checked > 10_000  # the grid holds real gaps as well as non-gaps
+    assert may_be_gap(6, 6, 1, 12) and not may_be_gap(6, 6, 3, 12)  # 3 expected, 3 together
+    assert not may_be_gap(8, 1, 0, 53)  # 0.15 expected: too few to say
+
+
 def test_mood_energy_by_period_and_by_tag(busy):
     d = compute(busy)
     assert d["mood"] == [
@@ -629,3 +670,74 @@ def test_long_spans_weigh_moods_against_every_entry_and_find_old_untagged_words(
     assert {k: v for k, v in bounded.items() if k not in series} == {
         k: v for k, v in everything.items() if k not in series
     }
+
+
+def test_series_read_in_part_agree_with_the_whole_series(workspace):
+    """The page reads the last weeks or months of a series (``span`` and ``since``), which
+    counts only those periods; the rows must be the whole series' rows from that period on,
+    with a framework filter (days whose tags are all outside it have no row), untagged entries
+    and years without entries."""
+    from reflectjournal.services.patterns.result import PeriodCount
+
+    add(workspace, "2017-01-02", "my-own-tag")  # outside the framework chosen below
+    add(workspace, "2017-03-06", "burnout", "resilience", mood=2)
+    add(workspace, "2017-03-07", text="Untagged.")
+    add(workspace, "2024-06-03", "burnout", "workforce-pressures")
+    add(workspace, "2026-11-02", "resilience")
+    add(workspace, "2026-11-03")
+    add(workspace, "2026-11-09", "my-own-tag", "burnout")
+    add(workspace, "2026-11-16", "my-own-tag")  # last tagged day: outside the framework
+    add(workspace, "2026-11-17", text="Untagged, last of all.")
+    for framework in (None, "healthcare-leadership"):
+        found = workspace.patterns.compute(
+            PatternOptions(asof=date(2026, 11, 30), framework=framework)
+        )
+        for series in (found.timeline, found.timeline_weeks):
+            # Read in part first (nothing counted yet), then whole.
+            span = series.span()
+            parts = {p: series.since(p) for p in ("2017-01", "2017-W10", "2024-06", "2026-W46")}
+            rows = tuple(series)
+            assert rows and all(isinstance(r, PeriodCount) for r in rows)
+            assert span == (rows[0].period, rows[-1].period)
+            for period, part in parts.items():
+                assert part == tuple(r for r in rows if r.period >= period), period
+            # Once made, the rows answer the same.
+            assert series.span() == span
+            assert {p: series.since(p) for p in parts} == parts
+            assert series == rows and len(series) == len(rows) and series[0] == rows[0]
+        if framework is None:
+            assert found.timeline.span() == ("2017-01", "2026-11")
+            assert found.timeline_weeks.span() == ("2017-W01", "2026-W47")
+        else:  # my-own-tag is not the framework's: its days have no row
+            assert found.timeline.span() == ("2017-03", "2026-11")
+            assert found.timeline_weeks.span() == ("2017-W10", "2026-W46")
+            assert all(r.slug != "my-own-tag" for r in found.timeline_weeks)
+    weeks = {(r.period, r.slug): r.count for r in found.timeline_weeks.since("2026-W45")}
+    assert weeks == {("2026-W45", "resilience"): 1, ("2026-W46", "burnout"): 1}
+
+
+def test_a_journal_without_tags_has_empty_series(workspace):
+    add(workspace, "2026-11-02", text="Untagged.")
+    add(workspace, "2026-11-02", text="Untagged too.")  # a day of two untagged entries
+    found = workspace.patterns.compute(PatternOptions(asof=date(2026, 11, 30)))
+    for series in (found.timeline, found.timeline_weeks):
+        assert series.span() is None and series.since("2026-W01") == () and len(series) == 0
+
+
+def test_day_labels_share_iso_weeks_by_day_number():
+    """A day's ISO week comes from ``number // 7`` (day 0, 1 January of year 1, is a Monday),
+    made once per week: it must be the calendar's ISO week at year ends and decades apart."""
+    from datetime import timedelta
+
+    from reflectjournal.services.patterns.scan import day_number, labels
+
+    weeks: dict[int, str] = {}
+    starts = (date(1, 1, 1), date(1926, 12, 25), date(2018, 12, 28), date(2020, 12, 26))
+    for start in starts:
+        for offset in range(0, 400):
+            day = start + timedelta(days=offset)
+            year, week, _ = day.isocalendar()
+            expected = (day.isoformat(), day.isoformat()[:7], f"{year:04d}-W{week:02d}")
+            assert labels(day_number(day), weeks) == expected, day
+    assert labels(day_number(date(2021, 1, 3)), {})[2] == "2020-W53"
+    assert labels(day_number(date(2018, 12, 31)), {})[2] == "2019-W01"

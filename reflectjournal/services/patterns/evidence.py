@@ -61,10 +61,20 @@ def hypergeometric_cdf(k: int, total: int, a: int, b: int) -> float:
     if k >= high:
         return 1.0
     denominator = _log_comb(total, b)
+    # Each term is exp(_log_comb(a, i) + _log_comb(total - a, b - i) - denominator), written
+    # out with the two lgammas that do not change with i worked out once: the same operations
+    # in the same order, so the same floats, at a third of the cost (gaps at 100k entries sum
+    # ~9,000 terms).
+    lgamma, exp = math.lgamma, math.exp
+    whole_a, whole_rest, rest = lgamma(a + 1), lgamma(total - a + 1), total - a
     return min(
         1.0,
         sum(
-            math.exp(_log_comb(a, i) + _log_comb(total - a, b - i) - denominator)
+            exp(
+                (whole_a - lgamma(i + 1) - lgamma(a - i + 1))
+                + (whole_rest - lgamma(b - i + 1) - lgamma(rest - (b - i) + 1))
+                - denominator
+            )
             for i in range(low, k + 1)
         ),
     )
@@ -88,6 +98,15 @@ class Cooccurrence:
             and self.expected >= GAP_MIN_EXPECTED
             and self.p_value <= GAP_MAX_P
         )
+
+
+def may_be_gap(count: int, other_count: int, together: int, total: int) -> bool:
+    """Whether ``cooccurrence(...)`` of these numbers can be a gap at all: the two cheap tests
+    of ``is_gap`` without the p-value, which sums up to hundreds of terms of ``lgamma``s."""
+    if total <= 0:
+        return False
+    expected = count * other_count / total
+    return together < expected and expected >= GAP_MIN_EXPECTED
 
 
 def cooccurrence(count: int, other_count: int, together: int, total: int) -> Cooccurrence:

@@ -6,9 +6,10 @@ line builds its JSON from these (``cli/patterns_cmds.py``) and nothing here know
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import starmap
-from typing import Any
+from typing import Any, Protocol, overload
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,75 @@ class PeriodCount:
     period: str  # "2026-11" or "2026-W48"
     slug: str
     count: int
+
+
+class PeriodSource(Protocol):
+    """Where a series' rows come from (``scan.Periods``)."""
+
+    def span(self) -> tuple[str, str] | None: ...
+
+    def rows(self, start: str | None = None) -> list[tuple[str, str, int]]: ...
+
+
+class PeriodCounts(Sequence[PeriodCount]):
+    """A per-month or per-week series of tag counts, in (period, slug) order, counted when it
+    is first read and then kept: an immutable sequence of ``PeriodCount``.
+
+    Ten years of weeks are ~55,000 rows at 100k entries, which took a third of a
+    recomputation to count and make, while the Patterns page shows the last 26 weeks (or 18
+    months) of them: it asks ``span()`` and ``since()``, which count only those periods. Read
+    whole (iterated, indexed, ``len``, compared), the series is made once. The counting uses
+    the day rows read with the rest of the result, never the database: a later read (on the
+    GUI thread, say) sees the journal as it was when the result was computed."""
+
+    __slots__ = ("_rows", "_source")
+
+    def __init__(self, source: PeriodSource):
+        self._source = source
+        self._rows: tuple[PeriodCount, ...] | None = None
+
+    def _all(self) -> tuple[PeriodCount, ...]:
+        if self._rows is None:
+            self._rows = tuple(starmap(PeriodCount, self._source.rows()))
+        return self._rows
+
+    def span(self) -> tuple[str, str] | None:
+        """The first and last period holding a row (None for none), without the rows."""
+        if self._rows is not None:
+            return (self._rows[0].period, self._rows[-1].period) if self._rows else None
+        return self._source.span()
+
+    def since(self, period: str) -> tuple[PeriodCount, ...]:
+        """The rows of ``period`` and after, counting only those periods."""
+        if self._rows is not None:
+            return tuple(r for r in self._rows if r.period >= period)
+        return tuple(starmap(PeriodCount, self._source.rows(period)))
+
+    @overload
+    def __getitem__(self, index: int) -> PeriodCount: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[PeriodCount, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> PeriodCount | tuple[PeriodCount, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[PeriodCount]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PeriodCounts):
+            return self._all() == other._all()
+        return self._all() == other
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return f"PeriodCounts({self._all()!r})"
 
 
 @dataclass(frozen=True)
@@ -152,8 +222,8 @@ class Patterns:
     first: str | None
     last: str | None
     tags: tuple[TagCount, ...]
-    timeline: tuple[PeriodCount, ...]
-    timeline_weeks: tuple[PeriodCount, ...]
+    timeline: PeriodCounts  # per month
+    timeline_weeks: PeriodCounts
     cooccurrence: tuple[PairCount, ...]
     gaps: tuple[Gap, ...]
     calendar: tuple[DayCount, ...]
@@ -191,11 +261,11 @@ def from_parts(result: dict[str, Any]) -> Patterns:
         first=r["first"],
         last=r["last"],
         tags=tuple(TagCount(**t) for t in r["tags"]),
-        timeline=tuple(starmap(PeriodCount, r["timeline"])),  # (period, slug, count) rows
-        timeline_weeks=tuple(starmap(PeriodCount, r["timeline_weeks"])),
-        cooccurrence=tuple(PairCount(**c) for c in r["cooccurrence"]),
+        timeline=PeriodCounts(r["timeline"]),  # scan.Periods: counted when read
+        timeline_weeks=PeriodCounts(r["timeline_weeks"]),
+        cooccurrence=tuple(starmap(PairCount, r["cooccurrence"])),  # (a, b, count) rows
         gaps=tuple(Gap(**g) for g in r["gaps"]),
-        calendar=tuple(DayCount(**d) for d in r["calendar"]),
+        calendar=tuple(starmap(DayCount, r["calendar"])),  # (day, count) rows
         streaks=Streaks(**r["streaks"]),
         mood=tuple(PeriodMean(**m) for m in r["mood"]),
         mood_weeks=tuple(PeriodMean(**m) for m in r["mood_weeks"]),

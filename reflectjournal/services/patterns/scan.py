@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
@@ -50,7 +49,7 @@ class Span:
         return " AND ".join(clauses) or "1", params
 
 
-@dataclass
+@dataclass(slots=True)
 class Day:
     number: int
     count: int
@@ -61,25 +60,27 @@ class Day:
     # Each entry's tag ids joined by ',', entries joined by ';'; an untagged entry is an empty
     # part, which no tag id or pair matches.
     tagsets: str
-    untagged: int
     # Sums of squares, for the spread behind mood and energy intervals (evidence.py).
     mood_sq: int = 0
     energy_sq: int = 0
+    # Its labels, for the calendar, timelines and mood series: "2026-11-30", "2026-11",
+    # "2026-W49" (``days`` makes them; see ``labels``).
+    day: str = ""
+    month: str = ""
+    week: str = ""
 
-    # Worked out once per day when first asked, for the calendar, timelines and mood series
-    # alike: only the days those show pay (a century of days costs ~0.1 s to label).
-    @cached_property
-    def day(self) -> str:
-        return day_of(self.number).isoformat()
 
-    @cached_property
-    def month(self) -> str:
-        return self.day[:7]
-
-    @cached_property
-    def week(self) -> str:
-        year, week, _ = day_of(self.number).isocalendar()
-        return f"{year:04d}-W{week:02d}"
+def labels(number: int, weeks: dict[int, str]) -> tuple[str, str, str]:
+    """The day, month and ISO week of day number ``number``. Day 0 (1 January of year 1) is a
+    Monday, so ``number // 7`` numbers ISO weeks: ``weeks`` keeps each week's label, made once
+    for its seven days."""
+    when = day_of(number)
+    day = when.isoformat()
+    week = weeks.get(number // 7)
+    if week is None:
+        year, index, _ = when.isocalendar()
+        week = weeks[number // 7] = f"{year:04d}-W{index:02d}"
+    return day, day[:7], week
 
 
 @dataclass(frozen=True)
@@ -130,12 +131,13 @@ def whole(db: Database, span: Span) -> Whole:
         f"sum(energy), sum(energy * energy) FROM pattern_entry p WHERE {where}",
         params,
     )
-    numbers = [
-        r[0]
-        for r in db.query(
-            f"SELECT DISTINCT dn FROM pattern_entry p WHERE {where} ORDER BY dn", params
-        )
-    ]
+    # One text of every day number, not a row each: a century is 36,500 days (30 ms as rows).
+    joined = db.scalar(
+        "SELECT group_concat(dn) FROM "
+        f"(SELECT DISTINCT dn FROM pattern_entry p WHERE {where} ORDER BY dn)",
+        params,
+    )
+    numbers = list(map(int, joined.split(","))) if joined else []
     c, mood_n, mood_sum, mood_sq, energy_n, energy_sum, energy_sq = row or (0,) * 7
     return Whole(
         c, mood_n, mood_sum or 0, mood_sq or 0, energy_n, energy_sum or 0, energy_sq or 0, numbers
@@ -156,6 +158,9 @@ def days(db: Database, span: Span, since: int | None = None) -> list[Day]:
         f"FROM pattern_entry p WHERE {where} GROUP BY dn ORDER BY dn",
         params,
     )
+    # Labelled here, with the week labels shared by seven days: as cached properties the
+    # labels of ten years of days cost ~15 ms (a lock and a date for each of three).
+    weeks: dict[int, str] = {}
     return [
         Day(
             r[0],
@@ -165,29 +170,70 @@ def days(db: Database, span: Span, since: int | None = None) -> list[Day]:
             r[4] or 0,
             r[5],
             r[6],
-            r[6].split(";").count(""),
             r[7] or 0,
             r[8] or 0,
+            *labels(r[0], weeks),
         )
         for r in rows
     ]
 
 
-def period_counts(day_rows: list[Day]) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]]]:
-    """Per month and per ISO week: how many in-range entries carry each tag id (as text)."""
-    # Each period's tag ids are counted in one C-speed Counter call over its days' tag lists;
-    # adding per-day or per-run Counters together loops in Python (~125k steps at 100k).
-    months: dict[str, list[str]] = {}
-    weeks: dict[str, list[str]] = {}
-    for d in day_rows:
-        if d.tagsets:
-            months.setdefault(d.month, []).append(d.tagsets)
-            weeks.setdefault(d.week, []).append(d.tagsets)
-    return _count_each(months), _count_each(weeks)
+class Periods:
+    """Per month or per ISO week (``unit``): how many in-range entries carry each tag in
+    ``slugs`` (tag id text → slug), counted from the day rows in hand when asked.
 
+    Ten years of weeks are ~55,000 (period, slug, count) rows at 100k entries, and the Patterns
+    page shows the last 26 weeks (or 18 months): ``rows(start)`` counts only the days from that
+    period on, and ``span()`` names the first and last period with a row, so the page never
+    pays for the rest. The typed result (``result.PeriodCounts``) makes every row only when the
+    whole series is read (``patterns --json``)."""
 
-def _count_each(periods: dict[str, list[str]]) -> dict[str, Counter[str]]:
-    return {k: Counter(";".join(v).replace(";", ",").split(",")) for k, v in periods.items()}
+    def __init__(self, day_rows: list[Day], unit: str, slugs: dict[str, str]):
+        self.day_rows = day_rows
+        self.unit = unit
+        self.slugs = slugs
+
+    def _period(self, d: Day) -> str:
+        return d.month if self.unit == "month" else d.week
+
+    def _named(self, d: Day) -> bool:
+        """Whether any entry that day carries a tag in ``slugs``."""
+        if not d.tagsets:
+            return False
+        slugs = self.slugs
+        return any(t in slugs for t in d.tagsets.replace(";", ",").split(","))
+
+    def span(self) -> tuple[str, str] | None:
+        """The first and last period holding a row, or None when there are none."""
+        first = next((d for d in self.day_rows if self._named(d)), None)
+        if first is None:
+            return None
+        last = next(d for d in reversed(self.day_rows) if self._named(d))
+        return self._period(first), self._period(last)
+
+    def rows(self, start: str | None = None) -> list[tuple[str, str, int]]:
+        """(period, slug, count) rows in (period, slug) order, from period ``start`` on
+        (periods compare as text: ``2026-11``, ``2026-W48``)."""
+        # Each period's tag ids are counted in one C-speed Counter call over its days' tag
+        # lists; adding per-day Counters together loops in Python (~125k steps at 100k).
+        periods: dict[str, list[str]] = {}
+        chosen = self.day_rows
+        if start is not None:  # the days are in order, and so are their periods
+            first = len(chosen)
+            while first and self._period(chosen[first - 1]) >= start:
+                first -= 1
+            chosen = chosen[first:]
+        for d in chosen:
+            if d.tagsets:
+                periods.setdefault(self._period(d), []).append(d.tagsets)
+        # Slugs are unique, so walking periods in order and tags in slug order gives the
+        # (period, slug) order without sorting tens of thousands of rows.
+        by_slug = sorted(self.slugs.items(), key=lambda item: item[1])
+        result: list[tuple[str, str, int]] = []
+        for period in sorted(periods):
+            counts = Counter(";".join(periods[period]).replace(";", ",").split(","))
+            result.extend((period, slug, counts[t]) for t, slug in by_slug if t in counts)
+        return result
 
 
 def tag_totals(db: Database, span: Span, day_rows: list[Day],
@@ -246,26 +292,10 @@ def _window(day_rows: list[Day], start: int, stop: int) -> Counter[str]:
     return Counter(";".join(parts).replace(";", ",").split(","))
 
 
-def timelines(months: dict[str, Counter[str]], weeks: dict[str, Counter[str]],
-              slugs: dict[str, str]) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:  # fmt: skip
-    """Per-month and per-ISO-week counts of the tags in ``slugs`` (tag id text → slug), as
-    (period, slug, count) rows: tens of thousands of weekly rows go straight into the typed
-    result (result.PeriodCount) without a dict each."""
-    # Slugs are unique, so walking periods in order and tags in slug order gives the
-    # (period, slug) order without sorting tens of thousands of rows.
-    by_slug = sorted(slugs.items(), key=lambda item: item[1])
-    result = []
-    for periods in (months, weeks):
-        rows: list[tuple[str, str, int]] = []
-        for period in sorted(periods):
-            counts = periods[period]
-            rows.extend((period, slug, counts[t]) for t, slug in by_slug if t in counts)
-        result.append(rows)
-    return result[0], result[1]
-
-
-def cooccurrence(db: Database, span: Span, slugs: dict[str, str]) -> list[dict[str, Any]]:
-    """Pairs of tags in ``slugs`` written in the same entry, with how many entries have both."""
+def cooccurrence(db: Database, span: Span, slugs: dict[str, str]) -> list[tuple[str, str, int]]:
+    """Pairs of tags in ``slugs`` written in the same entry, with how many entries have both,
+    as (a, b, count) rows (``a`` < ``b``), most entries first: thousands of pairs go straight
+    into the typed result (result.PairCount) without a dict each."""
     where, params = span.where("p")
     joined = db.scalar(
         f"SELECT group_concat(pairs, ',') FROM pattern_entry p WHERE {where} AND pairs != ''",
@@ -281,6 +311,7 @@ def cooccurrence(db: Database, span: Span, slugs: dict[str, str]) -> list[dict[s
             key = (first, second) if first <= second else (second, first)
             pairs[key] = pairs.get(key, 0) + n
     # Most entries together first, then by the pair's names: two stable C-speed sorts.
-    ranked = sorted(pairs.items())
-    ranked.sort(key=itemgetter(1), reverse=True)
-    return [{"a": a, "b": b, "count": n} for (a, b), n in ranked]
+    ranked = [(a, b, n) for (a, b), n in pairs.items()]
+    ranked.sort()
+    ranked.sort(key=itemgetter(2), reverse=True)
+    return ranked

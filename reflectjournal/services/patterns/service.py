@@ -118,7 +118,6 @@ class PatternService:
         else:
             whole = scan.whole(self.db, span)
         shown = rules.recent_days(days, o.series_years)
-        months, weeks = scan.period_counts(shown)
         totals = scan.tag_totals(
             self.db, span, days, (recent_start, end), (previous_start, recent_start), end
         )
@@ -130,12 +129,14 @@ class PatternService:
             for r in tag_rows
         ]
         slugs = {str(tag_id): t["slug"] for tag_id, t in tags.items()}
-        result["timeline"], result["timeline_weeks"] = scan.timelines(months, weeks, slugs)
+        # Counted when read (result.PeriodCounts): the page reads only the periods it shows.
+        result["timeline"] = scan.Periods(shown, "month", slugs)
+        result["timeline_weeks"] = scan.Periods(shown, "week", slugs)
         pairs = scan.cooccurrence(self.db, span, slugs)
         result["cooccurrence"] = pairs
         ranged = bool(o.since or o.until)
         result["gaps"] = self._gaps(tag_rows, pairs, framework_id, result["total_entries"], ranged)
-        result["calendar"] = [{"day": d.day, "count": d.count} for d in shown]
+        result["calendar"] = [(d.day, d.count) for d in shown]  # (day, count) rows
         result["streaks"] = rules.streaks_of_days(whole.numbers, asof)
         # The rolling means at the series' first periods also look at the months before.
         lead = rules.recent_days(days, o.series_years, lead_days=LEAD_DAYS)
@@ -223,7 +224,7 @@ class PatternService:
     def _gaps(
         self,
         tag_rows: list[dict[str, Any]],
-        pairs: list[dict[str, Any]],
+        pairs: list[tuple[str, str, int]],
         framework_id: int | None,
         total: int,
         ranged: bool,
@@ -231,7 +232,7 @@ class PatternService:
         """Items the framework says call for (or build) another, written about together less
         often than chance alone would give (evidence.py says when that holds)."""
         counts = {r["slug"]: r for r in tag_rows}
-        together = {(c["a"], c["b"]): c["count"] for c in pairs}
+        together = {(a, b): n for a, b, n in pairs}
         where, params = self._tag_clause(framework_id, "s")
         kinds = ",".join("?" * len(GAP_KINDS))
         relations = self.db.query(
@@ -247,6 +248,8 @@ class PatternService:
             if row is None or other is None:
                 continue  # never written about: neglect's business, not a co-occurrence claim
             both = together.get(tuple(sorted((slug, related))), 0)
+            if not evidence.may_be_gap(row["count"], other["count"], both, total):
+                continue  # no p-value needed (the costly part)
             test = evidence.cooccurrence(row["count"], other["count"], both, total)
             if not test.is_gap:
                 continue
