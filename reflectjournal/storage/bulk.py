@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from reflectjournal.storage import digest
 from reflectjournal.storage.database import Database
@@ -44,31 +45,77 @@ Fill = Callable[[int, int], None]
 # FTS5 keeps new index terms in memory until they pass this many bytes, then writes them out as
 # a segment that later merges rewrite. Filled with nothing else written in between (see
 # ``_fill_index``), 4 MiB instead of the default 1 MiB saves a little more merging (100k
-# entries: index 9.7 -> 9.4 s CPU; 16 MiB: 8.5 s, but ~15 MB more memory).
+# entries: index 9.7 -> 9.4 s CPU; 16 MiB: 8.5 s, but ~15 MB more memory). With the merges
+# left to the end (a large fill), the size made no measurable difference.
 BULK_FTS_HASHSIZE = 4 * 1024 * 1024
 FTS_HASHSIZE = 1024 * 1024  # FTS5's own default, put back when the bulk write ends
 _SET_HASHSIZE = "INSERT INTO entry_fts(entry_fts, rank) VALUES ('hashsize', ?)"
+_SET = "INSERT INTO entry_fts(entry_fts, rank) VALUES (?, ?)"
+# FTS5's defaults for the two merge settings a large fill changes (see ``_fill_index``).
+FTS_MERGE_DEFAULTS = {"automerge": 4, "crisismerge": 16}
+# The most segments FTS5 lets a level hold before a crisis merge (FTS5_MAX_SEGMENT - 1).
+MAX_CRISISMERGE = 1999
+# A fill of at least this many entries, and at least as many as the journal held before,
+# writes its segments unmerged and merges the whole index once at the end.
+MERGE_ONCE_MIN = 10_000
+
+
+# Triggers that flag an entry's shares for a fresh look when a tag or section is added to it
+# (migration 0009). An entry written in the block has no shares yet, so for a writer that
+# only adds tags and sections to the entries it writes, each firing is an UPDATE that
+# finds nothing, once per tag link (about a second of CPU for the 240k links of a 100k-entry
+# import).
+SHARE_INSERT_TRIGGERS = ("entry_share_tag_ai", "entry_share_section_ai")
+# Device sync's change marks for a new entry, its tags and its sections (storage/changes.py),
+# present while the journal syncs. All three mark the same record, ('entry', id), so for
+# entries written in the block one statement per batch marks them instead of a trigger
+# firing per row (about 3 per entry).
+SYNC_ENTRY_TRIGGERS = ("sync_entry_i", "sync_entry_tag_i", "sync_entry_section_i")
+_MARK_ENTRIES = (
+    "INSERT OR IGNORE INTO sync_dirty(tbl, rid) SELECT 'entry', id FROM entry "
+    "WHERE id BETWEEN ? AND ?"
+)
+
+
+def _triggers(db: Database, names: tuple[str, ...]) -> list[Any]:
+    marks = ",".join("?" * len(names))
+    return db.query(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+        names,
+    )
 
 
 @contextmanager
-def triggers_set_aside(db: Database) -> Iterator[Fill]:
+def triggers_set_aside(db: Database, *, new_entries_only: bool = False) -> Iterator[Fill]:
     """Yields ``fill(first, last)``, to call after writing entries ``first``..``last`` (ids)
-    and their tag links; the insert triggers are back in place when the block ends."""
-    marks = ",".join("?" * len(INSERT_TRIGGERS))
-    triggers = db.query(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
-        INSERT_TRIGGERS,
-    )
+    and their tag links; the insert triggers are back in place when the block ends.
+
+    ``new_entries_only``: the block adds tags and sections only to entries it writes itself
+    (an import), and calls ``fill`` for every one of them, so the triggers that keep existing
+    entries' shares current are set aside too, and device sync's marks for those entries are
+    written by ``fill``, a batch at a time."""
+    triggers = _triggers(db, INSERT_TRIGGERS)
     # A schema we do not recognise (a trigger missing) keeps all its triggers: slower, but
     # whatever they maintain stays right.
     known = len(triggers) == len(INSERT_TRIGGERS)
-    if known:
-        for trigger in triggers:
-            db.execute(f"DROP TRIGGER {trigger['name']}")
+    if not known:
+        triggers = []
+    marks = False
+    if new_entries_only:
+        triggers += _triggers(db, SHARE_INSERT_TRIGGERS)
+        syncing = _triggers(db, SYNC_ENTRY_TRIGGERS)
+        # Only the whole set: a journal with some of them keeps them all, row by row.
+        marks = len(syncing) == len(SYNC_ENTRY_TRIGGERS)
+        if marks:
+            triggers += syncing
+    for trigger in triggers:
+        db.execute(f"DROP TRIGGER {trigger['name']}")
 
     pending: list[tuple[int, int]] = []
 
     def fill(first: int, last: int) -> None:
+        if marks:
+            db.execute(_MARK_ENTRIES, (first, last))
         if known:
             digest.fill(db, first, last)
             pending.append((first, last))
@@ -76,8 +123,8 @@ def triggers_set_aside(db: Database) -> Iterator[Fill]:
     yield fill
     if known:
         _fill_index(db, pending)
-        for trigger in triggers:
-            db.execute(trigger["sql"])
+    for trigger in triggers:
+        db.execute(trigger["sql"])
 
 
 def _fill_index(db: Database, ranges: list[tuple[int, int]]) -> None:
@@ -88,16 +135,35 @@ def _fill_index(db: Database, ranges: list[tuple[int, int]]) -> None:
     INSERT ... SELECT into the index itself) opens one: filled batch by batch, a 100k-entry
     import became hundreds of small segments to merge. Filled here, row by row with nothing
     else written in between, the terms leave memory only when the hash is full.
+
+    A large fill (``MERGE_ONCE_MIN`` entries or more, and no fewer than the journal held
+    before) also stops FTS5 merging as it goes: left to itself it merges each new segment
+    with its neighbours again and again (automerge, then a "crisis merge" whenever sixteen
+    pile up on a level), rewriting the same terms several times. Instead every segment is
+    written once and the whole index is merged into one at the end ('optimize'), which
+    rewrites each term once and leaves the index as compact as it can be. A small fill into a
+    large journal keeps the incremental merges (an 'optimize' would rewrite the journal's
+    whole index for a few entries). The settings are put back before the transaction ends,
+    and a rollback takes them back with everything else.
     """
-    db.execute(_SET_HASHSIZE, (BULK_FTS_HASHSIZE,))
     merged: list[list[int]] = []
     for first, last in sorted(ranges):
         if merged and first <= merged[-1][1] + 1:
             merged[-1][1] = max(merged[-1][1], last)
         else:
             merged.append([first, last])
+    count = sum(last - first + 1 for first, last in merged)
+    once = count >= MERGE_ONCE_MIN and count * 2 >= (db.scalar("SELECT count(*) FROM entry") or 0)
+    db.execute(_SET_HASHSIZE, (BULK_FTS_HASHSIZE,))
+    if once:
+        db.execute(_SET, ("automerge", 0))
+        db.execute(_SET, ("crisismerge", MAX_CRISISMERGE))
     for first, last in merged:
         for start in range(first, last + 1, FTS_CHUNK):
             stop = min(last, start + FTS_CHUNK - 1)
             db.executemany(FTS_INSERT, db.query(FTS_ROWS, (start, stop)))
+    if once:
+        db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('optimize')")
+        for name, value in FTS_MERGE_DEFAULTS.items():
+            db.execute(_SET, (name, value))
     db.execute(_SET_HASHSIZE, (FTS_HASHSIZE,))

@@ -49,6 +49,7 @@ from .records import (
 from .safety import MAX_FILE_BYTES, open_capped, safe_zip_members, shown
 
 _MOMENT = re.compile(r"!?\[[^\]\n]*\]\(dayone-moment:/{1,2}[^)\s]*\)")
+_MOMENT_MARK = "dayone-moment:"  # in every match of _MOMENT
 _EXTRA_BLANKS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _HEADING = re.compile(r"^#{1,6}\s+")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -197,8 +198,12 @@ def _entry(item: object) -> ImportedEntry | str:
         text = _rich_text(item.get("richText"))
     if not isinstance(text, str):
         return "its text is not text"
-    refs = _MOMENT.findall(text)
-    text = _EXTRA_BLANKS.sub("\n\n", _MOMENT.sub("", text.replace("\r\n", "\n")))
+    # The pattern cannot skip ahead (it may start with "!" or "["), so it is only run on text
+    # that holds a moment at all: twice ~16 us per entry otherwise.
+    refs = _MOMENT.findall(text) if _MOMENT_MARK in text else []
+    if refs:
+        text = _MOMENT.sub("", text)
+    text = _EXTRA_BLANKS.sub("\n\n", text.replace("\r\n", "\n"))
     attached = sum(len(v) for k in _ATTACHMENT_KEYS if isinstance(v := item.get(k), list))
     attachments = max(attached, len(refs))
     title, body = split_title(unescape(text))

@@ -342,7 +342,8 @@ class ImportService:
             links = _Links()
             tag_ids, framework_ids = self._known_tags()
             used: set[int] = set()
-            with bulk.triggers_set_aside(db) as fill:
+            # Tags and sections go only to the entries written here (``_insert``).
+            with bulk.triggers_set_aside(db, new_entries_only=True) as fill:
                 next_id = (db.scalar("SELECT max(id) FROM entry") or 0) + 1
                 senders: dict[str, int] = {}
                 for batch in _parsed_ahead(_batches(rows)):
