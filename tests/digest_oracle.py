@@ -46,5 +46,50 @@ def actual(db) -> tuple[list[tuple], list[tuple]]:
     return [tuple(r) for r in entries], [tuple(r) for r in links]
 
 
+def expected_totals(db) -> dict[str, list[tuple]]:
+    """The digest's totals (migration 0015) worked out in Python from the digest's own rows:
+    per tag, per local day (count, then mood and energy: how many, sum, sum of squares) and
+    per pair of tag ids on one entry (smaller id first); no row for a count of 0."""
+    entries, links = actual(db)
+    per_tag: dict[int, list[tuple]] = {}
+    per_day: dict[int, list[tuple]] = {}
+    pairs: dict[tuple[int, int], int] = {}
+    for tag_id, _dn, _entry, _ts, mood, energy in links:
+        per_tag.setdefault(tag_id, []).append((mood, energy))
+    for dn, _id, _ts, mood, energy, _model, tags, _pairs in entries:
+        per_day.setdefault(dn, []).append((mood, energy))
+        ids = sorted(int(t) for t in tags.split(",") if t)
+        for pair in combinations(ids, 2):
+            pairs[pair] = pairs.get(pair, 0) + 1
+
+    def sums(rows: list[tuple]) -> tuple:
+        moods = [m for m, _ in rows if m is not None]
+        energies = [e for _, e in rows if e is not None]
+        return (
+            len(rows),
+            len(moods),
+            sum(moods),
+            sum(m * m for m in moods),
+            len(energies),
+            sum(energies),
+            sum(e * e for e in energies),
+        )
+
+    return {
+        "pattern_tag_total": sorted((k, *sums(v)) for k, v in per_tag.items()),
+        "pattern_day_total": sorted((k, *sums(v)) for k, v in per_day.items()),
+        "pattern_pair_total": sorted((a, b, n) for (a, b), n in pairs.items()),
+    }
+
+
+def actual_totals(db) -> dict[str, list[tuple]]:
+    keys = {"pattern_tag_total": "tag_id", "pattern_day_total": "dn", "pattern_pair_total": "a, b"}
+    return {
+        table: [tuple(r) for r in db.query(f"SELECT * FROM {table} ORDER BY {key}")]
+        for table, key in keys.items()
+    }
+
+
 def assert_current(db) -> None:
     assert actual(db) == expected(db)
+    assert actual_totals(db) == expected_totals(db)

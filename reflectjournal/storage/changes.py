@@ -47,7 +47,16 @@ ORDER = (
 # Kept per device or derived here: never synced. Everything else travels, the exchange's own
 # bookkeeping included (shares, outbox, inbox, receipts, contacts' places): see README,
 # "Device sync", for why each device may still run the exchange.
-LOCAL_TABLES = frozenset({"alembic_version", "pattern_entry", "pattern_link"})
+LOCAL_TABLES = frozenset(
+    {
+        "alembic_version",
+        "pattern_entry",
+        "pattern_link",
+        "pattern_tag_total",
+        "pattern_day_total",
+        "pattern_pair_total",
+    }
+)
 # Columns that say how *this* device last saw a row (a place's last sync, whether a shared
 # entry needs a fresh look): not part of the record; a row written by sync leaves them NULL.
 LOCAL_COLUMNS = {

@@ -128,3 +128,113 @@ def rebuild(db: Database) -> None:
     top = db.scalar("SELECT max(id) FROM entry")
     if top is not None:
         fill(db, 0, top)
+
+
+# ---- totals over the whole digest (migration 0015) ---------------------------------------------
+#
+# Patterns over the whole journal (no date range) read three sums of every digest row: per tag
+# (count, mood and energy sums, counts and squares), per pair of tags written together, and per
+# local day (for the summary, the streaks and the associations' baseline). At 100k entries those
+# passes were ~150 ms over a century. These tables hold the same sums, kept by triggers on the
+# digest itself (its rows are only ever inserted and deleted, by the triggers above or a bulk
+# fill), so a bulk fill keeps them too. A row whose count falls to 0 is deleted: each table equals
+# a GROUP BY over the digest (:data:`TOTALS_FILL`), which the consistency test checks.
+#
+# ``pattern_pair_total`` counts tag ``a`` < tag ``b`` on one entry: a link's insert pairs it with
+# the entry's links already there, a link's delete with the ones still there, so every pair is
+# counted once when its second link arrives and taken off once when its first link goes.
+
+_SUMS = "n INTEGER NOT NULL, " + ", ".join(
+    f"{m}_{s} INTEGER NOT NULL" for m in ("mood", "energy") for s in ("n", "sum", "sq")
+)
+TOTAL_TABLES = [
+    f"CREATE TABLE pattern_tag_total (tag_id INTEGER NOT NULL PRIMARY KEY, {_SUMS}) WITHOUT ROWID",
+    f"CREATE TABLE pattern_day_total (dn INTEGER NOT NULL PRIMARY KEY, {_SUMS}) WITHOUT ROWID",
+    "CREATE TABLE pattern_pair_total (a INTEGER NOT NULL, b INTEGER NOT NULL, "
+    "n INTEGER NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID",
+]
+_COLUMNS = "n, mood_n, mood_sum, mood_sq, energy_n, energy_sum, energy_sq"
+_GROUPED = (
+    "count(*), count(mood), coalesce(sum(mood), 0), coalesce(sum(mood * mood), 0), "
+    "count(energy), coalesce(sum(energy), 0), coalesce(sum(energy * energy), 0)"
+)
+# Each total table filled from the digest in one statement (and, as a SELECT, what it must hold).
+TOTALS_FILL = {
+    "pattern_tag_total": f"SELECT tag_id, {_GROUPED} FROM pattern_link GROUP BY tag_id",
+    "pattern_day_total": f"SELECT dn, {_GROUPED} FROM pattern_entry GROUP BY dn",
+    "pattern_pair_total": "SELECT a.tag_id, b.tag_id, count(*) FROM pattern_link a "
+    "JOIN pattern_link b ON b.entry_id = a.entry_id AND b.tag_id > a.tag_id "
+    "GROUP BY a.tag_id, b.tag_id",
+}
+TOTALS_KEYS = {
+    "pattern_tag_total": "tag_id",
+    "pattern_day_total": "dn",
+    "pattern_pair_total": "a, b",
+}
+
+
+def _add(table: str, key: str, row: str) -> str:
+    """Upsert adding one digest row's sums (``row``: new) to ``table``'s row for ``key``."""
+    values = (
+        f"1, {row}.mood IS NOT NULL, coalesce({row}.mood, 0), coalesce({row}.mood * {row}.mood, 0), "
+        f"{row}.energy IS NOT NULL, coalesce({row}.energy, 0), "
+        f"coalesce({row}.energy * {row}.energy, 0)"
+    )
+    updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in _COLUMNS.split(", "))
+    return (
+        f"INSERT INTO {table} ({key}, {_COLUMNS}) VALUES ({row}.{key}, {values}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates};"
+    )
+
+
+def _take(table: str, key: str, row: str) -> str:
+    """Take one digest row's sums (``row``: old) off ``table``; drop the row at count 0."""
+    return (
+        f"UPDATE {table} SET n = n - 1, mood_n = mood_n - ({row}.mood IS NOT NULL), "
+        f"mood_sum = mood_sum - coalesce({row}.mood, 0), "
+        f"mood_sq = mood_sq - coalesce({row}.mood * {row}.mood, 0), "
+        f"energy_n = energy_n - ({row}.energy IS NOT NULL), "
+        f"energy_sum = energy_sum - coalesce({row}.energy, 0), "
+        f"energy_sq = energy_sq - coalesce({row}.energy * {row}.energy, 0) "
+        f"WHERE {key} = {row}.{key}; "
+        f"DELETE FROM {table} WHERE {key} = {row}.{key} AND n = 0;"
+    )
+
+
+_OTHERS = (
+    "SELECT min(l.tag_id, {row}.tag_id) AS a, max(l.tag_id, {row}.tag_id) AS b "
+    "FROM pattern_link l WHERE l.entry_id = {row}.entry_id AND l.tag_id != {row}.tag_id"
+)
+TOTAL_TRIGGERS = [
+    "CREATE TRIGGER pattern_entry_total_ai AFTER INSERT ON pattern_entry BEGIN "
+    f"{_add('pattern_day_total', 'dn', 'new')} END",
+    "CREATE TRIGGER pattern_entry_total_ad AFTER DELETE ON pattern_entry BEGIN "
+    f"{_take('pattern_day_total', 'dn', 'old')} END",
+    "CREATE TRIGGER pattern_link_total_ai AFTER INSERT ON pattern_link BEGIN "
+    f"{_add('pattern_tag_total', 'tag_id', 'new')} "
+    f"INSERT INTO pattern_pair_total (a, b, n) SELECT a, b, 1 FROM ({_OTHERS.format(row='new')}) "
+    "WHERE true ON CONFLICT (a, b) DO UPDATE SET n = n + 1; END",
+    "CREATE TRIGGER pattern_link_total_ad AFTER DELETE ON pattern_link BEGIN "
+    f"{_take('pattern_tag_total', 'tag_id', 'old')} "
+    f"UPDATE pattern_pair_total SET n = n - 1 WHERE (a, b) IN ({_OTHERS.format(row='old')}); "
+    f"DELETE FROM pattern_pair_total WHERE (a, b) IN ({_OTHERS.format(row='old')}) AND n = 0; END",
+]
+TOTALS_DROP = [
+    *(
+        f"DROP TRIGGER IF EXISTS {t}"
+        for t in (
+            "pattern_link_total_ad",
+            "pattern_link_total_ai",
+            "pattern_entry_total_ad",
+            "pattern_entry_total_ai",
+        )
+    ),  # fmt: skip
+    "DROP TABLE IF EXISTS pattern_pair_total",
+    "DROP TABLE IF EXISTS pattern_day_total",
+    "DROP TABLE IF EXISTS pattern_tag_total",
+]
+
+
+def totals_fill_statements() -> list[str]:
+    """SQL writing every total table from the digest, each of which is empty."""
+    return [f"INSERT INTO {table} {select}" for table, select in TOTALS_FILL.items()]

@@ -8,7 +8,9 @@ text dates, ISO weeks and months are made in Python for the few thousand distinc
 than once per entry.
 
 A date range is a bound on the UTC time (``Span``); measures that look back past the range (a
-tag's last day, for neglect) read the digest without it.
+tag's last day, for neglect) read the digest without it. Without a range, the sums over every
+entry (per tag, per pair of tags, per day) are read from the digest's totals (migration 0015),
+a few thousand rows kept by triggers, rather than summed over every entry and link.
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ class Span:
             clauses.append(f"{alias}.ts < unixepoch(?)")
             params.append(self.until)
         return " AND ".join(clauses) or "1", params
+
+    @property
+    def open(self) -> bool:
+        """Whether the range is every entry, so the digest's totals answer for it."""
+        return not (self.since or self.until)
 
 
 @dataclass(slots=True)
@@ -125,6 +132,8 @@ def whole_of(day_rows: list[Day]) -> Whole:
 
 
 def whole(db: Database, span: Span) -> Whole:
+    if span.open:
+        return _whole_of_totals(db)
     where, params = span.where("p")
     row = db.query_one(
         "SELECT count(*), count(mood), sum(mood), sum(mood * mood), count(energy), "
@@ -142,6 +151,21 @@ def whole(db: Database, span: Span) -> Whole:
     return Whole(
         c, mood_n, mood_sum or 0, mood_sq or 0, energy_n, energy_sum or 0, energy_sq or 0, numbers
     )
+
+
+def _whole_of_totals(db: Database) -> Whole:
+    """``whole`` for every entry, from the per-day totals (one row per day written on)."""
+    row = db.query_one(
+        "SELECT coalesce(sum(n), 0), coalesce(sum(mood_n), 0), coalesce(sum(mood_sum), 0), "
+        "coalesce(sum(mood_sq), 0), coalesce(sum(energy_n), 0), coalesce(sum(energy_sum), 0), "
+        "coalesce(sum(energy_sq), 0) FROM pattern_day_total"
+    )
+    joined = db.scalar(
+        "SELECT group_concat(dn) FROM (SELECT dn FROM pattern_day_total ORDER BY dn)"
+    )
+    numbers = list(map(int, joined.split(","))) if joined else []
+    c, mood_n, mood_sum, mood_sq, energy_n, energy_sum, energy_sq = row or (0,) * 7
+    return Whole(c, mood_n, mood_sum, mood_sq, energy_n, energy_sum, energy_sq, numbers)
 
 
 def days(db: Database, span: Span, since: int | None = None) -> list[Day]:
@@ -245,16 +269,21 @@ def tag_totals(db: Database, span: Span, day_rows: list[Day],
     # The digest's links give each tag's in-range count and sums in one grouped pass (one link
     # per entry and tag, so the count is that of the entries carrying it); the two windows are
     # a few weeks of the day rows in hand.
-    where, params = span.where("l")
-    sums = {
-        r[0]: r[1:]
-        for r in db.query(
+    # Without a range, the same sums are the digest's per-tag totals.
+    params: list[str] = []
+    if span.open:
+        query = (
+            "SELECT tag_id, mood_sum, mood_n, energy_sum, energy_n, mood_sq, energy_sq, n "
+            "FROM pattern_tag_total"
+        )
+    else:
+        where, params = span.where("l")
+        query = (
             "SELECT tag_id, sum(mood), count(mood), sum(energy), count(energy), "
             f"sum(mood * mood), sum(energy * energy), count(*) FROM pattern_link l WHERE {where} "
-            "GROUP BY tag_id",
-            params,
+            "GROUP BY tag_id"
         )
-    }
+    sums = {r[0]: r[1:] for r in db.query(query, params)}
     # One index seek per tag, in (tag, day) order, instead of a pass over every link.
     last = dict(
         db.query(
@@ -296,16 +325,24 @@ def cooccurrence(db: Database, span: Span, slugs: dict[str, str]) -> list[tuple[
     """Pairs of tags in ``slugs`` written in the same entry, with how many entries have both,
     as (a, b, count) rows (``a`` < ``b``), most entries first: thousands of pairs go straight
     into the typed result (result.PairCount) without a dict each."""
-    where, params = span.where("p")
-    joined = db.scalar(
-        f"SELECT group_concat(pairs, ',') FROM pattern_entry p WHERE {where} AND pairs != ''",
-        params,
-    )
-    # Count raw id pairs at C speed, then name and orient the few thousand distinct pairs
-    # (a plain dict: a Counter's missing-key hook is a Python call per new pair).
+    if span.open:  # the digest's pair totals: every pair of tag ids counted already
+        counted = [
+            (str(a), str(b), n) for a, b, n in db.query("SELECT a, b, n FROM pattern_pair_total")
+        ]
+    else:
+        where, params = span.where("p")
+        joined = db.scalar(
+            f"SELECT group_concat(pairs, ',') FROM pattern_entry p WHERE {where} AND pairs != ''",
+            params,
+        )
+        # Count raw id pairs at C speed, then name and orient the few thousand distinct pairs.
+        counted = []
+        for pair, n in Counter(joined.split(",") if joined else ()).items():
+            a, _, b = pair.partition("-")
+            counted.append((a, b, n))
+    # A plain dict: a Counter's missing-key hook is a Python call per new pair.
     pairs: dict[tuple[str, str], int] = {}
-    for pair, n in Counter(joined.split(",") if joined else ()).items():
-        a, _, b = pair.partition("-")
+    for a, b, n in counted:
         first, second = slugs.get(a), slugs.get(b)
         if first is not None and second is not None:
             key = (first, second) if first <= second else (second, first)
