@@ -49,8 +49,7 @@ Fill = Callable[[int, int], None]
 # left to the end (a large fill), the size made no measurable difference.
 BULK_FTS_HASHSIZE = 4 * 1024 * 1024
 FTS_HASHSIZE = 1024 * 1024  # FTS5's own default, put back when the bulk write ends
-_SET_HASHSIZE = "INSERT INTO entry_fts(entry_fts, rank) VALUES ('hashsize', ?)"
-_SET = "INSERT INTO entry_fts(entry_fts, rank) VALUES (?, ?)"
+_SET = "INSERT INTO entry_fts(entry_fts, rank) VALUES (?, ?)"  # one of FTS5's settings
 # FTS5's defaults for the two merge settings a large fill changes (see ``_fill_index``).
 FTS_MERGE_DEFAULTS = {"automerge": 4, "crisismerge": 16}
 # The most segments FTS5 lets a level hold before a crisis merge (FTS5_MAX_SEGMENT - 1).
@@ -154,7 +153,7 @@ def _fill_index(db: Database, ranges: list[tuple[int, int]]) -> None:
             merged.append([first, last])
     count = sum(last - first + 1 for first, last in merged)
     once = count >= MERGE_ONCE_MIN and count * 2 >= (db.scalar("SELECT count(*) FROM entry") or 0)
-    db.execute(_SET_HASHSIZE, (BULK_FTS_HASHSIZE,))
+    db.execute(_SET, ("hashsize", BULK_FTS_HASHSIZE))
     if once:
         db.execute(_SET, ("automerge", 0))
         db.execute(_SET, ("crisismerge", MAX_CRISISMERGE))
@@ -166,4 +165,4 @@ def _fill_index(db: Database, ranges: list[tuple[int, int]]) -> None:
         db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('optimize')")
         for name, value in FTS_MERGE_DEFAULTS.items():
             db.execute(_SET, (name, value))
-    db.execute(_SET_HASHSIZE, (FTS_HASHSIZE,))
+    db.execute(_SET, ("hashsize", FTS_HASHSIZE))
