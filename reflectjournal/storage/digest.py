@@ -116,9 +116,15 @@ def fill_statements(first: int, last: int) -> list[str]:
     return [_ENTRIES.format(**bounds), _LINKS.format(**bounds)]
 
 
+# The same two statements with their bounds bound, not written in: a connection caches the
+# statements it has compiled by their text, and a new text for every batch of a bulk write
+# pushed the others out of that cache, to be compiled again each time they ran.
+_FILL = [_ENTRIES.format(first="?", last="?"), _LINKS.format(first="?", last="?")]
+
+
 def fill(db: Database, first: int, last: int) -> None:
-    for statement in fill_statements(first, last):
-        db.execute(statement)
+    for statement in _FILL:
+        db.execute(statement, (int(first), int(last)))
 
 
 def rebuild(db: Database) -> None:
