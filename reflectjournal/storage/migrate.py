@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 log = get_logger(__name__)  # loads logging when a record is written (logs.py)
 
 # The newest revision in migrations/versions; a unit test keeps this in step with Alembic.
-SCHEMA_HEAD = "0015"
+SCHEMA_HEAD = "0016"
 
 
 def current_revision(db: Database) -> str | None:
