@@ -57,6 +57,9 @@ MAX_CRISISMERGE = 1999
 # A fill of at least this many entries, and at least as many as the journal held before,
 # writes its segments unmerged and merges the whole index once at the end.
 MERGE_ONCE_MIN = 10_000
+# Once it is known a fill will merge once, entries are indexed this many at a time as they
+# are written (see ``_index_now``).
+INDEX_GROUP = 5_000
 
 
 # Triggers that flag an entry's shares for a fresh look when a tag or section is added to it
@@ -111,19 +114,76 @@ def triggers_set_aside(db: Database, *, new_entries_only: bool = False) -> Itera
         db.execute(f"DROP TRIGGER {trigger['name']}")
 
     pending: list[tuple[int, int]] = []
+    before = db.scalar("SELECT count(*) FROM entry") if known else 0
+    if known:
+        db.execute(_SET, ("hashsize", BULK_FTS_HASHSIZE))
+    filled = 0  # entries given to ``fill`` so far
+    streaming = False  # indexing as the writer goes, merged once at the end
 
     def fill(first: int, last: int) -> None:
+        nonlocal filled, streaming
         if marks:
             db.execute(_MARK_ENTRIES, (first, last))
-        if known:
-            digest.fill(db, first, last)
-            pending.append((first, last))
+        if not known:
+            return
+        digest.fill(db, first, last)
+        pending.append((first, last))
+        filled += last - first + 1
+        if not streaming and filled >= MERGE_ONCE_MIN and filled >= before:
+            # Big enough to merge once at the end, whatever comes next: from now on the
+            # index is filled while the writer still has entries to come (see ``_index_now``).
+            streaming = True
+            _merges_off(db)
+        if streaming and sum(b - a + 1 for a, b in pending) >= INDEX_GROUP:
+            _index_now(db, pending)
+            pending.clear()
 
     yield fill
     if known:
-        _fill_index(db, pending)
+        if streaming:
+            _index_now(db, pending)
+            _optimize(db)
+            _merges_on(db)
+        else:
+            _fill_index(db, pending)
+        db.execute(_SET, ("hashsize", FTS_HASHSIZE))
     for trigger in triggers:
         db.execute(trigger["sql"])
+
+
+def _optimize(db: Database) -> None:
+    db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('optimize')")
+
+
+def _merges_off(db: Database) -> None:
+    db.execute(_SET, ("automerge", 0))
+    db.execute(_SET, ("crisismerge", MAX_CRISISMERGE))
+
+
+def _merges_on(db: Database) -> None:
+    for name, value in FTS_MERGE_DEFAULTS.items():
+        db.execute(_SET, (name, value))
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[list[int]]:
+    merged: list[list[int]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return merged
+
+
+def _index_now(db: Database, ranges: list[tuple[int, int]]) -> None:
+    """The full-text rows of ``ranges``, one ``INSERT ... SELECT`` per run of ids.
+
+    One statement gives up the GIL for the whole group, so an import's parser thread reads on
+    meanwhile; row by row (``_fill_index``) each step would give it up and take it back. The
+    statement savepoint it opens writes out what the previous group left in FTS5's hash, so
+    each group ends in one partly filled segment, merged with the rest at the end."""
+    for first, last in _merged(ranges):
+        db.execute(FTS_FILL, (first, last))
 
 
 def _fill_index(db: Database, ranges: list[tuple[int, int]]) -> None:
@@ -145,24 +205,15 @@ def _fill_index(db: Database, ranges: list[tuple[int, int]]) -> None:
     whole index for a few entries). The settings are put back before the transaction ends,
     and a rollback takes them back with everything else.
     """
-    merged: list[list[int]] = []
-    for first, last in sorted(ranges):
-        if merged and first <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], last)
-        else:
-            merged.append([first, last])
+    merged = _merged(ranges)
     count = sum(last - first + 1 for first, last in merged)
     once = count >= MERGE_ONCE_MIN and count * 2 >= (db.scalar("SELECT count(*) FROM entry") or 0)
-    db.execute(_SET, ("hashsize", BULK_FTS_HASHSIZE))
     if once:
-        db.execute(_SET, ("automerge", 0))
-        db.execute(_SET, ("crisismerge", MAX_CRISISMERGE))
+        _merges_off(db)
     for first, last in merged:
         for start in range(first, last + 1, FTS_CHUNK):
             stop = min(last, start + FTS_CHUNK - 1)
             db.executemany(FTS_INSERT, db.query(FTS_ROWS, (start, stop)))
     if once:
         db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('optimize')")
-        for name, value in FTS_MERGE_DEFAULTS.items():
-            db.execute(_SET, (name, value))
-    db.execute(_SET, ("hashsize", FTS_HASHSIZE))
+        _merges_on(db)
