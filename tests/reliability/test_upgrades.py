@@ -90,6 +90,7 @@ def test_old_schema_journal_opens_with_content_intact(tmp_path, name):
         assert migrate.current_revision(ws.db) == migrate.SCHEMA_HEAD
         _assert_fixture_content(ws)
         assert ws.db.integrity_ok()
+        assert ws.db.scalar("SELECT v FROM entry_fts_config WHERE k = 'pgsz'") == 3960
     finally:
         ws.close()
     backup = migrate.backup_path_for(journal, schema)

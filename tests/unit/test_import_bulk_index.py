@@ -231,3 +231,103 @@ def test_a_failed_import_leaves_no_sync_marks(workspace, tmp_path, monkeypatch):
     with pytest.raises(OSError):
         workspace.imports.run("jrnl", _jrnl(tmp_path / "j.txt", 10))
     assert (_fts_state(workspace), _marks(workspace)) == before
+
+
+def test_a_large_import_indexes_while_it_writes_and_merges_once(workspace, tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk, "MERGE_ONCE_MIN", 5)
+    monkeypatch.setattr(bulk, "INDEX_GROUP", 10)
+    monkeypatch.setattr(bulk, "BULK_FTS_HASHSIZE", 1024)
+    monkeypatch.setattr(import_service, "BATCH", 8)  # one INSERT a batch (insert_rows)
+    statements = _statements(monkeypatch)
+
+    report = workspace.imports.run("jrnl", _jrnl(tmp_path / "j.txt", 60))
+
+    assert report.entries == 60
+    writes = [n for n, s in enumerate(statements) if s.startswith("INSERT INTO entry(")]
+    fills = [n for n, s in enumerate(statements) if s.startswith("INSERT INTO entry_fts(rowid")]
+    merges = [n for n, s in enumerate(statements) if "'optimize'" in s]
+    # Groups of at least 10 entries are indexed between the batches, not all at the end...
+    assert len(fills) == 4 and fills[0] < writes[2] and fills[-2] < writes[-1]
+    # ...unmerged, and the whole index is merged once, after the last group.
+    assert len(merges) == 1 and merges[0] > fills[-1] > writes[-1]
+    ids = {int(e.id) for e in workspace.journal.entries()}
+    assert all(_found_ids(workspace, f"uniq{n:04d}x") for n in range(60))
+    assert _found_ids(workspace, "handover") == ids
+    _integrity_ok(workspace)
+    config = {r[0]: r[1] for r in workspace.db.query("SELECT k, v FROM entry_fts_config")}
+    for name, default in bulk.FTS_MERGE_DEFAULTS.items():
+        assert config.get(name, default) == default
+    assert config.get("hashsize", bulk.FTS_HASHSIZE) == bulk.FTS_HASHSIZE
+
+
+def test_indexing_as_it_writes_waits_until_the_import_outgrows_the_journal(
+    workspace, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(bulk, "MERGE_ONCE_MIN", 5)
+    monkeypatch.setattr(bulk, "INDEX_GROUP", 1)
+    monkeypatch.setattr(import_service, "BATCH", 8)  # one INSERT a batch (insert_rows)
+    workspace.imports.run("jrnl", _jrnl(tmp_path / "a.txt", 20))
+    statements = _statements(monkeypatch)
+
+    workspace.imports.run("jrnl", _jrnl(tmp_path / "b.txt", 30, start=20))
+
+    writes = [n for n, s in enumerate(statements) if s.startswith("INSERT INTO entry(")]
+    fills = [n for n, s in enumerate(statements) if s.startswith("INSERT INTO entry_fts(rowid")]
+    # 20 entries were there: the third batch (24 new) is the first that decides a merge once.
+    assert writes[2] < fills[0] < writes[3]
+    assert all(len(_found_ids(workspace, f"uniq{n:04d}x")) == 1 for n in range(50))
+    _integrity_ok(workspace)
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_switch_interval_is_shortened_only_while_importing(
+    workspace, tmp_path, monkeypatch, fails
+):
+    import sys
+
+    before = sys.getswitchinterval()
+    during: list[float] = []
+    real_insert = import_service.ImportService._insert
+
+    def watching(self, batch, *args):
+        during.append(sys.getswitchinterval())
+        if fails:
+            raise OSError("disk went away")
+        return real_insert(self, batch, *args)
+
+    monkeypatch.setattr(import_service.ImportService, "_insert", watching)
+    if fails:
+        with pytest.raises(OSError):
+            workspace.imports.run("jrnl", _jrnl(tmp_path / "a.txt", 5))
+    else:
+        workspace.imports.run("jrnl", _jrnl(tmp_path / "a.txt", 5))
+    assert during and max(during) <= import_service.SWITCH_INTERVAL < before
+    assert sys.getswitchinterval() == before
+
+
+def test_duplicates_are_found_across_batches(workspace, tmp_path, monkeypatch):
+    monkeypatch.setattr(import_service, "BATCH", 4)
+    source = _jrnl(tmp_path / "j.txt", 20)
+    text = source.read_text(encoding="utf-8")
+    # Entry 0 again at the end, five batches after the first copy.
+    source.write_text(text + "\n" + text.split("\n\n")[0] + "\n", encoding="utf-8")
+    asked: list[str] = []
+    real_query = Database.query
+
+    def query(self, sql, params=()):
+        asked.append(sql)
+        return real_query(self, sql, params)
+
+    monkeypatch.setattr(Database, "query", query)
+    lookups = lambda: [s for s in asked if "json_each" in s]  # noqa: E731
+
+    report = workspace.imports.run("jrnl", source)
+    assert (report.entries, report.duplicates) == (20, 1)
+    assert len(_found_ids(workspace, "uniq0000x")) == 1
+    assert len(lookups()) == 6  # one per batch, whatever its size
+
+    asked.clear()
+    again = workspace.imports.run("jrnl", source)
+    assert (again.entries, again.duplicates) == (0, 21)
+    assert len(lookups()) == 6
+    assert len(workspace.journal.entries()) == 20

@@ -204,3 +204,63 @@ def test_search_index_has_prefix_indexes_for_the_first_letters_typed(workspace):
     # One, two and three letters, and a whole word, all find it through the index.
     for typed in ("t", "th", "the", "thematic", "ro", "rota"):
         assert [e.title for e in workspace.journal.found(typed)] == ["Rota"], typed
+
+
+def test_insert_rows_writes_every_row_in_order_in_few_statement_texts(workspace, monkeypatch):
+    from reflectjournal.storage import database
+
+    db = workspace.db
+    db.execute("CREATE TEMP TABLE many(a, b, c)")
+    monkeypatch.setattr(database, "MAX_PARAMETERS", 3 * 9)  # 9 rows' worth: groups of 8 at most
+    seen: list[str] = []
+    real = database.Database.execute
+
+    def spy(self, sql, params=()):
+        seen.append(sql)
+        return real(self, sql, params)
+
+    monkeypatch.setattr(database.Database, "execute", spy)
+    rows = [(n, f"text {n}", None if n % 3 else n / 2) for n in range(43)]
+    db.insert_rows("INSERT INTO many(a, b, c)", rows)
+    db.insert_rows("INSERT INTO many(a, b, c)", [])  # nothing, not an error
+
+    assert [tuple(r) for r in db.query("SELECT a, b, c FROM many ORDER BY rowid")] == rows
+    sizes = [sql.count("(?,?,?)") for sql in seen]
+    assert sizes == [8, 8, 8, 8, 8, 2, 1]  # 43: five full groups, then 2 and 1
+    assert len(set(seen)) == 3
+
+
+def test_new_journal_index_leaves_fit_an_encrypted_page(workspace):
+    # Migration 0016: FTS5's 4,050-byte default leaf overflows a SQLCipher page.
+    assert workspace.db.scalar("SELECT v FROM entry_fts_config WHERE k = 'pgsz'") == 3960
+    workspace.journal.add(" ".join(f"word{n}" for n in range(4000)), title="Long")
+    largest = workspace.db.scalar("SELECT max(length(block)) FROM entry_fts_data")
+    assert 3500 < largest <= 3970  # full leaves, each within a page's 3,981 bytes of payload
+    assert [e.title for e in workspace.journal.found("word3999")] == ["Long"]
+
+
+def test_statements_stay_compiled_after_many_one_off_statements(workspace):
+    import sqlcipher3
+
+    db = workspace.db
+    compiled: list[str] = []
+
+    def authorizer(action, table, column, _db, _source):
+        # SQLite asks while it compiles a statement, never while it runs a compiled one.
+        if action == sqlcipher3.SQLITE_READ and table == "entry" and column == "title":
+            compiled.append(column)
+        return sqlcipher3.SQLITE_OK
+
+    for n in range(300):  # as a journal's migrations or a day of varied searches would
+        db.query(f"SELECT {n} FROM tag LIMIT 1")
+    db.conn.set_authorizer(authorizer)
+    try:
+        for _ in range(5):
+            for sql in (
+                "SELECT title FROM entry WHERE id = ?",
+                "SELECT title FROM entry WHERE id > ?",
+            ):
+                db.query(sql, (1,))
+    finally:
+        db.conn.set_authorizer(None)
+    assert len(compiled) == 2  # once each, kept since
