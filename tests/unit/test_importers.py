@@ -872,3 +872,20 @@ if __name__ == "__main__":  # regenerate the jrnl samples with the real jrnl bin
         (out / "export.json").write_bytes(jrnl_export_json(home))
         run_jrnl(home, "--encrypt", stdin="sample-passphrase\nsample-passphrase\nn\n")
         shutil.copyfile(journal, out / "encrypted_v3.txt")
+
+
+def test_a_folder_over_the_file_limit_is_refused_in_one_sentence(workspace, tmp_path, monkeypatch):
+    from reflectjournal.services.importers import safety
+
+    vault = tmp_path / "Vault"
+    for n in range(4):
+        (vault / "notes").mkdir(parents=True, exist_ok=True)
+        (vault / "notes" / f"note {n}.md").write_text(f"Note {n}.", encoding="utf-8")
+        (vault / "notes" / f"pic {n}.png").write_bytes(b"not read unless embedded")
+    (vault / "notes" / "other.txt").write_text("not a note: the import does not count it")
+    assert len(safety.walk_names(vault, max_files=9).files) == 9
+    monkeypatch.setattr(safety, "MAX_WALK_FILES", 7)
+    with pytest.raises(ImportFailed) as refused:
+        workspace.imports.run("markdown", vault)
+    assert str(refused.value) == "Vault holds more than 7 files; import a smaller folder."
+    assert workspace.journal.entries() == []

@@ -126,3 +126,23 @@ def test_a_link_out_of_the_vault_is_never_followed(workspace, tmp_path):
     assert report.attachments == 0 and report.links_unresolved == 1
     body = workspace.journal.entry(1).body
     assert body.count("*(missing file: secret.png)*") == 2
+
+
+def test_vault_index_finds_paths_through_names_as_it_did_through_path_maps(tmp_path):
+    from reflectjournal.services.importers.vault_links import VaultIndex
+
+    notes = sorted(["x/A.md", "x/a.markdown", "y/Plan.md", "z/plan.md", "Top.md"])
+    assets = sorted(["img/Pic.PNG", "x/pic.png", "y/chart.png"])
+    index = VaultIndex(tmp_path, notes, assets)
+    # A path names one note, ignoring case; of two that differ only by suffix or case, the
+    # later in the walk's order wins.
+    assert index.note("x/a", "Top.md") == "x/a.markdown"
+    assert index.note("Y/PLAN", "Top.md") == "y/Plan.md"
+    assert index.note("plan", "z/other.md") == "z/plan.md"  # same folder first
+    assert index.note("../y/plan.md", "z/other.md") == "y/Plan.md"  # relative to the note
+    assert index.note("missing", "Top.md") is None
+    assert index.asset("IMG/pic.png", "Top.md") == tmp_path / "img/Pic.PNG"
+    assert index.asset("pic.png", "x/A.md") == tmp_path / "x/pic.png"  # same folder
+    assert index.asset("pic.png", "Top.md") == tmp_path / "x/pic.png"  # shortest path
+    assert index.asset("chart.png", "Top.md") == tmp_path / "y/chart.png"
+    assert index.asset("gone.png", "Top.md") is None

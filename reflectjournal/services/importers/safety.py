@@ -26,8 +26,9 @@ MiB = 1024 * 1024
 MAX_FILE_BYTES = 256 * MiB
 #: Largest single Markdown note; bigger notes are skipped, not fatal.
 MAX_NOTE_BYTES = 16 * MiB
-#: Most files a folder import looks at.
-MAX_WALK_FILES = 100_000
+#: Most files a folder import looks at: a 100k-note vault with a picture or so per note. The
+#: walk keeps each one's path (~100 bytes), so this also bounds its memory (~25 MB).
+MAX_WALK_FILES = 250_000
 
 _BOM = b"\xef\xbb\xbf"
 _CHUNK = 64 * 1024
@@ -315,7 +316,7 @@ def safe_walk(
     folder: Path,
     *,
     include: Callable[[Path], bool] = lambda path: True,
-    max_files: int = MAX_WALK_FILES,
+    max_files: int | None = None,  # MAX_WALK_FILES
 ) -> Walk:
     """Regular files under ``folder`` (sorted), never following symbolic links.
 
@@ -333,7 +334,7 @@ def walk_names(
     folder: Path,
     *,
     include: Callable[[str, str], bool] = lambda rel, name: True,
-    max_files: int = MAX_WALK_FILES,
+    max_files: int | None = None,  # MAX_WALK_FILES
 ) -> NameWalk:
     """:func:`safe_walk` as relative path strings; ``include(rel, name)`` picks the files.
 
@@ -344,6 +345,7 @@ def walk_names(
     root = Path(folder)
     if not root.is_dir():
         raise ImportFailed(f"{root} is not a folder; choose the folder that holds the notes.")
+    limit = MAX_WALK_FILES if max_files is None else max_files
     walk = NameWalk(root)
     count = 0
 
@@ -391,9 +393,9 @@ def walk_names(
                 walk.skipped.append(Skipped(rel, "not a regular file"))
                 continue
             count += 1
-            if count > max_files:
+            if count > limit:
                 raise ImportFailed(
-                    f"{root.name} holds more than {max_files} files; import a smaller folder."
+                    f"{root.name} holds more than {limit:,} files; import a smaller folder."
                 )
             names.append(name)
         # Files and folders merged by name: the order sorted() gives the files' Paths, which

@@ -77,44 +77,50 @@ def _without_suffix(rel: str) -> str:
 
 
 class VaultIndex:
-    """Every note and attachable file in the vault, by path and by name.
+    """Every note and attachable file in the vault, by name, and through the name by path.
 
     Given the walk's relative paths (strings, in sorted order), the lookups are built when a
     note first asks for one, so a folder whose notes link nowhere never builds them; the
-    paths they return are those same strings, not copies."""
+    paths they return are those same strings, not copies. Only the by-name maps are kept: a
+    path is found among the files of its name (a vault rarely has many of one name), which
+    saved the by-path maps' own copies of every path, ~30 MB for a 100k-note vault with a
+    picture per note."""
 
     def __init__(self, root: Path, notes: list[str], assets: list[str]):
         self.root = root
         self._notes = notes
         self._assets = assets
         self._built = False
-        # A name held by one note maps to its path; by several, to the list of them.
-        self._notes_by_path: dict[str, str] = {}
+        # A name held by one file maps to its path; by several, to the list of them (in the
+        # walk's order).
         self._notes_by_name: dict[str, str | list[str]] = {}
-        self._assets_by_path: dict[str, str] = {}
-        self._assets_by_name: dict[str, list[str]] = {}
+        self._assets_by_name: dict[str, str | list[str]] = {}
 
     def _build(self) -> None:
         self._built = True
-        by_path, by_name = self._notes_by_path, self._notes_by_name
         for rel in self._notes:
             stem = rel[: -len(suffix_of(rel))]  # every note has a .md/.markdown suffix
-            by_path[stem.casefold()] = rel
-            key = stem[stem.rfind("/") + 1 :].casefold()
-            held = by_name.get(key)
-            if held is None:
-                by_name[key] = rel
-            elif isinstance(held, str):
-                by_name[key] = [held, rel]
-            else:
-                held.append(rel)
+            _hold(self._notes_by_name, stem[stem.rfind("/") + 1 :].casefold(), rel)
         for rel in self._assets:
-            self._assets_by_path[rel.casefold()] = rel
-            self._assets_by_name.setdefault(rel[rel.rfind("/") + 1 :].casefold(), []).append(rel)
+            _hold(self._assets_by_name, rel[rel.rfind("/") + 1 :].casefold(), rel)
 
     def _named(self, name: str) -> list[str]:
-        held = self._notes_by_name.get(name, [])
-        return [held] if isinstance(held, str) else held
+        return _held(self._notes_by_name, name)
+
+    def _note_at(self, path: str) -> str | None:
+        """The note whose path without its suffix is ``path`` (casefolded); the last in the
+        walk's order if several are (``a.md`` and ``a.markdown``)."""
+        for rel in reversed(self._named(path[path.rfind("/") + 1 :])):
+            if _posix(_without_suffix(rel)) == path:
+                return rel
+        return None
+
+    def _asset_at(self, path: str) -> str | None:
+        """The file at ``path`` (casefolded); the last in the walk's order if several are."""
+        for rel in reversed(_held(self._assets_by_name, path[path.rfind("/") + 1 :])):
+            if _posix(rel) == path:
+                return rel
+        return None
 
     @staticmethod
     def _relative(target: str, from_rel: str) -> str | None:
@@ -146,11 +152,9 @@ class VaultIndex:
                 bare = bare[: -len(suffix)]
                 break
         relative = self._relative(bare, from_rel)
-        if relative is not None and _posix(relative) in self._notes_by_path:
-            return self._notes_by_path[_posix(relative)]
-        if _posix(bare.lstrip("/")) in self._notes_by_path:
-            return self._notes_by_path[_posix(bare.lstrip("/"))]
-        return self._closest(self._named(_posix(posix_name(bare))), bare, from_rel)
+        found = self._note_at(_posix(relative)) if relative is not None else None
+        found = found or self._note_at(_posix(bare.lstrip("/")))
+        return found or self._closest(self._named(_posix(posix_name(bare))), bare, from_rel)
 
     def asset(self, target: str, from_rel: str) -> Path | None:
         target = target.strip().replace("\\", "/")
@@ -159,12 +163,10 @@ class VaultIndex:
         if not self._built:
             self._build()
         relative = self._relative(target, from_rel)
-        if relative is not None and _posix(relative) in self._assets_by_path:
-            return self.root / self._assets_by_path[_posix(relative)]
-        if _posix(target.lstrip("/")) in self._assets_by_path:
-            return self.root / self._assets_by_path[_posix(target.lstrip("/"))]
-        found = self._assets_by_name.get(_posix(posix_name(target)), [])
-        best = self._closest(found, target, from_rel)
+        best = self._asset_at(_posix(relative)) if relative is not None else None
+        best = best or self._asset_at(_posix(target.lstrip("/")))
+        found = _held(self._assets_by_name, _posix(posix_name(target)))
+        best = best or self._closest(found, target, from_rel)
         return self.root / best if best else None
 
     @staticmethod
@@ -180,6 +182,21 @@ class VaultIndex:
         folder = _posix(_parent(from_rel))
         same = [c for c in pool if _posix(_parent(c)) == folder]
         return min(same or pool, key=lambda c: (c.count("/"), len(c), c))
+
+
+def _hold(by_name: dict[str, str | list[str]], name: str, rel: str) -> None:
+    held = by_name.get(name)
+    if held is None:
+        by_name[name] = rel
+    elif isinstance(held, str):
+        by_name[name] = [held, rel]
+    else:
+        held.append(rel)
+
+
+def _held(by_name: dict[str, str | list[str]], name: str) -> list[str]:
+    held = by_name.get(name, [])
+    return [held] if isinstance(held, str) else held
 
 
 @dataclass
