@@ -21,6 +21,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,9 @@ __all__ = ["MAX_BYTES", "MAX_PIXELS", "MAX_SIDE", "AttachmentInfo", "AttachmentS
 MAX_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 12_000
 MAX_PIXELS = 40_000_000
+# Images up to this size are decoded whole to check them (16 MB at four bytes a pixel).
+FULL_DECODE_PIXELS = 4_000_000
+MiB = 1024 * 1024
 MAX_NAME = 120
 
 _IMAGE_TYPES = {  # extension -> (mime, the format name Pillow reports, what we call it)
@@ -139,7 +144,7 @@ def _image_size(shown: str, data: bytes, wanted: str, described: str) -> tuple[i
                         f"{MAX_SIDE:,} pixels a side and {MAX_PIXELS // 1_000_000} megapixels, "
                         "so it was not attached."
                     )
-                image.load()  # a truncated or corrupt file fails here, not in the preview
+                _read_through(image, data, width, height, refused)
     except UsageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -153,6 +158,53 @@ def _image_size(shown: str, data: bytes, wanted: str, described: str) -> tuple[i
     except (OSError, ValueError, SyntaxError, EOFError, MemoryError):  # Pillow's decode errors
         raise refused from None
     return width, height
+
+
+def _read_through(image: Any, data: bytes, width: int, height: int, refused: UsageError) -> None:
+    """Read the whole image, so a truncated or corrupt file fails here, not in the preview,
+    without holding a large photo's pixels: a 12-megapixel photo is 36 MB decoded, and an
+    import of a vault with photos would hold one at a time on top of everything else.
+    Above FULL_DECODE_PIXELS a JPEG is decoded at an eighth of its size (the decoder still
+    reads every byte of it) and a PNG's chunks and compressed stream are checked without
+    keeping the pixels they unpack to."""
+    if width * height <= FULL_DECODE_PIXELS:
+        image.load()
+    elif image.format == "JPEG":
+        image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+        image.load()
+    elif image.format == "PNG":
+        if not _png_intact(data):
+            raise refused
+    else:
+        image.load()
+
+
+def _png_intact(data: bytes) -> bool:
+    """Every chunk whole with its checksum, ending at IEND, and the pixel data one complete
+    compressed stream; read through a megabyte at a time."""
+    view = memoryview(data)
+    if bytes(view[:8]) != b"\x89PNG\r\n\x1a\n":
+        return False
+    inflate = zlib.decompressobj()
+    unpacked = 0
+    at = 8
+    while at + 12 <= len(view):
+        length, kind = struct.unpack(">I4s", view[at : at + 8])
+        end = at + 12 + length
+        if end > len(view):
+            return False
+        body = view[at + 8 : end - 4]
+        if zlib.crc32(body, zlib.crc32(kind)) != struct.unpack(">I", view[end - 4 : end])[0]:
+            return False
+        if kind == b"IDAT":
+            pending: bytes | memoryview = body
+            while pending and not inflate.eof:
+                unpacked += len(inflate.decompress(pending, MiB))
+                pending = inflate.unconsumed_tail
+        elif kind == b"IEND":
+            return inflate.eof and unpacked > 0
+        at = end
+    return False
 
 
 _COLUMNS = "id, entry_id, name, mime, size, width, height, sha256, created"

@@ -213,3 +213,68 @@ def test_cli_attach_list_save_and_detach(cli, tmp_path):
     code, out, err = cli("detach", str(made["id"]))
     assert code == 0 and "deleted" in out
     assert json.loads(cli("attachments", "1", "--json")[1]) == []
+
+
+def big_png(width=2500, height=2000) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "green").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def big_jpeg(width=2500, height=2000) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "blue").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _broken_crc(data: bytes) -> bytes:
+    at = data.index(b"IDAT") + 20  # inside the first IDAT chunk's data
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :]
+
+
+def test_large_images_are_checked_through_without_decoding_them_whole(workspace):
+    assert 2500 * 2000 > A.FULL_DECODE_PIXELS  # the path under test
+    entry = workspace.journal.add("x")
+    stored = workspace.attachments.add(entry, "scan.png", big_png())
+    assert (stored.width, stored.height) == (2500, 2000)
+    photo = workspace.attachments.add(entry, "photo.jpg", big_jpeg())
+    assert (photo.width, photo.height) == (2500, 2000)  # the real size, not the draft's
+    for name, data in [
+        ("scan.png", big_png()[: len(big_png()) // 2]),  # cut short
+        ("scan.png", big_png()[:-12]),  # no end chunk
+        ("scan.png", _broken_crc(big_png())),
+        ("photo.jpg", big_jpeg()[: len(big_jpeg()) // 2]),
+    ]:
+        with pytest.raises(UsageError, match="whatever its name says"):
+            workspace.attachments.add(entry, name, data)
+    assert workspace.db.scalar("SELECT count(*) FROM attachment") == 2
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads Linux's VmHWM")
+def test_checking_a_large_photo_does_not_hold_its_pixels(tmp_path):
+    import subprocess
+    import sys
+
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(big_jpeg(6000, 4000))  # 72 MB of pixels decoded whole
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(big_png(6000, 4000))
+    # VmHWM is this process image's own peak; ru_maxrss would start from the parent's, which
+    # has just made the pictures.
+    script = (
+        "import re, sys\n"
+        "from PIL import Image\n"
+        "from reflectjournal.services.attachments import check\n"
+        "status = lambda: open('/proc/self/status').read()\n"
+        "peak = lambda: int(re.search(r'VmHWM:\\s+(\\d+)', status()).group(1)) / 1024\n"
+        "before = peak()\n"
+        "for path in sys.argv[1:]:\n"
+        "    checked = check(path.rsplit('/', 1)[-1], open(path, 'rb').read())\n"
+        "    assert (checked.width, checked.height) == (6000, 4000)\n"
+        "print(peak() - before)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(photo), str(scan)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert float(out.stdout) < 20, f"{float(out.stdout):.0f} MB more at the peak"
