@@ -9,6 +9,8 @@ cached in .bench-cache/. Run, one benchmark at a time:
 
     RJ_BENCH_SIZE=100000 .venv/bin/python -m pytest tests/benchmarks/test_bench_import.py \
         --benchmark-only
+
+(RJ_BENCH_IMPORT_COLD=1 as root on Linux: each run reads its source from the disk.)
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ TIME_BUDGET_S = 30.0 * SIZE / 100_000
 RSS_BUDGET_MB = 150.0
 ROUNDS = int(os.environ.get("RJ_BENCH_IMPORT_ROUNDS", "3"))
 SOURCES = ROOT / ".bench-cache" / f"import-sources-{SIZE}-v1"
+# RJ_BENCH_IMPORT_COLD=1: empty the page cache before each run (Linux, as root), so the
+# source is read from the disk as on a first import; otherwise the runs after the first find
+# it cached.
+COLD = os.environ.get("RJ_BENCH_IMPORT_COLD") == "1"
 NOTES = "notes-linked"  # v1 had "notes", without links between them
 
 
@@ -127,6 +133,14 @@ def sources() -> Path:
     return SOURCES
 
 
+def _drop_page_cache() -> None:
+    try:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n", encoding="ascii")
+    except OSError as exc:
+        pytest.skip(f"RJ_BENCH_IMPORT_COLD needs Linux and root to empty the page cache ({exc})")
+
+
 def _measure(
     kind: str, source: Path, workdir: Path, env: dict[str, str]
 ) -> tuple[float, float, float]:
@@ -155,6 +169,8 @@ def _measure(
         "--journal", str(journal), "import", kind, str(source), "--json",
     )  # fmt: skip
     helper = [sys.executable, str(HERE / "peak_rss.py"), *command]
+    if COLD:
+        _drop_page_cache()
     started = time.perf_counter()
     done = subprocess.run(helper, env=env, capture_output=True, check=True)
     out = done.stdout.split()
@@ -207,7 +223,8 @@ def test_streaming_import(benchmark, recorder, sources, tmp_path, kind, name, la
             peak_rss_mb=peak,
             budget_rss_mb=RSS_BUDGET_MB,
             note=(
-                f"fresh process, new journal, key from the keyring; CPU (user+sys) median "
+                f"fresh process, new journal, key from the keyring"
+                f"{', page cache emptied before each run' if COLD else ''}; CPU (user+sys) median "
                 f"{cpu:.1f} s; load {os.getloadavg()[0]:.1f}"
             ),
             samples=[s for s, _, _ in samples],
