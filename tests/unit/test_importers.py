@@ -889,3 +889,50 @@ def test_a_folder_over_the_file_limit_is_refused_in_one_sentence(workspace, tmp_
         workspace.imports.run("markdown", vault)
     assert str(refused.value) == "Vault holds more than 7 files; import a smaller folder."
     assert workspace.journal.entries() == []
+
+
+def test_folder_reads_are_advised_ahead_in_batches_never_blocking(tmp_path, monkeypatch):
+    import threading
+
+    from reflectjournal.services.importers import safety
+
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    names = [f"{n:03d}.doentry" for n in range(200)]
+    for name in names:
+        (folder / name).write_bytes(b"<plist/>")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "005.doentry.fifo")
+        names[5] = (
+            "005.doentry.fifo"  # opening a FIFO to read waits for a writer, unless told not to
+        )
+    (folder / "006.link").symlink_to(folder / "007.doentry")
+    names[6] = "006.link"
+    names[7] = "gone.doentry"
+    prefix = str(folder) + os.sep
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(path, flags, *args, **kwargs):
+        opened.append(os.path.basename(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spy)
+    calls: list[list[str]] = []
+
+    def advise_all():
+        for number in range(len(names)):
+            before = len(opened)
+            safety.advise_ahead(prefix, names, number)
+            calls.append(opened[before:])
+
+    worker = threading.Thread(target=advise_all, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "advising blocked"
+    if not hasattr(os, "posix_fadvise"):
+        assert opened == []
+        return
+    assert calls[0] == names[:128]  # the first two batches at once
+    assert calls[64] == names[128:192] and calls[128] == names[192:]
+    assert sum(map(len, calls)) == 200 and not any(calls[n] for n in range(1, 64))

@@ -29,7 +29,7 @@ from reflectjournal.errors import ImportFailed
 
 from .dayone import finish_entry, split_title
 from .records import ImportedEntry, Item, Skipped, Source, in_range, zone_named
-from .safety import MAX_NOTE_BYTES, read_bytes_capped
+from .safety import MAX_NOTE_BYTES, advise_ahead, read_bytes_capped
 
 # plistlib's own date pattern and reading of it (plistlib._date_from_string, private there).
 _PLIST_DATE = re.compile(
@@ -170,7 +170,8 @@ def open_dayone_classic(folder: Path) -> Source:
     prefix = os.path.join(entries_dir, "")  # paths as strings: no Path made per entry
 
     def items() -> Iterator[Item]:
-        for name in names:
+        for number, name in enumerate(names):
+            advise_ahead(prefix, names, number)
             rel = f"entries/{name}"
             done[0] += 1
             file = prefix + name

@@ -53,7 +53,14 @@ from .records import (
     local_timezone,
     localise,
 )
-from .safety import MAX_NOTE_BYTES, decode_strict, read_capped_with_mtime, shown, walk_names
+from .safety import (
+    MAX_NOTE_BYTES,
+    advise_ahead,
+    decode_strict,
+    read_capped_with_mtime,
+    shown,
+    walk_names,
+)
 from .vault_links import ASSET_SUFFIXES, VaultIndex, resolve_note, suffix_of
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -472,7 +479,8 @@ def open_markdown_folder(path: Path, tz: tzinfo | None = None) -> Source:
 
     def items() -> Iterator[Item]:
         yield from walk.skipped
-        for rel in notes:
+        for number, rel in enumerate(notes):
+            advise_ahead(prefix, notes, number)
             done[0] += 1
             try:
                 data, mtime = read_capped_with_mtime(prefix + rel, MAX_NOTE_BYTES)

@@ -11,7 +11,7 @@ import os
 import re
 import stat
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
@@ -121,6 +121,39 @@ def read_capped_with_mtime(
             f"{_name(path)} is more than the {_size(limit_bytes)} an import accepts."
         )
     return data, info.st_mtime
+
+
+# Files asked for ahead of the one being read (see ``advise_ahead``).
+ADVISE_AHEAD = 64
+_ADVISE_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def advise_ahead(prefix: str, names: Sequence[str], number: int) -> None:
+    """Call before reading ``prefix + names[number]``, for each file in turn.
+
+    A folder import reads 100k small files one after another; the first time (nothing in the
+    page cache) each read waited for the disk in turn, ~10 s of a 100k-note import, and the
+    parser became what the import waited for. Every ADVISE_AHEAD files this asks the kernel
+    to start reading the next ADVISE_AHEAD (``posix_fadvise`` WILLNEED), so the disk works on
+    them together while the parser reads and parses the current ones. Nothing is read into
+    the process, so memory is unchanged; threads doing the same cost more at the interpreter
+    lock than they saved. Files are opened without following symbolic links and without
+    blocking (a FIFO would wait for a writer), and any error is left for the reading itself
+    to report."""
+    if number % ADVISE_AHEAD or not hasattr(os, "posix_fadvise"):
+        return
+    start = number + ADVISE_AHEAD if number else 0  # the first call covers two batches
+    for name in names[start : number + 2 * ADVISE_AHEAD]:
+        try:
+            fd = os.open(prefix + name, _ADVISE_FLAGS)
+        except OSError:
+            continue
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def _name(path: Path | str) -> str:
