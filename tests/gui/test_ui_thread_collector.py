@@ -35,7 +35,8 @@ def test_a_cycle_holding_a_qt_object_is_freed_on_the_ui_thread(qtbot):
         del holder, box
         qtbot.waitUntil(lambda: freed_on != [], timeout=10_000)
     finally:
-        stop.set()
+        # Listening before the worker is told to stop: once told, it can finish and signal
+        # before a listener connected afterwards would hear it.
         with qtbot.waitSignal(task.done, timeout=10_000):
-            pass
+            stop.set()
     assert freed_on == [threading.get_ident()]
