@@ -130,8 +130,13 @@ def triggers_set_aside(db: Database, *, new_entries_only: bool = False) -> Itera
         pending.append((first, last))
         filled += last - first + 1
         if not streaming and filled >= MERGE_ONCE_MIN and filled >= before:
-            # Big enough to merge once at the end, whatever comes next: from now on the
-            # index is filled while the writer still has entries to come (see ``_index_now``).
+            # Big enough to merge once at the end, whatever comes next. Left to itself FTS5
+            # merges each new segment with its neighbours again and again (automerge, then a
+            # "crisis merge" whenever sixteen pile up on a level), rewriting the same terms
+            # several times; instead every segment is written once and the whole index is
+            # merged into one at the end ('optimize'). The settings are put back before the
+            # transaction ends, and a rollback takes them back with everything else. From
+            # now on the index is filled while the writer has entries to come (``_index_now``).
             streaming = True
             _merges_off(db)
         if streaming and sum(b - a + 1 for a, b in pending) >= INDEX_GROUP:
@@ -187,33 +192,18 @@ def _index_now(db: Database, ranges: list[tuple[int, int]]) -> None:
 
 
 def _fill_index(db: Database, ranges: list[tuple[int, int]]) -> None:
-    """The full-text rows of the entries in ``ranges``, once each, at the end of the bulk write.
+    """The full-text rows of the entries in ``ranges``, once each, at the end of a small
+    bulk write (one that does not merge once: see ``triggers_set_aside``).
 
     FTS5 writes its pending terms out as a new segment at every statement savepoint of the
     transaction, and any statement writing many rows (the digest's INSERT ... SELECT, an
-    INSERT ... SELECT into the index itself) opens one: filled batch by batch, a 100k-entry
-    import became hundreds of small segments to merge. Filled here, row by row with nothing
-    else written in between, the terms leave memory only when the hash is full.
-
-    A large fill (``MERGE_ONCE_MIN`` entries or more, and no fewer than the journal held
-    before) also stops FTS5 merging as it goes: left to itself it merges each new segment
-    with its neighbours again and again (automerge, then a "crisis merge" whenever sixteen
-    pile up on a level), rewriting the same terms several times. Instead every segment is
-    written once and the whole index is merged into one at the end ('optimize'), which
-    rewrites each term once and leaves the index as compact as it can be. A small fill into a
-    large journal keeps the incremental merges (an 'optimize' would rewrite the journal's
-    whole index for a few entries). The settings are put back before the transaction ends,
-    and a rollback takes them back with everything else.
+    INSERT ... SELECT into the index itself) opens one: filled batch by batch, an import
+    became many small segments to merge. Filled here, row by row with nothing else written
+    in between, the terms leave memory only when the hash is full, and FTS5's incremental
+    merges go on as usual (an 'optimize' would rewrite a large journal's whole index for a
+    few entries).
     """
-    merged = _merged(ranges)
-    count = sum(last - first + 1 for first, last in merged)
-    once = count >= MERGE_ONCE_MIN and count * 2 >= (db.scalar("SELECT count(*) FROM entry") or 0)
-    if once:
-        _merges_off(db)
-    for first, last in merged:
+    for first, last in _merged(ranges):
         for start in range(first, last + 1, FTS_CHUNK):
             stop = min(last, start + FTS_CHUNK - 1)
             db.executemany(FTS_INSERT, db.query(FTS_ROWS, (start, stop)))
-    if once:
-        db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('optimize')")
-        _merges_on(db)

@@ -27,16 +27,16 @@ def _jrnl(path: Path, count: int, start: int = 0) -> Path:
     return path
 
 
-def _statements(monkeypatch) -> list[str]:
-    """Every statement run through Database.execute, in order."""
+def _statements(monkeypatch, method: str = "execute") -> list[str]:
+    """Every statement run through Database.execute (or ``method``), in order."""
     seen: list[str] = []
-    real = Database.execute
+    real = getattr(Database, method)
 
     def spy(self, sql, params=()):
         seen.append(sql)
         return real(self, sql, params)
 
-    monkeypatch.setattr(Database, "execute", spy)
+    monkeypatch.setattr(Database, method, spy)
     return seen
 
 
@@ -311,14 +311,7 @@ def test_duplicates_are_found_across_batches(workspace, tmp_path, monkeypatch):
     text = source.read_text(encoding="utf-8")
     # Entry 0 again at the end, five batches after the first copy.
     source.write_text(text + "\n" + text.split("\n\n")[0] + "\n", encoding="utf-8")
-    asked: list[str] = []
-    real_query = Database.query
-
-    def query(self, sql, params=()):
-        asked.append(sql)
-        return real_query(self, sql, params)
-
-    monkeypatch.setattr(Database, "query", query)
+    asked = _statements(monkeypatch, "query")
     lookups = lambda: [s for s in asked if "json_each" in s]  # noqa: E731
 
     report = workspace.imports.run("jrnl", source)
